@@ -1,0 +1,43 @@
+# Thin wrapper around meson/ninja. `make run` and `make test` are the two
+# commands of the README.
+BUILD ?= build
+TEST_BUILD ?= build-test
+LISTEN ?= 127.0.0.1:8080
+DB ?= var/ctip.db
+KEY ?= var/ctip.key
+
+.PHONY: all deps build run test unit e2e browser bench format format-check clean
+
+all: build
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# Install what is missing, build, create var/ctip.db with reference and
+# demo data on first use (printing the admin's one-time password), serve.
+run: deps build
+	@if [ ! -f $(DB) ]; then $(BUILD)/ctip init --db $(DB) --key $(KEY); \
+	else echo "ctip: using existing $(DB) (delete var/ to start afresh)"; fi
+	$(BUILD)/ctip serve --listen $(LISTEN) --db $(DB)
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps
+	@tools/test.sh $(TEST_BUILD)
+
+bench: deps build
+	bench/run.sh $(BUILD)
+
+format:
+	find src tests bench -name '*.[ch]' | xargs clang-format -i
+
+format-check:
+	find src tests bench -name '*.[ch]' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,59 @@
+/* cli.h: subcommands and their shared option parsing. */
+#ifndef CTIP_CLI_H
+#define CTIP_CLI_H
+
+#include "util/err.h"
+
+/* Exit codes (docs/cli.md). */
+enum {
+	CTIP_EXIT_OK = 0,      /* done */
+	CTIP_EXIT_FAIL = 1,    /* the command failed; stderr says why */
+	CTIP_EXIT_USAGE = 2,   /* bad command line */
+	CTIP_EXIT_INPUT = 3,   /* input data refused (validation) */
+	CTIP_EXIT_MISSING = 4, /* database, file or record not found */
+};
+
+/* One option: --name VALUE (arg != NULL) or a --name flag. */
+struct ctip_opt {
+	const char *name; /* without the dashes */
+	const char *arg;  /* placeholder for the value, NULL for a flag */
+	const char *help;
+	const char **value; /* set for options with a value */
+	bool *flag;         /* set for flags */
+};
+
+struct ctip_cmd {
+	const char *name; /* "init", "ref stats" */
+	const char *args; /* positional arguments for the usage line */
+	const char *summary;
+	int (*run)(const struct ctip_cmd *cmd, int argc, char **argv);
+};
+
+/*
+ * Parse argv (after the command name) against opts (terminated by a NULL
+ * name) and put up to max_pos positional arguments in pos. Returns -1
+ * after printing help for --help, CTIP_EXIT_USAGE after printing an error,
+ * else the number of positional arguments.
+ */
+int ctip_cli_parse(const struct ctip_cmd *cmd, const struct ctip_opt *opts,
+		   int argc, char **argv, char **pos, int max_pos);
+
+/* Print "ctip: MESSAGE" on stderr and return the exit code for code. */
+int ctip_cli_fail(const struct ctip_err *err);
+
+/* Defaults, overridable by environment: CTIP_DB, CTIP_KEY, CTIP_DATA,
+ * CTIP_WEB. */
+const char *ctip_default_db(void);
+const char *ctip_default_key(void);
+const char *ctip_default_data(void);
+const char *ctip_default_web(void);
+
+int ctip_cmd_init(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_ref_stats(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_ref_load(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv);
+
+#endif

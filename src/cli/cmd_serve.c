@@ -1,0 +1,79 @@
+/* cmd_serve.c: `ctip serve`: the web UI and the API until SIGTERM. */
+#include "cli/cli.h"
+#include "http/routes.h"
+#include "util/log.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+int
+ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	struct ctip_server_conf conf = { 0 };
+	const char *threads = "2";
+	const struct ctip_opt opts[] = {
+		{ "listen", "ADDR:PORT", "address to listen on (port 0: any)",
+		  &conf.listen, NULL },
+		{ "db", "FILE", "database", &conf.db, NULL },
+		{ "web", "DIR", "directory of the web UI's files",
+		  &conf.web_dir, NULL },
+		{ "threads", "N", "worker threads", &threads, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_err err = { 0 };
+	struct ctip_server *srv;
+	struct ctip_store *st;
+	sigset_t set;
+	char *end;
+	int n, sig;
+
+	conf.listen = "127.0.0.1:8080";
+	conf.db = ctip_default_db();
+	conf.web_dir = ctip_default_web();
+	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	conf.threads = (int)strtol(threads, &end, 10);
+	if (*end != '\0' || conf.threads < 1 || conf.threads > 64) {
+		fprintf(stderr, "ctip serve: --threads must be 1 to 64\n");
+		return CTIP_EXIT_USAGE;
+	}
+	/* Fail now, not at the first request, if the database is missing
+	 * or from a newer ctip. */
+	if (ctip_store_open(&st, conf.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	if (st->ops->schema_version(&n, st, &err) != CTIP_OK) {
+		st->ops->close(st);
+		return ctip_cli_fail(&err);
+	}
+	st->ops->close(st);
+	if (n == 0) {
+		fprintf(stderr,
+			"ctip: database \"%s\" is empty: run \"ctip "
+			"init\"\n",
+			conf.db);
+		return CTIP_EXIT_FAIL;
+	}
+	/* Block the signals before any thread starts, so that they reach
+	 * sigwait() below and never an MHD worker (stack-baseline pitfall
+	 * 2). SIGPIPE is ignored: a client that hangs up is no crash. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (ctip_server_start(&srv, &conf, ctip_routes, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	printf("ctip: listening on http://%.*s:%d/ (database %s)\n",
+	       (int)(strrchr(conf.listen, ':') - conf.listen), conf.listen,
+	       ctip_server_port(srv), conf.db);
+	fflush(stdout);
+	ctip_log(CTIP_LOG_INFO, "serving on port %d with %d threads",
+		 ctip_server_port(srv), conf.threads);
+	sigwait(&set, &sig);
+	ctip_log(CTIP_LOG_INFO, "received %s: finishing requests in flight",
+		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	ctip_server_stop(srv);
+	ctip_log(CTIP_LOG_INFO, "stopped");
+	return CTIP_EXIT_OK;
+}

@@ -1,0 +1,106 @@
+/* main.c: the ctip command line: dispatch to subcommands. */
+#include "cli/cli.h"
+#include "util/log.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+static int cmd_version(const struct ctip_cmd *cmd, int argc, char **argv);
+
+static const struct ctip_cmd commands[] = {
+	{ "init", "",
+	  "create a database with reference data, a key file, "
+	  "an administrator and demo data",
+	  ctip_cmd_init },
+	{ "migrate", "", "bring the database schema up to date (idempotent)",
+	  ctip_cmd_migrate },
+	{ "backup", "FILE", "copy the live database to FILE", ctip_cmd_backup },
+	{ "ref stats", "", "print the row counts of the reference data",
+	  ctip_cmd_ref_stats },
+	{ "ref load", "", "reload the reference data from the data directory",
+	  ctip_cmd_ref_load },
+	{ "import", "FILE", "import persons and events from a CSV file",
+	  ctip_cmd_import },
+	{ "serve", "", "serve the web UI and the API", ctip_cmd_serve },
+	{ "version", "", "print the version", cmd_version },
+};
+
+static int
+cmd_version(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	static const struct ctip_opt opts[] = { { NULL, NULL, NULL, NULL,
+						  NULL } };
+	int n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	printf("ctip %s\n", CTIP_VERSION);
+	return CTIP_EXIT_OK;
+}
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: ctip COMMAND [OPTIONS]\n\n"
+		   "ctip is the counter-trafficking information system.\n\n"
+		   "commands:\n");
+	for (i = 0; i < CTIP_NELEM(commands); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\nRun \"ctip COMMAND --help\" for a command's options.\n"
+		   "Exit codes: 0 done, 1 failed, 2 bad command line, "
+		   "3 input refused, 4 not found.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i, n;
+
+	/* Databases, backups and key files hold identity data: private to
+	 * the service account whatever the caller's umask. */
+	umask(077);
+	if (sodium_init() < 0) {
+		fputs("ctip: could not initialise libsodium\n", stderr);
+		return CTIP_EXIT_FAIL;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return CTIP_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CTIP_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(&commands[CTIP_NELEM(commands) - 1], 0,
+				   NULL);
+	if (getenv("CTIP_DEBUG") != NULL)
+		ctip_log_set_level(CTIP_LOG_DEBUG);
+	for (i = 0; i < CTIP_NELEM(commands); i++) {
+		const char *name = commands[i].name;
+		const char *sp = strchr(name, ' ');
+
+		/* Two-word commands ("ref stats") take two arguments. */
+		if (sp == NULL) {
+			if (strcmp(argv[1], name) == 0)
+				return commands[i].run(&commands[i], argc - 2,
+						       argv + 2);
+			continue;
+		}
+		n = (size_t)(sp - name);
+		if (strlen(argv[1]) == n && strncmp(argv[1], name, n) == 0 &&
+		    argc >= 3 && strcmp(argv[2], sp + 1) == 0)
+			return commands[i].run(&commands[i], argc - 3,
+					       argv + 3);
+	}
+	fprintf(stderr,
+		"ctip: unknown command \"%s%s%s\"; run \"ctip "
+		"--help\" for the list\n",
+		argv[1], argc >= 3 && argv[2][0] != '-' ? " " : "",
+		argc >= 3 && argv[2][0] != '-' ? argv[2] : "");
+	return CTIP_EXIT_USAGE;
+}

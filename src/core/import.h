@@ -1,0 +1,33 @@
+/* import.h: bulk import of persons and their trafficking events from the
+ * CSV interchange format (docs/formats/persons-csv.md). */
+#ifndef CTIP_IMPORT_H
+#define CTIP_IMPORT_H
+
+#include "core/person.h"
+
+struct ctip_import_stats {
+	long persons;      /* persons created */
+	long events;       /* events created */
+	uint64_t checksum; /* FNV-1a of every field read, in order */
+};
+
+/* The header line of the format, for writers of the format. */
+extern const char ctip_import_header[];
+
+/*
+ * Import text[0..len) in one transaction: every row or none. Each person
+ * is owned by the org unit of owner_agency at the person's commune
+ * (created if missing). An accompanying minor names its adult by ref, on
+ * an earlier line. Demo marks the rows as synthetic demo data. A bad row
+ * gives CTIP_EINVAL with "line N: field: reason"; nothing is written.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
+		    const struct ctip_keyring *kr, const char *text, size_t len,
+		    const char *owner_agency, bool demo, struct ctip_err *err);
+
+/* Start an FNV-1a checksum / add a field to it. */
+#define CTIP_FNV_INIT 0xcbf29ce484222325ull
+uint64_t ctip_fnv_add(uint64_t h, const char *s);
+
+#endif

@@ -1,0 +1,329 @@
+/* person.c: creating persons and trafficking events. */
+#include "core/person.h"
+#include "util/text.h"
+
+#include <ctype.h>
+#include <time.h>
+
+void
+ctip_now(char out[24])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool
+ctip_date_valid(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[2]) || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[5]) || !isdigit((unsigned char)s[6]) ||
+	    !isdigit((unsigned char)s[8]) || !isdigit((unsigned char)s[9]))
+		return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	if (m == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return false;
+	return true;
+}
+
+bool
+ctip_phone_normalize(char out[24], const char *phone)
+{
+	size_t n = 0;
+	const char *p = phone;
+
+	if (p[0] == '+') {
+		p++;
+		if (p[0] == '8' && p[1] == '4') {
+			out[n++] = '0';
+			p += 2;
+		}
+	}
+	for (; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n == 15)
+				return false;
+			out[n++] = *p;
+		} else if (*p != ' ' && *p != '-' && *p != '.' && *p != '(' &&
+			   *p != ')') {
+			return false;
+		}
+	}
+	out[n] = '\0';
+	return n >= 8;
+}
+
+static bool
+one_of(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static enum ctip_status
+check_ref(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
+	  const char *field, struct ctip_err *err)
+{
+	enum ctip_status rc;
+	bool ok;
+
+	if ((rc = st->ops->ref_exists(&ok, st, kind, code, err)) != CTIP_OK)
+		return rc;
+	if (!ok)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: unknown code \"%s\"", field, code);
+	return CTIP_OK;
+}
+
+/* Text field: valid UTF-8, at most max code points. */
+static enum ctip_status
+check_text(const char *s, size_t max, const char *field, struct ctip_err *err)
+{
+	if (!ctip_text_valid(s, strlen(s)))
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: not valid UTF-8", field);
+	if (ctip_text_length(s) > max)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: longer than %zu characters", field,
+				      max);
+	return CTIP_OK;
+}
+
+static const char *const roles[] = { "victim", "under_identification",
+				     "accompanying_minor", NULL };
+static const char *const sexes[] = { "F", "M", "U", NULL };
+static const char *const citizenships[] = { "vn_citizen", "stateless_resident",
+					    "foreigner", NULL };
+
+enum ctip_status
+ctip_person_create(int64_t *out, struct ctip_store *st,
+		   const struct ctip_keyring *kr,
+		   const struct ctip_person_input *in, const char *now,
+		   struct ctip_err *err)
+{
+	unsigned char name_enc[4 * CTIP_NAME_MAX + CTIP_SEAL_OVERHEAD];
+	unsigned char addr_enc[4 * CTIP_ADDRESS_MAX + CTIP_SEAL_OVERHEAD];
+	unsigned char cid_enc[12 + CTIP_SEAL_OVERHEAD];
+	unsigned char phone_enc[24 + CTIP_SEAL_OVERHEAD];
+	unsigned char cid_bidx[CTIP_BLIND_BYTES], phone_bidx[CTIP_BLIND_BYTES];
+	char key[4 * CTIP_NAME_MAX + 1], phone[24];
+	struct ctip_person_row row;
+	enum ctip_status rc;
+	size_t n;
+
+	memset(&row, 0, sizeof(row));
+	if (in->full_name == NULL || in->full_name[0] == '\0')
+		return ctip_err_field(err, CTIP_EINVAL, "full_name",
+				      "full_name: required");
+	if ((rc = check_text(in->full_name, CTIP_NAME_MAX, "full_name", err)) !=
+	    CTIP_OK)
+		return rc;
+	if (in->role == NULL || !one_of(in->role, roles))
+		return ctip_err_field(err, CTIP_EINVAL, "role",
+				      "role: must be victim, "
+				      "under_identification or "
+				      "accompanying_minor");
+	if ((strcmp(in->role, "accompanying_minor") == 0) !=
+	    (in->accompanies_id > 0))
+		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+				      "accompanies_id: required for an "
+				      "accompanying minor and only for one");
+	if (in->sex == NULL || !one_of(in->sex, sexes))
+		return ctip_err_field(err, CTIP_EINVAL, "sex",
+				      "sex: must be F, M or U");
+	if (in->citizenship == NULL || !one_of(in->citizenship, citizenships))
+		return ctip_err_field(err, CTIP_EINVAL, "citizenship",
+				      "citizenship: must be vn_citizen, "
+				      "stateless_resident or foreigner");
+	row.birth_year = in->birth_year;
+	if (in->birth_date != NULL) {
+		if (!ctip_date_valid(in->birth_date) ||
+		    strncmp(in->birth_date, now, 10) > 0)
+			return ctip_err_field(err, CTIP_EINVAL, "birth_date",
+					      "birth_date: not a past date "
+					      "yyyy-mm-dd");
+		row.birth_year = (int)strtol(in->birth_date, NULL, 10);
+	} else if (in->birth_year != 0 &&
+		   (in->birth_year < 1900 ||
+		    in->birth_year > (int)strtol(now, NULL, 10))) {
+		return ctip_err_field(err, CTIP_EINVAL, "birth_year",
+				      "birth_year: out of range");
+	}
+	if (in->province_code == NULL || !all_digits(in->province_code, 2))
+		return ctip_err_field(err, CTIP_EINVAL, "province",
+				      "province: a 2-digit code is required");
+	if ((rc = check_ref(st, CTIP_REF_ADMIN_UNIT, in->province_code,
+			    "province", err)) != CTIP_OK)
+		return rc;
+	if (in->commune_code != NULL) {
+		if (!all_digits(in->commune_code, 5))
+			return ctip_err_field(err, CTIP_EINVAL, "commune",
+					      "commune: must be a 5-digit "
+					      "code");
+		if ((rc = check_ref(st, CTIP_REF_ADMIN_UNIT, in->commune_code,
+				    "commune", err)) != CTIP_OK)
+			return rc;
+	}
+	if (in->ethnicity_code != NULL &&
+	    (rc = check_ref(st, CTIP_REF_ETHNIC_GROUP, in->ethnicity_code,
+			    "ethnicity", err)) != CTIP_OK)
+		return rc;
+	if (in->nationality != NULL &&
+	    (rc = check_ref(st, CTIP_REF_COUNTRY, in->nationality,
+			    "nationality", err)) != CTIP_OK)
+		return rc;
+
+	if (ctip_text_key(key, sizeof(key), in->full_name) <= 0)
+		return ctip_err_field(err, CTIP_EINVAL, "full_name",
+				      "full_name: has no letters");
+	n = strlen(in->full_name);
+	ctip_seal(name_enc, kr, "person.name", in->full_name, n);
+	row.name_enc = name_enc;
+	row.name_enc_len = n + CTIP_SEAL_OVERHEAD;
+	if (in->citizen_id != NULL) {
+		if (!all_digits(in->citizen_id, 12))
+			return ctip_err_field(err, CTIP_EINVAL, "citizen_id",
+					      "citizen_id: must be 12 digits");
+		ctip_seal(cid_enc, kr, "person.citizen_id", in->citizen_id, 12);
+		ctip_blind(cid_bidx, kr, "citizen_id", in->citizen_id);
+		row.citizen_id_enc = cid_enc;
+		row.citizen_id_enc_len = 12 + CTIP_SEAL_OVERHEAD;
+		row.citizen_id_bidx = cid_bidx;
+	}
+	if (in->phone != NULL) {
+		if (!ctip_phone_normalize(phone, in->phone))
+			return ctip_err_field(err, CTIP_EINVAL, "phone",
+					      "phone: not a phone number");
+		n = strlen(phone);
+		ctip_seal(phone_enc, kr, "person.phone", phone, n);
+		ctip_blind(phone_bidx, kr, "phone", phone);
+		row.phone_enc = phone_enc;
+		row.phone_enc_len = n + CTIP_SEAL_OVERHEAD;
+		row.phone_bidx = phone_bidx;
+	}
+	if (in->address != NULL) {
+		if ((rc = check_text(in->address, CTIP_ADDRESS_MAX, "address",
+				     err)) != CTIP_OK)
+			return rc;
+		n = strlen(in->address);
+		ctip_seal(addr_enc, kr, "person.address", in->address, n);
+		row.address_enc = addr_enc;
+		row.address_enc_len = n + CTIP_SEAL_OVERHEAD;
+	}
+	row.owner_unit_id = in->owner_unit_id;
+	row.province_code = in->province_code;
+	row.commune_code = in->commune_code;
+	row.role = in->role;
+	row.accompanies_id = in->accompanies_id;
+	row.sex = in->sex;
+	row.birth_date = in->birth_date;
+	row.ethnicity_code = in->ethnicity_code;
+	row.nationality = in->nationality;
+	row.citizenship = in->citizenship;
+	row.name_key = key;
+	row.is_demo = in->is_demo;
+	row.now = now;
+	row.created_by = in->created_by;
+	return st->ops->person_insert(out, st, &row, err);
+}
+
+static const char *const means[] = { "online_ad", "broker", "acquaintance",
+				     "relative",  "other",  "unknown",
+				     NULL };
+static const char *const discoveries[] = {
+	"rescued",  "self_returned", "foreign_handover",
+	"reported", "other",         NULL
+};
+
+enum ctip_status
+ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
+		  const char *province_code, const struct ctip_event_input *in,
+		  const char *now, int64_t created_by, struct ctip_err *err)
+{
+	struct ctip_event_row row;
+	enum ctip_status rc;
+	int i;
+
+	memset(&row, 0, sizeof(row));
+	if (in->discovery == NULL || !one_of(in->discovery, discoveries))
+		return ctip_err_field(err, CTIP_EINVAL, "discovery",
+				      "discovery: must be rescued, "
+				      "self_returned, foreign_handover, "
+				      "reported or other");
+	if (in->discovered_on == NULL || !ctip_date_valid(in->discovered_on) ||
+	    strncmp(in->discovered_on, now, 10) > 0)
+		return ctip_err_field(err, CTIP_EINVAL, "discovered_on",
+				      "discovered_on: a past date yyyy-mm-dd "
+				      "is required");
+	if (in->recruited_on != NULL &&
+	    (!ctip_date_valid(in->recruited_on) ||
+	     strcmp(in->recruited_on, in->discovered_on) > 0))
+		return ctip_err_field(err, CTIP_EINVAL, "recruited_on",
+				      "recruited_on: must be a date no later "
+				      "than discovered_on");
+	if (in->recruitment_means != NULL &&
+	    !one_of(in->recruitment_means, means))
+		return ctip_err_field(err, CTIP_EINVAL, "recruitment_means",
+				      "recruitment_means: unknown value "
+				      "\"%s\"",
+				      in->recruitment_means);
+	if (in->abroad && in->destination_country == NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "destination_country",
+				      "destination_country: required when "
+				      "abroad");
+	if (in->destination_country != NULL &&
+	    (rc = check_ref(st, CTIP_REF_COUNTRY, in->destination_country,
+			    "destination_country", err)) != CTIP_OK)
+		return rc;
+	if (in->n_purposes < 1 || in->n_purposes > CTIP_PURPOSES_MAX)
+		return ctip_err_field(err, CTIP_EINVAL, "purposes",
+				      "purposes: between 1 and %d codes",
+				      CTIP_PURPOSES_MAX);
+	for (i = 0; i < in->n_purposes; i++)
+		if ((rc = check_ref(st, CTIP_REF_PURPOSE, in->purposes[i],
+				    "purposes", err)) != CTIP_OK)
+			return rc;
+	row.person_id = person_id;
+	row.province_code = province_code;
+	row.abroad = in->abroad;
+	row.destination_country = in->destination_country;
+	row.recruitment_means = in->recruitment_means;
+	row.recruited_on = in->recruited_on;
+	row.discovery = in->discovery;
+	row.discovered_on = in->discovered_on;
+	row.purposes = in->purposes;
+	row.n_purposes = in->n_purposes;
+	row.now = now;
+	row.created_by = created_by;
+	return st->ops->event_insert(out, st, &row, err);
+}

@@ -1,0 +1,76 @@
+/* person.h: creating persons and trafficking events, sealing identity
+ * fields on the way to the store. */
+#ifndef CTIP_PERSON_H
+#define CTIP_PERSON_H
+
+#include "store/store.h"
+#include "util/crypto.h"
+
+#define CTIP_NAME_MAX     200 /* code points in a full name */
+#define CTIP_ADDRESS_MAX  500 /* code points in an address */
+#define CTIP_PURPOSES_MAX 8   /* purposes of one event */
+
+/* A person as entered, identity in clear. Strings are borrowed. */
+struct ctip_person_input {
+	int64_t owner_unit_id;
+	const char *province_code; /* required, 2 digits */
+	const char *commune_code;  /* 5 digits or NULL */
+	const char *role;          /* victim, under_identification,
+				      accompanying_minor */
+	int64_t accompanies_id;    /* the adult, for accompanying_minor */
+	const char *sex;           /* F, M or U */
+	const char *birth_date;    /* yyyy-mm-dd or NULL */
+	int birth_year;            /* 0 when unknown; from birth_date if set */
+	const char *ethnicity_code;
+	const char *nationality;
+	const char *citizenship; /* vn_citizen, stateless_resident, foreigner */
+	const char *full_name;   /* required */
+	const char *citizen_id;  /* 12 digits or NULL */
+	const char *phone;       /* or NULL */
+	const char *address;     /* or NULL */
+	bool is_demo;
+	int64_t created_by; /* 0 for a system import */
+};
+
+/* A trafficking event as entered. */
+struct ctip_event_input {
+	bool abroad;
+	const char *destination_country; /* alpha-2, required when abroad */
+	const char *recruitment_means;
+	const char *recruited_on;
+	const char *discovery;
+	const char *discovered_on; /* required */
+	const char *purposes[CTIP_PURPOSES_MAX];
+	int n_purposes;
+};
+
+/*
+ * Validate in (field-level CTIP_EINVAL naming the field), seal its
+ * identity fields with kr and store it; *out = the new id. Does not open
+ * a transaction: the caller groups writes. now is the record timestamp.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_create(int64_t *out, struct ctip_store *st,
+		   const struct ctip_keyring *kr,
+		   const struct ctip_person_input *in, const char *now,
+		   struct ctip_err *err);
+
+/* Validate and store an event of person_id, which lives in province. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
+		  const char *province_code, const struct ctip_event_input *in,
+		  const char *now, int64_t created_by, struct ctip_err *err);
+
+/* Normalise a phone number to digits with a leading 0 for Vietnamese
+ * numbers ("+84 912-345 678" -> "0912345678") into out; false if it is
+ * not a plausible number (8 to 15 digits). */
+bool ctip_phone_normalize(char out[24], const char *phone);
+
+/* True if s is a calendar date yyyy-mm-dd between 1900-01-01 and
+ * 2100-12-31. */
+bool ctip_date_valid(const char *s);
+
+/* Current UTC time as yyyy-mm-ddThh:mm:ssZ into out. */
+void ctip_now(char out[24]);
+
+#endif

@@ -1,0 +1,120 @@
+/* setup.c: `ctip init`. */
+#include "core/setup.h"
+#include "core/org.h"
+#include "core/synth.h"
+#include "util/crypto.h"
+#include "util/fs.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+enum ctip_status
+ctip_setup_demo(struct ctip_import_stats *out, struct ctip_store *st,
+		const struct ctip_keyring *kr, long n, uint64_t seed,
+		struct ctip_err *err)
+{
+	struct ctip_synth_record *r = ctip_xmalloc(sizeof(*r));
+	struct ctip_commune *communes;
+	struct ctip_synth g;
+	struct ctip_arena a;
+	struct ctip_buf b;
+	enum ctip_status rc;
+	char line[32];
+	int n_communes;
+	long i;
+
+	ctip_arena_init(&a, 16u << 20);
+	ctip_buf_init(&b, (size_t)1 << 30);
+	rc = st->ops->communes(&communes, &n_communes, st, &a, err);
+	if (rc == CTIP_OK && n_communes == 0)
+		rc = ctip_err_set(err, CTIP_EINVAL,
+				  "no communes: load the reference data first");
+	if (rc != CTIP_OK)
+		goto out;
+	ctip_synth_init(&g, seed, communes, n_communes);
+	rc = ctip_buf_printf(&b, "%s\n", ctip_import_header);
+	for (i = 0; i < n && rc == CTIP_OK; i++) {
+		ctip_synth_next(&g, r);
+		rc = ctip_synth_csv(&b, r);
+	}
+	if (rc != CTIP_OK) {
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "demo dataset too large");
+		goto out;
+	}
+	rc = ctip_import_persons(out, st, kr, b.data, b.len, "POLICE", true,
+				 err);
+	if (rc == CTIP_OK) {
+		snprintf(line, sizeof(line), "%ld", out->persons);
+		rc = st->ops->meta_set(st, "demo_persons", line, err);
+	}
+out:
+	free(r);
+	ctip_buf_free(&b);
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_setup_init(struct ctip_init_result *out, const struct ctip_init_opts *o,
+		struct ctip_err *err)
+{
+	static const char *const admin_roles[] = { "administrator", NULL };
+	struct ctip_store *st = NULL;
+	struct ctip_keyring kr;
+	enum ctip_status rc;
+	int64_t unit, user;
+	char now[24];
+	int applied;
+
+	memset(out, 0, sizeof(*out));
+	memset(&kr, 0, sizeof(kr));
+	if (access(o->db_path, F_OK) == 0)
+		return ctip_err_set(err, CTIP_EEXIST,
+				    "database \"%s\" already exists: use "
+				    "\"ctip migrate\" to upgrade it",
+				    o->db_path);
+	if (access(o->key_path, F_OK) != 0) {
+		if ((rc = ctip_keyring_create(o->key_path, err)) != CTIP_OK)
+			return rc;
+		out->key_created = true;
+	}
+	rc = ctip_keyring_load(&kr, o->key_path, err);
+	if (rc == CTIP_OK)
+		rc = ctip_fs_mkparent(o->db_path, err);
+	if (rc == CTIP_OK)
+		rc = ctip_store_open(&st, o->db_path, CTIP_OPEN_CREATE, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->migrate(&applied, st, err);
+	if (rc == CTIP_OK)
+		rc = ctip_refdata_load(st, o->data_dir, err);
+	if (rc == CTIP_OK)
+		rc = ctip_refdata_stats(&out->ref, st, err);
+	ctip_now(now);
+	if (rc == CTIP_OK)
+		rc = ctip_org_ensure(&unit, st, "POLICE", "VN", now, err);
+	ctip_password_generate(out->admin_password);
+	if (rc == CTIP_OK)
+		rc = ctip_user_create(&user, st, o->admin, "Quản trị hệ thống",
+				      unit, out->admin_password, admin_roles,
+				      err);
+	if (rc == CTIP_OK && o->demo_persons > 0)
+		rc = ctip_setup_demo(&out->demo, st, &kr, o->demo_persons,
+				     o->demo_seed, err);
+	if (st != NULL)
+		st->ops->close(st);
+	ctip_keyring_wipe(&kr);
+	if (rc != CTIP_OK) {
+		char side[4200];
+
+		unlink(o->db_path);
+		snprintf(side, sizeof(side), "%s-wal", o->db_path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", o->db_path);
+		unlink(side);
+		if (out->key_created)
+			unlink(o->key_path);
+		sodium_memzero(out->admin_password,
+			       sizeof(out->admin_password));
+	}
+	return rc;
+}

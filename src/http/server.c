@@ -1,0 +1,547 @@
+/* server.c: HTTP front end on libmicrohttpd (epoll, thread pool). */
+#include "http/server.h"
+#include "util/log.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ctip_server {
+	struct MHD_Daemon *daemon;
+	const struct ctip_route *routes;
+	char *db;
+	char *web_dir;
+	int port;
+	pthread_key_t store_key; /* each worker thread's store */
+};
+
+/* State of one request across the handler's calls. */
+struct conn_ctx {
+	struct ctip_buf body;
+	bool too_big;
+	struct timespec start;
+};
+
+static const char security_csp[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+int
+ctip_status_to_http(enum ctip_status code)
+{
+	switch (code) {
+	case CTIP_OK:
+		return 200;
+	case CTIP_ENOTFOUND:
+		return 404;
+	case CTIP_EINVAL:
+		return 400;
+	case CTIP_EEXIST:
+	case CTIP_ECONFLICT:
+		return 409;
+	case CTIP_ETOOBIG:
+		return 413;
+	case CTIP_EAUTH:
+		return 401;
+	case CTIP_EFORBIDDEN:
+		return 403;
+	case CTIP_EMETHOD:
+		return 405;
+	case CTIP_ESTORE:
+	case CTIP_EIO:
+	case CTIP_EINTERNAL:
+		return 500;
+	}
+	return 500;
+}
+
+void
+ctip_resp_json(struct ctip_resp *resp, int status, void *json)
+{
+	char *text = json_dumps(json, JSON_COMPACT);
+
+	json_decref(json);
+	ctip_buf_reset(&resp->body);
+	if (text == NULL || ctip_buf_puts(&resp->body, text) != CTIP_OK) {
+		free(text);
+		ctip_resp_problem(resp, CTIP_ETOOBIG, NULL,
+				  "response too large");
+		return;
+	}
+	free(text);
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+}
+
+void
+ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
+		  const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	json_t *j;
+	char *text;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	j = json_pack("{s:s, s:s}", "code", ctip_status_name(code), "message",
+		      msg);
+	if (j != NULL && field != NULL && field[0] != '\0')
+		json_object_set_new(j, "field", json_string(field));
+	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	ctip_buf_reset(&resp->body);
+	/* A message that is not valid UTF-8 makes jansson fail: fall back
+	 * to a fixed text rather than send nothing. */
+	if (text == NULL || ctip_buf_puts(&resp->body, text) != CTIP_OK) {
+		ctip_buf_reset(&resp->body);
+		if (ctip_buf_printf(&resp->body,
+				    "{\"code\":\"%s\",\"message\":\"request "
+				    "failed\"}",
+				    ctip_status_name(code)) != CTIP_OK)
+			abort();
+	}
+	free(text);
+	resp->status = ctip_status_to_http(code);
+	resp->content_type = "application/problem+json; charset=utf-8";
+	if (code == CTIP_ESTORE || code == CTIP_EINTERNAL || code == CTIP_EIO)
+		ctip_log(CTIP_LOG_ERROR, "request failed: %s", msg);
+}
+
+void
+ctip_resp_err(struct ctip_resp *resp, const struct ctip_err *err)
+{
+	ctip_resp_problem(resp, err->code, err->field, "%s", err->msg);
+}
+
+const char *
+ctip_req_header(const struct ctip_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* Match pattern against path; {x} segments fill req->params. */
+static bool
+match(const char *pattern, const char *path, struct ctip_req *req)
+{
+	const char *p = pattern, *s = path, *e;
+
+	req->n_params = 0;
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '{') {
+			e = strchr(s, '/');
+			if (e == NULL)
+				e = s + strlen(s);
+			if (e == s || req->n_params == 4)
+				return false;
+			req->params[req->n_params++] = ctip_arena_strndup(
+				req->arena, s, (size_t)(e - s));
+			p = strchr(p, '}');
+			if (p == NULL)
+				return false;
+			p++;
+			s = e;
+			continue;
+		}
+		if (*p++ != *s++)
+			return false;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static struct ctip_store *
+thread_store(struct ctip_server *srv, struct ctip_err *err)
+{
+	struct ctip_store *st = pthread_getspecific(srv->store_key);
+
+	if (st != NULL)
+		return st;
+	if (ctip_store_open(&st, srv->db, CTIP_OPEN_EXISTING, err) != CTIP_OK)
+		return NULL;
+	pthread_setspecific(srv->store_key, st);
+	return st;
+}
+
+static void
+close_thread_store(void *p)
+{
+	struct ctip_store *st = p;
+
+	st->ops->close(st);
+}
+
+static void
+dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
+{
+	const struct ctip_route *r;
+	struct ctip_err err = { 0 };
+	const char *allow = NULL;
+	bool is_api = strncmp(req->path, "/api/", 5) == 0 ||
+		      strcmp(req->path, "/healthz") == 0;
+
+	for (r = srv->routes; r->method != NULL; r++) {
+		if (!match(r->pattern, req->path, req))
+			continue;
+		if (strcmp(r->method, req->method) != 0 &&
+		    !(strcmp(r->method, "GET") == 0 &&
+		      strcmp(req->method, "HEAD") == 0)) {
+			allow = r->method;
+			continue;
+		}
+		if (strncmp(r->pattern, "/api/", 5) == 0) {
+			req->store = thread_store(srv, &err);
+			if (req->store == NULL) {
+				ctip_resp_err(resp, &err);
+				return;
+			}
+		}
+		r->fn(req, resp);
+		return;
+	}
+	if (allow != NULL) {
+		resp->allow = allow;
+		ctip_resp_problem(resp, CTIP_EMETHOD, NULL,
+				  "method %s is not allowed here", req->method);
+		return;
+	}
+	if (is_api || (strcmp(req->method, "GET") != 0 &&
+		       strcmp(req->method, "HEAD") != 0)) {
+		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
+				  "no such resource: %s %s", req->method,
+				  req->path);
+		return;
+	}
+	ctip_serve_static(req, resp);
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *conn, struct ctip_resp *resp, bool head)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(head ? 0 : resp->body.len,
+					    head ? NULL : resp->body.data,
+					    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	if (resp->content_type != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					resp->content_type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+				resp->cache_control ? resp->cache_control
+						    : "no-store");
+	if (resp->etag != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
+	if (resp->allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+	   const char *method, const char *version, const char *upload_data,
+	   size_t *upload_data_size, void **con_cls)
+{
+	struct ctip_server *srv = cls;
+	struct conn_ctx *ctx = *con_cls;
+	struct ctip_arena arena;
+	struct ctip_req req;
+	struct ctip_resp resp;
+	struct timespec end;
+	enum MHD_Result ret;
+	double ms;
+
+	(void)version;
+	/* First call: headers only. Answering now would make MHD 0.9.75
+	 * close the connection (stack-baseline pitfall 1). */
+	if (ctx == NULL) {
+		ctx = ctip_xmalloc(sizeof(*ctx));
+		ctip_buf_init(&ctx->body, CTIP_BODY_LIMIT);
+		ctx->too_big = false;
+		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+		*con_cls = ctx;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!ctx->too_big &&
+		    ctip_buf_add(&ctx->body, upload_data, *upload_data_size) !=
+			    CTIP_OK) {
+			ctx->too_big = true;
+			ctip_buf_free(&ctx->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	ctip_arena_init(&arena, CTIP_ARENA_LIMIT);
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	ctip_buf_init(&resp.body, 64u << 20);
+	resp.status = 200;
+	req.method = method;
+	req.path = url;
+	req.body = ctip_buf_str(&ctx->body);
+	req.body_len = ctx->body.len;
+	req.arena = &arena;
+	req.conn = conn;
+	req.server = srv;
+	if (ctx->too_big)
+		ctip_resp_problem(&resp, CTIP_ETOOBIG, NULL,
+				  "request body larger than %u bytes",
+				  CTIP_BODY_LIMIT);
+	else
+		dispatch(srv, &req, &resp);
+	ret = queue(conn, &resp, strcmp(method, "HEAD") == 0);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
+	/* The path only: query strings could carry identifying data. */
+	ctip_log(CTIP_LOG_DEBUG, "%s %s %d %.2fms", method, url, resp.status,
+		 ms);
+	ctip_buf_free(&resp.body);
+	ctip_arena_free(&arena);
+	return ret;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *ctx = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (ctx == NULL)
+		return;
+	ctip_buf_free(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+}
+
+static void
+on_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	ctip_log(CTIP_LOG_ERROR, "libmicrohttpd failed at %s:%u: %s", file,
+		 line, reason ? reason : "");
+	abort();
+}
+
+/* Parse "host:port" or "[v6]:port" into a socket address. */
+static enum ctip_status
+parse_listen(struct sockaddr_storage *out, socklen_t *out_len,
+	     const char *listen, struct ctip_err *err)
+{
+	char host[128];
+	const char *colon;
+	char *end;
+	long port;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (listen[0] == '[') {
+		colon = strstr(listen, "]:");
+		if (colon == NULL)
+			goto bad;
+		n = (size_t)(colon - listen - 1);
+		if (n >= sizeof(host))
+			goto bad;
+		memcpy(host, listen + 1, n);
+		host[n] = '\0';
+		colon++;
+	} else {
+		colon = strrchr(listen, ':');
+		if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+			goto bad;
+		n = (size_t)(colon - listen);
+		memcpy(host, listen, n);
+		host[n] = '\0';
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 0 ||
+	    port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)out)->sin_addr) ==
+	    1) {
+		((struct sockaddr_in *)out)->sin_family = AF_INET;
+		((struct sockaddr_in *)out)->sin_port = htons((uint16_t)port);
+		*out_len = sizeof(struct sockaddr_in);
+		return CTIP_OK;
+	}
+	if (inet_pton(AF_INET6, host,
+		      &((struct sockaddr_in6 *)out)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)out)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)out)->sin6_port = htons((uint16_t)port);
+		*out_len = sizeof(struct sockaddr_in6);
+		return CTIP_OK;
+	}
+bad:
+	return ctip_err_field(err, CTIP_EINVAL, "listen",
+			      "--listen: \"%s\" is not ADDR:PORT with a "
+			      "numeric address, e.g. 127.0.0.1:8080",
+			      listen);
+}
+
+enum ctip_status
+ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
+		  const struct ctip_route *routes, struct ctip_err *err)
+{
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	struct ctip_server *s;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_ERROR_LOG;
+	enum ctip_status rc;
+
+	if ((rc = parse_listen(&addr, &addr_len, conf->listen, err)) != 0)
+		return rc;
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = ctip_xmalloc(sizeof(*s));
+	memset(s, 0, sizeof(*s));
+	s->routes = routes;
+	s->db = ctip_xstrdup(conf->db);
+	s->web_dir = ctip_xstrdup(conf->web_dir);
+	pthread_key_create(&s->store_key, close_thread_store);
+	MHD_set_panic_func(on_panic, NULL);
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)(conf->threads > 0 ? conf->threads : 2),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		rc = ctip_err_set(err, CTIP_EIO,
+				  "could not listen on %s: address in use or "
+				  "not available",
+				  conf->listen);
+		ctip_server_stop(s);
+		return rc;
+	}
+	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info != NULL ? info->port : 0;
+	*out = s;
+	return CTIP_OK;
+}
+
+int
+ctip_server_port(const struct ctip_server *s)
+{
+	return s->port;
+}
+
+void
+ctip_server_stop(struct ctip_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->daemon != NULL)
+		MHD_stop_daemon(s->daemon);
+	pthread_key_delete(s->store_key);
+	free(s->db);
+	free(s->web_dir);
+	free(s);
+}
+
+/* Content types of the files the web UI ships. */
+static const char *
+content_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+		{ ".woff2", "font/woff2" },
+		{ ".txt", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(path, '.');
+	size_t i;
+
+	for (i = 0; dot != NULL && i < CTIP_NELEM(types); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+void
+ctip_serve_static(struct ctip_req *req, struct ctip_resp *resp)
+{
+	const char *rel = req->path;
+	char path[4096], etag[64], chunk[65536];
+	const char *inm;
+	struct stat st;
+	ssize_t k;
+	int fd;
+
+	/* Only plain names: no "..", no hidden files, no backslashes. */
+	if (rel[0] != '/' || strstr(rel, "/.") != NULL ||
+	    strchr(rel, '\\') != NULL || strlen(rel) > 200) {
+		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
+				  "no such file: %s", rel);
+		return;
+	}
+	if (strcmp(rel, "/") == 0)
+		rel = "/index.html";
+	snprintf(path, sizeof(path), "%s%s", req->server->web_dir, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
+				  "no such file: %s", rel);
+		return;
+	}
+	snprintf(etag, sizeof(etag), "\"%llx-%llx\"",
+		 (unsigned long long)st.st_mtime,
+		 (unsigned long long)st.st_size);
+	resp->etag = ctip_arena_strdup(req->arena, etag);
+	/* Revalidate every time: cheap with the ETag, and a new release is
+	 * never hidden behind a stale cache. */
+	resp->cache_control = "no-cache";
+	resp->content_type = content_type(rel);
+	inm = ctip_req_header(req, "If-None-Match");
+	if (inm != NULL && strcmp(inm, etag) == 0) {
+		close(fd);
+		resp->status = 304;
+		return;
+	}
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
+		if (ctip_buf_add(&resp->body, chunk, (size_t)k) != CTIP_OK)
+			break;
+	close(fd);
+	if (k != 0) {
+		ctip_resp_problem(resp, CTIP_EIO, NULL, "could not read %s",
+				  rel);
+		return;
+	}
+	resp->status = 200;
+}

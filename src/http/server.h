@@ -1,0 +1,84 @@
+/* server.h: the HTTP front end on libmicrohttpd: requests, responses, the
+ * route table and the server's life cycle. */
+#ifndef CTIP_SERVER_H
+#define CTIP_SERVER_H
+
+#include "store/store.h"
+#include "util/buf.h"
+
+#define CTIP_BODY_LIMIT  (1u << 20)  /* request bodies */
+#define CTIP_ARENA_LIMIT (64u << 20) /* per-request memory */
+
+struct ctip_server_conf {
+	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
+	const char *db;      /* store URL */
+	const char *web_dir; /* static files */
+	int threads;         /* worker threads */
+};
+
+struct ctip_req {
+	const char *method; /* "GET", ... */
+	const char *path;   /* decoded path without the query */
+	const char *body;   /* NUL-terminated, "" when none */
+	size_t body_len;
+	struct ctip_arena *arena; /* freed after the response is sent */
+	struct ctip_store *store; /* this thread's connection */
+	const char *params[4];    /* values of {name} segments, in order */
+	int n_params;
+	void *conn; /* struct MHD_Connection, for headers */
+	const struct ctip_server *server;
+};
+
+struct ctip_resp {
+	int status;
+	const char *content_type;
+	struct ctip_buf body;
+	const char *cache_control; /* NULL: "no-store" */
+	const char *etag;          /* or NULL */
+	const char *allow;         /* for 405, or NULL */
+};
+
+/* A handler fills resp; its return value is ignored by the server. */
+typedef void (*ctip_handler_fn)(struct ctip_req *req, struct ctip_resp *resp);
+
+struct ctip_route {
+	const char *method;
+	const char *pattern; /* "/api/things/{id}": {x} matches one segment */
+	ctip_handler_fn fn;
+};
+
+struct ctip_server;
+
+/* Start serving; routes are matched in order. CTIP_EIO if the address
+ * cannot be bound. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
+		  const struct ctip_route *routes, struct ctip_err *err);
+
+/* The port actually bound (useful with port 0). */
+int ctip_server_port(const struct ctip_server *s);
+
+/* Finish the requests in flight, close every connection and free. */
+void ctip_server_stop(struct ctip_server *s);
+
+/* HTTP status of a ctip status. */
+int ctip_status_to_http(enum ctip_status code);
+
+/* A JSON problem response {"code","message","field"} for status code. */
+void ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
+		       const char *field, const char *fmt, ...)
+	CTIP_PRINTF(4, 5);
+
+/* A problem response from a filled-in error. */
+void ctip_resp_err(struct ctip_resp *resp, const struct ctip_err *err);
+
+/* A JSON body (the json_t is a jansson value, decref'd here). */
+void ctip_resp_json(struct ctip_resp *resp, int status, void *json);
+
+/* Serve a file below the web directory for req->path (GET and HEAD). */
+void ctip_serve_static(struct ctip_req *req, struct ctip_resp *resp);
+
+/* A request header's value, or NULL. */
+const char *ctip_req_header(const struct ctip_req *req, const char *name);
+
+#endif

@@ -1,0 +1,98 @@
+/* store.c: backend selection and the reference-table column lists shared
+ * by every backend. */
+#include "store/store.h"
+
+enum ctip_status
+ctip_store_open(struct ctip_store **out, const char *url,
+		enum ctip_open_mode mode, struct ctip_err *err)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return ctip_store_sqlite_open(out, url + 7, mode, err);
+	if (strncmp(url, "postgres:", 9) == 0 ||
+	    strncmp(url, "postgresql:", 11) == 0)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "could not open database \"%s\": the "
+				    "PostgreSQL backend is not built yet",
+				    url);
+	return ctip_store_sqlite_open(out, url, mode, err);
+}
+
+static const char *const admin_unit_cols[] = {
+	"code",          "level",        "name",     "full_name", "unit_type",
+	"province_code", "full_name_en", "name_key", NULL
+};
+static const char *const ethnic_cols[] = { "code", "name", "name_en", NULL };
+static const char *const country_cols[] = { "alpha2",  "alpha3",  "numeric",
+					    "name_en", "name_vi", NULL };
+static const char *const purpose_cols[] = { "code", "parent_code", "name_vi",
+					    "name_en", NULL };
+static const char *const support_type_cols[] = { "code",     "article",
+						 "name_vi",  "name_en",
+						 "max_days", NULL };
+static const char *const entitlement_cols[] = {
+	"support_code", "person_role", "citizenship", "entitled",
+	"legal_basis",  "note",        NULL
+};
+static const char *const amount_cols[] = {
+	"support_code", "valid_from",  "valid_to", "amount_vnd", "unit",
+	"max_units",    "legal_basis", "note",     NULL
+};
+static const char *const channel_cols[] = { "code", "name_vi", "name_en",
+					    NULL };
+static const char *const agency_cols[] = { "code", "name_vi", "name_en",
+					   "levels", NULL };
+
+const char *const *
+ctip_ref_columns(enum ctip_ref_kind kind)
+{
+	switch (kind) {
+	case CTIP_REF_ADMIN_UNIT:
+		return admin_unit_cols;
+	case CTIP_REF_ETHNIC_GROUP:
+		return ethnic_cols;
+	case CTIP_REF_COUNTRY:
+		return country_cols;
+	case CTIP_REF_PURPOSE:
+		return purpose_cols;
+	case CTIP_REF_SUPPORT_TYPE:
+		return support_type_cols;
+	case CTIP_REF_SUPPORT_ENTITLEMENT:
+		return entitlement_cols;
+	case CTIP_REF_SUPPORT_AMOUNT:
+		return amount_cols;
+	case CTIP_REF_INTAKE_CHANNEL:
+		return channel_cols;
+	case CTIP_REF_AGENCY:
+		return agency_cols;
+	case CTIP_REF_N_KINDS:
+		break;
+	}
+	assert(!"unknown reference kind");
+	return NULL;
+}
+
+const char *
+ctip_ref_name(enum ctip_ref_kind kind)
+{
+	static const char *const names[] = {
+		"admin units",     "ethnic groups",   "countries",
+		"purposes",        "support types",   "support entitlements",
+		"support amounts", "intake channels", "agencies"
+	};
+
+	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
+	return names[kind];
+}
+
+const char *
+ctip_ref_key(enum ctip_ref_kind kind)
+{
+	static const char *const keys[] = {
+		"admin_units",     "ethnic_groups",   "countries",
+		"purposes",        "support_types",   "support_entitlements",
+		"support_amounts", "intake_channels", "agencies"
+	};
+
+	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
+	return keys[kind];
+}

@@ -1,0 +1,1019 @@
+/* store_sqlite.c: the SQLite backend (embedded default). One struct per
+ * connection; statements are prepared once and cached. */
+#include "store/migrations.h"
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
+
+enum stmt_id {
+	S_META_GET,
+	S_META_SET,
+	S_REF_UPSERT,                                  /* + kind */
+	S_REF_COUNT = S_REF_UPSERT + CTIP_REF_N_KINDS, /* + kind */
+	S_REF_EXISTS = S_REF_COUNT + CTIP_REF_N_KINDS, /* + kind */
+	S_REF_CODES = S_REF_EXISTS + CTIP_REF_N_KINDS, /* + kind */
+	S_COUNT = S_REF_CODES + CTIP_REF_N_KINDS,      /* + count kind */
+	S_COMMUNES = S_COUNT + CTIP_COUNT_N_KINDS,
+	S_ADMIN_UNIT_GET,
+	S_ORG_GET,
+	S_ORG_INSERT,
+	S_USER_INSERT,
+	S_ROLE_INSERT,
+	S_PERSON_INSERT,
+	S_EVENT_INSERT,
+	S_EVENT_PURPOSE_INSERT,
+	S_N
+};
+
+struct sqlite_store {
+	struct ctip_store base; /* first, so the two pointers convert */
+	sqlite3 *db;
+	sqlite3_stmt *stmts[S_N];
+};
+
+/* Reference tables: upsert SQL, integer columns (bit i = value i), table
+ * and key column. */
+static const struct {
+	const char *upsert;
+	unsigned int_cols;
+	const char *count, *exists, *codes;
+} ref_sql[CTIP_REF_N_KINDS] = {
+	[CTIP_REF_ADMIN_UNIT] = { "INSERT INTO admin_unit (code, level, name, "
+				  "full_name, "
+				  "unit_type, province_code, name_en, "
+				  "name_key) VALUES "
+				  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON "
+				  "CONFLICT (code) DO UPDATE "
+				  "SET level = excluded.level, name = "
+				  "excluded.name, full_name = "
+				  "excluded.full_name, unit_type = "
+				  "excluded.unit_type, "
+				  "province_code = excluded.province_code, "
+				  "name_en = "
+				  "excluded.name_en, name_key = "
+				  "excluded.name_key",
+				  0,
+				  "SELECT count(*) FROM admin_unit WHERE level "
+				  "<> 'nation'",
+				  "SELECT 1 FROM admin_unit WHERE code = ?1",
+				  "SELECT code FROM admin_unit ORDER BY code" },
+	[CTIP_REF_ETHNIC_GROUP] = { "INSERT INTO ethnic_group (code, name, "
+				    "name_en) VALUES "
+				    "(?1, ?2, ?3) ON CONFLICT (code) DO UPDATE "
+				    "SET name = "
+				    "excluded.name, name_en = excluded.name_en",
+				    0, "SELECT count(*) FROM ethnic_group",
+				    "SELECT 1 FROM ethnic_group WHERE code = "
+				    "?1",
+				    "SELECT code FROM ethnic_group ORDER BY "
+				    "code" },
+	[CTIP_REF_COUNTRY] = { "INSERT INTO country (alpha2, alpha3, "
+			       "numeric_code, name_en, "
+			       "name_vi) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+			       "CONFLICT (alpha2) DO "
+			       "UPDATE SET alpha3 = excluded.alpha3, "
+			       "numeric_code = "
+			       "excluded.numeric_code, name_en = "
+			       "excluded.name_en, name_vi = "
+			       "excluded.name_vi",
+			       0, "SELECT count(*) FROM country",
+			       "SELECT 1 FROM country WHERE alpha2 = ?1",
+			       "SELECT alpha2 FROM country ORDER BY alpha2" },
+	[CTIP_REF_PURPOSE] = { "INSERT INTO purpose (code, parent_code, "
+			       "name_vi, name_en) "
+			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO "
+			       "UPDATE SET "
+			       "parent_code = excluded.parent_code, name_vi = "
+			       "excluded.name_vi, name_en = excluded.name_en",
+			       0, "SELECT count(*) FROM purpose",
+			       "SELECT 1 FROM purpose WHERE code = ?1",
+			       "SELECT code FROM purpose ORDER BY code" },
+	[CTIP_REF_SUPPORT_TYPE] = { "INSERT INTO support_type (code, article, "
+				    "name_vi, name_en, "
+				    "max_days) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+				    "CONFLICT (code) DO "
+				    "UPDATE SET article = excluded.article, "
+				    "name_vi = "
+				    "excluded.name_vi, name_en = "
+				    "excluded.name_en, max_days = "
+				    "excluded.max_days",
+				    1u << 4,
+				    "SELECT count(*) FROM support_type",
+				    "SELECT 1 FROM support_type WHERE code = "
+				    "?1",
+				    "SELECT code FROM support_type ORDER BY "
+				    "code" },
+	[CTIP_REF_SUPPORT_ENTITLEMENT] = { "INSERT INTO support_entitlement "
+					   "(support_code, person_role, "
+					   "citizenship, entitled, "
+					   "legal_basis, note) VALUES (?1, ?2, "
+					   "?3, "
+					   "?4, ?5, ?6) ON CONFLICT "
+					   "(support_code, person_role, "
+					   "citizenship) DO UPDATE SET "
+					   "entitled = excluded.entitled, "
+					   "legal_basis = "
+					   "excluded.legal_basis, note = "
+					   "excluded.note",
+					   1u << 3,
+					   "SELECT count(*) FROM "
+					   "support_entitlement",
+					   "SELECT 1 FROM support_entitlement "
+					   "WHERE support_code = ?1",
+					   "SELECT DISTINCT support_code FROM "
+					   "support_entitlement "
+					   "ORDER BY support_code" },
+	[CTIP_REF_SUPPORT_AMOUNT] = { "INSERT INTO support_amount "
+				      "(support_code, valid_from, "
+				      "valid_to, amount_vnd, unit, max_units, "
+				      "legal_basis, note) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+				      "ON CONFLICT "
+				      "(support_code, valid_from, unit) DO "
+				      "UPDATE SET valid_to = "
+				      "excluded.valid_to, amount_vnd = "
+				      "excluded.amount_vnd, "
+				      "max_units = excluded.max_units, "
+				      "legal_basis = "
+				      "excluded.legal_basis, note = "
+				      "excluded.note",
+				      1u << 3 | 1u << 5,
+				      "SELECT count(*) FROM support_amount",
+				      "SELECT 1 FROM support_amount WHERE "
+				      "support_code = ?1",
+				      "SELECT DISTINCT support_code FROM "
+				      "support_amount "
+				      "ORDER BY support_code" },
+	[CTIP_REF_INTAKE_CHANNEL] = { "INSERT INTO intake_channel (code, "
+				      "name_vi, name_en) VALUES "
+				      "(?1, ?2, ?3) ON CONFLICT (code) DO "
+				      "UPDATE SET name_vi = "
+				      "excluded.name_vi, name_en = "
+				      "excluded.name_en",
+				      0, "SELECT count(*) FROM intake_channel",
+				      "SELECT 1 FROM intake_channel WHERE code "
+				      "= ?1",
+				      "SELECT code FROM intake_channel ORDER "
+				      "BY code" },
+	[CTIP_REF_AGENCY] = { "INSERT INTO agency (code, name_vi, name_en, "
+			      "levels) VALUES "
+			      "(?1, ?2, ?3, ?4) ON CONFLICT (code) DO UPDATE "
+			      "SET name_vi = "
+			      "excluded.name_vi, name_en = excluded.name_en, "
+			      "levels = "
+			      "excluded.levels",
+			      0, "SELECT count(*) FROM agency",
+			      "SELECT 1 FROM agency WHERE code = ?1",
+			      "SELECT code FROM agency ORDER BY code" },
+};
+
+static const char *const count_sql[CTIP_COUNT_N_KINDS] = {
+	[CTIP_COUNT_PROVINCES] =
+		"SELECT count(*) FROM admin_unit WHERE level = 'province'",
+	[CTIP_COUNT_COMMUNES] =
+		"SELECT count(*) FROM admin_unit WHERE level = 'commune'",
+	[CTIP_COUNT_ORG_UNITS] = "SELECT count(*) FROM org_unit",
+	[CTIP_COUNT_USERS] = "SELECT count(*) FROM app_user",
+	[CTIP_COUNT_PERSONS] = "SELECT count(*) FROM person",
+	[CTIP_COUNT_EVENTS] = "SELECT count(*) FROM trafficking_event",
+};
+
+static const char *
+stmt_sql(enum stmt_id id)
+{
+	if (id >= S_REF_UPSERT && id < S_REF_COUNT)
+		return ref_sql[id - S_REF_UPSERT].upsert;
+	if (id >= S_REF_COUNT && id < S_REF_EXISTS)
+		return ref_sql[id - S_REF_COUNT].count;
+	if (id >= S_REF_EXISTS && id < S_REF_CODES)
+		return ref_sql[id - S_REF_EXISTS].exists;
+	if (id >= S_REF_CODES && id < S_COUNT)
+		return ref_sql[id - S_REF_CODES].codes;
+	if (id >= S_COUNT && id < S_COMMUNES)
+		return count_sql[id - S_COUNT];
+	switch (id) {
+	case S_META_GET:
+		return "SELECT value FROM meta WHERE key = ?1";
+	case S_META_SET:
+		return "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	case S_COMMUNES:
+		return "SELECT code, province_code FROM admin_unit "
+		       "WHERE level = 'commune' ORDER BY code";
+	case S_ADMIN_UNIT_GET:
+		return "SELECT code, level, name, full_name, province_code "
+		       "FROM admin_unit WHERE code = ?1";
+	case S_ORG_GET:
+		return "SELECT id FROM org_unit WHERE agency_code = ?1 "
+		       "AND admin_code = ?2";
+	case S_ORG_INSERT:
+		return "INSERT INTO org_unit (agency_code, admin_code, name, "
+		       "created_at) VALUES (?1, ?2, ?3, ?4)";
+	case S_USER_INSERT:
+		return "INSERT INTO app_user (username, display_name, "
+		       "org_unit_id, password_hash, created_at, updated_at) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	case S_ROLE_INSERT:
+		return "INSERT INTO user_role (user_id, role) VALUES (?1, ?2)";
+	case S_PERSON_INSERT:
+		return "INSERT INTO person (owner_unit_id, province_code, "
+		       "commune_code, role, accompanies_id, sex, birth_date, "
+		       "birth_year, ethnicity_code, nationality, citizenship, "
+		       "name_key, name_enc, citizen_id_enc, citizen_id_bidx, "
+		       "phone_enc, phone_bidx, address_enc, is_demo, "
+		       "created_at, created_by, updated_at, updated_by) VALUES "
+		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?20, ?21)";
+	case S_EVENT_INSERT:
+		return "INSERT INTO trafficking_event (person_id, "
+		       "province_code, abroad, destination_country, "
+		       "recruitment_means, recruited_on, exploited_from, "
+		       "exploited_to, discovery, discovered_on, created_at, "
+		       "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		       "?9, ?10, ?11, ?12)";
+	case S_EVENT_PURPOSE_INSERT:
+		return "INSERT INTO event_purpose (event_id, purpose_code) "
+		       "VALUES (?1, ?2)";
+	default:
+		break;
+	}
+	assert(!"statement without SQL");
+	return NULL;
+}
+
+static struct sqlite_store *
+S(struct ctip_store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+static enum ctip_status
+db_error(struct sqlite_store *s, struct ctip_err *err, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return ctip_err_set(err, CTIP_EEXIST, "could not %s: %s", what,
+				    sqlite3_errmsg(s->db));
+	if ((ext & 0xff) == SQLITE_CONSTRAINT)
+		return ctip_err_set(err, CTIP_EINVAL, "could not %s: %s", what,
+				    sqlite3_errmsg(s->db));
+	return ctip_err_set(err, CTIP_ESTORE, "could not %s: %s", what,
+			    sqlite3_errmsg(s->db));
+}
+
+/* The cached statement id, reset and with its bindings cleared. */
+static sqlite3_stmt *
+stmt(struct sqlite_store *s, enum stmt_id id, struct ctip_err *err)
+{
+	sqlite3_stmt *q = s->stmts[id];
+
+	if (q == NULL) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql(id), -1,
+				       SQLITE_PREPARE_PERSISTENT, &q,
+				       NULL) != SQLITE_OK) {
+			db_error(s, err, "prepare a statement");
+			return NULL;
+		}
+		s->stmts[id] = q;
+	}
+	return q;
+}
+
+static void
+done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+static void
+bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+bind_blob(sqlite3_stmt *q, int i, const unsigned char *v, size_t n)
+{
+	if (v == NULL)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_blob(q, i, v, (int)n, SQLITE_STATIC);
+}
+
+static void
+bind_id(sqlite3_stmt *q, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_int64(q, i, v);
+}
+
+/* Run a statement that returns no rows. */
+static enum ctip_status
+exec_stmt(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	  struct ctip_err *err)
+{
+	enum ctip_status rc = CTIP_OK;
+
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = db_error(s, err, what);
+	done(q);
+	return rc;
+}
+
+static enum ctip_status
+exec_sql(struct sqlite_store *s, const char *sql, const char *what,
+	 struct ctip_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(s, err, what);
+	return CTIP_OK;
+}
+
+static int
+sq_begin(struct ctip_store *st, struct ctip_err *err)
+{
+	/* IMMEDIATE: take the write lock now, so a busy writer waits on the
+	 * busy timeout here instead of failing half-way through. */
+	return exec_sql(S(st), "BEGIN IMMEDIATE", "begin a transaction", err);
+}
+
+static int
+sq_commit(struct ctip_store *st, struct ctip_err *err)
+{
+	return exec_sql(S(st), "COMMIT", "commit", err);
+}
+
+static void
+sq_rollback(struct ctip_store *st)
+{
+	if (!sqlite3_get_autocommit(S(st)->db))
+		sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+table_exists(struct sqlite_store *s, const char *name, bool *out,
+	     struct ctip_err *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM sqlite_master WHERE type = "
+			       "'table' AND name = ?1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return db_error(s, err, "read the schema");
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	*out = rc == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, err, "read the schema");
+	return CTIP_OK;
+}
+
+static int
+sq_schema_version(int *out, struct ctip_store *st, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	bool exists = false;
+	int rc;
+
+	*out = 0;
+	if ((rc = table_exists(s, "schema_migration", &exists, err)) != 0)
+		return rc;
+	if (!exists)
+		return CTIP_OK;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT coalesce(max(version), 0) FROM "
+			       "schema_migration",
+			       -1, &q, NULL) != SQLITE_OK)
+		return db_error(s, err, "read the schema version");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*out = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return CTIP_OK;
+}
+
+static int
+sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = NULL;
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int have, i, rc;
+
+	*applied = 0;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((rc = sq_begin(st, err)) != 0)
+		return rc;
+	rc = exec_sql(s,
+		      "CREATE TABLE IF NOT EXISTS schema_migration (version "
+		      "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "
+		      "TEXT NOT NULL)",
+		      "create the migration table", err);
+	if (rc == CTIP_OK)
+		rc = sq_schema_version(&have, st, err);
+	if (rc == CTIP_OK && have > ctip_n_migrations)
+		rc = ctip_err_set(err, CTIP_ESTORE,
+				  "database schema version %d is newer than "
+				  "this ctip (%d): upgrade ctip",
+				  have, ctip_n_migrations);
+	for (i = have; rc == CTIP_OK && i < ctip_n_migrations; i++) {
+		const struct ctip_migration *m = &ctip_migrations[i];
+		char *msg = NULL;
+
+		if (sqlite3_exec(s->db, m->sql, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			rc = ctip_err_set(err, CTIP_ESTORE,
+					  "could not apply migration %03d_%s: "
+					  "%s",
+					  m->version, m->name,
+					  msg ? msg : "unknown error");
+			sqlite3_free(msg);
+			break;
+		}
+		if (sqlite3_prepare_v2(s->db,
+				       "INSERT INTO schema_migration (version, "
+				       "name, applied_at) VALUES (?1, ?2, ?3)",
+				       -1, &q, NULL) != SQLITE_OK) {
+			rc = db_error(s, err, "record a migration");
+			break;
+		}
+		sqlite3_bind_int(q, 1, m->version);
+		sqlite3_bind_text(q, 2, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = db_error(s, err, "record a migration");
+		sqlite3_finalize(q);
+		(*applied)++;
+	}
+	if (rc == CTIP_OK)
+		rc = sq_commit(st, err);
+	if (rc != CTIP_OK) {
+		sq_rollback(st);
+		*applied = 0;
+	}
+	return rc;
+}
+
+static int
+sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_backup *b;
+	sqlite3 *dst = NULL;
+	int rc;
+
+	if (access(path, F_OK) == 0)
+		return ctip_err_set(err, CTIP_EEXIST,
+				    "could not back up to \"%s\": the file "
+				    "exists",
+				    path);
+	if (sqlite3_open_v2(path, &dst,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		ctip_err_set(err, CTIP_EIO, "could not create \"%s\": %s", path,
+			     dst ? sqlite3_errmsg(dst) : "out of memory");
+		sqlite3_close(dst);
+		return CTIP_EIO;
+	}
+	b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (b == NULL) {
+		ctip_err_set(err, CTIP_ESTORE, "could not start the backup: %s",
+			     sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(path);
+		return CTIP_ESTORE;
+	}
+	/* Copy in steps so writers are held up for short moments only;
+	 * the backup restarts by itself if another connection writes. */
+	do {
+		rc = sqlite3_backup_step(b, 1024);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		ctip_err_set(err, CTIP_ESTORE, "could not back up: %s",
+			     sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		return CTIP_ESTORE;
+	}
+	/* The copy is a single self-contained file, not WAL. */
+	sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	return CTIP_OK;
+}
+
+static int
+sq_meta_get(char **out, struct ctip_store *st, const char *key,
+	    struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_META_GET, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, key);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*out = ctip_arena_strdup(
+			a, (const char *)sqlite3_column_text(q, 0));
+		rc = *out ? CTIP_OK
+			  : ctip_err_set(err, CTIP_ETOOBIG, "value too large");
+	} else if (rc == SQLITE_DONE) {
+		rc = ctip_err_set(err, CTIP_ENOTFOUND, "no metadata \"%s\"",
+				  key);
+	} else {
+		rc = db_error(s, err, "read metadata");
+	}
+	done(q);
+	return rc;
+}
+
+static int
+sq_meta_set(struct ctip_store *st, const char *key, const char *value,
+	    struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_META_SET, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, key);
+	bind_text(q, 2, value);
+	return exec_stmt(s, q, "write metadata", err);
+}
+
+static int
+sq_ref_upsert(struct ctip_store *st, enum ctip_ref_kind kind,
+	      const char *const *values, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	const char *const *cols = ctip_ref_columns(kind);
+	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_UPSERT + kind), err);
+	char *end;
+	long long v;
+	int i;
+
+	if (q == NULL)
+		return err->code;
+	for (i = 0; cols[i] != NULL; i++) {
+		if (values[i] == NULL || values[i][0] == '\0') {
+			sqlite3_bind_null(q, i + 1);
+		} else if (ref_sql[kind].int_cols & (1u << i)) {
+			errno = 0;
+			v = strtoll(values[i], &end, 10);
+			if (errno != 0 || *end != '\0') {
+				done(q);
+				return ctip_err_field(err, CTIP_EINVAL, cols[i],
+						      "%s: \"%s\" is not a "
+						      "whole number",
+						      cols[i], values[i]);
+			}
+			sqlite3_bind_int64(q, i + 1, v);
+		} else {
+			bind_text(q, i + 1, values[i]);
+		}
+	}
+	return exec_stmt(s, q, "store reference data", err);
+}
+
+static int
+count_query(long *out, struct sqlite_store *s, enum stmt_id id,
+	    struct ctip_err *err)
+{
+	sqlite3_stmt *q = stmt(s, id, err);
+	int rc = CTIP_OK;
+
+	if (q == NULL)
+		return err->code;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(q, 0);
+	else
+		rc = db_error(s, err, "count rows");
+	done(q);
+	return rc;
+}
+
+static int
+sq_ref_count(long *out, struct ctip_store *st, enum ctip_ref_kind kind,
+	     struct ctip_err *err)
+{
+	return count_query(out, S(st), (enum stmt_id)(S_REF_COUNT + kind), err);
+}
+
+static int
+sq_count(long *out, struct ctip_store *st, enum ctip_count_kind kind,
+	 struct ctip_err *err)
+{
+	return count_query(out, S(st), (enum stmt_id)(S_COUNT + kind), err);
+}
+
+static int
+sq_ref_exists(bool *out, struct ctip_store *st, enum ctip_ref_kind kind,
+	      const char *code, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_EXISTS + kind), err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, code);
+	rc = sqlite3_step(q);
+	*out = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		     ? CTIP_OK
+		     : db_error(s, err, "look up reference data");
+	done(q);
+	return rc;
+}
+
+/* Collect column 0 (and 1, if two is set) of every row of q. */
+static int
+collect(const char ***col0, const char ***col1, int *n_out,
+	struct sqlite_store *s, sqlite3_stmt *q, struct ctip_arena *a,
+	struct ctip_err *err)
+{
+	const char **c0 = NULL, **c1 = NULL;
+	int n = 0, cap = 0, rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			const char **n0, **n1 = NULL;
+
+			cap = cap ? 2 * cap : 64;
+			n0 = ctip_arena_alloc(a, (size_t)cap * sizeof(*n0));
+			if (col1 != NULL)
+				n1 = ctip_arena_alloc(a, (size_t)cap *
+								 sizeof(*n1));
+			if (n0 == NULL || (col1 != NULL && n1 == NULL)) {
+				done(q);
+				return ctip_err_set(err, CTIP_ETOOBIG,
+						    "too many rows");
+			}
+			if (n > 0) {
+				memcpy(n0, c0, (size_t)n * sizeof(*n0));
+				if (col1 != NULL)
+					memcpy(n1, c1, (size_t)n * sizeof(*n1));
+			}
+			c0 = n0;
+			c1 = n1;
+		}
+		c0[n] = ctip_arena_strdup(
+			a, (const char *)sqlite3_column_text(q, 0));
+		if (col1 != NULL)
+			c1[n] = ctip_arena_strdup(
+				a, (const char *)sqlite3_column_text(q, 1));
+		if (c0[n] == NULL || (col1 != NULL && c1[n] == NULL)) {
+			done(q);
+			return ctip_err_set(err, CTIP_ETOOBIG, "too many rows");
+		}
+		n++;
+	}
+	done(q);
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "read rows");
+	*col0 = c0;
+	if (col1 != NULL)
+		*col1 = c1;
+	*n_out = n;
+	return CTIP_OK;
+}
+
+static int
+sq_ref_codes(const char ***out, int *n_out, struct ctip_store *st,
+	     enum ctip_ref_kind kind, struct ctip_arena *a,
+	     struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_CODES + kind), err);
+
+	if (q == NULL)
+		return err->code;
+	return collect(out, NULL, n_out, s, q, a, err);
+}
+
+static int
+sq_communes(struct ctip_commune **out, int *n_out, struct ctip_store *st,
+	    struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_COMMUNES, err);
+	const char **codes, **provinces;
+	struct ctip_commune *c;
+	int n, i, rc;
+
+	if (q == NULL)
+		return err->code;
+	rc = collect(&codes, &provinces, &n, s, q, a, err);
+	if (rc != CTIP_OK)
+		return rc;
+	c = ctip_arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*c));
+	if (c == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG, "too many communes");
+	for (i = 0; i < n; i++) {
+		c[i].code = codes[i];
+		c[i].province_code = provinces[i];
+	}
+	*out = c;
+	*n_out = n;
+	return CTIP_OK;
+}
+
+/* A copy of text column i in a, NULL for SQL NULL; *ok = false if the
+ * arena is full. */
+static const char *
+col_text(sqlite3_stmt *q, int i, struct ctip_arena *a, bool *ok)
+{
+	const char *v = (const char *)sqlite3_column_text(q, i);
+	char *c;
+
+	if (v == NULL)
+		return NULL;
+	c = ctip_arena_strdup(a, v);
+	if (c == NULL)
+		*ok = false;
+	return c;
+}
+
+static int
+sq_admin_unit_get(struct ctip_admin_unit *out, struct ctip_store *st,
+		  const char *code, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ADMIN_UNIT_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, code);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->code = col_text(q, 0, a, &ok);
+		out->level = col_text(q, 1, a, &ok);
+		out->name = col_text(q, 2, a, &ok);
+		out->full_name = col_text(q, 3, a, &ok);
+		out->province_code = col_text(q, 4, a, &ok);
+		rc = ok ? CTIP_OK
+			: ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = ctip_err_set(err, CTIP_ENOTFOUND,
+				  "admin unit \"%s\" does not exist", code);
+	} else {
+		rc = db_error(s, err, "read an admin unit");
+	}
+	done(q);
+	return rc;
+}
+
+static int
+sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
+		   const char *admin_code, const char *name, const char *now,
+		   struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ORG_GET, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, agency);
+	bind_text(q, 2, admin_code);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(q, 0);
+	done(q);
+	if (rc == SQLITE_ROW)
+		return CTIP_OK;
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "look up an org unit");
+	if ((q = stmt(s, S_ORG_INSERT, err)) == NULL)
+		return err->code;
+	bind_text(q, 1, agency);
+	bind_text(q, 2, admin_code);
+	bind_text(q, 3, name);
+	bind_text(q, 4, now);
+	if ((rc = exec_stmt(s, q, "create an org unit", err)) != CTIP_OK)
+		return rc;
+	*out = sqlite3_last_insert_rowid(s->db);
+	return CTIP_OK;
+}
+
+static int
+sq_user_insert(int64_t *out, struct ctip_store *st, const char *username,
+	       const char *display_name, int64_t org_unit_id,
+	       const char *password_hash, const char *const *roles,
+	       const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_INSERT, err);
+	int64_t id;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, username);
+	bind_text(q, 2, display_name);
+	sqlite3_bind_int64(q, 3, org_unit_id);
+	bind_text(q, 4, password_hash);
+	bind_text(q, 5, now);
+	if ((rc = exec_stmt(s, q, "create the user", err)) != CTIP_OK) {
+		if (rc == CTIP_EEXIST)
+			ctip_err_field(err, CTIP_EEXIST, "username",
+				       "user \"%s\" already exists", username);
+		return rc;
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	for (; *roles != NULL; roles++) {
+		if ((q = stmt(s, S_ROLE_INSERT, err)) == NULL)
+			return err->code;
+		sqlite3_bind_int64(q, 1, id);
+		bind_text(q, 2, *roles);
+		if ((rc = exec_stmt(s, q, "grant a role", err)) != CTIP_OK)
+			return rc;
+	}
+	*out = id;
+	return CTIP_OK;
+}
+
+static int
+sq_person_insert(int64_t *out, struct ctip_store *st,
+		 const struct ctip_person_row *r, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_PERSON_INSERT, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->owner_unit_id);
+	bind_text(q, 2, r->province_code);
+	bind_text(q, 3, r->commune_code);
+	bind_text(q, 4, r->role);
+	bind_id(q, 5, r->accompanies_id);
+	bind_text(q, 6, r->sex);
+	bind_text(q, 7, r->birth_date);
+	if (r->birth_year > 0)
+		sqlite3_bind_int(q, 8, r->birth_year);
+	bind_text(q, 9, r->ethnicity_code);
+	bind_text(q, 10, r->nationality);
+	bind_text(q, 11, r->citizenship);
+	bind_text(q, 12, r->name_key);
+	bind_blob(q, 13, r->name_enc, r->name_enc_len);
+	bind_blob(q, 14, r->citizen_id_enc, r->citizen_id_enc_len);
+	bind_blob(q, 15, r->citizen_id_bidx, 16);
+	bind_blob(q, 16, r->phone_enc, r->phone_enc_len);
+	bind_blob(q, 17, r->phone_bidx, 16);
+	bind_blob(q, 18, r->address_enc, r->address_enc_len);
+	sqlite3_bind_int(q, 19, r->is_demo);
+	bind_text(q, 20, r->now);
+	bind_id(q, 21, r->created_by);
+	if ((rc = exec_stmt(s, q, "store the person", err)) != CTIP_OK)
+		return rc;
+	*out = sqlite3_last_insert_rowid(s->db);
+	return CTIP_OK;
+}
+
+static int
+sq_event_insert(int64_t *out, struct ctip_store *st,
+		const struct ctip_event_row *r, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_EVENT_INSERT, err);
+	int64_t id;
+	int i, rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->person_id);
+	bind_text(q, 2, r->province_code);
+	sqlite3_bind_int(q, 3, r->abroad);
+	bind_text(q, 4, r->destination_country);
+	bind_text(q, 5, r->recruitment_means);
+	bind_text(q, 6, r->recruited_on);
+	bind_text(q, 7, r->exploited_from);
+	bind_text(q, 8, r->exploited_to);
+	bind_text(q, 9, r->discovery);
+	bind_text(q, 10, r->discovered_on);
+	bind_text(q, 11, r->now);
+	bind_id(q, 12, r->created_by);
+	if ((rc = exec_stmt(s, q, "store the event", err)) != CTIP_OK)
+		return rc;
+	id = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < r->n_purposes; i++) {
+		if ((q = stmt(s, S_EVENT_PURPOSE_INSERT, err)) == NULL)
+			return err->code;
+		sqlite3_bind_int64(q, 1, id);
+		bind_text(q, 2, r->purposes[i]);
+		if ((rc = exec_stmt(s, q, "store an event purpose", err)) !=
+		    CTIP_OK)
+			return rc;
+	}
+	*out = id;
+	return CTIP_OK;
+}
+
+static void
+sq_close(struct ctip_store *st)
+{
+	struct sqlite_store *s = S(st);
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < S_N; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static const struct ctip_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.migrate = sq_migrate,
+	.schema_version = sq_schema_version,
+	.backup = sq_backup,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.ref_upsert = sq_ref_upsert,
+	.ref_count = sq_ref_count,
+	.ref_exists = sq_ref_exists,
+	.ref_codes = sq_ref_codes,
+	.admin_unit_get = sq_admin_unit_get,
+	.communes = sq_communes,
+	.count = sq_count,
+	.org_unit_ensure = sq_org_unit_ensure,
+	.user_insert = sq_user_insert,
+	.person_insert = sq_person_insert,
+	.event_insert = sq_event_insert,
+	.close = sq_close,
+};
+
+enum ctip_status
+ctip_store_sqlite_open(struct ctip_store **out, const char *path,
+		       enum ctip_open_mode mode, struct ctip_err *err)
+{
+	struct sqlite_store *s;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	bool memory = strcmp(path, ":memory:") == 0;
+
+	if (!memory && mode == CTIP_OPEN_EXISTING && access(path, F_OK) != 0)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "could not open database \"%s\": it does "
+				    "not exist (run \"ctip init\" first)",
+				    path);
+	if (mode == CTIP_OPEN_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	s = ctip_xmalloc(sizeof(*s));
+	memset(s, 0, sizeof(*s));
+	s->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		ctip_err_set(err, CTIP_ESTORE,
+			     "could not open database \"%s\": %s", path,
+			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sq_close(&s->base);
+		return CTIP_ESTORE;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* Every connection, readers too, waits for locks instead of failing
+	 * (stack-baseline pitfall 4). */
+	sqlite3_busy_timeout(s->db, 10000);
+	/* WAL lets readers run beside the writer; synchronous=FULL syncs the
+	 * WAL on every commit, so a committed record survives power loss
+	 * (docs/internals/storage.md). */
+	if (exec_sql(s, "PRAGMA foreign_keys = ON", "enable foreign keys",
+		     err) != CTIP_OK ||
+	    (!memory && exec_sql(s, "PRAGMA journal_mode = WAL",
+				 "enable WAL mode", err) != CTIP_OK) ||
+	    exec_sql(s, "PRAGMA synchronous = FULL", "set synchronous mode",
+		     err) != CTIP_OK) {
+		ctip_err_set(err, err->code,
+			     "could not open database \"%s\": %s", path,
+			     sqlite3_errmsg(s->db));
+		sq_close(&s->base);
+		return err->code;
+	}
+	*out = &s->base;
+	return CTIP_OK;
+}

@@ -1,0 +1,233 @@
+/* crypto.c: field encryption and blind indexes on libsodium. */
+#include "util/crypto.h"
+#include "util/fs.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+static enum ctip_status
+save(const struct ctip_keyring *kr, const char *path, bool replace,
+     struct ctip_err *err)
+{
+	char hex[2 * CTIP_KEY_BYTES + 1];
+	struct ctip_buf b;
+	enum ctip_status rc;
+	int i;
+
+	ctip_buf_init(&b, 1 << 16);
+	rc = ctip_buf_puts(&b, "# ctip key file: keep it secret, keep an "
+			       "offline copy; without it the\n# identity "
+			       "fields in the database cannot be read.\n");
+	sodium_bin2hex(hex, sizeof(hex), kr->index_key, CTIP_KEY_BYTES);
+	if (rc == CTIP_OK)
+		rc = ctip_buf_printf(&b, "index %s\n", hex);
+	for (i = 0; i < kr->n_keys && rc == CTIP_OK; i++) {
+		sodium_bin2hex(hex, sizeof(hex), kr->keys[i], CTIP_KEY_BYTES);
+		rc = ctip_buf_printf(&b, "key %" PRIu32 " %s\n", kr->ids[i],
+				     hex);
+	}
+	sodium_memzero(hex, sizeof(hex));
+	if (rc == CTIP_OK)
+		rc = replace ? ctip_fs_replace(path, b.data, b.len, err)
+			     : ctip_fs_write_new(path, b.data, b.len, err);
+	else
+		rc = ctip_err_set(err, CTIP_EINTERNAL, "key file too large");
+	sodium_memzero(b.data, b.len);
+	ctip_buf_free(&b);
+	return rc;
+}
+
+enum ctip_status
+ctip_keyring_create(const char *path, struct ctip_err *err)
+{
+	struct ctip_keyring kr;
+	enum ctip_status rc;
+
+	memset(&kr, 0, sizeof(kr));
+	kr.n_keys = 1;
+	kr.ids[0] = 1;
+	randombytes_buf(kr.keys[0], CTIP_KEY_BYTES);
+	randombytes_buf(kr.index_key, CTIP_KEY_BYTES);
+	rc = ctip_fs_mkparent(path, err);
+	if (rc == CTIP_OK)
+		rc = save(&kr, path, false, err);
+	ctip_keyring_wipe(&kr);
+	return rc;
+}
+
+static bool
+parse_hex(unsigned char out[CTIP_KEY_BYTES], const char *hex)
+{
+	size_t n = 0;
+
+	if (strlen(hex) != 2 * CTIP_KEY_BYTES)
+		return false;
+	return sodium_hex2bin(out, CTIP_KEY_BYTES, hex, 2 * CTIP_KEY_BYTES,
+			      NULL, &n, NULL) == 0 &&
+	       n == CTIP_KEY_BYTES;
+}
+
+enum ctip_status
+ctip_keyring_load(struct ctip_keyring *out, const char *path,
+		  struct ctip_err *err)
+{
+	struct stat st;
+	char *text, *line, *next;
+	char word[8], hex[80];
+	unsigned long id;
+	size_t len;
+	enum ctip_status rc;
+	bool have_index = false;
+	long lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "key file \"%s\" is readable by others: "
+				    "chmod 600 it",
+				    path);
+	rc = ctip_fs_read(&text, &len, path, 1 << 16, err);
+	if (rc != CTIP_OK)
+		return rc;
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		lineno++;
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (sscanf(line, "%7s", word) != 1)
+			goto bad;
+		if (strcmp(word, "index") == 0) {
+			if (sscanf(line, "index %79s", hex) != 1 ||
+			    !parse_hex(out->index_key, hex))
+				goto bad;
+			have_index = true;
+		} else if (strcmp(word, "key") == 0) {
+			if (out->n_keys == CTIP_KEYRING_MAX ||
+			    sscanf(line, "key %lu %79s", &id, hex) != 2 ||
+			    id == 0 || id > UINT32_MAX ||
+			    !parse_hex(out->keys[out->n_keys], hex))
+				goto bad;
+			out->ids[out->n_keys++] = (uint32_t)id;
+		} else {
+			goto bad;
+		}
+	}
+	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(text, len);
+	free(text);
+	if (!have_index || out->n_keys == 0) {
+		ctip_keyring_wipe(out);
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "key file \"%s\" has no index key or no "
+				    "data key",
+				    path);
+	}
+	return CTIP_OK;
+bad:
+	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(text, len);
+	free(text);
+	ctip_keyring_wipe(out);
+	return ctip_err_set(err, CTIP_EINVAL,
+			    "key file \"%s\" line %ld is "
+			    "malformed",
+			    path, lineno);
+}
+
+enum ctip_status
+ctip_keyring_add(struct ctip_keyring *kr, const char *path,
+		 struct ctip_err *err)
+{
+	int n = kr->n_keys;
+
+	if (n == CTIP_KEYRING_MAX)
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "key file already holds %d keys",
+				    CTIP_KEYRING_MAX);
+	kr->ids[n] = kr->ids[n - 1] + 1;
+	randombytes_buf(kr->keys[n], CTIP_KEY_BYTES);
+	kr->n_keys++;
+	if (save(kr, path, true, err) != CTIP_OK) {
+		kr->n_keys--;
+		sodium_memzero(kr->keys[n], CTIP_KEY_BYTES);
+		return err->code;
+	}
+	return CTIP_OK;
+}
+
+void
+ctip_keyring_wipe(struct ctip_keyring *kr)
+{
+	sodium_memzero(kr, sizeof(*kr));
+}
+
+void
+ctip_seal(unsigned char *out, const struct ctip_keyring *kr, const char *ad,
+	  const void *pt, size_t n)
+{
+	int k = kr->n_keys - 1;
+	uint32_t id = kr->ids[k];
+	unsigned char *nonce = out + 5;
+
+	assert(k >= 0);
+	out[0] = 1;
+	out[1] = (unsigned char)(id >> 24);
+	out[2] = (unsigned char)(id >> 16);
+	out[3] = (unsigned char)(id >> 8);
+	out[4] = (unsigned char)id;
+	randombytes_buf(nonce, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		out + 29, NULL, pt, n, (const unsigned char *)ad, strlen(ad),
+		NULL, nonce, kr->keys[k]);
+}
+
+uint32_t
+ctip_sealed_key_id(const unsigned char *blob, size_t n)
+{
+	if (n < CTIP_SEAL_OVERHEAD || blob[0] != 1)
+		return 0;
+	return (uint32_t)blob[1] << 24 | (uint32_t)blob[2] << 16 |
+	       (uint32_t)blob[3] << 8 | blob[4];
+}
+
+long
+ctip_open(char *out, const struct ctip_keyring *kr, const char *ad,
+	  const unsigned char *blob, size_t n)
+{
+	uint32_t id = ctip_sealed_key_id(blob, n);
+	unsigned long long got;
+	int i;
+
+	if (id == 0)
+		return -1;
+	for (i = 0; i < kr->n_keys; i++)
+		if (kr->ids[i] == id)
+			break;
+	if (i == kr->n_keys)
+		return -1;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out, &got, NULL, blob + 29, n - 29,
+		    (const unsigned char *)ad, strlen(ad), blob + 5,
+		    kr->keys[i]) != 0)
+		return -1;
+	out[got] = '\0';
+	return (long)got;
+}
+
+void
+ctip_blind(unsigned char out[CTIP_BLIND_BYTES], const struct ctip_keyring *kr,
+	   const char *domain, const char *value)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, kr->index_key, CTIP_KEY_BYTES,
+				CTIP_BLIND_BYTES);
+	/* The NUL after domain keeps ("ab","c") and ("a","bc") apart. */
+	crypto_generichash_update(&st, (const unsigned char *)domain,
+				  strlen(domain) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)value,
+				  strlen(value));
+	crypto_generichash_final(&st, out, CTIP_BLIND_BYTES);
+}

@@ -1,0 +1,68 @@
+/* err.c: filling in struct ctip_err. */
+#include "util/err.h"
+
+static void
+vset(struct ctip_err *err, enum ctip_status code, const char *field,
+     const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return;
+	err->code = code;
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+enum ctip_status
+ctip_err_set(struct ctip_err *err, enum ctip_status code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, code, "", fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+enum ctip_status
+ctip_err_field(struct ctip_err *err, enum ctip_status code, const char *field,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, code, field, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *
+ctip_status_name(enum ctip_status code)
+{
+	switch (code) {
+	case CTIP_OK:
+		return "ok";
+	case CTIP_ENOTFOUND:
+		return "not_found";
+	case CTIP_EINVAL:
+		return "invalid";
+	case CTIP_EEXIST:
+		return "exists";
+	case CTIP_ECONFLICT:
+		return "conflict";
+	case CTIP_ESTORE:
+		return "store_failed";
+	case CTIP_ETOOBIG:
+		return "too_big";
+	case CTIP_EIO:
+		return "io_failed";
+	case CTIP_EAUTH:
+		return "unauthenticated";
+	case CTIP_EFORBIDDEN:
+		return "forbidden";
+	case CTIP_EINTERNAL:
+		return "internal";
+	case CTIP_EMETHOD:
+		return "method_not_allowed";
+	}
+	return "internal";
+}

@@ -1,0 +1,148 @@
+/* text.c: Vietnamese text core on utf8proc. */
+#include "util/text.h"
+
+#include <utf8proc.h>
+
+bool
+ctip_text_valid(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	while (n > 0) {
+		k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+		if (k < 0 || cp == 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+size_t
+ctip_text_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool
+is_space(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return cp == '\t' || cp == '\n' || cp == '\r' ||
+	       c == UTF8PROC_CATEGORY_ZS;
+}
+
+static enum ctip_status
+mapped(char **out, struct ctip_arena *a, const char *s, int options,
+       struct ctip_err *err)
+{
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n;
+	const char *b, *e;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+			 (utf8proc_option_t)(options | UTF8PROC_NULLTERM |
+					     UTF8PROC_STABLE));
+	if (n < 0)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "text is not valid UTF-8: %s",
+				    utf8proc_errmsg(n));
+	b = (const char *)m;
+	e = b + n;
+	while (b < e) {
+		k = utf8proc_iterate((const utf8proc_uint8_t *)b, e - b, &cp);
+		if (k < 0 || !is_space(cp))
+			break;
+		b += k;
+	}
+	while (e > b) {
+		const char *p = e - 1;
+
+		while (p > b && ((unsigned char)*p & 0xC0) == 0x80)
+			p--;
+		utf8proc_iterate((const utf8proc_uint8_t *)p, e - p, &cp);
+		if (!is_space(cp))
+			break;
+		e = p;
+	}
+	*out = ctip_arena_strndup(a, b, (size_t)(e - b));
+	free(m);
+	if (*out == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG, "text too long");
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_text_nfc(char **out, struct ctip_arena *a, const char *s,
+	      struct ctip_err *err)
+{
+	return mapped(out, a, s, UTF8PROC_COMPOSE, err);
+}
+
+enum ctip_status
+ctip_text_fold(char **out, struct ctip_arena *a, const char *s,
+	       struct ctip_err *err)
+{
+	return mapped(out, a, s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, err);
+}
+
+/* Đ and đ have no decomposition, so STRIPMARK keeps them: map by hand. */
+static utf8proc_int32_t
+fold_d(utf8proc_int32_t cp, void *data)
+{
+	(void)data;
+	if (cp == 0x0110 || cp == 0x0111)
+		return 'd';
+	return cp;
+}
+
+long
+ctip_text_key(char *out, size_t cap, const char *s)
+{
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n, i, k;
+	utf8proc_int32_t cp;
+	utf8proc_category_t c;
+	size_t len = 0;
+	bool gap = false;
+
+	assert(cap > 0);
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &m,
+				UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+					UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
+					UTF8PROC_STRIPMARK,
+				fold_d, NULL);
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i += k) {
+		k = utf8proc_iterate(m + i, n - i, &cp);
+		c = utf8proc_category(cp);
+		if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_NO ||
+		    (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME)) {
+			gap = len > 0;
+			continue;
+		}
+		if (len + (gap ? 1 : 0) + (size_t)k + 1 > cap) {
+			free(m);
+			return -1;
+		}
+		if (gap)
+			out[len++] = ' ';
+		gap = false;
+		memcpy(out + len, m + i, (size_t)k);
+		len += (size_t)k;
+	}
+	free(m);
+	out[len] = '\0';
+	return (long)len;
+}

@@ -1,0 +1,39 @@
+/* text.h: Vietnamese text core: validation, NFC, case folding and the
+ * diacritic-free search key. */
+#ifndef CTIP_TEXT_H
+#define CTIP_TEXT_H
+
+#include "util/arena.h"
+#include "util/err.h"
+
+/* True when s[0..n) is well-formed UTF-8 without NUL bytes. */
+bool ctip_text_valid(const char *s, size_t n);
+
+/* Number of code points in valid UTF-8 s. */
+size_t ctip_text_length(const char *s);
+
+/*
+ * *out = s in Unicode NFC with surrounding white space trimmed, allocated
+ * in a. CTIP_EINVAL if s is not valid UTF-8, CTIP_ETOOBIG if the arena is
+ * full.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_text_nfc(char **out, struct ctip_arena *a,
+					       const char *s,
+					       struct ctip_err *err);
+
+/* As ctip_text_nfc, and case folded ("ĐÀO" -> "đào"). */
+CTIP_MUST_CHECK enum ctip_status ctip_text_fold(char **out,
+						struct ctip_arena *a,
+						const char *s,
+						struct ctip_err *err);
+
+/*
+ * The search key of s into out (cap bytes, NUL-terminated): case folded,
+ * combining marks removed, đ/Đ as d, every run of characters that are not
+ * letters or digits turned into one space, trimmed. "Nguyễn Thị Đào" ->
+ * "nguyen thi dao". Returns the key's length, or -1 if s is not valid
+ * UTF-8 or the key does not fit in cap bytes.
+ */
+long ctip_text_key(char *out, size_t cap, const char *s);
+
+#endif

@@ -1,0 +1,128 @@
+/* test_text.c: the Vietnamese text core on real names. */
+#include "util/text.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+static void
+key_of(const char *in, const char *want)
+{
+	char out[256];
+
+	assert_true(ctip_text_key(out, sizeof(out), in) >= 0);
+	assert_string_equal(out, want);
+}
+
+static void
+search_key_drops_marks_and_folds_d(void **state)
+{
+	(void)state;
+	key_of("Nguyễn Thị Đào", "nguyen thi dao");
+	key_of("ĐẶNG Văn Ưng", "dang van ung");
+	key_of("Phạm Thị Ỷ", "pham thi y");
+	key_of("Lê Quý Đôn", "le quy don");
+	key_of("Giàng A Páo", "giang a pao");
+	key_of("Hoàng Thị Thuỳ Dương", "hoang thi thuy duong");
+}
+
+static void
+search_key_is_the_same_for_nfc_and_nfd_input(void **state)
+{
+	/* "Nguyễn" composed and as n-g-u-y-e + circumflex + tilde */
+	char a[64], b[64];
+
+	(void)state;
+	assert_true(ctip_text_key(a, sizeof(a), "Nguy\xe1\xbb\x85n") > 0);
+	assert_true(ctip_text_key(b, sizeof(b), "Nguye\xcc\x82\xcc\x83n") > 0);
+	assert_string_equal(a, b);
+	assert_string_equal(a, "nguyen");
+}
+
+static void
+search_key_collapses_spaces_and_punctuation(void **state)
+{
+	(void)state;
+	key_of("  Trần   Văn\tAn  ", "tran van an");
+	key_of("Bùi-Thị, Xuân.", "bui thi xuan");
+	key_of("", "");
+}
+
+static void
+search_key_keeps_digits(void **state)
+{
+	(void)state;
+	key_of("Tổ dân phố 5", "to dan pho 5");
+}
+
+static void
+search_key_refuses_invalid_utf8_and_short_buffers(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_int_equal(ctip_text_key(out, sizeof(out), "abc\xff"), -1);
+	assert_int_equal(ctip_text_key(out, sizeof(out), "Nguyễn Thị Đào"), -1);
+	assert_int_equal(ctip_text_key(out, sizeof(out), "Đào"), 3);
+	assert_string_equal(out, "dao");
+}
+
+static void
+nfc_composes_and_trims(void **state)
+{
+	struct ctip_arena a;
+	struct ctip_err err = { 0 };
+	char *out;
+
+	(void)state;
+	ctip_arena_init(&a, 4096);
+	assert_int_equal(
+		ctip_text_nfc(&out, &a, "  Nguye\xcc\x82\xcc\x83n ", &err),
+		CTIP_OK);
+	assert_string_equal(out, "Nguy\xe1\xbb\x85n");
+	ctip_arena_free(&a);
+}
+
+static void
+fold_lowers_vietnamese_capitals(void **state)
+{
+	struct ctip_arena a;
+	struct ctip_err err = { 0 };
+	char *out;
+
+	(void)state;
+	ctip_arena_init(&a, 4096);
+	assert_int_equal(ctip_text_fold(&out, &a, "ĐÀO THỊ ỶN", &err), CTIP_OK);
+	assert_string_equal(out, "đào thị ỷn");
+	assert_int_equal(ctip_text_fold(&out, &a, "bad\xc3", &err),
+			 CTIP_EINVAL);
+	ctip_arena_free(&a);
+}
+
+static void
+validity_and_length_count_code_points(void **state)
+{
+	(void)state;
+	assert_true(ctip_text_valid("Đào", strlen("Đào")));
+	assert_false(ctip_text_valid("\xc0\x80", 2)); /* overlong NUL */
+	assert_false(ctip_text_valid("a\0b", 3));
+	assert_false(ctip_text_valid("\xed\xa0\x80", 3)); /* surrogate */
+	assert_int_equal(ctip_text_length("Nguyễn"), 6);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(search_key_drops_marks_and_folds_d),
+		cmocka_unit_test(search_key_is_the_same_for_nfc_and_nfd_input),
+		cmocka_unit_test(search_key_collapses_spaces_and_punctuation),
+		cmocka_unit_test(search_key_keeps_digits),
+		cmocka_unit_test(
+			search_key_refuses_invalid_utf8_and_short_buffers),
+		cmocka_unit_test(nfc_composes_and_trims),
+		cmocka_unit_test(fold_lowers_vietnamese_capitals),
+		cmocka_unit_test(validity_and_length_count_code_points),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
