@@ -6,12 +6,15 @@ LISTEN ?= 127.0.0.1:8080
 DB ?= var/ctip.db
 KEY ?= var/ctip.key
 
-.PHONY: all deps build run test unit e2e browser bench format format-check clean
+.PHONY: all deps test-deps build run test bench format format-check clean
 
 all: build
 
 deps:
-	@tools/deps.sh
+	@tools/deps.sh run
+
+test-deps:
+	@tools/deps.sh test
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
@@ -27,7 +30,7 @@ run: deps build
 	$(BUILD)/ctip serve --listen $(LISTEN) --db $(DB)
 
 # Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: deps
+test: test-deps
 	@tools/test.sh $(TEST_BUILD)
 
 bench: deps build

@@ -62,8 +62,11 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (ctip_server_start(&srv, &conf, ctip_routes, &err) != CTIP_OK)
-		return ctip_cli_fail(&err);
+	if (ctip_server_start(&srv, &conf, ctip_routes, &err) != CTIP_OK) {
+		n = ctip_cli_fail(&err);
+		/* A bad --listen is a bad command line, as --threads is. */
+		return err.code == CTIP_EINVAL ? CTIP_EXIT_USAGE : n;
+	}
 	printf("ctip: listening on http://%.*s:%d/ (database %s)\n",
 	       (int)(strrchr(conf.listen, ':') - conf.listen), conf.listen,
 	       ctip_server_port(srv), conf.db);

@@ -79,10 +79,21 @@ ctip_user_create(int64_t *out, struct ctip_store *st, const char *username,
 	if (roles[0] == NULL)
 		return ctip_err_field(err, CTIP_EINVAL, "roles",
 				      "roles: at least one role is required");
-	for (r = roles; *r != NULL; r++)
+	for (r = roles; *r != NULL; r++) {
+		const char *const *q;
+
 		if (!role_ok(*r))
 			return ctip_err_field(err, CTIP_EINVAL, "roles",
 					      "roles: unknown role \"%s\"", *r);
+		/* A role twice would fail in the store after the user row
+		 * went in, leaving a user without roles. */
+		for (q = roles; q != r; q++)
+			if (strcmp(*q, *r) == 0)
+				return ctip_err_field(err, CTIP_EINVAL, "roles",
+						      "roles: \"%s\" given "
+						      "twice",
+						      *r);
+	}
 	if (n < CTIP_PASSWORD_MIN || n > CTIP_PASSWORD_MAX)
 		return ctip_err_field(err, CTIP_EINVAL, "password",
 				      "password: %d to %d characters",

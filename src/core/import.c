@@ -282,7 +282,8 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		}
 	}
 	ctip_org_cache_init(&orgs, owner_agency);
-	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+	if ((rc = st->ops->bulk(st, true, err)) != CTIP_OK ||
+	    (rc = st->ops->begin(st, err)) != CTIP_OK)
 		goto out;
 	while ((r = ctip_csv_next(&c, &e)) == 1) {
 		for (i = 0; i < C_N; i++) {
@@ -306,6 +307,7 @@ out:
 		st->ops->rollback(st);
 		out->persons = out->events = 0;
 	}
+	st->ops->bulk(st, false, &e);
 	ctip_org_cache_free(&orgs);
 	refmap_free(&refs);
 	ctip_csv_close(&c);

@@ -1,5 +1,6 @@
 /* org.c: org units and their display names. */
 #include "core/org.h"
+#include "util/text.h"
 
 #include <ctype.h>
 
@@ -30,6 +31,8 @@ ctip_org_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 	struct ctip_arena a;
 	char name[512];
 	const char *prefix = NULL;
+	char *type;
+	size_t n;
 	enum ctip_status rc;
 	bool ok;
 	size_t i;
@@ -67,11 +70,22 @@ ctip_org_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 				 prefix ? prefix : agency,
 				 strcmp(agency, "POLICE") == 0 ? au.full_name
 							       : au.name);
-		else
-			snprintf(name, sizeof(name), "%s %c%s",
-				 prefix ? prefix : agency,
-				 tolower((unsigned char)au.full_name[0]),
-				 au.full_name + 1);
+		else {
+			/* Lower the first word, the unit type, as UTF-8:
+			 * "Đặc khu Vân Đồn" -> "đặc khu Vân Đồn". */
+			n = strcspn(au.full_name, " ");
+			type = ctip_arena_strndup(&a, au.full_name, n);
+			if (type == NULL)
+				rc = ctip_err_set(err, CTIP_ETOOBIG,
+						  "admin unit name too long");
+			else
+				rc = ctip_text_fold(&type, &a, type, err);
+			if (rc != CTIP_OK)
+				goto out;
+			snprintf(name, sizeof(name), "%s %s%s",
+				 prefix ? prefix : agency, type,
+				 au.full_name + n);
+		}
 	}
 	rc = st->ops->org_unit_ensure(out, st, agency, admin_code, name, now,
 				      err);

@@ -105,6 +105,30 @@ check_ref(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
 	return CTIP_OK;
 }
 
+/* The commune code must name a commune of province. */
+static enum ctip_status
+check_commune(struct ctip_store *st, const char *commune, const char *province,
+	      struct ctip_err *err)
+{
+	struct ctip_admin_unit au;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 4096);
+	rc = st->ops->admin_unit_get(&au, st, commune, &a, err);
+	if (rc == CTIP_ENOTFOUND)
+		rc = ctip_err_field(err, CTIP_EINVAL, "commune",
+				    "commune: unknown code \"%s\"", commune);
+	else if (rc == CTIP_OK && (au.province_code == NULL ||
+				   strcmp(au.province_code, province) != 0))
+		rc = ctip_err_field(err, CTIP_EINVAL, "commune",
+				    "commune: \"%s\" is not in province "
+				    "\"%s\"",
+				    commune, province);
+	ctip_arena_free(&a);
+	return rc;
+}
+
 /* Text field: valid UTF-8, at most max code points. */
 static enum ctip_status
 check_text(const char *s, size_t max, const char *field, struct ctip_err *err)
@@ -190,8 +214,8 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 			return ctip_err_field(err, CTIP_EINVAL, "commune",
 					      "commune: must be a 5-digit "
 					      "code");
-		if ((rc = check_ref(st, CTIP_REF_ADMIN_UNIT, in->commune_code,
-				    "commune", err)) != CTIP_OK)
+		if ((rc = check_commune(st, in->commune_code, in->province_code,
+					err)) != CTIP_OK)
 			return rc;
 	}
 	if (in->ethnicity_code != NULL &&

@@ -76,7 +76,7 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 	struct ctip_err e = { 0 };
 	size_t len;
 	char *text;
-	int n_cols, i, r;
+	int n_cols, n_header, i, r;
 	enum ctip_status rc;
 
 	snprintf(path, sizeof(path), "%s/%s", data_dir, files[f].file);
@@ -91,6 +91,7 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 				  r == 0 ? "empty file" : e.msg);
 		goto out;
 	}
+	n_header = c.n_fields;
 	for (n_cols = 0; cols[n_cols] != NULL; n_cols++) {
 		map[n_cols] = ctip_csv_find(&c, cols[n_cols]);
 		/* name_key of admin units is computed, not read. */
@@ -104,10 +105,17 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 		}
 	}
 	while ((r = ctip_csv_next(&c, &e)) == 1) {
+		/* A short row would leave columns NULL that prepare_row and
+		 * the NOT NULL checks rely on; a long one is a shifted row. */
+		if (c.n_fields != n_header) {
+			rc = ctip_err_set(err, CTIP_EINVAL,
+					  "%s line %ld: %d fields, the header "
+					  "has %d",
+					  path, c.line, c.n_fields, n_header);
+			goto out;
+		}
 		for (i = 0; i < n_cols; i++)
-			vals[i] = map[i] >= 0 && map[i] < c.n_fields
-					  ? c.fields[map[i]]
-					  : NULL;
+			vals[i] = map[i] >= 0 ? c.fields[map[i]] : NULL;
 		if (vals[0] == NULL || vals[0][0] == '\0') {
 			rc = ctip_err_set(err, CTIP_EINVAL,
 					  "%s line %ld: %s is empty", path,

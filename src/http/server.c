@@ -8,10 +8,15 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* How long ctip_server_stop() lets the requests in flight finish. */
+#define SHUTDOWN_GRACE_MS 3000
 
 struct ctip_server {
 	struct MHD_Daemon *daemon;
@@ -20,6 +25,7 @@ struct ctip_server {
 	char *web_dir;
 	int port;
 	pthread_key_t store_key; /* each worker thread's store */
+	atomic_int inflight;     /* requests begun and not yet completed */
 };
 
 /* State of one request across the handler's calls. */
@@ -223,14 +229,15 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 	ctip_serve_static(req, resp);
 }
 
+/* For HEAD, MHD sends the headers of the full body (its Content-Length
+ * too) and leaves the body out. */
 static enum MHD_Result
-queue(struct MHD_Connection *conn, struct ctip_resp *resp, bool head)
+queue(struct MHD_Connection *conn, struct ctip_resp *resp)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(head ? 0 : resp->body.len,
-					    head ? NULL : resp->body.data,
+	r = MHD_create_response_from_buffer(resp->body.len, resp->body.data,
 					    MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
@@ -254,6 +261,66 @@ queue(struct MHD_Connection *conn, struct ctip_resp *resp, bool head)
 	return ret;
 }
 
+/*
+ * Request framing that libmicrohttpd 0.9.75 lets through although RFC 9112
+ * section 6 refuses it: two Content-Length or Transfer-Encoding headers, a
+ * transfer coding other than chunked (MHD then waits for a body it cannot
+ * delimit), or both headers at once. A body length that two parties could
+ * read differently is how requests are smuggled past a proxy.
+ */
+struct framing {
+	int te, cl;
+	bool chunked;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+	      const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->te++;
+		f->chunked = value != NULL && strcasecmp(value, "chunked") == 0;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		f->cl++;
+	}
+	return MHD_YES;
+}
+
+static const char *
+framing_error(struct MHD_Connection *conn)
+{
+	struct framing f = { 0, 0, false };
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.te > 1 || f.cl > 1)
+		return "repeated Transfer-Encoding or Content-Length";
+	if (f.te == 1 && !f.chunked)
+		return "a Transfer-Encoding other than chunked";
+	if (f.te == 1 && f.cl == 1)
+		return "both Transfer-Encoding and Content-Length";
+	return NULL;
+}
+
+/* A 400 problem before the body is read: MHD then closes the connection,
+ * as RFC 9112 requires after bad framing. */
+static enum MHD_Result
+refuse(struct MHD_Connection *conn, const char *why)
+{
+	struct ctip_resp resp;
+	enum MHD_Result ret;
+
+	memset(&resp, 0, sizeof(resp));
+	ctip_buf_init(&resp.body, 4096);
+	ctip_resp_problem(&resp, CTIP_EINVAL, NULL, "bad request framing: %s",
+			  why);
+	ret = queue(conn, &resp);
+	ctip_buf_free(&resp.body);
+	return ret;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -266,17 +333,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct ctip_resp resp;
 	struct timespec end;
 	enum MHD_Result ret;
+	const char *why;
 	double ms;
 
 	(void)version;
 	/* First call: headers only. Answering now would make MHD 0.9.75
 	 * close the connection (stack-baseline pitfall 1). */
 	if (ctx == NULL) {
+		if ((why = framing_error(conn)) != NULL)
+			return refuse(conn, why);
 		ctx = ctip_xmalloc(sizeof(*ctx));
 		ctip_buf_init(&ctx->body, CTIP_BODY_LIMIT);
 		ctx->too_big = false;
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		*con_cls = ctx;
+		atomic_fetch_add(&srv->inflight, 1);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -307,7 +378,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  CTIP_BODY_LIMIT);
 	else
 		dispatch(srv, &req, &resp);
-	ret = queue(conn, &resp, strcmp(method, "HEAD") == 0);
+	ret = queue(conn, &resp);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
@@ -323,9 +394,9 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
+	struct ctip_server *srv = cls;
 	struct conn_ctx *ctx = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (ctx == NULL)
@@ -333,6 +404,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	ctip_buf_free(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
 }
 
 static void
@@ -408,9 +480,11 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	socklen_t addr_len;
 	struct ctip_server *s;
 	const union MHD_DaemonInfo *info;
+	/* MHD_USE_ITC: needed by MHD_quiesce_daemon() in ctip_server_stop. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	enum ctip_status rc;
+	uint16_t port;
 
 	if ((rc = parse_listen(&addr, &addr_len, conf->listen, err)) != 0)
 		return rc;
@@ -418,13 +492,18 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 		flags |= MHD_USE_IPv6;
 	s = ctip_xmalloc(sizeof(*s));
 	memset(s, 0, sizeof(*s));
+	atomic_init(&s->inflight, 0);
 	s->routes = routes;
 	s->db = ctip_xstrdup(conf->db);
 	s->web_dir = ctip_xstrdup(conf->web_dir);
 	pthread_key_create(&s->store_key, close_thread_store);
 	MHD_set_panic_func(on_panic, NULL);
+	/* MHD binds to addr and names port only in its error messages. */
+	port = ntohs(addr.ss_family == AF_INET6
+			     ? ((struct sockaddr_in6 *)&addr)->sin6_port
+			     : ((struct sockaddr_in *)&addr)->sin_port);
 	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+		flags, port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(conf->threads > 0 ? conf->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -455,10 +534,26 @@ ctip_server_port(const struct ctip_server *s)
 void
 ctip_server_stop(struct ctip_server *s)
 {
+	const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	MHD_socket lsock;
+	int waited;
+
 	if (s == NULL)
 		return;
-	if (s->daemon != NULL)
+	if (s->daemon != NULL) {
+		/* Accept no more connections, let the requests in flight
+		 * finish (MHD_stop_daemon alone would cut them off), then
+		 * close every connection. Idle keep-alive connections hold
+		 * no request and do not delay the stop. */
+		lsock = MHD_quiesce_daemon(s->daemon);
+		for (waited = 0; atomic_load(&s->inflight) > 0 &&
+				 waited < SHUTDOWN_GRACE_MS;
+		     waited += 10)
+			nanosleep(&pause, NULL);
 		MHD_stop_daemon(s->daemon);
+		if (lsock != MHD_INVALID_SOCKET)
+			close(lsock);
+	}
 	pthread_key_delete(s->store_key);
 	free(s->db);
 	free(s->web_dir);

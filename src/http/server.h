@@ -58,7 +58,8 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 /* The port actually bound (useful with port 0). */
 int ctip_server_port(const struct ctip_server *s);
 
-/* Finish the requests in flight, close every connection and free. */
+/* Finish the requests in flight (for up to 3 s), close every connection and
+ * free. */
 void ctip_server_stop(struct ctip_server *s);
 
 /* HTTP status of a ctip status. */

@@ -114,6 +114,9 @@ struct ctip_store_ops {
 	int (*backup)(struct ctip_store *st, const char *path,
 		      struct ctip_err *err);
 
+	/* Bulk mode on or off: a larger cache for one big transaction. */
+	int (*bulk)(struct ctip_store *st, bool on, struct ctip_err *err);
+
 	int (*begin)(struct ctip_store *st, struct ctip_err *err);
 	int (*commit)(struct ctip_store *st, struct ctip_err *err);
 	/* Never fails in a way the caller can act on. */

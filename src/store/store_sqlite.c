@@ -3,6 +3,7 @@
 #include "store/migrations.h"
 #include "store/store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
@@ -347,6 +348,21 @@ sq_begin(struct ctip_store *st, struct ctip_err *err)
 	return exec_sql(S(st), "BEGIN IMMEDIATE", "begin a transaction", err);
 }
 
+/* Page cache sizes in KiB (negative cache_size = KiB): the default for
+ * every connection, and for one large import transaction, whose indexes
+ * would otherwise spill to disk and be re-read page by page. */
+#define CACHE_KIB      "-65536"
+#define BULK_CACHE_KIB "-524288"
+
+static int
+sq_bulk(struct ctip_store *st, bool on, struct ctip_err *err)
+{
+	return exec_sql(S(st),
+			on ? "PRAGMA cache_size = " BULK_CACHE_KIB
+			   : "PRAGMA cache_size = " CACHE_KIB,
+			"set the cache size", err);
+}
+
 static int
 sq_commit(struct ctip_store *st, struct ctip_err *err)
 {
@@ -470,6 +486,22 @@ sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
 	return rc;
 }
 
+/*
+ * Create path empty with mode 0600 unless it exists, so that SQLite (which
+ * would use 0644) opens a private file: it holds victims' records. The
+ * -wal, -shm and -journal files copy the mode of the database file.
+ */
+static bool
+create_private(const char *path, bool must_be_new)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == EEXIST && !must_be_new;
+	close(fd);
+	return true;
+}
+
 static int
 sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err)
 {
@@ -483,12 +515,17 @@ sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err)
 				    "could not back up to \"%s\": the file "
 				    "exists",
 				    path);
+	if (!create_private(path, true))
+		return ctip_err_set(err, CTIP_EIO,
+				    "could not create \"%s\": %s", path,
+				    strerror(errno));
 	if (sqlite3_open_v2(path, &dst,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
 		ctip_err_set(err, CTIP_EIO, "could not create \"%s\": %s", path,
 			     dst ? sqlite3_errmsg(dst) : "out of memory");
 		sqlite3_close(dst);
+		unlink(path);
 		return CTIP_EIO;
 	}
 	b = sqlite3_backup_init(dst, "main", s->db, "main");
@@ -951,6 +988,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.migrate = sq_migrate,
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
+	.bulk = sq_bulk,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -985,6 +1023,11 @@ ctip_store_sqlite_open(struct ctip_store **out, const char *path,
 				    path);
 	if (mode == CTIP_OPEN_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
+	if (!memory && mode == CTIP_OPEN_CREATE && path[0] != '\0' &&
+	    !create_private(path, false))
+		return ctip_err_set(err, CTIP_ESTORE,
+				    "could not open database \"%s\": %s", path,
+				    strerror(errno));
 	s = ctip_xmalloc(sizeof(*s));
 	memset(s, 0, sizeof(*s));
 	s->base.ops = &sqlite_ops;
@@ -1007,6 +1050,8 @@ ctip_store_sqlite_open(struct ctip_store **out, const char *path,
 	    (!memory && exec_sql(s, "PRAGMA journal_mode = WAL",
 				 "enable WAL mode", err) != CTIP_OK) ||
 	    exec_sql(s, "PRAGMA synchronous = FULL", "set synchronous mode",
+		     err) != CTIP_OK ||
+	    exec_sql(s, "PRAGMA cache_size = " CACHE_KIB, "set the cache size",
 		     err) != CTIP_OK) {
 		ctip_err_set(err, err->code,
 			     "could not open database \"%s\": %s", path,

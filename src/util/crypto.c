@@ -79,6 +79,7 @@ ctip_keyring_load(struct ctip_keyring *out, const char *path,
 	enum ctip_status rc;
 	bool have_index = false;
 	long lineno = 0;
+	int k;
 
 	memset(out, 0, sizeof(*out));
 	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
@@ -109,6 +110,10 @@ ctip_keyring_load(struct ctip_keyring *out, const char *path,
 			    id == 0 || id > UINT32_MAX ||
 			    !parse_hex(out->keys[out->n_keys], hex))
 				goto bad;
+			/* ctip_open tries the first key of an id only. */
+			for (k = 0; k < out->n_keys; k++)
+				if (out->ids[k] == id)
+					goto bad;
 			out->ids[out->n_keys++] = (uint32_t)id;
 		} else {
 			goto bad;
@@ -140,19 +145,30 @@ enum ctip_status
 ctip_keyring_add(struct ctip_keyring *kr, const char *path,
 		 struct ctip_err *err)
 {
-	int n = kr->n_keys;
+	int n = kr->n_keys, i;
+	uint32_t top = 0;
+	enum ctip_status rc;
 
 	if (n == CTIP_KEYRING_MAX)
 		return ctip_err_set(err, CTIP_ETOOBIG,
 				    "key file already holds %d keys",
 				    CTIP_KEYRING_MAX);
-	kr->ids[n] = kr->ids[n - 1] + 1;
+	/* The new id is above every id in use (a key file may list them in
+	 * any order) and never wraps to 0, which marks a malformed blob. */
+	for (i = 0; i < n; i++)
+		if (kr->ids[i] > top)
+			top = kr->ids[i];
+	if (top == UINT32_MAX)
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "key file has used up its key ids");
+	kr->ids[n] = top + 1;
 	randombytes_buf(kr->keys[n], CTIP_KEY_BYTES);
 	kr->n_keys++;
-	if (save(kr, path, true, err) != CTIP_OK) {
+	if ((rc = save(kr, path, true, err)) != CTIP_OK) {
 		kr->n_keys--;
+		kr->ids[n] = 0;
 		sodium_memzero(kr->keys[n], CTIP_KEY_BYTES);
-		return err->code;
+		return rc;
 	}
 	return CTIP_OK;
 }
@@ -163,21 +179,42 @@ ctip_keyring_wipe(struct ctip_keyring *kr)
 	sodium_memzero(kr, sizeof(*kr));
 }
 
+/*
+ * Nonces come from a per-thread pool refilled 4 KiB at a time: one
+ * getrandom(2) per ~170 seals instead of one each (bulk imports seal
+ * millions of fields). The pool is wiped as it is used.
+ */
+static void
+random_nonce(unsigned char nonce[24])
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+
+	if (left < 24) {
+		randombytes_buf(pool, sizeof(pool));
+		left = sizeof(pool);
+	}
+	left -= 24;
+	memcpy(nonce, pool + left, 24);
+	sodium_memzero(pool + left, 24);
+}
+
 void
 ctip_seal(unsigned char *out, const struct ctip_keyring *kr, const char *ad,
 	  const void *pt, size_t n)
 {
 	int k = kr->n_keys - 1;
-	uint32_t id = kr->ids[k];
+	uint32_t id;
 	unsigned char *nonce = out + 5;
 
-	assert(k >= 0);
+	assert(k >= 0); /* before kr->ids[k] is read */
+	id = kr->ids[k];
 	out[0] = 1;
 	out[1] = (unsigned char)(id >> 24);
 	out[2] = (unsigned char)(id >> 16);
 	out[3] = (unsigned char)(id >> 8);
 	out[4] = (unsigned char)id;
-	randombytes_buf(nonce, 24);
+	random_nonce(nonce);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(
 		out + 29, NULL, pt, n, (const unsigned char *)ad, strlen(ad),
 		NULL, nonce, kr->keys[k]);

@@ -33,15 +33,16 @@ ctip_csv_next(struct ctip_csv *c, struct ctip_err *err)
 	/* Skip blank lines. */
 	while (p < c->end && (*p == '\n' || *p == '\r')) {
 		if (*p == '\n')
-			c->line++;
+			c->lines_read++;
 		p++;
 	}
 	if (p >= c->end) {
 		c->p = p;
 		return 0;
 	}
-	c->line++;
-	start = c->line;
+	/* A quoted field may span lines: the record is numbered by its
+	 * first line, as the error messages below are. */
+	start = c->line = ++c->lines_read;
 	/* A record never needs more bytes than remain, plus NULs. */
 	need = (size_t)(c->end - p) + CTIP_CSV_MAX_FIELDS + 1;
 	if (need > c->scratch_cap) {
@@ -75,7 +76,7 @@ ctip_csv_next(struct ctip_csv *c, struct ctip_err *err)
 					break;
 				}
 				if (*p == '\n')
-					c->line++;
+					c->lines_read++;
 				c->scratch[out++] = *p++;
 			}
 		} else {
@@ -107,12 +108,19 @@ ctip_csv_next(struct ctip_csv *c, struct ctip_err *err)
 		break;
 	}
 	c->p = p;
-	for (i = 0; i < c->n_fields; i++)
-		if (!ctip_text_valid(c->fields[i], strlen(c->fields[i])))
+	/* Check each field's full length, not its strlen: a NUL byte inside
+	 * a field would otherwise cut it short without a word. */
+	for (i = 0; i < c->n_fields; i++) {
+		const char *f = c->fields[i];
+		const char *f_end = i + 1 < c->n_fields ? c->fields[i + 1] - 1
+							: c->scratch + out - 1;
+
+		if (!ctip_text_valid(f, (size_t)(f_end - f)))
 			return ctip_err_set(err, CTIP_EINVAL,
 					    "line %ld: field %d is not valid "
 					    "UTF-8",
 					    start, i + 1);
+	}
 	return 1;
 }
 

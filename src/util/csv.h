@@ -8,7 +8,8 @@
 
 struct ctip_csv {
 	const char *p, *end; /* unread input */
-	long line;           /* line number of the record last read */
+	long line;           /* line the record last read starts on */
+	long lines_read;     /* physical lines consumed so far */
 	char *scratch;       /* field storage of the record last read */
 	size_t scratch_cap;
 	const char *fields[CTIP_CSV_MAX_FIELDS]; /* into scratch */

@@ -11,7 +11,7 @@ CREATE TABLE meta (
 -- and the nation ('nation', code 'VN') for national org units.
 CREATE TABLE admin_unit (
 	code TEXT PRIMARY KEY,
-	level TEXT NOT NULL CHECK (level IN ('nation', 'province', 'commune')),
+	level TEXT NOT NULL CHECK ((level = 'nation' OR level = 'province' OR level = 'commune')),
 	name TEXT NOT NULL,
 	full_name TEXT NOT NULL,
 	unit_type TEXT NOT NULL,
@@ -60,11 +60,9 @@ CREATE TABLE support_type (
 -- Who is entitled to which support, by role and citizenship class.
 CREATE TABLE support_entitlement (
 	support_code TEXT NOT NULL REFERENCES support_type (code),
-	person_role TEXT NOT NULL CHECK (person_role IN
-		('victim', 'under_identification', 'accompanying_minor')),
-	citizenship TEXT NOT NULL CHECK (citizenship IN
-		('vn_citizen', 'stateless_resident', 'foreigner')),
-	entitled INTEGER NOT NULL CHECK (entitled IN (0, 1)),
+	person_role TEXT NOT NULL CHECK ((person_role = 'victim' OR person_role = 'under_identification' OR person_role = 'accompanying_minor')),
+	citizenship TEXT NOT NULL CHECK ((citizenship = 'vn_citizen' OR citizenship = 'stateless_resident' OR citizenship = 'foreigner')),
+	entitled INTEGER NOT NULL CHECK ((entitled = 0 OR entitled = 1)),
 	legal_basis TEXT NOT NULL,
 	note TEXT,
 	PRIMARY KEY (support_code, person_role, citizenship)
@@ -122,9 +120,7 @@ CREATE TABLE app_user (
 
 CREATE TABLE user_role (
 	user_id INTEGER NOT NULL REFERENCES app_user (id),
-	role TEXT NOT NULL CHECK (role IN ('hotline_operator', 'case_worker',
-		'investigator', 'procurator', 'judge', 'statistician',
-		'supervisor', 'administrator', 'auditor')),
+	role TEXT NOT NULL CHECK ((role = 'hotline_operator' OR role = 'case_worker' OR role = 'investigator' OR role = 'procurator' OR role = 'judge' OR role = 'statistician' OR role = 'supervisor' OR role = 'administrator' OR role = 'auditor')),
 	PRIMARY KEY (user_id, role)
 );
 
@@ -136,16 +132,14 @@ CREATE TABLE person (
 	owner_unit_id INTEGER NOT NULL REFERENCES org_unit (id),
 	province_code TEXT NOT NULL REFERENCES admin_unit (code),
 	commune_code TEXT REFERENCES admin_unit (code),
-	role TEXT NOT NULL CHECK (role IN
-		('victim', 'under_identification', 'accompanying_minor')),
+	role TEXT NOT NULL CHECK ((role = 'victim' OR role = 'under_identification' OR role = 'accompanying_minor')),
 	accompanies_id INTEGER REFERENCES person (id),
-	sex TEXT NOT NULL CHECK (sex IN ('F', 'M', 'U')),
+	sex TEXT NOT NULL CHECK ((sex = 'F' OR sex = 'M' OR sex = 'U')),
 	birth_date TEXT,
 	birth_year INTEGER,
 	ethnicity_code TEXT REFERENCES ethnic_group (code),
 	nationality TEXT REFERENCES country (alpha2),
-	citizenship TEXT NOT NULL CHECK (citizenship IN
-		('vn_citizen', 'stateless_resident', 'foreigner')),
+	citizenship TEXT NOT NULL CHECK ((citizenship = 'vn_citizen' OR citizenship = 'stateless_resident' OR citizenship = 'foreigner')),
 	name_key TEXT NOT NULL,
 	name_enc BLOB NOT NULL,
 	citizen_id_enc BLOB,
@@ -172,15 +166,13 @@ CREATE TABLE trafficking_event (
 	id INTEGER PRIMARY KEY,
 	person_id INTEGER NOT NULL REFERENCES person (id),
 	province_code TEXT NOT NULL REFERENCES admin_unit (code),
-	abroad INTEGER NOT NULL CHECK (abroad IN (0, 1)),
+	abroad INTEGER NOT NULL CHECK ((abroad = 0 OR abroad = 1)),
 	destination_country TEXT REFERENCES country (alpha2),
-	recruitment_means TEXT CHECK (recruitment_means IN ('online_ad',
-		'broker', 'acquaintance', 'relative', 'other', 'unknown')),
+	recruitment_means TEXT CHECK ((recruitment_means = 'online_ad' OR recruitment_means = 'broker' OR recruitment_means = 'acquaintance' OR recruitment_means = 'relative' OR recruitment_means = 'other' OR recruitment_means = 'unknown')),
 	recruited_on TEXT,
 	exploited_from TEXT,
 	exploited_to TEXT,
-	discovery TEXT NOT NULL CHECK (discovery IN ('rescued',
-		'self_returned', 'foreign_handover', 'reported', 'other')),
+	discovery TEXT NOT NULL CHECK ((discovery = 'rescued' OR discovery = 'self_returned' OR discovery = 'foreign_handover' OR discovery = 'reported' OR discovery = 'other')),
 	discovered_on TEXT NOT NULL,
 	created_at TEXT NOT NULL,
 	created_by INTEGER REFERENCES app_user (id),
@@ -194,4 +186,4 @@ CREATE TABLE event_purpose (
 	event_id INTEGER NOT NULL REFERENCES trafficking_event (id),
 	purpose_code TEXT NOT NULL REFERENCES purpose (code),
 	PRIMARY KEY (event_id, purpose_code)
-);
+) WITHOUT ROWID;

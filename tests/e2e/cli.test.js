@@ -1,0 +1,271 @@
+// cli.test.js: the ctip command line: help, usage errors, init, migrate,
+// ref stats, and the exit codes of src/cli/cli.h.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import { DATA, fileMode, initDb, run, runOk, sha256, sharedDb, tempDir } from './lib.js';
+
+const EXIT = { OK: 0, FAIL: 1, USAGE: 2, INPUT: 3, MISSING: 4 };
+
+const COMMANDS = ['init', 'migrate', 'backup', 'ref stats', 'ref load', 'import', 'serve', 'version'];
+
+// Files in dir whose names start with one of the given prefixes.
+function leftovers(dir, ...prefixes) {
+	return fs.readdirSync(dir).filter((f) => prefixes.some((p) => f.startsWith(p)));
+}
+
+// A copy of the reference data directory, changed by edit(dir).
+function dataCopy(edit) {
+	const dir = path.join(tempDir('ctip-e2e-data'), 'data');
+	fs.cpSync(DATA, dir, { recursive: true });
+	edit(dir);
+	return dir;
+}
+
+test('ctip --help lists every command and exits 0', async () => {
+	for (const flag of ['--help', '-h', 'help']) {
+		const r = await run([flag]);
+		assert.equal(r.code, EXIT.OK, flag);
+		assert.match(r.stdout, /^usage: ctip COMMAND/, flag);
+		for (const cmd of COMMANDS)
+			assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'), `${flag} lists ${cmd}`);
+		assert.equal(r.stderr, '');
+	}
+});
+
+for (const cmd of COMMANDS) {
+	test(`ctip ${cmd} --help prints its usage and exits 0`, async () => {
+		const r = await run([...cmd.split(' '), '--help']);
+		assert.equal(r.code, EXIT.OK, r.stderr);
+		assert.match(r.stdout, new RegExp(`^usage: ctip ${cmd}( |$)`, 'm'));
+		assert.match(r.stdout, /--help/);
+		assert.equal(r.stderr, '');
+	});
+
+	test(`ctip ${cmd} with an unknown option exits 2 with one line on stderr`, async () => {
+		const r = await run([...cmd.split(' '), '--no-such-option']);
+		assert.equal(r.code, EXIT.USAGE);
+		assert.equal(r.stdout, '');
+		assert.match(r.stderr, /^ctip[^\n]*--no-such-option[^\n]*\n$/);
+	});
+}
+
+test('ctip with no command prints the usage on stderr and exits 2', async () => {
+	const r = await run([]);
+	assert.equal(r.code, EXIT.USAGE);
+	assert.match(r.stderr, /^usage: ctip COMMAND/);
+	assert.equal(r.stdout, '');
+});
+
+test('an unknown command exits 2 with one line on stderr starting "ctip"', async () => {
+	for (const args of [['frobnicate'], ['ref'], ['ref', 'bogus'], ['--bogus']]) {
+		const r = await run(args);
+		assert.equal(r.code, EXIT.USAGE, args.join(' '));
+		assert.equal(r.stdout, '');
+		assert.match(r.stderr, /^ctip[^\n]*unknown command[^\n]*\n$/, args.join(' '));
+	}
+});
+
+test('bad command lines exit 2 with one line on stderr', async () => {
+	const { db } = await sharedDb();
+	const cases = [
+		['init', '--demo'], // option without its value
+		['init', '--demo', 'lots'],
+		['init', '--demo', '-1'],
+		['init', '--seed', 'x'],
+		['version', 'extra'], // unexpected positional argument
+		['migrate', 'extra'],
+		['backup'], // FILE missing
+		['import'],
+		['import', 'a.csv', 'b.csv'],
+		['serve', '--db', db, '--threads', '0'],
+		['serve', '--db', db, '--listen', 'not-an-address'],
+		['serve', '--db', db, '--listen', '127.0.0.1:70000'],
+	];
+	for (const args of cases) {
+		const r = await run(args);
+		assert.equal(r.code, EXIT.USAGE, `${args.join(' ')}: ${r.stderr}`);
+		assert.match(r.stderr, /^ctip[^\n]*\n$/, args.join(' '));
+	}
+});
+
+test('version and --version print the version', async () => {
+	for (const args of [['version'], ['--version']]) {
+		const out = await runOk(args);
+		assert.match(out, /^ctip \d+\.\d+\.\d+\n$/);
+	}
+});
+
+test('init prints the reference counts, the demo data and a one-time password', async () => {
+	const { stdout, db } = await sharedDb();
+	assert.match(stdout, new RegExp(`^ctip: initialised ${db.replace(/[.]/g, '\\.')}$`, 'm'));
+	assert.match(stdout, /reference data: 34 provinces, 3321 communes, 54 ethnic groups, \d+ countries/);
+	assert.match(stdout, /demo data: 200 SYNTHETIC persons/);
+	assert.match(stdout, /^ {2}administrator: admin$/m);
+	const pw = /^ {2}one-time password: (\S+)$/m.exec(stdout);
+	assert.ok(pw, `no one-time password line in:\n${stdout}`);
+	assert.ok(pw[1].length >= 12, `password "${pw[1]}" is too short`);
+});
+
+test('init gives each database a different one-time password', async () => {
+	const a = await initDb({ demo: 0 });
+	const b = await initDb({ demo: 0 });
+	const pw = (s) => /one-time password: (\S+)/.exec(s)[1];
+	assert.notEqual(pw(a.stdout), pw(b.stdout));
+});
+
+test('init creates the key file and the database with mode 0600 even under umask 000', async () => {
+	const dir = tempDir();
+	const db = path.join(dir, 'ctip.db');
+	const key = path.join(dir, 'ctip.key');
+	await runOk(['init', '--db', db, '--key', key, '--data', DATA, '--demo', '5'], { umask: '000' });
+	assert.equal(fileMode(key).toString(8), '600');
+	assert.equal(fileMode(db).toString(8), '600');
+	for (const f of leftovers(dir, 'ctip.db'))
+		assert.equal(fileMode(path.join(dir, f)).toString(8), '600', f);
+});
+
+test('init on an existing database fails, says it exists and leaves it untouched', async () => {
+	const { db, key } = await initDb({ demo: 3 });
+	const before = [sha256(db), sha256(key), fs.statSync(db).mtimeMs];
+	const r = await run(['init', '--db', db, '--key', key, '--data', DATA, '--demo', '0']);
+	assert.notEqual(r.code, EXIT.OK);
+	assert.match(r.stderr, /^ctip: .*already exists/);
+	assert.doesNotMatch(r.stdout, /one-time password/);
+	assert.deepEqual([sha256(db), sha256(key), fs.statSync(db).mtimeMs], before);
+	assert.match(await runOk(['migrate', '--db', db]), /0 migrations applied/);
+});
+
+const BAD_DATA = {
+	'a missing directory': () => path.join(tempDir(), 'no-such-dir'),
+	'an empty directory': () => tempDir(),
+	'a directory without countries.csv': () => dataCopy((d) => fs.rmSync(path.join(d, 'countries.csv'))),
+	'a malformed CSV file': () =>
+		dataCopy((d) => fs.appendFileSync(path.join(d, 'ethnic-groups.csv'), '99,"unterminated\n')),
+	'a commune of an unknown province': () =>
+		dataCopy((d) =>
+			fs.appendFileSync(path.join(d, 'admin-units.csv'), 'commune,99999,X,Xã X,Xã,98,X Commune\n'),
+		),
+};
+
+for (const [what, make] of Object.entries(BAD_DATA)) {
+	test(`init with ${what} as --data fails and leaves no database or key behind`, async () => {
+		const data = make();
+		const dir = tempDir();
+		const db = path.join(dir, 'ctip.db');
+		const key = path.join(dir, 'ctip.key');
+		const r = await run(['init', '--db', db, '--key', key, '--data', data, '--demo', '10']);
+		assert.notEqual(r.code, EXIT.OK, r.stdout);
+		assert.match(r.stderr, /^ctip: /);
+		assert.doesNotMatch(r.stdout, /one-time password/);
+		assert.deepEqual(leftovers(dir, 'ctip.'), []);
+	});
+}
+
+test('init that fails keeps a key file that existed before', async () => {
+	const { key: oldKey } = await sharedDb();
+	const dir = tempDir();
+	const key = path.join(dir, 'ctip.key');
+	fs.copyFileSync(oldKey, key);
+	fs.chmodSync(key, 0o600);
+	const hash = sha256(key);
+	const r = await run(['init', '--db', path.join(dir, 'ctip.db'), '--key', key, '--data', tempDir()]);
+	assert.notEqual(r.code, EXIT.OK);
+	assert.equal(sha256(key), hash);
+	assert.deepEqual(leftovers(dir, 'ctip.'), ['ctip.key']);
+});
+
+test('init with an existing key file readable by others is refused', async () => {
+	const { key: oldKey } = await sharedDb();
+	const dir = tempDir();
+	const key = path.join(dir, 'ctip.key');
+	fs.copyFileSync(oldKey, key);
+	fs.chmodSync(key, 0o644);
+	const r = await run(['init', '--db', path.join(dir, 'ctip.db'), '--key', key, '--demo', '0']);
+	assert.notEqual(r.code, EXIT.OK);
+	assert.match(r.stderr, /^ctip: .*key file/);
+	assert.deepEqual(leftovers(dir, 'ctip.'), ['ctip.key']);
+});
+
+test('init with a bad administrator name exits 3 and creates nothing', async () => {
+	const dir = tempDir();
+	const r = await run(['init', '--db', path.join(dir, 'ctip.db'), '--key', path.join(dir, 'ctip.key'),
+		'--admin', 'x', '--demo', '0']);
+	assert.equal(r.code, EXIT.INPUT);
+	assert.match(r.stderr, /^ctip: .*username/);
+	assert.deepEqual(leftovers(dir, 'ctip.'), []);
+});
+
+test('migrate on an up-to-date database applies 0 migrations, every time', async () => {
+	const { db } = await sharedDb();
+	for (let i = 0; i < 2; i++) {
+		const r = await run(['migrate', '--db', db]);
+		assert.equal(r.code, EXIT.OK, r.stderr);
+		assert.match(r.stdout, /is at schema version \d+ \(0 migrations applied\)/);
+	}
+});
+
+test('commands on a missing database exit 4, say to run "ctip init" and create nothing', async () => {
+	const dir = tempDir();
+	const db = path.join(dir, 'missing.db');
+	const { key } = await sharedDb();
+	const csvFile = path.join(dir, 'empty.csv');
+	fs.writeFileSync(csvFile, 'ref\n');
+	for (const args of [
+		['migrate'],
+		['ref', 'stats'],
+		['ref', 'load', '--data', DATA],
+		['backup', path.join(dir, 'backup.db')],
+		['import', '--key', key, csvFile],
+	]) {
+		const r = await run([...args, '--db', db]);
+		assert.equal(r.code, EXIT.MISSING, `${args.join(' ')}: ${r.stderr}`);
+		assert.match(r.stderr, /^ctip: .*run "ctip init"/, args.join(' '));
+		assert.deepEqual(fs.readdirSync(dir), ['empty.csv'], args.join(' '));
+	}
+});
+
+test('a database path given by CTIP_DB is used when --db is not', async () => {
+	const { db } = await sharedDb();
+	const r = await run(['ref', 'stats'], { env: { CTIP_DB: db } });
+	assert.equal(r.code, EXIT.OK, r.stderr);
+	assert.match(r.stdout, /^provinces\s+34$/m);
+});
+
+function parseStats(text) {
+	const stats = {};
+	for (const line of text.trim().split('\n')) {
+		const m = /^(.*?)\s+(\d+)$/.exec(line);
+		assert.ok(m, `unexpected line "${line}"`);
+		stats[m[1]] = Number(m[2]);
+	}
+	return stats;
+}
+
+test('ref stats prints the row counts of the reference data', async () => {
+	const { db } = await sharedDb();
+	const s = parseStats(await runOk(['ref', 'stats', '--db', db]));
+	assert.equal(s.provinces, 34);
+	assert.equal(s.communes, 3321);
+	assert.equal(s['ethnic groups'], 54);
+	assert.equal(s['support types'], 10);
+	assert.ok(s.countries >= 249, `countries: ${s.countries}`);
+	assert.ok(s.purposes > 0 && s.agencies > 0 && s['intake channels'] > 0);
+});
+
+test('ref load reloads the reference data and keeps the same counts', async () => {
+	const { db } = await initDb({ demo: 0 });
+	const before = await runOk(['ref', 'stats', '--db', db]);
+	const after = await runOk(['ref', 'load', '--db', db, '--data', DATA]);
+	assert.deepEqual(parseStats(after), parseStats(before));
+});
+
+test('ref load with a missing data directory fails and keeps the reference data', async () => {
+	const { db } = await initDb({ demo: 0 });
+	const before = await runOk(['ref', 'stats', '--db', db]);
+	const r = await run(['ref', 'load', '--db', db, '--data', path.join(tempDir(), 'none')]);
+	assert.notEqual(r.code, EXIT.OK);
+	assert.match(r.stderr, /^ctip: /);
+	assert.equal(await runOk(['ref', 'stats', '--db', db]), before);
+});

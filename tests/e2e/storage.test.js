@@ -1,0 +1,298 @@
+// storage.test.js: `ctip import` and `ctip backup` against real database
+// files: all-or-nothing imports, identity data encrypted at rest, online
+// backups.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import {
+	csv, fileMode, initDb, personCount, request, run, runOk, sha256, sharedDb, sqlite, startServer, stopOk,
+} from './lib.js';
+
+// Three persons: a victim with an event abroad, a person under
+// identification, and a minor accompanying the first.
+function goodRows(prefix = 'A') {
+	return [
+		{
+			ref: `${prefix}1`, role: 'victim', full_name: 'Nguyễn Thị Lan', sex: 'F', birth_date: '1998-03-14',
+			ethnicity: '01', nationality: 'VN', citizenship: 'vn_citizen', citizen_id: '001198001234',
+			phone: '0912345678', address: '12 Phố Huế, Hà Nội', province: '01', commune: '00004',
+			event_abroad: '1', destination: 'CN', purposes: 'SEX;MONEY', recruitment_means: 'broker',
+			recruited_on: '2024-01-10', discovery: 'rescued', discovered_on: '2024-06-01',
+		},
+		{
+			ref: `${prefix}2`, role: 'under_identification', full_name: 'Trần Văn Minh', sex: 'M',
+			birth_year: '1985', citizenship: 'vn_citizen', province: '01', event_abroad: '0',
+		},
+		{
+			ref: `${prefix}3`, accompanies_ref: `${prefix}1`, role: 'accompanying_minor',
+			full_name: 'Nguyễn Bé Na', sex: 'F', birth_date: '2016-07-02', citizenship: 'vn_citizen',
+			province: '01', event_abroad: '0',
+		},
+	];
+}
+
+function writeCsv(dir, name, text) {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, text);
+	return file;
+}
+
+// n valid persons with refs prefix0, prefix1, ... for bulk imports.
+function manyRows(n, prefix) {
+	return Array.from({ length: n }, (_, i) => ({
+		ref: `${prefix}${i}`, role: 'victim', full_name: `Phạm Thị Số ${i}`, sex: 'F', birth_year: '1990',
+		citizenship: 'vn_citizen', province: '01', event_abroad: '0',
+	}));
+}
+
+test('import of a valid CSV adds its persons and events', async () => {
+	const { db, key, dir } = await sharedDb();
+	const before = personCount(db);
+	const maxId = Number(sqlite(db, 'select max(id) from person'));
+	const file = writeCsv(dir, 'good.csv', csv(goodRows('G')));
+	const r = await run(['import', '--db', db, '--key', key, file]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /^ctip: imported 3 persons and 1 events from .*good\.csv/);
+	assert.equal(personCount(db), before + 3);
+	// The minor points at the victim of the same file; none is demo data.
+	assert.equal(sqlite(db, `select count(*), sum(is_demo) from person where id > ${maxId}`), '3|0');
+	assert.equal(sqlite(db, `select count(*) from person m join person a on m.accompanies_id = a.id
+		where m.id > ${maxId} and m.role = 'accompanying_minor' and a.role = 'victim'`), '1');
+});
+
+test('import --demo marks the imported persons as demo data', async () => {
+	const { db, key, dir } = await sharedDb();
+	const before = Number(sqlite(db, 'select count(*) from person where is_demo = 1'));
+	const file = writeCsv(dir, 'demo.csv', csv(goodRows('D')));
+	await runOk(['import', '--demo', '--db', db, '--key', key, file]);
+	assert.equal(Number(sqlite(db, 'select count(*) from person where is_demo = 1')), before + 3);
+});
+
+// Each case: what to do to the good rows, and the line and field the
+// error must name (line 1 is the header). bug: the field is misnamed.
+const ADMIN_BUG = 'names the internal "admin_code", not the column (reported, src/core/import.c)';
+const BAD_IMPORTS = {
+	'an unknown sex': { edit: (rows) => (rows[1].sex = 'Q'), line: 3, field: 'sex' },
+	'an unknown province': { edit: (rows) => (rows[2].province = '99'), line: 4, field: 'province', bug: ADMIN_BUG },
+	'a short citizen ID': { edit: (rows) => (rows[0].citizen_id = '12345'), line: 2, field: 'citizen_id' },
+	'a commune that is not 5 digits': {
+		edit: (rows) => (rows[0].commune = '4'), line: 2, field: 'commune', bug: ADMIN_BUG,
+	},
+	'a minor accompanying an unknown ref': {
+		edit: (rows) => (rows[2].accompanies_ref = 'nobody'), line: 4, field: 'accompanies_ref',
+	},
+	'a ref that appears twice': { edit: (rows) => (rows[2].ref = rows[1].ref), line: 4, field: 'ref' },
+	'a discovery date in the future': {
+		edit: (rows) => (rows[0].discovered_on = '2999-01-01'), line: 2, field: 'discovered_on',
+	},
+	'an unknown purpose': { edit: (rows) => (rows[0].purposes = 'SEX;NOPE'), line: 2, field: 'purposes' },
+	'an abroad event without destination': {
+		edit: (rows) => (rows[0].destination = ''), line: 2, field: 'destination',
+		bug: 'names "destination_country", not the column (reported, src/core/person.c)',
+	},
+	'a birth year that is not a number': {
+		edit: (rows) => (rows[1].birth_year = '19x5'), line: 3, field: 'birth_year',
+	},
+	'an empty full name': { edit: (rows) => (rows[1].full_name = ''), line: 3, field: 'full_name' },
+};
+
+async function importBad(edit) {
+	const { db, key, dir } = await sharedDb();
+	const rows = goodRows('B');
+	edit(rows);
+	const file = writeCsv(dir, 'bad.csv', csv(rows));
+	const before = personCount(db);
+	const r = await run(['import', '--db', db, '--key', key, file]);
+	return { ...r, added: personCount(db) - before };
+}
+
+for (const [what, { edit, line, field, bug }] of Object.entries(BAD_IMPORTS)) {
+	test(`import of a CSV with ${what} exits 3, names the line, and adds nothing`, async () => {
+		const r = await importBad(edit);
+		assert.equal(r.code, 3, r.stderr);
+		assert.match(r.stderr, new RegExp(`^ctip: line ${line}: `, 'm'));
+		if (!bug)
+			assert.match(r.stderr, new RegExp(`^ctip: line ${line}: ${field}\\b`, 'm'));
+		assert.match(r.stderr, /nothing was imported/);
+		assert.equal(r.stdout, '');
+		assert.equal(r.added, 0);
+	});
+	if (bug) {
+		test(`import of a CSV with ${what} names the ${field} column`, { todo: bug }, async () => {
+			const r = await importBad(edit);
+			assert.match(r.stderr, new RegExp(`^ctip: line ${line}: ${field}\\b`, 'm'));
+		});
+	}
+}
+
+test('import of a bad row after a thousand good ones adds none of them', async () => {
+	const { db, key, dir } = await sharedDb();
+	const rows = manyRows(1000, 'M');
+	rows.push({ ...rows[0], ref: 'Mbad', sex: 'X' });
+	const file = writeCsv(dir, 'late-bad.csv', csv(rows));
+	const before = personCount(db);
+	const r = await run(['import', '--db', db, '--key', key, file]);
+	assert.equal(r.code, 3, r.stderr);
+	assert.match(r.stderr, /line 1002: sex/);
+	assert.equal(personCount(db), before);
+});
+
+test('import of malformed files exits 3 and adds nothing', async () => {
+	const { db, key, dir } = await sharedDb();
+	const good = csv(goodRows('F'));
+	// A full name with the bytes ff fe: not UTF-8.
+	const badUtf8 = Buffer.from(good.replace('Trần Văn Minh', 'Tr@@n'));
+	badUtf8.write('\xff\xfe', badUtf8.indexOf('@@'), 'latin1');
+	const cases = {
+		'empty.csv': ['', /empty file/],
+		'no-id-column.csv': [good.replace(',citizen_id,', ',cid,'), /header: no column "citizen_id"/],
+		'unterminated.csv': [good.replace('Trần Văn Minh', '"Trần Văn Minh'), /line \d+: .*quote/],
+		'bad-utf8.csv': [badUtf8, /line 3: (full_name|field 4)\b.*not valid UTF-8/],
+	};
+	const before = personCount(db);
+	for (const [name, [content, why]] of Object.entries(cases)) {
+		const file = writeCsv(dir, name, content);
+		const r = await run(['import', '--db', db, '--key', key, file]);
+		assert.equal(r.code, 3, `${name}: ${r.stderr}`);
+		assert.match(r.stderr, why, name);
+	}
+	assert.equal(personCount(db), before);
+});
+
+test('import after refused imports still works', async () => {
+	const { db, key, dir } = await sharedDb();
+	const before = personCount(db);
+	const file = writeCsv(dir, 'after.csv', csv(goodRows('H')));
+	await runOk(['import', '--db', db, '--key', key, file]);
+	assert.equal(personCount(db), before + 3);
+});
+
+test('import of a missing file or without its key file fails and adds nothing', async () => {
+	const { db, key, dir } = await sharedDb();
+	const file = writeCsv(dir, 'nokey.csv', csv(goodRows('K')));
+	const before = personCount(db);
+	let r = await run(['import', '--db', db, '--key', key, path.join(dir, 'no-such.csv')]);
+	assert.equal(r.code, 4, r.stderr);
+	assert.match(r.stderr, /^ctip: .*no-such\.csv/);
+	r = await run(['import', '--db', db, '--key', path.join(dir, 'no-such.key'), file]);
+	assert.equal(r.code, 4, r.stderr);
+	assert.match(r.stderr, /^ctip: .*no-such\.key/);
+	assert.equal(personCount(db), before);
+});
+
+test('import with the key file of another database is refused',
+	{ todo: 'no key check: rows are sealed with a key the database cannot open (reported, src/core)' },
+	async () => {
+		const { db, dir } = await sharedDb();
+		const other = await initDb({ demo: 0, name: 'other' });
+		const file = writeCsv(dir, 'otherkey.csv', csv(goodRows('O')));
+		const before = personCount(db);
+		const r = await run(['import', '--db', db, '--key', other.key, file]);
+		assert.notEqual(r.code, 0);
+		assert.equal(personCount(db), before);
+	});
+
+// Every file of the database (main, -wal, -shm, -journal).
+function databaseBytes(db) {
+	const dir = path.dirname(db);
+	const base = path.basename(db);
+	return Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith(base))
+		.map((f) => fs.readFileSync(path.join(dir, f))));
+}
+
+test('imported identity fields are not stored in plain text', async () => {
+	const { db, key, dir } = await initDb({ demo: 0 });
+	const secret = {
+		full_name: 'Đặng Thị Xuyến Độcnhất',
+		citizen_id: '079301987654',
+		phone: '0987 654 321',
+		address: 'Số 77 ngõ Bíẩn, phường Thử',
+	};
+	const rows = goodRows('P');
+	Object.assign(rows[0], secret);
+	const file = writeCsv(dir, 'identity.csv', csv(rows));
+	await runOk(['import', '--db', db, '--key', key, file]);
+	const backup = path.join(dir, 'identity-backup.db');
+	await runOk(['backup', '--db', db, backup]);
+	for (const [where, bytes] of [['database', databaseBytes(db)], ['backup', fs.readFileSync(backup)]]) {
+		for (const [field, value] of Object.entries(secret))
+			assert.equal(bytes.indexOf(Buffer.from(value)), -1, `${field} in plain text in the ${where}`);
+		assert.equal(bytes.indexOf(Buffer.from('987654321')), -1, `phone digits in the ${where}`);
+		assert.equal(bytes.indexOf(Buffer.from('Độcnhất')), -1, `part of the name in the ${where}`);
+	}
+	// The row is there: the values are stored, just not readable.
+	assert.equal(Number(sqlite(db, 'select count(*) from person where citizen_id_enc is not null ' +
+		'and phone_enc is not null and address_enc is not null')), 1);
+});
+
+test('backup while the server answers requests gives a consistent copy', async () => {
+	const { db, dir } = await sharedDb();
+	const server = await startServer({ db });
+	try {
+		const statuses = [];
+		let busy = true;
+		const load = (async () => {
+			while (busy) {
+				for (const p of ['/api/ref/stats', '/api/meta', '/healthz'])
+					statuses.push((await request(server.url + p)).status);
+			}
+		})();
+		const file = path.join(dir, 'live-backup.db');
+		const r = await run(['backup', '--db', db, file], { umask: '000' });
+		busy = false;
+		await load;
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^ctip: backed up /);
+		assert.ok(statuses.length > 0);
+		assert.deepEqual([...new Set(statuses)], [200]);
+		assert.equal(sqlite(file, 'pragma integrity_check'), 'ok');
+		assert.equal(personCount(file), personCount(db));
+		assert.equal(fileMode(file).toString(8), '600');
+		// The copy is a ctip database in its own right.
+		assert.match(await runOk(['ref', 'stats', '--db', file]), /^communes\s+3321$/m);
+		assert.match(await runOk(['migrate', '--db', file]), /0 migrations applied/);
+		// And the server still answers afterwards.
+		assert.equal((await request(`${server.url}/api/meta`)).status, 200);
+	} finally {
+		await stopOk(server);
+	}
+});
+
+test('backup to an existing file is refused and leaves the file as it was', async () => {
+	const { db, dir } = await sharedDb();
+	const file = path.join(dir, 'existing.db');
+	fs.writeFileSync(file, 'not a database, and not to be overwritten\n');
+	const hash = sha256(file);
+	const r = await run(['backup', '--db', db, file]);
+	assert.notEqual(r.code, 0);
+	assert.match(r.stderr, /^ctip: .*exists/);
+	assert.equal(sha256(file), hash);
+	// An existing backup is no more overwritten than any other file.
+	const first = path.join(dir, 'first.db');
+	await runOk(['backup', '--db', db, first]);
+	const firstHash = sha256(first);
+	assert.notEqual((await run(['backup', '--db', db, first])).code, 0);
+	assert.equal(sha256(first), firstHash);
+});
+
+test('backup during an import holds all of its rows or none', async () => {
+	const { db, key, dir } = await initDb({ demo: 0 });
+	const file = writeCsv(dir, 'bulk.csv', csv(manyRows(3000, 'Z')));
+	const before = personCount(db);
+	const backups = [];
+	const imp = run(['import', '--db', db, '--key', key, file]);
+	for (let i = 0; i < 3; i++) {
+		const out = path.join(dir, `during-${i}.db`);
+		const r = await run(['backup', '--db', db, out]);
+		assert.equal(r.code, 0, r.stderr);
+		backups.push(out);
+	}
+	const ri = await imp;
+	assert.equal(ri.code, 0, ri.stderr);
+	assert.equal(personCount(db), before + 3000);
+	for (const out of backups) {
+		assert.equal(sqlite(out, 'pragma integrity_check'), 'ok');
+		assert.ok([before, before + 3000].includes(personCount(out)), `${out}: ${personCount(out)} persons`);
+	}
+});
