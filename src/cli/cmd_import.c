@@ -1,6 +1,7 @@
 /* cmd_import.c: `ctip import FILE`: persons and events from CSV. */
 #include "cli/cli.h"
 #include "core/import.h"
+#include "core/setup.h"
 #include "util/fs.h"
 
 #include <time.h>
@@ -55,7 +56,10 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 		return ctip_cli_fail(&err);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	n = ctip_import_persons(&s, st, &kr, text, len, agency, demo, &err);
+	n = ctip_key_check(st, &kr, &err);
+	if (n == CTIP_OK)
+		n = ctip_import_persons(&s, st, &kr, text, len, agency, demo,
+					&err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	st->ops->close(st);
 	ctip_keyring_wipe(&kr);

@@ -149,6 +149,40 @@ refmap_free(struct refmap *m)
 	free(m->ids);
 }
 
+/*
+ * The CSV column an error of core is about: core names a few fields
+ * differently from the file (and org units by "admin_code").
+ */
+static const char *
+column_of(const char *field, const char **f)
+{
+	if (strcmp(field, "accompanies_id") == 0)
+		return "accompanies_ref";
+	if (strcmp(field, "destination_country") == 0)
+		return "destination";
+	if (strcmp(field, "admin_code") == 0)
+		return f[C_COMMUNE][0] != '\0' ? "commune" : "province";
+	return field;
+}
+
+/* Report err of row line as "line N: column: reason". */
+static enum ctip_status
+row_error(struct ctip_err *err, const struct ctip_err *e, long line,
+	  const char **f)
+{
+	const char *col, *reason = e->msg;
+	size_t n = strlen(e->field);
+
+	if (n == 0)
+		return ctip_err_set(err, e->code, "line %ld: %s", line, e->msg);
+	col = column_of(e->field, f);
+	/* Core's messages start with its own field name: replace it. */
+	if (strncmp(reason, e->field, n) == 0 && reason[n] == ':')
+		reason += n + 1 + (reason[n + 1] == ' ');
+	return ctip_err_field(err, e->code, col, "line %ld: %s: %s", line, col,
+			      reason);
+}
+
 static const char *
 opt(const char *s)
 {
@@ -292,13 +326,17 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		}
 		rc = import_row(out, st, kr, &orgs, &refs, f, now, demo, &e);
 		if (rc != CTIP_OK) {
-			ctip_err_field(err, rc, e.field, "line %ld: %s", c.line,
-				       e.msg);
+			row_error(err, &e, c.line, f);
 			goto out;
 		}
 	}
 	if (r < 0) {
 		rc = ctip_err_set(err, CTIP_EINVAL, "%s", e.msg);
+		for (i = 0; i < C_N && c.bad_field >= 0; i++)
+			if (map[i] == c.bad_field)
+				ctip_err_field(err, CTIP_EINVAL, col_names[i],
+					       "line %ld: %s: not valid UTF-8",
+					       c.line, col_names[i]);
 		goto out;
 	}
 	rc = st->ops->commit(st, err);

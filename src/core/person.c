@@ -90,6 +90,35 @@ one_of(const char *s, const char *const *set)
 	return false;
 }
 
+int
+ctip_name_tokens(unsigned char out[][CTIP_BLIND_BYTES],
+		 const struct ctip_keyring *kr, const char *key)
+{
+	char word[4 * CTIP_NAME_MAX + 1];
+	const char *p = key;
+	size_t len;
+	int n = 0, i;
+
+	while (*p != '\0' && n < CTIP_NAME_TOKENS_MAX) {
+		len = strcspn(p, " ");
+		if (len > 0 && len < sizeof(word)) {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			ctip_blind(out[n], kr, "name_token", word);
+			for (i = 0; i < n; i++)
+				if (memcmp(out[i], out[n], CTIP_BLIND_BYTES) ==
+				    0)
+					break;
+			if (i == n)
+				n++;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
 static enum ctip_status
 check_ref(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
 	  const char *field, struct ctip_err *err)
@@ -160,6 +189,10 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	unsigned char cid_enc[12 + CTIP_SEAL_OVERHEAD];
 	unsigned char phone_enc[24 + CTIP_SEAL_OVERHEAD];
 	unsigned char cid_bidx[CTIP_BLIND_BYTES], phone_bidx[CTIP_BLIND_BYTES];
+	unsigned char name_bidx[CTIP_BLIND_BYTES];
+	unsigned char tokens[CTIP_NAME_TOKENS_MAX][CTIP_BLIND_BYTES];
+	const unsigned char *token_ptrs[CTIP_NAME_TOKENS_MAX];
+	int i;
 	char key[4 * CTIP_NAME_MAX + 1], phone[24];
 	struct ctip_person_row row;
 	enum ctip_status rc;
@@ -230,6 +263,12 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	if (ctip_text_key(key, sizeof(key), in->full_name) <= 0)
 		return ctip_err_field(err, CTIP_EINVAL, "full_name",
 				      "full_name: has no letters");
+	ctip_blind(name_bidx, kr, "name", key);
+	row.name_bidx = name_bidx;
+	row.n_name_tokens = ctip_name_tokens(tokens, kr, key);
+	for (i = 0; i < row.n_name_tokens; i++)
+		token_ptrs[i] = tokens[i];
+	row.name_tokens = token_ptrs;
 	n = strlen(in->full_name);
 	ctip_seal(name_enc, kr, "person.name", in->full_name, n);
 	row.name_enc = name_enc;
@@ -274,7 +313,6 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	row.ethnicity_code = in->ethnicity_code;
 	row.nationality = in->nationality;
 	row.citizenship = in->citizenship;
-	row.name_key = key;
 	row.is_demo = in->is_demo;
 	row.now = now;
 	row.created_by = in->created_by;

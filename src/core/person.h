@@ -6,9 +6,10 @@
 #include "store/store.h"
 #include "util/crypto.h"
 
-#define CTIP_NAME_MAX     200 /* code points in a full name */
-#define CTIP_ADDRESS_MAX  500 /* code points in an address */
-#define CTIP_PURPOSES_MAX 8   /* purposes of one event */
+#define CTIP_NAME_MAX        200 /* code points in a full name */
+#define CTIP_ADDRESS_MAX     500 /* code points in an address */
+#define CTIP_PURPOSES_MAX    8   /* purposes of one event */
+#define CTIP_NAME_TOKENS_MAX 8   /* words of a name that are indexed */
 
 /* A person as entered, identity in clear. Strings are borrowed. */
 struct ctip_person_input {
@@ -60,6 +61,14 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 		  const char *province_code, const struct ctip_event_input *in,
 		  const char *now, int64_t created_by, struct ctip_err *err);
+
+/*
+ * Blind the distinct words of a search key ("nguyen thi dao") into out,
+ * at most CTIP_NAME_TOKENS_MAX of them, in the order they appear; returns
+ * how many. A search for a name blinds its words the same way.
+ */
+int ctip_name_tokens(unsigned char out[][CTIP_BLIND_BYTES],
+		     const struct ctip_keyring *kr, const char *key);
 
 /* Normalise a phone number to digits with a leading 0 for Vietnamese
  * numbers ("+84 912-345 678" -> "0912345678") into out; false if it is

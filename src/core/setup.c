@@ -9,6 +9,30 @@
 #include <unistd.h>
 
 enum ctip_status
+ctip_key_check(struct ctip_store *st, const struct ctip_keyring *kr,
+	       struct ctip_err *err)
+{
+	unsigned char fp[CTIP_BLIND_BYTES];
+	char hex[2 * CTIP_BLIND_BYTES + 1];
+	struct ctip_arena a;
+	char *have = NULL;
+	enum ctip_status rc;
+
+	ctip_blind(fp, kr, "key_check", "ctip key file fingerprint v1");
+	sodium_bin2hex(hex, sizeof(hex), fp, sizeof(fp));
+	ctip_arena_init(&a, 4096);
+	rc = st->ops->meta_get(&have, st, "key_check", &a, err);
+	if (rc == CTIP_ENOTFOUND)
+		rc = st->ops->meta_set(st, "key_check", hex, err);
+	else if (rc == CTIP_OK && strcmp(have, hex) != 0)
+		rc = ctip_err_set(err, CTIP_EINVAL,
+				  "the key file does not belong to this "
+				  "database: use the key file created with it");
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
 ctip_setup_demo(struct ctip_import_stats *out, struct ctip_store *st,
 		const struct ctip_keyring *kr, long n, uint64_t seed,
 		struct ctip_err *err)
@@ -85,6 +109,8 @@ ctip_setup_init(struct ctip_init_result *out, const struct ctip_init_opts *o,
 		rc = ctip_store_open(&st, o->db_path, CTIP_OPEN_CREATE, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->migrate(&applied, st, err);
+	if (rc == CTIP_OK)
+		rc = ctip_key_check(st, &kr, err);
 	if (rc == CTIP_OK)
 		rc = ctip_refdata_load(st, o->data_dir, err);
 	if (rc == CTIP_OK)

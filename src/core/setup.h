@@ -32,6 +32,16 @@ CTIP_MUST_CHECK enum ctip_status ctip_setup_init(struct ctip_init_result *out,
 						 const struct ctip_init_opts *o,
 						 struct ctip_err *err);
 
+/*
+ * Check that kr is the key file of this database: the first check records
+ * a keyed fingerprint in the database (meta "key_check"), later ones
+ * compare with it. CTIP_EINVAL if kr belongs to another database, so no
+ * identity field is ever sealed under a key the database cannot open.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_key_check(struct ctip_store *st,
+						const struct ctip_keyring *kr,
+						struct ctip_err *err);
+
 /* Generate n synthetic persons with seed and import them as demo data,
  * owned by the commune police of their commune. */
 CTIP_MUST_CHECK enum ctip_status ctip_setup_demo(struct ctip_import_stats *out,

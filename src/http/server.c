@@ -508,6 +508,8 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 		(unsigned)(conf->threads > 0 ? conf->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		/* Refuse what HTTP/1.1 forbids (no Host, bad headers). */
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_END);

@@ -45,7 +45,9 @@ struct ctip_person_row {
 	const char *ethnicity_code;
 	const char *nationality; /* ISO alpha-2 or NULL */
 	const char *citizenship;
-	const char *name_key;
+	const unsigned char *name_bidx;          /* CTIP_BLIND_BYTES */
+	const unsigned char *const *name_tokens; /* CTIP_BLIND_BYTES each */
+	int n_name_tokens;
 	const unsigned char *name_enc;
 	size_t name_enc_len;
 	const unsigned char *citizen_id_enc; /* NULL when none */

@@ -2,6 +2,7 @@
  * connection; statements are prepared once and cached. */
 #include "store/migrations.h"
 #include "store/store.h"
+#include "util/crypto.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -25,6 +26,7 @@ enum stmt_id {
 	S_PERSON_INSERT,
 	S_EVENT_INSERT,
 	S_EVENT_PURPOSE_INSERT,
+	S_NAME_TOKEN_INSERT,
 	S_N
 };
 
@@ -222,7 +224,7 @@ stmt_sql(enum stmt_id id)
 		return "INSERT INTO person (owner_unit_id, province_code, "
 		       "commune_code, role, accompanies_id, sex, birth_date, "
 		       "birth_year, ethnicity_code, nationality, citizenship, "
-		       "name_key, name_enc, citizen_id_enc, citizen_id_bidx, "
+		       "name_bidx, name_enc, citizen_id_enc, citizen_id_bidx, "
 		       "phone_enc, phone_bidx, address_enc, is_demo, "
 		       "created_at, created_by, updated_at, updated_by) VALUES "
 		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -234,6 +236,9 @@ stmt_sql(enum stmt_id id)
 		       "exploited_to, discovery, discovered_on, created_at, "
 		       "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 		       "?9, ?10, ?11, ?12)";
+	case S_NAME_TOKEN_INSERT:
+		return "INSERT INTO person_name_token (token, person_id) "
+		       "VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 	case S_EVENT_PURPOSE_INSERT:
 		return "INSERT INTO event_purpose (event_id, purpose_code) "
 		       "VALUES (?1, ?2)";
@@ -855,6 +860,33 @@ sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 	return CTIP_OK;
 }
 
+/*
+ * A write of several rows is atomic: inside the caller's transaction the
+ * caller rolls back on failure; outside one, own_begin opens a transaction
+ * that own_end commits or rolls back. Returns whether it opened one.
+ */
+static bool
+own_begin(struct sqlite_store *s, struct ctip_err *err, int *rc)
+{
+	*rc = CTIP_OK;
+	if (!sqlite3_get_autocommit(s->db))
+		return false;
+	*rc = exec_sql(s, "BEGIN IMMEDIATE", "begin a transaction", err);
+	return *rc == CTIP_OK;
+}
+
+static int
+own_end(struct sqlite_store *s, bool own, int rc, struct ctip_err *err)
+{
+	if (!own)
+		return rc;
+	if (rc == CTIP_OK)
+		rc = exec_sql(s, "COMMIT", "commit", err);
+	if (rc != CTIP_OK)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 static int
 sq_user_insert(int64_t *out, struct ctip_store *st, const char *username,
 	       const char *display_name, int64_t org_unit_id,
@@ -864,6 +896,7 @@ sq_user_insert(int64_t *out, struct ctip_store *st, const char *username,
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_USER_INSERT, err);
 	int64_t id;
+	bool own;
 	int rc;
 
 	if (q == NULL)
@@ -873,23 +906,25 @@ sq_user_insert(int64_t *out, struct ctip_store *st, const char *username,
 	sqlite3_bind_int64(q, 3, org_unit_id);
 	bind_text(q, 4, password_hash);
 	bind_text(q, 5, now);
-	if ((rc = exec_stmt(s, q, "create the user", err)) != CTIP_OK) {
-		if (rc == CTIP_EEXIST)
-			ctip_err_field(err, CTIP_EEXIST, "username",
-				       "user \"%s\" already exists", username);
-		return rc;
-	}
+	own = own_begin(s, err, &rc);
+	if (rc == CTIP_OK &&
+	    (rc = exec_stmt(s, q, "create the user", err)) == CTIP_EEXIST)
+		ctip_err_field(err, CTIP_EEXIST, "username",
+			       "user \"%s\" already exists", username);
 	id = sqlite3_last_insert_rowid(s->db);
-	for (; *roles != NULL; roles++) {
-		if ((q = stmt(s, S_ROLE_INSERT, err)) == NULL)
-			return err->code;
+	for (; rc == CTIP_OK && *roles != NULL; roles++) {
+		if ((q = stmt(s, S_ROLE_INSERT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
 		sqlite3_bind_int64(q, 1, id);
 		bind_text(q, 2, *roles);
-		if ((rc = exec_stmt(s, q, "grant a role", err)) != CTIP_OK)
-			return rc;
+		rc = exec_stmt(s, q, "grant a role", err);
 	}
-	*out = id;
-	return CTIP_OK;
+	rc = own_end(s, own, rc, err);
+	if (rc == CTIP_OK)
+		*out = id;
+	return rc;
 }
 
 static int
@@ -898,7 +933,9 @@ sq_person_insert(int64_t *out, struct ctip_store *st,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_PERSON_INSERT, err);
-	int rc;
+	int64_t id;
+	bool own;
+	int i, rc;
 
 	if (q == NULL)
 		return err->code;
@@ -914,20 +951,33 @@ sq_person_insert(int64_t *out, struct ctip_store *st,
 	bind_text(q, 9, r->ethnicity_code);
 	bind_text(q, 10, r->nationality);
 	bind_text(q, 11, r->citizenship);
-	bind_text(q, 12, r->name_key);
+	bind_blob(q, 12, r->name_bidx, CTIP_BLIND_BYTES);
 	bind_blob(q, 13, r->name_enc, r->name_enc_len);
 	bind_blob(q, 14, r->citizen_id_enc, r->citizen_id_enc_len);
-	bind_blob(q, 15, r->citizen_id_bidx, 16);
+	bind_blob(q, 15, r->citizen_id_bidx, CTIP_BLIND_BYTES);
 	bind_blob(q, 16, r->phone_enc, r->phone_enc_len);
-	bind_blob(q, 17, r->phone_bidx, 16);
+	bind_blob(q, 17, r->phone_bidx, CTIP_BLIND_BYTES);
 	bind_blob(q, 18, r->address_enc, r->address_enc_len);
 	sqlite3_bind_int(q, 19, r->is_demo);
 	bind_text(q, 20, r->now);
 	bind_id(q, 21, r->created_by);
-	if ((rc = exec_stmt(s, q, "store the person", err)) != CTIP_OK)
-		return rc;
-	*out = sqlite3_last_insert_rowid(s->db);
-	return CTIP_OK;
+	own = own_begin(s, err, &rc);
+	if (rc == CTIP_OK)
+		rc = exec_stmt(s, q, "store the person", err);
+	id = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; rc == CTIP_OK && i < r->n_name_tokens; i++) {
+		if ((q = stmt(s, S_NAME_TOKEN_INSERT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		bind_blob(q, 1, r->name_tokens[i], CTIP_BLIND_BYTES);
+		sqlite3_bind_int64(q, 2, id);
+		rc = exec_stmt(s, q, "store a name token", err);
+	}
+	rc = own_end(s, own, rc, err);
+	if (rc == CTIP_OK)
+		*out = id;
+	return rc;
 }
 
 static int
@@ -937,6 +987,7 @@ sq_event_insert(int64_t *out, struct ctip_store *st,
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_EVENT_INSERT, err);
 	int64_t id;
+	bool own;
 	int i, rc;
 
 	if (q == NULL)
@@ -953,20 +1004,23 @@ sq_event_insert(int64_t *out, struct ctip_store *st,
 	bind_text(q, 10, r->discovered_on);
 	bind_text(q, 11, r->now);
 	bind_id(q, 12, r->created_by);
-	if ((rc = exec_stmt(s, q, "store the event", err)) != CTIP_OK)
-		return rc;
+	own = own_begin(s, err, &rc);
+	if (rc == CTIP_OK)
+		rc = exec_stmt(s, q, "store the event", err);
 	id = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < r->n_purposes; i++) {
-		if ((q = stmt(s, S_EVENT_PURPOSE_INSERT, err)) == NULL)
-			return err->code;
+	for (i = 0; rc == CTIP_OK && i < r->n_purposes; i++) {
+		if ((q = stmt(s, S_EVENT_PURPOSE_INSERT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
 		sqlite3_bind_int64(q, 1, id);
 		bind_text(q, 2, r->purposes[i]);
-		if ((rc = exec_stmt(s, q, "store an event purpose", err)) !=
-		    CTIP_OK)
-			return rc;
+		rc = exec_stmt(s, q, "store an event purpose", err);
 	}
-	*out = id;
-	return CTIP_OK;
+	rc = own_end(s, own, rc, err);
+	if (rc == CTIP_OK)
+		*out = id;
+	return rc;
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "util/crypto.h"
 #include "util/fs.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -184,12 +185,27 @@ ctip_keyring_wipe(struct ctip_keyring *kr)
  * getrandom(2) per ~170 seals instead of one each (bulk imports seal
  * millions of fields). The pool is wiped as it is used.
  */
+static _Thread_local unsigned char pool[4096];
+static _Thread_local size_t left;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* A child of fork() must not reuse the parent's unused nonces. */
+static void
+drop_pool_in_child(void)
+{
+	left = 0;
+}
+
+static void
+register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, drop_pool_in_child);
+}
+
 static void
 random_nonce(unsigned char nonce[24])
 {
-	static _Thread_local unsigned char pool[4096];
-	static _Thread_local size_t left;
-
+	pthread_once(&atfork_once, register_atfork);
 	if (left < 24) {
 		randombytes_buf(pool, sizeof(pool));
 		left = sizeof(pool);

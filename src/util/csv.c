@@ -7,6 +7,7 @@ void
 ctip_csv_open(struct ctip_csv *c, const char *text, size_t len)
 {
 	memset(c, 0, sizeof(*c));
+	c->bad_field = -1;
 	c->p = text;
 	c->end = text + len;
 	/* Skip a UTF-8 byte order mark, as spreadsheet exports add one. */
@@ -50,6 +51,7 @@ ctip_csv_next(struct ctip_csv *c, struct ctip_err *err)
 		c->scratch_cap = need;
 	}
 	c->n_fields = 0;
+	c->bad_field = -1;
 	for (;;) {
 		if (c->n_fields == CTIP_CSV_MAX_FIELDS)
 			return ctip_err_set(err, CTIP_EINVAL,
@@ -115,11 +117,13 @@ ctip_csv_next(struct ctip_csv *c, struct ctip_err *err)
 		const char *f_end = i + 1 < c->n_fields ? c->fields[i + 1] - 1
 							: c->scratch + out - 1;
 
-		if (!ctip_text_valid(f, (size_t)(f_end - f)))
+		if (!ctip_text_valid(f, (size_t)(f_end - f))) {
+			c->bad_field = i;
 			return ctip_err_set(err, CTIP_EINVAL,
 					    "line %ld: field %d is not valid "
 					    "UTF-8",
 					    start, i + 1);
+		}
 	}
 	return 1;
 }

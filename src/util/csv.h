@@ -14,6 +14,7 @@ struct ctip_csv {
 	size_t scratch_cap;
 	const char *fields[CTIP_CSV_MAX_FIELDS]; /* into scratch */
 	int n_fields;
+	int bad_field; /* index of the field an error is about, or -1 */
 };
 
 /* Read from text[0..len); text must outlive the reader. */

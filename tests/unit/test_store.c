@@ -1,6 +1,7 @@
 /* test_store.c: the storage contract, on an SQLite file and in memory. */
 #include "store/migrations.h"
 #include "store/store.h"
+#include "util/crypto.h"
 
 #include "helpers.h"
 
@@ -144,6 +145,7 @@ org(struct fixture *f, const char *admin)
 }
 
 static const unsigned char fake_blob[] = "sealed elsewhere";
+static const unsigned char fake_bidx[CTIP_BLIND_BYTES] = "blind 16 bytes!";
 
 static struct ctip_person_row
 person_row(int64_t owner, const char *province, const char *commune)
@@ -160,7 +162,7 @@ person_row(int64_t owner, const char *province, const char *commune)
 	r.ethnicity_code = "01";
 	r.nationality = "VN";
 	r.citizenship = "vn_citizen";
-	r.name_key = "nguyen thi dao";
+	r.name_bidx = fake_bidx;
 	r.name_enc = fake_blob;
 	r.name_enc_len = sizeof(fake_blob);
 	r.now = NOW;

@@ -126,7 +126,8 @@ CREATE TABLE user_role (
 
 -- A person in one of three roles. Identity fields are sealed (*_enc,
 -- XChaCha20-Poly1305 under the key file); *_bidx are keyed blind indexes
--- for exact lookup; name_key is the diacritic-free search key.
+-- for exact lookup (name_bidx: of the whole diacritic-free name, for
+-- duplicate warnings). Nothing here reads as a name without the key.
 CREATE TABLE person (
 	id INTEGER PRIMARY KEY,
 	owner_unit_id INTEGER NOT NULL REFERENCES org_unit (id),
@@ -140,7 +141,7 @@ CREATE TABLE person (
 	ethnicity_code TEXT REFERENCES ethnic_group (code),
 	nationality TEXT REFERENCES country (alpha2),
 	citizenship TEXT NOT NULL CHECK ((citizenship = 'vn_citizen' OR citizenship = 'stateless_resident' OR citizenship = 'foreigner')),
-	name_key TEXT NOT NULL,
+	name_bidx BLOB NOT NULL,
 	name_enc BLOB NOT NULL,
 	citizen_id_enc BLOB,
 	citizen_id_bidx BLOB,
@@ -155,11 +156,20 @@ CREATE TABLE person (
 	version INTEGER NOT NULL DEFAULT 1,
 	CHECK ((role = 'accompanying_minor') = (accompanies_id IS NOT NULL))
 );
-CREATE INDEX person_name_key ON person (name_key);
+CREATE INDEX person_name ON person (name_bidx);
 CREATE INDEX person_citizen_id ON person (citizen_id_bidx);
 CREATE INDEX person_phone ON person (phone_bidx);
 CREATE INDEX person_place ON person (province_code, commune_code);
 CREATE INDEX person_owner ON person (owner_unit_id);
+
+-- Search by name with or without diacritics: one keyed blind index per
+-- word of the diacritic-free name ("nguyen", "thi", "dao"), so a search
+-- matches whole words without the database holding the words.
+CREATE TABLE person_name_token (
+	token BLOB NOT NULL,
+	person_id INTEGER NOT NULL REFERENCES person (id),
+	PRIMARY KEY (token, person_id)
+) WITHOUT ROWID;
 
 -- One trafficking episode of a person; purposes in event_purpose.
 CREATE TABLE trafficking_event (
