@@ -34,6 +34,7 @@ int
 main(int argc, char **argv)
 {
 	long persons = 1000000, got;
+	bool no_events = false;
 	unsigned long long seed = 20261124;
 	const char *data = CTIP_SRC_DIR "/data", *verify = NULL;
 	char dir[] = "/tmp/ctip-bench-XXXXXX", db[128], key[128], sum[32];
@@ -58,12 +59,14 @@ main(int argc, char **argv)
 			seed = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
 			data = argv[++i];
+		else if (strcmp(argv[i], "--no-events") == 0)
+			no_events = true;
 		else if (strcmp(argv[i], "--verify") == 0 && i + 1 < argc)
 			verify = argv[++i];
 		else {
 			fprintf(stderr, "usage: bench_import [--persons N] "
-					"[--seed N] [--data DIR] [--verify "
-					"CHECKSUM]\n");
+					"[--seed N] [--data DIR] [--no-events] "
+					"[--verify CHECKSUM]\n");
 			return 2;
 		}
 	}
@@ -94,6 +97,9 @@ main(int argc, char **argv)
 		return 1;
 	for (k = 0; k < persons; k++) {
 		ctip_synth_next(&g, r);
+		/* --no-events: persons only, to see what events cost. */
+		if (no_events)
+			r->has_event = false;
 		if (ctip_synth_csv(&csv, r) != CTIP_OK)
 			return 1;
 	}

@@ -264,7 +264,8 @@ field(struct ctip_buf *b, const char *s, bool last)
 enum ctip_status
 ctip_synth_csv(struct ctip_buf *b, const struct ctip_synth_record *r)
 {
-	const struct ctip_event_input *ev = &r->ev;
+	static const struct ctip_event_input none;
+	const struct ctip_event_input *ev = r->has_event ? &r->ev : &none;
 	char year[16] = "", purposes[128] = "";
 	size_t n = 0;
 	int i;
