@@ -1,41 +1,218 @@
-// app.js: the home page: server status, reference data counts and the
-// synthetic-data banner.
-import { get } from './api.js';
-import { load, t, toggle, lang } from './i18n.js';
+// app.js: the single-page shell. Hash routes (#/login, #/home, ...), the
+// session (resumed with GET /api/session), the header, the navigation by
+// role, the demo-data banner; each page is a module in views/.
+import { get, del, setCsrf, on } from './api.js';
+import { load, toggle, lang, t, apply } from './i18n.js';
+import { h, setText } from './dom.js';
+import * as login from './views/login.js';
+import * as password from './views/password.js';
+import * as home from './views/home.js';
+import * as users from './views/users.js';
+import * as orgUnits from './views/org-units.js';
+import * as audit from './views/audit.js';
+import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
-let meta = null;
-let stats = null;
-let error = null;
 
-function render() {
-  const n = (x) => x.toLocaleString(lang());
-  $('lang').textContent = t('lang.other');
-  $('lang').setAttribute('aria-label', t('lang.other'));
-  $('demo').hidden = !meta?.demo;
-  if (meta?.demo) $('demo').textContent = t('demo.banner', { n: n(meta.demo_persons) });
-  if (meta && stats) {
-    $('status').textContent = t('status.ok');
-    $('version').textContent = meta.version;
-    $('provinces').textContent = n(stats.provinces);
-    $('communes').textContent = n(stats.communes);
+// path -> page; roles: who may open it (absent: anyone signed in).
+const ROUTES = {
+  '/login': { view: login, public: true },
+  '/password': { view: password },
+  '/home': { view: home },
+  '/users': { view: users, roles: ['administrator'] },
+  '/org-units': { view: orgUnits, roles: ['administrator'] },
+  '/audit': { view: audit, roles: ['auditor'] },
+};
+
+// The navigation, in order; an entry shows if the user holds one of roles.
+const NAV = [
+  { path: '/home', key: 'nav.home' },
+  { path: '/users', key: 'nav.users', roles: ['administrator'] },
+  { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
+  { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
+  { path: '/password', key: 'nav.password' },
+];
+
+const state = {
+  user: null, // User of GET/POST /api/session, null when signed out
+  meta: null, // GET /api/meta
+  notice: null, // a message key for the login page ("signed out", "expired")
+  next: null, // where to go after signing in
+  rendering: 0, // bumps on each route, so a late page load is dropped
+};
+
+const allowed = (roles, user) => !roles || roles.some((r) => user?.roles?.includes(r));
+
+function currentPath() {
+  const m = /^#(\/[\w-]*)/.exec(location.hash);
+  return m ? m[1] : '';
+}
+
+export function go(path) {
+  if (currentPath() === path) route();
+  else location.hash = `#${path}`;
+}
+
+// The session answer: remember the user and its CSRF token.
+function signedIn(session) {
+  state.user = session.user;
+  setCsrf(session.csrf_token);
+}
+
+function signedOut(notice = null) {
+  state.user = null;
+  setCsrf(null);
+  state.notice = notice;
+}
+
+async function refreshSession() {
+  signedIn(await get('/api/session'));
+  return state.user;
+}
+
+async function logout() {
+  try {
+    await del('/api/session', { redirect: false });
+  } catch {
+    /* gone already: signed out either way */
   }
-  $('error').hidden = !error;
-  if (error) $('error').textContent = t(`error.${error.code}`);
+  signedOut('login.logged_out');
+  state.next = null;
+  go('/login');
+}
+
+function renderChrome(path) {
+  const user = state.user;
+  const full = user && !user.must_change_password;
+  const other = lang() === 'vi' ? 'en' : 'vi';
+  const langBtn = $('lang');
+  langBtn.setAttribute('lang', other);
+  setText(langBtn, 'lang.other');
+  $('who').hidden = !user;
+  $('logout').hidden = !user;
+  if (user) {
+    $('who-name').textContent = user.display_name;
+    $('who-unit').textContent = user.org_unit?.name ?? '';
+  }
+  $('demo').hidden = !state.meta?.demo;
+  if (state.meta?.demo) setText($('demo'), 'demo.banner', { n: state.meta.demo_persons ?? 0 });
+
+  const nav = $('nav');
+  nav.hidden = !full;
+  const list = $('nav-list');
+  list.replaceChildren();
+  if (full)
+    for (const item of NAV) {
+      if (!allowed(item.roles, user)) continue;
+      const a = h('a', { href: `#${item.path}`, i18n: item.key });
+      if (item.path === path) a.setAttribute('aria-current', 'page');
+      list.append(h('li', {}, a));
+    }
+  document.body.classList.toggle('signed-in', Boolean(full));
+}
+
+function setTitle(key, args) {
+  state.titleKey = key;
+  state.titleArgs = args;
+  document.title = `${t(key, args)} — ${t('app.short')}`;
+}
+
+async function route() {
+  let path = currentPath();
+  const user = state.user;
+  if (!user && path !== '/login') {
+    if (path && path !== '/login') state.next = path;
+    if (location.hash !== '#/login') {
+      location.replace('#/login');
+      return;
+    }
+    path = '/login';
+  } else if (user?.must_change_password && path !== '/password') {
+    location.replace('#/password');
+    return;
+  } else if (user && (path === '/login' || path === '')) {
+    location.replace('#/home');
+    return;
+  }
+  let page = ROUTES[path];
+  let args = {};
+  if (!page) page = { view: notFound };
+  else if (!page.public && !allowed(page.roles, user)) {
+    page = { view: notFound };
+    args = { forbidden: true };
+  }
+  const token = ++state.rendering;
+  renderChrome(path);
+  const main = $('main');
+  const ctx = {
+    user,
+    meta: state.meta,
+    notice: state.notice,
+    args,
+    go,
+    setTitle,
+    refreshSession,
+    signedIn,
+    // true while this page is still the one shown
+    current: () => token === state.rendering,
+    afterLogin() {
+      const next = state.next && ROUTES[state.next] && state.next !== '/login' ? state.next : '/home';
+      state.next = null;
+      state.notice = null;
+      go(state.user?.must_change_password ? '/password' : next);
+    },
+  };
+  state.notice = null;
+  const el = page.view.render(ctx);
+  main.replaceChildren(el);
+  // Focus: the page's first field when it is a form page, else its heading,
+  // so screen readers announce the new page.
+  const first = main.querySelector('[data-autofocus]') ?? main.querySelector('h1');
+  if (first) {
+    if (first.tagName === 'H1') first.tabIndex = -1;
+    first.focus({ preventScroll: false });
+  }
 }
 
 async function main() {
   await load();
+  on('unauthenticated', () => {
+    if (!state.user) return;
+    signedOut('login.expired');
+    state.next = currentPath() || null;
+    go('/login');
+  });
+  on('password_change_required', async () => {
+    try {
+      await refreshSession();
+    } catch {
+      return;
+    }
+    go('/password');
+  });
   $('lang').addEventListener('click', async () => {
     await toggle();
-    render();
+    renderChrome(currentPath());
+    apply(document);
+    if (state.titleKey) setTitle(state.titleKey, state.titleArgs);
   });
-  try {
-    [meta, stats] = await Promise.all([get('/api/meta'), get('/api/ref/stats')]);
-  } catch (e) {
-    error = e;
-  }
-  render();
+  $('logout').addEventListener('click', logout);
+  $('skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
+  window.addEventListener('hashchange', () => {
+    if (location.hash.startsWith('#/') || location.hash === '') route();
+  });
+
+  const [meta, session] = await Promise.allSettled([
+    get('/api/meta'),
+    get('/api/session', { redirect: false }),
+  ]);
+  if (meta.status === 'fulfilled') state.meta = meta.value;
+  if (session.status === 'fulfilled') signedIn(session.value);
+  else if (session.reason?.code === 'network') state.notice = 'error.network';
+  route();
 }
 
 main();

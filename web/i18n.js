@@ -1,28 +1,83 @@
 // i18n.js: Vietnamese first, English as the second locale. Texts live in
-// /i18n/<lang>.json; elements carry data-i18n="key".
+// /i18n/<lang>.json. Elements carry their text as keys, so that switching
+// the language relabels the page in place (typed input is kept):
+//   data-i18n="key" (textContent), data-i18n-args='{"n":5}' (values),
+//   data-i18n-attr="aria-label:key;title:key" (attributes),
+//   <time datetime="..." data-fmt="datetime"> (dates, formatted per locale).
 const KEY = 'ctip.lang';
 let texts = {};
+let chosen = null; // the choice when localStorage is unavailable
 
 export function lang() {
-  return localStorage.getItem(KEY) === 'en' ? 'en' : 'vi';
+  try {
+    chosen = localStorage.getItem(KEY) === 'en' ? 'en' : 'vi';
+  } catch {
+    chosen ??= 'vi';
+  }
+  return chosen;
 }
 
-export async function load(l = lang()) {
-  const r = await fetch(`/i18n/${l}.json`);
-  texts = await r.json();
-  document.documentElement.lang = l;
-  for (const el of document.querySelectorAll('[data-i18n]')) {
-    const t = texts[el.dataset.i18n];
-    if (t !== undefined) el.textContent = t;
-  }
+const locale = () => (lang() === 'en' ? 'en-GB' : 'vi-VN');
+
+export function num(n) {
+  return Number(n).toLocaleString(locale());
+}
+
+// A timestamp in local time as dd/mm/yyyy hh:mm:ss, the usual form in
+// Vietnamese offices (kept in English too, to avoid month/day confusion).
+export function datetime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso ?? '');
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} `
+    + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function has(key) {
+  return Object.hasOwn(texts, key);
 }
 
 export function t(key, vars = {}) {
   const s = texts[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+  return s.replace(/\{(\w+)\}/g, (_, k) => {
+    const v = vars[k];
+    if (typeof v === 'number') return num(v);
+    return String(v ?? '');
+  });
+}
+
+// The first of keys that has a text (the last one otherwise).
+export function pick(...keys) {
+  return keys.find(has) ?? keys[keys.length - 1];
+}
+
+export function apply(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : {};
+    el.textContent = t(el.dataset.i18n, args);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-attr]'))
+    for (const pair of el.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split(':');
+      el.setAttribute(attr, t(key));
+    }
+  for (const el of root.querySelectorAll('time[data-fmt="datetime"]'))
+    el.textContent = datetime(el.dateTime);
+}
+
+export async function load(l = lang()) {
+  const r = await fetch(`/i18n/${l}.json`, { credentials: 'same-origin' });
+  texts = await r.json();
+  document.documentElement.lang = l;
+  apply(document);
 }
 
 export async function toggle() {
-  localStorage.setItem(KEY, lang() === 'vi' ? 'en' : 'vi');
-  await load();
+  const next = lang() === 'vi' ? 'en' : 'vi';
+  try {
+    localStorage.setItem(KEY, next);
+  } catch {
+    chosen = next; // no storage: the choice lasts for this page only
+  }
+  await load(next);
 }

@@ -55,5 +55,14 @@ int ctip_cmd_ref_stats(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_ref_load(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_user_list(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_user_disable(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_user_reset(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_org_add(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_org_list(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_token_create(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_key_rotate(const struct ctip_cmd *cmd, int argc, char **argv);
 
 #endif

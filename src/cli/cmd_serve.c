@@ -17,7 +17,11 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		{ "db", "FILE", "database", &conf.db, NULL },
 		{ "web", "DIR", "directory of the web UI's files",
 		  &conf.web_dir, NULL },
+		{ "key", "FILE", "key file of the database", &conf.key, NULL },
 		{ "threads", "N", "worker threads", &threads, NULL },
+		{ "secure-cookie", NULL,
+		  "mark the session cookie Secure (TLS terminated in front)",
+		  NULL, &conf.secure_cookie },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_err err = { 0 };
@@ -30,6 +34,7 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 	conf.listen = "127.0.0.1:8080";
 	conf.db = ctip_default_db();
 	conf.web_dir = ctip_default_web();
+	conf.key = ctip_default_key();
 	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
 	if (n != 0)
 		return n < 0 ? CTIP_EXIT_OK : n;

@@ -22,6 +22,24 @@ static const struct ctip_cmd commands[] = {
 	{ "import", "FILE", "import persons and events from a CSV file",
 	  ctip_cmd_import },
 	{ "serve", "", "serve the web UI and the API", ctip_cmd_serve },
+	{ "user add", "USERNAME", "create a user with a one-time password",
+	  ctip_cmd_user_add },
+	{ "user list", "", "list the users", ctip_cmd_user_list },
+	{ "user disable", "USERNAME", "disable a user and end its sessions",
+	  ctip_cmd_user_disable },
+	{ "user reset-password", "USERNAME",
+	  "give a user a new one-time password", ctip_cmd_user_reset },
+	{ "org add", "", "create an org unit (agency at a place)",
+	  ctip_cmd_org_add },
+	{ "org list", "", "list the org units", ctip_cmd_org_list },
+	{ "token create", "USERNAME",
+	  "create an API token for a system acting as USERNAME",
+	  ctip_cmd_token_create },
+	{ "audit verify", "", "check the audit log's hash chain",
+	  ctip_cmd_audit_verify },
+	{ "key rotate", "",
+	  "add a new data key and re-encrypt identity fields with it",
+	  ctip_cmd_key_rotate },
 	{ "version", "", "print the version", cmd_version },
 };
 
@@ -47,7 +65,7 @@ usage(FILE *f)
 		   "ctip is the counter-trafficking information system.\n\n"
 		   "commands:\n");
 	for (i = 0; i < CTIP_NELEM(commands); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name,
+		fprintf(f, "  %-20s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\nRun \"ctip COMMAND --help\" for a command's options.\n"
 		   "Exit codes: 0 done, 1 failed, 2 bad command line, "

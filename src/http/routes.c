@@ -1,8 +1,6 @@
-/* routes.c: the API's route table and its handlers. */
+/* routes.c: the API's route table, public handlers and shared helpers. */
 #include "http/routes.h"
 #include "core/refdata.h"
-
-#include <jansson.h>
 
 /*
  * GET /healthz: the process is up. Touches no database, so it is also the
@@ -71,9 +69,80 @@ ref_stats(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(resp, 200, j);
 }
 
+json_t *
+ctip_json_org_unit(const struct ctip_org_unit_row *o)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?}", "id",
+			 (json_int_t)o->id, "name", o->name, "agency",
+			 o->agency, "admin_code", o->admin_code, "level",
+			 o->level, "province_code", o->province_code);
+}
+
+bool
+ctip_json_str(const char **out, json_t *obj, const char *key,
+	      struct ctip_resp *resp)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_string(v)) {
+		ctip_resp_problem(resp, CTIP_EINVAL, key,
+				  "%s: must be a string", key);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+int64_t
+ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i)
+{
+	const char *s = i < req->n_params ? req->params[i] : NULL;
+	char *end;
+	long long v;
+
+	if (s == NULL || s[0] < '1' || s[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == 0 && *end == '\0' && v > 0)
+		return v;
+bad:
+	ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL, "no such resource: %s",
+			  req->path);
+	return 0;
+}
+
+bool
+ctip_require(struct ctip_req *req, struct ctip_resp *resp, enum ctip_perm perm)
+{
+	if (ctip_authz_can(req->who, perm))
+		return true;
+	ctip_resp_problem(resp, CTIP_EFORBIDDEN, NULL,
+			  "your role may not do this");
+	return false;
+}
+
 const struct ctip_route ctip_routes[] = {
-	{ "GET", "/healthz", healthz },
-	{ "GET", "/api/meta", meta },
-	{ "GET", "/api/ref/stats", ref_stats },
-	{ NULL, NULL, NULL }, /* end of table */
+	{ "GET", "/healthz", healthz, CTIP_PUBLIC },
+	{ "GET", "/api/meta", meta, CTIP_PUBLIC },
+	{ "GET", "/api/ref/stats", ref_stats, CTIP_PUBLIC },
+	{ "POST", "/api/session", ctip_h_session_create, CTIP_PUBLIC },
+	{ "GET", "/api/session", ctip_h_session_get, CTIP_PWCHANGE },
+	{ "DELETE", "/api/session", ctip_h_session_delete, CTIP_PWCHANGE },
+	{ "POST", "/api/session/password", ctip_h_session_password,
+	  CTIP_PWCHANGE },
+	{ "GET", "/api/org-units", ctip_h_org_units, 0 },
+	{ "POST", "/api/org-units", ctip_h_org_unit_create, 0 },
+	{ "GET", "/api/users", ctip_h_users, 0 },
+	{ "POST", "/api/users", ctip_h_user_create, 0 },
+	{ "POST", "/api/users/{id}/disable", ctip_h_user_disable, 0 },
+	{ "POST", "/api/users/{id}/reset-password", ctip_h_user_reset, 0 },
+	{ "GET", "/api/persons", ctip_h_person_find, 0 },
+	{ "POST", "/api/persons", ctip_h_person_create, 0 },
+	{ "GET", "/api/persons/{id}", ctip_h_person_get, 0 },
+	{ "GET", "/api/audit", ctip_h_audit, 0 },
+	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

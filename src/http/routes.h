@@ -1,9 +1,42 @@
-/* routes.h: the API's route table. */
+/* routes.h: the API's route table, and the JSON shapes handlers share. */
 #ifndef CTIP_ROUTES_H
 #define CTIP_ROUTES_H
 
 #include "http/server.h"
 
+#include <jansson.h>
+
 extern const struct ctip_route ctip_routes[];
+
+/* Handlers, by file. */
+void ctip_h_session_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_session_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_session_delete(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_session_password(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_org_units(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_users(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_user_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_user_disable(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_user_reset(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp);
+
+/* {"id","name","agency","admin_code","level","province_code"} */
+json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);
+
+/* A string member, or NULL when absent or null; false (after answering
+ * 400 naming the field) when present but not a string. */
+bool ctip_json_str(const char **out, json_t *obj, const char *key,
+		   struct ctip_resp *resp);
+
+/* A positive id from path parameter i, or 0 after answering 404. */
+int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);
+
+/* Answer 403 unless the signed-in user's role allows perm. */
+bool ctip_require(struct ctip_req *req, struct ctip_resp *resp,
+		  enum ctip_perm perm);
 
 #endif

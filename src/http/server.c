@@ -1,5 +1,7 @@
 /* server.c: HTTP front end on libmicrohttpd (epoll, thread pool). */
 #include "http/server.h"
+#include "core/auth.h"
+#include "core/setup.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
@@ -8,6 +10,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -25,7 +28,14 @@ struct ctip_server {
 	char *web_dir;
 	int port;
 	pthread_key_t store_key; /* each worker thread's store */
-	atomic_int inflight;     /* requests begun and not yet completed */
+	struct ctip_keyring kr;  /* the database's key file */
+	char *key_path;
+	pthread_rwlock_t key_lock;  /* reloads of kr wait for handlers */
+	struct stat key_stat;       /* of the key file when loaded */
+	atomic_long key_checked;    /* second of the last look at the file */
+	struct ctip_auditq *auditq; /* group commit of read audits */
+	bool secure_cookie;
+	atomic_int inflight; /* requests begun and not yet completed */
 };
 
 /* State of one request across the handler's calls. */
@@ -58,7 +68,12 @@ ctip_status_to_http(enum ctip_status code)
 	case CTIP_EAUTH:
 		return 401;
 	case CTIP_EFORBIDDEN:
+	case CTIP_ECSRF:
+	case CTIP_EREASON:
+	case CTIP_EPWCHANGE:
 		return 403;
+	case CTIP_ELOCKED:
+		return 429;
 	case CTIP_EMETHOD:
 		return 405;
 	case CTIP_ESTORE:
@@ -185,12 +200,120 @@ close_thread_store(void *p)
 	st->ops->close(st);
 }
 
+/* The client's address as text. */
+static void
+client_ip(char out[64], struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, 64, "unknown");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, 64);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  64);
+}
+
+static bool
+is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/*
+ * Who is asking: a session cookie or an API token. Fills p, or answers
+ * 401/403 and returns false. A browser write must carry the session's
+ * CSRF token; before the one-time password is changed only routes
+ * flagged CTIP_PWCHANGE are open.
+ */
+static bool
+authenticate(struct ctip_req *req, struct ctip_resp *resp,
+	     const struct ctip_route *r, struct ctip_principal *p)
+{
+	const char *cookie, *auth, *csrf;
+	struct ctip_err err = { 0 };
+	enum ctip_status rc;
+
+	auth = ctip_req_header(req, "Authorization");
+	cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+					     "ctip_session");
+	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0)
+		rc = ctip_auth_bearer(p, req->store, auth + 7, req->ip, &err);
+	else if (cookie != NULL)
+		rc = ctip_auth_session(p, req->store, cookie, req->ip, &err);
+	else
+		rc = ctip_err_set(&err, CTIP_EAUTH, "sign in first");
+	if (rc != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return false;
+	}
+	if (is_write(req->method) && !p->via_token) {
+		csrf = ctip_req_header(req, "X-CSRF-Token");
+		if (csrf == NULL || strlen(csrf) != strlen(p->csrf) ||
+		    sodium_memcmp(csrf, p->csrf, strlen(p->csrf)) != 0) {
+			ctip_resp_problem(resp, CTIP_ECSRF, "X-CSRF-Token",
+					  "missing or stale CSRF token");
+			return false;
+		}
+	}
+	if (p->must_change_password && !(r->flags & CTIP_PWCHANGE)) {
+		ctip_resp_problem(resp, CTIP_EPWCHANGE, "password",
+				  "change the one-time password first");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * `ctip key rotate` adds a key to the key file while servers run: look at
+ * the file at most once a second and reload it when it changed, so that
+ * new data is sealed with the new key and re-encrypted rows open.
+ */
+static void
+keys_refresh(struct ctip_server *srv)
+{
+	struct ctip_keyring kr;
+	struct ctip_err err = { 0 };
+	struct stat st;
+	long now = (long)time(NULL);
+
+	if (atomic_exchange(&srv->key_checked, now) == now)
+		return;
+	if (stat(srv->key_path, &st) != 0 ||
+	    (st.st_mtim.tv_sec == srv->key_stat.st_mtim.tv_sec &&
+	     st.st_mtim.tv_nsec == srv->key_stat.st_mtim.tv_nsec &&
+	     st.st_size == srv->key_stat.st_size &&
+	     st.st_ino == srv->key_stat.st_ino))
+		return;
+	if (ctip_keyring_load(&kr, srv->key_path, &err) != CTIP_OK ||
+	    sodium_memcmp(kr.index_key, srv->kr.index_key, CTIP_KEY_BYTES) !=
+		    0) {
+		ctip_log(CTIP_LOG_ERROR,
+			 "key file changed but was not reloaded: %s",
+			 err.msg[0] ? err.msg : "its index key differs");
+		ctip_keyring_wipe(&kr);
+		srv->key_stat = st;
+		return;
+	}
+	pthread_rwlock_wrlock(&srv->key_lock);
+	srv->kr = kr;
+	srv->key_stat = st;
+	pthread_rwlock_unlock(&srv->key_lock);
+	ctip_keyring_wipe(&kr);
+	ctip_log(CTIP_LOG_INFO, "key file reloaded: %d keys", srv->kr.n_keys);
+}
+
 static void
 dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 {
 	const struct ctip_route *r;
+	struct ctip_principal p;
 	struct ctip_err err = { 0 };
-	const char *allow = NULL;
+	char allow[64] = "";
 	bool is_api = strncmp(req->path, "/api/", 5) == 0 ||
 		      strcmp(req->path, "/healthz") == 0;
 
@@ -200,7 +323,11 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 		if (strcmp(r->method, req->method) != 0 &&
 		    !(strcmp(r->method, "GET") == 0 &&
 		      strcmp(req->method, "HEAD") == 0)) {
-			allow = r->method;
+			if (strlen(allow) + strlen(r->method) + 3 <
+			    sizeof(allow))
+				snprintf(allow + strlen(allow),
+					 sizeof(allow) - strlen(allow), "%s%s",
+					 allow[0] ? ", " : "", r->method);
 			continue;
 		}
 		if (strncmp(r->pattern, "/api/", 5) == 0) {
@@ -209,24 +336,78 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 				ctip_resp_err(resp, &err);
 				return;
 			}
+			req->access.st = req->store;
+			req->access.kr = &srv->kr;
+			req->access.q = srv->auditq;
 		}
-		r->fn(req, resp);
+		keys_refresh(srv);
+		pthread_rwlock_rdlock(&srv->key_lock);
+		if (!(r->flags & CTIP_PUBLIC)) {
+			req->who = &p;
+			if (!authenticate(req, resp, r, &p))
+				req->who = NULL;
+		}
+		if ((r->flags & CTIP_PUBLIC) || req->who != NULL)
+			r->fn(req, resp);
+		pthread_rwlock_unlock(&srv->key_lock);
+		sodium_memzero(&p, sizeof(p));
 		return;
 	}
-	if (allow != NULL) {
-		resp->allow = allow;
+	if (allow[0] != '\0') {
+		resp->allow = ctip_arena_strdup(req->arena, allow);
 		ctip_resp_problem(resp, CTIP_EMETHOD, NULL,
 				  "method %s is not allowed here", req->method);
 		return;
 	}
-	if (is_api || (strcmp(req->method, "GET") != 0 &&
-		       strcmp(req->method, "HEAD") != 0)) {
+	if (is_api || is_write(req->method)) {
 		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
 				  "no such resource: %s %s", req->method,
 				  req->path);
 		return;
 	}
 	ctip_serve_static(req, resp);
+}
+
+const char *
+ctip_req_query(const struct ctip_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+void *
+ctip_req_json(struct ctip_req *req, struct ctip_resp *resp)
+{
+	json_error_t e;
+	json_t *j;
+
+	j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (j == NULL) {
+		ctip_resp_problem(resp, CTIP_EINVAL, NULL,
+				  "body is not valid JSON: %s (line %d)",
+				  e.text, e.line);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		ctip_resp_problem(resp, CTIP_EINVAL, NULL,
+				  "body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+void
+ctip_resp_session_cookie(struct ctip_req *req, struct ctip_resp *resp,
+			 const char *token)
+{
+	resp->set_cookie = ctip_arena_printf(
+		req->arena,
+		"ctip_session=%s; Path=/; HttpOnly; SameSite=Strict%s; "
+		"Max-Age=%d",
+		token ? token : "",
+		req->server->secure_cookie ? "; Secure" : "",
+		token ? CTIP_SESSION_MAX : 0);
 }
 
 /* For HEAD, MHD sends the headers of the full body (its Content-Length
@@ -251,6 +432,9 @@ queue(struct MHD_Connection *conn, struct ctip_resp *resp)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
 	if (resp->allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	if (resp->set_cookie != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+					resp->set_cookie);
 	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -372,6 +556,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	req.arena = &arena;
 	req.conn = conn;
 	req.server = srv;
+	client_ip(req.ip, conn);
 	if (ctx->too_big)
 		ctip_resp_problem(&resp, CTIP_ETOOBIG, NULL,
 				  "request body larger than %u bytes",
@@ -472,6 +657,29 @@ bad:
 			      listen);
 }
 
+/* Load the key file, check it belongs to the database, start the audit
+ * queue. */
+static enum ctip_status
+open_keys(struct ctip_server *s, const char *key, struct ctip_err *err)
+{
+	struct ctip_store *st;
+	enum ctip_status rc;
+
+	if ((rc = ctip_keyring_load(&s->kr, key, err)) != CTIP_OK)
+		return rc;
+	s->key_path = ctip_xstrdup(key);
+	if (stat(key, &s->key_stat) != 0)
+		memset(&s->key_stat, 0, sizeof(s->key_stat));
+	if ((rc = ctip_store_open(&st, s->db, CTIP_OPEN_EXISTING, err)) !=
+	    CTIP_OK)
+		return rc;
+	rc = ctip_key_check(st, &s->kr, err);
+	st->ops->close(st);
+	if (rc == CTIP_OK)
+		rc = ctip_auditq_start(&s->auditq, s->db, &s->kr, err);
+	return rc;
+}
+
 enum ctip_status
 ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 		  const struct ctip_route *routes, struct ctip_err *err)
@@ -496,7 +704,14 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	s->routes = routes;
 	s->db = ctip_xstrdup(conf->db);
 	s->web_dir = ctip_xstrdup(conf->web_dir);
+	s->secure_cookie = conf->secure_cookie;
 	pthread_key_create(&s->store_key, close_thread_store);
+	pthread_rwlock_init(&s->key_lock, NULL);
+	atomic_init(&s->key_checked, (long)time(NULL));
+	if ((rc = open_keys(s, conf->key, err)) != CTIP_OK) {
+		ctip_server_stop(s);
+		return rc;
+	}
 	MHD_set_panic_func(on_panic, NULL);
 	/* MHD binds to addr and names port only in its error messages. */
 	port = ntohs(addr.ss_family == AF_INET6
@@ -557,6 +772,10 @@ ctip_server_stop(struct ctip_server *s)
 			close(lsock);
 	}
 	pthread_key_delete(s->store_key);
+	ctip_auditq_stop(s->auditq);
+	ctip_keyring_wipe(&s->kr);
+	pthread_rwlock_destroy(&s->key_lock);
+	free(s->key_path);
 	free(s->db);
 	free(s->web_dir);
 	free(s);

@@ -3,6 +3,7 @@
 #ifndef CTIP_SERVER_H
 #define CTIP_SERVER_H
 
+#include "core/access.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -13,7 +14,9 @@ struct ctip_server_conf {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
 	const char *db;      /* store URL */
 	const char *web_dir; /* static files */
+	const char *key;     /* key file of the database */
 	int threads;         /* worker threads */
+	bool secure_cookie;  /* mark cookies Secure (TLS in front of ctip) */
 };
 
 struct ctip_req {
@@ -27,6 +30,9 @@ struct ctip_req {
 	int n_params;
 	void *conn; /* struct MHD_Connection, for headers */
 	const struct ctip_server *server;
+	const struct ctip_principal *who; /* NULL on public routes */
+	struct ctip_access access;        /* store, keys, audit queue */
+	char ip[64];                      /* the client's address */
 };
 
 struct ctip_resp {
@@ -36,15 +42,25 @@ struct ctip_resp {
 	const char *cache_control; /* NULL: "no-store" */
 	const char *etag;          /* or NULL */
 	const char *allow;         /* for 405, or NULL */
+	const char *set_cookie;    /* a Set-Cookie value, or NULL */
 };
 
 /* A handler fills resp; its return value is ignored by the server. */
 typedef void (*ctip_handler_fn)(struct ctip_req *req, struct ctip_resp *resp);
 
+/* Route flags. Without CTIP_PUBLIC a route needs a signed-in user; a
+ * write by a browser session also needs its CSRF token. */
+enum {
+	CTIP_PUBLIC = 1 << 0,   /* no sign-in needed */
+	CTIP_PWCHANGE = 1 << 1, /* allowed before the one-time password is
+				   changed */
+};
+
 struct ctip_route {
 	const char *method;
 	const char *pattern; /* "/api/things/{id}": {x} matches one segment */
 	ctip_handler_fn fn;
+	unsigned flags;
 };
 
 struct ctip_server;
@@ -78,6 +94,18 @@ void ctip_resp_json(struct ctip_resp *resp, int status, void *json);
 
 /* Serve a file below the web directory for req->path (GET and HEAD). */
 void ctip_serve_static(struct ctip_req *req, struct ctip_resp *resp);
+
+/* A query parameter's value, or NULL. */
+const char *ctip_req_query(const struct ctip_req *req, const char *name);
+
+/* The request body as a JSON object (a jansson json_t *, owned by the
+ * caller), or NULL after answering 400 with what is wrong. */
+void *ctip_req_json(struct ctip_req *req, struct ctip_resp *resp);
+
+/* The signed-in user's session cookie for token, or one that clears it
+ * (token NULL). */
+void ctip_resp_session_cookie(struct ctip_req *req, struct ctip_resp *resp,
+			      const char *token);
 
 /* A request header's value, or NULL. */
 const char *ctip_req_header(const struct ctip_req *req, const char *name);

@@ -96,6 +96,110 @@ struct ctip_commune {
 	const char *province_code; /* in the caller's arena */
 };
 
+/* An org unit with its place. */
+struct ctip_org_unit_row {
+	int64_t id;
+	const char *name;          /* in the caller's arena */
+	const char *agency;        /* agency code */
+	const char *admin_code;    /* VN, a province or a commune code */
+	const char *level;         /* nation, province or commune */
+	const char *province_code; /* NULL for the nation */
+};
+
+/* A user account as stored. */
+struct ctip_user_row {
+	int64_t id;
+	const char *username; /* in the caller's arena */
+	const char *display_name;
+	int64_t org_unit_id;
+	const char *password_hash;
+	const char *roles; /* comma-separated, sorted */
+	bool must_change_password;
+	bool disabled;
+	int failed_logins;
+	const char *locked_until; /* timestamp or NULL */
+	int version;
+};
+
+/* A session as stored (looked up by the hash of its token). */
+struct ctip_session_row {
+	int64_t user_id;
+	const char *csrf_token; /* in the caller's arena */
+	const char *last_seen_at;
+	const char *expires_at;
+};
+
+/* A person as stored: identity sealed, as in struct ctip_person_row. */
+struct ctip_person_rec {
+	int64_t id;
+	int64_t owner_unit_id;
+	const char *province_code; /* strings in the caller's arena */
+	const char *commune_code;
+	const char *role;
+	int64_t accompanies_id;
+	const char *sex;
+	const char *birth_date;
+	int birth_year;
+	const char *ethnicity_code;
+	const char *nationality;
+	const char *citizenship;
+	const unsigned char *name_enc;
+	size_t name_enc_len;
+	const unsigned char *citizen_id_enc;
+	size_t citizen_id_enc_len;
+	const unsigned char *phone_enc;
+	size_t phone_enc_len;
+	const unsigned char *address_enc;
+	size_t address_enc_len;
+	bool is_demo;
+	int version;
+};
+
+/*
+ * Which persons a search may return: those owned by unit_id, granted to
+ * it, and, when province_code is set, all of that province.
+ */
+struct ctip_person_scope {
+	int64_t unit_id;
+	const char *province_code; /* or NULL */
+};
+
+/* What to search persons by; unset criteria are NULL/0. All set criteria
+ * must match. */
+struct ctip_person_query {
+	const unsigned char *tokens[4]; /* blind name words, n_tokens used */
+	int n_tokens;
+	const unsigned char *citizen_id_bidx;
+	const unsigned char *phone_bidx;
+	int limit; /* 1..500 */
+};
+
+/* One audit log entry. */
+struct ctip_audit_row {
+	int64_t id; /* the previous row's id + 1 */
+	const char *at;
+	int64_t user_id; /* 0 when no user (failed login of an unknown name) */
+	const char *username;
+	int64_t org_unit_id;
+	const char *action;      /* "person.read", "session.login", ... */
+	const char *object_type; /* "person", "user", "session", ... */
+	const char *object_id;
+	const char *ip;
+	const char *reason;  /* "" when none */
+	const char *outcome; /* "ok", "denied", "failed", "locked" */
+	unsigned char mac[32];
+};
+
+/* Filters of an audit listing; unset ones are 0/NULL. */
+struct ctip_audit_filter {
+	int64_t before_id; /* only ids below; 0: from the newest */
+	const char *username;
+	const char *action;
+	int limit; /* 1..500 */
+};
+
+typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
+
 struct ctip_store;
 
 /*
@@ -176,6 +280,105 @@ struct ctip_store_ops {
 	int (*event_insert)(int64_t *out, struct ctip_store *st,
 			    const struct ctip_event_row *row,
 			    struct ctip_err *err);
+
+	/* Org units: one by id, or all of them (CTIP_ENOTFOUND if none). */
+	int (*org_unit_get)(struct ctip_org_unit_row *out,
+			    struct ctip_store *st, int64_t id,
+			    struct ctip_arena *a, struct ctip_err *err);
+	int (*org_unit_list)(struct ctip_org_unit_row **out, int *n_out,
+			     struct ctip_store *st, struct ctip_arena *a,
+			     struct ctip_err *err);
+
+	/* Users: by id or by username; CTIP_ENOTFOUND when absent. */
+	int (*user_get)(struct ctip_user_row *out, struct ctip_store *st,
+			int64_t id, struct ctip_arena *a, struct ctip_err *err);
+	int (*user_find)(struct ctip_user_row *out, struct ctip_store *st,
+			 const char *username, struct ctip_arena *a,
+			 struct ctip_err *err);
+	int (*user_list)(struct ctip_user_row **out, int *n_out,
+			 struct ctip_store *st, struct ctip_arena *a,
+			 struct ctip_err *err);
+	/* Record a login attempt's effect on the throttle. */
+	int (*user_set_login_state)(struct ctip_store *st, int64_t id,
+				    int failed_logins, const char *locked_until,
+				    struct ctip_err *err);
+	int (*user_set_password)(struct ctip_store *st, int64_t id,
+				 const char *hash, bool must_change,
+				 const char *now, struct ctip_err *err);
+	int (*user_set_disabled)(struct ctip_store *st, int64_t id,
+				 bool disabled, const char *now,
+				 struct ctip_err *err);
+
+	/* Sessions, keyed by a hash of their token (32 bytes). */
+	int (*session_insert)(struct ctip_store *st,
+			      const unsigned char *token_hash, int64_t user_id,
+			      const char *csrf_token, const char *now,
+			      const char *expires_at, const char *ip,
+			      struct ctip_err *err);
+	int (*session_get)(struct ctip_session_row *out, struct ctip_store *st,
+			   const unsigned char *token_hash,
+			   struct ctip_arena *a, struct ctip_err *err);
+	int (*session_touch)(struct ctip_store *st,
+			     const unsigned char *token_hash, const char *now,
+			     struct ctip_err *err);
+	int (*session_delete)(struct ctip_store *st,
+			      const unsigned char *token_hash,
+			      struct ctip_err *err);
+	/* End every session of a user (password reset, disabled). */
+	int (*session_delete_user)(struct ctip_store *st, int64_t user_id,
+				   struct ctip_err *err);
+
+	/* API tokens, by the hash of the token (32 bytes). token_get:
+	 * CTIP_ENOTFOUND when unknown or revoked. */
+	int (*token_insert)(int64_t *out, struct ctip_store *st,
+			    int64_t user_id, const char *name,
+			    const unsigned char *token_hash, const char *now,
+			    struct ctip_err *err);
+	int (*token_get)(int64_t *user_id, struct ctip_store *st,
+			 const unsigned char *token_hash, struct ctip_err *err);
+	int (*token_revoke)(struct ctip_store *st, int64_t id, const char *now,
+			    struct ctip_err *err);
+
+	/* A person by id (CTIP_ENOTFOUND), and whether unit_id was granted
+	 * access to it. */
+	int (*person_get)(struct ctip_person_rec *out, struct ctip_store *st,
+			  int64_t id, struct ctip_arena *a,
+			  struct ctip_err *err);
+	int (*access_granted)(bool *out, struct ctip_store *st,
+			      const char *object_type, int64_t object_id,
+			      int64_t unit_id, struct ctip_err *err);
+	int (*access_grant)(struct ctip_store *st, const char *object_type,
+			    int64_t object_id, int64_t unit_id, int64_t by,
+			    const char *now, struct ctip_err *err);
+	/* Ids of the persons matching q within scope, newest first. */
+	int (*person_search)(int64_t **out, int *n_out, struct ctip_store *st,
+			     const struct ctip_person_scope *scope,
+			     const struct ctip_person_query *q,
+			     struct ctip_arena *a, struct ctip_err *err);
+	/* Replace the sealed identity fields of a person (key rotation);
+	 * CTIP_ECONFLICT if its version is no longer version. */
+	int (*person_reseal)(struct ctip_store *st,
+			     const struct ctip_person_rec *rec,
+			     struct ctip_err *err);
+	/* Ids of persons above after_id, in order, at most limit. */
+	int (*person_ids)(int64_t **out, int *n_out, struct ctip_store *st,
+			  int64_t after_id, int limit, struct ctip_arena *a,
+			  struct ctip_err *err);
+
+	/* The audit log: the last row's id and mac (id 0 when empty), a new
+	 * row with the id the caller chose (the last + 1: the id is part of
+	 * the chain), a listing newest first, and a walk over all rows in id
+	 * order that stops when visit returns non-zero. */
+	int (*audit_last)(int64_t *id, unsigned char mac[32],
+			  struct ctip_store *st, struct ctip_err *err);
+	int (*audit_insert)(struct ctip_store *st, struct ctip_audit_row *row,
+			    struct ctip_err *err);
+	int (*audit_list)(struct ctip_audit_row **out, int *n_out,
+			  struct ctip_store *st,
+			  const struct ctip_audit_filter *f,
+			  struct ctip_arena *a, struct ctip_err *err);
+	int (*audit_walk)(struct ctip_store *st, ctip_audit_visit_fn visit,
+			  void *arg, struct ctip_err *err);
 
 	void (*close)(struct ctip_store *st);
 };

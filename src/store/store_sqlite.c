@@ -27,6 +27,35 @@ enum stmt_id {
 	S_EVENT_INSERT,
 	S_EVENT_PURPOSE_INSERT,
 	S_NAME_TOKEN_INSERT,
+	S_ORG_UNIT_GET,
+	S_ORG_UNIT_LIST,
+	S_USER_GET,
+	S_USER_FIND,
+	S_USER_LIST,
+	S_USER_LOGIN_STATE,
+	S_USER_PASSWORD,
+	S_USER_DISABLED,
+	S_SESSION_INSERT,
+	S_SESSION_GET,
+	S_SESSION_TOUCH,
+	S_SESSION_DELETE,
+	S_SESSION_DELETE_USER,
+	S_TOKEN_INSERT,
+	S_TOKEN_GET,
+	S_TOKEN_REVOKE,
+	S_PERSON_GET,
+	S_ACCESS_GRANTED,
+	S_ACCESS_GRANT,
+	S_PERSON_SEARCH_NAME,
+	S_PERSON_SEARCH_CID,
+	S_PERSON_SEARCH_PHONE,
+	S_PERSON_LIST,
+	S_PERSON_RESEAL,
+	S_PERSON_IDS,
+	S_AUDIT_LAST,
+	S_AUDIT_INSERT,
+	S_AUDIT_LIST,
+	S_AUDIT_WALK,
 	S_N
 };
 
@@ -236,6 +265,208 @@ stmt_sql(enum stmt_id id)
 		       "exploited_to, discovery, discovered_on, created_at, "
 		       "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 		       "?9, ?10, ?11, ?12)";
+	case S_ORG_UNIT_GET:
+		return "SELECT o.id, o.name, o.agency_code, o.admin_code, "
+		       "a.level, "
+		       "CASE WHEN a.level = 'commune' THEN a.province_code "
+		       "WHEN "
+		       "a.level = 'province' THEN a.code END FROM org_unit o "
+		       "JOIN "
+		       "admin_unit a ON a.code = o.admin_code WHERE o.id = ?1";
+	case S_ORG_UNIT_LIST:
+		return "SELECT o.id, o.name, o.agency_code, o.admin_code, "
+		       "a.level, "
+		       "CASE WHEN a.level = 'commune' THEN a.province_code "
+		       "WHEN "
+		       "a.level = 'province' THEN a.code END FROM org_unit o "
+		       "JOIN "
+		       "admin_unit a ON a.code = o.admin_code ORDER BY "
+		       "o.admin_code, o.agency_code";
+	case S_USER_GET:
+		return "SELECT u.id, u.username, u.display_name, "
+		       "u.org_unit_id, "
+		       "u.password_hash, (SELECT group_concat(r.role, ',') "
+		       "FROM "
+		       "(SELECT role FROM user_role WHERE user_id = u.id ORDER "
+		       "BY "
+		       "role) r), u.must_change_password, u.disabled, "
+		       "u.failed_logins, u.locked_until, u.version FROM "
+		       "app_user u "
+		       "WHERE u.id = ?1";
+	case S_USER_FIND:
+		return "SELECT u.id, u.username, u.display_name, "
+		       "u.org_unit_id, "
+		       "u.password_hash, (SELECT group_concat(r.role, ',') "
+		       "FROM "
+		       "(SELECT role FROM user_role WHERE user_id = u.id ORDER "
+		       "BY "
+		       "role) r), u.must_change_password, u.disabled, "
+		       "u.failed_logins, u.locked_until, u.version FROM "
+		       "app_user u "
+		       "WHERE u.username = ?1";
+	case S_USER_LIST:
+		return "SELECT u.id, u.username, u.display_name, "
+		       "u.org_unit_id, "
+		       "u.password_hash, (SELECT group_concat(r.role, ',') "
+		       "FROM "
+		       "(SELECT role FROM user_role WHERE user_id = u.id ORDER "
+		       "BY "
+		       "role) r), u.must_change_password, u.disabled, "
+		       "u.failed_logins, u.locked_until, u.version FROM "
+		       "app_user u "
+		       "ORDER BY u.username";
+	case S_USER_LOGIN_STATE:
+		return "UPDATE app_user SET failed_logins = ?2, locked_until = "
+		       "?3 "
+		       "WHERE id = ?1";
+	case S_USER_PASSWORD:
+		return "UPDATE app_user SET password_hash = ?2, "
+		       "must_change_password = ?3, password_changed_at = ?4, "
+		       "updated_at = ?4, failed_logins = 0, locked_until = "
+		       "NULL, "
+		       "version = version + 1 WHERE id = ?1";
+	case S_USER_DISABLED:
+		return "UPDATE app_user SET disabled = ?2, updated_at = ?3, "
+		       "version = version + 1 WHERE id = ?1";
+	case S_SESSION_INSERT:
+		return "INSERT INTO session (token_hash, user_id, csrf_token, "
+		       "created_at, last_seen_at, expires_at, ip) VALUES (?1, "
+		       "?2, "
+		       "?3, ?4, ?4, ?5, ?6)";
+	case S_SESSION_GET:
+		return "SELECT user_id, csrf_token, last_seen_at, expires_at "
+		       "FROM "
+		       "session WHERE token_hash = ?1";
+	case S_SESSION_TOUCH:
+		return "UPDATE session SET last_seen_at = ?2 WHERE token_hash "
+		       "= ?1";
+	case S_SESSION_DELETE:
+		return "DELETE FROM session WHERE token_hash = ?1";
+	case S_SESSION_DELETE_USER:
+		return "DELETE FROM session WHERE user_id = ?1";
+	case S_TOKEN_INSERT:
+		return "INSERT INTO api_token (user_id, name, token_hash, "
+		       "created_at) VALUES (?1, ?2, ?3, ?4)";
+	case S_TOKEN_GET:
+		return "SELECT user_id FROM api_token WHERE token_hash = ?1 "
+		       "AND "
+		       "revoked_at IS NULL";
+	case S_TOKEN_REVOKE:
+		return "UPDATE api_token SET revoked_at = ?2 WHERE id = ?1 AND "
+		       "revoked_at IS NULL";
+	case S_PERSON_GET:
+		return "SELECT id, owner_unit_id, province_code, commune_code, "
+		       "role, accompanies_id, sex, birth_date, birth_year, "
+		       "ethnicity_code, nationality, citizenship, name_enc, "
+		       "citizen_id_enc, phone_enc, address_enc, is_demo, "
+		       "version "
+		       "FROM person WHERE id = ?1";
+	case S_ACCESS_GRANTED:
+		return "SELECT 1 FROM access_grant WHERE object_type = ?1 AND "
+		       "object_id = ?2 AND unit_id = ?3";
+	case S_ACCESS_GRANT:
+		return "INSERT INTO access_grant (object_type, object_id, "
+		       "unit_id, "
+		       "granted_at, granted_by) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+		       "CONFLICT DO NOTHING";
+	case S_PERSON_SEARCH_NAME:
+		return "SELECT p.id FROM person_name_token t JOIN person p ON "
+		       "p.id "
+		       "= t.person_id WHERE t.token = ?3 AND (p.owner_unit_id "
+		       "= ?1 "
+		       "OR p.province_code = ?2 OR EXISTS (SELECT 1 FROM "
+		       "access_grant g WHERE g.object_type = 'person' AND "
+		       "g.object_id = p.id AND g.unit_id = ?1)) AND (?4 IS "
+		       "NULL OR "
+		       "EXISTS (SELECT 1 FROM person_name_token t4 WHERE "
+		       "t4.token "
+		       "= ?4 AND t4.person_id = p.id)) AND (?5 IS NULL OR "
+		       "EXISTS "
+		       "(SELECT 1 FROM person_name_token t5 WHERE t5.token = "
+		       "?5 "
+		       "AND t5.person_id = p.id)) AND (?6 IS NULL OR EXISTS "
+		       "(SELECT 1 FROM person_name_token t6 WHERE t6.token = "
+		       "?6 "
+		       "AND t6.person_id = p.id)) AND (?7 IS NULL OR "
+		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
+		       "p.phone_bidx = "
+		       "?8) ORDER BY p.id DESC LIMIT ?9";
+	case S_PERSON_SEARCH_CID:
+		return "SELECT p.id FROM person p WHERE p.citizen_id_bidx = ?7 "
+		       "AND "
+		       "(p.owner_unit_id = ?1 OR p.province_code = ?2 OR "
+		       "EXISTS "
+		       "(SELECT 1 FROM access_grant g WHERE g.object_type = "
+		       "'person' AND g.object_id = p.id AND g.unit_id = ?1)) "
+		       "AND "
+		       "(?4 IS NULL OR EXISTS (SELECT 1 FROM person_name_token "
+		       "t4 "
+		       "WHERE t4.token = ?4 AND t4.person_id = p.id)) AND (?5 "
+		       "IS "
+		       "NULL OR EXISTS (SELECT 1 FROM person_name_token t5 "
+		       "WHERE "
+		       "t5.token = ?5 AND t5.person_id = p.id)) AND (?6 IS "
+		       "NULL OR "
+		       "EXISTS (SELECT 1 FROM person_name_token t6 WHERE "
+		       "t6.token "
+		       "= ?6 AND t6.person_id = p.id)) AND (?7 IS NULL OR "
+		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
+		       "p.phone_bidx = "
+		       "?8) ORDER BY p.id DESC LIMIT ?9";
+	case S_PERSON_SEARCH_PHONE:
+		return "SELECT p.id FROM person p WHERE p.phone_bidx = ?8 AND "
+		       "(p.owner_unit_id = ?1 OR p.province_code = ?2 OR "
+		       "EXISTS "
+		       "(SELECT 1 FROM access_grant g WHERE g.object_type = "
+		       "'person' AND g.object_id = p.id AND g.unit_id = ?1)) "
+		       "AND "
+		       "(?4 IS NULL OR EXISTS (SELECT 1 FROM person_name_token "
+		       "t4 "
+		       "WHERE t4.token = ?4 AND t4.person_id = p.id)) AND (?5 "
+		       "IS "
+		       "NULL OR EXISTS (SELECT 1 FROM person_name_token t5 "
+		       "WHERE "
+		       "t5.token = ?5 AND t5.person_id = p.id)) AND (?6 IS "
+		       "NULL OR "
+		       "EXISTS (SELECT 1 FROM person_name_token t6 WHERE "
+		       "t6.token "
+		       "= ?6 AND t6.person_id = p.id)) AND (?7 IS NULL OR "
+		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
+		       "p.phone_bidx = "
+		       "?8) ORDER BY p.id DESC LIMIT ?9";
+	case S_PERSON_LIST:
+		return "SELECT id FROM person WHERE owner_unit_id = ?1 UNION "
+		       "SELECT id FROM person WHERE province_code = ?2 UNION "
+		       "SELECT object_id FROM access_grant WHERE unit_id = ?1 "
+		       "AND "
+		       "object_type = 'person' ORDER BY 1 DESC LIMIT ?9";
+	case S_PERSON_RESEAL:
+		return "UPDATE person SET name_enc = ?2, citizen_id_enc = ?3, "
+		       "phone_enc = ?4, address_enc = ?5 WHERE id = ?1 AND "
+		       "version "
+		       "= ?6";
+	case S_PERSON_IDS:
+		return "SELECT id FROM person WHERE id > ?1 ORDER BY id LIMIT "
+		       "?2";
+	case S_AUDIT_LAST:
+		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
+	case S_AUDIT_INSERT:
+		return "INSERT INTO audit_log (id, at, user_id, username, "
+		       "org_unit_id, action, object_type, object_id, ip, "
+		       "reason, "
+		       "outcome, mac) VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		       "?8, ?9, ?10, ?11)";
+	case S_AUDIT_LIST:
+		return "SELECT id, at, user_id, username, org_unit_id, action, "
+		       "object_type, object_id, ip, reason, outcome, mac FROM "
+		       "audit_log WHERE (?1 = 0 OR id < ?1) AND (?2 IS NULL OR "
+		       "username = ?2) AND (?3 IS NULL OR action = ?3) ORDER "
+		       "BY id "
+		       "DESC LIMIT ?4";
+	case S_AUDIT_WALK:
+		return "SELECT id, at, user_id, username, org_unit_id, action, "
+		       "object_type, object_id, ip, reason, outcome, mac FROM "
+		       "audit_log ORDER BY id";
 	case S_NAME_TOKEN_INSERT:
 		return "INSERT INTO person_name_token (token, person_id) "
 		       "VALUES (?1, ?2) ON CONFLICT DO NOTHING";
@@ -1023,6 +1254,703 @@ sq_event_insert(int64_t *out, struct ctip_store *st,
 	return rc;
 }
 
+/* A copy of blob column i in a; *n its length. NULL for SQL NULL. */
+static const unsigned char *
+col_blob(sqlite3_stmt *q, int i, size_t *n, struct ctip_arena *a, bool *ok)
+{
+	const void *v = sqlite3_column_blob(q, i);
+	unsigned char *c;
+
+	*n = (size_t)sqlite3_column_bytes(q, i);
+	if (v == NULL)
+		return NULL;
+	c = ctip_arena_alloc(a, *n ? *n : 1);
+	if (c == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(c, v, *n);
+	return c;
+}
+
+static void
+read_org(sqlite3_stmt *q, struct ctip_org_unit_row *o, struct ctip_arena *a,
+	 bool *ok)
+{
+	o->id = sqlite3_column_int64(q, 0);
+	o->name = col_text(q, 1, a, ok);
+	o->agency = col_text(q, 2, a, ok);
+	o->admin_code = col_text(q, 3, a, ok);
+	o->level = col_text(q, 4, a, ok);
+	o->province_code = col_text(q, 5, a, ok);
+}
+
+static void
+read_user(sqlite3_stmt *q, struct ctip_user_row *u, struct ctip_arena *a,
+	  bool *ok)
+{
+	u->id = sqlite3_column_int64(q, 0);
+	u->username = col_text(q, 1, a, ok);
+	u->display_name = col_text(q, 2, a, ok);
+	u->org_unit_id = sqlite3_column_int64(q, 3);
+	u->password_hash = col_text(q, 4, a, ok);
+	u->roles = col_text(q, 5, a, ok);
+	if (u->roles == NULL)
+		u->roles = "";
+	u->must_change_password = sqlite3_column_int(q, 6) != 0;
+	u->disabled = sqlite3_column_int(q, 7) != 0;
+	u->failed_logins = sqlite3_column_int(q, 8);
+	u->locked_until = col_text(q, 9, a, ok);
+	u->version = sqlite3_column_int(q, 10);
+}
+
+static void
+read_person(sqlite3_stmt *q, struct ctip_person_rec *p, struct ctip_arena *a,
+	    bool *ok)
+{
+	p->id = sqlite3_column_int64(q, 0);
+	p->owner_unit_id = sqlite3_column_int64(q, 1);
+	p->province_code = col_text(q, 2, a, ok);
+	p->commune_code = col_text(q, 3, a, ok);
+	p->role = col_text(q, 4, a, ok);
+	p->accompanies_id = sqlite3_column_int64(q, 5);
+	p->sex = col_text(q, 6, a, ok);
+	p->birth_date = col_text(q, 7, a, ok);
+	p->birth_year = sqlite3_column_int(q, 8);
+	p->ethnicity_code = col_text(q, 9, a, ok);
+	p->nationality = col_text(q, 10, a, ok);
+	p->citizenship = col_text(q, 11, a, ok);
+	p->name_enc = col_blob(q, 12, &p->name_enc_len, a, ok);
+	p->citizen_id_enc = col_blob(q, 13, &p->citizen_id_enc_len, a, ok);
+	p->phone_enc = col_blob(q, 14, &p->phone_enc_len, a, ok);
+	p->address_enc = col_blob(q, 15, &p->address_enc_len, a, ok);
+	p->is_demo = sqlite3_column_int(q, 16) != 0;
+	p->version = sqlite3_column_int(q, 17);
+}
+
+static void
+read_audit(sqlite3_stmt *q, struct ctip_audit_row *r, struct ctip_arena *a,
+	   bool *ok)
+{
+	size_t n;
+	const unsigned char *mac;
+
+	r->id = sqlite3_column_int64(q, 0);
+	r->at = col_text(q, 1, a, ok);
+	r->user_id = sqlite3_column_int64(q, 2);
+	r->username = col_text(q, 3, a, ok);
+	r->org_unit_id = sqlite3_column_int64(q, 4);
+	r->action = col_text(q, 5, a, ok);
+	r->object_type = col_text(q, 6, a, ok);
+	r->object_id = col_text(q, 7, a, ok);
+	r->ip = col_text(q, 8, a, ok);
+	r->reason = col_text(q, 9, a, ok);
+	r->outcome = col_text(q, 10, a, ok);
+	mac = sqlite3_column_blob(q, 11);
+	n = (size_t)sqlite3_column_bytes(q, 11);
+	memset(r->mac, 0, sizeof(r->mac));
+	if (mac != NULL)
+		memcpy(r->mac, mac, n < sizeof(r->mac) ? n : sizeof(r->mac));
+}
+
+/* Step q once: CTIP_OK with a row, CTIP_ENOTFOUND (what) without. The
+ * caller reads the row, then calls done(q). */
+static int
+step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	 struct ctip_err *err)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW)
+		return CTIP_OK;
+	if (rc == SQLITE_DONE)
+		return ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
+				    what);
+	return db_error(s, err, "read from the database");
+}
+
+static int
+sq_org_unit_get(struct ctip_org_unit_row *out, struct ctip_store *st,
+		int64_t id, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ORG_UNIT_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	rc = step_one(s, q, "org unit", err);
+	if (rc == CTIP_OK)
+		read_org(q, out, a, &ok);
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+/* Run q and read every row with read into an array of size-byte items. */
+static int
+read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
+	 sqlite3_stmt *q,
+	 void (*read)(sqlite3_stmt *, void *, struct ctip_arena *, bool *),
+	 struct ctip_arena *a, struct ctip_err *err)
+{
+	unsigned char *items = NULL, *grown;
+	int n = 0, cap = 0, rc;
+	bool ok = true;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			grown = ctip_arena_alloc(a, (size_t)cap * size);
+			if (grown == NULL) {
+				ok = false;
+				break;
+			}
+			if (n > 0)
+				memcpy(grown, items, (size_t)n * size);
+			items = grown;
+		}
+		read(q, items + (size_t)n * size, a, &ok);
+		if (!ok)
+			break;
+		n++;
+	}
+	done(q);
+	if (!ok)
+		return ctip_err_set(err, CTIP_ETOOBIG, "too many rows");
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(s, err, "read rows");
+	*out = items;
+	*n_out = n;
+	return CTIP_OK;
+}
+
+static void
+read_org_v(sqlite3_stmt *q, void *o, struct ctip_arena *a, bool *ok)
+{
+	read_org(q, o, a, ok);
+}
+
+static void
+read_user_v(sqlite3_stmt *q, void *u, struct ctip_arena *a, bool *ok)
+{
+	read_user(q, u, a, ok);
+}
+
+static void
+read_audit_v(sqlite3_stmt *q, void *r, struct ctip_arena *a, bool *ok)
+{
+	read_audit(q, r, a, ok);
+}
+
+static void
+read_id_v(sqlite3_stmt *q, void *id, struct ctip_arena *a, bool *ok)
+{
+	(void)a;
+	(void)ok;
+	*(int64_t *)id = sqlite3_column_int64(q, 0);
+}
+
+static int
+sq_org_unit_list(struct ctip_org_unit_row **out, int *n_out,
+		 struct ctip_store *st, struct ctip_arena *a,
+		 struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ORG_UNIT_LIST, err);
+
+	if (q == NULL)
+		return err->code;
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_org_v, a,
+			err);
+}
+
+static int
+user_one(struct ctip_user_row *out, struct sqlite_store *s, sqlite3_stmt *q,
+	 struct ctip_arena *a, struct ctip_err *err)
+{
+	bool ok = true;
+	int rc = step_one(s, q, "user", err);
+
+	if (rc == CTIP_OK)
+		read_user(q, out, a, &ok);
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
+sq_user_get(struct ctip_user_row *out, struct ctip_store *st, int64_t id,
+	    struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_GET, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	return user_one(out, s, q, a, err);
+}
+
+static int
+sq_user_find(struct ctip_user_row *out, struct ctip_store *st,
+	     const char *username, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_FIND, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, username);
+	return user_one(out, s, q, a, err);
+}
+
+static int
+sq_user_list(struct ctip_user_row **out, int *n_out, struct ctip_store *st,
+	     struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_LIST, err);
+
+	if (q == NULL)
+		return err->code;
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_user_v,
+			a, err);
+}
+
+/* Run an UPDATE/DELETE q; CTIP_ENOTFOUND (what) if it changed no row. */
+static int
+exec_change(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	    struct ctip_err *err)
+{
+	int rc = exec_stmt(s, q, "write to the database", err);
+
+	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
+		rc = ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
+				  what);
+	return rc;
+}
+
+static int
+sq_user_set_login_state(struct ctip_store *st, int64_t id, int failed,
+			const char *locked_until, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_LOGIN_STATE, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, failed);
+	bind_text(q, 3, locked_until);
+	return exec_change(s, q, "user", err);
+}
+
+static int
+sq_user_set_password(struct ctip_store *st, int64_t id, const char *hash,
+		     bool must_change, const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_PASSWORD, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	bind_text(q, 2, hash);
+	sqlite3_bind_int(q, 3, must_change);
+	bind_text(q, 4, now);
+	return exec_change(s, q, "user", err);
+}
+
+static int
+sq_user_set_disabled(struct ctip_store *st, int64_t id, bool disabled,
+		     const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_USER_DISABLED, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, disabled);
+	bind_text(q, 3, now);
+	return exec_change(s, q, "user", err);
+}
+
+static int
+sq_session_insert(struct ctip_store *st, const unsigned char *token_hash,
+		  int64_t user_id, const char *csrf_token, const char *now,
+		  const char *expires_at, const char *ip, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_INSERT, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	sqlite3_bind_int64(q, 2, user_id);
+	bind_text(q, 3, csrf_token);
+	bind_text(q, 4, now);
+	bind_text(q, 5, expires_at);
+	bind_text(q, 6, ip);
+	return exec_stmt(s, q, "store the session", err);
+}
+
+static int
+sq_session_get(struct ctip_session_row *out, struct ctip_store *st,
+	       const unsigned char *token_hash, struct ctip_arena *a,
+	       struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	rc = step_one(s, q, "session", err);
+	if (rc == CTIP_OK) {
+		out->user_id = sqlite3_column_int64(q, 0);
+		out->csrf_token = col_text(q, 1, a, &ok);
+		out->last_seen_at = col_text(q, 2, a, &ok);
+		out->expires_at = col_text(q, 3, a, &ok);
+	}
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
+sq_session_touch(struct ctip_store *st, const unsigned char *token_hash,
+		 const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_TOUCH, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	bind_text(q, 2, now);
+	return exec_stmt(s, q, "update the session", err);
+}
+
+static int
+sq_session_delete(struct ctip_store *st, const unsigned char *token_hash,
+		  struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_DELETE, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	return exec_stmt(s, q, "end the session", err);
+}
+
+static int
+sq_session_delete_user(struct ctip_store *st, int64_t user_id,
+		       struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_DELETE_USER, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, user_id);
+	return exec_stmt(s, q, "end the sessions", err);
+}
+
+static int
+sq_token_insert(int64_t *out, struct ctip_store *st, int64_t user_id,
+		const char *name, const unsigned char *token_hash,
+		const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_TOKEN_INSERT, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, user_id);
+	bind_text(q, 2, name);
+	bind_blob(q, 3, token_hash, 32);
+	bind_text(q, 4, now);
+	if ((rc = exec_stmt(s, q, "store the token", err)) == CTIP_OK)
+		*out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int
+sq_token_get(int64_t *user_id, struct ctip_store *st,
+	     const unsigned char *token_hash, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_TOKEN_GET, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	rc = step_one(s, q, "token", err);
+	if (rc == CTIP_OK)
+		*user_id = sqlite3_column_int64(q, 0);
+	done(q);
+	return rc;
+}
+
+static int
+sq_token_revoke(struct ctip_store *st, int64_t id, const char *now,
+		struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_TOKEN_REVOKE, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	bind_text(q, 2, now);
+	return exec_change(s, q, "active token", err);
+}
+
+static int
+sq_person_get(struct ctip_person_rec *out, struct ctip_store *st, int64_t id,
+	      struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_PERSON_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	rc = step_one(s, q, "person", err);
+	if (rc == CTIP_OK)
+		read_person(q, out, a, &ok);
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
+sq_access_granted(bool *out, struct ctip_store *st, const char *object_type,
+		  int64_t object_id, int64_t unit_id, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ACCESS_GRANTED, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, object_type);
+	sqlite3_bind_int64(q, 2, object_id);
+	sqlite3_bind_int64(q, 3, unit_id);
+	rc = sqlite3_step(q);
+	*out = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		     ? CTIP_OK
+		     : db_error(s, err, "read access grants");
+	done(q);
+	return rc;
+}
+
+static int
+sq_access_grant(struct ctip_store *st, const char *object_type,
+		int64_t object_id, int64_t unit_id, int64_t by, const char *now,
+		struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ACCESS_GRANT, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, object_type);
+	sqlite3_bind_int64(q, 2, object_id);
+	sqlite3_bind_int64(q, 3, unit_id);
+	bind_text(q, 4, now);
+	bind_id(q, 5, by);
+	return exec_stmt(s, q, "grant access", err);
+}
+
+static int
+sq_person_search(int64_t **out, int *n_out, struct ctip_store *st,
+		 const struct ctip_person_scope *scope,
+		 const struct ctip_person_query *pq, struct ctip_arena *a,
+		 struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	enum stmt_id id = pq->n_tokens > 0      ? S_PERSON_SEARCH_NAME
+			  : pq->citizen_id_bidx ? S_PERSON_SEARCH_CID
+			  : pq->phone_bidx      ? S_PERSON_SEARCH_PHONE
+						: S_PERSON_LIST;
+	sqlite3_stmt *q = stmt(s, id, err);
+	int i;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, scope->unit_id);
+	bind_text(q, 2, scope->province_code);
+	if (id != S_PERSON_LIST) {
+		for (i = 0; i < pq->n_tokens && i < 4; i++)
+			bind_blob(q, 3 + i, pq->tokens[i], CTIP_BLIND_BYTES);
+		bind_blob(q, 7, pq->citizen_id_bidx, CTIP_BLIND_BYTES);
+		bind_blob(q, 8, pq->phone_bidx, CTIP_BLIND_BYTES);
+	}
+	sqlite3_bind_int(q, 9, pq->limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
+static int
+sq_person_reseal(struct ctip_store *st, const struct ctip_person_rec *r,
+		 struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_PERSON_RESEAL, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->id);
+	bind_blob(q, 2, r->name_enc, r->name_enc_len);
+	bind_blob(q, 3, r->citizen_id_enc, r->citizen_id_enc_len);
+	bind_blob(q, 4, r->phone_enc, r->phone_enc_len);
+	bind_blob(q, 5, r->address_enc, r->address_enc_len);
+	sqlite3_bind_int(q, 6, r->version);
+	rc = exec_stmt(s, q, "re-encrypt a person", err);
+	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "person %lld changed meanwhile",
+				  (long long)r->id);
+	return rc;
+}
+
+static int
+sq_person_ids(int64_t **out, int *n_out, struct ctip_store *st,
+	      int64_t after_id, int limit, struct ctip_arena *a,
+	      struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_PERSON_IDS, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, after_id);
+	sqlite3_bind_int(q, 2, limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
+static int
+sq_audit_last(int64_t *id, unsigned char mac[32], struct ctip_store *st,
+	      struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_AUDIT_LAST, err);
+	const void *m;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	*id = 0;
+	memset(mac, 0, 32);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		m = sqlite3_column_blob(q, 1);
+		if (m != NULL && sqlite3_column_bytes(q, 1) == 32)
+			memcpy(mac, m, 32);
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		     ? CTIP_OK
+		     : db_error(s, err, "read the audit log");
+	done(q);
+	return rc;
+}
+
+static int
+sq_audit_insert(struct ctip_store *st, struct ctip_audit_row *r,
+		struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_AUDIT_INSERT, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, r->at);
+	bind_id(q, 2, r->user_id);
+	bind_text(q, 3, r->username);
+	bind_id(q, 4, r->org_unit_id);
+	bind_text(q, 5, r->action);
+	bind_text(q, 6, r->object_type);
+	bind_text(q, 7, r->object_id);
+	bind_text(q, 8, r->ip);
+	bind_text(q, 9, r->reason);
+	bind_text(q, 10, r->outcome);
+	bind_blob(q, 11, r->mac, 32);
+	sqlite3_bind_int64(q, 12, r->id);
+	rc = exec_stmt(s, q, "write the audit log", err);
+	return rc;
+}
+
+static int
+sq_audit_list(struct ctip_audit_row **out, int *n_out, struct ctip_store *st,
+	      const struct ctip_audit_filter *f, struct ctip_arena *a,
+	      struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_AUDIT_LIST, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, f->before_id);
+	bind_text(q, 2, f->username);
+	bind_text(q, 3, f->action);
+	sqlite3_bind_int(q, 4, f->limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_audit_v,
+			a, err);
+}
+
+static int
+sq_audit_walk(struct ctip_store *st, ctip_audit_visit_fn visit, void *arg,
+	      struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	struct ctip_audit_row r;
+	struct ctip_arena a;
+	bool ok = true;
+	int rc, stop = 0;
+
+	/* Its own statement: a walk may run while the cached one is used. */
+	if (sqlite3_prepare_v2(s->db, stmt_sql(S_AUDIT_WALK), -1, &q, NULL) !=
+	    SQLITE_OK)
+		return db_error(s, err, "read the audit log");
+	ctip_arena_init(&a, 1 << 20);
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		read_audit(q, &r, &a, &ok);
+		if (!ok)
+			break;
+		stop = visit(&r, arg);
+		ctip_arena_reset(&a);
+	}
+	sqlite3_finalize(q);
+	ctip_arena_free(&a);
+	if (!ok)
+		return ctip_err_set(err, CTIP_ETOOBIG, "audit row too large");
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(s, err, "read the audit log");
+	return CTIP_OK;
+}
+
 static void
 sq_close(struct ctip_store *st)
 {
@@ -1059,6 +1987,32 @@ static const struct ctip_store_ops sqlite_ops = {
 	.user_insert = sq_user_insert,
 	.person_insert = sq_person_insert,
 	.event_insert = sq_event_insert,
+	.org_unit_get = sq_org_unit_get,
+	.org_unit_list = sq_org_unit_list,
+	.user_get = sq_user_get,
+	.user_find = sq_user_find,
+	.user_list = sq_user_list,
+	.user_set_login_state = sq_user_set_login_state,
+	.user_set_password = sq_user_set_password,
+	.user_set_disabled = sq_user_set_disabled,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_delete = sq_session_delete,
+	.session_delete_user = sq_session_delete_user,
+	.token_insert = sq_token_insert,
+	.token_get = sq_token_get,
+	.token_revoke = sq_token_revoke,
+	.person_get = sq_person_get,
+	.access_granted = sq_access_granted,
+	.access_grant = sq_access_grant,
+	.person_search = sq_person_search,
+	.person_reseal = sq_person_reseal,
+	.person_ids = sq_person_ids,
+	.audit_last = sq_audit_last,
+	.audit_insert = sq_audit_insert,
+	.audit_list = sq_audit_list,
+	.audit_walk = sq_audit_walk,
 	.close = sq_close,
 };
 

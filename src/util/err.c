@@ -63,6 +63,14 @@ ctip_status_name(enum ctip_status code)
 		return "internal";
 	case CTIP_EMETHOD:
 		return "method_not_allowed";
+	case CTIP_ECSRF:
+		return "csrf";
+	case CTIP_EREASON:
+		return "reason_required";
+	case CTIP_EPWCHANGE:
+		return "password_change_required";
+	case CTIP_ELOCKED:
+		return "locked";
 	}
 	return "internal";
 }

@@ -17,6 +17,10 @@ enum ctip_status {
 	CTIP_EFORBIDDEN = -9, /* authenticated but not allowed: HTTP 403 */
 	CTIP_EINTERNAL = -10, /* a bug or an unexpected failure: HTTP 500 */
 	CTIP_EMETHOD = -11,   /* method not allowed on a resource: HTTP 405 */
+	CTIP_ECSRF = -12,     /* write without a valid CSRF token: HTTP 403 */
+	CTIP_EREASON = -13, /* identity read outside the unit, no reason: 403 */
+	CTIP_EPWCHANGE = -14, /* one-time password must be changed first: 403 */
+	CTIP_ELOCKED = -15,   /* account locked after failed logins: HTTP 429 */
 };
 
 struct ctip_err {

@@ -1,0 +1,370 @@
+/* cmd_admin.c: `ctip user ...`, `ctip org ...`, `ctip token create` and
+ * `ctip audit verify`: account administration at the shell, audited as
+ * "system". */
+#include "cli/cli.h"
+#include "core/auth.h"
+#include "core/org.h"
+#include "core/person.h"
+#include "core/setup.h"
+
+#include <sodium.h>
+
+/* Open the database and its key file (checked to belong together). */
+static int
+open_both(struct ctip_store **st, struct ctip_keyring *kr, const char *db,
+	  const char *key)
+{
+	struct ctip_err err = { 0 };
+
+	if (ctip_store_open(st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	if (ctip_keyring_load(kr, key, &err) != CTIP_OK ||
+	    ctip_key_check(*st, kr, &err) != CTIP_OK) {
+		(*st)->ops->close(*st);
+		ctip_keyring_wipe(kr);
+		return ctip_cli_fail(&err);
+	}
+	return CTIP_EXIT_OK;
+}
+
+static void
+close_both(struct ctip_store *st, struct ctip_keyring *kr)
+{
+	st->ops->close(st);
+	ctip_keyring_wipe(kr);
+}
+
+/* Exactly one positional argument named what, else usage error. */
+static int
+one_arg(const struct ctip_cmd *cmd, int n, const char *what)
+{
+	if (n < 0)
+		return -1;
+	if (n == 1)
+		return 0;
+	if (n == 0)
+		fprintf(stderr,
+			"ctip %s: name the %s; see \"ctip %s --help\"\n",
+			cmd->name, what, cmd->name);
+	return CTIP_EXIT_USAGE;
+}
+
+static int
+find_user(int64_t *id, struct ctip_store *st, const char *name)
+{
+	struct ctip_user_row u;
+	struct ctip_err err = { 0 };
+	struct ctip_arena a;
+	int rc;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = st->ops->user_find(&u, st, name, &a, &err);
+	if (rc == CTIP_ENOTFOUND)
+		ctip_err_set(&err, CTIP_ENOTFOUND, "no user \"%s\"", name);
+	if (rc == CTIP_OK)
+		*id = u.id;
+	ctip_arena_free(&a);
+	return rc == CTIP_OK ? CTIP_EXIT_OK : ctip_cli_fail(&err);
+}
+
+int
+ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db(), *key = ctip_default_key();
+	const char *name = NULL, *agency = "POLICE", *admin = NULL;
+	const char *roles_arg = NULL;
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ "key", "FILE", "key file", &key, NULL },
+		{ "name", "TEXT", "display name (required)", &name, NULL },
+		{ "agency", "CODE", "agency of the user's unit", &agency,
+		  NULL },
+		{ "admin-code", "CODE",
+		  "the unit's place: VN, a province or a commune code "
+		  "(required)",
+		  &admin, NULL },
+		{ "roles", "LIST",
+		  "comma-separated roles, e.g. case_worker,supervisor "
+		  "(required)",
+		  &roles_arg, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	char password[CTIP_PASSWORD_GEN_LEN + 1], now[24], list[256];
+	const char *roles[16];
+	struct ctip_err err = { 0 };
+	struct ctip_keyring kr;
+	struct ctip_store *st;
+	char *pos[1], *save, *tok;
+	int64_t unit, id;
+	int n, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
+	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+		return rc < 0 ? CTIP_EXIT_OK : rc;
+	if (name == NULL || admin == NULL || roles_arg == NULL) {
+		fprintf(stderr, "ctip user add: --name, --admin-code and "
+				"--roles are required\n");
+		return CTIP_EXIT_USAGE;
+	}
+	snprintf(list, sizeof(list), "%s", roles_arg);
+	n = 0;
+	for (tok = strtok_r(list, ",", &save); tok != NULL && n < 15;
+	     tok = strtok_r(NULL, ",", &save))
+		roles[n++] = tok;
+	roles[n] = NULL;
+	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
+		return rc;
+	ctip_now(now);
+	rc = ctip_org_ensure(&unit, st, agency, admin, now, &err);
+	if (rc == CTIP_OK)
+		rc = ctip_account_create(&id, password, st, &kr, NULL, pos[0],
+					 name, unit, roles, &err);
+	close_both(st, &kr);
+	if (rc != CTIP_OK)
+		return ctip_cli_fail(&err);
+	printf("ctip: created user %s (id %lld)\n  one-time password: %s\n"
+	       "  (shown only now; it must be changed at first login)\n",
+	       pos[0], (long long)id, password);
+	sodium_memzero(password, sizeof(password));
+	return CTIP_EXIT_OK;
+}
+
+int
+ctip_cmd_user_list(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db();
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_user_row *users;
+	struct ctip_org_unit_row o;
+	struct ctip_err err = { 0 };
+	struct ctip_store *st;
+	struct ctip_arena a;
+	int n, i, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	ctip_arena_init(&a, 64u << 20);
+	rc = st->ops->user_list(&users, &n, st, &a, &err);
+	for (i = 0; rc == CTIP_OK && i < n; i++) {
+		rc = st->ops->org_unit_get(&o, st, users[i].org_unit_id, &a,
+					   &err);
+		if (rc == CTIP_OK)
+			printf("%-20s %-9s %-30s %s\n", users[i].username,
+			       users[i].disabled ? "disabled" : "active",
+			       users[i].roles, o.name);
+	}
+	st->ops->close(st);
+	ctip_arena_free(&a);
+	return rc == CTIP_OK ? CTIP_EXIT_OK : ctip_cli_fail(&err);
+}
+
+static int
+user_change(const struct ctip_cmd *cmd, int argc, char **argv, bool reset)
+{
+	const char *db = ctip_default_db(), *key = ctip_default_key();
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ "key", "FILE", "key file", &key, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	char password[CTIP_PASSWORD_GEN_LEN + 1];
+	struct ctip_err err = { 0 };
+	struct ctip_keyring kr;
+	struct ctip_store *st;
+	char *pos[1];
+	int64_t id;
+	int n, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
+	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+		return rc < 0 ? CTIP_EXIT_OK : rc;
+	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
+		return rc;
+	if ((rc = find_user(&id, st, pos[0])) != CTIP_EXIT_OK) {
+		close_both(st, &kr);
+		return rc;
+	}
+	rc = reset ? ctip_account_reset_password(password, st, &kr, NULL, id,
+						 &err)
+		   : ctip_account_disable(st, &kr, NULL, id, &err);
+	close_both(st, &kr);
+	if (rc != CTIP_OK)
+		return ctip_cli_fail(&err);
+	if (reset)
+		printf("ctip: new one-time password of %s: %s\n", pos[0],
+		       password);
+	else
+		printf("ctip: disabled %s and ended its sessions\n", pos[0]);
+	sodium_memzero(password, sizeof(password));
+	return CTIP_EXIT_OK;
+}
+
+int
+ctip_cmd_user_disable(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	return user_change(cmd, argc, argv, false);
+}
+
+int
+ctip_cmd_user_reset(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	return user_change(cmd, argc, argv, true);
+}
+
+int
+ctip_cmd_org_add(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db(), *agency = NULL, *admin = NULL;
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ "agency", "CODE", "agency code, e.g. POLICE (required)",
+		  &agency, NULL },
+		{ "admin-code", "CODE",
+		  "VN, a province or a commune code (required)", &admin, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_org_unit_row o;
+	struct ctip_err err = { 0 };
+	struct ctip_store *st;
+	struct ctip_arena a;
+	char now[24];
+	int64_t id;
+	int n, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	if (agency == NULL || admin == NULL) {
+		fprintf(stderr, "ctip org add: --agency and --admin-code are "
+				"required\n");
+		return CTIP_EXIT_USAGE;
+	}
+	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	ctip_now(now);
+	ctip_arena_init(&a, 1 << 16);
+	rc = ctip_org_ensure(&id, st, agency, admin, now, &err);
+	if (rc == CTIP_OK)
+		rc = st->ops->org_unit_get(&o, st, id, &a, &err);
+	if (rc == CTIP_OK)
+		printf("%lld\t%s\n", (long long)o.id, o.name);
+	st->ops->close(st);
+	ctip_arena_free(&a);
+	return rc == CTIP_OK ? CTIP_EXIT_OK : ctip_cli_fail(&err);
+}
+
+int
+ctip_cmd_org_list(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db();
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_org_unit_row *units;
+	struct ctip_err err = { 0 };
+	struct ctip_store *st;
+	struct ctip_arena a;
+	int n, i, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return ctip_cli_fail(&err);
+	ctip_arena_init(&a, 256u << 20);
+	rc = st->ops->org_unit_list(&units, &n, st, &a, &err);
+	for (i = 0; rc == CTIP_OK && i < n; i++)
+		printf("%lld\t%s\t%s\t%s\n", (long long)units[i].id,
+		       units[i].agency, units[i].admin_code, units[i].name);
+	st->ops->close(st);
+	ctip_arena_free(&a);
+	return rc == CTIP_OK ? CTIP_EXIT_OK : ctip_cli_fail(&err);
+}
+
+int
+ctip_cmd_token_create(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db(), *key = ctip_default_key();
+	const char *name = NULL;
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ "key", "FILE", "key file", &key, NULL },
+		{ "name", "TEXT", "what the token is for (required)", &name,
+		  NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	char token[CTIP_TOKEN_LEN + 6];
+	struct ctip_err err = { 0 };
+	struct ctip_keyring kr;
+	struct ctip_store *st;
+	char *pos[1];
+	int64_t user, id;
+	int n, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
+	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+		return rc < 0 ? CTIP_EXIT_OK : rc;
+	if (name == NULL) {
+		fprintf(stderr, "ctip token create: --name is required\n");
+		return CTIP_EXIT_USAGE;
+	}
+	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
+		return rc;
+	if ((rc = find_user(&user, st, pos[0])) != CTIP_EXIT_OK) {
+		close_both(st, &kr);
+		return rc;
+	}
+	rc = ctip_token_create(&id, token, st, &kr, NULL, user, name, &err);
+	close_both(st, &kr);
+	if (rc != CTIP_OK)
+		return ctip_cli_fail(&err);
+	printf("ctip: token %lld for %s (shown only now; send it as "
+	       "\"Authorization: Bearer TOKEN\"):\n%s\n",
+	       (long long)id, pos[0], token);
+	sodium_memzero(token, sizeof(token));
+	return CTIP_EXIT_OK;
+}
+
+int
+ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db(), *key = ctip_default_key();
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
+		{ "key", "FILE", "key file", &key, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_err err = { 0 };
+	struct ctip_keyring kr;
+	struct ctip_store *st;
+	int64_t bad;
+	long rows;
+	int n, rc;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	if (n != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
+	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
+		return rc;
+	rc = ctip_audit_verify(&bad, &rows, st, &kr, &err);
+	close_both(st, &kr);
+	if (rc != CTIP_OK)
+		return ctip_cli_fail(&err);
+	if (bad != 0) {
+		fprintf(stderr,
+			"ctip: audit log broken at entry %lld: it was changed, "
+			"removed or inserted after it was written (%ld "
+			"entries checked)\n",
+			(long long)bad, rows);
+		return CTIP_EXIT_FAIL;
+	}
+	printf("ctip: audit log intact (%ld entries)\n", rows);
+	return CTIP_EXIT_OK;
+}

@@ -1,0 +1,67 @@
+/* access.h: reading and registering persons on behalf of a signed-in
+ * user: authorization first, the audit entry before any identity leaves,
+ * decryption last. */
+#ifndef CTIP_ACCESS_H
+#define CTIP_ACCESS_H
+
+#include "core/audit.h"
+#include "core/person.h"
+
+/* A person as a user may see it. Strings live in the caller's arena. */
+struct ctip_person_view {
+	struct ctip_person_rec rec; /* sealed fields cleared */
+	enum ctip_view view;
+	char pseudonym[16]; /* "P-" and 8 hex digits, stable per person */
+	/* identity: set only for CTIP_VIEW_IDENTITY */
+	const char *full_name, *citizen_id, *phone, *address;
+};
+
+/* Where audit entries of reads go: a server's queue, or NULL to write
+ * each in a transaction of its own (CLI, tests). */
+struct ctip_access {
+	struct ctip_store *st;
+	const struct ctip_keyring *kr;
+	struct ctip_auditq *q;
+};
+
+/*
+ * Person id as p may see it. CTIP_ENOTFOUND when it does not exist or is
+ * outside p's scope (the same answer: no existence leak); CTIP_EREASON
+ * when the access needs a reason and reason is NULL or blank. An identity
+ * view is audited ("person.read") before it is decrypted.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id, const char *reason,
+		 struct ctip_arena *a, struct ctip_err *err);
+
+/* A search: words of a name (with or without diacritics), citizen ID or
+ * phone; NULL or "" for unused criteria. */
+struct ctip_person_search {
+	const char *name;
+	const char *citizen_id;
+	const char *phone;
+	const char *reason; /* to see identities outside the own unit */
+	int limit;          /* 1..200 */
+};
+
+/*
+ * Persons matching s within p's scope, newest first. Results reached only
+ * through p's province scope are pseudonymised unless s->reason is given.
+ * Every identity returned is audited ("person.search"). CTIP_EFORBIDDEN if
+ * p may not read persons at all.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_find(struct ctip_person_view **out, int *n_out,
+		 const struct ctip_access *ax, const struct ctip_principal *p,
+		 const struct ctip_person_search *s, struct ctip_arena *a,
+		 struct ctip_err *err);
+
+/* Register a person owned by p's unit, audited ("person.create") in the
+ * same transaction. CTIP_EFORBIDDEN if p's role may not. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_register(int64_t *out, const struct ctip_access *ax,
+		     const struct ctip_principal *p,
+		     struct ctip_person_input *in, struct ctip_err *err);
+
+#endif

@@ -1,0 +1,67 @@
+/* audit.h: the append-only, hash-chained audit log. Each row's mac is a
+ * keyed BLAKE2b of the previous row's mac, its own id and fields: a row
+ * changed, removed or inserted anywhere breaks the chain from there on,
+ * and without the key file the chain cannot be recomputed. */
+#ifndef CTIP_AUDIT_H
+#define CTIP_AUDIT_H
+
+#include "core/authz.h"
+#include "util/crypto.h"
+
+/* What happened, to what, for whom. Strings are borrowed. */
+struct ctip_audit_event {
+	const struct ctip_principal *who; /* NULL: system or unknown user */
+	const char *username; /* when who is NULL (e.g. a failed login) */
+	const char *action;   /* "person.read", "session.login", ... */
+	const char *object_type;
+	const char *object_id;
+	const char *reason;  /* NULL when none */
+	const char *outcome; /* "ok", "denied", "failed", "locked" */
+	const char *ip;      /* when who is NULL */
+};
+
+/*
+ * Append ev to the log inside the caller's write transaction (begun with
+ * st->ops->begin), so the entry commits or rolls back with the change it
+ * records.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_append(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_audit_event *ev, struct ctip_err *err);
+
+/* Append ev in a transaction of its own. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_write(struct ctip_store *st, const struct ctip_keyring *kr,
+		 const struct ctip_audit_event *ev, struct ctip_err *err);
+
+/*
+ * Walk the whole log: *n_rows = rows checked, *bad_id = the first row
+ * whose mac, id sequence or predecessor does not match (0 when intact).
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_verify(int64_t *bad_id, long *n_rows, struct ctip_store *st,
+		  const struct ctip_keyring *kr, struct ctip_err *err);
+
+/*
+ * Group commit for reads. A server answers many reads of identified data
+ * at once; each must be in the log before its answer leaves, but one
+ * transaction (and fsync) per read would cap the server at the disk's
+ * commit rate. The queue's thread writes whatever entries are waiting in
+ * one transaction and wakes their requests when it has committed.
+ */
+struct ctip_auditq;
+
+CTIP_MUST_CHECK enum ctip_status
+ctip_auditq_start(struct ctip_auditq **out, const char *db_url,
+		  const struct ctip_keyring *kr, struct ctip_err *err);
+
+/* Log ev; returns once it is committed (or failed: then the caller must
+ * not release the data it was about to). */
+CTIP_MUST_CHECK enum ctip_status
+ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
+		struct ctip_err *err);
+
+/* Write what is queued, stop the thread, free. */
+void ctip_auditq_stop(struct ctip_auditq *q);
+
+#endif

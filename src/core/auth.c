@@ -1,0 +1,466 @@
+/* auth.c: passwords, sessions, throttling, API tokens and accounts. */
+#include "core/auth.h"
+#include "core/person.h"
+#include "util/text.h"
+
+#include <sodium.h>
+#include <time.h>
+
+void
+ctip_time_after(char out[24], long seconds)
+{
+	time_t t = time(NULL) + seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+ctip_token_hash(unsigned char out[32], const char *token)
+{
+	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
+			   NULL, 0);
+}
+
+static void
+random_token(char out[CTIP_TOKEN_LEN + 1])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, CTIP_TOKEN_LEN + 1, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+static void
+copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+enum ctip_status
+ctip_auth_principal(struct ctip_principal *p, struct ctip_store *st,
+		    int64_t user_id, struct ctip_err *err)
+{
+	struct ctip_user_row u;
+	struct ctip_org_unit_row o;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	memset(p, 0, sizeof(*p));
+	ctip_arena_init(&a, 1 << 16);
+	rc = st->ops->user_get(&u, st, user_id, &a, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->org_unit_get(&o, st, u.org_unit_id, &a, err);
+	if (rc == CTIP_OK) {
+		p->user_id = u.id;
+		copy(p->username, sizeof(p->username), u.username);
+		copy(p->display_name, sizeof(p->display_name), u.display_name);
+		p->roles = ctip_roles_parse(u.roles);
+		p->must_change_password = u.must_change_password;
+		p->unit_id = o.id;
+		copy(p->unit_name, sizeof(p->unit_name), o.name);
+		copy(p->agency, sizeof(p->agency), o.agency);
+		copy(p->admin_code, sizeof(p->admin_code), o.admin_code);
+		copy(p->level, sizeof(p->level), o.level);
+		copy(p->province_code, sizeof(p->province_code),
+		     o.province_code);
+		if (u.disabled)
+			rc = ctip_err_set(err, CTIP_EAUTH,
+					  "user %lld is disabled",
+					  (long long)user_id);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+/* A printable copy of what a client sent as a username, for the log. */
+static void
+loggable(char out[65], const char *name)
+{
+	if (ctip_text_valid(name, strlen(name)) && strlen(name) <= 64)
+		copy(out, 65, name);
+	else
+		copy(out, 65, "(invalid)");
+}
+
+enum ctip_status
+ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
+		struct ctip_store *st, const struct ctip_keyring *kr,
+		const char *username, const char *password, const char *ip,
+		struct ctip_err *err)
+{
+	/* Verified when the user does not exist, so that the answer takes
+	 * as long as for a wrong password and names cannot be probed. */
+	static char dummy[crypto_pwhash_STRBYTES];
+	struct ctip_audit_event ev = { 0 };
+	struct ctip_user_row u;
+	struct ctip_arena a;
+	unsigned char hash[32];
+	char now[24], until[24], name[65];
+	enum ctip_status rc, lrc;
+	bool found, ok;
+	int fails;
+
+	memset(p, 0, sizeof(*p));
+	if (dummy[0] == '\0' &&
+	    crypto_pwhash_str(dummy, "ctip", 4,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+	ctip_now(now);
+	loggable(name, username);
+	ev.username = name;
+	ev.action = "session.login";
+	ev.object_type = "user";
+	ev.object_id = name;
+	ev.ip = ip;
+	ctip_arena_init(&a, 1 << 16);
+	rc = st->ops->user_find(&u, st, username, &a, err);
+	if (rc != CTIP_OK && rc != CTIP_ENOTFOUND)
+		goto out;
+	found = rc == CTIP_OK;
+	if (found && u.locked_until != NULL &&
+	    strcmp(u.locked_until, now) > 0) {
+		ev.outcome = "locked";
+		rc = ctip_audit_write(st, kr, &ev, err);
+		if (rc == CTIP_OK)
+			rc = ctip_err_set(err, CTIP_ELOCKED,
+					  "account locked after repeated "
+					  "failed logins until %s",
+					  u.locked_until);
+		goto out;
+	}
+	ok = crypto_pwhash_str_verify(found ? u.password_hash : dummy, password,
+				      strlen(password)) == 0 &&
+	     found && !u.disabled;
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		goto out;
+	if (!ok) {
+		ev.outcome = "failed";
+		if (found) {
+			fails = u.failed_logins + 1;
+			until[0] = '\0';
+			if (fails >= CTIP_LOGIN_MAX_FAILS) {
+				ctip_time_after(until, CTIP_LOGIN_LOCK);
+				ev.outcome = "locked";
+				fails = 0;
+			}
+			rc = st->ops->user_set_login_state(
+				st, u.id, fails, until[0] ? until : NULL, err);
+		}
+		if (rc == CTIP_OK)
+			rc = ctip_audit_append(st, kr, &ev, err);
+		if (rc == CTIP_OK)
+			rc = st->ops->commit(st, err);
+		if (rc != CTIP_OK) {
+			st->ops->rollback(st);
+			goto out;
+		}
+		rc = ctip_err_set(err, CTIP_EAUTH,
+				  "wrong username or password");
+		goto out;
+	}
+	random_token(token);
+	ctip_token_hash(hash, token);
+	rc = ctip_auth_principal(p, st, u.id, err);
+	if (rc == CTIP_OK)
+		random_token(p->csrf);
+	ctip_time_after(until, CTIP_SESSION_MAX);
+	if (rc == CTIP_OK && (u.failed_logins != 0 || u.locked_until != NULL))
+		rc = st->ops->user_set_login_state(st, u.id, 0, NULL, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->session_insert(st, hash, u.id, p->csrf, now,
+					     until, ip, err);
+	copy(p->ip, sizeof(p->ip), ip);
+	memcpy(p->session_hash, hash, 32);
+	ev.who = p;
+	ev.outcome = "ok";
+	if (rc == CTIP_OK)
+		rc = ctip_audit_append(st, kr, &ev, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK) {
+		st->ops->rollback(st);
+		sodium_memzero(token, CTIP_TOKEN_LEN + 1);
+	}
+out:
+	lrc = rc;
+	ctip_arena_free(&a);
+	return lrc;
+}
+
+/* Whether timestamp ts is more than seconds before now. */
+static bool
+older_than(const char *ts, long seconds)
+{
+	char limit[24];
+
+	ctip_time_after(limit, -seconds);
+	return strcmp(ts, limit) < 0;
+}
+
+enum ctip_status
+ctip_auth_session(struct ctip_principal *p, struct ctip_store *st,
+		  const char *token, const char *ip, struct ctip_err *err)
+{
+	struct ctip_session_row s;
+	struct ctip_arena a;
+	unsigned char hash[32];
+	char now[24];
+	enum ctip_status rc;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(token) != CTIP_TOKEN_LEN)
+		return ctip_err_set(err, CTIP_EAUTH, "no valid session");
+	ctip_token_hash(hash, token);
+	ctip_now(now);
+	ctip_arena_init(&a, 4096);
+	rc = st->ops->session_get(&s, st, hash, &a, err);
+	if (rc == CTIP_ENOTFOUND)
+		rc = ctip_err_set(err, CTIP_EAUTH, "no valid session");
+	if (rc == CTIP_OK && (strcmp(s.expires_at, now) <= 0 ||
+			      older_than(s.last_seen_at, CTIP_SESSION_IDLE))) {
+		/* Best effort: an expired row is useless either way. */
+		if (st->ops->session_delete(st, hash, err) == CTIP_OK)
+			rc = ctip_err_set(err, CTIP_EAUTH, "session expired");
+		else
+			rc = CTIP_EAUTH;
+	}
+	if (rc == CTIP_OK)
+		rc = ctip_auth_principal(p, st, s.user_id, err);
+	if (rc == CTIP_OK) {
+		copy(p->csrf, sizeof(p->csrf), s.csrf_token);
+		memcpy(p->session_hash, hash, 32);
+		copy(p->ip, sizeof(p->ip), ip);
+		/* Record activity once a minute, not on every request: a
+		 * write per read would serialize the server on the disk. */
+		if (older_than(s.last_seen_at, 60))
+			rc = st->ops->session_touch(st, hash, now, err);
+	}
+	ctip_arena_free(&a);
+	if (rc != CTIP_OK && rc != CTIP_EAUTH && rc != CTIP_ESTORE)
+		rc = ctip_err_set(err, CTIP_EAUTH, "no valid session");
+	return rc;
+}
+
+enum ctip_status
+ctip_auth_bearer(struct ctip_principal *p, struct ctip_store *st,
+		 const char *token, const char *ip, struct ctip_err *err)
+{
+	unsigned char hash[32];
+	int64_t user_id;
+	enum ctip_status rc;
+
+	memset(p, 0, sizeof(*p));
+	ctip_token_hash(hash, token);
+	rc = st->ops->token_get(&user_id, st, hash, err);
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_EAUTH,
+				    "unknown or revoked token");
+	if (rc == CTIP_OK)
+		rc = ctip_auth_principal(p, st, user_id, err);
+	if (rc == CTIP_OK) {
+		p->via_token = true;
+		copy(p->ip, sizeof(p->ip), ip);
+	}
+	return rc;
+}
+
+/* Run fn's change and its audit entry in one transaction. */
+static enum ctip_status
+audited(struct ctip_store *st, const struct ctip_keyring *kr,
+	const struct ctip_audit_event *ev, enum ctip_status rc,
+	struct ctip_err *err)
+{
+	if (rc == CTIP_OK)
+		rc = ctip_audit_append(st, kr, ev, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK)
+		st->ops->rollback(st);
+	return rc;
+}
+
+enum ctip_status
+ctip_auth_logout(struct ctip_store *st, const struct ctip_keyring *kr,
+		 const struct ctip_principal *p, struct ctip_err *err)
+{
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "session.logout",
+				       .object_type = "user",
+				       .object_id = p->username };
+	enum ctip_status rc;
+
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = st->ops->session_delete(st, p->session_hash, err);
+	return audited(st, kr, &ev, rc, err);
+}
+
+enum ctip_status
+ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
+			  struct ctip_principal *p, const char *current,
+			  const char *next, struct ctip_err *err)
+{
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "user.password_change",
+				       .object_type = "user",
+				       .object_id = p->username };
+	char hash[crypto_pwhash_STRBYTES], now[24];
+	struct ctip_user_row u;
+	struct ctip_arena a;
+	size_t n = strlen(next);
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = st->ops->user_get(&u, st, p->user_id, &a, err);
+	if (rc == CTIP_OK && crypto_pwhash_str_verify(u.password_hash, current,
+						      strlen(current)) != 0)
+		rc = ctip_err_field(err, CTIP_EINVAL, "current_password",
+				    "current_password: does not match");
+	ctip_arena_free(&a);
+	if (rc != CTIP_OK)
+		return rc;
+	if (n < CTIP_PASSWORD_MIN || n > CTIP_PASSWORD_MAX ||
+	    !ctip_text_valid(next, n))
+		return ctip_err_field(err, CTIP_EINVAL, "new_password",
+				      "new_password: %d to %d characters",
+				      CTIP_PASSWORD_MIN, CTIP_PASSWORD_MAX);
+	if (strcmp(next, current) == 0 || strcmp(next, p->username) == 0)
+		return ctip_err_field(err, CTIP_EINVAL, "new_password",
+				      "new_password: must differ from the "
+				      "current password and the username");
+	if (crypto_pwhash_str(hash, next, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+	ctip_now(now);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = st->ops->user_set_password(st, p->user_id, hash, false, now, err);
+	sodium_memzero(hash, sizeof(hash));
+	rc = audited(st, kr, &ev, rc, err);
+	if (rc == CTIP_OK)
+		p->must_change_password = false;
+	return rc;
+}
+
+static const struct ctip_principal *
+actor(const struct ctip_principal *by, struct ctip_principal *system)
+{
+	if (by != NULL)
+		return by;
+	memset(system, 0, sizeof(*system));
+	copy(system->username, sizeof(system->username), "system");
+	copy(system->ip, sizeof(system->ip), "cli");
+	return system;
+}
+
+enum ctip_status
+ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
+		    struct ctip_store *st, const struct ctip_keyring *kr,
+		    const struct ctip_principal *by, const char *username,
+		    const char *display_name, int64_t org_unit_id,
+		    const char *const *roles, struct ctip_err *err)
+{
+	struct ctip_principal system;
+	struct ctip_audit_event ev = { .action = "user.create",
+				       .object_type = "user",
+				       .object_id = username };
+	enum ctip_status rc;
+
+	ev.who = actor(by, &system);
+	ctip_password_generate(password);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = ctip_user_create(out, st, username, display_name, org_unit_id,
+			      password, roles, err);
+	return audited(st, kr, &ev, rc, err);
+}
+
+enum ctip_status
+ctip_account_reset_password(char password[CTIP_PASSWORD_GEN_LEN + 1],
+			    struct ctip_store *st,
+			    const struct ctip_keyring *kr,
+			    const struct ctip_principal *by, int64_t user_id,
+			    struct ctip_err *err)
+{
+	struct ctip_principal system;
+	char hash[crypto_pwhash_STRBYTES], now[24], id[24];
+	struct ctip_audit_event ev = { .action = "user.password_reset",
+				       .object_type = "user",
+				       .object_id = id };
+	enum ctip_status rc;
+
+	ev.who = actor(by, &system);
+	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	ctip_password_generate(password);
+	if (crypto_pwhash_str(hash, password, strlen(password),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+	ctip_now(now);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = st->ops->user_set_password(st, user_id, hash, true, now, err);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == CTIP_OK)
+		rc = st->ops->session_delete_user(st, user_id, err);
+	return audited(st, kr, &ev, rc, err);
+}
+
+enum ctip_status
+ctip_account_disable(struct ctip_store *st, const struct ctip_keyring *kr,
+		     const struct ctip_principal *by, int64_t user_id,
+		     struct ctip_err *err)
+{
+	struct ctip_principal system;
+	char now[24], id[24];
+	struct ctip_audit_event ev = { .action = "user.disable",
+				       .object_type = "user",
+				       .object_id = id };
+	enum ctip_status rc;
+
+	ev.who = actor(by, &system);
+	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	ctip_now(now);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = st->ops->user_set_disabled(st, user_id, true, now, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->session_delete_user(st, user_id, err);
+	return audited(st, kr, &ev, rc, err);
+}
+
+enum ctip_status
+ctip_token_create(int64_t *out, char token[CTIP_TOKEN_LEN + 6],
+		  struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_principal *by, int64_t user_id,
+		  const char *name, struct ctip_err *err)
+{
+	struct ctip_principal system;
+	char raw[CTIP_TOKEN_LEN + 1], now[24], id[24];
+	struct ctip_audit_event ev = { .action = "token.create",
+				       .object_type = "user",
+				       .object_id = id };
+	unsigned char hash[32];
+	enum ctip_status rc;
+
+	ev.who = actor(by, &system);
+	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	if (name[0] == '\0' || strlen(name) > 100 ||
+	    !ctip_text_valid(name, strlen(name)))
+		return ctip_err_field(err, CTIP_EINVAL, "name",
+				      "name: 1 to 100 characters");
+	random_token(raw);
+	snprintf(token, CTIP_TOKEN_LEN + 6, "ctip_%s", raw);
+	sodium_memzero(raw, sizeof(raw));
+	ctip_token_hash(hash, token);
+	ctip_now(now);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	rc = st->ops->token_insert(out, st, user_id, name, hash, now, err);
+	return audited(st, kr, &ev, rc, err);
+}

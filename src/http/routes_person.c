@@ -1,0 +1,202 @@
+/* routes_person.c: persons (scope-checked, audited) and the audit log. */
+#include "http/routes.h"
+#include "core/access.h"
+
+static json_t *
+person_json(const struct ctip_person_view *v)
+{
+	const struct ctip_person_rec *r = &v->rec;
+	json_t *j, *identity = json_null();
+
+	if (v->view == CTIP_VIEW_IDENTITY)
+		identity = json_pack("{s:s?, s:s?, s:s?, s:s?}", "full_name",
+				     v->full_name, "citizen_id", v->citizen_id,
+				     "phone", v->phone, "address", v->address);
+	j = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, "
+		      "s:s?, s:I, s:b, s:i, s:o}",
+		      "id", (json_int_t)r->id, "pseudonym", v->pseudonym,
+		      "role", r->role, "sex", r->sex, "birth_date",
+		      r->birth_date, "ethnicity", r->ethnicity_code,
+		      "nationality", r->nationality, "citizenship",
+		      r->citizenship, "province", r->province_code, "commune",
+		      r->commune_code, "owner_unit_id",
+		      (json_int_t)r->owner_unit_id, "demo", r->is_demo,
+		      "version", r->version, "identity", identity);
+	json_object_set_new(j, "birth_year",
+			    r->birth_year > 0 ? json_integer(r->birth_year)
+					      : json_null());
+	json_object_set_new(j, "accompanies_id",
+			    r->accompanies_id > 0
+				    ? json_integer(r->accompanies_id)
+				    : json_null());
+	return j;
+}
+
+/* GET /api/persons/{id}?reason= */
+void
+ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_person_view v;
+	struct ctip_err err = { 0 };
+	int64_t id = ctip_req_id(req, resp, 0);
+
+	if (id == 0)
+		return;
+	if (ctip_person_read(&v, &req->access, req->who, id,
+			     ctip_req_query(req, "reason"), req->arena,
+			     &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ctip_resp_json(resp, 200, person_json(&v));
+}
+
+/* GET /api/persons?q=&citizen_id=&phone=&reason=&limit= */
+void
+ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_person_search s = { 0 };
+	struct ctip_person_view *views;
+	struct ctip_err err = { 0 };
+	const char *limit = ctip_req_query(req, "limit");
+	json_t *items;
+	int n, i;
+
+	s.name = ctip_req_query(req, "q");
+	s.citizen_id = ctip_req_query(req, "citizen_id");
+	s.phone = ctip_req_query(req, "phone");
+	s.reason = ctip_req_query(req, "reason");
+	s.limit = limit ? (int)strtol(limit, NULL, 10) : 50;
+	if (s.limit < 1 || s.limit > 200) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
+				  "limit: 1 to 200");
+		return;
+	}
+	if (ctip_person_find(&views, &n, &req->access, req->who, &s, req->arena,
+			     &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, person_json(&views[i]));
+	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
+/* POST /api/persons: register a person owned by the user's unit. */
+void
+ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
+{
+	static const char *const fields[] = {
+		"role",        "sex",         "birth_date", "ethnicity",
+		"nationality", "citizenship", "full_name",  "citizen_id",
+		"phone",       "address",     "province",   "commune",
+	};
+	const char *vals[CTIP_NELEM(fields)];
+	struct ctip_person_input in = { 0 };
+	struct ctip_person_view v;
+	struct ctip_err err = { 0 };
+	json_t *body, *x;
+	int64_t id;
+	size_t i;
+
+	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
+	    (body = ctip_req_json(req, resp)) == NULL)
+		return;
+	for (i = 0; i < CTIP_NELEM(fields); i++)
+		if (!ctip_json_str(&vals[i], body, fields[i], resp))
+			goto out;
+	in.role = vals[0];
+	in.sex = vals[1];
+	in.birth_date = vals[2];
+	in.ethnicity_code = vals[3];
+	in.nationality = vals[4];
+	in.citizenship = vals[5];
+	in.full_name = vals[6];
+	in.citizen_id = vals[7];
+	in.phone = vals[8];
+	in.address = vals[9];
+	in.province_code = vals[10];
+	in.commune_code = vals[11];
+	x = json_object_get(body, "birth_year");
+	if (x != NULL && !json_is_null(x)) {
+		if (!json_is_integer(x)) {
+			ctip_resp_problem(resp, CTIP_EINVAL, "birth_year",
+					  "birth_year: must be a year");
+			goto out;
+		}
+		in.birth_year = (int)json_integer_value(x);
+	}
+	x = json_object_get(body, "accompanies_id");
+	if (x != NULL && !json_is_null(x)) {
+		if (!json_is_integer(x)) {
+			ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
+					  "accompanies_id: must be an id");
+			goto out;
+		}
+		in.accompanies_id = (int64_t)json_integer_value(x);
+		/* The adult must be someone this user may see. */
+		if (ctip_person_read(&v, &req->access, req->who,
+				     in.accompanies_id, NULL, req->arena,
+				     &err) != CTIP_OK) {
+			ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
+					  "accompanies_id: no such person");
+			goto out;
+		}
+	}
+	if (ctip_person_register(&id, &req->access, req->who, &in, &err) !=
+		    CTIP_OK ||
+	    ctip_person_read(&v, &req->access, req->who, id, NULL, req->arena,
+			     &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		goto out;
+	}
+	ctip_resp_json(resp, 201, person_json(&v));
+out:
+	json_decref(body);
+}
+
+/* GET /api/audit?before_id=&user=&action=&limit= */
+void
+ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_audit_filter f = { 0 };
+	struct ctip_audit_row *rows;
+	struct ctip_err err = { 0 };
+	const char *before = ctip_req_query(req, "before_id");
+	const char *limit = ctip_req_query(req, "limit");
+	json_t *items;
+	int n, i;
+
+	if (!ctip_require(req, resp, CTIP_PERM_AUDIT_READ))
+		return;
+	f.before_id = before ? strtoll(before, NULL, 10) : 0;
+	f.limit = limit ? (int)strtol(limit, NULL, 10) : 100;
+	f.username = ctip_req_query(req, "user");
+	f.action = ctip_req_query(req, "action");
+	if (f.limit < 1 || f.limit > 500 || f.before_id < 0) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
+				  "limit: 1 to 500; before_id: an id");
+		return;
+	}
+	if (req->store->ops->audit_list(&rows, &n, req->store, &f, req->arena,
+					&err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, "
+				  "s:s, s:s}",
+				  "id", (json_int_t)rows[i].id, "at",
+				  rows[i].at, "username", rows[i].username,
+				  "org_unit_id",
+				  (json_int_t)rows[i].org_unit_id, "action",
+				  rows[i].action, "object_type",
+				  rows[i].object_type, "object_id",
+				  rows[i].object_id, "ip", rows[i].ip, "reason",
+				  rows[i].reason, "outcome", rows[i].outcome));
+	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}

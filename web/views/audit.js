@@ -1,0 +1,108 @@
+// audit.js: the auditor's view of the audit log (GET /api/audit): the
+// hash chain's state, filters by user and action, 50 entries a page,
+// newest first, with "older entries" below.
+import { get, withQuery } from '../api.js';
+import { h, field, alertBox, setText, time } from '../dom.js';
+import { has } from '../i18n.js';
+import { errorKey } from './errors.js';
+
+const LIMIT = 50;
+
+export function render(ctx) {
+  ctx.setTitle('nav.audit');
+  const alert = alertBox();
+  const chain = h('p', { class: 'chain', role: 'status', hidden: true });
+  const user = field({ name: 'user', label: 'audit.user',
+    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
+  const action = field({ name: 'action', label: 'audit.action',
+    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
+  const clear = h('button', { type: 'button', class: 'secondary', i18n: 'audit.clear' });
+  const form = h('form', { class: 'filters', role: 'search', 'aria-labelledby': 'audit-filter-h' },
+    h('h2', { id: 'audit-filter-h', class: 'visually-hidden', i18n: 'audit.filter' }),
+    user.el, action.el,
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', i18n: 'audit.apply' }), clear));
+  const cols = ['audit.col.at', 'audit.col.user', 'audit.col.action', 'audit.col.object',
+    'audit.col.outcome', 'audit.col.ip', 'audit.col.reason'];
+  const tbody = h('tbody', {}, h('tr', {}, h('td', { colspan: cols.length, i18n: 'loading' })));
+  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'secondary', i18n: 'audit.more', hidden: true });
+  const table = h('table', { class: 'data audit' },
+    h('caption', { i18n: 'audit.caption' }),
+    h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))),
+    tbody);
+
+  let filter = {};
+  let shown = 0;
+  let oldest = null;
+
+  const label = (prefix, code) => (has(`${prefix}.${code}`)
+    ? h('span', { i18n: `${prefix}.${code}`, title: code }) : h('span', { class: 'mono', text: code ?? '' }));
+
+  function row(e) {
+    const object = [e.object_type, e.object_id].filter((x) => x !== null && x !== undefined && x !== '').join(' #');
+    const failed = e.outcome && e.outcome !== 'ok' && e.outcome !== 'success';
+    return h('tr', { class: failed ? 'failed' : null },
+      h('td', { class: 'nowrap' }, time(e.at)),
+      h('th', { scope: 'row', class: 'mono', text: e.username ?? '' }),
+      h('td', {}, label('audit.act', e.action)),
+      h('td', { class: 'mono', text: object }),
+      h('td', {}, label('audit.outcome', e.outcome)),
+      h('td', { class: 'mono', text: e.ip ?? '' }),
+      h('td', { text: e.reason ?? '' }));
+  }
+
+  async function load(append) {
+    alert.hide();
+    more.disabled = true;
+    try {
+      const res = await get(withQuery('/api/audit',
+        { limit: LIMIT, before_id: append ? oldest : null, ...filter }));
+      if (!ctx.current()) return;
+      const items = res.items ?? [];
+      if (!append) {
+        tbody.replaceChildren();
+        shown = 0;
+      }
+      tbody.append(...items.map(row));
+      shown += items.length;
+      if (!shown) tbody.replaceChildren(h('tr', {}, h('td', { colspan: cols.length, i18n: 'audit.empty' })));
+      if (items.length) oldest = items[items.length - 1].id;
+      more.hidden = items.length < LIMIT;
+      setText(count, 'audit.count', { n: shown });
+      if (res.chain !== undefined) {
+        const ok = res.chain === 'ok';
+        chain.hidden = false;
+        chain.className = `chain ${ok ? 'ok' : 'broken'}`;
+        chain.setAttribute('role', ok ? 'status' : 'alert');
+        setText(chain, ok ? 'audit.chain.ok' : 'audit.chain.broken', { where: res.chain });
+      }
+    } catch (err) {
+      if (ctx.current() && !err.handled) alert.show(errorKey(err, 'audit'));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    filter = { user: user.input.value.trim(), action: action.input.value.trim() };
+    load(false);
+  });
+  clear.addEventListener('click', () => {
+    form.reset();
+    filter = {};
+    load(false);
+    user.input.focus();
+  });
+  more.addEventListener('click', () => load(true));
+  load(false);
+
+  return h('div', {},
+    h('h1', { i18n: 'nav.audit' }),
+    chain,
+    form,
+    alert.el,
+    h('div', { class: 'table-wrap' }, table),
+    h('div', { class: 'table-foot' }, count, more));
+}
