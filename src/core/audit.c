@@ -57,21 +57,19 @@ row_mac(unsigned char out[32], const unsigned char key[32],
 	crypto_generichash_final(&h, out, 32);
 }
 
-enum ctip_status
-ctip_audit_append(struct ctip_store *st, const struct ctip_keyring *kr,
-		  const struct ctip_audit_event *ev, struct ctip_err *err)
+/* Append ev after the row (*last, prev); both then describe the new row. */
+static enum ctip_status
+append_after(struct ctip_store *st, const unsigned char key[32], int64_t *last,
+	     unsigned char prev[32], const struct ctip_audit_event *ev,
+	     struct ctip_err *err)
 {
 	struct ctip_audit_row r;
-	unsigned char key[32], prev[32];
 	char now[24];
 	enum ctip_status rc;
-	int64_t last;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = st->ops->audit_last(&last, prev, st, err)) != CTIP_OK)
-		return rc;
 	ctip_now(now);
-	r.id = last + 1;
+	r.id = *last + 1;
 	r.at = now;
 	r.user_id = ev->who ? ev->who->user_id : 0;
 	r.username = ev->who ? ev->who->username
@@ -83,10 +81,28 @@ ctip_audit_append(struct ctip_store *st, const struct ctip_keyring *kr,
 	r.ip = ev->who ? ev->who->ip : (ev->ip ? ev->ip : "");
 	r.reason = ev->reason ? ev->reason : "";
 	r.outcome = ev->outcome ? ev->outcome : "ok";
-	chain_key(key, kr);
 	row_mac(r.mac, key, prev, &r);
+	if ((rc = st->ops->audit_insert(st, &r, err)) == CTIP_OK) {
+		*last = r.id;
+		memcpy(prev, r.mac, 32);
+	}
+	return rc;
+}
+
+enum ctip_status
+ctip_audit_append(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_audit_event *ev, struct ctip_err *err)
+{
+	unsigned char key[32], prev[32];
+	enum ctip_status rc;
+	int64_t last;
+
+	if ((rc = st->ops->audit_last(&last, prev, st, err)) != CTIP_OK)
+		return rc;
+	chain_key(key, kr);
+	rc = append_after(st, key, &last, prev, ev, err);
 	sodium_memzero(key, sizeof(key));
-	return st->ops->audit_insert(st, &r, err);
+	return rc;
 }
 
 enum ctip_status
@@ -158,6 +174,7 @@ struct qentry {
 	char username[65], action[48], object_type[32], object_id[32];
 	char reason[256], outcome[16], ip[64];
 	bool done;
+	pthread_cond_t cond; /* signalled when done: no herd of waiters */
 	enum ctip_status rc;
 	struct ctip_err err;
 };
@@ -165,12 +182,11 @@ struct qentry {
 struct ctip_auditq {
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* entries queued, or stopping */
-	pthread_cond_t done; /* a batch committed */
 	struct qentry *head, *tail;
 	bool stopping;
 	pthread_t thread;
 	struct ctip_store *st;
-	struct ctip_keyring kr;
+	unsigned char key[32]; /* the chain's key */
 };
 
 static void
@@ -185,8 +201,10 @@ writer(void *arg)
 	struct ctip_auditq *q = arg;
 	struct ctip_audit_event ev;
 	struct ctip_err err;
-	struct qentry *batch, *e;
+	struct qentry *batch, *e, *next;
+	unsigned char prev[32];
 	enum ctip_status rc;
+	int64_t last;
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
@@ -200,6 +218,10 @@ writer(void *arg)
 
 		memset(&err, 0, sizeof(err));
 		rc = q->st->ops->begin(q->st, &err);
+		/* The chain's end is read once per batch, in the batch's
+		 * transaction, which holds the write lock. */
+		if (rc == CTIP_OK)
+			rc = q->st->ops->audit_last(&last, prev, q->st, &err);
 		for (e = batch; e != NULL && rc == CTIP_OK; e = e->next) {
 			memset(&ev, 0, sizeof(ev));
 			ev.who = e->has_who ? &e->who : NULL;
@@ -210,7 +232,8 @@ writer(void *arg)
 			ev.reason = e->reason;
 			ev.outcome = e->outcome;
 			ev.ip = e->ip;
-			rc = ctip_audit_append(q->st, &q->kr, &ev, &err);
+			rc = append_after(q->st, q->key, &last, prev, &ev,
+					  &err);
 		}
 		if (rc == CTIP_OK)
 			rc = q->st->ops->commit(q->st, &err);
@@ -218,12 +241,15 @@ writer(void *arg)
 			q->st->ops->rollback(q->st);
 
 		pthread_mutex_lock(&q->lock);
-		for (e = batch; e != NULL; e = e->next) {
+		for (e = batch; e != NULL; e = next) {
+			/* e may be gone once its waiter runs: read next
+			 * first (the waiter needs the lock we hold). */
+			next = e->next;
 			e->rc = rc;
 			e->err = err;
 			e->done = true;
+			pthread_cond_signal(&e->cond);
 		}
-		pthread_cond_broadcast(&q->done);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
@@ -242,13 +268,12 @@ ctip_auditq_start(struct ctip_auditq **out, const char *db_url,
 		free(q);
 		return rc;
 	}
-	q->kr = *kr;
+	chain_key(q->key, kr);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->work, NULL);
-	pthread_cond_init(&q->done, NULL);
 	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
 		q->st->ops->close(q->st);
-		ctip_keyring_wipe(&q->kr);
+		sodium_memzero(q->key, sizeof(q->key));
 		free(q);
 		return ctip_err_set(err, CTIP_EINTERNAL,
 				    "could not start the audit writer");
@@ -264,6 +289,7 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 	struct qentry e;
 
 	memset(&e, 0, sizeof(e));
+	pthread_cond_init(&e.cond, NULL);
 	if (ev->who != NULL) {
 		e.who = *ev->who;
 		e.has_who = true;
@@ -278,6 +304,7 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 	pthread_mutex_lock(&q->lock);
 	if (q->stopping) {
 		pthread_mutex_unlock(&q->lock);
+		pthread_cond_destroy(&e.cond);
 		return ctip_err_set(err, CTIP_EINTERNAL,
 				    "the audit log is closing");
 	}
@@ -288,8 +315,9 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 	q->tail = &e;
 	pthread_cond_signal(&q->work);
 	while (!e.done)
-		pthread_cond_wait(&q->done, &q->lock);
+		pthread_cond_wait(&e.cond, &q->lock);
 	pthread_mutex_unlock(&q->lock);
+	pthread_cond_destroy(&e.cond);
 	if (e.rc != CTIP_OK && err != NULL)
 		*err = e.err;
 	return e.rc;
@@ -306,9 +334,8 @@ ctip_auditq_stop(struct ctip_auditq *q)
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
 	q->st->ops->close(q->st);
-	ctip_keyring_wipe(&q->kr);
+	sodium_memzero(q->key, sizeof(q->key));
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->work);
-	pthread_cond_destroy(&q->done);
 	free(q);
 }

@@ -40,6 +40,24 @@ copy(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* Fill p from a user row and its unit. */
+static void
+fill_principal(struct ctip_principal *p, const struct ctip_user_row *u,
+	       const struct ctip_org_unit_row *o)
+{
+	p->user_id = u->id;
+	copy(p->username, sizeof(p->username), u->username);
+	copy(p->display_name, sizeof(p->display_name), u->display_name);
+	p->roles = ctip_roles_parse(u->roles);
+	p->must_change_password = u->must_change_password;
+	p->unit_id = o->id;
+	copy(p->unit_name, sizeof(p->unit_name), o->name);
+	copy(p->agency, sizeof(p->agency), o->agency);
+	copy(p->admin_code, sizeof(p->admin_code), o->admin_code);
+	copy(p->level, sizeof(p->level), o->level);
+	copy(p->province_code, sizeof(p->province_code), o->province_code);
+}
+
 enum ctip_status
 ctip_auth_principal(struct ctip_principal *p, struct ctip_store *st,
 		    int64_t user_id, struct ctip_err *err)
@@ -55,18 +73,7 @@ ctip_auth_principal(struct ctip_principal *p, struct ctip_store *st,
 	if (rc == CTIP_OK)
 		rc = st->ops->org_unit_get(&o, st, u.org_unit_id, &a, err);
 	if (rc == CTIP_OK) {
-		p->user_id = u.id;
-		copy(p->username, sizeof(p->username), u.username);
-		copy(p->display_name, sizeof(p->display_name), u.display_name);
-		p->roles = ctip_roles_parse(u.roles);
-		p->must_change_password = u.must_change_password;
-		p->unit_id = o.id;
-		copy(p->unit_name, sizeof(p->unit_name), o.name);
-		copy(p->agency, sizeof(p->agency), o.agency);
-		copy(p->admin_code, sizeof(p->admin_code), o.admin_code);
-		copy(p->level, sizeof(p->level), o.level);
-		copy(p->province_code, sizeof(p->province_code),
-		     o.province_code);
+		fill_principal(p, &u, &o);
 		if (u.disabled)
 			rc = ctip_err_set(err, CTIP_EAUTH,
 					  "user %lld is disabled",
@@ -207,6 +214,8 @@ ctip_auth_session(struct ctip_principal *p, struct ctip_store *st,
 		  const char *token, const char *ip, struct ctip_err *err)
 {
 	struct ctip_session_row s;
+	struct ctip_user_row u;
+	struct ctip_org_unit_row o;
 	struct ctip_arena a;
 	unsigned char hash[32];
 	char now[24];
@@ -218,7 +227,7 @@ ctip_auth_session(struct ctip_principal *p, struct ctip_store *st,
 	ctip_token_hash(hash, token);
 	ctip_now(now);
 	ctip_arena_init(&a, 4096);
-	rc = st->ops->session_get(&s, st, hash, &a, err);
+	rc = st->ops->session_user(&s, &u, &o, st, hash, &a, err);
 	if (rc == CTIP_ENOTFOUND)
 		rc = ctip_err_set(err, CTIP_EAUTH, "no valid session");
 	if (rc == CTIP_OK && (strcmp(s.expires_at, now) <= 0 ||
@@ -229,9 +238,10 @@ ctip_auth_session(struct ctip_principal *p, struct ctip_store *st,
 		else
 			rc = CTIP_EAUTH;
 	}
-	if (rc == CTIP_OK)
-		rc = ctip_auth_principal(p, st, s.user_id, err);
+	if (rc == CTIP_OK && u.disabled)
+		rc = ctip_err_set(err, CTIP_EAUTH, "user is disabled");
 	if (rc == CTIP_OK) {
+		fill_principal(p, &u, &o);
 		copy(p->csrf, sizeof(p->csrf), s.csrf_token);
 		memcpy(p->session_hash, hash, 32);
 		copy(p->ip, sizeof(p->ip), ip);

@@ -318,6 +318,12 @@ struct ctip_store_ops {
 	int (*session_get)(struct ctip_session_row *out, struct ctip_store *st,
 			   const unsigned char *token_hash,
 			   struct ctip_arena *a, struct ctip_err *err);
+	/* The session, its user and the user's unit in one look-up (every
+	 * request makes it). */
+	int (*session_user)(struct ctip_session_row *s, struct ctip_user_row *u,
+			    struct ctip_org_unit_row *o, struct ctip_store *st,
+			    const unsigned char *token_hash,
+			    struct ctip_arena *a, struct ctip_err *err);
 	int (*session_touch)(struct ctip_store *st,
 			     const unsigned char *token_hash, const char *now,
 			     struct ctip_err *err);

@@ -37,6 +37,7 @@ enum stmt_id {
 	S_USER_DISABLED,
 	S_SESSION_INSERT,
 	S_SESSION_GET,
+	S_SESSION_USER,
 	S_SESSION_TOUCH,
 	S_SESSION_DELETE,
 	S_SESSION_DELETE_USER,
@@ -337,6 +338,21 @@ stmt_sql(enum stmt_id id)
 		return "SELECT user_id, csrf_token, last_seen_at, expires_at "
 		       "FROM "
 		       "session WHERE token_hash = ?1";
+	case S_SESSION_USER:
+		return "SELECT s.user_id, s.csrf_token, s.last_seen_at, "
+		       "s.expires_at, u.id, u.username, u.display_name, "
+		       "u.org_unit_id, u.password_hash, (SELECT "
+		       "group_concat(r.role, ',') FROM (SELECT role FROM "
+		       "user_role WHERE user_id = u.id ORDER BY role) r), "
+		       "u.must_change_password, u.disabled, u.failed_logins, "
+		       "u.locked_until, u.version, o.id, o.name, "
+		       "o.agency_code, "
+		       "o.admin_code, a.level, CASE WHEN a.level = 'commune' "
+		       "THEN a.province_code WHEN a.level = 'province' THEN "
+		       "a.code END FROM session s JOIN app_user u ON u.id = "
+		       "s.user_id JOIN org_unit o ON o.id = u.org_unit_id JOIN "
+		       "admin_unit a ON a.code = o.admin_code WHERE "
+		       "s.token_hash = ?1";
 	case S_SESSION_TOUCH:
 		return "UPDATE session SET last_seen_at = ?2 WHERE token_hash "
 		       "= ?1";
@@ -1627,6 +1643,53 @@ sq_session_get(struct ctip_session_row *out, struct ctip_store *st,
 }
 
 static int
+sq_session_user(struct ctip_session_row *out, struct ctip_user_row *u,
+		struct ctip_org_unit_row *o, struct ctip_store *st,
+		const unsigned char *token_hash, struct ctip_arena *a,
+		struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_SESSION_USER, err);
+	bool ok = true;
+	int rc, i;
+
+	if (q == NULL)
+		return err->code;
+	bind_blob(q, 1, token_hash, 32);
+	rc = step_one(s, q, "session", err);
+	if (rc == CTIP_OK) {
+		out->user_id = sqlite3_column_int64(q, 0);
+		out->csrf_token = col_text(q, 1, a, &ok);
+		out->last_seen_at = col_text(q, 2, a, &ok);
+		out->expires_at = col_text(q, 3, a, &ok);
+		u->id = sqlite3_column_int64(q, 4);
+		u->username = col_text(q, 5, a, &ok);
+		u->display_name = col_text(q, 6, a, &ok);
+		u->org_unit_id = sqlite3_column_int64(q, 7);
+		u->password_hash = col_text(q, 8, a, &ok);
+		u->roles = col_text(q, 9, a, &ok);
+		if (u->roles == NULL)
+			u->roles = "";
+		u->must_change_password = sqlite3_column_int(q, 10) != 0;
+		u->disabled = sqlite3_column_int(q, 11) != 0;
+		u->failed_logins = sqlite3_column_int(q, 12);
+		u->locked_until = col_text(q, 13, a, &ok);
+		u->version = sqlite3_column_int(q, 14);
+		i = 15;
+		o->id = sqlite3_column_int64(q, i);
+		o->name = col_text(q, i + 1, a, &ok);
+		o->agency = col_text(q, i + 2, a, &ok);
+		o->admin_code = col_text(q, i + 3, a, &ok);
+		o->level = col_text(q, i + 4, a, &ok);
+		o->province_code = col_text(q, i + 5, a, &ok);
+	}
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
 sq_session_touch(struct ctip_store *st, const unsigned char *token_hash,
 		 const char *now, struct ctip_err *err)
 {
@@ -1997,6 +2060,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.user_set_disabled = sq_user_set_disabled,
 	.session_insert = sq_session_insert,
 	.session_get = sq_session_get,
+	.session_user = sq_session_user,
 	.session_touch = sq_session_touch,
 	.session_delete = sq_session_delete,
 	.session_delete_user = sq_session_delete_user,

@@ -29,7 +29,7 @@ before(async () => {
   assert.equal(init.code, 0, init.stderr);
   oneTime = /one-time password: (\S+)/.exec(init.stdout)?.[1];
   assert.ok(oneTime, `no one-time password in the output of ctip init:\n${init.stdout}`);
-  server = await startServer({ db: `${dir}/ctip.db` });
+  server = await startServer({ db: `${dir}/ctip.db`, key: `${dir}/ctip.key` });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -271,6 +271,7 @@ test('the administrator creates users and sees each one-time password once', asy
   const row = table.getByRole('row').filter({ hasText: 'kiemtra.nguyen' });
   assert.match(await row.textContent(), /Chưa đổi mật khẩu lần đầu/);
   auditor = { username: 'kiemtra.nguyen', oneTime: auditorOneTime };
+  await create('dieutra.le', 'Lê Văn Điều Tra', 'Điều tra viên');
 
   // A taken username: the error is at the field.
   await page.getByLabel('Tên đăng nhập').fill('kiemtra.nguyen');
@@ -303,10 +304,39 @@ test('the auditor reads the audit log in an accessible table', async () => {
   // Filter by user.
   await page.getByLabel('Tên đăng nhập').fill('kiemtra.nguyen');
   await page.getByLabel('Tên đăng nhập').press('Enter');
-  await page.waitForFunction(() => [...document.querySelectorAll('main tbody th')]
-    .every((th) => th.textContent === 'kiemtra.nguyen'));
+  await page.waitForFunction(() => {
+    const names = [...document.querySelectorAll('main tbody th')].map((th) => th.textContent);
+    return names.length > 0 && names.every((n) => n === 'kiemtra.nguyen');
+  });
+  // Filter by action, chosen by name.
+  await page.getByLabel('Thao tác').selectOption({ label: 'Đổi mật khẩu' });
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('main tbody tr td:nth-child(3)')];
+    return cells.length > 0 && cells.every((td) => td.textContent === 'Đổi mật khẩu');
+  });
   await page.getByRole('button', { name: 'Xóa bộ lọc' }).click();
+  await table.getByRole('rowheader', { name: 'admin' }).first().waitFor();
   await page.screenshot({ path: `${shots}/shell-audit.png` });
+  await page.done();
+});
+
+test('too many wrong passwords lock the account, said in Vietnamese', async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}/#/login`);
+  await h1(page).filter({ hasText: 'Đăng nhập' }).waitFor();
+  const alert = page.locator('main [role="alert"]').filter({ hasText: /\S/ });
+  let said = '';
+  for (let i = 0; i < 8 && !/khóa/.test(said); i++) {
+    await page.getByLabel('Tên đăng nhập').fill('dieutra.le');
+    await page.getByLabel('Mật khẩu').fill(`sai mật khẩu ${i}`);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/session'));
+    await page.getByLabel('Mật khẩu').press('Enter');
+    await answer;
+    await alert.waitFor();
+    said = await alert.textContent();
+  }
+  assert.match(said, /Tài khoản tạm thời bị khóa/);
   await page.done();
 });
 

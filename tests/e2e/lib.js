@@ -113,13 +113,24 @@ export async function runOk(args, opts) {
 	return r.stdout;
 }
 
-// Start `ctip serve --listen 127.0.0.1:0 --db DB [--web WEB] ...args` and
-// wait for its "listening on" line. Resolves with { url, port, stop(),
-// stderr, exited }: stop() sends SIGTERM and resolves with the exit code
-// (a string "signal X" if a signal ended it); it rejects if ctip is still
-// running timeout ms after the signal.
-export function startServer({ db, web, args = [], env, threads } = {}) {
+// The key file `ctip init` created beside db: same directory and base
+// name, ".key" for ".db" (initDb() and `ctip init --db X.db --key X.key`).
+export function keyFor(db) {
+	return db.replace(/\.db$/, '') + '.key';
+}
+
+// Start `ctip serve --listen 127.0.0.1:0 --db DB --key KEY [--web WEB]
+// ...args` and wait for its "listening on" line. key defaults to
+// keyFor(db); key: null leaves --key out. Resolves with { url, port,
+// stop(), stderr, exited }: stop() sends SIGTERM and resolves with the
+// exit code (a string "signal X" if a signal ended it); it rejects if ctip
+// is still running timeout ms after the signal.
+export function startServer({ db, key, web, args = [], env, threads } = {}) {
 	const argv = ['serve', '--listen', '127.0.0.1:0', '--db', db];
+	if (key === undefined)
+		key = keyFor(db);
+	if (key !== null)
+		argv.push('--key', key);
 	if (web !== undefined)
 		argv.push('--web', web);
 	if (threads !== undefined)

@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
-import { makeWebDir, request, run, sharedDb, sleep, startServer, stopOk, tempDir } from './lib.js';
+import { keyFor, makeWebDir, request, run, sharedDb, sleep, startServer, stopOk, tempDir } from './lib.js';
 
 // Whether the process is still running.
 const alive = (server) => server.child.exitCode === null && server.child.signalCode === null;
@@ -123,7 +123,7 @@ test('serve on a port already in use exits non-zero with a clear message', async
 	const { db } = await sharedDb();
 	const first = await startServer({ db });
 	try {
-		const r = await run(['serve', '--listen', `127.0.0.1:${first.port}`, '--db', db]);
+		const r = await run(['serve', '--listen', `127.0.0.1:${first.port}`, '--db', db, '--key', keyFor(db)]);
 		assert.notEqual(r.code, 0);
 		assert.match(r.stderr, new RegExp(`^ctip: could not listen on 127\\.0\\.0\\.1:${first.port}: .*in use`, 'm'));
 		assert.doesNotMatch(r.stdout, /listening on/);
@@ -140,7 +140,7 @@ test('serve on a port already in use exits non-zero with a clear message', async
 	await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
 	try {
 		const port = other.address().port;
-		const r = await run(['serve', '--listen', `127.0.0.1:${port}`, '--db', db]);
+		const r = await run(['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--key', keyFor(db)]);
 		assert.notEqual(r.code, 0);
 		assert.match(r.stderr, new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}`));
 	} finally {

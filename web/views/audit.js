@@ -8,14 +8,23 @@ import { errorKey } from './errors.js';
 
 const LIMIT = 50;
 
+// Actions the server writes to the log (src/core, src/http), for the filter.
+const ACTIONS = [
+  'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
+  'user.password_reset', 'org_unit.create', 'person.create', 'person.read', 'person.search',
+  'person.name', 'person.citizen_id', 'person.phone', 'person.address', 'token.create', 'key.rotate',
+];
+
 export function render(ctx) {
   ctx.setTitle('nav.audit');
   const alert = alertBox();
   const chain = h('p', { class: 'chain', role: 'status', hidden: true });
   const user = field({ name: 'user', label: 'audit.user',
     attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
-  const action = field({ name: 'action', label: 'audit.action',
-    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
+  const actionSelect = h('select', {},
+    h('option', { value: '', i18n: 'audit.action_all' }),
+    ACTIONS.map((a) => h('option', { value: a, i18n: `audit.act.${a}` })));
+  const action = field({ name: 'action', label: 'audit.action', control: actionSelect });
   const clear = h('button', { type: 'button', class: 'secondary', i18n: 'audit.clear' });
   const form = h('form', { class: 'filters', role: 'search', 'aria-labelledby': 'audit-filter-h' },
     h('h2', { id: 'audit-filter-h', class: 'visually-hidden', i18n: 'audit.filter' }),
@@ -40,14 +49,15 @@ export function render(ctx) {
     ? h('span', { i18n: `${prefix}.${code}`, title: code }) : h('span', { class: 'mono', text: code ?? '' }));
 
   function row(e) {
-    const object = [e.object_type, e.object_id].filter((x) => x !== null && x !== undefined && x !== '').join(' #');
+    const id = e.object_id === null || e.object_id === undefined ? '' : String(e.object_id);
     const failed = e.outcome && e.outcome !== 'ok' && e.outcome !== 'success';
     return h('tr', { class: failed ? 'failed' : null },
       h('td', { class: 'nowrap' }, time(e.at)),
       h('th', { scope: 'row', class: 'mono', text: e.username ?? '' }),
       h('td', {}, label('audit.act', e.action)),
-      h('td', { class: 'mono', text: object }),
-      h('td', {}, label('audit.outcome', e.outcome)),
+      h('td', {}, e.object_type ? label('audit.obj', e.object_type) : null,
+        id ? [' ', h('span', { class: 'mono', text: id })] : null),
+      h('td', { class: failed ? 'outcome-bad' : null }, label('audit.outcome', e.outcome)),
       h('td', { class: 'mono', text: e.ip ?? '' }),
       h('td', { text: e.reason ?? '' }));
   }
@@ -86,7 +96,7 @@ export function render(ctx) {
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    filter = { user: user.input.value.trim(), action: action.input.value.trim() };
+    filter = { user: user.input.value.trim(), action: actionSelect.value };
     load(false);
   });
   clear.addEventListener('click', () => {

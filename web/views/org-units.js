@@ -65,7 +65,8 @@ export function render(ctx) {
       if (!ctx.current()) return;
       form.reset();
       done.hidden = false;
-      setText(done, 'orgs.created', { name: unit.name });
+      // Adding a unit that exists answers that unit (201 all the same).
+      setText(done, known.has(unit.id) ? 'orgs.exists' : 'orgs.created', { name: unit.name });
       load();
     } catch (err) {
       if (!ctx.current() || err.handled) return;
@@ -87,10 +88,13 @@ export function render(ctx) {
         .map((k) => h('th', { scope: 'col', i18n: k })))),
     tbody);
 
+  const known = new Set(); // ids listed, to tell "added" from "exists already"
+
   async function load() {
     try {
       const { items } = await get('/api/org-units');
       if (!ctx.current()) return;
+      for (const u of items) known.add(u.id);
       tbody.replaceChildren(...sortUnits(items).map((u) => h('tr', {},
         h('th', { scope: 'row', text: u.name }),
         h('td', AGENCIES.includes(u.agency) ? { i18n: `agency.${u.agency}` } : { text: u.agency ?? '' }),

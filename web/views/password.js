@@ -12,7 +12,7 @@ export function render(ctx) {
   const forced = Boolean(ctx.user?.must_change_password);
   ctx.setTitle('pw.title');
   const alert = alertBox();
-  const done = h('p', { class: 'success', role: 'status', hidden: true });
+  const done = h('p', { class: 'success', role: 'status', tabindex: '-1', hidden: true });
   const cur = field({ name: 'current_password', label: 'pw.current', type: 'password',
     autocomplete: 'current-password', required: true, attrs: { 'data-autofocus': true } });
   const neu = field({ name: 'new_password', label: 'pw.new', type: 'password', hint: 'pw.hint',
@@ -39,6 +39,7 @@ export function render(ctx) {
     if ([...n].length < MIN) bad.push([neu, 'pw.error.too_short', { min: MIN }]);
     else if ([...n].length > MAX) bad.push([neu, 'pw.error.too_long', { max: MAX }]);
     else if (n === c) bad.push([neu, 'pw.error.same']);
+    else if (n === ctx.user?.username) bad.push([neu, 'pw.error.username']);
     if (conf.input.value !== n) bad.push([conf, 'pw.error.mismatch']);
     if (bad.length) {
       for (const [f, key, args] of bad) f.error(key, args);
@@ -59,6 +60,7 @@ export function render(ctx) {
       for (const f of Object.values(fields)) f.input.value = '';
       done.hidden = false;
       setText(done, 'pw.done');
+      done.focus();
     } catch (err) {
       if (!ctx.current()) return;
       const f = fields[err.field];

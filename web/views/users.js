@@ -34,7 +34,7 @@ export function render(ctx) {
     h('div', { class: 'checks' }, roleBoxes.map((b) => b.el)),
     rolesErr);
   const submit = h('button', { type: 'submit', class: 'primary', i18n: 'users.submit' });
-  const form = h('form', { class: 'grid-form', novalidate: true, 'aria-labelledby': 'users-create-h' },
+  const form = h('form', { class: 'grid-form cols-3', novalidate: true, 'aria-labelledby': 'users-create-h' },
     alert.el,
     username.el, displayName.el, unit.el, rolesSet,
     h('div', { class: 'actions' }, submit));
@@ -135,7 +135,7 @@ export function render(ctx) {
     return h('tr', {},
       h('th', { scope: 'row' }, h('span', { class: 'mono', text: u.username })),
       h('td', { text: u.display_name }),
-      h('td', { text: u.org_unit?.name ?? '' }),
+      h('td', { text: u.org_unit?.name ?? unitNames.get(u.org_unit_id) ?? '' }),
       h('td', {}, roleKeys(u.roles).map((k, i) => [i ? ', ' : null, h('span', { i18n: k })])),
       h('td', {}, h('span', { class: `badge ${u.disabled ? 'off' : u.must_change_password ? 'wait' : 'on'}`, i18n: status })),
       h('td', { class: 'row-actions' }, u.disabled || self ? null : [
@@ -146,8 +146,17 @@ export function render(ctx) {
       ]));
   }
 
+  // Names of org units by id: the list answers org_unit_id (the API doc's
+  // User has an org_unit object; both are understood).
+  const unitNames = new Map();
+  const unitsLoaded = get('/api/org-units').then(({ items }) => {
+    for (const u of items) unitNames.set(u.id, u.name);
+    return items;
+  });
+
   async function load() {
     try {
+      await unitsLoaded.catch(() => null);
       const { items } = await get('/api/users');
       if (!ctx.current()) return;
       tbody.replaceChildren(...(items.length ? items.map(row)
@@ -160,7 +169,7 @@ export function render(ctx) {
     }
   }
 
-  get('/api/org-units').then(({ items }) => {
+  unitsLoaded.then((items) => {
     if (!ctx.current()) return;
     unitSelect.replaceChildren(h('option', { value: '', i18n: 'users.org_unit_choose' }),
       ...sortUnits(items).map((u) => h('option', { value: u.id, text: unitLabel(u) })));
