@@ -332,19 +332,72 @@ ctip_cmd_token_create(const struct ctip_cmd *cmd, int argc, char **argv)
 	return CTIP_EXIT_OK;
 }
 
+/* Whether row id of the log still has the mac hex recorded earlier. */
+static int
+check_head(struct ctip_store *st, const char *head)
+{
+	struct ctip_audit_filter f = { 0 };
+	struct ctip_audit_row *rows;
+	struct ctip_err err = { 0 };
+	struct ctip_arena a;
+	char hex[65], *end;
+	long long id;
+	int n, rc;
+
+	id = strtoll(head, &end, 10);
+	if (id <= 0 || *end != ':' || strlen(end + 1) != 16) {
+		fprintf(stderr, "ctip audit verify: --head must be ID:MAC as "
+				"printed by an earlier run\n");
+		return CTIP_EXIT_USAGE;
+	}
+	ctip_arena_init(&a, 1 << 20);
+	f.before_id = id + 1;
+	f.limit = 1;
+	rc = st->ops->audit_list(&rows, &n, st, &f, &a, &err);
+	if (rc == CTIP_OK && (n == 0 || rows[0].id != id)) {
+		fprintf(stderr,
+			"ctip: audit log broken: entry %lld, recorded "
+			"earlier as the head, is gone (entries were "
+			"removed from the end)\n",
+			id);
+		rc = -1;
+	} else if (rc == CTIP_OK) {
+		sodium_bin2hex(hex, sizeof(hex), rows[0].mac, 8);
+		if (strcmp(hex, end + 1) != 0) {
+			fprintf(stderr,
+				"ctip: audit log broken: entry %lld "
+				"differs from the head recorded "
+				"earlier\n",
+				id);
+			rc = -1;
+		}
+	}
+	ctip_arena_free(&a);
+	if (rc > 0 || rc < -1)
+		return ctip_cli_fail(&err);
+	return rc == -1 ? CTIP_EXIT_FAIL : CTIP_EXIT_OK;
+}
+
 int
 ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv)
 {
 	const char *db = ctip_default_db(), *key = ctip_default_key();
+	const char *head = NULL;
 	const struct ctip_opt opts[] = {
 		{ "db", "FILE", "database", &db, NULL },
 		{ "key", "FILE", "key file", &key, NULL },
+		{ "head", "ID:MAC",
+		  "a head printed by an earlier run: fail if it is gone "
+		  "(entries removed from the end)",
+		  &head, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_err err = { 0 };
 	struct ctip_keyring kr;
 	struct ctip_store *st;
-	int64_t bad;
+	unsigned char mac[32];
+	char hex[17];
+	int64_t bad, last;
 	long rows;
 	int n, rc;
 
@@ -354,10 +407,14 @@ ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv)
 	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
 		return rc;
 	rc = ctip_audit_verify(&bad, &rows, st, &kr, &err);
-	close_both(st, &kr);
-	if (rc != CTIP_OK)
+	if (rc == CTIP_OK)
+		rc = st->ops->audit_last(&last, mac, st, &err);
+	if (rc != CTIP_OK) {
+		close_both(st, &kr);
 		return ctip_cli_fail(&err);
+	}
 	if (bad != 0) {
+		close_both(st, &kr);
 		fprintf(stderr,
 			"ctip: audit log broken at entry %lld: it was changed, "
 			"removed or inserted after it was written (%ld "
@@ -365,6 +422,15 @@ ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv)
 			(long long)bad, rows);
 		return CTIP_EXIT_FAIL;
 	}
-	printf("ctip: audit log intact (%ld entries)\n", rows);
+	if (head != NULL && (rc = check_head(st, head)) != CTIP_EXIT_OK) {
+		close_both(st, &kr);
+		return rc;
+	}
+	close_both(st, &kr);
+	sodium_bin2hex(hex, sizeof(hex), mac, 8);
+	printf("ctip: audit log intact (%ld entries); head %lld:%s\n"
+	       "  (record the head elsewhere; \"--head %lld:%s\" later "
+	       "proves no entry was removed from the end)\n",
+	       rows, (long long)last, hex, (long long)last, hex);
 	return CTIP_EXIT_OK;
 }

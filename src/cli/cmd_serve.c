@@ -10,7 +10,7 @@ int
 ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 {
 	struct ctip_server_conf conf = { 0 };
-	const char *threads = "2";
+	const char *threads = "16";
 	const struct ctip_opt opts[] = {
 		{ "listen", "ADDR:PORT", "address to listen on (port 0: any)",
 		  &conf.listen, NULL },
@@ -18,7 +18,10 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		{ "web", "DIR", "directory of the web UI's files",
 		  &conf.web_dir, NULL },
 		{ "key", "FILE", "key file of the database", &conf.key, NULL },
-		{ "threads", "N", "worker threads", &threads, NULL },
+		{ "threads", "N",
+		  "worker threads (a read waiting for its audit entry holds "
+		  "one)",
+		  &threads, NULL },
 		{ "secure-cookie", NULL,
 		  "mark the session cookie Secure (TLS terminated in front)",
 		  NULL, &conf.secure_cookie },

@@ -53,7 +53,9 @@ pseudonym(char out[16], const struct ctip_keyring *kr, int64_t id)
 
 	snprintf(num, sizeof(num), "%lld", (long long)id);
 	ctip_blind(h, kr, "pseudonym", num);
-	snprintf(out, 16, "P-%02X%02X%02X%02X", h[0], h[1], h[2], h[3]);
+	/* 48 bits: collisions are unlikely below some 16 million persons. */
+	snprintf(out, 16, "P-%02X%02X%02X%02X%02X%02X", h[0], h[1], h[2], h[3],
+		 h[4], h[5]);
 }
 
 /* Fill v from rec for view, decrypting identity when allowed. */
@@ -102,6 +104,23 @@ blank(const char *s)
 	return s == NULL || strspn(s, " \t") == strlen(s);
 }
 
+/* The longest reason: the audit queue's entries hold 255 bytes, and one
+ * cut there could end inside a character. */
+#define REASON_MAX 255
+
+/* CTIP_EINVAL unless reason (if given) is text the log can hold whole. */
+static enum ctip_status
+check_reason(const char *reason, struct ctip_err *err)
+{
+	size_t n = reason ? strlen(reason) : 0;
+
+	if (n > REASON_MAX || !ctip_text_valid(reason ? reason : "", n))
+		return ctip_err_field(err, CTIP_EINVAL, "reason",
+				      "reason: text of at most %d bytes",
+				      REASON_MAX);
+	return CTIP_OK;
+}
+
 enum ctip_status
 ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 		 const struct ctip_principal *p, int64_t id, const char *reason,
@@ -112,6 +131,13 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 	bool needs_reason;
 	enum ctip_status rc;
 
+	if ((rc = check_reason(reason, err)) != CTIP_OK)
+		return rc;
+	/* A role without access to persons is refused whatever the id:
+	 * 403 for the action, and no hint of which ids exist. */
+	if (!ctip_authz_can(p, CTIP_PERM_PERSON_READ))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not read persons");
 	rc = ax->st->ops->person_get(&rec, ax->st, id, a, err);
 	if (rc == CTIP_OK)
 		rc = ctip_authz_person(&view, &needs_reason, ax->st, p, &rec,
@@ -151,15 +177,19 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 	struct ctip_person_view *views;
 	struct ctip_person_rec rec;
 	enum ctip_view view;
-	bool needs_reason;
+	bool needs_reason, by_identity;
 	int64_t *ids;
 	int n_ids, n = 0, i, k;
 	enum ctip_status rc;
 
 	*n_out = 0;
+	by_identity =
+		!blank(s->name) || !blank(s->citizen_id) || !blank(s->phone);
 	if (!ctip_authz_person_scope(&scope, p))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not search persons");
+	if ((rc = check_reason(s->reason, err)) != CTIP_OK)
+		return rc;
 	memset(&q, 0, sizeof(q));
 	q.limit = s->limit > 0 && s->limit <= 200 ? s->limit : 50;
 	if (!blank(s->name)) {
@@ -211,6 +241,11 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		if (view == CTIP_VIEW_IDENTITY && needs_reason &&
 		    blank(s->reason))
 			view = CTIP_VIEW_PSEUDONYM;
+		/* A match on a name, citizen ID or phone ties them to the
+		 * record: only for those who may see (and are audited seeing)
+		 * its identity, else the pseudonym is undone, unaudited. */
+		if (by_identity && view != CTIP_VIEW_IDENTITY)
+			continue;
 		if (view == CTIP_VIEW_IDENTITY &&
 		    (rc = audit_read(ax, p, "person.search", rec.id,
 				     needs_reason ? s->reason : NULL, err)) !=

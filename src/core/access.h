@@ -11,7 +11,7 @@
 struct ctip_person_view {
 	struct ctip_person_rec rec; /* sealed fields cleared */
 	enum ctip_view view;
-	char pseudonym[16]; /* "P-" and 8 hex digits, stable per person */
+	char pseudonym[16]; /* "P-" and 12 hex digits, stable per person */
 	/* identity: set only for CTIP_VIEW_IDENTITY */
 	const char *full_name, *citizen_id, *phone, *address;
 };
@@ -25,8 +25,9 @@ struct ctip_access {
 };
 
 /*
- * Person id as p may see it. CTIP_ENOTFOUND when it does not exist or is
- * outside p's scope (the same answer: no existence leak); CTIP_EREASON
+ * Person id as p may see it. CTIP_EFORBIDDEN when p's role may not read
+ * persons at all; CTIP_ENOTFOUND when it does not exist or is outside p's
+ * scope (the same answer: no existence leak); CTIP_EREASON
  * when the access needs a reason and reason is NULL or blank. An identity
  * view is audited ("person.read") before it is decrypted.
  */
@@ -48,8 +49,10 @@ struct ctip_person_search {
 /*
  * Persons matching s within p's scope, newest first. Results reached only
  * through p's province scope are pseudonymised unless s->reason is given.
- * Every identity returned is audited ("person.search"). CTIP_EFORBIDDEN if
- * p may not read persons at all.
+ * A search by name, citizen ID or phone returns only persons whose identity
+ * p may see (with the reason, if one is needed). Every identity returned
+ * is audited ("person.search"). CTIP_EFORBIDDEN if p may not read persons
+ * at all.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_person_find(struct ctip_person_view **out, int *n_out,

@@ -138,10 +138,11 @@ verify_row(const struct ctip_audit_row *r, void *arg)
 	v->n++;
 	row_mac(mac, v->key, v->prev, r);
 	if (r->id != v->expect_id || sodium_memcmp(mac, r->mac, 32) != 0) {
-		/* A missing row shows as the next id found. */
-		v->bad_id = r->id != v->expect_id && r->id > v->expect_id
-				    ? v->expect_id
-				    : r->id;
+		/* The chain breaks at the id expected: a changed row has
+		 * it, a missing one is the gap before the next id found,
+		 * and a row below 1 (which sorts first) must not report 0,
+		 * "intact". */
+		v->bad_id = v->expect_id;
 		return 1;
 	}
 	memcpy(v->prev, r->mac, 32);
@@ -174,18 +175,24 @@ struct qentry {
 	char username[65], action[48], object_type[32], object_id[32];
 	char reason[256], outcome[16], ip[64];
 	bool done;
-	pthread_cond_t cond; /* signalled when done: no herd of waiters */
+	pthread_cond_t cond; /* its waiter's own: no herd of wake-ups */
 	enum ctip_status rc;
 	struct ctip_err err;
 };
 
+/*
+ * Leader/follower group commit: the first request to find no batch being
+ * written becomes the leader and writes every entry waiting, its own
+ * among them, in one transaction on the queue's connection; the others
+ * sleep until their entry is written, or until they are asked to lead
+ * the next batch. No thread of its own, so no hand-off to one.
+ */
 struct ctip_auditq {
 	pthread_mutex_t lock;
-	pthread_cond_t work; /* entries queued, or stopping */
-	struct qentry *head, *tail;
+	struct qentry *head, *tail; /* waiting for the next batch */
+	bool writing;               /* a leader is writing a batch */
 	bool stopping;
-	pthread_t thread;
-	struct ctip_store *st;
+	struct ctip_store *st; /* used by the leader only */
 	unsigned char key[32]; /* the chain's key */
 };
 
@@ -195,64 +202,43 @@ copy(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static void *
-writer(void *arg)
+/* Write batch in one transaction; the caller does not hold the lock. */
+static void
+write_batch(struct ctip_auditq *q, struct qentry *batch)
 {
-	struct ctip_auditq *q = arg;
 	struct ctip_audit_event ev;
 	struct ctip_err err;
-	struct qentry *batch, *e, *next;
+	struct qentry *e;
 	unsigned char prev[32];
 	enum ctip_status rc;
 	int64_t last;
 
-	pthread_mutex_lock(&q->lock);
-	for (;;) {
-		while (q->head == NULL && !q->stopping)
-			pthread_cond_wait(&q->work, &q->lock);
-		if (q->head == NULL && q->stopping)
-			break;
-		batch = q->head;
-		q->head = q->tail = NULL;
-		pthread_mutex_unlock(&q->lock);
-
-		memset(&err, 0, sizeof(err));
-		rc = q->st->ops->begin(q->st, &err);
-		/* The chain's end is read once per batch, in the batch's
-		 * transaction, which holds the write lock. */
-		if (rc == CTIP_OK)
-			rc = q->st->ops->audit_last(&last, prev, q->st, &err);
-		for (e = batch; e != NULL && rc == CTIP_OK; e = e->next) {
-			memset(&ev, 0, sizeof(ev));
-			ev.who = e->has_who ? &e->who : NULL;
-			ev.username = e->username;
-			ev.action = e->action;
-			ev.object_type = e->object_type;
-			ev.object_id = e->object_id;
-			ev.reason = e->reason;
-			ev.outcome = e->outcome;
-			ev.ip = e->ip;
-			rc = append_after(q->st, q->key, &last, prev, &ev,
-					  &err);
-		}
-		if (rc == CTIP_OK)
-			rc = q->st->ops->commit(q->st, &err);
-		if (rc != CTIP_OK)
-			q->st->ops->rollback(q->st);
-
-		pthread_mutex_lock(&q->lock);
-		for (e = batch; e != NULL; e = next) {
-			/* e may be gone once its waiter runs: read next
-			 * first (the waiter needs the lock we hold). */
-			next = e->next;
-			e->rc = rc;
-			e->err = err;
-			e->done = true;
-			pthread_cond_signal(&e->cond);
-		}
+	memset(&err, 0, sizeof(err));
+	rc = q->st->ops->begin(q->st, &err);
+	/* The chain's end is read once, inside the transaction that holds
+	 * the write lock. */
+	if (rc == CTIP_OK)
+		rc = q->st->ops->audit_last(&last, prev, q->st, &err);
+	for (e = batch; e != NULL && rc == CTIP_OK; e = e->next) {
+		memset(&ev, 0, sizeof(ev));
+		ev.who = e->has_who ? &e->who : NULL;
+		ev.username = e->username;
+		ev.action = e->action;
+		ev.object_type = e->object_type;
+		ev.object_id = e->object_id;
+		ev.reason = e->reason;
+		ev.outcome = e->outcome;
+		ev.ip = e->ip;
+		rc = append_after(q->st, q->key, &last, prev, &ev, &err);
 	}
-	pthread_mutex_unlock(&q->lock);
-	return NULL;
+	if (rc == CTIP_OK)
+		rc = q->st->ops->commit(q->st, &err);
+	if (rc != CTIP_OK)
+		q->st->ops->rollback(q->st);
+	for (e = batch; e != NULL; e = e->next) {
+		e->rc = rc;
+		e->err = err;
+	}
 }
 
 enum ctip_status
@@ -270,14 +256,6 @@ ctip_auditq_start(struct ctip_auditq **out, const char *db_url,
 	}
 	chain_key(q->key, kr);
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->work, NULL);
-	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
-		q->st->ops->close(q->st);
-		sodium_memzero(q->key, sizeof(q->key));
-		free(q);
-		return ctip_err_set(err, CTIP_EINTERNAL,
-				    "could not start the audit writer");
-	}
 	*out = q;
 	return CTIP_OK;
 }
@@ -286,10 +264,9 @@ enum ctip_status
 ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		struct ctip_err *err)
 {
-	struct qentry e;
+	struct qentry e, *batch, *x, *next;
 
 	memset(&e, 0, sizeof(e));
-	pthread_cond_init(&e.cond, NULL);
 	if (ev->who != NULL) {
 		e.who = *ev->who;
 		e.has_who = true;
@@ -301,6 +278,7 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 	copy(e.reason, sizeof(e.reason), ev->reason);
 	copy(e.outcome, sizeof(e.outcome), ev->outcome ? ev->outcome : "ok");
 	copy(e.ip, sizeof(e.ip), ev->ip);
+	pthread_cond_init(&e.cond, NULL);
 	pthread_mutex_lock(&q->lock);
 	if (q->stopping) {
 		pthread_mutex_unlock(&q->lock);
@@ -313,9 +291,31 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 	else
 		q->head = &e;
 	q->tail = &e;
-	pthread_cond_signal(&q->work);
-	while (!e.done)
-		pthread_cond_wait(&e.cond, &q->lock);
+	while (!e.done) {
+		if (q->writing) {
+			pthread_cond_wait(&e.cond, &q->lock);
+			continue;
+		}
+		/* Lead: take everything waiting, write it unlocked. */
+		q->writing = true;
+		batch = q->head;
+		q->head = q->tail = NULL;
+		pthread_mutex_unlock(&q->lock);
+		write_batch(q, batch);
+		pthread_mutex_lock(&q->lock);
+		for (x = batch; x != NULL; x = next) {
+			/* x may be gone once its waiter runs: read next
+			 * first (the waiter needs the lock held here). */
+			next = x->next;
+			x->done = true;
+			if (x != &e)
+				pthread_cond_signal(&x->cond);
+		}
+		q->writing = false;
+		/* Hand the lead to the first of those who queued meanwhile. */
+		if (q->head != NULL)
+			pthread_cond_signal(&q->head->cond);
+	}
 	pthread_mutex_unlock(&q->lock);
 	pthread_cond_destroy(&e.cond);
 	if (e.rc != CTIP_OK && err != NULL)
@@ -328,14 +328,12 @@ ctip_auditq_stop(struct ctip_auditq *q)
 {
 	if (q == NULL)
 		return;
+	/* The server has stopped its workers: no request is waiting. */
 	pthread_mutex_lock(&q->lock);
 	q->stopping = true;
-	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->lock);
-	pthread_join(q->thread, NULL);
 	q->st->ops->close(q->st);
 	sodium_memzero(q->key, sizeof(q->key));
 	pthread_mutex_destroy(&q->lock);
-	pthread_cond_destroy(&q->work);
 	free(q);
 }

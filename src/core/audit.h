@@ -46,8 +46,9 @@ ctip_audit_verify(int64_t *bad_id, long *n_rows, struct ctip_store *st,
  * Group commit for reads. A server answers many reads of identified data
  * at once; each must be in the log before its answer leaves, but one
  * transaction (and fsync) per read would cap the server at the disk's
- * commit rate. The queue's thread writes whatever entries are waiting in
- * one transaction and wakes their requests when it has committed.
+ * commit rate. Requests that log while a batch is being written wait; the
+ * first of them then writes all waiting entries in one transaction and
+ * wakes the others (leader/follower).
  */
 struct ctip_auditq;
 
@@ -61,7 +62,7 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		struct ctip_err *err);
 
-/* Write what is queued, stop the thread, free. */
+/* Free the queue; no request may be logging (stop the server first). */
 void ctip_auditq_stop(struct ctip_auditq *q);
 
 #endif

@@ -3,6 +3,7 @@
 #include "core/person.h"
 #include "util/text.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <time.h>
 
@@ -93,15 +94,26 @@ loggable(char out[65], const char *name)
 		copy(out, 65, "(invalid)");
 }
 
+/* Verified when the user does not exist, so that the answer takes as long
+ * as for a wrong password and names cannot be probed by timing. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy_hash(void)
+{
+	if (crypto_pwhash_str(dummy_hash, "ctip", 4,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
 enum ctip_status
 ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		struct ctip_store *st, const struct ctip_keyring *kr,
 		const char *username, const char *password, const char *ip,
 		struct ctip_err *err)
 {
-	/* Verified when the user does not exist, so that the answer takes
-	 * as long as for a wrong password and names cannot be probed. */
-	static char dummy[crypto_pwhash_STRBYTES];
 	struct ctip_audit_event ev = { 0 };
 	struct ctip_user_row u;
 	struct ctip_arena a;
@@ -112,10 +124,8 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	int fails;
 
 	memset(p, 0, sizeof(*p));
-	if (dummy[0] == '\0' &&
-	    crypto_pwhash_str(dummy, "ctip", 4,
-			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	pthread_once(&dummy_once, make_dummy_hash);
+	if (dummy_hash[0] == '\0')
 		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
 	ctip_now(now);
 	loggable(name, username);
@@ -140,11 +150,35 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 					  u.locked_until);
 		goto out;
 	}
-	ok = crypto_pwhash_str_verify(found ? u.password_hash : dummy, password,
-				      strlen(password)) == 0 &&
+	ok = crypto_pwhash_str_verify(found ? u.password_hash : dummy_hash,
+				      password, strlen(password)) == 0 &&
 	     found && !u.disabled;
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		goto out;
+	/* Read the counters again inside the (immediate) transaction:
+	 * logins checked at the same time must not overwrite each other's
+	 * failures, and an account locked meanwhile stays locked. */
+	if (found &&
+	    (rc = st->ops->user_find(&u, st, username, &a, err)) != CTIP_OK) {
+		st->ops->rollback(st);
+		goto out;
+	}
+	if (found && u.locked_until != NULL &&
+	    strcmp(u.locked_until, now) > 0) {
+		ev.outcome = "locked";
+		rc = ctip_audit_append(st, kr, &ev, err);
+		if (rc == CTIP_OK)
+			rc = st->ops->commit(st, err);
+		if (rc != CTIP_OK) {
+			st->ops->rollback(st);
+			goto out;
+		}
+		rc = ctip_err_set(err, CTIP_ELOCKED,
+				  "account locked after repeated failed "
+				  "logins until %s",
+				  u.locked_until);
+		goto out;
+	}
 	if (!ok) {
 		ev.outcome = "failed";
 		if (found) {
@@ -351,6 +385,11 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 		return rc;
 	rc = st->ops->user_set_password(st, p->user_id, hash, false, now, err);
 	sodium_memzero(hash, sizeof(hash));
+	/* Whoever knew the old password is signed out everywhere else. */
+	if (rc == CTIP_OK)
+		rc = st->ops->session_delete_user(
+			st, p->user_id, p->via_token ? NULL : p->session_hash,
+			err);
 	rc = audited(st, kr, &ev, rc, err);
 	if (rc == CTIP_OK)
 		p->must_change_password = false;
@@ -417,7 +456,7 @@ ctip_account_reset_password(char password[CTIP_PASSWORD_GEN_LEN + 1],
 	rc = st->ops->user_set_password(st, user_id, hash, true, now, err);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == CTIP_OK)
-		rc = st->ops->session_delete_user(st, user_id, err);
+		rc = st->ops->session_delete_user(st, user_id, NULL, err);
 	return audited(st, kr, &ev, rc, err);
 }
 
@@ -440,7 +479,7 @@ ctip_account_disable(struct ctip_store *st, const struct ctip_keyring *kr,
 		return rc;
 	rc = st->ops->user_set_disabled(st, user_id, true, now, err);
 	if (rc == CTIP_OK)
-		rc = st->ops->session_delete_user(st, user_id, err);
+		rc = st->ops->session_delete_user(st, user_id, NULL, err);
 	return audited(st, kr, &ev, rc, err);
 }
 

@@ -42,8 +42,9 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_auth_logout(struct ctip_store *st, const struct ctip_keyring *kr,
 		 const struct ctip_principal *p, struct ctip_err *err);
 
-/* Change p's password after checking the current one (audited);
- * CTIP_EINVAL naming "current_password" or "new_password". */
+/* Change p's password after checking the current one (audited) and end
+ * p's other sessions; CTIP_EINVAL naming "current_password" or
+ * "new_password". */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 			  struct ctip_principal *p, const char *current,

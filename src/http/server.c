@@ -1,4 +1,6 @@
 /* server.c: HTTP front end on libmicrohttpd (epoll, thread pool). */
+/* For pthread_rwlockattr_setkind_np (glibc). */
+#define _GNU_SOURCE
 #include "http/server.h"
 #include "core/auth.h"
 #include "core/setup.h"
@@ -691,6 +693,7 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	/* MHD_USE_ITC: needed by MHD_quiesce_daemon() in ctip_server_stop. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	pthread_rwlockattr_t rwattr;
 	enum ctip_status rc;
 	uint16_t port;
 
@@ -706,7 +709,13 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	s->web_dir = ctip_xstrdup(conf->web_dir);
 	s->secure_cookie = conf->secure_cookie;
 	pthread_key_create(&s->store_key, close_thread_store);
-	pthread_rwlock_init(&s->key_lock, NULL);
+	/* Writer-preferring: under a steady stream of requests a key file
+	 * reload would otherwise wait for ever (glibc prefers readers). */
+	pthread_rwlockattr_init(&rwattr);
+	pthread_rwlockattr_setkind_np(
+		&rwattr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->key_lock, &rwattr);
+	pthread_rwlockattr_destroy(&rwattr);
 	atomic_init(&s->key_checked, (long)time(NULL));
 	if ((rc = open_keys(s, conf->key, err)) != CTIP_OK) {
 		ctip_server_stop(s);

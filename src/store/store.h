@@ -330,8 +330,10 @@ struct ctip_store_ops {
 	int (*session_delete)(struct ctip_store *st,
 			      const unsigned char *token_hash,
 			      struct ctip_err *err);
-	/* End every session of a user (password reset, disabled). */
+	/* End every session of a user (password reset, disabled) but the
+	 * one whose hash is keep (NULL: all). */
 	int (*session_delete_user)(struct ctip_store *st, int64_t user_id,
+				   const unsigned char *keep,
 				   struct ctip_err *err);
 
 	/* API tokens, by the hash of the token (32 bytes). token_get:

@@ -359,7 +359,8 @@ stmt_sql(enum stmt_id id)
 	case S_SESSION_DELETE:
 		return "DELETE FROM session WHERE token_hash = ?1";
 	case S_SESSION_DELETE_USER:
-		return "DELETE FROM session WHERE user_id = ?1";
+		return "DELETE FROM session WHERE user_id = ?1 AND (?2 IS NULL "
+		       "OR token_hash <> ?2)";
 	case S_TOKEN_INSERT:
 		return "INSERT INTO api_token (user_id, name, token_hash, "
 		       "created_at) VALUES (?1, ?2, ?3, ?4)";
@@ -1718,7 +1719,7 @@ sq_session_delete(struct ctip_store *st, const unsigned char *token_hash,
 
 static int
 sq_session_delete_user(struct ctip_store *st, int64_t user_id,
-		       struct ctip_err *err)
+		       const unsigned char *keep, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_SESSION_DELETE_USER, err);
@@ -1726,6 +1727,7 @@ sq_session_delete_user(struct ctip_store *st, int64_t user_id,
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, user_id);
+	bind_blob(q, 2, keep, 32);
 	return exec_stmt(s, q, "end the sessions", err);
 }
 
