@@ -10,7 +10,7 @@ int
 ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 {
 	struct ctip_server_conf conf = { 0 };
-	const char *threads = "16";
+	const char *threads = "64";
 	const struct ctip_opt opts[] = {
 		{ "listen", "ADDR:PORT", "address to listen on (port 0: any)",
 		  &conf.listen, NULL },
@@ -42,8 +42,8 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 	if (n != 0)
 		return n < 0 ? CTIP_EXIT_OK : n;
 	conf.threads = (int)strtol(threads, &end, 10);
-	if (*end != '\0' || conf.threads < 1 || conf.threads > 64) {
-		fprintf(stderr, "ctip serve: --threads must be 1 to 64\n");
+	if (*end != '\0' || conf.threads < 1 || conf.threads > 256) {
+		fprintf(stderr, "ctip serve: --threads must be 1 to 256\n");
 		return CTIP_EXIT_USAGE;
 	}
 	/* Fail now, not at the first request, if the database is missing
