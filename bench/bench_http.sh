@@ -7,7 +7,7 @@
 #   bench/bench_http.sh [BUILD_DIR] [THREADS]
 set -eu
 build=${1:-build}
-threads=${2:-64}
+threads=${2:-8}
 dur=${DURATION:-10s}
 conns=${CONNECTIONS:-64}
 bin=$build/ctip

@@ -10,7 +10,7 @@ int
 ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 {
 	struct ctip_server_conf conf = { 0 };
-	const char *threads = "64";
+	const char *threads = "8";
 	const struct ctip_opt opts[] = {
 		{ "listen", "ADDR:PORT", "address to listen on (port 0: any)",
 		  &conf.listen, NULL },

@@ -122,15 +122,16 @@ check_reason(const char *reason, struct ctip_err *err)
 }
 
 enum ctip_status
-ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
-		 const struct ctip_principal *p, int64_t id, const char *reason,
-		 struct ctip_arena *a, struct ctip_err *err)
+ctip_person_authorize(struct ctip_person_pending *pp,
+		      const struct ctip_access *ax,
+		      const struct ctip_principal *p, int64_t id,
+		      const char *reason, struct ctip_arena *a,
+		      struct ctip_err *err)
 {
-	struct ctip_person_rec rec;
-	enum ctip_view view;
 	bool needs_reason;
 	enum ctip_status rc;
 
+	memset(pp, 0, sizeof(*pp));
 	if ((rc = check_reason(reason, err)) != CTIP_OK)
 		return rc;
 	/* A role without access to persons is refused whatever the id:
@@ -138,11 +139,11 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 	if (!ctip_authz_can(p, CTIP_PERM_PERSON_READ))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not read persons");
-	rc = ax->st->ops->person_get(&rec, ax->st, id, a, err);
+	rc = ax->st->ops->person_get(&pp->rec, ax->st, id, a, err);
 	if (rc == CTIP_OK)
-		rc = ctip_authz_person(&view, &needs_reason, ax->st, p, &rec,
-				       err);
-	if (rc == CTIP_OK && view == CTIP_VIEW_NONE)
+		rc = ctip_authz_person(&pp->view, &needs_reason, ax->st, p,
+				       &pp->rec, err);
+	if (rc == CTIP_OK && pp->view == CTIP_VIEW_NONE)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND)
 		/* The same words whether it does not exist or is not
@@ -152,15 +153,57 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 				    (long long)id);
 	if (rc != CTIP_OK)
 		return rc;
-	if (view == CTIP_VIEW_IDENTITY && needs_reason && blank(reason))
+	if (pp->view == CTIP_VIEW_IDENTITY && needs_reason && blank(reason))
 		return ctip_err_field(err, CTIP_EREASON, "reason",
 				      "reason: required to see a person "
 				      "outside your own unit");
-	if (view == CTIP_VIEW_IDENTITY &&
-	    (rc = audit_read(ax, p, "person.read", id,
-			     needs_reason ? reason : NULL, err)) != CTIP_OK)
+	pp->audit = pp->view == CTIP_VIEW_IDENTITY;
+	pp->reason = needs_reason ? reason : NULL;
+	snprintf(pp->object_id, sizeof(pp->object_id), "%lld", (long long)id);
+	return CTIP_OK;
+}
+
+void
+ctip_person_audit_event(struct ctip_audit_event *ev,
+			const struct ctip_person_pending *pp,
+			const struct ctip_principal *p)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->who = p;
+	ev->action = "person.read";
+	ev->object_type = "person";
+	ev->object_id = pp->object_id;
+	ev->reason = pp->reason;
+}
+
+enum ctip_status
+ctip_person_release(struct ctip_person_view *out, const struct ctip_keyring *kr,
+		    const struct ctip_person_pending *pp, struct ctip_arena *a,
+		    struct ctip_err *err)
+{
+	return build_view(out, kr, &pp->rec, pp->view, a, err);
+}
+
+enum ctip_status
+ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id, const char *reason,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_person_pending pp;
+	struct ctip_audit_event ev;
+	enum ctip_status rc;
+
+	rc = ctip_person_authorize(&pp, ax, p, id, reason, a, err);
+	if (rc != CTIP_OK)
 		return rc;
-	return build_view(out, ax->kr, &rec, view, a, err);
+	if (pp.audit) {
+		ctip_person_audit_event(&ev, &pp, p);
+		rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
+				   : ctip_audit_write(ax->st, ax->kr, &ev, err);
+		if (rc != CTIP_OK)
+			return rc;
+	}
+	return ctip_person_release(out, ax->kr, &pp, a, err);
 }
 
 enum ctip_status

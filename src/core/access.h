@@ -36,6 +36,36 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 		 const struct ctip_principal *p, int64_t id, const char *reason,
 		 struct ctip_arena *a, struct ctip_err *err);
 
+/*
+ * The two halves of ctip_person_read, for a server that waits for the
+ * audit entry without holding a thread: ctip_person_authorize checks
+ * everything and says whether an entry must be logged (pp->audit, with
+ * ctip_person_audit_event); only after that entry is committed may
+ * ctip_person_release decrypt. pp lives in the caller's arena.
+ */
+struct ctip_person_pending {
+	struct ctip_person_rec rec;
+	enum ctip_view view;
+	bool audit;         /* log an entry before releasing */
+	const char *reason; /* to log, or NULL */
+	char object_id[24];
+};
+
+CTIP_MUST_CHECK enum ctip_status ctip_person_authorize(
+	struct ctip_person_pending *pp, const struct ctip_access *ax,
+	const struct ctip_principal *p, int64_t id, const char *reason,
+	struct ctip_arena *a, struct ctip_err *err);
+
+/* The entry to log for pp (borrows from pp and p). */
+void ctip_person_audit_event(struct ctip_audit_event *ev,
+			     const struct ctip_person_pending *pp,
+			     const struct ctip_principal *p);
+
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_release(struct ctip_person_view *out, const struct ctip_keyring *kr,
+		    const struct ctip_person_pending *pp, struct ctip_arena *a,
+		    struct ctip_err *err);
+
 /* A search: words of a name (with or without diacritics), citizen ID or
  * phone; NULL or "" for unused criteria. */
 struct ctip_person_search {

@@ -167,32 +167,30 @@ ctip_audit_verify(int64_t *bad_id, long *n_rows, struct ctip_store *st,
 	return rc;
 }
 
-/* One queued entry: a copy of the event, and the request waiting on it. */
+/* One queued entry: a copy of the event, and whom to tell when written. */
 struct qentry {
 	struct qentry *next;
 	struct ctip_principal who;
 	bool has_who;
 	char username[65], action[48], object_type[32], object_id[32];
 	char reason[256], outcome[16], ip[64];
-	bool done;
-	pthread_cond_t cond; /* its waiter's own: no herd of wake-ups */
-	enum ctip_status rc;
-	struct ctip_err err;
+	ctip_audit_done_fn done; /* called by the writer after the commit */
+	void *arg;
 };
 
 /*
- * Leader/follower group commit: the first request to find no batch being
- * written becomes the leader and writes every entry waiting, its own
- * among them, in one transaction on the queue's connection; the others
- * sleep until their entry is written, or until they are asked to lead
- * the next batch. No thread of its own, so no hand-off to one.
+ * Group commit: a writer thread takes every entry waiting, writes them in
+ * one transaction on its own connection, then calls each entry's done
+ * function. While it writes, new entries gather for the next batch, so
+ * batches grow with the load.
  */
 struct ctip_auditq {
 	pthread_mutex_t lock;
+	pthread_cond_t work;        /* entries queued, or stopping */
 	struct qentry *head, *tail; /* waiting for the next batch */
-	bool writing;               /* a leader is writing a batch */
 	bool stopping;
-	struct ctip_store *st; /* used by the leader only */
+	pthread_t thread;
+	struct ctip_store *st; /* the writer's */
 	unsigned char key[32]; /* the chain's key */
 };
 
@@ -202,24 +200,23 @@ copy(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
-/* Write batch in one transaction; the caller does not hold the lock. */
+/* Write batch in one transaction; its status and error in *rc, *err. */
 static void
-write_batch(struct ctip_auditq *q, struct qentry *batch)
+write_batch(struct ctip_auditq *q, struct qentry *batch, enum ctip_status *rc,
+	    struct ctip_err *err)
 {
 	struct ctip_audit_event ev;
-	struct ctip_err err;
 	struct qentry *e;
 	unsigned char prev[32];
-	enum ctip_status rc;
 	int64_t last;
 
-	memset(&err, 0, sizeof(err));
-	rc = q->st->ops->begin(q->st, &err);
+	memset(err, 0, sizeof(*err));
+	*rc = q->st->ops->begin(q->st, err);
 	/* The chain's end is read once, inside the transaction that holds
 	 * the write lock. */
-	if (rc == CTIP_OK)
-		rc = q->st->ops->audit_last(&last, prev, q->st, &err);
-	for (e = batch; e != NULL && rc == CTIP_OK; e = e->next) {
+	if (*rc == CTIP_OK)
+		*rc = q->st->ops->audit_last(&last, prev, q->st, err);
+	for (e = batch; e != NULL && *rc == CTIP_OK; e = e->next) {
 		memset(&ev, 0, sizeof(ev));
 		ev.who = e->has_who ? &e->who : NULL;
 		ev.username = e->username;
@@ -229,16 +226,41 @@ write_batch(struct ctip_auditq *q, struct qentry *batch)
 		ev.reason = e->reason;
 		ev.outcome = e->outcome;
 		ev.ip = e->ip;
-		rc = append_after(q->st, q->key, &last, prev, &ev, &err);
+		*rc = append_after(q->st, q->key, &last, prev, &ev, err);
 	}
-	if (rc == CTIP_OK)
-		rc = q->st->ops->commit(q->st, &err);
-	if (rc != CTIP_OK)
+	if (*rc == CTIP_OK)
+		*rc = q->st->ops->commit(q->st, err);
+	if (*rc != CTIP_OK)
 		q->st->ops->rollback(q->st);
-	for (e = batch; e != NULL; e = e->next) {
-		e->rc = rc;
-		e->err = err;
+}
+
+static void *
+writer(void *arg)
+{
+	struct ctip_auditq *q = arg;
+	struct qentry *batch, *e, *next;
+	struct ctip_err err;
+	enum ctip_status rc;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->head == NULL && !q->stopping)
+			pthread_cond_wait(&q->work, &q->lock);
+		if (q->head == NULL)
+			break;
+		batch = q->head;
+		q->head = q->tail = NULL;
+		pthread_mutex_unlock(&q->lock);
+		write_batch(q, batch, &rc, &err);
+		for (e = batch; e != NULL; e = next) {
+			next = e->next; /* e is freed by done */
+			e->done(e->arg, rc, &err);
+			free(e);
+		}
+		pthread_mutex_lock(&q->lock);
 	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
 }
 
 enum ctip_status
@@ -256,71 +278,100 @@ ctip_auditq_start(struct ctip_auditq **out, const char *db_url,
 	}
 	chain_key(q->key, kr);
 	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->work, NULL);
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		q->st->ops->close(q->st);
+		sodium_memzero(q->key, sizeof(q->key));
+		free(q);
+		return ctip_err_set(err, CTIP_EINTERNAL,
+				    "could not start the audit writer");
+	}
 	*out = q;
 	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_auditq_submit(struct ctip_auditq *q, const struct ctip_audit_event *ev,
+		   ctip_audit_done_fn done, void *arg, struct ctip_err *err)
+{
+	struct qentry *e = ctip_xmalloc(sizeof(*e));
+
+	memset(e, 0, sizeof(*e));
+	if (ev->who != NULL) {
+		e->who = *ev->who;
+		e->has_who = true;
+	}
+	copy(e->username, sizeof(e->username), ev->username);
+	copy(e->action, sizeof(e->action), ev->action);
+	copy(e->object_type, sizeof(e->object_type), ev->object_type);
+	copy(e->object_id, sizeof(e->object_id), ev->object_id);
+	copy(e->reason, sizeof(e->reason), ev->reason);
+	copy(e->outcome, sizeof(e->outcome), ev->outcome ? ev->outcome : "ok");
+	copy(e->ip, sizeof(e->ip), ev->ip);
+	e->done = done;
+	e->arg = arg;
+	pthread_mutex_lock(&q->lock);
+	if (q->stopping) {
+		pthread_mutex_unlock(&q->lock);
+		free(e);
+		return ctip_err_set(err, CTIP_EINTERNAL,
+				    "the audit log is closing");
+	}
+	if (q->tail != NULL)
+		q->tail->next = e;
+	else
+		q->head = e;
+	q->tail = e;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->lock);
+	return CTIP_OK;
+}
+
+/* A caller of ctip_auditq_log waiting for its entry. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	enum ctip_status rc;
+	struct ctip_err err;
+};
+
+static void
+wake(void *arg, enum ctip_status rc, const struct ctip_err *err)
+{
+	struct waiter *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->rc = rc;
+	w->err = *err;
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
 }
 
 enum ctip_status
 ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		struct ctip_err *err)
 {
-	struct qentry e, *batch, *x, *next;
+	struct waiter w;
+	enum ctip_status rc;
 
-	memset(&e, 0, sizeof(e));
-	if (ev->who != NULL) {
-		e.who = *ev->who;
-		e.has_who = true;
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	rc = ctip_auditq_submit(q, ev, wake, &w, err);
+	if (rc == CTIP_OK) {
+		pthread_mutex_lock(&w.lock);
+		while (!w.done)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+		rc = w.rc;
+		if (rc != CTIP_OK && err != NULL)
+			*err = w.err;
 	}
-	copy(e.username, sizeof(e.username), ev->username);
-	copy(e.action, sizeof(e.action), ev->action);
-	copy(e.object_type, sizeof(e.object_type), ev->object_type);
-	copy(e.object_id, sizeof(e.object_id), ev->object_id);
-	copy(e.reason, sizeof(e.reason), ev->reason);
-	copy(e.outcome, sizeof(e.outcome), ev->outcome ? ev->outcome : "ok");
-	copy(e.ip, sizeof(e.ip), ev->ip);
-	pthread_cond_init(&e.cond, NULL);
-	pthread_mutex_lock(&q->lock);
-	if (q->stopping) {
-		pthread_mutex_unlock(&q->lock);
-		pthread_cond_destroy(&e.cond);
-		return ctip_err_set(err, CTIP_EINTERNAL,
-				    "the audit log is closing");
-	}
-	if (q->tail != NULL)
-		q->tail->next = &e;
-	else
-		q->head = &e;
-	q->tail = &e;
-	while (!e.done) {
-		if (q->writing) {
-			pthread_cond_wait(&e.cond, &q->lock);
-			continue;
-		}
-		/* Lead: take everything waiting, write it unlocked. */
-		q->writing = true;
-		batch = q->head;
-		q->head = q->tail = NULL;
-		pthread_mutex_unlock(&q->lock);
-		write_batch(q, batch);
-		pthread_mutex_lock(&q->lock);
-		for (x = batch; x != NULL; x = next) {
-			/* x may be gone once its waiter runs: read next
-			 * first (the waiter needs the lock held here). */
-			next = x->next;
-			x->done = true;
-			if (x != &e)
-				pthread_cond_signal(&x->cond);
-		}
-		q->writing = false;
-		/* Hand the lead to the first of those who queued meanwhile. */
-		if (q->head != NULL)
-			pthread_cond_signal(&q->head->cond);
-	}
-	pthread_mutex_unlock(&q->lock);
-	pthread_cond_destroy(&e.cond);
-	if (e.rc != CTIP_OK && err != NULL)
-		*err = e.err;
-	return e.rc;
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	return rc;
 }
 
 void
@@ -328,12 +379,15 @@ ctip_auditq_stop(struct ctip_auditq *q)
 {
 	if (q == NULL)
 		return;
-	/* The server has stopped its workers: no request is waiting. */
 	pthread_mutex_lock(&q->lock);
 	q->stopping = true;
+	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->lock);
+	/* The writer writes what is queued, then ends. */
+	pthread_join(q->thread, NULL);
 	q->st->ops->close(q->st);
 	sodium_memzero(q->key, sizeof(q->key));
 	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->work);
 	free(q);
 }

@@ -46,23 +46,34 @@ ctip_audit_verify(int64_t *bad_id, long *n_rows, struct ctip_store *st,
  * Group commit for reads. A server answers many reads of identified data
  * at once; each must be in the log before its answer leaves, but one
  * transaction (and fsync) per read would cap the server at the disk's
- * commit rate. Requests that log while a batch is being written wait; the
- * first of them then writes all waiting entries in one transaction and
- * wakes the others (leader/follower).
+ * commit rate. A writer thread writes all entries waiting in one
+ * transaction, then tells each submitter.
  */
 struct ctip_auditq;
+
+/* Called on the writer thread once the entry is committed (rc CTIP_OK)
+ * or failed; must not block for long. */
+typedef void (*ctip_audit_done_fn)(void *arg, enum ctip_status rc,
+				   const struct ctip_err *err);
 
 CTIP_MUST_CHECK enum ctip_status
 ctip_auditq_start(struct ctip_auditq **out, const char *db_url,
 		  const struct ctip_keyring *kr, struct ctip_err *err);
 
-/* Log ev; returns once it is committed (or failed: then the caller must
+/* Queue ev (copied); done(arg, ...) follows once it is written. A server
+ * suspends the request meanwhile instead of holding a thread. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_auditq_submit(struct ctip_auditq *q, const struct ctip_audit_event *ev,
+		   ctip_audit_done_fn done, void *arg, struct ctip_err *err);
+
+/* Log ev and wait until it is committed (or failed: then the caller must
  * not release the data it was about to). */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		struct ctip_err *err);
 
-/* Free the queue; no request may be logging (stop the server first). */
+/* Write what is queued, stop the writer, free. No submitter may be
+ * left (stop the server's workers first). */
 void ctip_auditq_stop(struct ctip_auditq *q);
 
 #endif

@@ -32,23 +32,55 @@ person_json(const struct ctip_person_view *v)
 	return j;
 }
 
-/* GET /api/persons/{id}?reason= */
+/* The answer of GET /api/persons/{id}, once its read is in the log. */
+static void
+person_get_done(struct ctip_req *req, struct ctip_resp *resp)
+{
+	const struct ctip_person_pending *pp = req->state;
+	struct ctip_person_view v;
+	struct ctip_err err = { 0 };
+
+	if (ctip_person_release(&v, req->access.kr, pp, req->arena, &err) !=
+	    CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ctip_resp_json(resp, 200, person_json(&v));
+}
+
+/*
+ * GET /api/persons/{id}?reason=: authorize now; an identity view waits
+ * (without holding a thread) until its audit entry is committed, and is
+ * decrypted only then.
+ */
 void
 ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
 {
-	struct ctip_person_view v;
+	struct ctip_person_pending *pp;
+	struct ctip_audit_event ev;
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
 
 	if (id == 0)
 		return;
-	if (ctip_person_read(&v, &req->access, req->who, id,
-			     ctip_req_query(req, "reason"), req->arena,
-			     &err) != CTIP_OK) {
+	pp = ctip_arena_alloc(req->arena, sizeof(*pp));
+	if (pp == NULL) {
+		ctip_resp_problem(resp, CTIP_ETOOBIG, NULL, "out of memory");
+		return;
+	}
+	if (ctip_person_authorize(pp, &req->access, req->who, id,
+				  ctip_req_query(req, "reason"), req->arena,
+				  &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
-	ctip_resp_json(resp, 200, person_json(&v));
+	req->state = pp;
+	if (!pp->audit) {
+		person_get_done(req, resp);
+		return;
+	}
+	ctip_person_audit_event(&ev, pp, req->who);
+	ctip_resp_defer(req, resp, &ev, person_get_done);
 }
 
 /* GET /api/persons?q=&citizen_id=&phone=&reason=&limit= */

@@ -45,6 +45,17 @@ struct conn_ctx {
 	struct ctip_buf body;
 	bool too_big;
 	struct timespec start;
+	/* The request, kept here while it waits for its audit entry. */
+	bool started;
+	struct ctip_arena arena;
+	struct ctip_req req;
+	struct ctip_resp resp;
+	struct ctip_principal who;
+	struct ctip_server *srv;
+	struct MHD_Connection *conn;
+	_Atomic int waiting; /* 1 while suspended for the audit log */
+	enum ctip_status audit_rc;
+	struct ctip_err audit_err;
 };
 
 static const char security_csp[] =
@@ -313,7 +324,7 @@ static void
 dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 {
 	const struct ctip_route *r;
-	struct ctip_principal p;
+	struct ctip_principal *p = req->who_buf;
 	struct ctip_err err = { 0 };
 	char allow[64] = "";
 	bool is_api = strncmp(req->path, "/api/", 5) == 0 ||
@@ -345,14 +356,13 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 		keys_refresh(srv);
 		pthread_rwlock_rdlock(&srv->key_lock);
 		if (!(r->flags & CTIP_PUBLIC)) {
-			req->who = &p;
-			if (!authenticate(req, resp, r, &p))
+			req->who = p;
+			if (!authenticate(req, resp, r, p))
 				req->who = NULL;
 		}
 		if ((r->flags & CTIP_PUBLIC) || req->who != NULL)
 			r->fn(req, resp);
 		pthread_rwlock_unlock(&srv->key_lock);
-		sodium_memzero(&p, sizeof(p));
 		return;
 	}
 	if (allow[0] != '\0') {
@@ -507,6 +517,88 @@ refuse(struct MHD_Connection *conn, const char *why)
 	return ret;
 }
 
+/* The audit writer committed (or failed) a suspended request's entry. */
+static void
+audit_done(void *arg, enum ctip_status rc, const struct ctip_err *err)
+{
+	struct conn_ctx *ctx = arg;
+
+	ctx->audit_rc = rc;
+	ctx->audit_err = *err;
+	atomic_store(&ctx->waiting, 0);
+	MHD_resume_connection(ctx->conn);
+}
+
+void
+ctip_resp_defer(struct ctip_req *req, struct ctip_resp *resp,
+		const struct ctip_audit_event *ev,
+		void (*cont)(struct ctip_req *req, struct ctip_resp *resp))
+{
+	struct ctip_err err = { 0 };
+
+	if (req->access.q == NULL) {
+		if (ctip_audit_write(req->store, req->access.kr, ev, &err) !=
+		    CTIP_OK)
+			ctip_resp_err(resp, &err);
+		else
+			cont(req, resp);
+		return;
+	}
+	resp->deferred = true;
+	resp->defer_ev = *ev;
+	resp->defer_cont = cont;
+}
+
+/* Send the answer of ctx's request and release what it held. */
+static enum MHD_Result
+finish(struct conn_ctx *ctx, const char *method, const char *url)
+{
+	struct timespec end;
+	enum MHD_Result ret;
+	double ms;
+
+	ret = queue(ctx->conn, &ctx->resp);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
+	/* The path only: query strings could carry identifying data. */
+	ctip_log(CTIP_LOG_DEBUG, "%s %s %d %.2fms", method, url,
+		 ctx->resp.status, ms);
+	ctip_buf_free(&ctx->resp.body);
+	ctip_arena_free(&ctx->arena);
+	sodium_memzero(&ctx->who, sizeof(ctx->who));
+	ctx->started = false;
+	return ret;
+}
+
+/* A suspended request is back: build its answer now that its audit entry
+ * is in the log. */
+static enum MHD_Result
+resume(struct ctip_server *srv, struct conn_ctx *ctx, const char *method,
+       const char *url)
+{
+	struct ctip_req *req = &ctx->req;
+	struct ctip_resp *resp = &ctx->resp;
+	struct ctip_err err = { 0 };
+
+	resp->deferred = false;
+	if (ctx->audit_rc != CTIP_OK) {
+		ctip_resp_err(resp, &ctx->audit_err);
+		return finish(ctx, method, url);
+	}
+	pthread_rwlock_rdlock(&srv->key_lock);
+	req->store = thread_store(srv, &err);
+	if (req->store == NULL) {
+		ctip_resp_err(resp, &err);
+	} else {
+		req->access.st = req->store;
+		req->access.kr = &srv->kr;
+		resp->defer_cont(req, resp);
+	}
+	pthread_rwlock_unlock(&srv->key_lock);
+	return finish(ctx, method, url);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -514,13 +606,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct ctip_server *srv = cls;
 	struct conn_ctx *ctx = *con_cls;
-	struct ctip_arena arena;
-	struct ctip_req req;
-	struct ctip_resp resp;
-	struct timespec end;
-	enum MHD_Result ret;
+	struct ctip_err err = { 0 };
 	const char *why;
-	double ms;
 
 	(void)version;
 	/* First call: headers only. Answering now would make MHD 0.9.75
@@ -529,9 +616,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((why = framing_error(conn)) != NULL)
 			return refuse(conn, why);
 		ctx = ctip_xmalloc(sizeof(*ctx));
+		memset(ctx, 0, sizeof(*ctx));
 		ctip_buf_init(&ctx->body, CTIP_BODY_LIMIT);
-		ctx->too_big = false;
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+		ctx->srv = srv;
+		ctx->conn = conn;
 		*con_cls = ctx;
 		atomic_fetch_add(&srv->inflight, 1);
 		return MHD_YES;
@@ -546,35 +635,43 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	ctip_arena_init(&arena, CTIP_ARENA_LIMIT);
-	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	ctip_buf_init(&resp.body, 64u << 20);
-	resp.status = 200;
-	req.method = method;
-	req.path = url;
-	req.body = ctip_buf_str(&ctx->body);
-	req.body_len = ctx->body.len;
-	req.arena = &arena;
-	req.conn = conn;
-	req.server = srv;
-	client_ip(req.ip, conn);
+	if (ctx->started)
+		return resume(srv, ctx, method, url);
+	ctx->started = true;
+	ctip_arena_init(&ctx->arena, CTIP_ARENA_LIMIT);
+	memset(&ctx->req, 0, sizeof(ctx->req));
+	memset(&ctx->resp, 0, sizeof(ctx->resp));
+	ctip_buf_init(&ctx->resp.body, 64u << 20);
+	ctx->resp.status = 200;
+	ctx->req.method = method;
+	ctx->req.path = url;
+	ctx->req.body = ctip_buf_str(&ctx->body);
+	ctx->req.body_len = ctx->body.len;
+	ctx->req.arena = &ctx->arena;
+	ctx->req.conn = conn;
+	ctx->req.server = srv;
+	ctx->req.who_buf = &ctx->who;
+	client_ip(ctx->req.ip, conn);
 	if (ctx->too_big)
-		ctip_resp_problem(&resp, CTIP_ETOOBIG, NULL,
+		ctip_resp_problem(&ctx->resp, CTIP_ETOOBIG, NULL,
 				  "request body larger than %u bytes",
 				  CTIP_BODY_LIMIT);
 	else
-		dispatch(srv, &req, &resp);
-	ret = queue(conn, &resp);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
-	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
-	/* The path only: query strings could carry identifying data. */
-	ctip_log(CTIP_LOG_DEBUG, "%s %s %d %.2fms", method, url, resp.status,
-		 ms);
-	ctip_buf_free(&resp.body);
-	ctip_arena_free(&arena);
-	return ret;
+		dispatch(srv, &ctx->req, &ctx->resp);
+	if (!ctx->resp.deferred)
+		return finish(ctx, method, url);
+	/* Suspend before queueing the entry, so that the writer's resume
+	 * always finds the connection suspended. */
+	atomic_store(&ctx->waiting, 1);
+	MHD_suspend_connection(conn);
+	if (ctip_auditq_submit(srv->auditq, &ctx->resp.defer_ev, audit_done,
+			       ctx, &err) != CTIP_OK) {
+		ctx->audit_rc = err.code;
+		ctx->audit_err = err;
+		atomic_store(&ctx->waiting, 0);
+		MHD_resume_connection(conn);
+	}
+	return MHD_YES;
 }
 
 static void
@@ -588,6 +685,13 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (ctx == NULL)
 		return;
+	/* A connection closed while its request was suspended is not
+	 * possible: MHD keeps suspended connections until resumed. */
+	if (ctx->started) {
+		ctip_buf_free(&ctx->resp.body);
+		ctip_arena_free(&ctx->arena);
+	}
+	sodium_memzero(&ctx->who, sizeof(ctx->who));
 	ctip_buf_free(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
@@ -692,7 +796,8 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	const union MHD_DaemonInfo *info;
 	/* MHD_USE_ITC: needed by MHD_quiesce_daemon() in ctip_server_stop. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
+			 MHD_USE_ERROR_LOG | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	pthread_rwlockattr_t rwattr;
 	enum ctip_status rc;
 	uint16_t port;

@@ -33,6 +33,8 @@ struct ctip_req {
 	const struct ctip_principal *who; /* NULL on public routes */
 	struct ctip_access access;        /* store, keys, audit queue */
 	char ip[64];                      /* the client's address */
+	struct ctip_principal *who_buf;   /* where the server keeps who */
+	void *state; /* a deferred handler's, for its continuation */
 };
 
 struct ctip_resp {
@@ -43,6 +45,10 @@ struct ctip_resp {
 	const char *etag;          /* or NULL */
 	const char *allow;         /* for 405, or NULL */
 	const char *set_cookie;    /* a Set-Cookie value, or NULL */
+	/* Set by ctip_resp_defer: log defer_ev, then run defer_cont. */
+	bool deferred;
+	struct ctip_audit_event defer_ev;
+	void (*defer_cont)(struct ctip_req *req, struct ctip_resp *resp);
 };
 
 /* A handler fills resp; its return value is ignored by the server. */
@@ -106,6 +112,19 @@ void *ctip_req_json(struct ctip_req *req, struct ctip_resp *resp);
  * (token NULL). */
 void ctip_resp_session_cookie(struct ctip_req *req, struct ctip_resp *resp,
 			      const char *token);
+
+/*
+ * Answer later: the server suspends the request (freeing its thread),
+ * commits ev to the audit log with other requests' entries, then calls
+ * cont(req, resp) to build the answer — or answers 500 if the entry could
+ * not be written. ev's strings may point into req->arena, req->state or
+ * *req->who. Without an audit queue, ev is written at once and cont runs
+ * now.
+ */
+void ctip_resp_defer(struct ctip_req *req, struct ctip_resp *resp,
+		     const struct ctip_audit_event *ev,
+		     void (*cont)(struct ctip_req *req,
+				  struct ctip_resp *resp));
 
 /* A request header's value, or NULL. */
 const char *ctip_req_header(const struct ctip_req *req, const char *name);
