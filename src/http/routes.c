@@ -144,5 +144,13 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/persons", ctip_h_person_create, 0 },
 	{ "GET", "/api/persons/{id}", ctip_h_person_get, 0 },
 	{ "GET", "/api/audit", ctip_h_audit, 0 },
+	{ "POST", "/api/intakes", ctip_h_intake_create, 0 },
+	{ "GET", "/api/intakes", ctip_h_intake_list, 0 },
+	{ "GET", "/api/intakes/repeat", ctip_h_intake_repeat, 0 },
+	{ "GET", "/api/intakes/{id}", ctip_h_intake_get, 0 },
+	{ "POST", "/api/intakes/{id}/classify", ctip_h_intake_classify, 0 },
+	{ "POST", "/api/intakes/{id}/extend", ctip_h_intake_extend, 0 },
+	{ "POST", "/api/intakes/{id}/decide", ctip_h_intake_decide, 0 },
+	{ "POST", "/api/intakes/{id}/resolve", ctip_h_intake_resolve, 0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

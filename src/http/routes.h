@@ -23,6 +23,14 @@ void ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_list(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_classify(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_extend(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_decide(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_resolve(struct ctip_req *req, struct ctip_resp *resp);
 
 /* {"id","name","agency","admin_code","level","province_code"} */
 json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);

@@ -198,6 +198,65 @@ struct ctip_audit_filter {
 	int limit; /* 1..500 */
 };
 
+/* A sealed value with its blind index (intake mentions). */
+struct ctip_sealed {
+	const char *kind; /* "phone" or "name" */
+	const unsigned char *enc;
+	size_t enc_len;
+	const unsigned char *bidx; /* CTIP_BLIND_BYTES */
+};
+
+/* An intake as stored; strings and blobs in the caller's arena when read. */
+struct ctip_intake_row {
+	int64_t id;
+	int64_t owner_unit_id;
+	const char *province_code;
+	const char *commune_code; /* or NULL */
+	const char *received_at;
+	const char *channel;
+	const char *language;
+	bool reporter_anonymous;
+	const unsigned char *reporter_name_enc;
+	size_t reporter_name_enc_len;
+	const unsigned char *reporter_phone_enc;
+	size_t reporter_phone_enc_len;
+	const unsigned char *reporter_phone_bidx;
+	const unsigned char *summary_enc;
+	size_t summary_enc_len;
+	const char *classification; /* or NULL */
+	const char *purpose_code;   /* or NULL */
+	const char *urgency;
+	const char *status;
+	const char *classified_at;
+	int64_t classified_by;
+	const char *deadline; /* NULL when no legal clock */
+	const char *extension;
+	const char *decision; /* or NULL */
+	const unsigned char *decision_note_enc;
+	size_t decision_note_enc_len;
+	const char *decided_at;
+	int64_t decided_by;
+	const unsigned char *resolution_enc;
+	size_t resolution_enc_len;
+	const char *resolved_at;
+	int64_t resolved_by;
+	const char *idempotency_key;
+	const char *created_at;
+	int64_t created_by;
+	const char *updated_at;
+	int version;
+	struct ctip_sealed *mentions; /* read back: in the arena */
+	int n_mentions;
+};
+
+/* Which intakes a listing returns. */
+enum ctip_due {
+	CTIP_DUE_ALL,     /* every intake, newest first */
+	CTIP_DUE_OVERDUE, /* unresolved, deadline passed; oldest deadline first
+			   */
+	CTIP_DUE_SOON,    /* unresolved, deadline within the window */
+};
+
 typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
 
 struct ctip_store;
@@ -387,6 +446,35 @@ struct ctip_store_ops {
 			  struct ctip_arena *a, struct ctip_err *err);
 	int (*audit_walk)(struct ctip_store *st, ctip_audit_visit_fn visit,
 			  void *arg, struct ctip_err *err);
+
+	/* Intakes. insert: CTIP_EEXIST when created_by already used the
+	 * idempotency key; find_key: the id of that earlier intake. update
+	 * writes the mutable columns (classification to resolution) if the
+	 * version is still row->version, and bumps it (CTIP_ECONFLICT
+	 * otherwise). list: ids of unit_id's intakes; for the due modes,
+	 * unresolved ones whose deadline is before now (overdue) or between
+	 * now and soon (due soon). repeat: ids of intakes within scope whose
+	 * reporter or a mentioned phone has blind index bidx. */
+	int (*intake_insert)(int64_t *out, struct ctip_store *st,
+			     const struct ctip_intake_row *row,
+			     struct ctip_err *err);
+	int (*intake_find_key)(int64_t *out, struct ctip_store *st,
+			       int64_t created_by, const char *key,
+			       struct ctip_err *err);
+	int (*intake_get)(struct ctip_intake_row *out, struct ctip_store *st,
+			  int64_t id, struct ctip_arena *a,
+			  struct ctip_err *err);
+	int (*intake_update)(struct ctip_store *st,
+			     const struct ctip_intake_row *row,
+			     struct ctip_err *err);
+	int (*intake_list)(int64_t **out, int *n_out, struct ctip_store *st,
+			   int64_t unit_id, enum ctip_due due, const char *now,
+			   const char *soon, int limit, struct ctip_arena *a,
+			   struct ctip_err *err);
+	int (*intake_repeat)(int64_t **out, int *n_out, struct ctip_store *st,
+			     const struct ctip_person_scope *scope,
+			     const unsigned char *bidx, int limit,
+			     struct ctip_arena *a, struct ctip_err *err);
 
 	void (*close)(struct ctip_store *st);
 };

@@ -53,6 +53,16 @@ enum stmt_id {
 	S_PERSON_LIST,
 	S_PERSON_RESEAL,
 	S_PERSON_IDS,
+	S_INTAKE_INSERT,
+	S_INTAKE_MENTION_INSERT,
+	S_INTAKE_FIND_KEY,
+	S_INTAKE_GET,
+	S_INTAKE_MENTIONS,
+	S_INTAKE_UPDATE,
+	S_INTAKE_LIST_ALL,
+	S_INTAKE_LIST_OVERDUE,
+	S_INTAKE_LIST_SOON,
+	S_INTAKE_REPEAT,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
@@ -465,6 +475,76 @@ stmt_sql(enum stmt_id id)
 	case S_PERSON_IDS:
 		return "SELECT id FROM person WHERE id > ?1 ORDER BY id LIMIT "
 		       "?2";
+	case S_INTAKE_INSERT:
+		return "INSERT INTO intake (owner_unit_id, province_code, "
+		       "commune_code, received_at, channel, language, "
+		       "reporter_anonymous, reporter_name_enc, "
+		       "reporter_phone_enc, "
+		       "reporter_phone_bidx, summary_enc, classification, "
+		       "purpose_code, urgency, status, classified_at, "
+		       "classified_by, deadline, idempotency_key, created_at, "
+		       "created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+		       "?6, "
+		       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+		       "?18, "
+		       "?19, ?20, ?21, ?20)";
+	case S_INTAKE_MENTION_INSERT:
+		return "INSERT INTO intake_mention (intake_id, kind, seq, "
+		       "value_enc, bidx) VALUES (?1, ?2, ?3, ?4, ?5)";
+	case S_INTAKE_FIND_KEY:
+		return "SELECT id FROM intake WHERE created_by = ?1 AND "
+		       "idempotency_key = ?2";
+	case S_INTAKE_GET:
+		return "SELECT id, owner_unit_id, province_code, commune_code, "
+		       "received_at, channel, language, reporter_anonymous, "
+		       "reporter_name_enc, reporter_phone_enc, "
+		       "reporter_phone_bidx, summary_enc, classification, "
+		       "purpose_code, urgency, status, classified_at, "
+		       "classified_by, deadline, extension, decision, "
+		       "decision_note_enc, decided_at, decided_by, "
+		       "resolution_enc, "
+		       "resolved_at, resolved_by, idempotency_key, created_at, "
+		       "created_by, updated_at, version FROM intake WHERE id = "
+		       "?1";
+	case S_INTAKE_MENTIONS:
+		return "SELECT kind, value_enc, bidx FROM intake_mention WHERE "
+		       "intake_id = ?1 ORDER BY kind, seq";
+	case S_INTAKE_UPDATE:
+		return "UPDATE intake SET classification = ?2, purpose_code = "
+		       "?3, "
+		       "urgency = ?4, status = ?5, classified_at = ?6, "
+		       "classified_by = ?7, deadline = ?8, extension = ?9, "
+		       "decision = ?10, decision_note_enc = ?11, decided_at = "
+		       "?12, "
+		       "decided_by = ?13, resolution_enc = ?14, resolved_at = "
+		       "?15, "
+		       "resolved_by = ?16, updated_at = ?17, version = version "
+		       "+ 1 "
+		       "WHERE id = ?1 AND version = ?18";
+	case S_INTAKE_LIST_ALL:
+		return "SELECT id FROM intake WHERE owner_unit_id = ?1 ORDER "
+		       "BY id "
+		       "DESC LIMIT ?4";
+	case S_INTAKE_LIST_OVERDUE:
+		return "SELECT id FROM intake WHERE owner_unit_id = ?1 AND "
+		       "status "
+		       "<> 'resolved' AND deadline IS NOT NULL AND deadline < "
+		       "?2 "
+		       "ORDER BY deadline LIMIT ?4";
+	case S_INTAKE_LIST_SOON:
+		return "SELECT id FROM intake WHERE owner_unit_id = ?1 AND "
+		       "status "
+		       "<> 'resolved' AND deadline IS NOT NULL AND deadline >= "
+		       "?2 "
+		       "AND deadline < ?3 ORDER BY deadline LIMIT ?4";
+	case S_INTAKE_REPEAT:
+		return "SELECT i.id FROM intake i WHERE (i.reporter_phone_bidx "
+		       "= "
+		       "?3 OR EXISTS (SELECT 1 FROM intake_mention m WHERE "
+		       "m.intake_id = i.id AND m.bidx = ?3)) AND "
+		       "(i.owner_unit_id "
+		       "= ?1 OR i.province_code = ?2) ORDER BY i.id DESC LIMIT "
+		       "?4";
 	case S_AUDIT_LAST:
 		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
 	case S_AUDIT_INSERT:
@@ -2016,6 +2096,236 @@ sq_audit_walk(struct ctip_store *st, ctip_audit_visit_fn visit, void *arg,
 	return CTIP_OK;
 }
 
+static int
+sq_intake_insert(int64_t *out, struct ctip_store *st,
+		 const struct ctip_intake_row *r, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_INSERT, err);
+	int64_t id;
+	bool own;
+	int i, rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->owner_unit_id);
+	bind_text(q, 2, r->province_code);
+	bind_text(q, 3, r->commune_code);
+	bind_text(q, 4, r->received_at);
+	bind_text(q, 5, r->channel);
+	bind_text(q, 6, r->language);
+	sqlite3_bind_int(q, 7, r->reporter_anonymous);
+	bind_blob(q, 8, r->reporter_name_enc, r->reporter_name_enc_len);
+	bind_blob(q, 9, r->reporter_phone_enc, r->reporter_phone_enc_len);
+	bind_blob(q, 10, r->reporter_phone_bidx, CTIP_BLIND_BYTES);
+	bind_blob(q, 11, r->summary_enc, r->summary_enc_len);
+	bind_text(q, 12, r->classification);
+	bind_text(q, 13, r->purpose_code);
+	bind_text(q, 14, r->urgency);
+	bind_text(q, 15, r->status);
+	bind_text(q, 16, r->classified_at);
+	bind_id(q, 17, r->classified_by);
+	bind_text(q, 18, r->deadline);
+	bind_text(q, 19, r->idempotency_key);
+	bind_text(q, 20, r->created_at);
+	sqlite3_bind_int64(q, 21, r->created_by);
+	own = own_begin(s, err, &rc);
+	if (rc == CTIP_OK)
+		rc = exec_stmt(s, q, "store the intake", err);
+	id = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; rc == CTIP_OK && i < r->n_mentions; i++) {
+		if ((q = stmt(s, S_INTAKE_MENTION_INSERT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, id);
+		bind_text(q, 2, r->mentions[i].kind);
+		sqlite3_bind_int(q, 3, i);
+		bind_blob(q, 4, r->mentions[i].enc, r->mentions[i].enc_len);
+		bind_blob(q, 5, r->mentions[i].bidx, CTIP_BLIND_BYTES);
+		rc = exec_stmt(s, q, "store a mention", err);
+	}
+	rc = own_end(s, own, rc, err);
+	if (rc == CTIP_OK)
+		*out = id;
+	return rc;
+}
+
+static int
+sq_intake_find_key(int64_t *out, struct ctip_store *st, int64_t created_by,
+		   const char *key, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_FIND_KEY, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, created_by);
+	bind_text(q, 2, key);
+	rc = step_one(s, q, "intake", err);
+	if (rc == CTIP_OK)
+		*out = sqlite3_column_int64(q, 0);
+	done(q);
+	return rc;
+}
+
+static void
+read_mention_v(sqlite3_stmt *q, void *m, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_sealed *x = m;
+	size_t n;
+
+	x->kind = col_text(q, 0, a, ok);
+	x->enc = col_blob(q, 1, &x->enc_len, a, ok);
+	x->bidx = col_blob(q, 2, &n, a, ok);
+}
+
+static int
+sq_intake_get(struct ctip_intake_row *o, struct ctip_store *st, int64_t id,
+	      struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_GET, err);
+	bool ok = true;
+	size_t n;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	rc = step_one(s, q, "intake", err);
+	if (rc == CTIP_OK) {
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(q, 0);
+		o->owner_unit_id = sqlite3_column_int64(q, 1);
+		o->province_code = col_text(q, 2, a, &ok);
+		o->commune_code = col_text(q, 3, a, &ok);
+		o->received_at = col_text(q, 4, a, &ok);
+		o->channel = col_text(q, 5, a, &ok);
+		o->language = col_text(q, 6, a, &ok);
+		o->reporter_anonymous = sqlite3_column_int(q, 7) != 0;
+		o->reporter_name_enc =
+			col_blob(q, 8, &o->reporter_name_enc_len, a, &ok);
+		o->reporter_phone_enc =
+			col_blob(q, 9, &o->reporter_phone_enc_len, a, &ok);
+		o->reporter_phone_bidx = col_blob(q, 10, &n, a, &ok);
+		o->summary_enc = col_blob(q, 11, &o->summary_enc_len, a, &ok);
+		o->classification = col_text(q, 12, a, &ok);
+		o->purpose_code = col_text(q, 13, a, &ok);
+		o->urgency = col_text(q, 14, a, &ok);
+		o->status = col_text(q, 15, a, &ok);
+		o->classified_at = col_text(q, 16, a, &ok);
+		o->classified_by = sqlite3_column_int64(q, 17);
+		o->deadline = col_text(q, 18, a, &ok);
+		o->extension = col_text(q, 19, a, &ok);
+		o->decision = col_text(q, 20, a, &ok);
+		o->decision_note_enc =
+			col_blob(q, 21, &o->decision_note_enc_len, a, &ok);
+		o->decided_at = col_text(q, 22, a, &ok);
+		o->decided_by = sqlite3_column_int64(q, 23);
+		o->resolution_enc =
+			col_blob(q, 24, &o->resolution_enc_len, a, &ok);
+		o->resolved_at = col_text(q, 25, a, &ok);
+		o->resolved_by = sqlite3_column_int64(q, 26);
+		o->idempotency_key = col_text(q, 27, a, &ok);
+		o->created_at = col_text(q, 28, a, &ok);
+		o->created_by = sqlite3_column_int64(q, 29);
+		o->updated_at = col_text(q, 30, a, &ok);
+		o->version = sqlite3_column_int(q, 31);
+	}
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	if (rc != CTIP_OK)
+		return rc;
+	if ((q = stmt(s, S_INTAKE_MENTIONS, err)) == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	return read_all((void **)&o->mentions, &o->n_mentions,
+			sizeof(*o->mentions), s, q, read_mention_v, a, err);
+}
+
+static int
+sq_intake_update(struct ctip_store *st, const struct ctip_intake_row *r,
+		 struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_UPDATE, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->id);
+	bind_text(q, 2, r->classification);
+	bind_text(q, 3, r->purpose_code);
+	bind_text(q, 4, r->urgency);
+	bind_text(q, 5, r->status);
+	bind_text(q, 6, r->classified_at);
+	bind_id(q, 7, r->classified_by);
+	bind_text(q, 8, r->deadline);
+	bind_text(q, 9, r->extension);
+	bind_text(q, 10, r->decision);
+	bind_blob(q, 11, r->decision_note_enc, r->decision_note_enc_len);
+	bind_text(q, 12, r->decided_at);
+	bind_id(q, 13, r->decided_by);
+	bind_blob(q, 14, r->resolution_enc, r->resolution_enc_len);
+	bind_text(q, 15, r->resolved_at);
+	bind_id(q, 16, r->resolved_by);
+	bind_text(q, 17, r->updated_at);
+	sqlite3_bind_int(q, 18, r->version);
+	rc = exec_stmt(s, q, "update the intake", err);
+	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "version",
+				    "intake %lld was changed by someone else: "
+				    "reload it",
+				    (long long)r->id);
+	return rc;
+}
+
+static int
+sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
+	       int64_t unit_id, enum ctip_due due, const char *now,
+	       const char *soon, int limit, struct ctip_arena *a,
+	       struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	enum stmt_id id = due == CTIP_DUE_OVERDUE ? S_INTAKE_LIST_OVERDUE
+			  : due == CTIP_DUE_SOON  ? S_INTAKE_LIST_SOON
+						  : S_INTAKE_LIST_ALL;
+	sqlite3_stmt *q = stmt(s, id, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, unit_id);
+	if (id != S_INTAKE_LIST_ALL)
+		bind_text(q, 2, now);
+	if (id == S_INTAKE_LIST_SOON)
+		bind_text(q, 3, soon);
+	sqlite3_bind_int(q, 4, limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
+static int
+sq_intake_repeat(int64_t **out, int *n_out, struct ctip_store *st,
+		 const struct ctip_person_scope *scope,
+		 const unsigned char *bidx, int limit, struct ctip_arena *a,
+		 struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_REPEAT, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, scope->unit_id);
+	bind_text(q, 2, scope->province_code);
+	bind_blob(q, 3, bidx, CTIP_BLIND_BYTES);
+	sqlite3_bind_int(q, 4, limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
 static void
 sq_close(struct ctip_store *st)
 {
@@ -2079,6 +2389,12 @@ static const struct ctip_store_ops sqlite_ops = {
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
 	.audit_walk = sq_audit_walk,
+	.intake_insert = sq_intake_insert,
+	.intake_find_key = sq_intake_find_key,
+	.intake_get = sq_intake_get,
+	.intake_update = sq_intake_update,
+	.intake_list = sq_intake_list,
+	.intake_repeat = sq_intake_repeat,
 	.close = sq_close,
 };
 

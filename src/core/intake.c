@@ -1,0 +1,789 @@
+/* intake.c: receiving, classifying and deciding tips and reports. */
+#include "core/intake.h"
+#include "core/auth.h"
+#include "util/text.h"
+
+#include <ctype.h>
+#include <time.h>
+
+static const char *const classifications[] = { "trafficking_tip", "victim_help",
+					       "information", "other", NULL };
+static const char *const urgencies[] = { "low", "normal", "high", "critical",
+					 NULL };
+static const char *const decisions[] = { "initiate", "not_initiate", "suspend",
+					 NULL };
+/* Channels that are tips in the sense of Criminal Procedure Code Art. 144. */
+static const char *const tip_channels[] = { "DENUNCIATION", "CRIME_REPORT",
+					    "PROSECUTION_RECOMMENDATION",
+					    NULL };
+
+#define INTAKE_ROLES                                                           \
+	(CTIP_ROLE_HOTLINE_OPERATOR | CTIP_ROLE_CASE_WORKER |                  \
+	 CTIP_ROLE_INVESTIGATOR)
+
+static bool
+one_of(const char *s, const char *const *set)
+{
+	for (; s != NULL && *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+/* Parse yyyy-mm-ddThh:mm:ssZ. */
+static bool
+parse_ts(struct tm *tm, const char *s)
+{
+	char date[11];
+	int y, mo, d, h, mi, se;
+
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[19] != 'Z' || strspn(s + 11, "0123456789:") != 8)
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!ctip_date_valid(date) ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &se) !=
+		    6 ||
+	    h > 23 || mi > 59 || se > 59)
+		return false;
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = y - 1900;
+	tm->tm_mon = mo - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = se;
+	return true;
+}
+
+bool
+ctip_intake_deadline(char out[24], const char *received_at,
+		     const char *extension)
+{
+	struct tm tm;
+	time_t t;
+
+	if (!parse_ts(&tm, received_at))
+		return false;
+	if (extension == NULL || strcmp(extension, "none") == 0) {
+		tm.tm_mday += 20;
+	} else {
+		tm.tm_mon += 2;
+		if (strcmp(extension, "procuracy") == 0)
+			tm.tm_mon += 2;
+	}
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return true;
+}
+
+static bool
+legal_clock(const char *channel, const char *classification)
+{
+	return one_of(channel, tip_channels) ||
+	       (classification != NULL &&
+		strcmp(classification, "trafficking_tip") == 0);
+}
+
+static bool
+may_handle(const struct ctip_principal *p)
+{
+	return !p->must_change_password && (p->roles & INTAKE_ROLES) &&
+	       strcmp(p->level, "nation") != 0;
+}
+
+static enum ctip_status
+text_field(const char *s, size_t max, bool required, const char *field,
+	   struct ctip_err *err)
+{
+	if (s == NULL || s[0] == '\0')
+		return required ? ctip_err_field(err, CTIP_EINVAL, field,
+						 "%s: required", field)
+				: CTIP_OK;
+	if (!ctip_text_valid(s, strlen(s)))
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: not valid UTF-8", field);
+	if (ctip_text_length(s) > max)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: longer than %zu characters", field,
+				      max);
+	return CTIP_OK;
+}
+
+static enum ctip_status
+check_code(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
+	   const char *field, struct ctip_err *err)
+{
+	enum ctip_status rc;
+	bool ok;
+
+	if ((rc = st->ops->ref_exists(&ok, st, kind, code, err)) != CTIP_OK)
+		return rc;
+	if (!ok)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: unknown code \"%s\"", field, code);
+	return CTIP_OK;
+}
+
+/* Seal s as field into the arena. */
+static const unsigned char *
+sealed(size_t *n, const struct ctip_keyring *kr, const char *field,
+       const char *s, struct ctip_arena *a)
+{
+	unsigned char *out;
+
+	if (s == NULL || s[0] == '\0') {
+		*n = 0;
+		return NULL;
+	}
+	*n = strlen(s) + CTIP_SEAL_OVERHEAD;
+	out = ctip_arena_alloc(a, *n);
+	if (out != NULL)
+		ctip_seal(out, kr, field, s, strlen(s));
+	return out;
+}
+
+static enum ctip_status
+validate(const struct ctip_access *ax, const struct ctip_intake_input *in,
+	 const char *now, struct ctip_err *err)
+{
+	struct ctip_admin_unit au;
+	struct ctip_arena a;
+	struct tm tm;
+	enum ctip_status rc;
+	int i;
+
+	if (in->received_at == NULL || !parse_ts(&tm, in->received_at))
+		return ctip_err_field(err, CTIP_EINVAL, "received_at",
+				      "received_at: a UTC time "
+				      "yyyy-mm-ddThh:mm:ssZ is required");
+	if (strcmp(in->received_at, now) > 0)
+		return ctip_err_field(err, CTIP_EINVAL, "received_at",
+				      "received_at: in the future");
+	if (strcmp(in->received_at, "2000-01-01T00:00:00Z") < 0)
+		return ctip_err_field(err, CTIP_EINVAL, "received_at",
+				      "received_at: before the year 2000");
+	if (in->channel == NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "channel",
+				      "channel: required");
+	if ((rc = check_code(ax->st, CTIP_REF_INTAKE_CHANNEL, in->channel,
+			     "channel", err)) != CTIP_OK)
+		return rc;
+	if (in->language != NULL &&
+	    (strlen(in->language) < 2 || strlen(in->language) > 3 ||
+	     !islower((unsigned char)in->language[0]) ||
+	     !islower((unsigned char)in->language[1])))
+		return ctip_err_field(err, CTIP_EINVAL, "language",
+				      "language: an ISO 639 code such as vi");
+	if (in->province_code == NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "province",
+				      "province: required");
+	ctip_arena_init(&a, 1 << 14);
+	rc = ax->st->ops->admin_unit_get(&au, ax->st, in->province_code, &a,
+					 err);
+	if (rc == CTIP_OK && strcmp(au.level, "province") != 0)
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		rc = ctip_err_field(err, CTIP_EINVAL, "province",
+				    "province: unknown province \"%s\"",
+				    in->province_code);
+	if (rc == CTIP_OK && in->commune_code != NULL) {
+		rc = ax->st->ops->admin_unit_get(&au, ax->st, in->commune_code,
+						 &a, err);
+		if (rc == CTIP_OK &&
+		    (strcmp(au.level, "commune") != 0 ||
+		     strcmp(au.province_code, in->province_code) != 0))
+			rc = CTIP_ENOTFOUND;
+		if (rc == CTIP_ENOTFOUND)
+			rc = ctip_err_field(err, CTIP_EINVAL, "commune",
+					    "commune: \"%s\" is not a commune "
+					    "of province %s",
+					    in->commune_code,
+					    in->province_code);
+	}
+	ctip_arena_free(&a);
+	if (rc != CTIP_OK)
+		return rc;
+	if ((rc = text_field(in->summary, CTIP_INTAKE_SUMMARY_MAX, true,
+			     "summary", err)) != CTIP_OK)
+		return rc;
+	if (in->reporter_anonymous &&
+	    (in->reporter_name != NULL || in->reporter_phone != NULL))
+		return ctip_err_field(err, CTIP_EINVAL, "reporter",
+				      "reporter: an anonymous reporter has no "
+				      "name or phone");
+	if ((rc = text_field(in->reporter_name, CTIP_NAME_MAX, false,
+			     "reporter.name", err)) != CTIP_OK)
+		return rc;
+	if (in->classification != NULL &&
+	    !one_of(in->classification, classifications))
+		return ctip_err_field(err, CTIP_EINVAL, "classification",
+				      "classification: trafficking_tip, "
+				      "victim_help, information or other");
+	if (in->purpose != NULL &&
+	    (rc = check_code(ax->st, CTIP_REF_PURPOSE, in->purpose, "purpose",
+			     err)) != CTIP_OK)
+		return rc;
+	if (in->urgency != NULL && !one_of(in->urgency, urgencies))
+		return ctip_err_field(err, CTIP_EINVAL, "urgency",
+				      "urgency: low, normal, high or critical");
+	for (i = 0; i < in->n_names; i++)
+		if ((rc = text_field(in->names[i], CTIP_NAME_MAX, true,
+				     "mentioned_names", err)) != CTIP_OK)
+			return rc;
+	if (in->idempotency_key != NULL &&
+	    (strlen(in->idempotency_key) < 8 ||
+	     strlen(in->idempotency_key) > 64 ||
+	     strspn(in->idempotency_key,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_-") != strlen(in->idempotency_key)))
+		return ctip_err_field(err, CTIP_EINVAL, "Idempotency-Key",
+				      "Idempotency-Key: 8 to 64 of A-Z a-z "
+				      "0-9 _ -");
+	return CTIP_OK;
+}
+
+static enum ctip_status
+audit_in_tx(const struct ctip_access *ax, const struct ctip_principal *p,
+	    const char *action, int64_t id, struct ctip_err *err)
+{
+	struct ctip_audit_event ev = { .who = p,
+				       .action = action,
+				       .object_type = "intake" };
+	char object_id[24];
+
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	ev.object_id = object_id;
+	return ctip_audit_append(ax->st, ax->kr, &ev, err);
+}
+
+enum ctip_status
+ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
+		   const struct ctip_principal *p,
+		   const struct ctip_intake_input *in, struct ctip_err *err)
+{
+	struct ctip_sealed mentions[2 * CTIP_INTAKE_MENTIONS_MAX];
+	unsigned char bidx[2 * CTIP_INTAKE_MENTIONS_MAX + 1][CTIP_BLIND_BYTES];
+	char key[4 * CTIP_NAME_MAX + 1], phone[24], now[24], deadline[24];
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	enum ctip_status rc;
+	int i, n = 0;
+
+	*existed = false;
+	if (!may_handle(p))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not receive intakes");
+	if (in->idempotency_key != NULL) {
+		rc = ax->st->ops->intake_find_key(out, ax->st, p->user_id,
+						  in->idempotency_key, err);
+		if (rc == CTIP_OK) {
+			*existed = true;
+			return CTIP_OK;
+		}
+		if (rc != CTIP_ENOTFOUND)
+			return rc;
+	}
+	ctip_now(now);
+	if ((rc = validate(ax, in, now, err)) != CTIP_OK)
+		return rc;
+	if (in->n_phones > CTIP_INTAKE_MENTIONS_MAX ||
+	    in->n_names > CTIP_INTAKE_MENTIONS_MAX)
+		return ctip_err_field(err, CTIP_EINVAL,
+				      in->n_phones > CTIP_INTAKE_MENTIONS_MAX
+					      ? "mentioned_phones"
+					      : "mentioned_names",
+				      "at most %d phones and %d names",
+				      CTIP_INTAKE_MENTIONS_MAX,
+				      CTIP_INTAKE_MENTIONS_MAX);
+	memset(&r, 0, sizeof(r));
+	ctip_arena_init(&a, 1 << 20);
+	r.owner_unit_id = p->unit_id;
+	r.province_code = in->province_code;
+	r.commune_code = in->commune_code;
+	r.received_at = in->received_at;
+	r.channel = in->channel;
+	r.language = in->language ? in->language : "vi";
+	r.reporter_anonymous = in->reporter_anonymous;
+	r.reporter_name_enc =
+		sealed(&r.reporter_name_enc_len, ax->kr, "intake.reporter_name",
+		       in->reporter_name, &a);
+	if (in->reporter_phone != NULL) {
+		if (!ctip_phone_normalize(phone, in->reporter_phone)) {
+			rc = ctip_err_field(err, CTIP_EINVAL, "reporter.phone",
+					    "reporter.phone: not a phone "
+					    "number");
+			goto out;
+		}
+		r.reporter_phone_enc =
+			sealed(&r.reporter_phone_enc_len, ax->kr,
+			       "intake.reporter_phone", phone, &a);
+		ctip_blind(bidx[2 * CTIP_INTAKE_MENTIONS_MAX], ax->kr, "phone",
+			   phone);
+		r.reporter_phone_bidx = bidx[2 * CTIP_INTAKE_MENTIONS_MAX];
+	}
+	r.summary_enc = sealed(&r.summary_enc_len, ax->kr, "intake.summary",
+			       in->summary, &a);
+	for (i = 0; i < in->n_phones; i++, n++) {
+		if (!ctip_phone_normalize(phone, in->phones[i])) {
+			rc = ctip_err_field(err, CTIP_EINVAL,
+					    "mentioned_phones",
+					    "mentioned_phones: \"%.20s\" is "
+					    "not a phone number",
+					    in->phones[i]);
+			goto out;
+		}
+		mentions[n].kind = "phone";
+		mentions[n].enc = sealed(&mentions[n].enc_len, ax->kr,
+					 "intake.mention", phone, &a);
+		ctip_blind(bidx[n], ax->kr, "phone", phone);
+		mentions[n].bidx = bidx[n];
+	}
+	for (i = 0; i < in->n_names; i++, n++) {
+		if (ctip_text_key(key, sizeof(key), in->names[i]) <= 0) {
+			rc = ctip_err_field(err, CTIP_EINVAL, "mentioned_names",
+					    "mentioned_names: a name has no "
+					    "letters");
+			goto out;
+		}
+		mentions[n].kind = "name";
+		mentions[n].enc = sealed(&mentions[n].enc_len, ax->kr,
+					 "intake.mention", in->names[i], &a);
+		ctip_blind(bidx[n], ax->kr, "name", key);
+		mentions[n].bidx = bidx[n];
+	}
+	r.mentions = mentions;
+	r.n_mentions = n;
+	r.classification = in->classification;
+	r.purpose_code = in->purpose;
+	r.urgency = in->urgency ? in->urgency : "normal";
+	r.status = in->classification ? "classified" : "received";
+	if (in->classification) {
+		r.classified_at = now;
+		r.classified_by = p->user_id;
+	}
+	if (legal_clock(in->channel, in->classification) &&
+	    ctip_intake_deadline(deadline, in->received_at, "none"))
+		r.deadline = deadline;
+	r.idempotency_key = in->idempotency_key;
+	r.created_at = now;
+	r.created_by = p->user_id;
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		goto out;
+	rc = ax->st->ops->intake_insert(out, ax->st, &r, err);
+	if (rc == CTIP_OK)
+		rc = audit_in_tx(ax, p, "intake.create", *out, err);
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK)
+		ax->st->ops->rollback(ax->st);
+	/* Two submissions with the same key at the same moment: the
+	 * second loses the insert and answers with the first. */
+	if (rc == CTIP_EEXIST && in->idempotency_key != NULL &&
+	    ax->st->ops->intake_find_key(out, ax->st, p->user_id,
+					 in->idempotency_key, err) == CTIP_OK) {
+		*existed = true;
+		rc = CTIP_OK;
+	}
+out:
+	ctip_arena_free(&a);
+	return rc;
+}
+
+/* How p may see intake r: the owning unit's handlers see everything; its
+ * supervisors, and the province's, a pseudonymised view. */
+static enum ctip_view
+intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r)
+{
+	bool mine = r->owner_unit_id == p->unit_id;
+	bool province = strcmp(p->level, "province") == 0 &&
+			strcmp(p->province_code, r->province_code) == 0;
+
+	if (p->must_change_password)
+		return CTIP_VIEW_NONE;
+	if (mine && (p->roles & INTAKE_ROLES))
+		return CTIP_VIEW_IDENTITY;
+	if ((mine || province) &&
+	    (p->roles & (INTAKE_ROLES | CTIP_ROLE_SUPERVISOR)))
+		return CTIP_VIEW_PSEUDONYM;
+	return CTIP_VIEW_NONE;
+}
+
+static enum ctip_status
+unseal(const char **out, const struct ctip_keyring *kr, const char *field,
+       const unsigned char *blob, size_t n, struct ctip_arena *a,
+       struct ctip_err *err)
+{
+	char *pt;
+
+	*out = NULL;
+	if (blob == NULL)
+		return CTIP_OK;
+	pt = ctip_arena_alloc(a, n);
+	if (pt == NULL || n < CTIP_SEAL_OVERHEAD ||
+	    ctip_open(pt, kr, field, blob, n) < 0)
+		return ctip_err_set(err, CTIP_EINTERNAL, "could not decrypt %s",
+				    field);
+	*out = pt;
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "intake.read",
+				       .object_type = "intake" };
+	struct ctip_intake_row *r = &out->row;
+	char object_id[24], now[24], soon[24];
+	const char *v;
+	enum ctip_status rc;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
+	if (rc == CTIP_OK && (out->view = intake_view(p, r)) == CTIP_VIEW_NONE)
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "intake %lld does not exist",
+				    (long long)id);
+	if (rc != CTIP_OK)
+		return rc;
+	ctip_now(now);
+	ctip_time_after(soon, CTIP_INTAKE_DUE_SOON * 86400L);
+	out->legal = r->deadline != NULL;
+	out->overdue = out->legal && strcmp(r->status, "resolved") != 0 &&
+		       strcmp(r->deadline, now) < 0;
+	out->due_soon = out->legal && !out->overdue &&
+			strcmp(r->status, "resolved") != 0 &&
+			strcmp(r->deadline, soon) < 0;
+	if (out->view == CTIP_VIEW_IDENTITY) {
+		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+		ev.object_id = object_id;
+		rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
+				   : ctip_audit_write(ax->st, ax->kr, &ev, err);
+		if (rc == CTIP_OK)
+			rc = unseal(&out->summary, ax->kr, "intake.summary",
+				    r->summary_enc, r->summary_enc_len, a, err);
+		if (rc == CTIP_OK)
+			rc = unseal(&out->reporter_name, ax->kr,
+				    "intake.reporter_name",
+				    r->reporter_name_enc,
+				    r->reporter_name_enc_len, a, err);
+		if (rc == CTIP_OK)
+			rc = unseal(&out->reporter_phone, ax->kr,
+				    "intake.reporter_phone",
+				    r->reporter_phone_enc,
+				    r->reporter_phone_enc_len, a, err);
+		if (rc == CTIP_OK)
+			rc = unseal(&out->decision_note, ax->kr,
+				    "intake.decision_note",
+				    r->decision_note_enc,
+				    r->decision_note_enc_len, a, err);
+		if (rc == CTIP_OK)
+			rc = unseal(&out->resolution, ax->kr,
+				    "intake.resolution", r->resolution_enc,
+				    r->resolution_enc_len, a, err);
+		for (i = 0; rc == CTIP_OK && i < r->n_mentions; i++) {
+			rc = unseal(&v, ax->kr, "intake.mention",
+				    r->mentions[i].enc, r->mentions[i].enc_len,
+				    a, err);
+			if (rc != CTIP_OK)
+				break;
+			if (strcmp(r->mentions[i].kind, "phone") == 0 &&
+			    out->n_phones < CTIP_INTAKE_MENTIONS_MAX)
+				out->phones[out->n_phones++] = v;
+			else if (out->n_names < CTIP_INTAKE_MENTIONS_MAX)
+				out->names[out->n_names++] = v;
+		}
+	}
+	r->reporter_name_enc = r->reporter_phone_enc = NULL;
+	r->reporter_phone_bidx = r->summary_enc = NULL;
+	r->decision_note_enc = r->resolution_enc = NULL;
+	r->mentions = NULL;
+	r->n_mentions = 0;
+	return rc;
+}
+
+/*
+ * Load intake id for a change by p: the owning unit's handlers only, on
+ * the version the user saw. The caller changes *r and calls save().
+ */
+static enum ctip_status
+load(struct ctip_intake_row *r, const struct ctip_access *ax,
+     const struct ctip_principal *p, int64_t id, int version, unsigned roles,
+     struct ctip_arena *a, struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if (!may_handle(p) || !(p->roles & roles))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not do this");
+	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
+	if (rc == CTIP_OK && intake_view(p, r) != CTIP_VIEW_IDENTITY)
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "intake %lld does not exist",
+				    (long long)id);
+	if (rc == CTIP_OK && r->version != version)
+		return ctip_err_field(err, CTIP_ECONFLICT, "version",
+				      "intake %lld was changed by someone "
+				      "else: reload it",
+				      (long long)id);
+	return rc;
+}
+
+static enum ctip_status
+save(const struct ctip_access *ax, const struct ctip_principal *p,
+     struct ctip_intake_row *r, const char *action, struct ctip_err *err)
+{
+	char now[24];
+	enum ctip_status rc;
+
+	ctip_now(now);
+	r->updated_at = now;
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		return rc;
+	rc = ax->st->ops->intake_update(ax->st, r, err);
+	if (rc == CTIP_OK)
+		rc = audit_in_tx(ax, p, action, r->id, err);
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK)
+		ax->st->ops->rollback(ax->st);
+	return rc;
+}
+
+enum ctip_status
+ctip_intake_classify(const struct ctip_access *ax,
+		     const struct ctip_principal *p, int64_t id, int version,
+		     const char *classification, const char *purpose,
+		     const char *urgency, struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	char now[24], deadline[24];
+	enum ctip_status rc;
+
+	if (!one_of(classification, classifications))
+		return ctip_err_field(err, CTIP_EINVAL, "classification",
+				      "classification: trafficking_tip, "
+				      "victim_help, information or other");
+	if (urgency != NULL && !one_of(urgency, urgencies))
+		return ctip_err_field(err, CTIP_EINVAL, "urgency",
+				      "urgency: low, normal, high or critical");
+	if (purpose != NULL &&
+	    (rc = check_code(ax->st, CTIP_REF_PURPOSE, purpose, "purpose",
+			     err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 20);
+	rc = load(&r, ax, p, id, version, INTAKE_ROLES, &a, err);
+	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is already resolved",
+				  (long long)id);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.classification = classification;
+		r.purpose_code = purpose;
+		if (urgency != NULL)
+			r.urgency = urgency;
+		r.status = "classified";
+		r.classified_at = now;
+		r.classified_by = p->user_id;
+		/* Classified as a tip: the clock runs from receipt. */
+		if (r.deadline == NULL &&
+		    legal_clock(r.channel, classification) &&
+		    ctip_intake_deadline(deadline, r.received_at, "none"))
+			r.deadline = deadline;
+		rc = save(ax, p, &r, "intake.classify", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
+		   int64_t id, int version, const char *kind,
+		   struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	char deadline[24];
+	enum ctip_status rc;
+
+	if (kind == NULL ||
+	    (strcmp(kind, "complex") != 0 && strcmp(kind, "procuracy") != 0))
+		return ctip_err_field(err, CTIP_EINVAL, "kind",
+				      "kind: complex or procuracy");
+	ctip_arena_init(&a, 1 << 20);
+	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR, &a, err);
+	if (rc == CTIP_OK && r.deadline == NULL)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is not a tip: no legal "
+				  "deadline to extend",
+				  (long long)id);
+	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is already decided",
+				  (long long)id);
+	/* Art. 147: complex first (2 months), then once by the procuracy. */
+	if (rc == CTIP_OK && strcmp(kind, "complex") == 0 &&
+	    strcmp(r.extension, "none") != 0)
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
+				    "kind: already extended as complex");
+	if (rc == CTIP_OK && strcmp(kind, "procuracy") == 0 &&
+	    strcmp(r.extension, "complex") != 0)
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
+				    "kind: the procuracy extends once, after "
+				    "the complex-case extension");
+	if (rc == CTIP_OK) {
+		if (!ctip_intake_deadline(deadline, r.received_at, kind))
+			rc = ctip_err_set(err, CTIP_EINTERNAL,
+					  "bad receipt time");
+		r.extension = kind;
+		r.deadline = deadline;
+	}
+	if (rc == CTIP_OK)
+		rc = save(ax, p, &r, "intake.extend", err);
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
+		   int64_t id, int version, const char *decision,
+		   const char *note, struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	char now[24];
+	enum ctip_status rc;
+
+	if (!one_of(decision, decisions))
+		return ctip_err_field(err, CTIP_EINVAL, "decision",
+				      "decision: initiate, not_initiate or "
+				      "suspend");
+	if ((rc = text_field(note, 2000, false, "note", err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 20);
+	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR, &a, err);
+	if (rc == CTIP_OK && r.deadline == NULL)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is not a tip: resolve it "
+				  "instead",
+				  (long long)id);
+	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is already decided",
+				  (long long)id);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.decision = decision;
+		r.decision_note_enc = sealed(&r.decision_note_enc_len, ax->kr,
+					     "intake.decision_note", note, &a);
+		r.decided_at = now;
+		r.decided_by = p->user_id;
+		r.status = "resolved";
+		r.resolved_at = now;
+		r.resolved_by = p->user_id;
+		rc = save(ax, p, &r, "intake.decide", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_intake_resolve(const struct ctip_access *ax,
+		    const struct ctip_principal *p, int64_t id, int version,
+		    const char *resolution, struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	char now[24];
+	enum ctip_status rc;
+
+	if ((rc = text_field(resolution, 2000, true, "resolution", err)) !=
+	    CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 20);
+	rc = load(&r, ax, p, id, version, INTAKE_ROLES, &a, err);
+	if (rc == CTIP_OK && r.deadline != NULL)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is a tip: it ends with a "
+				  "decision",
+				  (long long)id);
+	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "intake %lld is already resolved",
+				  (long long)id);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.resolution_enc = sealed(&r.resolution_enc_len, ax->kr,
+					  "intake.resolution", resolution, &a);
+		r.status = "resolved";
+		r.resolved_at = now;
+		r.resolved_by = p->user_id;
+		rc = save(ax, p, &r, "intake.resolve", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, enum ctip_due due, int limit,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	char now[24], soon[24];
+
+	if (!may_handle(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not list intakes");
+	ctip_now(now);
+	ctip_time_after(soon, CTIP_INTAKE_DUE_SOON * 86400L);
+	return ax->st->ops->intake_list(out, n_out, ax->st, p->unit_id, due,
+					now, soon, limit, a, err);
+}
+
+enum ctip_status
+ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
+		   int *n_persons, const struct ctip_access *ax,
+		   const struct ctip_principal *p, const char *phone,
+		   struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_person_scope scope;
+	struct ctip_person_query q;
+	unsigned char bidx[CTIP_BLIND_BYTES];
+	char norm[24];
+	enum ctip_status rc;
+
+	if (!may_handle(p))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not receive intakes");
+	if (phone == NULL || !ctip_phone_normalize(norm, phone))
+		return ctip_err_field(err, CTIP_EINVAL, "phone",
+				      "phone: not a phone number");
+	ctip_blind(bidx, ax->kr, "phone", norm);
+	scope.unit_id = p->unit_id;
+	scope.province_code =
+		strcmp(p->level, "province") == 0 ? p->province_code : NULL;
+	rc = ax->st->ops->intake_repeat(intakes, n_intakes, ax->st, &scope,
+					bidx, 20, a, err);
+	if (rc != CTIP_OK)
+		return rc;
+	*n_persons = 0;
+	if (!ctip_authz_person_scope(&scope, p))
+		return CTIP_OK;
+	memset(&q, 0, sizeof(q));
+	q.phone_bidx = bidx;
+	q.limit = 20;
+	return ax->st->ops->person_search(persons, n_persons, ax->st, &scope,
+					  &q, a, err);
+}

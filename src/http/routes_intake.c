@@ -1,0 +1,330 @@
+/* routes_intake.c: tips and reports, and their legal clock. */
+#include "http/routes.h"
+#include "core/intake.h"
+
+static json_t *
+strings(const char *const *v, int n)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+intake_json(const struct ctip_intake_view *v)
+{
+	const struct ctip_intake_row *r = &v->row;
+	bool id = v->view == CTIP_VIEW_IDENTITY;
+	json_t *j, *legal = json_null(), *reporter = json_null();
+
+	if (v->legal)
+		legal = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b}",
+				  "deadline", r->deadline, "extension",
+				  r->extension, "decision", r->decision,
+				  "decided_at", r->decided_at, "note",
+				  id ? v->decision_note : NULL, "overdue",
+				  v->overdue, "due_soon", v->due_soon);
+	if (id)
+		reporter = r->reporter_anonymous
+				   ? json_pack("{s:b}", "anonymous", 1)
+				   : json_pack("{s:b, s:s?, s:s?}", "anonymous",
+					       0, "name", v->reporter_name,
+					       "phone", v->reporter_phone);
+	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
+		      "s:s, s:I, s:i, s:s, s:o, s:o}",
+		      "id", (json_int_t)r->id, "received_at", r->received_at,
+		      "channel", r->channel, "language", r->language,
+		      "province", r->province_code, "commune", r->commune_code,
+		      "classification", r->classification, "purpose",
+		      r->purpose_code, "urgency", r->urgency, "status",
+		      r->status, "owner_unit_id", (json_int_t)r->owner_unit_id,
+		      "version", r->version, "created_at", r->created_at,
+		      "legal", legal, "reporter", reporter);
+	json_object_set_new(j, "summary",
+			    id ? json_string(v->summary) : json_null());
+	json_object_set_new(j, "resolution",
+			    id && v->resolution ? json_string(v->resolution)
+						: json_null());
+	json_object_set_new(j, "mentioned_phones",
+			    id ? strings(v->phones, v->n_phones) : json_null());
+	json_object_set_new(j, "mentioned_names",
+			    id ? strings(v->names, v->n_names) : json_null());
+	return j;
+}
+
+/* Answer with intake id as the user may see it, with status. */
+static void
+answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status)
+{
+	struct ctip_intake_view v;
+	struct ctip_err err = { 0 };
+
+	if (ctip_intake_read(&v, &req->access, req->who, id, req->arena,
+			     &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ctip_resp_json(resp, status, intake_json(&v));
+}
+
+/* A list of strings member into out (at most max); false after a 400. */
+static bool
+string_list(const char **out, int *n, int max, json_t *body, const char *key,
+	    struct ctip_resp *resp)
+{
+	json_t *a = json_object_get(body, key), *v;
+	size_t i;
+
+	*n = 0;
+	if (a == NULL || json_is_null(a))
+		return true;
+	if (!json_is_array(a) || json_array_size(a) > (size_t)max) {
+		ctip_resp_problem(resp, CTIP_EINVAL, key,
+				  "%s: a list of at most %d strings", key, max);
+		return false;
+	}
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_string(v)) {
+			ctip_resp_problem(resp, CTIP_EINVAL, key,
+					  "%s: must be strings", key);
+			return false;
+		}
+		out[(*n)++] = json_string_value(v);
+	}
+	return true;
+}
+
+/* POST /api/intakes (header Idempotency-Key) */
+void
+ctip_h_intake_create(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_intake_input in = { 0 };
+	struct ctip_err err = { 0 };
+	json_t *body, *rep, *anon;
+	bool existed;
+	int64_t id;
+
+	if ((body = ctip_req_json(req, resp)) == NULL)
+		return;
+	if (!ctip_json_str(&in.received_at, body, "received_at", resp) ||
+	    !ctip_json_str(&in.channel, body, "channel", resp) ||
+	    !ctip_json_str(&in.language, body, "language", resp) ||
+	    !ctip_json_str(&in.province_code, body, "province", resp) ||
+	    !ctip_json_str(&in.commune_code, body, "commune", resp) ||
+	    !ctip_json_str(&in.summary, body, "summary", resp) ||
+	    !ctip_json_str(&in.classification, body, "classification", resp) ||
+	    !ctip_json_str(&in.purpose, body, "purpose", resp) ||
+	    !ctip_json_str(&in.urgency, body, "urgency", resp) ||
+	    !string_list(in.phones, &in.n_phones, CTIP_INTAKE_MENTIONS_MAX,
+			 body, "mentioned_phones", resp) ||
+	    !string_list(in.names, &in.n_names, CTIP_INTAKE_MENTIONS_MAX, body,
+			 "mentioned_names", resp))
+		goto out;
+	rep = json_object_get(body, "reporter");
+	if (!json_is_object(rep) ||
+	    !json_is_boolean(anon = json_object_get(rep, "anonymous"))) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "reporter",
+				  "reporter: an object with \"anonymous\" "
+				  "true or false");
+		goto out;
+	}
+	in.reporter_anonymous = json_is_true(anon);
+	if (!ctip_json_str(&in.reporter_name, rep, "name", resp) ||
+	    !ctip_json_str(&in.reporter_phone, rep, "phone", resp))
+		goto out;
+	in.idempotency_key = ctip_req_header(req, "Idempotency-Key");
+	if (ctip_intake_create(&id, &existed, &req->access, req->who, &in,
+			       &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		goto out;
+	}
+	answer(req, resp, id, existed ? 200 : 201);
+out:
+	json_decref(body);
+}
+
+/* GET /api/intakes/{id} */
+void
+ctip_h_intake_get(struct ctip_req *req, struct ctip_resp *resp)
+{
+	int64_t id = ctip_req_id(req, resp, 0);
+
+	if (id != 0)
+		answer(req, resp, id, 200);
+}
+
+/* GET /api/intakes?due=overdue|soon&limit= */
+void
+ctip_h_intake_list(struct ctip_req *req, struct ctip_resp *resp)
+{
+	const char *due = ctip_req_query(req, "due");
+	const char *limit = ctip_req_query(req, "limit");
+	struct ctip_intake_view v;
+	struct ctip_err err = { 0 };
+	enum ctip_due mode = CTIP_DUE_ALL;
+	int64_t *ids;
+	json_t *items;
+	int n, i, lim = limit ? (int)strtol(limit, NULL, 10) : 50;
+
+	if (lim < 1 || lim > 200) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
+				  "limit: 1 to 200");
+		return;
+	}
+	if (due != NULL && strcmp(due, "overdue") == 0)
+		mode = CTIP_DUE_OVERDUE;
+	else if (due != NULL && strcmp(due, "soon") == 0)
+		mode = CTIP_DUE_SOON;
+	else if (due != NULL) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "due",
+				  "due: overdue or soon");
+		return;
+	}
+	if (ctip_intake_list(&ids, &n, &req->access, req->who, mode, lim,
+			     req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < n; i++) {
+		if (ctip_intake_read(&v, &req->access, req->who, ids[i],
+				     req->arena, &err) != CTIP_OK) {
+			json_decref(items);
+			ctip_resp_err(resp, &err);
+			return;
+		}
+		json_array_append_new(items, intake_json(&v));
+	}
+	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /api/intakes/repeat?phone= */
+void
+ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_intake_view v;
+	struct ctip_err err = { 0 };
+	int64_t *intakes, *persons;
+	int ni, np, i;
+	json_t *ji, *jp;
+
+	if (ctip_intake_repeat(&intakes, &ni, &persons, &np, &req->access,
+			       req->who, ctip_req_query(req, "phone"),
+			       req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ji = json_array();
+	for (i = 0; i < ni; i++) {
+		if (ctip_intake_read(&v, &req->access, req->who, intakes[i],
+				     req->arena, &err) != CTIP_OK)
+			continue;
+		json_array_append_new(ji, json_pack("{s:I, s:s}", "id",
+						    (json_int_t)intakes[i],
+						    "received_at",
+						    v.row.received_at));
+	}
+	jp = json_array();
+	for (i = 0; i < np; i++)
+		json_array_append_new(
+			jp, json_pack("{s:I}", "id", (json_int_t)persons[i]));
+	ctip_resp_json(resp, 200,
+		       json_pack("{s:o, s:o}", "intakes", ji, "persons", jp));
+}
+
+/* The version member of a step's body, or -1 after a 400. */
+static int
+version_of(json_t *body, struct ctip_resp *resp)
+{
+	json_t *v = json_object_get(body, "version");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > INT32_MAX) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "version",
+				  "version: the version you saw is required");
+		return -1;
+	}
+	return (int)json_integer_value(v);
+}
+
+enum step { CLASSIFY, EXTEND, DECIDE, RESOLVE };
+
+static void
+step(struct ctip_req *req, struct ctip_resp *resp, enum step which)
+{
+	const char *a = NULL, *b = NULL, *c = NULL;
+	struct ctip_err err = { 0 };
+	enum ctip_status rc = CTIP_EINVAL;
+	int64_t id = ctip_req_id(req, resp, 0);
+	json_t *body;
+	int version;
+
+	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
+		return;
+	if ((version = version_of(body, resp)) < 0)
+		goto out;
+	switch (which) {
+	case CLASSIFY:
+		if (ctip_json_str(&a, body, "classification", resp) &&
+		    ctip_json_str(&b, body, "purpose", resp) &&
+		    ctip_json_str(&c, body, "urgency", resp))
+			rc = ctip_intake_classify(&req->access, req->who, id,
+						  version, a, b, c, &err);
+		else
+			goto out;
+		break;
+	case EXTEND:
+		if (!ctip_json_str(&a, body, "kind", resp))
+			goto out;
+		rc = ctip_intake_extend(&req->access, req->who, id, version, a,
+					&err);
+		break;
+	case DECIDE:
+		if (!ctip_json_str(&a, body, "decision", resp) ||
+		    !ctip_json_str(&b, body, "note", resp))
+			goto out;
+		rc = ctip_intake_decide(&req->access, req->who, id, version, a,
+					b, &err);
+		break;
+	case RESOLVE:
+		if (!ctip_json_str(&a, body, "resolution", resp))
+			goto out;
+		rc = ctip_intake_resolve(&req->access, req->who, id, version, a,
+					 &err);
+		break;
+	}
+	if (rc != CTIP_OK)
+		ctip_resp_err(resp, &err);
+	else
+		answer(req, resp, id, 200);
+out:
+	json_decref(body);
+}
+
+void
+ctip_h_intake_classify(struct ctip_req *req, struct ctip_resp *resp)
+{
+	step(req, resp, CLASSIFY);
+}
+
+void
+ctip_h_intake_extend(struct ctip_req *req, struct ctip_resp *resp)
+{
+	step(req, resp, EXTEND);
+}
+
+void
+ctip_h_intake_decide(struct ctip_req *req, struct ctip_resp *resp)
+{
+	step(req, resp, DECIDE);
+}
+
+void
+ctip_h_intake_resolve(struct ctip_req *req, struct ctip_resp *resp)
+{
+	step(req, resp, RESOLVE);
+}
