@@ -27,8 +27,11 @@ export function on(event, fn) {
   handlers[event] = fn;
 }
 
-async function call(method, path, body, { redirect = true } = {}) {
-  const headers = { Accept: 'application/json' };
+// Options: redirect (see on()), headers (added to the request), full
+// (resolve with { status, data } instead of the data, e.g. to tell a 201
+// "created" from a 200 "that one already").
+async function call(method, path, body, { redirect = true, headers: extra = {}, full = false } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   let r;
@@ -64,7 +67,7 @@ async function call(method, path, body, { redirect = true } = {}) {
     throw err;
   }
   if (data && typeof data.csrf_token === 'string') csrf = data.csrf_token;
-  return data;
+  return full ? { status: r.status, data } : data;
 }
 
 // path plus a query string of the non-empty values of params.

@@ -392,12 +392,14 @@ out:
 	return rc;
 }
 
-/* How p may see intake r: the owning unit's handlers see everything; its
- * supervisors, and the province's, a pseudonymised view. */
+/* How p may see intake r: the handlers of the owning unit, or of a unit
+ * it was referred to (granted), see everything; the supervisors of those
+ * units and of the province a pseudonymised view; nobody else anything. */
 static enum ctip_view
-intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r)
+intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r,
+	    bool granted)
 {
-	bool mine = r->owner_unit_id == p->unit_id;
+	bool mine = r->owner_unit_id == p->unit_id || granted;
 	bool province = strcmp(p->level, "province") == 0 &&
 			strcmp(p->province_code, r->province_code) == 0;
 
@@ -405,10 +407,46 @@ intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r)
 		return CTIP_VIEW_NONE;
 	if (mine && (p->roles & INTAKE_ROLES))
 		return CTIP_VIEW_IDENTITY;
-	if ((mine || province) &&
-	    (p->roles & (INTAKE_ROLES | CTIP_ROLE_SUPERVISOR)))
+	if ((mine || province) && (p->roles & CTIP_ROLE_SUPERVISOR))
 		return CTIP_VIEW_PSEUDONYM;
 	return CTIP_VIEW_NONE;
+}
+
+/* Whether intake r was referred to p's unit. */
+static enum ctip_status
+granted(bool *out, const struct ctip_access *ax, const struct ctip_principal *p,
+	const struct ctip_intake_row *r, struct ctip_err *err)
+{
+	*out = false;
+	if (r->owner_unit_id == p->unit_id)
+		return CTIP_OK;
+	return ax->st->ops->access_granted(out, ax->st, "intake", r->id,
+					   p->unit_id, err);
+}
+
+enum ctip_status
+ctip_intake_visible(const struct ctip_access *ax,
+		    const struct ctip_principal *p, int64_t id,
+		    struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	enum ctip_status rc;
+	bool ok = false;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = ax->st->ops->intake_get(&r, ax->st, id, &a, err);
+	if (rc == CTIP_OK)
+		rc = granted(&ok, ax, p, &r, err);
+	if (rc == CTIP_OK &&
+	    (!may_handle(p) || intake_view(p, &r, ok) != CTIP_VIEW_IDENTITY))
+		rc = CTIP_ENOTFOUND;
+	ctip_arena_free(&a);
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "intake %lld does not exist",
+				    (long long)id);
+	return rc;
 }
 
 static enum ctip_status
@@ -442,11 +480,15 @@ ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
 	char object_id[24], now[24], soon[24];
 	const char *v;
 	enum ctip_status rc;
+	bool ok = false;
 	int i;
 
 	memset(out, 0, sizeof(*out));
 	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
-	if (rc == CTIP_OK && (out->view = intake_view(p, r)) == CTIP_VIEW_NONE)
+	if (rc == CTIP_OK)
+		rc = granted(&ok, ax, p, r, err);
+	if (rc == CTIP_OK &&
+	    (out->view = intake_view(p, r, ok)) == CTIP_VIEW_NONE)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND)
 		return ctip_err_set(err, CTIP_ENOTFOUND,
@@ -520,12 +562,16 @@ load(struct ctip_intake_row *r, const struct ctip_access *ax,
      struct ctip_arena *a, struct ctip_err *err)
 {
 	enum ctip_status rc;
+	bool ok = false;
 
 	if (!may_handle(p) || !(p->roles & roles))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not do this");
+
 	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
-	if (rc == CTIP_OK && intake_view(p, r) != CTIP_VIEW_IDENTITY)
+	if (rc == CTIP_OK)
+		rc = granted(&ok, ax, p, r, err);
+	if (rc == CTIP_OK && intake_view(p, r, ok) != CTIP_VIEW_IDENTITY)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND)
 		return ctip_err_set(err, CTIP_ENOTFOUND,

@@ -106,6 +106,13 @@ ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 		   const struct ctip_principal *p, const char *phone,
 		   struct ctip_arena *a, struct ctip_err *err);
 
+/* CTIP_OK if p handles intake id with identity (its unit owns it or it
+ * was referred to it), else CTIP_ENOTFOUND. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_intake_visible(const struct ctip_access *ax,
+		    const struct ctip_principal *p, int64_t id,
+		    struct ctip_err *err);
+
 /* The Art. 147 deadline: received_at + 20 days, or 2 months for
  * "complex", plus 2 more months for "procuracy". False if received_at is
  * not a timestamp. */

@@ -152,5 +152,13 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/intakes/{id}/extend", ctip_h_intake_extend, 0 },
 	{ "POST", "/api/intakes/{id}/decide", ctip_h_intake_decide, 0 },
 	{ "POST", "/api/intakes/{id}/resolve", ctip_h_intake_resolve, 0 },
+	{ "POST", "/api/referrals", ctip_h_referral_create, 0 },
+	{ "GET", "/api/referrals", ctip_h_referral_list, 0 },
+	{ "GET", "/api/referrals/{id}", ctip_h_referral_get, 0 },
+	{ "POST", "/api/referrals/{id}/accept", ctip_h_referral_accept, 0 },
+	{ "POST", "/api/referrals/{id}/refuse", ctip_h_referral_refuse, 0 },
+	{ "POST", "/api/referrals/{id}/complete", ctip_h_referral_complete, 0 },
+	{ "POST", "/api/referrals/{id}/withdraw", ctip_h_referral_withdraw, 0 },
+	{ "GET", "/api/units", ctip_h_units, 0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

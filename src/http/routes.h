@@ -31,6 +31,14 @@ void ctip_h_intake_classify(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_extend(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_decide(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_resolve(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_list(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_accept(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_refuse(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_complete(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_referral_withdraw(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_units(struct ctip_req *req, struct ctip_resp *resp);
 
 /* {"id","name","agency","admin_code","level","province_code"} */
 json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);

@@ -257,6 +257,28 @@ enum ctip_due {
 	CTIP_DUE_SOON,    /* unresolved, deadline within the window */
 };
 
+/* A referral as stored. */
+struct ctip_referral_row {
+	int64_t id;
+	const char *object_type; /* "intake" or "person" */
+	int64_t object_id;
+	int64_t from_unit_id;
+	int64_t to_unit_id;
+	const unsigned char *note_enc;
+	size_t note_enc_len;
+	const char *status; /* sent, accepted, refused, completed, withdrawn */
+	const char *sent_at;
+	int64_t sent_by;
+	const char *ack_due_at;
+	const char *responded_at;
+	int64_t responded_by;
+	const unsigned char *refusal_reason_enc;
+	size_t refusal_reason_enc_len;
+	const char *closed_at;
+	int64_t closed_by;
+	int version;
+};
+
 typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
 
 struct ctip_store;
@@ -475,6 +497,32 @@ struct ctip_store_ops {
 			     const struct ctip_person_scope *scope,
 			     const unsigned char *bidx, int limit,
 			     struct ctip_arena *a, struct ctip_err *err);
+
+	/* Referrals. update writes status to closed_by if the version is
+	 * still row->version and bumps it (CTIP_ECONFLICT otherwise). list:
+	 * ids of the referrals to (inbox) or from unit_id, newest first;
+	 * status NULL for all. counts: of unit_id's inbox by status, and how
+	 * many are unanswered past ack_due_at (before now). revoke: remove a
+	 * unit's access grant. */
+	int (*referral_insert)(int64_t *out, struct ctip_store *st,
+			       const struct ctip_referral_row *row,
+			       struct ctip_err *err);
+	int (*referral_get)(struct ctip_referral_row *out,
+			    struct ctip_store *st, int64_t id,
+			    struct ctip_arena *a, struct ctip_err *err);
+	int (*referral_update)(struct ctip_store *st,
+			       const struct ctip_referral_row *row,
+			       struct ctip_err *err);
+	int (*referral_list)(int64_t **out, int *n_out, struct ctip_store *st,
+			     int64_t unit_id, bool inbox, const char *status,
+			     int limit, struct ctip_arena *a,
+			     struct ctip_err *err);
+	int (*referral_counts)(long counts[5], long *late,
+			       struct ctip_store *st, int64_t unit_id,
+			       const char *now, struct ctip_err *err);
+	int (*access_revoke)(struct ctip_store *st, const char *object_type,
+			     int64_t object_id, int64_t unit_id,
+			     struct ctip_err *err);
 
 	void (*close)(struct ctip_store *st);
 };

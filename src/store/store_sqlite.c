@@ -63,6 +63,13 @@ enum stmt_id {
 	S_INTAKE_LIST_OVERDUE,
 	S_INTAKE_LIST_SOON,
 	S_INTAKE_REPEAT,
+	S_REFERRAL_INSERT,
+	S_REFERRAL_GET,
+	S_REFERRAL_UPDATE,
+	S_REFERRAL_INBOX,
+	S_REFERRAL_OUTBOX,
+	S_REFERRAL_COUNTS,
+	S_ACCESS_REVOKE,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
@@ -545,6 +552,41 @@ stmt_sql(enum stmt_id id)
 		       "(i.owner_unit_id "
 		       "= ?1 OR i.province_code = ?2) ORDER BY i.id DESC LIMIT "
 		       "?4";
+	case S_REFERRAL_INSERT:
+		return "INSERT INTO referral (object_type, object_id, "
+		       "from_unit_id, to_unit_id, note_enc, status, sent_at, "
+		       "sent_by, ack_due_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+		       "'sent', "
+		       "?6, ?7, ?8)";
+	case S_REFERRAL_GET:
+		return "SELECT id, object_type, object_id, from_unit_id, "
+		       "to_unit_id, note_enc, status, sent_at, sent_by, "
+		       "ack_due_at, responded_at, responded_by, "
+		       "refusal_reason_enc, closed_at, closed_by, version FROM "
+		       "referral WHERE id = ?1";
+	case S_REFERRAL_UPDATE:
+		return "UPDATE referral SET status = ?2, responded_at = ?3, "
+		       "responded_by = ?4, refusal_reason_enc = ?5, closed_at "
+		       "= "
+		       "?6, closed_by = ?7, version = version + 1 WHERE id = "
+		       "?1 "
+		       "AND version = ?8";
+	case S_REFERRAL_INBOX:
+		return "SELECT id FROM referral WHERE to_unit_id = ?1 AND (?2 "
+		       "IS "
+		       "NULL OR status = ?2) ORDER BY id DESC LIMIT ?3";
+	case S_REFERRAL_OUTBOX:
+		return "SELECT id FROM referral WHERE from_unit_id = ?1 AND "
+		       "(?2 IS "
+		       "NULL OR status = ?2) ORDER BY id DESC LIMIT ?3";
+	case S_REFERRAL_COUNTS:
+		return "SELECT status, count(*), sum(CASE WHEN status = 'sent' "
+		       "AND "
+		       "ack_due_at < ?2 THEN 1 ELSE 0 END) FROM referral WHERE "
+		       "to_unit_id = ?1 GROUP BY status";
+	case S_ACCESS_REVOKE:
+		return "DELETE FROM access_grant WHERE object_type = ?1 AND "
+		       "object_id = ?2 AND unit_id = ?3";
 	case S_AUDIT_LAST:
 		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
 	case S_AUDIT_INSERT:
@@ -2326,6 +2368,158 @@ sq_intake_repeat(int64_t **out, int *n_out, struct ctip_store *st,
 			err);
 }
 
+static int
+sq_referral_insert(int64_t *out, struct ctip_store *st,
+		   const struct ctip_referral_row *r, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_INSERT, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, r->object_type);
+	sqlite3_bind_int64(q, 2, r->object_id);
+	sqlite3_bind_int64(q, 3, r->from_unit_id);
+	sqlite3_bind_int64(q, 4, r->to_unit_id);
+	bind_blob(q, 5, r->note_enc, r->note_enc_len);
+	bind_text(q, 6, r->sent_at);
+	sqlite3_bind_int64(q, 7, r->sent_by);
+	bind_text(q, 8, r->ack_due_at);
+	if ((rc = exec_stmt(s, q, "store the referral", err)) == CTIP_OK)
+		*out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int
+sq_referral_get(struct ctip_referral_row *o, struct ctip_store *st, int64_t id,
+		struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	rc = step_one(s, q, "referral", err);
+	if (rc == CTIP_OK) {
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(q, 0);
+		o->object_type = col_text(q, 1, a, &ok);
+		o->object_id = sqlite3_column_int64(q, 2);
+		o->from_unit_id = sqlite3_column_int64(q, 3);
+		o->to_unit_id = sqlite3_column_int64(q, 4);
+		o->note_enc = col_blob(q, 5, &o->note_enc_len, a, &ok);
+		o->status = col_text(q, 6, a, &ok);
+		o->sent_at = col_text(q, 7, a, &ok);
+		o->sent_by = sqlite3_column_int64(q, 8);
+		o->ack_due_at = col_text(q, 9, a, &ok);
+		o->responded_at = col_text(q, 10, a, &ok);
+		o->responded_by = sqlite3_column_int64(q, 11);
+		o->refusal_reason_enc =
+			col_blob(q, 12, &o->refusal_reason_enc_len, a, &ok);
+		o->closed_at = col_text(q, 13, a, &ok);
+		o->closed_by = sqlite3_column_int64(q, 14);
+		o->version = sqlite3_column_int(q, 15);
+	}
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
+sq_referral_update(struct ctip_store *st, const struct ctip_referral_row *r,
+		   struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_UPDATE, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->id);
+	bind_text(q, 2, r->status);
+	bind_text(q, 3, r->responded_at);
+	bind_id(q, 4, r->responded_by);
+	bind_blob(q, 5, r->refusal_reason_enc, r->refusal_reason_enc_len);
+	bind_text(q, 6, r->closed_at);
+	bind_id(q, 7, r->closed_by);
+	sqlite3_bind_int(q, 8, r->version);
+	rc = exec_stmt(s, q, "update the referral", err);
+	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "version",
+				    "referral %lld was changed by someone "
+				    "else: reload it",
+				    (long long)r->id);
+	return rc;
+}
+
+static int
+sq_referral_list(int64_t **out, int *n_out, struct ctip_store *st,
+		 int64_t unit_id, bool inbox, const char *status, int limit,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q =
+		stmt(s, inbox ? S_REFERRAL_INBOX : S_REFERRAL_OUTBOX, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, unit_id);
+	bind_text(q, 2, status);
+	sqlite3_bind_int(q, 3, limit);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
+static int
+sq_referral_counts(long counts[5], long *late, struct ctip_store *st,
+		   int64_t unit_id, const char *now, struct ctip_err *err)
+{
+	static const char *const names[5] = { "sent", "accepted", "refused",
+					      "completed", "withdrawn" };
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_COUNTS, err);
+	const char *status;
+	int rc, i;
+
+	if (q == NULL)
+		return err->code;
+	memset(counts, 0, 5 * sizeof(*counts));
+	*late = 0;
+	sqlite3_bind_int64(q, 1, unit_id);
+	bind_text(q, 2, now);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		status = (const char *)sqlite3_column_text(q, 0);
+		for (i = 0; i < 5; i++)
+			if (status != NULL && strcmp(status, names[i]) == 0)
+				counts[i] = (long)sqlite3_column_int64(q, 1);
+		*late += (long)sqlite3_column_int64(q, 2);
+	}
+	done(q);
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "count referrals");
+	return CTIP_OK;
+}
+
+static int
+sq_access_revoke(struct ctip_store *st, const char *object_type,
+		 int64_t object_id, int64_t unit_id, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_ACCESS_REVOKE, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_text(q, 1, object_type);
+	sqlite3_bind_int64(q, 2, object_id);
+	sqlite3_bind_int64(q, 3, unit_id);
+	return exec_stmt(s, q, "revoke access", err);
+}
+
 static void
 sq_close(struct ctip_store *st)
 {
@@ -2395,6 +2589,12 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_update = sq_intake_update,
 	.intake_list = sq_intake_list,
 	.intake_repeat = sq_intake_repeat,
+	.referral_insert = sq_referral_insert,
+	.referral_get = sq_referral_get,
+	.referral_update = sq_referral_update,
+	.referral_list = sq_referral_list,
+	.referral_counts = sq_referral_counts,
+	.access_revoke = sq_access_revoke,
 	.close = sq_close,
 };
 

@@ -32,7 +32,8 @@ CREATE TABLE api_token (
 -- Access to one record granted to a unit other than its owner (by a
 -- referral, issue 4).
 CREATE TABLE access_grant (
-	object_type TEXT NOT NULL CHECK (object_type = 'person'),
+	object_type TEXT NOT NULL CHECK (object_type = 'person'
+		OR object_type = 'intake'),
 	object_id INTEGER NOT NULL,
 	unit_id INTEGER NOT NULL REFERENCES org_unit (id),
 	granted_at TEXT NOT NULL,

@@ -1,0 +1,404 @@
+/* referral.c: referrals between units. */
+#include "core/referral.h"
+#include "core/auth.h"
+#include "core/intake.h"
+#include "util/text.h"
+
+static const char *const statuses[] = { "sent",      "accepted",  "refused",
+					"completed", "withdrawn", NULL };
+
+static bool
+may_refer(const struct ctip_principal *p)
+{
+	return !p->must_change_password && strcmp(p->level, "nation") != 0 &&
+	       (p->roles & (CTIP_ROLE_HOTLINE_OPERATOR | CTIP_ROLE_CASE_WORKER |
+			    CTIP_ROLE_INVESTIGATOR));
+}
+
+static const unsigned char *
+seal_text(size_t *n, const struct ctip_keyring *kr, const char *field,
+	  const char *s, struct ctip_arena *a)
+{
+	unsigned char *out;
+
+	*n = 0;
+	if (s == NULL || s[0] == '\0')
+		return NULL;
+	*n = strlen(s) + CTIP_SEAL_OVERHEAD;
+	if ((out = ctip_arena_alloc(a, *n)) != NULL)
+		ctip_seal(out, kr, field, s, strlen(s));
+	return out;
+}
+
+static enum ctip_status
+check_note(const char *s, const char *field, bool required,
+	   struct ctip_err *err)
+{
+	if (s == NULL || s[0] == '\0')
+		return required ? ctip_err_field(err, CTIP_EINVAL, field,
+						 "%s: required", field)
+				: CTIP_OK;
+	if (!ctip_text_valid(s, strlen(s)) || ctip_text_length(s) > 2000)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: at most 2000 characters of valid "
+				      "UTF-8",
+				      field);
+	return CTIP_OK;
+}
+
+/* Audit action on referral r inside the open transaction. */
+static enum ctip_status
+audit(const struct ctip_access *ax, const struct ctip_principal *p,
+      const char *action, const struct ctip_referral_row *r,
+      struct ctip_err *err)
+{
+	char object_id[24], reason[96];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = action,
+				       .object_type = r->object_type,
+				       .object_id = object_id,
+				       .reason = reason };
+
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)r->object_id);
+	snprintf(reason, sizeof(reason), "referral %lld from unit %lld to %lld",
+		 (long long)r->id, (long long)r->from_unit_id,
+		 (long long)r->to_unit_id);
+	return ctip_audit_append(ax->st, ax->kr, &ev, err);
+}
+
+enum ctip_status
+ctip_referral_send(int64_t *out, const struct ctip_access *ax,
+		   const struct ctip_principal *p, const char *object_type,
+		   int64_t object_id, int64_t to_unit_id, const char *note,
+		   struct ctip_err *err)
+{
+	struct ctip_referral_row r;
+	struct ctip_org_unit_row unit;
+	struct ctip_person_view v;
+	struct ctip_arena a;
+	int64_t *open;
+	char now[24], due[24];
+	enum ctip_status rc;
+	int n, i;
+
+	if (!may_refer(p))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not refer records");
+	if (object_type == NULL || (strcmp(object_type, "intake") != 0 &&
+				    strcmp(object_type, "person") != 0))
+		return ctip_err_field(err, CTIP_EINVAL, "object_type",
+				      "object_type: intake or person");
+	if ((rc = check_note(note, "note", false, err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 20);
+	if (strcmp(object_type, "intake") == 0)
+		rc = ctip_intake_visible(ax, p, object_id, err);
+	else
+		rc = ctip_person_read(&v, ax, p, object_id, NULL, &a, err);
+	if (rc == CTIP_OK && strcmp(object_type, "person") == 0 &&
+	    v.view != CTIP_VIEW_IDENTITY)
+		rc = ctip_err_set(err, CTIP_ENOTFOUND,
+				  "person %lld does not exist",
+				  (long long)object_id);
+	if (rc == CTIP_OK &&
+	    ax->st->ops->org_unit_get(&unit, ax->st, to_unit_id, &a, err) !=
+		    CTIP_OK)
+		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
+				    "to_unit_id: no such unit");
+	if (rc == CTIP_OK && to_unit_id == p->unit_id)
+		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
+				    "to_unit_id: the record is already yours");
+	if (rc != CTIP_OK)
+		goto out;
+	ctip_now(now);
+	ctip_time_after(due, CTIP_REFERRAL_ACK_HOURS * 3600L);
+	memset(&r, 0, sizeof(r));
+	r.object_type = object_type;
+	r.object_id = object_id;
+	r.from_unit_id = p->unit_id;
+	r.to_unit_id = to_unit_id;
+	r.note_enc =
+		seal_text(&r.note_enc_len, ax->kr, "referral.note", note, &a);
+	r.sent_at = now;
+	r.sent_by = p->user_id;
+	r.ack_due_at = due;
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		goto out;
+	/* One open referral of a record to a unit at a time. */
+	rc = ax->st->ops->referral_list(&open, &n, ax->st, to_unit_id, true,
+					NULL, 1000, &a, err);
+	for (i = 0; rc == CTIP_OK && i < n; i++) {
+		struct ctip_referral_row o;
+
+		rc = ax->st->ops->referral_get(&o, ax->st, open[i], &a, err);
+		if (rc == CTIP_OK && o.object_id == object_id &&
+		    strcmp(o.object_type, object_type) == 0 &&
+		    (strcmp(o.status, "sent") == 0 ||
+		     strcmp(o.status, "accepted") == 0))
+			rc = ctip_err_set(err, CTIP_ECONFLICT,
+					  "this record is already referred "
+					  "to that unit (referral %lld)",
+					  (long long)o.id);
+	}
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->referral_insert(out, ax->st, &r, err);
+	if (rc == CTIP_OK) {
+		r.id = *out;
+		rc = ax->st->ops->access_grant(ax->st, object_type, object_id,
+					       to_unit_id, p->user_id, now,
+					       err);
+	}
+	if (rc == CTIP_OK)
+		rc = audit(ax, p, "referral.send", &r, err);
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK)
+		ax->st->ops->rollback(ax->st);
+out:
+	ctip_arena_free(&a);
+	return rc;
+}
+
+/* Load referral id for a step by p; *to: p is of the receiving unit. */
+static enum ctip_status
+load(struct ctip_referral_row *r, bool *to, const struct ctip_access *ax,
+     const struct ctip_principal *p, int64_t id, int version,
+     struct ctip_arena *a, struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if (!may_refer(p))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not handle referrals");
+	rc = ax->st->ops->referral_get(r, ax->st, id, a, err);
+	if (rc == CTIP_OK && r->to_unit_id != p->unit_id &&
+	    r->from_unit_id != p->unit_id)
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "referral %lld does not exist",
+				    (long long)id);
+	if (rc == CTIP_OK && r->version != version)
+		return ctip_err_field(err, CTIP_ECONFLICT, "version",
+				      "referral %lld was changed by someone "
+				      "else: reload it",
+				      (long long)id);
+	*to = rc == CTIP_OK && r->to_unit_id == p->unit_id;
+	return rc;
+}
+
+/* Write r's new state, revoke the receiving unit's access if asked, and
+ * audit action, in one transaction. */
+static enum ctip_status
+save(const struct ctip_access *ax, const struct ctip_principal *p,
+     struct ctip_referral_row *r, bool revoke, const char *action,
+     struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		return rc;
+	rc = ax->st->ops->referral_update(ax->st, r, err);
+	if (rc == CTIP_OK && revoke)
+		rc = ax->st->ops->access_revoke(ax->st, r->object_type,
+						r->object_id, r->to_unit_id,
+						err);
+	if (rc == CTIP_OK)
+		rc = audit(ax, p, action, r, err);
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK)
+		ax->st->ops->rollback(ax->st);
+	return rc;
+}
+
+enum ctip_status
+ctip_referral_respond(const struct ctip_access *ax,
+		      const struct ctip_principal *p, int64_t id, int version,
+		      bool accept, const char *reason, struct ctip_err *err)
+{
+	struct ctip_referral_row r;
+	struct ctip_arena a;
+	char now[24];
+	enum ctip_status rc;
+	bool to;
+
+	if (!accept &&
+	    (rc = check_note(reason, "reason", true, err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 16);
+	rc = load(&r, &to, ax, p, id, version, &a, err);
+	if (rc == CTIP_OK && !to)
+		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
+				  "only the receiving unit answers a "
+				  "referral");
+	if (rc == CTIP_OK && strcmp(r.status, "sent") != 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "referral %lld is %s, not waiting for an "
+				  "answer",
+				  (long long)id, r.status);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.status = accept ? "accepted" : "refused";
+		r.responded_at = now;
+		r.responded_by = p->user_id;
+		if (!accept) {
+			r.refusal_reason_enc = seal_text(
+				&r.refusal_reason_enc_len, ax->kr,
+				"referral.refusal_reason", reason, &a);
+			r.closed_at = now;
+			r.closed_by = p->user_id;
+		}
+		rc = save(ax, p, &r, !accept,
+			  accept ? "referral.accept" : "referral.refuse", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_referral_complete(const struct ctip_access *ax,
+		       const struct ctip_principal *p, int64_t id, int version,
+		       struct ctip_err *err)
+{
+	struct ctip_referral_row r;
+	struct ctip_arena a;
+	char now[24];
+	enum ctip_status rc;
+	bool to;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = load(&r, &to, ax, p, id, version, &a, err);
+	if (rc == CTIP_OK && !to)
+		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
+				  "only the receiving unit completes a "
+				  "referral");
+	if (rc == CTIP_OK && strcmp(r.status, "accepted") != 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "referral %lld is %s: only an accepted "
+				  "referral can be completed",
+				  (long long)id, r.status);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.status = "completed";
+		r.closed_at = now;
+		r.closed_by = p->user_id;
+		rc = save(ax, p, &r, false, "referral.complete", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_referral_withdraw(const struct ctip_access *ax,
+		       const struct ctip_principal *p, int64_t id, int version,
+		       struct ctip_err *err)
+{
+	struct ctip_referral_row r;
+	struct ctip_arena a;
+	char now[24];
+	enum ctip_status rc;
+	bool to;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = load(&r, &to, ax, p, id, version, &a, err);
+	if (rc == CTIP_OK && r.from_unit_id != p->unit_id)
+		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
+				  "only the sending unit withdraws a "
+				  "referral");
+	if (rc == CTIP_OK && strcmp(r.status, "sent") != 0 &&
+	    strcmp(r.status, "accepted") != 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "referral %lld is already %s", (long long)id,
+				  r.status);
+	if (rc == CTIP_OK) {
+		ctip_now(now);
+		r.status = "withdrawn";
+		r.closed_at = now;
+		r.closed_by = p->user_id;
+		rc = save(ax, p, &r, true, "referral.withdraw", err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
+		   const struct ctip_principal *p, int64_t id,
+		   struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_referral_row *r = &out->row;
+	char now[24], *pt;
+	long len;
+	enum ctip_status rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!may_refer(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not see referrals");
+	rc = ax->st->ops->referral_get(r, ax->st, id, a, err);
+	if (rc == CTIP_OK && r->to_unit_id != p->unit_id &&
+	    r->from_unit_id != p->unit_id)
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "referral %lld does not exist",
+				    (long long)id);
+	if (rc != CTIP_OK)
+		return rc;
+	ctip_now(now);
+	out->late = strcmp(r->status, "sent") == 0 &&
+		    strcmp(r->ack_due_at, now) < 0;
+	/* Notes are working text between the two units' handlers. */
+	if (may_refer(p) && r->note_enc != NULL &&
+	    (pt = ctip_arena_alloc(a, r->note_enc_len)) != NULL &&
+	    (len = ctip_open(pt, ax->kr, "referral.note", r->note_enc,
+			     r->note_enc_len)) >= 0)
+		out->note = pt;
+	if (may_refer(p) && r->refusal_reason_enc != NULL &&
+	    (pt = ctip_arena_alloc(a, r->refusal_reason_enc_len)) != NULL &&
+	    (len = ctip_open(pt, ax->kr, "referral.refusal_reason",
+			     r->refusal_reason_enc,
+			     r->refusal_reason_enc_len)) >= 0)
+		out->refusal_reason = pt;
+	r->note_enc = r->refusal_reason_enc = NULL;
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_referral_list(int64_t **out, int *n_out, const struct ctip_access *ax,
+		   const struct ctip_principal *p, bool inbox,
+		   const char *status, int limit, struct ctip_arena *a,
+		   struct ctip_err *err)
+{
+	const char *const *s;
+
+	if (!may_refer(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not see referrals");
+	if (status != NULL) {
+		for (s = statuses; *s != NULL && strcmp(*s, status) != 0; s++)
+			;
+		if (*s == NULL)
+			return ctip_err_field(
+				err, CTIP_EINVAL, "status",
+				"status: sent, accepted, "
+				"refused, completed or withdrawn");
+	}
+	return ax->st->ops->referral_list(out, n_out, ax->st, p->unit_id, inbox,
+					  status, limit, a, err);
+}
+
+enum ctip_status
+ctip_referral_counts(long counts[5], long *late, const struct ctip_access *ax,
+		     const struct ctip_principal *p, struct ctip_err *err)
+{
+	char now[24];
+
+	if (!may_refer(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not see referrals");
+	ctip_now(now);
+	return ax->st->ops->referral_counts(counts, late, ax->st, p->unit_id,
+					    now, err);
+}
