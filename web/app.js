@@ -10,9 +10,15 @@ import * as home from './views/home.js';
 import * as users from './views/users.js';
 import * as orgUnits from './views/org-units.js';
 import * as audit from './views/audit.js';
+import * as intake from './views/intake.js';
+import * as intakes from './views/intakes.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
+
+// Who receives intakes, and who may list them (supervisors: pseudonymised).
+const INTAKE_ROLES = ['hotline_operator', 'case_worker', 'investigator'];
+const INTAKE_LIST_ROLES = [...INTAKE_ROLES, 'supervisor'];
 
 // path -> page; roles: who may open it (absent: anyone signed in).
 const ROUTES = {
@@ -22,11 +28,15 @@ const ROUTES = {
   '/users': { view: users, roles: ['administrator'] },
   '/org-units': { view: orgUnits, roles: ['administrator'] },
   '/audit': { view: audit, roles: ['auditor'] },
+  '/intake/new': { view: intake, roles: INTAKE_ROLES },
+  '/intakes': { view: intakes, roles: INTAKE_LIST_ROLES },
 };
 
 // The navigation, in order; an entry shows if the user holds one of roles.
 const NAV = [
   { path: '/home', key: 'nav.home' },
+  { path: '/intake/new', key: 'nav.intake_new', roles: INTAKE_ROLES },
+  { path: '/intakes', key: 'nav.intakes', roles: INTAKE_LIST_ROLES },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
@@ -44,7 +54,8 @@ const state = {
 const allowed = (roles, user) => !roles || roles.some((r) => user?.roles?.includes(r));
 
 function currentPath() {
-  const m = /^#(\/[\w-]*)/.exec(location.hash);
+  // #/intakes?due=soon -> /intakes (the page reads its own query)
+  const m = /^#(\/[\w-]*(?:\/[\w-]+)*)/.exec(location.hash);
   return m ? m[1] : '';
 }
 

@@ -160,5 +160,6 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/referrals/{id}/complete", ctip_h_referral_complete, 0 },
 	{ "POST", "/api/referrals/{id}/withdraw", ctip_h_referral_withdraw, 0 },
 	{ "GET", "/api/units", ctip_h_units, 0 },
+	{ "GET", "/api/kpi/intakes", ctip_h_kpi_intakes, 0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

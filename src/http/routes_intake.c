@@ -1,6 +1,7 @@
 /* routes_intake.c: tips and reports, and their legal clock. */
 #include "http/routes.h"
 #include "core/intake.h"
+#include "core/kpi.h"
 
 static json_t *
 strings(const char *const *v, int n)
@@ -327,4 +328,57 @@ void
 ctip_h_intake_resolve(struct ctip_req *req, struct ctip_resp *resp)
 {
 	step(req, resp, RESOLVE);
+}
+
+/* A share as a JSON number, or null when there is nothing to share. */
+static json_t *
+ratio(double x)
+{
+	return x < 0 ? json_null()
+		     : json_real((double)(long)(x * 10000) / 10000);
+}
+
+/* GET /api/kpi/intakes?from=yyyy-mm-dd&to=yyyy-mm-dd&province= */
+void
+ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_intake_kpi k;
+	struct ctip_err err = { 0 };
+	json_t *by, *j;
+	int i;
+
+	if (ctip_intake_kpi(
+		    &k, req->store, req->who, ctip_req_query(req, "from"),
+		    ctip_req_query(req, "to"), ctip_req_query(req, "province"),
+		    req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	by = json_object();
+	for (i = 0; i < k.n_agencies; i++)
+		json_object_set_new(by, k.agencies[i],
+				    json_integer(k.agency_counts[i]));
+	j = json_pack("{s:{s:s, s:s}, s:{s:I, s:s?}, s:I, s:I, s:I, s:I, "
+		      "s:I, s:I, s:I, s:o}",
+		      "period", "from", ctip_req_query(req, "from"), "to",
+		      ctip_req_query(req, "to"), "scope", "unit_id",
+		      (json_int_t)k.filter.unit_id, "province",
+		      k.filter.province_code, "received",
+		      (json_int_t)k.counts.received, "classified",
+		      (json_int_t)k.counts.classified, "resolved",
+		      (json_int_t)k.counts.resolved, "tips",
+		      (json_int_t)k.counts.tips, "tips_resolved",
+		      (json_int_t)k.counts.tips_resolved,
+		      "tips_resolved_in_time",
+		      (json_int_t)k.counts.tips_in_time, "referred",
+		      (json_int_t)k.counts.referred, "referrals_by_agency", by);
+	json_object_set_new(j, "share_classified", ratio(k.share_classified));
+	json_object_set_new(j, "share_resolved", ratio(k.share_resolved));
+	json_object_set_new(j, "share_tips_resolved_in_time",
+			    ratio(k.share_tips_in_time));
+	json_object_set_new(j, "median_hours_to_referral",
+			    k.median_hours_to_referral < 0
+				    ? json_null()
+				    : json_real(k.median_hours_to_referral));
+	ctip_resp_json(resp, 200, j);
 }

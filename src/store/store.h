@@ -279,6 +279,21 @@ struct ctip_referral_row {
 	int version;
 };
 
+/* Which intakes a KPI counts: received in [from, to), of one unit
+ * (unit_id), or of one province (province_code), or all (neither). */
+struct ctip_kpi_filter {
+	int64_t unit_id;           /* 0: not by unit */
+	const char *province_code; /* NULL: not by province */
+	const char *from, *to;     /* timestamps */
+};
+
+/* Counts behind the intake KPIs. */
+struct ctip_intake_counts {
+	long received, classified, resolved;
+	long tips, tips_resolved, tips_in_time;
+	long referred; /* intakes referred at least once */
+};
+
 typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
 
 struct ctip_store;
@@ -523,6 +538,22 @@ struct ctip_store_ops {
 	int (*access_revoke)(struct ctip_store *st, const char *object_type,
 			     int64_t object_id, int64_t unit_id,
 			     struct ctip_err *err);
+
+	/* KPI inputs: counts; referrals by the receiving unit's agency
+	 * (agencies[i], counts[i]); for each referred intake, its receipt
+	 * and first referral times (received[i], referred[i]). */
+	int (*intake_counts)(struct ctip_intake_counts *out,
+			     struct ctip_store *st,
+			     const struct ctip_kpi_filter *f,
+			     struct ctip_err *err);
+	int (*referral_by_agency)(const char ***agencies, long **counts,
+				  int *n_out, struct ctip_store *st,
+				  const struct ctip_kpi_filter *f,
+				  struct ctip_arena *a, struct ctip_err *err);
+	int (*referral_delays)(const char ***received, const char ***referred,
+			       int *n_out, struct ctip_store *st,
+			       const struct ctip_kpi_filter *f,
+			       struct ctip_arena *a, struct ctip_err *err);
 
 	void (*close)(struct ctip_store *st);
 };

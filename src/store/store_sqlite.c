@@ -70,6 +70,9 @@ enum stmt_id {
 	S_REFERRAL_OUTBOX,
 	S_REFERRAL_COUNTS,
 	S_ACCESS_REVOKE,
+	S_INTAKE_COUNTS,
+	S_REFERRAL_BY_AGENCY,
+	S_REFERRAL_DELAYS,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
@@ -587,6 +590,46 @@ stmt_sql(enum stmt_id id)
 	case S_ACCESS_REVOKE:
 		return "DELETE FROM access_grant WHERE object_type = ?1 AND "
 		       "object_id = ?2 AND unit_id = ?3";
+	case S_INTAKE_COUNTS:
+		return "SELECT count(*), count(i.classification), "
+		       "coalesce(sum(CASE WHEN i.status = 'resolved' THEN 1 "
+		       "ELSE 0 "
+		       "END), 0), count(i.deadline), coalesce(sum(CASE WHEN "
+		       "i.deadline IS NOT NULL AND i.status = 'resolved' THEN "
+		       "1 "
+		       "ELSE 0 END), 0), coalesce(sum(CASE WHEN i.deadline IS "
+		       "NOT "
+		       "NULL AND i.status = 'resolved' AND i.resolved_at <= "
+		       "i.deadline THEN 1 ELSE 0 END), 0), coalesce(sum(CASE "
+		       "WHEN "
+		       "EXISTS (SELECT 1 FROM referral r WHERE r.object_type = "
+		       "'intake' AND r.object_id = i.id) THEN 1 ELSE 0 END), "
+		       "0) "
+		       "FROM intake i WHERE i.received_at >= ?3 AND "
+		       "i.received_at "
+		       "< ?4 AND (?1 = 0 OR i.owner_unit_id = ?1) AND (?2 IS "
+		       "NULL "
+		       "OR i.province_code = ?2)";
+	case S_REFERRAL_BY_AGENCY:
+		return "SELECT o.agency_code, count(*) FROM intake i JOIN "
+		       "referral "
+		       "r ON r.object_type = 'intake' AND r.object_id = i.id "
+		       "JOIN "
+		       "org_unit o ON o.id = r.to_unit_id WHERE i.received_at "
+		       ">= "
+		       "?3 AND i.received_at < ?4 AND (?1 = 0 OR "
+		       "i.owner_unit_id = "
+		       "?1) AND (?2 IS NULL OR i.province_code = ?2) GROUP BY "
+		       "o.agency_code ORDER BY o.agency_code";
+	case S_REFERRAL_DELAYS:
+		return "SELECT i.received_at, min(r.sent_at) FROM intake i "
+		       "JOIN "
+		       "referral r ON r.object_type = 'intake' AND r.object_id "
+		       "= "
+		       "i.id WHERE i.received_at >= ?3 AND i.received_at < ?4 "
+		       "AND "
+		       "(?1 = 0 OR i.owner_unit_id = ?1) AND (?2 IS NULL OR "
+		       "i.province_code = ?2) GROUP BY i.id, i.received_at";
 	case S_AUDIT_LAST:
 		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
 	case S_AUDIT_INSERT:
@@ -2521,6 +2564,80 @@ sq_access_revoke(struct ctip_store *st, const char *object_type,
 }
 
 static void
+bind_kpi(sqlite3_stmt *q, const struct ctip_kpi_filter *f)
+{
+	sqlite3_bind_int64(q, 1, f->unit_id);
+	bind_text(q, 2, f->province_code);
+	bind_text(q, 3, f->from);
+	bind_text(q, 4, f->to);
+}
+
+static int
+sq_intake_counts(struct ctip_intake_counts *out, struct ctip_store *st,
+		 const struct ctip_kpi_filter *f, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_COUNTS, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	bind_kpi(q, f);
+	rc = step_one(s, q, "count", err);
+	if (rc == CTIP_OK) {
+		out->received = (long)sqlite3_column_int64(q, 0);
+		out->classified = (long)sqlite3_column_int64(q, 1);
+		out->resolved = (long)sqlite3_column_int64(q, 2);
+		out->tips = (long)sqlite3_column_int64(q, 3);
+		out->tips_resolved = (long)sqlite3_column_int64(q, 4);
+		out->tips_in_time = (long)sqlite3_column_int64(q, 5);
+		out->referred = (long)sqlite3_column_int64(q, 6);
+	}
+	done(q);
+	return rc;
+}
+
+static int
+sq_referral_by_agency(const char ***agencies, long **counts, int *n_out,
+		      struct ctip_store *st, const struct ctip_kpi_filter *f,
+		      struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_BY_AGENCY, err);
+	const char **names, **nums;
+	int rc, i;
+
+	if (q == NULL)
+		return err->code;
+	bind_kpi(q, f);
+	rc = collect(&names, &nums, n_out, s, q, a, err);
+	if (rc != CTIP_OK)
+		return rc;
+	*counts = ctip_arena_alloc(a, (size_t)(*n_out ? *n_out : 1) *
+					      sizeof(**counts));
+	if (*counts == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	for (i = 0; i < *n_out; i++)
+		(*counts)[i] = strtol(nums[i], NULL, 10);
+	*agencies = names;
+	return CTIP_OK;
+}
+
+static int
+sq_referral_delays(const char ***received, const char ***referred, int *n_out,
+		   struct ctip_store *st, const struct ctip_kpi_filter *f,
+		   struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_REFERRAL_DELAYS, err);
+
+	if (q == NULL)
+		return err->code;
+	bind_kpi(q, f);
+	return collect(received, referred, n_out, s, q, a, err);
+}
+
+static void
 sq_close(struct ctip_store *st)
 {
 	struct sqlite_store *s = S(st);
@@ -2595,6 +2712,9 @@ static const struct ctip_store_ops sqlite_ops = {
 	.referral_list = sq_referral_list,
 	.referral_counts = sq_referral_counts,
 	.access_revoke = sq_access_revoke,
+	.intake_counts = sq_intake_counts,
+	.referral_by_agency = sq_referral_by_agency,
+	.referral_delays = sq_referral_delays,
 	.close = sq_close,
 };
 

@@ -6,7 +6,12 @@ import { ROLES } from './roles.js';
 import { errorKey } from './errors.js';
 
 // Pages each role can open from its card.
+const INTAKE_LINKS = [['#/intake/new', 'nav.intake_new'], ['#/intakes', 'nav.intakes']];
 const LINKS = {
+  hotline_operator: INTAKE_LINKS,
+  case_worker: INTAKE_LINKS,
+  investigator: INTAKE_LINKS,
+  supervisor: [['#/intakes', 'nav.intakes']],
   administrator: [['#/users', 'nav.users'], ['#/org-units', 'nav.org_units']],
   auditor: [['#/audit', 'nav.audit']],
 };

@@ -1,0 +1,137 @@
+/* kpi.c: intake KPIs from the records. */
+#include "core/kpi.h"
+#include "core/person.h"
+
+#include <time.h>
+
+static double
+share(long part, long whole)
+{
+	return whole > 0 ? (double)part / (double)whole : -1.0;
+}
+
+static time_t
+epoch(const char *ts)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+static int
+cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The day after date (yyyy-mm-dd) as a timestamp, for an inclusive end. */
+static void
+day_after(char out[24], const char *date)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_mday += 1;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+enum ctip_status
+ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
+		const struct ctip_principal *p, const char *from,
+		const char *to, const char *province, struct ctip_arena *a,
+		struct ctip_err *err)
+{
+	const char **received, **referred;
+	char *from_ts, *to_ts;
+	long *hours;
+	int n, i;
+	enum ctip_status rc;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (p->must_change_password ||
+	    !(p->roles &
+	      ~(unsigned)(CTIP_ROLE_ADMINISTRATOR | CTIP_ROLE_AUDITOR)))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not see statistics");
+	if (from == NULL || !ctip_date_valid(from))
+		return ctip_err_field(err, CTIP_EINVAL, "from",
+				      "from: a date yyyy-mm-dd is required");
+	if (to == NULL || !ctip_date_valid(to) || strcmp(to, from) < 0)
+		return ctip_err_field(err, CTIP_EINVAL, "to",
+				      "to: a date yyyy-mm-dd, not before from");
+	from_ts = ctip_arena_printf(a, "%sT00:00:00Z", from);
+	to_ts = ctip_arena_alloc(a, 24);
+	if (from_ts == NULL || to_ts == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	day_after(to_ts, to);
+	out->filter.from = from_ts;
+	out->filter.to = to_ts;
+	if (strcmp(p->level, "commune") == 0) {
+		out->filter.unit_id = p->unit_id;
+	} else if (strcmp(p->level, "province") == 0) {
+		out->filter.province_code =
+			ctip_arena_strdup(a, p->province_code);
+	} else if (province != NULL) {
+		if (st->ops->ref_exists(&ok, st, CTIP_REF_ADMIN_UNIT, province,
+					err) != CTIP_OK)
+			return err->code;
+		if (!ok || strlen(province) != 2)
+			return ctip_err_field(err, CTIP_EINVAL, "province",
+					      "province: unknown province "
+					      "\"%s\"",
+					      province);
+		out->filter.province_code = province;
+	}
+	if (province != NULL && strcmp(p->level, "nation") != 0 &&
+	    (out->filter.province_code == NULL ||
+	     strcmp(province, out->filter.province_code) != 0))
+		return ctip_err_field(err, CTIP_EFORBIDDEN, "province",
+				      "province: outside your scope");
+	if ((rc = st->ops->intake_counts(&out->counts, st, &out->filter,
+					 err)) != CTIP_OK ||
+	    (rc = st->ops->referral_by_agency(
+		     &out->agencies, &out->agency_counts, &out->n_agencies, st,
+		     &out->filter, a, err)) != CTIP_OK ||
+	    (rc = st->ops->referral_delays(&received, &referred, &n, st,
+					   &out->filter, a, err)) != CTIP_OK)
+		return rc;
+	out->share_classified =
+		share(out->counts.classified, out->counts.received);
+	out->share_resolved = share(out->counts.resolved, out->counts.received);
+	out->share_tips_in_time =
+		share(out->counts.tips_in_time, out->counts.tips);
+	out->median_hours_to_referral = -1.0;
+	if (n > 0) {
+		/* Seconds, sorted; the median of an even count is the mean
+		 * of the middle two. */
+		hours = ctip_arena_alloc(a, (size_t)n * sizeof(*hours));
+		if (hours == NULL)
+			return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+		for (i = 0; i < n; i++)
+			hours[i] =
+				(long)(epoch(referred[i]) - epoch(received[i]));
+		qsort(hours, (size_t)n, sizeof(*hours), cmp_long);
+		out->median_hours_to_referral =
+			(n % 2 ? (double)hours[n / 2]
+			       : ((double)hours[n / 2 - 1] +
+				  (double)hours[n / 2]) /
+					 2.0) /
+			3600.0;
+	}
+	return CTIP_OK;
+}
