@@ -3,7 +3,6 @@
 #include "core/auth.h"
 #include "util/text.h"
 
-#include <ctype.h>
 #include <time.h>
 
 static const char *const classifications[] = { "trafficking_tip", "victim_help",
@@ -57,6 +56,27 @@ parse_ts(struct tm *tm, const char *s)
 	return true;
 }
 
+/* tm + months. A time limit in months ends on the same day of the last
+ * month, or on that month's last day if it has no such day (Criminal
+ * Procedure Code Art. 134): 31 December + 2 months is 28 February, not
+ * 3 March as timegm() would normalise it. */
+static void
+add_months(struct tm *tm, int months)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30,
+				       31, 31, 30, 31, 30, 31 };
+	int m = tm->tm_mon + months, y, last;
+
+	tm->tm_year += m / 12;
+	tm->tm_mon = m % 12;
+	y = tm->tm_year + 1900;
+	last = mdays[tm->tm_mon] +
+	       (tm->tm_mon == 1 &&
+		((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	if (tm->tm_mday > last)
+		tm->tm_mday = last;
+}
+
 bool
 ctip_intake_deadline(char out[24], const char *received_at,
 		     const char *extension)
@@ -69,9 +89,11 @@ ctip_intake_deadline(char out[24], const char *received_at,
 	if (extension == NULL || strcmp(extension, "none") == 0) {
 		tm.tm_mday += 20;
 	} else {
-		tm.tm_mon += 2;
+		add_months(&tm, 2);
+		/* The procuracy's 2 months run on from the end of the
+		 * complex-case limit. */
 		if (strcmp(extension, "procuracy") == 0)
-			tm.tm_mon += 2;
+			add_months(&tm, 2);
 	}
 	t = timegm(&tm);
 	gmtime_r(&t, &tm);
@@ -173,8 +195,8 @@ validate(const struct ctip_access *ax, const struct ctip_intake_input *in,
 		return rc;
 	if (in->language != NULL &&
 	    (strlen(in->language) < 2 || strlen(in->language) > 3 ||
-	     !islower((unsigned char)in->language[0]) ||
-	     !islower((unsigned char)in->language[1])))
+	     strspn(in->language, "abcdefghijklmnopqrstuvwxyz") !=
+		     strlen(in->language)))
 		return ctip_err_field(err, CTIP_EINVAL, "language",
 				      "language: an ISO 639 code such as vi");
 	if (in->province_code == NULL)
@@ -832,4 +854,95 @@ ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 	q.limit = 20;
 	return ax->st->ops->person_search(persons, n_persons, ax->st, &scope,
 					  &q, a, err);
+}
+
+/* Prefix err's field with where the input sat ("person." or
+ * "minors[1]."). */
+static enum ctip_status
+prefixed(struct ctip_err *err, const char *where)
+{
+	char field[sizeof(err->field)];
+	size_t n = strlen(where);
+
+	/* Fields are short ("citizen_id"): cut rather than overflow. */
+	memcpy(field, err->field, sizeof(field));
+	if (n >= sizeof(err->field))
+		n = sizeof(err->field) - 1;
+	memcpy(err->field, where, n);
+	memcpy(err->field + n, field, sizeof(err->field) - n - 1);
+	err->field[sizeof(err->field) - 1] = '\0';
+	return err->code;
+}
+
+enum ctip_status
+ctip_intake_register_persons(int64_t *ids, int *n_ids,
+			     const struct ctip_access *ax,
+			     const struct ctip_principal *p, int64_t intake_id,
+			     struct ctip_person_input *adult,
+			     struct ctip_person_input *minors, int n_minors,
+			     struct ctip_err *err)
+{
+	char now[24], where[24], object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "intake.person",
+				       .object_type = "person",
+				       .object_id = object_id };
+	enum ctip_status rc;
+	int i;
+
+	*n_ids = 0;
+	if (!ctip_authz_can(p, CTIP_PERM_PERSON_CREATE))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not register persons");
+	if (n_minors < 0 || n_minors > CTIP_MINORS_MAX)
+		return ctip_err_field(err, CTIP_EINVAL, "minors",
+				      "minors: at most %d", CTIP_MINORS_MAX);
+	if (adult->role == NULL ||
+	    (strcmp(adult->role, "victim") != 0 &&
+	     strcmp(adult->role, "under_identification") != 0))
+		return ctip_err_field(err, CTIP_EINVAL, "person.role",
+				      "person.role: victim or "
+				      "under_identification");
+	if ((rc = ctip_intake_visible(ax, p, intake_id, err)) != CTIP_OK)
+		return rc;
+	ctip_now(now);
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		return rc;
+	for (i = -1; i < n_minors && rc == CTIP_OK; i++) {
+		struct ctip_person_input *in = i < 0 ? adult : &minors[i];
+
+		in->owner_unit_id = p->unit_id;
+		in->created_by = p->user_id;
+		in->is_demo = false;
+		in->accompanies_id = 0;
+		if (i >= 0) {
+			in->role = "accompanying_minor";
+			in->accompanies_id = ids[0];
+		}
+		rc = ctip_person_create(&ids[i + 1], ax->st, ax->kr, in, now,
+					err);
+		if (rc != CTIP_OK) {
+			if (i < 0)
+				snprintf(where, sizeof(where), "person.");
+			else
+				snprintf(where, sizeof(where), "minors[%d].",
+					 i);
+			prefixed(err, where);
+			break;
+		}
+		rc = ax->st->ops->intake_person_link(ax->st, intake_id,
+						     ids[i + 1], err);
+		snprintf(object_id, sizeof(object_id), "%lld",
+			 (long long)ids[i + 1]);
+		if (rc == CTIP_OK)
+			rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
+	}
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK) {
+		ax->st->ops->rollback(ax->st);
+		return rc;
+	}
+	*n_ids = n_minors + 1;
+	return CTIP_OK;
 }

@@ -113,9 +113,26 @@ ctip_intake_visible(const struct ctip_access *ax,
 		    const struct ctip_principal *p, int64_t id,
 		    struct ctip_err *err);
 
+#define CTIP_MINORS_MAX 10 /* accompanying minors registered at once */
+
+/*
+ * One action from an intake to the records: register the person it is
+ * about (role victim or under_identification) and the minors who came
+ * with them (role set to accompanying_minor, linked to the adult), owned
+ * by p's unit and linked to the intake both ways, in one transaction,
+ * audited. ids[0] is the adult, then the minors. CTIP_EINVAL naming
+ * "person.<field>" or "minors[i].<field>".
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_intake_register_persons(
+	int64_t *ids, int *n_ids, const struct ctip_access *ax,
+	const struct ctip_principal *p, int64_t intake_id,
+	struct ctip_person_input *adult, struct ctip_person_input *minors,
+	int n_minors, struct ctip_err *err);
+
 /* The Art. 147 deadline: received_at + 20 days, or 2 months for
- * "complex", plus 2 more months for "procuracy". False if received_at is
- * not a timestamp. */
+ * "complex", plus 2 more months for "procuracy" (a month without the
+ * day ends on its last day, Art. 134). False if received_at is not a
+ * timestamp. */
 bool ctip_intake_deadline(char out[24], const char *received_at,
 			  const char *extension);
 

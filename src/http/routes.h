@@ -40,6 +40,7 @@ void ctip_h_referral_complete(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_referral_withdraw(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_units(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp);
 
 /* {"id","name","agency","admin_code","level","province_code"} */
 json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);
@@ -48,6 +49,11 @@ json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);
  * 400 naming the field) when present but not a string. */
 bool ctip_json_str(const char **out, json_t *obj, const char *key,
 		   struct ctip_resp *resp);
+
+/* A person input from a JSON object (strings borrowed from obj), or false
+ * after answering 400. */
+bool ctip_json_person(struct ctip_person_input *in, json_t *obj,
+		      struct ctip_resp *resp);
 
 /* A positive id from path parameter i, or 0 after answering 404. */
 int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);

@@ -63,12 +63,23 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status)
 	struct ctip_intake_view v;
 	struct ctip_err err = { 0 };
 
+	int64_t *persons;
+	json_t *j, *jp;
+	int n, i;
+
 	if (ctip_intake_read(&v, &req->access, req->who, id, req->arena,
-			     &err) != CTIP_OK) {
+			     &err) != CTIP_OK ||
+	    req->store->ops->intake_persons(&persons, &n, req->store, id,
+					    req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
-	ctip_resp_json(resp, status, intake_json(&v));
+	j = intake_json(&v);
+	jp = json_array();
+	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
+		json_array_append_new(jp, json_integer(persons[i]));
+	json_object_set_new(j, "person_ids", jp);
+	ctip_resp_json(resp, status, j);
 }
 
 /* A list of strings member into out (at most max); false after a 400. */
@@ -381,4 +392,53 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 				    ? json_null()
 				    : json_real(k.median_hours_to_referral));
 	ctip_resp_json(resp, 200, j);
+}
+
+/* POST /api/intakes/{id}/persons {"person": {...}, "minors": [{...}]}:
+ * register the person an intake is about, and the minors with them. */
+void
+ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_person_input adult, minors[CTIP_MINORS_MAX];
+	int64_t ids[1 + CTIP_MINORS_MAX];
+	struct ctip_err err = { 0 };
+	int64_t id = ctip_req_id(req, resp, 0);
+	json_t *body, *jm, *v, *out;
+	size_t i;
+	int n = 0;
+
+	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
+		return;
+	if (!ctip_json_person(&adult, json_object_get(body, "person"), resp))
+		goto done;
+	jm = json_object_get(body, "minors");
+	if (jm != NULL && !json_is_null(jm)) {
+		if (!json_is_array(jm) ||
+		    json_array_size(jm) > CTIP_MINORS_MAX) {
+			ctip_resp_problem(resp, CTIP_EINVAL, "minors",
+					  "minors: a list of at most %d "
+					  "persons",
+					  CTIP_MINORS_MAX);
+			goto done;
+		}
+		json_array_foreach(jm, i, v)
+		{
+			if (!ctip_json_person(&minors[n], v, resp))
+				goto done;
+			n++;
+		}
+	}
+	if (ctip_intake_register_persons(ids, &n, &req->access, req->who, id,
+					 &adult, minors, n, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		goto done;
+	}
+	out = json_array();
+	for (i = 0; i < (size_t)n; i++)
+		json_array_append_new(out, json_integer(ids[i]));
+	ctip_resp_json(resp, 201,
+		       json_pack("{s:I, s:o}", "intake_id", (json_int_t)id,
+				 "person_ids", out));
+done:
+	json_decref(body);
 }

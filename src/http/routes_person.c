@@ -40,12 +40,25 @@ person_get_done(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_person_view v;
 	struct ctip_err err = { 0 };
 
+	int64_t *intakes;
+	json_t *j, *ji;
+	int n, i;
+
 	if (ctip_person_release(&v, req->access.kr, pp, req->arena, &err) !=
-	    CTIP_OK) {
+		    CTIP_OK ||
+	    req->store->ops->person_intakes(&intakes, &n, req->store,
+					    pp->rec.id, req->arena,
+					    &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
-	ctip_resp_json(resp, 200, person_json(&v));
+	/* The intakes this person was registered from (both ways). */
+	j = person_json(&v);
+	ji = json_array();
+	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
+		json_array_append_new(ji, json_integer(intakes[i]));
+	json_object_set_new(j, "intake_ids", ji);
+	ctip_resp_json(resp, 200, j);
 }
 
 /*
@@ -115,9 +128,9 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 
-/* POST /api/persons: register a person owned by the user's unit. */
-void
-ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
+bool
+ctip_json_person(struct ctip_person_input *in, json_t *obj,
+		 struct ctip_resp *resp)
 {
 	static const char *const fields[] = {
 		"role",        "sex",         "birth_date", "ethnicity",
@@ -125,56 +138,74 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 		"phone",       "address",     "province",   "commune",
 	};
 	const char *vals[CTIP_NELEM(fields)];
-	struct ctip_person_input in = { 0 };
-	struct ctip_person_view v;
-	struct ctip_err err = { 0 };
-	json_t *body, *x;
-	int64_t id;
+	json_t *x;
 	size_t i;
 
-	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
-	    (body = ctip_req_json(req, resp)) == NULL)
-		return;
+	memset(in, 0, sizeof(*in));
+	if (!json_is_object(obj)) {
+		ctip_resp_problem(resp, CTIP_EINVAL, NULL,
+				  "a person must be a JSON object");
+		return false;
+	}
 	for (i = 0; i < CTIP_NELEM(fields); i++)
-		if (!ctip_json_str(&vals[i], body, fields[i], resp))
-			goto out;
-	in.role = vals[0];
-	in.sex = vals[1];
-	in.birth_date = vals[2];
-	in.ethnicity_code = vals[3];
-	in.nationality = vals[4];
-	in.citizenship = vals[5];
-	in.full_name = vals[6];
-	in.citizen_id = vals[7];
-	in.phone = vals[8];
-	in.address = vals[9];
-	in.province_code = vals[10];
-	in.commune_code = vals[11];
-	x = json_object_get(body, "birth_year");
+		if (!ctip_json_str(&vals[i], obj, fields[i], resp))
+			return false;
+	in->role = vals[0];
+	in->sex = vals[1];
+	in->birth_date = vals[2];
+	in->ethnicity_code = vals[3];
+	in->nationality = vals[4];
+	in->citizenship = vals[5];
+	in->full_name = vals[6];
+	in->citizen_id = vals[7];
+	in->phone = vals[8];
+	in->address = vals[9];
+	in->province_code = vals[10];
+	in->commune_code = vals[11];
+	x = json_object_get(obj, "birth_year");
 	if (x != NULL && !json_is_null(x)) {
-		if (!json_is_integer(x)) {
+		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
+		    json_integer_value(x) > 9999) {
 			ctip_resp_problem(resp, CTIP_EINVAL, "birth_year",
 					  "birth_year: must be a year");
-			goto out;
+			return false;
 		}
-		in.birth_year = (int)json_integer_value(x);
+		in->birth_year = (int)json_integer_value(x);
 	}
-	x = json_object_get(body, "accompanies_id");
+	x = json_object_get(obj, "accompanies_id");
 	if (x != NULL && !json_is_null(x)) {
 		if (!json_is_integer(x)) {
 			ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
 					  "accompanies_id: must be an id");
-			goto out;
+			return false;
 		}
-		in.accompanies_id = (int64_t)json_integer_value(x);
-		/* The adult must be someone this user may see. */
-		if (ctip_person_read(&v, &req->access, req->who,
-				     in.accompanies_id, NULL, req->arena,
-				     &err) != CTIP_OK) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
-					  "accompanies_id: no such person");
-			goto out;
-		}
+		in->accompanies_id = (int64_t)json_integer_value(x);
+	}
+	return true;
+}
+
+/* POST /api/persons: register a person owned by the user's unit. */
+void
+ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_person_input in;
+	struct ctip_person_view v;
+	struct ctip_err err = { 0 };
+	json_t *body;
+	int64_t id;
+
+	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
+	    (body = ctip_req_json(req, resp)) == NULL)
+		return;
+	if (!ctip_json_person(&in, body, resp))
+		goto out;
+	/* The adult must be someone this user may see. */
+	if (in.accompanies_id != 0 &&
+	    ctip_person_read(&v, &req->access, req->who, in.accompanies_id,
+			     NULL, req->arena, &err) != CTIP_OK) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
+				  "accompanies_id: no such person");
+		goto out;
 	}
 	if (ctip_person_register(&id, &req->access, req->who, &in, &err) !=
 		    CTIP_OK ||

@@ -539,6 +539,17 @@ struct ctip_store_ops {
 			     int64_t object_id, int64_t unit_id,
 			     struct ctip_err *err);
 
+	/* The link between an intake and the persons registered from it:
+	 * add one, and read either side's ids. */
+	int (*intake_person_link)(struct ctip_store *st, int64_t intake_id,
+				  int64_t person_id, struct ctip_err *err);
+	int (*intake_persons)(int64_t **out, int *n_out, struct ctip_store *st,
+			      int64_t intake_id, struct ctip_arena *a,
+			      struct ctip_err *err);
+	int (*person_intakes)(int64_t **out, int *n_out, struct ctip_store *st,
+			      int64_t person_id, struct ctip_arena *a,
+			      struct ctip_err *err);
+
 	/* KPI inputs: counts; referrals by the receiving unit's agency
 	 * (agencies[i], counts[i]); for each referred intake, its receipt
 	 * and first referral times (received[i], referred[i]). */

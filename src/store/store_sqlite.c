@@ -73,6 +73,9 @@ enum stmt_id {
 	S_INTAKE_COUNTS,
 	S_REFERRAL_BY_AGENCY,
 	S_REFERRAL_DELAYS,
+	S_INTAKE_PERSON_LINK,
+	S_INTAKE_PERSONS,
+	S_PERSON_INTAKES,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
@@ -630,6 +633,16 @@ stmt_sql(enum stmt_id id)
 		       "AND "
 		       "(?1 = 0 OR i.owner_unit_id = ?1) AND (?2 IS NULL OR "
 		       "i.province_code = ?2) GROUP BY i.id, i.received_at";
+	case S_INTAKE_PERSON_LINK:
+		return "INSERT INTO intake_person (intake_id, person_id) "
+		       "VALUES "
+		       "(?1, ?2) ON CONFLICT DO NOTHING";
+	case S_INTAKE_PERSONS:
+		return "SELECT person_id FROM intake_person WHERE intake_id = "
+		       "?1 ORDER BY person_id";
+	case S_PERSON_INTAKES:
+		return "SELECT intake_id FROM intake_person WHERE person_id = "
+		       "?1 ORDER BY intake_id";
 	case S_AUDIT_LAST:
 		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
 	case S_AUDIT_INSERT:
@@ -2637,6 +2650,48 @@ sq_referral_delays(const char ***received, const char ***referred, int *n_out,
 	return collect(received, referred, n_out, s, q, a, err);
 }
 
+static int
+sq_intake_person_link(struct ctip_store *st, int64_t intake_id,
+		      int64_t person_id, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_PERSON_LINK, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, intake_id);
+	sqlite3_bind_int64(q, 2, person_id);
+	return exec_stmt(s, q, "link the intake and the person", err);
+}
+
+/* Ids from statement id bound with one integer key. */
+static int
+ids_of(int64_t **out, int *n_out, struct sqlite_store *s, enum stmt_id id,
+       int64_t key, struct ctip_arena *a, struct ctip_err *err)
+{
+	sqlite3_stmt *q = stmt(s, id, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, key);
+	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
+			err);
+}
+
+static int
+sq_intake_persons(int64_t **out, int *n_out, struct ctip_store *st,
+		  int64_t intake_id, struct ctip_arena *a, struct ctip_err *err)
+{
+	return ids_of(out, n_out, S(st), S_INTAKE_PERSONS, intake_id, a, err);
+}
+
+static int
+sq_person_intakes(int64_t **out, int *n_out, struct ctip_store *st,
+		  int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
+{
+	return ids_of(out, n_out, S(st), S_PERSON_INTAKES, person_id, a, err);
+}
+
 static void
 sq_close(struct ctip_store *st)
 {
@@ -2715,6 +2770,9 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_counts = sq_intake_counts,
 	.referral_by_agency = sq_referral_by_agency,
 	.referral_delays = sq_referral_delays,
+	.intake_person_link = sq_intake_person_link,
+	.intake_persons = sq_intake_persons,
+	.person_intakes = sq_person_intakes,
 	.close = sq_close,
 };
 

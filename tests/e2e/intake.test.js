@@ -194,12 +194,30 @@ test('an investigator of the unit extends: complex = receipt + 2 months, procura
 	assert.equal(r.status, 200, r.text);
 	assert.equal(r.body.legal.extension, 'procuracy');
 	assert.equal(r.body.legal.deadline, plusMonths(plusMonths(i.received_at, 2), 2));
-	assert.equal(r.body.legal.deadline, plusMonths(i.received_at, 4));
 	i = r.body;
 	const again = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'procuracy', version: i.version });
 	problem(again, 409, 'conflict');
 	assert.notEqual(again.body.field, 'version', 'refused for the version, not for the second extension');
 	assert.equal((await current(i.id)).legal.deadline, i.legal.deadline);
+});
+
+test('extended at a month end, the deadline is the last day of the month 2 (4) months on', async () => {
+	// 31 July + 2 months: 30 September, not 1 October (Criminal Procedure
+	// Code Art. 134); the procuracy's 2 more: 30 November.
+	let i = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: '2026-07-31T09:00:00Z' }));
+	assert.equal(i.legal.deadline, '2026-08-20T09:00:00Z');
+	let r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.body.legal.deadline, '2026-09-30T09:00:00Z');
+	i = r.body;
+	r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'procuracy', version: i.version });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.body.legal.deadline, '2026-11-30T09:00:00Z');
+	i = r.body;
+	r = await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend', version: i.version });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.body.status, 'resolved');
+	assert.equal(r.body.legal.decision, 'suspend');
 });
 
 test('a stale version on any step is a 409 conflict on the field version', async () => {

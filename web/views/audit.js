@@ -12,7 +12,8 @@ const LIMIT = 50;
 const ACTIONS = [
   'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
   'user.password_reset', 'org_unit.create', 'person.create', 'person.read', 'person.search',
-  'person.name', 'person.citizen_id', 'person.phone', 'person.address', 'token.create', 'key.rotate',
+  'person.name', 'person.citizen_id', 'person.phone', 'person.address', 'intake.create', 'intake.read',
+  'intake.classify', 'intake.extend', 'intake.decide', 'intake.resolve', 'token.create', 'key.rotate',
 ];
 
 export function render(ctx) {

@@ -61,3 +61,11 @@ CREATE TABLE intake_mention (
 	PRIMARY KEY (intake_id, kind, seq)
 );
 CREATE INDEX intake_mention_bidx ON intake_mention (bidx);
+
+-- Persons registered from an intake: the link both ways.
+CREATE TABLE intake_person (
+	intake_id INTEGER NOT NULL REFERENCES intake (id),
+	person_id INTEGER NOT NULL REFERENCES person (id),
+	PRIMARY KEY (intake_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX intake_person_person ON intake_person (person_id);
