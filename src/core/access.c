@@ -58,6 +58,12 @@ pseudonym(char out[16], const struct ctip_keyring *kr, int64_t id)
 		 h[4], h[5]);
 }
 
+void
+ctip_person_pseudonym(char out[16], const struct ctip_keyring *kr, int64_t id)
+{
+	pseudonym(out, kr, id);
+}
+
 /* Fill v from rec for view, decrypting identity when allowed. */
 static enum ctip_status
 build_view(struct ctip_person_view *v, const struct ctip_keyring *kr,

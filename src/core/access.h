@@ -56,6 +56,10 @@ CTIP_MUST_CHECK enum ctip_status ctip_person_authorize(
 	const struct ctip_principal *p, int64_t id, const char *reason,
 	struct ctip_arena *a, struct ctip_err *err);
 
+/* The pseudonym of person id ("P-" and 12 hex digits), as in its views. */
+void ctip_person_pseudonym(char out[16], const struct ctip_keyring *kr,
+			   int64_t id);
+
 /* The entry to log for pp (borrows from pp and p). */
 void ctip_person_audit_event(struct ctip_audit_event *ev,
 			     const struct ctip_person_pending *pp,

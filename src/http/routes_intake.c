@@ -221,6 +221,7 @@ ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_intake_view v;
 	struct ctip_err err = { 0 };
 	int64_t *intakes, *persons;
+	char pseudonym[16];
 	int ni, np, i;
 	json_t *ji, *jp;
 
@@ -241,9 +242,12 @@ ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp)
 						    v.row.received_at));
 	}
 	jp = json_array();
-	for (i = 0; i < np; i++)
-		json_array_append_new(
-			jp, json_pack("{s:I}", "id", (json_int_t)persons[i]));
+	for (i = 0; i < np; i++) {
+		ctip_person_pseudonym(pseudonym, req->access.kr, persons[i]);
+		json_array_append_new(jp, json_pack("{s:I, s:s}", "id",
+						    (json_int_t)persons[i],
+						    "pseudonym", pseudonym));
+	}
 	ctip_resp_json(resp, 200,
 		       json_pack("{s:o, s:o}", "intakes", ji, "persons", jp));
 }

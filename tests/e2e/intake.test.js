@@ -267,6 +267,19 @@ test('the investigator decides "initiate": resolved, decided_at; a second decisi
 	assert.equal((await current(i.id)).legal.decision, 'initiate');
 });
 
+test('two investigators deciding at once: one wins, the other gets a 409 on version', async () => {
+	const i = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(DAY) }));
+	const rs = await Promise.all(['initiate', 'not_initiate', 'suspend', 'initiate'].map((decision) =>
+		as.inv.post(`/api/intakes/${i.id}/decide`, { decision, version: i.version })));
+	const ok = rs.filter((r) => r.status === 200);
+	assert.equal(ok.length, 1, rs.map((r) => r.text).join('\n'));
+	for (const r of rs.filter((x) => x.status !== 200))
+		problem(r, 409, 'conflict', 'version');
+	const after = await current(i.id);
+	assert.equal(after.version, i.version + 1);
+	assert.equal(after.legal.decision, ok[0].body.legal.decision);
+});
+
 test('a denunciation is on the clock from its creation', async () => {
 	for (const channel of ['DENUNCIATION', 'CRIME_REPORT', 'PROSECUTION_RECOMMENDATION']) {
 		const body = intake({ channel, received_at: ago(3 * DAY), reporter: { anonymous: true } });
@@ -475,6 +488,22 @@ test('repeat contacts: the owner finds the intake by phone, another commune find
 	}
 	problem(await as.op.get('/api/intakes/repeat?phone=abc'), 400, 'invalid', 'phone');
 	problem(await as.op.get('/api/intakes/repeat'), 400, 'invalid', 'phone');
+});
+
+test('repeat contacts name the unit\'s persons with that phone by pseudonym, not across communes', async () => {
+	const p = await as.cw.post('/api/persons', {
+		role: 'victim', sex: 'F', birth_date: '2001-05-06', citizenship: 'vn_citizen', nationality: 'VN',
+		full_name: 'Trịnh Thị Khuyên', phone: REPORTER.phone, province: '01', commune: '00004',
+	});
+	assert.equal(p.status, 201, p.text);
+	const r = await as.op.get(`/api/intakes/repeat?phone=${REPORTER_PHONE}`);
+	assert.equal(r.status, 200, r.text);
+	assert.deepEqual(r.body.persons, [{ id: p.body.id, pseudonym: p.body.pseudonym }]);
+	assert.match(r.body.persons[0].pseudonym, /^P-[0-9A-F]{12}$/);
+	assert.ok(!r.text.includes(REPORTER.name), 'the repeat notice names no one');
+	const other = await as.op2.get(`/api/intakes/repeat?phone=${REPORTER_PHONE}`);
+	assert.equal(other.status, 200, other.text);
+	assert.deepEqual(other.body, { intakes: [], persons: [] });
 });
 
 test('the province supervisor sees the intake pseudonymised', async () => {
