@@ -55,6 +55,7 @@ code=$(curl -s -o "$dir/first.json" -w '%{http_code}' -H "Cookie: ctip_session=$
 before=$(sqlite3 "$dir/db" 'SELECT count(*) FROM intake')
 audit_before=$(sqlite3 "$dir/db" 'SELECT count(*) FROM audit_log')
 
+echo "load average: $(cat /proc/loadavg)"
 echo "== POST /api/intakes, $conns connections, $dur, wrk -t2, server threads $threads"
 CTIP_COOKIE=$cookie CTIP_CSRF=$csrf CTIP_RUN=$$ \
 	wrk -t2 -c"$conns" -d"$dur" --latency -s "$here/intake_post.lua" "$url/api/intakes" >"$dir/wrk.out"

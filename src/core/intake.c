@@ -120,7 +120,9 @@ static enum ctip_status
 text_field(const char *s, size_t max, bool required, const char *field,
 	   struct ctip_err *err)
 {
-	if (s == NULL || s[0] == '\0')
+	/* White space alone says nothing: a required field is missing. */
+	if (s == NULL || s[0] == '\0' ||
+	    (required && s[strspn(s, " \t\r\n")] == '\0'))
 		return required ? ctip_err_field(err, CTIP_EINVAL, field,
 						 "%s: required", field)
 				: CTIP_OK;
@@ -425,7 +427,8 @@ intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r,
 	bool province = strcmp(p->level, "province") == 0 &&
 			strcmp(p->province_code, r->province_code) == 0;
 
-	if (p->must_change_password)
+	/* National units: aggregates only, even of a record referred. */
+	if (p->must_change_password || strcmp(p->level, "nation") == 0)
 		return CTIP_VIEW_NONE;
 	if (mine && (p->roles & INTAKE_ROLES))
 		return CTIP_VIEW_IDENTITY;
@@ -598,6 +601,12 @@ load(struct ctip_intake_row *r, const struct ctip_access *ax,
 	if (rc == CTIP_ENOTFOUND)
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "intake %lld does not exist",
+				    (long long)id);
+	/* A referral lets the receiving unit see the intake, not handle it. */
+	if (rc == CTIP_OK && r->owner_unit_id != p->unit_id)
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "intake %lld is another unit's: it was "
+				    "referred to yours to see, not to change",
 				    (long long)id);
 	if (rc == CTIP_OK && r->version != version)
 		return ctip_err_field(err, CTIP_ECONFLICT, "version",
@@ -806,18 +815,25 @@ ctip_intake_resolve(const struct ctip_access *ax,
 
 enum ctip_status
 ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
-		 const struct ctip_principal *p, enum ctip_due due, int limit,
-		 struct ctip_arena *a, struct ctip_err *err)
+		 const struct ctip_principal *p, enum ctip_due due,
+		 const char *status, int limit, struct ctip_arena *a,
+		 struct ctip_err *err)
 {
+	static const char *const statuses[] = { "received", "classified",
+						"resolved", NULL };
 	char now[24], soon[24];
 
 	if (!may_handle(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not list intakes");
+	if (status != NULL && !one_of(status, statuses))
+		return ctip_err_field(err, CTIP_EINVAL, "status",
+				      "status: received, classified or "
+				      "resolved");
 	ctip_now(now);
 	ctip_time_after(soon, CTIP_INTAKE_DUE_SOON * 86400L);
 	return ax->st->ops->intake_list(out, n_out, ax->st, p->unit_id, due,
-					now, soon, limit, a, err);
+					now, soon, status, limit, a, err);
 }
 
 enum ctip_status

@@ -92,11 +92,13 @@ ctip_intake_resolve(const struct ctip_access *ax,
 		    const struct ctip_principal *p, int64_t id, int version,
 		    const char *resolution, struct ctip_err *err);
 
-/* Ids of p's unit's intakes: all (newest first), overdue or due soon. */
+/* Ids of p's unit's intakes: all (newest first; of one status unless
+ * status is NULL), overdue or due soon. CTIP_EINVAL naming "status". */
 CTIP_MUST_CHECK enum ctip_status
 ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
-		 const struct ctip_principal *p, enum ctip_due due, int limit,
-		 struct ctip_arena *a, struct ctip_err *err);
+		 const struct ctip_principal *p, enum ctip_due due,
+		 const char *status, int limit, struct ctip_arena *a,
+		 struct ctip_err *err);
 
 /* Earlier contacts with phone within p's scope: intake ids and person
  * ids (nothing outside the scope, not even a count). */

@@ -4,6 +4,8 @@
 #include "core/intake.h"
 #include "util/text.h"
 
+#include <limits.h>
+
 static const char *const statuses[] = { "sent",      "accepted",  "refused",
 					"completed", "withdrawn", NULL };
 
@@ -34,7 +36,9 @@ static enum ctip_status
 check_note(const char *s, const char *field, bool required,
 	   struct ctip_err *err)
 {
-	if (s == NULL || s[0] == '\0')
+	/* White space alone is no reason. */
+	if (s == NULL || s[0] == '\0' ||
+	    (required && s[strspn(s, " \t\r\n")] == '\0'))
 		return required ? ctip_err_field(err, CTIP_EINVAL, field,
 						 "%s: required", field)
 				: CTIP_OK;
@@ -66,6 +70,48 @@ audit(const struct ctip_access *ax, const struct ctip_principal *p,
 	return ctip_audit_append(ax->st, ax->kr, &ev, err);
 }
 
+/*
+ * Id of a referral of r's record to r's unit other than r itself (0: none)
+ * that is open (sent or accepted), or, unless open_only, that still gives
+ * the unit access (completed too). Every such referral is looked at, not
+ * only the newest ones of a busy unit.
+ */
+static enum ctip_status
+other_referral(int64_t *other, const struct ctip_access *ax,
+	       const struct ctip_referral_row *r, bool open_only,
+	       struct ctip_err *err)
+{
+	static const char *const standing[] = { "sent", "accepted",
+						"completed" };
+	struct ctip_referral_row o;
+	struct ctip_arena a, one;
+	enum ctip_status rc = CTIP_OK;
+	int64_t *ids;
+	int n, i, k;
+
+	*other = 0;
+	for (k = 0; rc == CTIP_OK && *other == 0 && k < (open_only ? 2 : 3);
+	     k++) {
+		ctip_arena_init(&a, 1 << 26);
+		rc = ax->st->ops->referral_list(&ids, &n, ax->st, r->to_unit_id,
+						true, standing[k], INT_MAX, &a,
+						err);
+		for (i = 0; rc == CTIP_OK && *other == 0 && i < n; i++) {
+			if (ids[i] == r->id)
+				continue;
+			ctip_arena_init(&one, 1 << 16);
+			rc = ax->st->ops->referral_get(&o, ax->st, ids[i], &one,
+						       err);
+			if (rc == CTIP_OK && o.object_id == r->object_id &&
+			    strcmp(o.object_type, r->object_type) == 0)
+				*other = o.id;
+			ctip_arena_free(&one);
+		}
+		ctip_arena_free(&a);
+	}
+	return rc;
+}
+
 enum ctip_status
 ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 		   const struct ctip_principal *p, const char *object_type,
@@ -76,10 +122,9 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	struct ctip_org_unit_row unit;
 	struct ctip_person_view v;
 	struct ctip_arena a;
-	int64_t *open;
+	int64_t open;
 	char now[24], due[24];
 	enum ctip_status rc;
-	int n, i;
 
 	if (!may_refer(p))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
@@ -108,6 +153,11 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	if (rc == CTIP_OK && to_unit_id == p->unit_id)
 		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
 				    "to_unit_id: the record is already yours");
+	/* National units see aggregates only, and could never answer. */
+	if (rc == CTIP_OK && strcmp(unit.level, "nation") == 0)
+		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
+				    "to_unit_id: a national unit takes no "
+				    "referrals");
 	if (rc != CTIP_OK)
 		goto out;
 	ctip_now(now);
@@ -125,21 +175,12 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		goto out;
 	/* One open referral of a record to a unit at a time. */
-	rc = ax->st->ops->referral_list(&open, &n, ax->st, to_unit_id, true,
-					NULL, 1000, &a, err);
-	for (i = 0; rc == CTIP_OK && i < n; i++) {
-		struct ctip_referral_row o;
-
-		rc = ax->st->ops->referral_get(&o, ax->st, open[i], &a, err);
-		if (rc == CTIP_OK && o.object_id == object_id &&
-		    strcmp(o.object_type, object_type) == 0 &&
-		    (strcmp(o.status, "sent") == 0 ||
-		     strcmp(o.status, "accepted") == 0))
-			rc = ctip_err_set(err, CTIP_ECONFLICT,
-					  "this record is already referred "
-					  "to that unit (referral %lld)",
-					  (long long)o.id);
-	}
+	rc = other_referral(&open, ax, &r, true, err);
+	if (rc == CTIP_OK && open != 0)
+		rc = ctip_err_set(err, CTIP_ECONFLICT,
+				  "this record is already referred to that "
+				  "unit (referral %lld)",
+				  (long long)open);
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->referral_insert(out, ax->st, &r, err);
 	if (rc == CTIP_OK) {
@@ -195,11 +236,16 @@ save(const struct ctip_access *ax, const struct ctip_principal *p,
      struct ctip_err *err)
 {
 	enum ctip_status rc;
+	int64_t other = 0;
 
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		return rc;
 	rc = ax->st->ops->referral_update(ax->st, r, err);
+	/* Another referral of the record to the unit (a completed one, say)
+	 * still stands: the unit keeps its access. */
 	if (rc == CTIP_OK && revoke)
+		rc = other_referral(&other, ax, r, false, err);
+	if (rc == CTIP_OK && revoke && other == 0)
 		rc = ax->st->ops->access_revoke(ax->st, r->object_type,
 						r->object_id, r->to_unit_id,
 						err);

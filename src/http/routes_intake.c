@@ -196,8 +196,9 @@ ctip_h_intake_list(struct ctip_req *req, struct ctip_resp *resp)
 				  "due: overdue or soon");
 		return;
 	}
-	if (ctip_intake_list(&ids, &n, &req->access, req->who, mode, lim,
-			     req->arena, &err) != CTIP_OK) {
+	if (ctip_intake_list(&ids, &n, &req->access, req->who, mode,
+			     ctip_req_query(req, "status"), lim, req->arena,
+			     &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}

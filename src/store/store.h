@@ -488,7 +488,8 @@ struct ctip_store_ops {
 	 * idempotency key; find_key: the id of that earlier intake. update
 	 * writes the mutable columns (classification to resolution) if the
 	 * version is still row->version, and bumps it (CTIP_ECONFLICT
-	 * otherwise). list: ids of unit_id's intakes; for the due modes,
+	 * otherwise). list: ids of unit_id's intakes (of one status unless
+	 * status is NULL); for the due modes,
 	 * unresolved ones whose deadline is before now (overdue) or between
 	 * now and soon (due soon). repeat: ids of intakes within scope whose
 	 * reporter or a mentioned phone has blind index bidx. */
@@ -506,8 +507,8 @@ struct ctip_store_ops {
 			     struct ctip_err *err);
 	int (*intake_list)(int64_t **out, int *n_out, struct ctip_store *st,
 			   int64_t unit_id, enum ctip_due due, const char *now,
-			   const char *soon, int limit, struct ctip_arena *a,
-			   struct ctip_err *err);
+			   const char *soon, const char *status, int limit,
+			   struct ctip_arena *a, struct ctip_err *err);
 	int (*intake_repeat)(int64_t **out, int *n_out, struct ctip_store *st,
 			     const struct ctip_person_scope *scope,
 			     const unsigned char *bidx, int limit,

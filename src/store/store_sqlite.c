@@ -535,9 +535,8 @@ stmt_sql(enum stmt_id id)
 		       "+ 1 "
 		       "WHERE id = ?1 AND version = ?18";
 	case S_INTAKE_LIST_ALL:
-		return "SELECT id FROM intake WHERE owner_unit_id = ?1 ORDER "
-		       "BY id "
-		       "DESC LIMIT ?4";
+		return "SELECT id FROM intake WHERE owner_unit_id = ?1 AND (?5 "
+		       "IS NULL OR status = ?5) ORDER BY id DESC LIMIT ?4";
 	case S_INTAKE_LIST_OVERDUE:
 		return "SELECT id FROM intake WHERE owner_unit_id = ?1 AND "
 		       "status "
@@ -2384,8 +2383,8 @@ sq_intake_update(struct ctip_store *st, const struct ctip_intake_row *r,
 static int
 sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
 	       int64_t unit_id, enum ctip_due due, const char *now,
-	       const char *soon, int limit, struct ctip_arena *a,
-	       struct ctip_err *err)
+	       const char *soon, const char *status, int limit,
+	       struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
 	enum stmt_id id = due == CTIP_DUE_OVERDUE ? S_INTAKE_LIST_OVERDUE
@@ -2401,6 +2400,8 @@ sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
 	if (id == S_INTAKE_LIST_SOON)
 		bind_text(q, 3, soon);
 	sqlite3_bind_int(q, 4, limit);
+	if (id == S_INTAKE_LIST_ALL)
+		bind_text(q, 5, status);
 	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
 			err);
 }

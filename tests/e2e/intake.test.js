@@ -312,6 +312,8 @@ test('a non-tip is resolved; resolve on a tip and decide on a non-tip are 409s',
 	problem(await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version }), 409,
 		'conflict');
 	problem(await as.op.post(`/api/intakes/${i.id}/resolve`, { version: i.version }), 400, 'invalid', 'resolution');
+	problem(await as.op.post(`/api/intakes/${i.id}/resolve`, { resolution: '   ', version: i.version }), 400, 'invalid',
+		'resolution');
 	const r = await as.op.post(`/api/intakes/${i.id}/resolve`, {
 		resolution: 'Đã hướng dẫn người gọi liên hệ Phòng LĐ-TB&XH', version: i.version,
 	});
@@ -391,6 +393,7 @@ test('bad input is a 400 problem naming the field, and creates nothing', async (
 	const cases = [
 		['summary', intake({ summary: undefined })],
 		['summary', intake({ summary: '' })],
+		['summary', intake({ summary: ' \n\t ' })],
 		['summary', intake({ summary: 'ệ'.repeat(4001) })],
 		['summary', intake({ summary: 42 })],
 		['received_at', intake({ received_at: future })],
@@ -441,11 +444,8 @@ test('a summary of exactly 4,000 characters is accepted', async () => {
 
 test('a body over 1 MiB is a 413 and creates nothing', async () => {
 	const n0 = count();
-	const r = await as.op.post('/api/intakes', intake({ summary: 'a'.repeat((1 << 20) + 10) })).catch((e) => e);
-	if (r instanceof Error) // the server may close before reading it all
-		assert.match(String(r.cause ?? r), /closed|reset|socket|EPIPE/i);
-	else
-		assert.equal(r.status, 413, r.text);
+	const r = await as.op.post('/api/intakes', intake({ summary: 'a'.repeat((1 << 20) + 10) }));
+	problem(r, 413, 'too_big');
 	assert.equal(count(), n0);
 	// The server is still fine.
 	assert.equal((await as.op.get('/api/intakes?limit=1')).status, 200);
@@ -579,6 +579,20 @@ test('overdue and due-soon lists: 25 days old is overdue, 18 days is due soon, r
 	problem(await as.op.get('/api/intakes?due=late'), 400, 'invalid', 'due');
 	problem(await as.op.get('/api/intakes?limit=0'), 400, 'invalid', 'limit');
 });
+
+// docs/api.md lists status= for GET /api/intakes; the handler ignores it
+// (the filter belongs in the store's intake_list, which takes no status).
+test('GET /api/intakes?status= lists only intakes of that status',
+	async () => {
+		for (const status of ['received', 'classified', 'resolved']) {
+			const r = await as.op.get(`/api/intakes?status=${status}&limit=200`);
+			assert.equal(r.status, 200, r.text);
+			assert.ok(r.body.items.length > 0, status);
+			for (const x of r.body.items)
+				assert.equal(x.status, status);
+		}
+		problem(await as.op.get('/api/intakes?status=lost'), 400, 'invalid', 'status');
+	});
 
 // 6. Identity at rest and the audit trail.
 

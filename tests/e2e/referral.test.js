@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addUser, signIn } from './users.js';
+import { addOrg, addUser, signIn } from './users.js';
 
 let db;
 let key;
@@ -86,15 +86,24 @@ before(async () => {
 		other: { adminCode: '00008', roles: ['case_worker'] }, // commune B police
 		health: { adminCode: '01', agency: 'HEALTH', roles: ['case_worker'] },
 		health2: { adminCode: '01', agency: 'HEALTH', roles: ['case_worker'] },
+		healthSup: { adminCode: '01', agency: 'HEALTH', roles: ['supervisor'] },
 		social: { adminCode: '01', agency: 'SOCIAL_FACILITY', roles: ['case_worker'] },
 		stat: { adminCode: 'VN', roles: ['statistician'] },
 		adm: { adminCode: 'VN', roles: ['administrator'] },
 		aud: { adminCode: 'VN', roles: ['auditor'] },
+		nat: { adminCode: 'VN', roles: ['case_worker', 'supervisor'] }, // Bộ Công an
 	};
-	for (const [name, u] of Object.entries(users))
-		acc[name] = await addUser(db, key, name.toLowerCase(), { name: `E2E ${name}`, ...u });
-	await Promise.all(Object.keys(users).map(async (n) => {
-		as[n] = await signIn(server.url, acc[n]);
+	// The units first, one at a time (two `ctip user add` creating the same
+	// unit at once can collide); then the accounts, each an Argon2id hash to
+	// create and two to sign in, in parallel.
+	const units = new Set(Object.values(users).map((u) => `${u.agency ?? 'POLICE'} ${u.adminCode}`));
+	for (const u of units) {
+		const [agency, adminCode] = u.split(' ');
+		await addOrg(db, { agency, adminCode });
+	}
+	await Promise.all(Object.entries(users).map(async ([name, u]) => {
+		acc[name] = await addUser(db, key, `ref-${name.toLowerCase()}`, { name: `E2E ${name}`, ...u });
+		as[name] = await signIn(server.url, acc[name]);
 	}));
 });
 
@@ -107,7 +116,7 @@ test('GET /api/units lists the units one can refer to, health and social facilit
 	const items = ok(await as.op.get('/api/units')).items;
 	const find = (agency, code) => items.find((u) => u.agency === agency && u.admin_code === code);
 	for (const [name, agency, code] of [['police', 'POLICE', '00004'], ['other', 'POLICE', '00008'],
-		['health', 'HEALTH', '01'], ['social', 'SOCIAL_FACILITY', '01']]) {
+		['health', 'HEALTH', '01'], ['social', 'SOCIAL_FACILITY', '01'], ['nation', 'POLICE', 'VN']]) {
 		const u = find(agency, code);
 		assert.ok(u, `no unit ${agency} ${code} in ${JSON.stringify(items)}`);
 		assert.ok(Number.isInteger(u.id) && u.id > 0);
@@ -128,6 +137,8 @@ test('an intake referred to the health department: seen with identity while it s
 	const hidden = await as.health.get(`/api/intakes/${i.id}`);
 	const missing = await as.health.get(`/api/intakes/${i.id + 100000}`);
 	problem(hidden, 404, 'not_found');
+	// (The department's supervisor sees the province's intakes pseudonymised.)
+	assert.equal(ok(await as.healthSup.get(`/api/intakes/${i.id}`)).summary, null);
 	assert.equal(hidden.text.replaceAll(String(i.id), 'ID'), missing.text.replaceAll(String(i.id + 100000), 'ID'));
 
 	const note = 'Đề nghị khám và điều trị cho nạn nhân';
@@ -146,6 +157,16 @@ test('an intake referred to the health department: seen with identity while it s
 	assert.equal(seen.owner_unit_id, unit.police);
 	// Another case worker of the same unit too: the grant is to the unit.
 	assert.equal(ok(await as.health2.get(`/api/intakes/${i.id}`)).summary, summary);
+	// The unit's supervisor: pseudonymised, as before; the referral without its note; no steps.
+	const sup = ok(await as.healthSup.get(`/api/intakes/${i.id}`));
+	assert.equal(sup.summary, null);
+	assert.equal(sup.reporter, null);
+	const supRef = ok(await as.healthSup.get(`/api/referrals/${sent.id}`));
+	assert.equal(supRef.note, null);
+	assert.equal(supRef.status, 'sent');
+	assert.equal(ok(await as.healthSup.get('/api/referrals')).inbox.sent, 1);
+	problem(await step(as.healthSup, sent, 'accept'), 403, 'forbidden');
+	problem(await refer(as.healthSup, 'intake', i.id, unit.social), 403, 'forbidden');
 	// The inbox and the outbox.
 	const inbox = ok(await as.health.get('/api/referrals?box=in'));
 	assert.deepEqual(inbox.items.map((r) => r.id), [sent.id]);
@@ -173,6 +194,15 @@ test('an intake referred to the health department: seen with identity while it s
 	assertReferral(done, { status: 'completed', version: 3, responded_at: acc1.responded_at });
 	assert.ok(done.closed_at);
 	assert.equal(ok(await as.health.get(`/api/intakes/${i.id}`)).summary, summary);
+	// Seeing is not handling: the intake stays the police's to classify and resolve.
+	problem(await as.health.post(`/api/intakes/${i.id}/classify`, { classification: 'other', version: seen.version }),
+		403, 'forbidden');
+	problem(await as.health.post(`/api/intakes/${i.id}/resolve`, { resolution: 'Đã khám', version: seen.version }),
+		403, 'forbidden');
+	const after = ok(await as.op.get(`/api/intakes/${i.id}`));
+	assert.equal(after.version, i.version);
+	assert.equal(after.classification, 'victim_help');
+	assert.equal(after.status, i.status);
 	// Nothing more to do with it.
 	problem(await step(as.op, done, 'withdraw'), 409, 'conflict');
 	problem(await step(as.health, done, 'accept'), 409, 'conflict');
@@ -188,13 +218,13 @@ test('an intake referred to the health department: seen with identity while it s
 		['referral.complete', 'health']]) {
 		const e = (await audit(action)).filter((x) => x.reason === reason);
 		assert.equal(e.length, 1, `${action}: ${JSON.stringify(e)}`);
-		assert.equal(e[0].username, user);
+		assert.equal(e[0].username, acc[user].username);
 		assert.equal(e[0].object_type, 'intake');
 		assert.equal(e[0].object_id, String(i.id));
 		assert.equal(e[0].outcome, 'ok');
 	}
 	// The health department's read of the referred intake is audited as its own.
-	assert.ok((await audit('intake.read')).some((e) => e.username === 'health' && e.object_id === String(i.id)));
+	assert.ok((await audit('intake.read')).some((e) => e.username === acc.health.username && e.object_id === String(i.id)));
 });
 
 test('a refused referral shows its reason to both units and ends access; refusing needs a reason', async () => {
@@ -203,7 +233,7 @@ test('a refused referral shows its reason to both units and ends access; refusin
 	assert.equal(sent.note, null);
 	assert.ok(ok(await as.health.get(`/api/intakes/${i.id}`)).summary);
 
-	for (const body of [{}, { reason: '' }, { reason: null }])
+	for (const body of [{}, { reason: '' }, { reason: null }, { reason: ' \t\n ' }])
 		problem(await step(as.health, sent, 'refuse', body), 400, 'invalid', 'reason');
 	problem(await step(as.health, sent, 'refuse', { reason: 'x'.repeat(2001) }), 400, 'invalid', 'reason');
 	problem(await step(as.health, sent, 'refuse', { reason: 42 }), 400, 'invalid', 'reason');
@@ -227,7 +257,7 @@ test('a refused referral shows its reason to both units and ends access; refusin
 	// The refusal is plaintext nowhere in the database.
 	assert.equal(sqlite(db, `select count(*) from referral where id = ${sent.id} and ` +
 		`instr(cast(refusal_reason_enc as text), 'Sở Y tế') > 0`), '0');
-	assert.equal((await audit('referral.refuse')).filter((e) => e.username === 'health' &&
+	assert.equal((await audit('referral.refuse')).filter((e) => e.username === acc.health.username &&
 		e.reason === `referral ${sent.id} from unit ${unit.police} to ${unit.health}`).length, 1);
 	// Once refused, it may be sent again (and then seen again).
 	const again = ok(await refer(as.op, 'intake', i.id, unit.health, 'Xin xem xét lại'), 201);
@@ -286,7 +316,7 @@ test('withdrawal by the sender ends access; the wrong unit gets 403; a third uni
 	].sort());
 });
 
-test('a person referred to a social facility: read with identity without a reason, listed, gone after withdrawal', async () => {
+test('a person referred to a social facility: identity without a reason while it stands; after withdrawal a reason again, or 404 outside its province', async () => {
 	const person = {
 		role: 'victim', sex: 'F', birth_date: '2001-07-09', citizenship: 'vn_citizen', nationality: 'VN',
 		ethnicity: '01', full_name: 'Vàng Thị Mỷ', citizen_id: '002301778899', phone: '0977 123 456',
@@ -294,9 +324,15 @@ test('a person referred to a social facility: read with identity without a reaso
 	};
 	const p = ok(await as.cw.post('/api/persons', person), 201);
 	// Before: the provincial social facility's case worker needs a stated
-	// reason (province scope), and its list leaves the person out.
-	problem(await as.social.get(`/api/persons/${p.id}`), 403, 'reason_required');
-	assert.ok(!ok(await as.social.get('/api/persons?limit=200')).items.some((x) => x.id === p.id));
+	// reason (province scope); its list has the person pseudonymised only,
+	// and a search by citizen ID finds nothing.
+	const pseudonymised = async () => {
+		problem(await as.social.get(`/api/persons/${p.id}`), 403, 'reason_required');
+		const listed = ok(await as.social.get('/api/persons?limit=200')).items.find((x) => x.id === p.id);
+		assert.equal(listed?.identity, null);
+		assert.deepEqual(ok(await as.social.get(`/api/persons?citizen_id=${person.citizen_id}`)).items, []);
+	};
+	await pseudonymised();
 
 	const sent = ok(await refer(as.cw, 'person', p.id, unit.social, 'Tiếp nhận vào cơ sở bảo trợ'), 201);
 	assertReferral(sent, { object_type: 'person', object_id: p.id, from_unit_id: unit.police, to_unit_id: unit.social });
@@ -309,7 +345,7 @@ test('a person referred to a social facility: read with identity without a reaso
 	assert.deepEqual(ok(await as.social.get(`/api/persons?citizen_id=${person.citizen_id}`)).items.map((x) => x.id),
 		[p.id]);
 	// Its read is audited without a reason: the referral is the ground.
-	const reads = (await audit('person.read')).filter((e) => e.username === 'social' && e.object_id === String(p.id));
+	const reads = (await audit('person.read')).filter((e) => e.username === acc.social.username && e.object_id === String(p.id));
 	assert.ok(reads.length > 0 && reads.every((e) => e.reason === ''), JSON.stringify(reads));
 	// Health, a third unit, still needs a reason.
 	problem(await as.health.get(`/api/persons/${p.id}`), 403, 'reason_required');
@@ -319,10 +355,8 @@ test('a person referred to a social facility: read with identity without a reaso
 		{ sent: 1, accepted: 0, refused: 0, completed: 0, withdrawn: 0, late: 0 });
 
 	ok(await step(as.cw, sent, 'withdraw'));
-	// After: no identity without a reason, and out of the list again.
-	problem(await as.social.get(`/api/persons/${p.id}`), 403, 'reason_required');
-	assert.ok(!ok(await as.social.get('/api/persons?limit=200')).items.some((x) => x.id === p.id));
-	assert.deepEqual(ok(await as.social.get(`/api/persons?citizen_id=${person.citizen_id}`)).items, []);
+	// After: back to no identity without a reason.
+	await pseudonymised();
 
 	// A person of another province (found in Hà Nội, from Cao Bằng): for
 	// the social facility of Hà Nội it is 404 before and after.
@@ -353,6 +387,15 @@ test('duplicates, one\'s own unit, unknown units and records, bad types and vers
 
 	// Bad input: nothing is created.
 	problem(await refer(as.op, 'intake', i.id, unit.police), 400, 'invalid', 'to_unit_id');
+	// A national unit sees aggregates only and could never answer.
+	problem(await refer(as.op, 'intake', i.id, unit.nation), 400, 'invalid', 'to_unit_id');
+	problem(await as.nat.get(`/api/intakes/${i.id}`), 404, 'not_found');
+	// Even with a grant (one from before that rule): no identity at a national unit.
+	sqlite(db, 'insert into access_grant (object_type, object_id, unit_id, granted_at) ' +
+		`values ('intake', ${i.id}, ${unit.nation}, '2026-01-01T00:00:00Z')`);
+	problem(await as.nat.get(`/api/intakes/${i.id}`), 404, 'not_found');
+	problem(await refer(as.nat, 'intake', i.id, unit.health), 403, 'forbidden');
+	sqlite(db, `delete from access_grant where unit_id = ${unit.nation}`);
 	problem(await refer(as.op, 'intake', i.id, 999999), 400, 'invalid', 'to_unit_id');
 	problem(await refer(as.op, 'intake', i.id, 0), 400, 'invalid', 'to_unit_id');
 	problem(await refer(as.op, 'intake', i.id, '5'), 400, 'invalid', 'to_unit_id');
@@ -435,6 +478,28 @@ test('a unit that completed a referral keeps the record when a later referral of
 	const third = ok(await refer(as.op, 'intake', i.id, unit.health, 'Tái khám lần 2'), 201);
 	ok(await step(as.health, third, 'refuse', { reason: 'Đã xử lý trong lần chuyển trước' }));
 	assert.equal(ok(await as.health.get(`/api/intakes/${i.id}`)).summary, summary);
+});
+
+test('a busy unit: the duplicate check and the kept access look past its newest thousand referrals', async () => {
+	const x = await newIntake(as.op, 'Hồ sơ cũ vẫn đang mở');
+	const open = ok(await refer(as.op, 'intake', x.id, unit.health), 201);
+	const y = await newIntake(as.op, 'Hồ sơ cũ đã hoàn thành');
+	const first = ok(await refer(as.op, 'intake', y.id, unit.health), 201);
+	ok(await step(as.health, ok(await step(as.health, first, 'accept')), 'complete'));
+	// 1,200 newer referrals to the health department, all completed.
+	const uid = Number(sqlite(db, `select id from app_user where username = '${acc.op.username}'`));
+	sqlite(db, 'with recursive n(k) as (select 1 union all select k + 1 from n where k < 1200) ' +
+		'insert into referral (object_type, object_id, from_unit_id, to_unit_id, status, sent_at, sent_by, ' +
+		`ack_due_at, responded_at, responded_by, closed_at, closed_by) select 'intake', 900000 + k, ${unit.police}, ` +
+		`${unit.health}, 'completed', '2026-01-01T00:00:00Z', ${uid}, '2026-01-03T00:00:00Z', ` +
+		`'2026-01-02T00:00:00Z', ${uid}, '2026-01-02T00:00:00Z', ${uid} from n`);
+	problem(await refer(as.op, 'intake', x.id, unit.health), 409, 'conflict');
+	assert.equal(sqlite(db, `select count(*) from referral where object_type = 'intake' and object_id = ${x.id}`), '1');
+	const again = ok(await refer(as.op, 'intake', y.id, unit.health), 201);
+	ok(await step(as.op, again, 'withdraw'));
+	ok(await as.health.get(`/api/intakes/${y.id}`));
+	ok(await step(as.op, open, 'withdraw'));
+	problem(await as.health.get(`/api/intakes/${x.id}`), 404, 'not_found');
 });
 
 test('statisticians, administrators and auditors may neither refer nor see referrals', async () => {

@@ -91,7 +91,7 @@ export function render(ctx) {
       class: 'code' } });
 
   // What.
-  const summaryArea = h('textarea', { rows: 6, spellcheck: 'true' });
+  const summaryArea = h('textarea', { rows: 5, spellcheck: 'true' });
   const summary = field({ name: 'summary', label: 'intake.summary', required: true, control: summaryArea });
   const counter = h('p', { id: 'intake-summary-count', class: 'hint counter' });
   summaryArea.setAttribute('aria-describedby',
@@ -357,6 +357,14 @@ export function render(ctx) {
       e.preventDefault(); // Enter alone does not send a half-typed intake
     }
   });
+  // The date-time input has a Tab stop per part (day, month, year, hour,
+  // minute): Tab leaves it as one field, the arrow keys move between its
+  // parts (Left/Right) and change them (Up/Down), as in a composite widget.
+  received.input.addEventListener('keydown', (e) => {
+    if (e.key !== 'Tab' || e.ctrlKey || e.altKey || e.metaKey) return;
+    e.preventDefault();
+    (e.shiftKey ? channelSel : langSel).focus();
+  });
   anonBox.addEventListener('change', applyAnonymous);
   rphone.input.addEventListener('blur', checkRepeat);
   summaryArea.addEventListener('input', count);
@@ -389,6 +397,8 @@ export function render(ctx) {
       h('span', { i18n: 'intake.keys' }), ' ',
       h('kbd', { text: 'Ctrl+Enter' }), ' ', h('span', { i18n: 'intake.keys.save' }), ' · ',
       h('kbd', { text: 'Alt+1' }), '…', h('kbd', { text: 'Alt+4' }), ' ', h('span', { i18n: 'intake.keys.urgency' }), ' · ',
+      h('kbd', { text: '←' }), h('kbd', { text: '→' }), ' ', h('kbd', { text: '↑' }), h('kbd', { text: '↓' }), ' ',
+      h('span', { i18n: 'intake.keys.time' }), ' · ',
       h('span', { i18n: 'intake.keys.enter' })),
     done,
     alert.el,

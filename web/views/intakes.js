@@ -54,11 +54,12 @@ export function render(ctx) {
     return h('tr', { class: i.legal?.overdue && !i.legal?.decision ? 'overdue' : null },
       h('th', { scope: 'row', class: 'mono', text: String(i.id) }),
       h('td', { class: 'nowrap' }, time(i.received_at)),
-      h('td', {}, coded('channel', i.channel)),
-      h('td', {}, h('span', { class: urgent ? `badge urg-${i.urgency}` : null, i18n: `intake.urgency.${i.urgency}` })),
+      h('td', { class: 'channel' }, coded('channel', i.channel)),
+      h('td', { class: 'nowrap' },
+        h('span', { class: urgent ? `badge urg-${i.urgency}` : null, i18n: `intake.urgency.${i.urgency}` })),
       h('td', {}, i.classification ? coded('intake.classification', i.classification)
         : h('span', { class: 'muted', i18n: 'intake.classification_none' })),
-      h('td', {}, coded('intakes.status', i.status)),
+      h('td', { class: 'nowrap' }, coded('intakes.status', i.status)),
       deadline(i.legal));
   }
 
@@ -68,6 +69,9 @@ export function render(ctx) {
     alert.hide();
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.due === due));
     setText(caption, `intakes.caption.${due || 'all'}`);
+    table.setAttribute('aria-busy', 'true');
+    tbody.replaceChildren(h('tr', {}, h('td', { colspan: cols.length, i18n: 'loading' })));
+    count.textContent = '';
     try {
       const res = await get(withQuery('/api/intakes', { due, limit: LIMIT }));
       if (!ctx.current() || mine !== seq) return;
@@ -75,9 +79,11 @@ export function render(ctx) {
       tbody.replaceChildren(...(items.length ? items.map(row)
         : [h('tr', {}, h('td', { colspan: cols.length, i18n: `intakes.empty.${due || 'all'}` }))]));
       setText(count, items.length >= LIMIT ? 'intakes.count_max' : 'intakes.count', { n: items.length });
+      table.removeAttribute('aria-busy');
     } catch (err) {
       if (!ctx.current() || mine !== seq || err.handled) return;
       tbody.replaceChildren();
+      table.removeAttribute('aria-busy');
       alert.show(errorKey(err, 'intakes'));
     }
   }
