@@ -96,6 +96,20 @@ ctip_json_str(const char **out, json_t *obj, const char *key,
 	return true;
 }
 
+int
+ctip_json_version(json_t *body, struct ctip_resp *resp)
+{
+	json_t *v = json_object_get(body, "version");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > INT32_MAX) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "version",
+				  "version: the version you saw is required");
+		return -1;
+	}
+	return (int)json_integer_value(v);
+}
+
 int64_t
 ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i)
 {

@@ -55,6 +55,10 @@ bool ctip_json_str(const char **out, json_t *obj, const char *key,
 bool ctip_json_person(struct ctip_person_input *in, json_t *obj,
 		      struct ctip_resp *resp);
 
+/* The "version" member of a change's body (the version the user saw), or
+ * -1 after answering 400. */
+int ctip_json_version(json_t *body, struct ctip_resp *resp);
+
 /* A positive id from path parameter i, or 0 after answering 404. */
 int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);
 

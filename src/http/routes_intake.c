@@ -253,21 +253,6 @@ ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp)
 		       json_pack("{s:o, s:o}", "intakes", ji, "persons", jp));
 }
 
-/* The version member of a step's body, or -1 after a 400. */
-static int
-version_of(json_t *body, struct ctip_resp *resp)
-{
-	json_t *v = json_object_get(body, "version");
-
-	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-	    json_integer_value(v) > INT32_MAX) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "version",
-				  "version: the version you saw is required");
-		return -1;
-	}
-	return (int)json_integer_value(v);
-}
-
 enum step { CLASSIFY, EXTEND, DECIDE, RESOLVE };
 
 static void
@@ -282,7 +267,7 @@ step(struct ctip_req *req, struct ctip_resp *resp, enum step which)
 
 	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	if ((version = version_of(body, resp)) < 0)
+	if ((version = ctip_json_version(body, resp)) < 0)
 		goto out;
 	switch (which) {
 	case CLASSIFY:

@@ -141,33 +141,28 @@ step(struct ctip_req *req, struct ctip_resp *resp, enum step which)
 	const char *reason = NULL;
 	enum ctip_status rc = CTIP_OK;
 	int64_t id = ctip_req_id(req, resp, 0);
-	json_t *body, *v;
+	json_t *body;
+	int version;
 
 	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	v = json_object_get(body, "version");
-	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-	    json_integer_value(v) > INT32_MAX) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "version",
-				  "version: the version you saw is required");
+	if ((version = ctip_json_version(body, resp)) < 0)
 		goto out;
-	}
 	if (which == REFUSE && !ctip_json_str(&reason, body, "reason", resp))
 		goto out;
 	switch (which) {
 	case ACCEPT:
 	case REFUSE:
-		rc = ctip_referral_respond(&req->access, req->who, id,
-					   (int)json_integer_value(v),
+		rc = ctip_referral_respond(&req->access, req->who, id, version,
 					   which == ACCEPT, reason, &err);
 		break;
 	case COMPLETE:
-		rc = ctip_referral_complete(&req->access, req->who, id,
-					    (int)json_integer_value(v), &err);
+		rc = ctip_referral_complete(&req->access, req->who, id, version,
+					    &err);
 		break;
 	case WITHDRAW:
-		rc = ctip_referral_withdraw(&req->access, req->who, id,
-					    (int)json_integer_value(v), &err);
+		rc = ctip_referral_withdraw(&req->access, req->who, id, version,
+					    &err);
 		break;
 	}
 	if (rc != CTIP_OK)

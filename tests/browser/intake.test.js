@@ -283,6 +283,7 @@ test('the reporter\'s phone brings up earlier contacts; a double click saves one
   assert.match(await notice.textContent(), new RegExp(`Số điện thoại này đã liên hệ 1 lần trước:.*Tin báo số ${first.id} lúc`));
   // Said to screen readers too: the notice is part of the phone's description.
   assert.ok((await describedBy(phone)).some((s) => /đã liên hệ 1 lần trước/.test(s)));
+  await page.screenshot({ path: `${shots}/intake-repeat.png` });
 
   await page.getByLabel('Nội dung tin báo').fill('Gọi lại lần hai: đã có tin của con gái.');
   const button = page.getByRole('button', { name: /Lưu tin báo/ });
