@@ -10,6 +10,9 @@
 # audit chain must verify.
 #
 #   bench/bench_intake_http.sh [BUILD_DIR] [THREADS]
+#
+# DURATION and CONNECTIONS override wrk's 10s and 32; EXTRA_SQL is run on
+# the new database before the server starts (to try a candidate index).
 set -eu
 build=${1:-build}
 threads=${2:-8}
@@ -24,6 +27,7 @@ command -v wrk >/dev/null || { echo "bench_intake_http: wrk is not installed (ap
 command -v sqlite3 >/dev/null || { echo "bench_intake_http: sqlite3 is not installed" >&2; exit 1; }
 
 "$bin" init --db "$dir/db" --key "$dir/key" --demo 0 >/dev/null
+[ -z "${EXTRA_SQL:-}" ] || sqlite3 "$dir/db" "$EXTRA_SQL"
 pw=$("$bin" user add op1 --db "$dir/db" --key "$dir/key" --name "Nguyễn Thị Hoa" \
 	--admin-code 00004 --roles hotline_operator | sed -n 's/.*one-time password: //p')
 "$bin" serve --db "$dir/db" --key "$dir/key" --listen 127.0.0.1:0 \
@@ -57,10 +61,17 @@ audit_before=$(sqlite3 "$dir/db" 'SELECT count(*) FROM audit_log')
 
 echo "load average: $(cat /proc/loadavg)"
 echo "== POST /api/intakes, $conns connections, $dur, wrk -t2, server threads $threads"
+# The server's CPU time (user + system, clock ticks) around the run.
+cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+cpu0=$(cpu)
 CTIP_COOKIE=$cookie CTIP_CSRF=$csrf CTIP_RUN=$$ \
 	wrk -t2 -c"$conns" -d"$dur" --latency -s "$here/intake_post.lua" "$url/api/intakes" >"$dir/wrk.out"
-grep -E 'Requests/sec|99%|requests in|Non-2xx|Socket errors|201 answers' "$dir/wrk.out"
+cpu1=$(cpu)
+grep -E 'Requests/sec| 50%| 90%| 99%|requests in|Non-2xx|Socket errors|201 answers' "$dir/wrk.out"
 grep -q 'Non-2xx' "$dir/wrk.out" || echo "Non-2xx or 3xx responses: 0"
+echo "server CPU during the run: $(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" \
+	'BEGIN { printf "%.1f s", t / hz }') (2 cores: $(echo "$dur" | sed 's/s$//')" \
+	"s of wall time = $(( $(echo "$dur" | sed 's/s$//') * 2 )) core-seconds, shared with wrk)"
 # Let the server finish what was in flight when wrk stopped.
 sleep 1
 kill "$pid"

@@ -12,6 +12,8 @@ import * as orgUnits from './views/org-units.js';
 import * as audit from './views/audit.js';
 import * as intake from './views/intake.js';
 import * as intakes from './views/intakes.js';
+import * as intakeDetail from './views/intake-detail.js';
+import * as referrals from './views/referrals.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,13 +32,29 @@ const ROUTES = {
   '/audit': { view: audit, roles: ['auditor'] },
   '/intake/new': { view: intake, roles: INTAKE_ROLES },
   '/intakes': { view: intakes, roles: INTAKE_LIST_ROLES },
+  '/referrals': { view: referrals, roles: INTAKE_ROLES },
 };
+
+// Paths with an id: [pattern, page]; the page gets args.id.
+const PATTERNS = [
+  [/^\/intakes\/(\d+)$/, { view: intakeDetail, roles: INTAKE_LIST_ROLES, nav: '/intakes' }],
+];
+
+function lookup(path) {
+  if (ROUTES[path]) return { page: ROUTES[path], args: {} };
+  for (const [re, page] of PATTERNS) {
+    const m = re.exec(path);
+    if (m) return { page, args: { id: Number(m[1]) } };
+  }
+  return { page: null, args: {} };
+}
 
 // The navigation, in order; an entry shows if the user holds one of roles.
 const NAV = [
   { path: '/home', key: 'nav.home' },
   { path: '/intake/new', key: 'nav.intake_new', roles: INTAKE_ROLES },
   { path: '/intakes', key: 'nav.intakes', roles: INTAKE_LIST_ROLES },
+  { path: '/referrals', key: 'nav.referrals', roles: INTAKE_ROLES, count: 'referrals' },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
@@ -72,6 +90,7 @@ function signedIn(session) {
 
 function signedOut(notice = null) {
   state.user = null;
+  state.waiting = 0;
   setCsrf(null);
   state.notice = notice;
 }
@@ -117,9 +136,33 @@ function renderChrome(path) {
       if (!allowed(item.roles, user)) continue;
       const a = h('a', { href: `#${item.path}`, i18n: item.key });
       if (item.path === path) a.setAttribute('aria-current', 'page');
+      if (item.count === 'referrals') {
+        a.id = 'nav-referrals';
+        if (state.waiting) setText(a, 'nav.referrals_n', { n: state.waiting });
+      }
       list.append(h('li', {}, a));
     }
   document.body.classList.toggle('signed-in', Boolean(full));
+  if (full && allowed(INTAKE_ROLES, user)) refreshWaiting();
+}
+
+// The referrals waiting for an answer in the user's inbox, in the nav entry:
+// "Chuyển tuyến (2)". Called on each route and after a referral action.
+let waitingSeq = 0;
+async function refreshWaiting(inbox) {
+  const mine = ++waitingSeq;
+  let n = inbox?.sent;
+  if (n === undefined) {
+    try {
+      n = (await get('/api/referrals?box=in', { redirect: false })).inbox?.sent ?? 0;
+    } catch {
+      return;
+    }
+  }
+  if (mine !== waitingSeq) return;
+  state.waiting = n;
+  const a = $('nav-referrals');
+  if (a) setText(a, n ? 'nav.referrals_n' : 'nav.referrals', { n });
 }
 
 function setTitle(key, args) {
@@ -145,15 +188,14 @@ async function route() {
     location.replace('#/home');
     return;
   }
-  let page = ROUTES[path];
-  let args = {};
+  let { page, args } = lookup(path);
   if (!page) page = { view: notFound };
   else if (!page.public && !allowed(page.roles, user)) {
     page = { view: notFound };
     args = { forbidden: true };
   }
   const token = ++state.rendering;
-  renderChrome(path);
+  renderChrome(page.nav ?? path);
   const main = $('main');
   const ctx = {
     user,
@@ -164,10 +206,11 @@ async function route() {
     setTitle,
     refreshSession,
     signedIn,
+    refreshWaiting,
     // true while this page is still the one shown
     current: () => token === state.rendering,
     afterLogin() {
-      const next = state.next && ROUTES[state.next] && state.next !== '/login' ? state.next : '/home';
+      const next = state.next && lookup(state.next).page && state.next !== '/login' ? state.next : '/home';
       state.next = null;
       state.notice = null;
       go(state.user?.must_change_password ? '/password' : next);

@@ -152,7 +152,7 @@ test('the operator changes the one-time password and finds the intake pages', as
   const nav = page.getByRole('navigation');
   await nav.getByRole('link').first().waitFor();
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
-    ['Trang chủ', 'Tiếp nhận tin báo', 'Danh sách tin báo', 'Đổi mật khẩu']);
+    ['Trang chủ', 'Tiếp nhận tin báo', 'Danh sách tin báo', 'Chuyển tuyến', 'Đổi mật khẩu']);
   // The role card links to both.
   assert.ok(await page.locator('.role-card').getByRole('link', { name: 'Tiếp nhận tin báo' }).isVisible());
   await nav.getByRole('link', { name: 'Tiếp nhận tin báo' }).click();

@@ -52,7 +52,8 @@ export function render(ctx) {
   function row(i) {
     const urgent = i.urgency === 'high' || i.urgency === 'critical';
     return h('tr', { class: i.legal?.overdue && !i.legal?.decision ? 'overdue' : null },
-      h('th', { scope: 'row', class: 'mono', text: String(i.id) }),
+      h('th', { scope: 'row', class: 'mono' },
+        h('a', { href: `#/intakes/${i.id}`, text: String(i.id) })),
       h('td', { class: 'nowrap' }, time(i.received_at)),
       h('td', { class: 'channel' }, coded('channel', i.channel)),
       h('td', { class: 'nowrap' },

@@ -1,0 +1,208 @@
+// referral.test.js: the intake detail page and the referral inbox in
+// Debian's chromium, driven by playwright-core against the real server. A
+// commune hotline operator (police, also an investigator) opens an intake
+// recorded through the API, classifies it and refers it to the Hanoi health
+// department with the page's forms; a health department case worker, in a
+// second browser context, sees "Chuyển tuyến (1)", accepts and completes
+// the referral; the operator sees it completed under Sent. Saves
+// tests/browser/screenshots/intake-detail.png and referral-inbox.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { initDb, startServer, stopOk } from '../e2e/lib.js';
+import { addUser, signIn as apiSignIn, PASSWORD } from '../e2e/users.js';
+
+const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const VIEWPORT = { width: 1366, height: 768 };
+let server;
+let browser;
+let operator;
+let health;
+let intakeId;
+
+before(async () => {
+  const { db, key } = await initDb({ demo: 0 });
+  operator = await addUser(db, key, 'congan.xa', { name: 'Lê Văn Trực', adminCode: '00004',
+    roles: ['hotline_operator', 'investigator'] });
+  health = await addUser(db, key, 'yte.hanoi', { name: 'Trần Thị Y Tế', adminCode: '01', agency: 'HEALTH',
+    roles: ['case_worker'] });
+  server = await startServer({ db, key });
+  // The one-time passwords changed over HTTP; the intake recorded through the API.
+  const op = await apiSignIn(server.url, operator);
+  await apiSignIn(server.url, health);
+  const r = await op.post('/api/intakes', {
+    received_at: new Date(Date.now() - 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    channel: 'HOTLINE_111', language: 'vi', province: '01', commune: '00004',
+    summary: 'Người gọi báo một cô gái 16 tuổi bị đưa sang biên giới, cần hỗ trợ y tế.',
+    reporter: { anonymous: false, name: 'Nguyễn Văn Báo', phone: '0912345678' },
+    mentioned_phones: ['0987654321'], mentioned_names: ['Chị Hoa'],
+    classification: null, purpose: null, urgency: 'normal',
+  }, { headers: { 'Idempotency-Key': 'referral-test-0001' } });
+  assert.equal(r.status, 201, r.text);
+  intakeId = r.body.id;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) await stopOk(server);
+});
+
+// A signed-in page in a context of its own; page.problems collects script
+// errors, CSP violations, writes without a CSRF token and 5xx answers.
+async function pageFor(account) {
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: .*status of 4\d\d/.test(m.text()))
+      page.problems.push(`console: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    const write = !['GET', 'HEAD'].includes(r.method());
+    const login = r.method() === 'POST' && url.pathname === '/api/session';
+    if (url.pathname.startsWith('/api/') && write && !login && !r.headers()['x-csrf-token'])
+      page.problems.push(`no X-CSRF-Token on ${r.method()} ${url.pathname}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) page.problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
+  });
+  page.done = async () => {
+    assert.deepEqual(page.problems, [], 'no script errors, CSP violations, missing CSRF tokens or 5xx');
+    await context.close();
+  };
+  await page.goto(`${server.url}/#/login`);
+  await page.locator('main h1').filter({ hasText: 'Đăng nhập' }).waitFor();
+  await page.getByLabel('Tên đăng nhập').fill(account.username);
+  await page.getByLabel(/^Mật khẩu$/).fill(PASSWORD);
+  await page.getByLabel(/^Mật khẩu$/).press('Enter');
+  await page.waitForURL(/#\/home$/);
+  return page;
+}
+
+const h1 = (page) => page.locator('main h1');
+
+test('the operator opens the intake, classifies it and refers it to the health department', async () => {
+  const page = await pageFor(operator);
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: 'Chuyển tuyến' }).waitFor();
+  // From the list to the detail page.
+  await nav.getByRole('link', { name: 'Danh sách tin báo' }).click();
+  await page.locator('table.intakes').getByRole('link', { name: String(intakeId), exact: true }).click();
+  await page.waitForURL(new RegExp(`#/intakes/${intakeId}$`));
+  await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
+  const facts = page.locator('.facts');
+  await facts.getByText('Nguyễn Văn Báo').waitFor();
+  assert.match(await facts.textContent(), /Người gọi báo một cô gái 16 tuổi/);
+  assert.match(await facts.textContent(), /0987654321/);
+  assert.match(await facts.textContent(), /Chị Hoa/);
+  // Not a tip yet: no legal clock, a resolve form, no decide form.
+  assert.match(await facts.textContent(), /Không áp dụng/);
+  assert.equal(await page.locator('form.action-decide').count(), 0);
+  assert.equal(await page.locator('form.action-resolve').count(), 1);
+
+  // An empty resolution is said at the field, nothing sent.
+  const resolve = page.locator('form.action-resolve');
+  await resolve.getByRole('button', { name: 'Kết thúc' }).click();
+  await resolve.getByText('Vui lòng nhập kết quả giải quyết.').waitFor();
+
+  // Classify: a trafficking tip for sexual exploitation, high urgency.
+  const classify = page.locator('form.action-classify');
+  await classify.getByLabel('Phân loại').selectOption('trafficking_tip');
+  await classify.getByLabel('Mục đích').selectOption('SEX');
+  await classify.getByLabel('Mức độ khẩn cấp').selectOption('high');
+  await classify.getByRole('button', { name: 'Lưu phân loại' }).click();
+  await page.getByRole('status').filter({ hasText: `Đã lưu phân loại tin báo số ${intakeId}.` }).waitFor();
+  // Now a tip: the legal clock (20 days), extend and decide for the investigator.
+  await facts.getByText('Tin báo về tội phạm mua bán người').waitFor();
+  assert.equal(await page.locator('.facts .deadline time').count(), 1);
+  await page.locator('form.action-decide').waitFor();
+  await page.locator('form.action-extend').waitFor();
+  assert.equal(await page.locator('form.action-resolve').count(), 0);
+
+  // A stale version: someone else classified it meanwhile.
+  await page.evaluate(async (id) => {
+    const s = await (await fetch('/api/session')).json();
+    const i = await (await fetch(`/api/intakes/${id}`)).json();
+    const r = await fetch(`/api/intakes/${id}/classify`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      body: JSON.stringify({ classification: 'trafficking_tip', purpose: 'SEX', urgency: 'critical', version: i.version }) });
+    if (!r.ok) throw new Error(`classify: ${r.status}`);
+  }, intakeId);
+  await classify.getByRole('button', { name: 'Lưu phân loại' }).click();
+  await classify.getByRole('alert').filter({ hasText: 'Tin báo đã được người khác cập nhật, vui lòng tải lại' }).waitFor();
+  await page.reload();
+  await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
+  await page.locator('.facts').getByText('Khẩn cấp', { exact: true }).waitFor();
+
+  // Refer to the Hanoi health department, the unit shown by name.
+  const refer = page.locator('form.action-refer');
+  const options = await refer.getByLabel('Chuyển đến đơn vị').locator('option').allTextContents();
+  assert.ok(options.includes('Sở Y tế Hà Nội'), options.join(', '));
+  // No unit chosen: said at the field.
+  await refer.getByRole('button', { name: 'Chuyển tuyến' }).click();
+  await refer.getByText('Vui lòng chọn đơn vị nhận.').waitFor();
+  await refer.getByLabel('Chuyển đến đơn vị').selectOption({ label: 'Sở Y tế Hà Nội' });
+  await refer.getByLabel('Ghi chú chuyển tuyến').fill('Nạn nhân cần khám sức khỏe và hỗ trợ tâm lý.');
+  await refer.getByRole('button', { name: 'Chuyển tuyến' }).click();
+  await page.getByRole('status').filter({ hasText: `Đã chuyển tuyến tin báo số ${intakeId}.` }).waitFor();
+  await page.screenshot({ path: `${shots}intake-detail.png`, fullPage: true });
+  await page.done();
+});
+
+test('the health department accepts and completes the referral', async () => {
+  const page = await pageFor(health);
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: 'Chuyển tuyến (1)' }).click();
+  await page.waitForURL(/#\/referrals$/);
+  await h1(page).filter({ hasText: 'Chuyển tuyến' }).waitFor();
+  const summary = page.locator('.referral-summary');
+  await summary.filter({ hasText: '1 chờ phản hồi' }).waitFor();
+  const row = page.locator('table.referrals tbody tr').first();
+  await row.getByRole('link', { name: `Tin báo số ${intakeId}` }).waitFor();
+  assert.match(await row.textContent(), /Công an phường Ba Đình/);
+  assert.match(await row.textContent(), /Sở Y tế Hà Nội/);
+  assert.match(await row.textContent(), /Chờ phản hồi/);
+  assert.doesNotMatch(await row.textContent(), /QUÁ HẠN PHẢN HỒI/);
+  await page.screenshot({ path: `${shots}referral-inbox.png`, fullPage: true });
+
+  // Refusing needs a reason (not sent without one).
+  await row.getByRole('button', { name: 'Từ chối chuyển tuyến số' }).click();
+  await row.getByRole('button', { name: 'Xác nhận từ chối' }).click();
+  await row.getByText('Vui lòng nêu lý do từ chối.').waitFor();
+
+  await row.getByRole('button', { name: 'Tiếp nhận chuyển tuyến số' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã tiếp nhận chuyển tuyến số' }).waitFor();
+  await row.getByText('Đã tiếp nhận').waitFor();
+  await nav.getByRole('link', { name: 'Chuyển tuyến', exact: true }).waitFor();
+  // The referred intake is readable by the receiving unit.
+  await row.getByRole('button', { name: 'Hoàn thành chuyển tuyến số' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã hoàn thành chuyển tuyến số' }).waitFor();
+  await row.getByText('Đã hoàn thành').waitFor();
+  await summary.filter({ hasText: '1 đã hoàn thành' }).waitFor();
+  await page.done();
+});
+
+test('the operator sees the referral completed under Sent', async () => {
+  const page = await pageFor(operator);
+  await page.getByRole('navigation').getByRole('link', { name: 'Chuyển tuyến', exact: true }).click();
+  await h1(page).filter({ hasText: 'Chuyển tuyến' }).waitFor();
+  await page.locator('table.referrals tbody td').filter({ hasText: 'Không có chuyển tuyến nào đến đơn vị.' }).waitFor();
+  await page.getByRole('button', { name: 'Đã gửi' }).click();
+  await page.waitForURL(/#\/referrals\?box=out$/);
+  const row = page.locator('table.referrals tbody tr').first();
+  await row.getByText('Đã hoàn thành').waitFor();
+  assert.match(await row.textContent(), /Sở Y tế Hà Nội/);
+  await row.getByRole('link', { name: `Tin báo số ${intakeId}` }).click();
+  await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
+  await page.done();
+});

@@ -1,0 +1,256 @@
+// intake-detail.js: one intake (GET /api/intakes/{id}) and what the user may
+// do with it, each a small form sending the intake's version: classify,
+// extend the legal clock and decide (investigators, tips only), resolve
+// (non-tips), refer to another unit (POST /api/referrals). After an action
+// the intake is loaded again and a success message said; a server error is
+// shown next to its field; 409: someone else changed the intake meanwhile.
+import { get, post } from '../api.js';
+import { h, field, alertBox, setText, time } from '../dom.js';
+import { has, pick } from '../i18n.js';
+import { errorKey } from './errors.js';
+import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
+
+const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
+const DECISIONS = ['initiate', 'not_initiate', 'suspend'];
+const EXTENSIONS = ['complex', 'procuracy'];
+
+const coded = (prefix, code) => (code && has(`${prefix}.${code}`)
+  ? h('span', { i18n: `${prefix}.${code}` })
+  : h('span', { class: 'mono', text: code ?? '' }));
+
+function purposeSelect() {
+  return h('select', {},
+    h('option', { value: '', i18n: 'intake.purpose_none' }),
+    PURPOSES.map(([top, subs]) => (subs.length
+      ? h('optgroup', { attrs: { label: `purpose.${top}` } },
+        h('option', { value: top, i18n: `purpose.${top}` }),
+        subs.map((s) => h('option', { value: s, i18n: `purpose.${s}` })))
+      : h('option', { value: top, i18n: `purpose.${top}` }))));
+}
+
+// The legal clock, with the state in words (not by colour only).
+function legalClock(legal) {
+  if (!legal) return h('span', { class: 'muted', i18n: 'intakes.no_deadline' });
+  const state = legal.decision ? 'decided' : legal.overdue ? 'overdue' : legal.due_soon ? 'soon' : null;
+  return h('span', { class: `deadline${state ? ` ${state}` : ''}` },
+    time(legal.deadline),
+    state ? [' ', h('span', { class: `badge due-${state}`, i18n: `detail.due.${state}` })] : null,
+    legal.extension && legal.extension !== 'none'
+      ? [' ', h('span', { class: 'muted', i18n: `intakes.extension.${legal.extension}` })] : null,
+    legal.decision ? [' ', h('span', { i18n: `detail.decision.${legal.decision}` }),
+      legal.decided_at ? [' (', time(legal.decided_at), ')'] : null] : null);
+}
+
+export function render(ctx) {
+  const id = ctx.args.id;
+  ctx.setTitle('detail.title', { id: String(id) });
+  const roles = ctx.user?.roles ?? [];
+  const handler = HANDLERS.some((r) => roles.includes(r));
+  const investigator = roles.includes('investigator');
+  const alert = alertBox();
+  const done = h('div', { class: 'success', role: 'status', hidden: true });
+  const facts = h('dl', { class: 'facts' });
+  const actions = h('div', { class: 'detail-actions' });
+  const heading = h('h1', { i18n: 'detail.title', args: { id: String(id) } });
+  let intake = null;
+  let units = null; // GET /api/units, once
+
+  function fact(key, value) {
+    if (value === null || value === undefined || value === false) return [];
+    return [h('dt', { i18n: key }), h('dd', {}, value)];
+  }
+
+  function showFacts(i) {
+    const rep = i.reporter;
+    const reporter = rep == null ? null : rep.anonymous ? h('span', { i18n: 'detail.anonymous' })
+      : [rep.name ?? '', rep.name && rep.phone ? ' · ' : '', rep.phone ? h('span', { class: 'mono', text: rep.phone }) : ''];
+    const list = (xs) => (xs?.length ? h('ul', { class: 'plain' }, xs.map((x) => h('li', { text: x }))) : null);
+    facts.replaceChildren(
+      ...fact('intake.channel', coded('channel', i.channel)),
+      ...fact('intake.received_at', time(i.received_at)),
+      ...fact('intake.urgency', h('span', { class: i.urgency === 'high' || i.urgency === 'critical'
+        ? `badge urg-${i.urgency}` : null, i18n: `intake.urgency.${i.urgency}` })),
+      ...fact('intake.classification', i.classification ? coded('intake.classification', i.classification)
+        : h('span', { class: 'muted', i18n: 'intake.classification_none' })),
+      ...fact('intake.purpose', i.purpose ? coded('purpose', i.purpose) : null),
+      ...fact('intakes.col.status', coded('intakes.status', i.status)),
+      ...fact('detail.place', h('span', { class: 'mono', text: [i.province, i.commune].filter(Boolean).join(' / ') })),
+      ...fact('intake.reporter', reporter),
+      ...fact('intake.summary', i.summary != null ? h('p', { class: 'summary', text: i.summary }) : null),
+      ...fact('intake.mentioned_phones', list(i.mentioned_phones)),
+      ...fact('intake.mentioned_names', list(i.mentioned_names)),
+      ...fact('detail.legal', legalClock(i.legal)),
+      ...fact('detail.resolution', i.resolution ? h('p', { class: 'summary', text: i.resolution }) : null),
+      ...fact('detail.persons', i.person_ids?.length
+        ? h('ul', { class: 'plain' }, i.person_ids.map((p) => h('li', {},
+          h('a', { href: `#/persons/${p}`, i18n: 'detail.person', args: { id: String(p) } }))))
+        : null));
+  }
+
+  // A small form: fields { name: field() }, body() -> the request body or
+  // null (a client-side error was shown), send(body) -> the promise.
+  function actionForm({ key, fields, extra = [], body, send, ok }) {
+    const formAlert = alertBox();
+    const submit = h('button', { type: 'submit', class: 'primary', i18n: `detail.${key}.submit` });
+    const form = h('form', { class: `card action action-${key}`, novalidate: true, 'aria-labelledby': `act-${key}-h` },
+      h('h2', { id: `act-${key}-h`, i18n: `detail.${key}.title` }),
+      formAlert.el,
+      Object.values(fields).map((f) => f.el),
+      extra,
+      h('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      for (const f of Object.values(fields)) f.error(null);
+      formAlert.hide();
+      const b = body();
+      if (!b) return;
+      submit.disabled = true;
+      form.setAttribute('aria-busy', 'true');
+      try {
+        await send(b);
+        if (!ctx.current()) return;
+        await load(ok);
+      } catch (err) {
+        if (!ctx.current() || err.handled) return;
+        const f = fields[err.field];
+        if (err.status === 409 && key !== 'refer') formAlert.show('detail.error.conflict');
+        else if (f) {
+          f.error(pick(`detail.${key}.error.${err.field}`, `detail.error.${err.code}`, errorKey(err, 'detail')));
+          f.input.focus();
+        } else formAlert.show(pick(`detail.${key}.error.${err.code}`, errorKey(err, 'detail')));
+      } finally {
+        submit.disabled = false;
+        form.removeAttribute('aria-busy');
+      }
+    });
+    return form;
+  }
+
+  const url = (what) => `/api/intakes/${id}/${what}`;
+
+  function classifyForm(i) {
+    const cls = field({ name: 'classification', label: 'intake.classification', required: true,
+      control: h('select', {}, CLASSIFICATIONS.map((c) => h('option', { value: c, i18n: `intake.classification.${c}` }))) });
+    const pur = field({ name: 'purpose', label: 'intake.purpose', control: purposeSelect() });
+    const urg = field({ name: 'urgency', label: 'intake.urgency',
+      control: h('select', {}, URGENCIES.map((u) => h('option', { value: u, i18n: `intake.urgency.${u}` }))) });
+    cls.input.value = i.classification ?? 'trafficking_tip';
+    pur.input.value = i.purpose ?? '';
+    urg.input.value = i.urgency;
+    return actionForm({ key: 'classify', fields: { classification: cls, purpose: pur, urgency: urg },
+      body: () => ({ classification: cls.input.value, purpose: pur.input.value || null, urgency: urg.input.value,
+        version: intake.version }),
+      send: (b) => post(url('classify'), b), ok: 'detail.classify.done' });
+  }
+
+  function extendForm() {
+    const kind = field({ name: 'kind', label: 'detail.extend.kind',
+      control: h('select', {}, EXTENSIONS.map((k) => h('option', { value: k, i18n: `detail.extend.${k}` }))) });
+    return actionForm({ key: 'extend', fields: { kind },
+      body: () => ({ kind: kind.input.value, version: intake.version }),
+      send: (b) => post(url('extend'), b), ok: 'detail.extend.done' });
+  }
+
+  function decideForm() {
+    const decision = field({ name: 'decision', label: 'detail.decide.decision',
+      control: h('select', {}, DECISIONS.map((d) => h('option', { value: d, i18n: `detail.decision.${d}` }))) });
+    const note = field({ name: 'note', label: 'detail.decide.note', control: h('textarea', { rows: 2 }) });
+    return actionForm({ key: 'decide', fields: { decision, note },
+      body: () => ({ decision: decision.input.value, note: note.input.value.trim().normalize('NFC') || null,
+        version: intake.version }),
+      send: (b) => post(url('decide'), b), ok: 'detail.decide.done' });
+  }
+
+  function resolveForm() {
+    const resolution = field({ name: 'resolution', label: 'detail.resolve.resolution', required: true,
+      control: h('textarea', { rows: 2 }) });
+    return actionForm({ key: 'resolve', fields: { resolution },
+      body: () => {
+        const text = resolution.input.value.trim().normalize('NFC');
+        if (!text) {
+          resolution.error('detail.resolve.error.required');
+          resolution.input.focus();
+          return null;
+        }
+        return { resolution: text, version: intake.version };
+      },
+      send: (b) => post(url('resolve'), b), ok: 'detail.resolve.done' });
+  }
+
+  function referForm(i) {
+    // The units of the intake's province first, then the others (nation-wide).
+    const mine = ctx.user?.org_unit?.id;
+    const list = (units ?? []).filter((u) => u.id !== mine);
+    const here = list.filter((u) => u.province_code === i.province);
+    const other = list.filter((u) => u.province_code !== i.province);
+    const opt = (u) => h('option', { value: String(u.id), text: u.name });
+    const sel = h('select', {},
+      h('option', { value: '', i18n: 'detail.refer.choose' }),
+      here.length ? h('optgroup', { attrs: { label: 'detail.refer.group_here' } }, here.map(opt)) : null,
+      other.length ? h('optgroup', { attrs: { label: 'detail.refer.group_other' } }, other.map(opt)) : null);
+    const to = field({ name: 'to_unit_id', label: 'detail.refer.to_unit', required: true, control: sel });
+    const note = field({ name: 'note', label: 'detail.refer.note', control: h('textarea', { rows: 2 }) });
+    return actionForm({ key: 'refer', fields: { to_unit_id: to, note },
+      body: () => {
+        if (!sel.value) {
+          to.error('detail.refer.error.to_unit_id');
+          sel.focus();
+          return null;
+        }
+        return { object_type: 'intake', object_id: id, to_unit_id: Number(sel.value),
+          note: note.input.value.trim().normalize('NFC') || null };
+      },
+      send: (b) => post('/api/referrals', b), ok: 'detail.refer.done' });
+  }
+
+  function showActions(i) {
+    const owner = i.owner_unit_id === ctx.user?.org_unit?.id;
+    if (!handler || !owner) {
+      actions.replaceChildren();
+      return;
+    }
+    const open = i.status !== 'resolved';
+    const tip = Boolean(i.legal);
+    const undecided = tip && !i.legal.decision;
+    actions.replaceChildren(...[
+      open ? classifyForm(i) : null,
+      investigator && undecided ? extendForm() : null,
+      investigator && undecided ? decideForm() : null,
+      open && !tip ? resolveForm() : null,
+      referForm(i)].filter(Boolean));
+  }
+
+  async function load(message) {
+    alert.hide();
+    try {
+      const [i, u] = await Promise.all([get(`/api/intakes/${id}`),
+        units || !handler ? units : get('/api/units').then((r) => r.items ?? [], () => [])]);
+      if (!ctx.current()) return;
+      intake = i;
+      units = u;
+      showFacts(i);
+      showActions(i);
+      if (message) {
+        setText(done, message, { id: String(id) });
+        done.hidden = false;
+        done.focus();
+      } else done.hidden = true;
+    } catch (err) {
+      if (!ctx.current() || err.handled) return;
+      facts.replaceChildren();
+      actions.replaceChildren();
+      alert.show(errorKey(err, 'detail'));
+    }
+  }
+  done.tabIndex = -1;
+  facts.append(h('dd', { i18n: 'loading' }));
+  load();
+
+  return h('div', { class: 'intake-detail' },
+    h('div', { class: 'title-row' }, heading, h('a', { href: '#/intakes', class: 'button-link', i18n: 'detail.back' })),
+    done,
+    alert.el,
+    h('section', { class: 'card', 'aria-labelledby': 'detail-facts-h' },
+      h('h2', { id: 'detail-facts-h', i18n: 'detail.facts' }), facts),
+    actions);
+}
