@@ -6,8 +6,11 @@
 # transaction: validation, sealing of summary, reporter and mentions,
 # blind indexes, intake and mention rows, the "intake.create" audit entry,
 # COMMIT with synchronous=FULL; then the 201 answer with the record read
-# back. Afterwards every 201 must be a row (a committed intake), and the
-# audit chain must verify.
+# back (an identity read: audited "intake.read" through the audit
+# writer's group commit). Afterwards every 201 must be a row (a committed
+# intake; a few more may have been in flight when wrk stopped), and the
+# audit chain must verify. Prints the load average first: the machine is
+# shared, and runs vary with it.
 #
 #   bench/bench_intake_http.sh [BUILD_DIR] [THREADS]
 #
@@ -69,9 +72,8 @@ CTIP_COOKIE=$cookie CTIP_CSRF=$csrf CTIP_RUN=$$ \
 cpu1=$(cpu)
 grep -E 'Requests/sec| 50%| 90%| 99%|requests in|Non-2xx|Socket errors|201 answers' "$dir/wrk.out"
 grep -q 'Non-2xx' "$dir/wrk.out" || echo "Non-2xx or 3xx responses: 0"
-echo "server CPU during the run: $(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" \
-	'BEGIN { printf "%.1f s", t / hz }') (2 cores: $(echo "$dur" | sed 's/s$//')" \
-	"s of wall time = $(( $(echo "$dur" | sed 's/s$//') * 2 )) core-seconds, shared with wrk)"
+awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v d="$dur" -v n="$(nproc)" \
+	'BEGIN { printf "server CPU during the run: %.1f s in %s on %d cores (shared with wrk)\n", t / hz, d, n }'
 # Let the server finish what was in flight when wrk stopped.
 sleep 1
 kill "$pid"

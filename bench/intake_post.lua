@@ -2,7 +2,7 @@
 -- request POSTs one new hotline intake (a realistic Vietnamese call, the
 -- same body each time) with the session cookie, the CSRF token and an
 -- Idempotency-Key unique across threads and runs of one database:
--- "b<run>-<thread>-<counter>". Counts the answers by status so that the
+-- "bench-<run>-<thread>-<counter>". Counts the answers by status so that the
 -- script can check every 201 against the rows in the database.
 --
 -- Environment: CTIP_COOKIE, CTIP_CSRF, CTIP_RUN (a tag for this run).
@@ -39,7 +39,7 @@ function request()
 		["Cookie"] = "ctip_session=" .. cookie,
 		["X-CSRF-Token"] = csrf,
 		["Content-Type"] = "application/json",
-		["Idempotency-Key"] = string.format("b%s-%d-%d", run, tid, n),
+		["Idempotency-Key"] = string.format("bench-%s-%d-%d", run, tid, n),
 	}
 	return wrk.format("POST", "/api/intakes", headers, body)
 end
