@@ -493,10 +493,10 @@ unseal(const char **out, const struct ctip_keyring *kr, const char *field,
 	return CTIP_OK;
 }
 
-enum ctip_status
-ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
-		 const struct ctip_principal *p, int64_t id,
-		 struct ctip_arena *a, struct ctip_err *err)
+static enum ctip_status
+read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
+	  const struct ctip_principal *p, int64_t id, bool audit,
+	  struct ctip_arena *a, struct ctip_err *err)
 {
 	struct ctip_audit_event ev = { .who = p,
 				       .action = "intake.read",
@@ -532,8 +532,10 @@ ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
 	if (out->view == CTIP_VIEW_IDENTITY) {
 		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 		ev.object_id = object_id;
-		rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
-				   : ctip_audit_write(ax->st, ax->kr, &ev, err);
+		if (audit)
+			rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
+					   : ctip_audit_write(ax->st, ax->kr,
+							      &ev, err);
 		if (rc == CTIP_OK)
 			rc = unseal(&out->summary, ax->kr, "intake.summary",
 				    r->summary_enc, r->summary_enc_len, a, err);
@@ -575,6 +577,22 @@ ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
 	r->mentions = NULL;
 	r->n_mentions = 0;
 	return rc;
+}
+
+enum ctip_status
+ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	return read_view(out, ax, p, id, true, a, err);
+}
+
+enum ctip_status
+ctip_intake_echo(struct ctip_intake_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	return read_view(out, ax, p, id, false, a, err);
 }
 
 /*

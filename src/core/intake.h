@@ -68,6 +68,15 @@ ctip_intake_read(struct ctip_intake_view *out, const struct ctip_access *ax,
 		 const struct ctip_principal *p, int64_t id,
 		 struct ctip_arena *a, struct ctip_err *err);
 
+/* As ctip_intake_read, without the "intake.read" entry: only for answering
+ * the request that just created or changed intake id, whose answer holds
+ * what its author sent and whose "intake.create" (or step) entry is
+ * already in the log. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_intake_echo(struct ctip_intake_view *out, const struct ctip_access *ax,
+		 const struct ctip_principal *p, int64_t id,
+		 struct ctip_arena *a, struct ctip_err *err);
+
 /* Steps, each on the intake's current version (CTIP_ECONFLICT if it
  * moved), audited, by a user of the owning unit:
  * classify (hotline operator, case worker, investigator; starts the legal

@@ -57,8 +57,11 @@ intake_json(const struct ctip_intake_view *v)
 }
 
 /* Answer with intake id as the user may see it, with status. */
+/* Answer with intake id. echo: the answer to the request that just
+ * created or changed it, already audited as such (no read entry). */
 static void
-answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status)
+answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status,
+       bool echo)
 {
 	struct ctip_intake_view v;
 	struct ctip_err err = { 0 };
@@ -67,8 +70,10 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status)
 	json_t *j, *jp;
 	int n, i;
 
-	if (ctip_intake_read(&v, &req->access, req->who, id, req->arena,
-			     &err) != CTIP_OK ||
+	if ((echo ? ctip_intake_echo(&v, &req->access, req->who, id, req->arena,
+				     &err)
+		  : ctip_intake_read(&v, &req->access, req->who, id, req->arena,
+				     &err)) != CTIP_OK ||
 	    req->store->ops->intake_persons(&persons, &n, req->store, id,
 					    req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
@@ -154,7 +159,7 @@ ctip_h_intake_create(struct ctip_req *req, struct ctip_resp *resp)
 		ctip_resp_err(resp, &err);
 		goto out;
 	}
-	answer(req, resp, id, existed ? 200 : 201);
+	answer(req, resp, id, existed ? 200 : 201, true);
 out:
 	json_decref(body);
 }
@@ -166,7 +171,7 @@ ctip_h_intake_get(struct ctip_req *req, struct ctip_resp *resp)
 	int64_t id = ctip_req_id(req, resp, 0);
 
 	if (id != 0)
-		answer(req, resp, id, 200);
+		answer(req, resp, id, 200, false);
 }
 
 /* GET /api/intakes?due=overdue|soon&limit= */
@@ -304,7 +309,7 @@ step(struct ctip_req *req, struct ctip_resp *resp, enum step which)
 	if (rc != CTIP_OK)
 		ctip_resp_err(resp, &err);
 	else
-		answer(req, resp, id, 200);
+		answer(req, resp, id, 200, true);
 out:
 	json_decref(body);
 }
