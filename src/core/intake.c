@@ -980,3 +980,94 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 	*n_ids = n_minors + 1;
 	return CTIP_OK;
 }
+
+enum ctip_status
+ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
+		      const struct ctip_principal *p, int64_t intake_id,
+		      const char *article, const char *title,
+		      struct ctip_err *err)
+{
+	static const char *const articles[] = { "150", "151", "other", NULL };
+	char now[24], object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "case.create",
+				       .object_type = "case",
+				       .object_id = object_id };
+	struct ctip_intake_row in;
+	struct ctip_case_row c;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	if (!may_handle(p) || !(p->roles & CTIP_ROLE_INVESTIGATOR))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "only investigators open criminal cases");
+	if (article != NULL && !one_of(article, articles))
+		return ctip_err_field(err, CTIP_EINVAL, "article",
+				      "article: 150, 151 or other");
+	if ((rc = text_field(title, 500, true, "title", err)) != CTIP_OK)
+		return rc;
+	if ((rc = ctip_intake_visible(ax, p, intake_id, err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 1 << 16);
+	rc = ax->st->ops->intake_get(&in, ax->st, intake_id, &a, err);
+	if (rc != CTIP_OK)
+		goto out;
+	ctip_now(now);
+	memset(&c, 0, sizeof(c));
+	c.owner_unit_id = p->unit_id;
+	c.province_code = in.province_code;
+	c.stage = "lead";
+	c.article = article;
+	c.title_enc = sealed(&c.title_enc_len, ax->kr, "case.title", title, &a);
+	c.created_at = now;
+	c.created_by = p->user_id;
+	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
+		goto out;
+	rc = ax->st->ops->case_insert(out, ax->st, &c, err);
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->intake_case_link(ax->st, intake_id, *out,
+						   err);
+	if (rc == CTIP_OK) {
+		snprintf(object_id, sizeof(object_id), "%lld", (long long)*out);
+		rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
+	}
+	if (rc == CTIP_OK)
+		rc = ax->st->ops->commit(ax->st, err);
+	if (rc != CTIP_OK)
+		ax->st->ops->rollback(ax->st);
+out:
+	ctip_arena_free(&a);
+	return rc;
+}
+
+enum ctip_status
+ctip_case_read(struct ctip_case_view *out, const struct ctip_access *ax,
+	       const struct ctip_principal *p, int64_t id, struct ctip_arena *a,
+	       struct ctip_err *err)
+{
+	char object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "case.read",
+				       .object_type = "case",
+				       .object_id = object_id };
+	enum ctip_status rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ax->st->ops->case_get(&out->row, ax->st, id, a, err);
+	if (rc == CTIP_OK &&
+	    (!may_handle(p) || out->row.owner_unit_id != p->unit_id))
+		rc = CTIP_ENOTFOUND;
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "case %lld does not exist", (long long)id);
+	if (rc != CTIP_OK)
+		return rc;
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
+			   : ctip_audit_write(ax->st, ax->kr, &ev, err);
+	if (rc == CTIP_OK)
+		rc = unseal(&out->title, ax->kr, "case.title",
+			    out->row.title_enc, out->row.title_enc_len, a, err);
+	out->row.title_enc = NULL;
+	return rc;
+}

@@ -140,6 +140,32 @@ CTIP_MUST_CHECK enum ctip_status ctip_intake_register_persons(
 	struct ctip_person_input *adult, struct ctip_person_input *minors,
 	int n_minors, struct ctip_err *err);
 
+/*
+ * One action from an intake to a criminal-case lead: an investigator of a
+ * unit that handles intake id opens a case at stage "lead", owned by that
+ * unit, with the Penal Code article when known ("150", "151", "other" or
+ * NULL) and a short title (sealed), linked to the intake both ways, in one
+ * transaction, audited "case.create". Issue 5 takes the case on from
+ * there. CTIP_EINVAL naming "article" or "title".
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
+		      const struct ctip_principal *p, int64_t intake_id,
+		      const char *article, const char *title,
+		      struct ctip_err *err);
+
+/* A case as its unit's handlers see it (title decrypted, read audited);
+ * CTIP_ENOTFOUND for anyone else. */
+struct ctip_case_view {
+	struct ctip_case_row row; /* sealed title cleared */
+	const char *title;
+};
+
+CTIP_MUST_CHECK enum ctip_status
+ctip_case_read(struct ctip_case_view *out, const struct ctip_access *ax,
+	       const struct ctip_principal *p, int64_t id, struct ctip_arena *a,
+	       struct ctip_err *err);
+
 /* The Art. 147 deadline: received_at + 20 days, or 2 months for
  * "complex", plus 2 more months for "procuracy" (a month without the
  * day ends on its last day, Art. 134). False if received_at is not a

@@ -167,6 +167,8 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/intakes/{id}/decide", ctip_h_intake_decide, 0 },
 	{ "POST", "/api/intakes/{id}/resolve", ctip_h_intake_resolve, 0 },
 	{ "POST", "/api/intakes/{id}/persons", ctip_h_intake_persons, 0 },
+	{ "POST", "/api/intakes/{id}/case", ctip_h_intake_case, 0 },
+	{ "GET", "/api/cases/{id}", ctip_h_case_get, 0 },
 	{ "POST", "/api/referrals", ctip_h_referral_create, 0 },
 	{ "GET", "/api/referrals", ctip_h_referral_list, 0 },
 	{ "GET", "/api/referrals/{id}", ctip_h_referral_get, 0 },

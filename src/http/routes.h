@@ -41,6 +41,8 @@ void ctip_h_referral_withdraw(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_units(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_intake_case(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_get(struct ctip_req *req, struct ctip_resp *resp);
 
 /* {"id","name","agency","admin_code","level","province_code"} */
 json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);

@@ -84,6 +84,16 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status,
 	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
 		json_array_append_new(jp, json_integer(persons[i]));
 	json_object_set_new(j, "person_ids", jp);
+	if (req->store->ops->intake_cases(&persons, &n, req->store, id,
+					  req->arena, &err) != CTIP_OK) {
+		json_decref(j);
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	jp = json_array();
+	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
+		json_array_append_new(jp, json_integer(persons[i]));
+	json_object_set_new(j, "case_ids", jp);
 	ctip_resp_json(resp, status, j);
 }
 
@@ -438,4 +448,66 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 				 "person_ids", out));
 done:
 	json_decref(body);
+}
+
+/* POST /api/intakes/{id}/case {"article","title"}: open a criminal-case
+ * lead from the intake. */
+void
+ctip_h_intake_case(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_err err = { 0 };
+	const char *article, *title;
+	int64_t id = ctip_req_id(req, resp, 0), case_id;
+	json_t *body;
+
+	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
+		return;
+	if (!ctip_json_str(&article, body, "article", resp) ||
+	    !ctip_json_str(&title, body, "title", resp))
+		goto out;
+	if (ctip_intake_open_case(&case_id, &req->access, req->who, id, article,
+				  title, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		goto out;
+	}
+	ctip_resp_json(resp, 201,
+		       json_pack("{s:I, s:I}", "intake_id", (json_int_t)id,
+				 "case_id", (json_int_t)case_id));
+out:
+	json_decref(body);
+}
+
+/* GET /api/cases/{id}: a criminal case with its intakes (issue 5 adds
+ * the rest of the case). */
+void
+ctip_h_case_get(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_case_view v;
+	struct ctip_err err = { 0 };
+	int64_t id = ctip_req_id(req, resp, 0), *intakes;
+	json_t *ji;
+	int n, i;
+
+	if (id == 0)
+		return;
+	if (ctip_case_read(&v, &req->access, req->who, id, req->arena, &err) !=
+		    CTIP_OK ||
+	    req->store->ops->case_intakes(&intakes, &n, req->store, id,
+					  req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ji = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(ji, json_integer(intakes[i]));
+	ctip_resp_json(resp, 200,
+		       json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:s, s:i, "
+				 "s:o}",
+				 "id", (json_int_t)v.row.id, "stage",
+				 v.row.stage, "article", v.row.article, "title",
+				 v.title, "province", v.row.province_code,
+				 "owner_unit_id",
+				 (json_int_t)v.row.owner_unit_id, "created_at",
+				 v.row.created_at, "version", v.row.version,
+				 "intake_ids", ji));
 }

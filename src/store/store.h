@@ -294,6 +294,20 @@ struct ctip_intake_counts {
 	long referred; /* intakes referred at least once */
 };
 
+/* A criminal case as stored (issue 4 opens leads; issue 5 the rest). */
+struct ctip_case_row {
+	int64_t id;
+	int64_t owner_unit_id;
+	const char *province_code;
+	const char *stage;
+	const char *article; /* "150", "151", "other" or NULL */
+	const unsigned char *title_enc;
+	size_t title_enc_len;
+	const char *created_at;
+	int64_t created_by;
+	int version;
+};
+
 typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
 
 struct ctip_store;
@@ -550,6 +564,21 @@ struct ctip_store_ops {
 	int (*person_intakes)(int64_t **out, int *n_out, struct ctip_store *st,
 			      int64_t person_id, struct ctip_arena *a,
 			      struct ctip_err *err);
+
+	/* Criminal cases and their intakes (both ways). */
+	int (*case_insert)(int64_t *out, struct ctip_store *st,
+			   const struct ctip_case_row *row,
+			   struct ctip_err *err);
+	int (*case_get)(struct ctip_case_row *out, struct ctip_store *st,
+			int64_t id, struct ctip_arena *a, struct ctip_err *err);
+	int (*intake_case_link)(struct ctip_store *st, int64_t intake_id,
+				int64_t case_id, struct ctip_err *err);
+	int (*intake_cases)(int64_t **out, int *n_out, struct ctip_store *st,
+			    int64_t intake_id, struct ctip_arena *a,
+			    struct ctip_err *err);
+	int (*case_intakes)(int64_t **out, int *n_out, struct ctip_store *st,
+			    int64_t case_id, struct ctip_arena *a,
+			    struct ctip_err *err);
 
 	/* KPI inputs: counts; referrals by the receiving unit's agency
 	 * (agencies[i], counts[i]); for each referred intake, its receipt

@@ -85,6 +85,11 @@ enum stmt_id {
 	S_INTAKE_PERSON_LINK,
 	S_INTAKE_PERSONS,
 	S_PERSON_INTAKES,
+	S_CASE_INSERT,
+	S_CASE_GET,
+	S_INTAKE_CASE_LINK,
+	S_INTAKE_CASES,
+	S_CASE_INTAKES,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
@@ -714,6 +719,25 @@ stmt_sql(enum stmt_id id)
 	case S_PERSON_INTAKES:
 		return "SELECT intake_id FROM intake_person WHERE person_id = "
 		       "?1 ORDER BY intake_id";
+	case S_CASE_INSERT:
+		return "INSERT INTO criminal_case (owner_unit_id, "
+		       "province_code, "
+		       "stage, article, title_enc, created_at, created_by, "
+		       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)";
+	case S_CASE_GET:
+		return "SELECT id, owner_unit_id, province_code, stage, "
+		       "article, "
+		       "title_enc, created_at, created_by, version FROM "
+		       "criminal_case WHERE id = ?1";
+	case S_INTAKE_CASE_LINK:
+		return "INSERT INTO intake_case (intake_id, case_id) VALUES "
+		       "(?1, ?2) ON CONFLICT DO NOTHING";
+	case S_INTAKE_CASES:
+		return "SELECT case_id FROM intake_case WHERE intake_id = ?1 "
+		       "ORDER BY case_id";
+	case S_CASE_INTAKES:
+		return "SELECT intake_id FROM intake_case WHERE case_id = ?1 "
+		       "ORDER BY intake_id";
 	case S_AUDIT_LAST:
 		return "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1";
 	case S_AUDIT_INSERT:
@@ -2814,6 +2838,87 @@ sq_person_intakes(int64_t **out, int *n_out, struct ctip_store *st,
 	return ids_of(out, n_out, S(st), S_PERSON_INTAKES, person_id, a, err);
 }
 
+static int
+sq_case_insert(int64_t *out, struct ctip_store *st,
+	       const struct ctip_case_row *r, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_CASE_INSERT, err);
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, r->owner_unit_id);
+	bind_text(q, 2, r->province_code);
+	bind_text(q, 3, r->stage);
+	bind_text(q, 4, r->article);
+	bind_blob(q, 5, r->title_enc, r->title_enc_len);
+	bind_text(q, 6, r->created_at);
+	sqlite3_bind_int64(q, 7, r->created_by);
+	if ((rc = exec_stmt(s, q, "store the case", err)) == CTIP_OK)
+		*out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int
+sq_case_get(struct ctip_case_row *o, struct ctip_store *st, int64_t id,
+	    struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_CASE_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	rc = step_one(s, q, "case", err);
+	if (rc == CTIP_OK) {
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(q, 0);
+		o->owner_unit_id = sqlite3_column_int64(q, 1);
+		o->province_code = col_text(q, 2, a, &ok);
+		o->stage = col_text(q, 3, a, &ok);
+		o->article = col_text(q, 4, a, &ok);
+		o->title_enc = col_blob(q, 5, &o->title_enc_len, a, &ok);
+		o->created_at = col_text(q, 6, a, &ok);
+		o->created_by = sqlite3_column_int64(q, 7);
+		o->version = sqlite3_column_int(q, 8);
+	}
+	done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static int
+sq_intake_case_link(struct ctip_store *st, int64_t intake_id, int64_t case_id,
+		    struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = stmt(s, S_INTAKE_CASE_LINK, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, intake_id);
+	sqlite3_bind_int64(q, 2, case_id);
+	return exec_stmt(s, q, "link the intake and the case", err);
+}
+
+static int
+sq_intake_cases(int64_t **out, int *n_out, struct ctip_store *st,
+		int64_t intake_id, struct ctip_arena *a, struct ctip_err *err)
+{
+	return ids_of(out, n_out, S(st), S_INTAKE_CASES, intake_id, a, err);
+}
+
+static int
+sq_case_intakes(int64_t **out, int *n_out, struct ctip_store *st,
+		int64_t case_id, struct ctip_arena *a, struct ctip_err *err)
+{
+	return ids_of(out, n_out, S(st), S_CASE_INTAKES, case_id, a, err);
+}
+
 static void
 sq_close(struct ctip_store *st)
 {
@@ -2897,6 +3002,11 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_person_link = sq_intake_person_link,
 	.intake_persons = sq_intake_persons,
 	.person_intakes = sq_person_intakes,
+	.case_insert = sq_case_insert,
+	.case_get = sq_case_get,
+	.intake_case_link = sq_intake_case_link,
+	.intake_cases = sq_intake_cases,
+	.case_intakes = sq_case_intakes,
 	.close = sq_close,
 };
 

@@ -11,6 +11,8 @@ let server;
 let op; // commune police hotline operator (00004)
 let health; // provincial health department case worker (HEALTH, 01)
 let stat; // provincial statistician (01)
+let inv; // commune police investigator (00004)
+let other; // investigator of another commune (00008)
 let healthUnit;
 
 const YEAR = { from: '2026-01-01', to: '2026-12-31' };
@@ -27,9 +29,12 @@ before(async () => {
 		op: await addUser(db, key, 'scen.op', { adminCode: '00004', roles: ['hotline_operator', 'case_worker'] }),
 		health: await addUser(db, key, 'scen.health', { agency: 'HEALTH', adminCode: '01', roles: ['case_worker'] }),
 		stat: await addUser(db, key, 'scen.stat', { adminCode: '01', roles: ['statistician'] }),
+		inv: await addUser(db, key, 'scen.inv', { adminCode: '00004', roles: ['investigator'] }),
+		other: await addUser(db, key, 'scen.other', { adminCode: '00008', roles: ['investigator'] }),
 	};
-	[op, health, stat] = await Promise.all([signIn(server.url, acc.op), signIn(server.url, acc.health),
-		signIn(server.url, acc.stat)]);
+	[op, health, stat, inv, other] = await Promise.all([signIn(server.url, acc.op),
+		signIn(server.url, acc.health), signIn(server.url, acc.stat), signIn(server.url, acc.inv),
+		signIn(server.url, acc.other)]);
 	const units = await op.get('/api/units');
 	healthUnit = units.body.items.find((u) => u.agency === 'HEALTH' && u.admin_code === '01').id;
 });
@@ -151,4 +156,46 @@ test('KPI periods and scopes are checked', async () => {
 	assert.equal(r.status, 403, 'a province statistician sees only its province');
 	r = await op.get('/api/kpi/intakes?from=2025-01-01&to=2025-12-31');
 	assert.equal(r.body.received, 0, 'nothing received in 2025');
+});
+
+test('an investigator opens a criminal-case lead from a denunciation, linked both ways', async () => {
+	let r = await inv.post('/api/intakes', {
+		received_at: '2026-11-22T10:00:00Z', channel: 'DENUNCIATION', province: '01', commune: '00004',
+		summary: 'Tố giác đối tượng tuyển người đi Campuchia qua mạng xã hội', reporter: { anonymous: true },
+	});
+	assert.equal(r.status, 201, r.text);
+	const intake = r.body;
+	assert.deepEqual(intake.case_ids, []);
+
+	// Only investigators open cases; bad input names its field.
+	r = await op.post(`/api/intakes/${intake.id}/case`, { article: '150', title: 'Vụ việc' });
+	assert.equal(r.status, 403, r.text);
+	r = await inv.post(`/api/intakes/${intake.id}/case`, { article: '152', title: 'Vụ việc' });
+	assert.equal(r.status, 400);
+	assert.equal(r.body.field, 'article');
+	r = await inv.post(`/api/intakes/${intake.id}/case`, { article: '150', title: '   ' });
+	assert.equal(r.status, 400);
+	assert.equal(r.body.field, 'title');
+	// Another commune's investigator cannot reach the intake.
+	r = await other.post(`/api/intakes/${intake.id}/case`, { article: '150', title: 'Vụ việc' });
+	assert.equal(r.status, 404, r.text);
+
+	r = await inv.post(`/api/intakes/${intake.id}/case`, {
+		article: '150', title: 'Đường dây tuyển người đi Campuchia',
+	});
+	assert.equal(r.status, 201, r.text);
+	const caseId = r.body.case_id;
+	r = await inv.get(`/api/cases/${caseId}`);
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.body.stage, 'lead');
+	assert.equal(r.body.article, '150');
+	assert.equal(r.body.title, 'Đường dây tuyển người đi Campuchia');
+	assert.deepEqual(r.body.intake_ids, [intake.id]);
+	r = await inv.get(`/api/intakes/${intake.id}`);
+	assert.deepEqual(r.body.case_ids, [caseId]);
+	// The case is the opening unit's: another commune gets nothing.
+	r = await other.get(`/api/cases/${caseId}`);
+	assert.equal(r.status, 404);
+	r = await other.get(`/api/cases/${caseId + 1000}`);
+	assert.equal(r.status, 404);
 });
