@@ -21,13 +21,18 @@ intake_json(const struct ctip_intake_view *v)
 	bool id = v->view == CTIP_VIEW_IDENTITY;
 	json_t *j, *legal = json_null(), *reporter = json_null();
 
-	if (v->legal)
+	if (v->legal) {
 		legal = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b}",
 				  "deadline", r->deadline, "extension",
 				  r->extension, "decision", r->decision,
 				  "decided_at", r->decided_at, "note",
 				  id ? v->decision_note : NULL, "overdue",
 				  v->overdue, "due_soon", v->due_soon);
+		/* Who decided: the user's id (the audit log names them). */
+		json_object_set_new(legal, "decided_by",
+				    r->decided_by ? json_integer(r->decided_by)
+						  : json_null());
+	}
 	if (id)
 		reporter = r->reporter_anonymous
 				   ? json_pack("{s:b}", "anonymous", 1)
