@@ -857,6 +857,18 @@ exec_stmt(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
 	return rc;
 }
 
+/* Run an INSERT and give the new row's id. */
+static enum ctip_status
+insert_row(int64_t *out, struct sqlite_store *s, sqlite3_stmt *q,
+	   const char *what, struct ctip_err *err)
+{
+	enum ctip_status rc = exec_stmt(s, q, what, err);
+
+	if (rc == CTIP_OK)
+		*out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
 static enum ctip_status
 exec_sql(struct sqlite_store *s, const char *sql, const char *what,
 	 struct ctip_err *err)
@@ -2051,7 +2063,6 @@ sq_token_insert(int64_t *out, struct ctip_store *st, int64_t user_id,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_TOKEN_INSERT, err);
-	int rc;
 
 	if (q == NULL)
 		return err->code;
@@ -2059,9 +2070,7 @@ sq_token_insert(int64_t *out, struct ctip_store *st, int64_t user_id,
 	bind_text(q, 2, name);
 	bind_blob(q, 3, token_hash, 32);
 	bind_text(q, 4, now);
-	if ((rc = exec_stmt(s, q, "store the token", err)) == CTIP_OK)
-		*out = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return insert_row(out, s, q, "store the token", err);
 }
 
 static int
@@ -2567,7 +2576,6 @@ sq_referral_insert(int64_t *out, struct ctip_store *st,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_REFERRAL_INSERT, err);
-	int rc;
 
 	if (q == NULL)
 		return err->code;
@@ -2579,9 +2587,7 @@ sq_referral_insert(int64_t *out, struct ctip_store *st,
 	bind_text(q, 6, r->sent_at);
 	sqlite3_bind_int64(q, 7, r->sent_by);
 	bind_text(q, 8, r->ack_due_at);
-	if ((rc = exec_stmt(s, q, "store the referral", err)) == CTIP_OK)
-		*out = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return insert_row(out, s, q, "store the referral", err);
 }
 
 static int
@@ -2844,7 +2850,6 @@ sq_case_insert(int64_t *out, struct ctip_store *st,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_CASE_INSERT, err);
-	int rc;
 
 	if (q == NULL)
 		return err->code;
@@ -2855,9 +2860,7 @@ sq_case_insert(int64_t *out, struct ctip_store *st,
 	bind_blob(q, 5, r->title_enc, r->title_enc_len);
 	bind_text(q, 6, r->created_at);
 	sqlite3_bind_int64(q, 7, r->created_by);
-	if ((rc = exec_stmt(s, q, "store the case", err)) == CTIP_OK)
-		*out = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return insert_row(out, s, q, "store the case", err);
 }
 
 static int
