@@ -281,7 +281,8 @@ stmt_sql(enum stmt_id id)
 		       "AND admin_code = ?2";
 	case S_ORG_INSERT:
 		return "INSERT INTO org_unit (agency_code, admin_code, name, "
-		       "created_at) VALUES (?1, ?2, ?3, ?4)";
+		       "created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+		       "(agency_code, admin_code) DO NOTHING";
 	case S_USER_INSERT:
 		return "INSERT INTO app_user (username, display_name, "
 		       "org_unit_id, password_hash, created_at, updated_at) "
@@ -857,6 +858,22 @@ exec_stmt(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
 	return rc;
 }
 
+/* Step q once: CTIP_OK with a row, CTIP_ENOTFOUND (what) without. The
+ * caller reads the row, then calls done(q). */
+static int
+step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	 struct ctip_err *err)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW)
+		return CTIP_OK;
+	if (rc == SQLITE_DONE)
+		return ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
+				    what);
+	return db_error(s, err, "read from the database");
+}
+
 /* Run an INSERT and give the new row's id. */
 static enum ctip_status
 insert_row(int64_t *out, struct sqlite_store *s, sqlite3_stmt *q,
@@ -1400,12 +1417,11 @@ sq_admin_unit_get(struct ctip_admin_unit *out, struct ctip_store *st,
 	return rc;
 }
 
+/* *out = the id of agency's unit at admin_code; CTIP_ENOTFOUND if none. */
 static int
-sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
-		   const char *admin_code, const char *name, const char *now,
-		   struct ctip_err *err)
+org_lookup(int64_t *out, struct sqlite_store *s, const char *agency,
+	   const char *admin_code, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = stmt(s, S_ORG_GET, err);
 	int rc;
 
@@ -1413,14 +1429,27 @@ sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 		return err->code;
 	bind_text(q, 1, agency);
 	bind_text(q, 2, admin_code);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	rc = step_one(s, q, "org unit", err);
+	if (rc == CTIP_OK)
 		*out = sqlite3_column_int64(q, 0);
 	done(q);
-	if (rc == SQLITE_ROW)
-		return CTIP_OK;
-	if (rc != SQLITE_DONE)
-		return db_error(s, err, "look up an org unit");
+	return rc;
+}
+
+static int
+sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
+		   const char *admin_code, const char *name, const char *now,
+		   struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((rc = org_lookup(out, s, agency, admin_code, err)) !=
+	    CTIP_ENOTFOUND)
+		return rc;
+	/* Another process may create the same unit meanwhile: insert if
+	 * still missing, then read whichever row won. */
 	if ((q = stmt(s, S_ORG_INSERT, err)) == NULL)
 		return err->code;
 	bind_text(q, 1, agency);
@@ -1429,8 +1458,7 @@ sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 	bind_text(q, 4, now);
 	if ((rc = exec_stmt(s, q, "create an org unit", err)) != CTIP_OK)
 		return rc;
-	*out = sqlite3_last_insert_rowid(s->db);
-	return CTIP_OK;
+	return org_lookup(out, s, agency, admin_code, err);
 }
 
 /*
@@ -1693,22 +1721,6 @@ read_audit(sqlite3_stmt *q, struct ctip_audit_row *r, struct ctip_arena *a,
 	memset(r->mac, 0, sizeof(r->mac));
 	if (mac != NULL)
 		memcpy(r->mac, mac, n < sizeof(r->mac) ? n : sizeof(r->mac));
-}
-
-/* Step q once: CTIP_OK with a row, CTIP_ENOTFOUND (what) without. The
- * caller reads the row, then calls done(q). */
-static int
-step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
-	 struct ctip_err *err)
-{
-	int rc = sqlite3_step(q);
-
-	if (rc == SQLITE_ROW)
-		return CTIP_OK;
-	if (rc == SQLITE_DONE)
-		return ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
-				    what);
-	return db_error(s, err, "read from the database");
 }
 
 static int
