@@ -375,16 +375,28 @@ ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 }
 
 void
-ctip_auditq_stop(struct ctip_auditq *q)
+ctip_auditq_close(struct ctip_auditq *q)
 {
 	if (q == NULL)
 		return;
 	pthread_mutex_lock(&q->lock);
+	if (q->stopping) {
+		pthread_mutex_unlock(&q->lock);
+		return;
+	}
 	q->stopping = true;
 	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->lock);
-	/* The writer writes what is queued, then ends. */
+	/* The writer writes what is queued, calls back, then ends. */
 	pthread_join(q->thread, NULL);
+}
+
+void
+ctip_auditq_stop(struct ctip_auditq *q)
+{
+	if (q == NULL)
+		return;
+	ctip_auditq_close(q);
 	q->st->ops->close(q->st);
 	sodium_memzero(q->key, sizeof(q->key));
 	pthread_mutex_destroy(&q->lock);

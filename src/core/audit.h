@@ -72,8 +72,13 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		struct ctip_err *err);
 
-/* Write what is queued, stop the writer, free. No submitter may be
- * left (stop the server's workers first). */
+/* Write what is queued (calling its submitters back) and stop the
+ * writer; later submissions fail. The queue stays allocated, so a late
+ * submitter gets an error, not freed memory. */
+void ctip_auditq_close(struct ctip_auditq *q);
+
+/* Close if still open, and free. No submitter may be left (stop the
+ * server's workers first). */
 void ctip_auditq_stop(struct ctip_auditq *q);
 
 #endif

@@ -881,6 +881,13 @@ ctip_server_stop(struct ctip_server *s)
 				 waited < SHUTDOWN_GRACE_MS;
 		     waited += 10)
 			nanosleep(&pause, NULL);
+		/* MHD_stop_daemon panics on a suspended connection: write
+		 * every queued audit entry, which resumes its request (later
+		 * ones fail and resume themselves), and let those finish. */
+		ctip_auditq_close(s->auditq);
+		for (waited = 0; atomic_load(&s->inflight) > 0 && waited < 1000;
+		     waited += 10)
+			nanosleep(&pause, NULL);
 		MHD_stop_daemon(s->daemon);
 		if (lsock != MHD_INVALID_SOCKET)
 			close(lsock);
