@@ -21,30 +21,6 @@ audit_read(const struct ctip_access *ax, const struct ctip_principal *p,
 		return ctip_auditq_log(ax->q, &ev, err);
 	return ctip_audit_write(ax->st, ax->kr, &ev, err);
 }
-
-/* Decrypt blob of field into the arena; NULL when there is none. */
-static enum ctip_status
-unseal(const char **out, const struct ctip_keyring *kr, const char *field,
-       const unsigned char *blob, size_t n, struct ctip_arena *a,
-       struct ctip_err *err)
-{
-	char *pt;
-
-	*out = NULL;
-	if (blob == NULL)
-		return CTIP_OK;
-	if (n < CTIP_SEAL_OVERHEAD || (pt = ctip_arena_alloc(a, n)) == NULL)
-		return ctip_err_set(err, CTIP_EINTERNAL, "could not decrypt %s",
-				    field);
-	if (ctip_open(pt, kr, field, blob, n) < 0)
-		return ctip_err_set(err, CTIP_EINTERNAL,
-				    "could not decrypt %s: damaged, or its "
-				    "key is not in the key file",
-				    field);
-	*out = pt;
-	return CTIP_OK;
-}
-
 static void
 pseudonym(char out[16], const struct ctip_keyring *kr, int64_t id)
 {
@@ -77,19 +53,21 @@ build_view(struct ctip_person_view *v, const struct ctip_keyring *kr,
 	v->view = view;
 	pseudonym(v->pseudonym, kr, rec->id);
 	if (view == CTIP_VIEW_IDENTITY) {
-		rc = unseal(&v->full_name, kr, "person.name", rec->name_enc,
-			    rec->name_enc_len, a, err);
+		rc = ctip_open_text(&v->full_name, kr, "person.name",
+				    rec->name_enc, rec->name_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&v->citizen_id, kr, "person.citizen_id",
-				    rec->citizen_id_enc,
-				    rec->citizen_id_enc_len, a, err);
+			rc = ctip_open_text(&v->citizen_id, kr,
+					    "person.citizen_id",
+					    rec->citizen_id_enc,
+					    rec->citizen_id_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&v->phone, kr, "person.phone",
-				    rec->phone_enc, rec->phone_enc_len, a, err);
+			rc = ctip_open_text(&v->phone, kr, "person.phone",
+					    rec->phone_enc, rec->phone_enc_len,
+					    a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&v->address, kr, "person.address",
-				    rec->address_enc, rec->address_enc_len, a,
-				    err);
+			rc = ctip_open_text(&v->address, kr, "person.address",
+					    rec->address_enc,
+					    rec->address_enc_len, a, err);
 	}
 	v->rec.name_enc = v->rec.citizen_id_enc = NULL;
 	v->rec.phone_enc = v->rec.address_enc = NULL;

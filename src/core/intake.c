@@ -150,25 +150,6 @@ check_code(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
 				      "%s: unknown code \"%s\"", field, code);
 	return CTIP_OK;
 }
-
-/* Seal s as field into the arena. */
-static const unsigned char *
-sealed(size_t *n, const struct ctip_keyring *kr, const char *field,
-       const char *s, struct ctip_arena *a)
-{
-	unsigned char *out;
-
-	if (s == NULL || s[0] == '\0') {
-		*n = 0;
-		return NULL;
-	}
-	*n = strlen(s) + CTIP_SEAL_OVERHEAD;
-	out = ctip_arena_alloc(a, *n);
-	if (out != NULL)
-		ctip_seal(out, kr, field, s, strlen(s));
-	return out;
-}
-
 static enum ctip_status
 validate(const struct ctip_access *ax, const struct ctip_intake_input *in,
 	 const char *now, struct ctip_err *err)
@@ -332,8 +313,8 @@ ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
 	r.language = in->language ? in->language : "vi";
 	r.reporter_anonymous = in->reporter_anonymous;
 	r.reporter_name_enc =
-		sealed(&r.reporter_name_enc_len, ax->kr, "intake.reporter_name",
-		       in->reporter_name, &a);
+		ctip_seal_text(&r.reporter_name_enc_len, ax->kr,
+			       "intake.reporter_name", in->reporter_name, &a);
 	if (in->reporter_phone != NULL) {
 		if (!ctip_phone_normalize(phone, in->reporter_phone)) {
 			rc = ctip_err_field(err, CTIP_EINVAL, "reporter.phone",
@@ -342,14 +323,14 @@ ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
 			goto out;
 		}
 		r.reporter_phone_enc =
-			sealed(&r.reporter_phone_enc_len, ax->kr,
-			       "intake.reporter_phone", phone, &a);
+			ctip_seal_text(&r.reporter_phone_enc_len, ax->kr,
+				       "intake.reporter_phone", phone, &a);
 		ctip_blind(bidx[2 * CTIP_INTAKE_MENTIONS_MAX], ax->kr, "phone",
 			   phone);
 		r.reporter_phone_bidx = bidx[2 * CTIP_INTAKE_MENTIONS_MAX];
 	}
-	r.summary_enc = sealed(&r.summary_enc_len, ax->kr, "intake.summary",
-			       in->summary, &a);
+	r.summary_enc = ctip_seal_text(&r.summary_enc_len, ax->kr,
+				       "intake.summary", in->summary, &a);
 	for (i = 0; i < in->n_phones; i++, n++) {
 		if (!ctip_phone_normalize(phone, in->phones[i])) {
 			rc = ctip_err_field(err, CTIP_EINVAL,
@@ -360,8 +341,8 @@ ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
 			goto out;
 		}
 		mentions[n].kind = "phone";
-		mentions[n].enc = sealed(&mentions[n].enc_len, ax->kr,
-					 "intake.mention", phone, &a);
+		mentions[n].enc = ctip_seal_text(&mentions[n].enc_len, ax->kr,
+						 "intake.mention", phone, &a);
 		ctip_blind(bidx[n], ax->kr, "phone", phone);
 		mentions[n].bidx = bidx[n];
 	}
@@ -373,8 +354,9 @@ ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
 			goto out;
 		}
 		mentions[n].kind = "name";
-		mentions[n].enc = sealed(&mentions[n].enc_len, ax->kr,
-					 "intake.mention", in->names[i], &a);
+		mentions[n].enc =
+			ctip_seal_text(&mentions[n].enc_len, ax->kr,
+				       "intake.mention", in->names[i], &a);
 		ctip_blind(bidx[n], ax->kr, "name", key);
 		mentions[n].bidx = bidx[n];
 	}
@@ -475,25 +457,6 @@ ctip_intake_visible(const struct ctip_access *ax,
 }
 
 static enum ctip_status
-unseal(const char **out, const struct ctip_keyring *kr, const char *field,
-       const unsigned char *blob, size_t n, struct ctip_arena *a,
-       struct ctip_err *err)
-{
-	char *pt;
-
-	*out = NULL;
-	if (blob == NULL)
-		return CTIP_OK;
-	pt = ctip_arena_alloc(a, n);
-	if (pt == NULL || n < CTIP_SEAL_OVERHEAD ||
-	    ctip_open(pt, kr, field, blob, n) < 0)
-		return ctip_err_set(err, CTIP_EINTERNAL, "could not decrypt %s",
-				    field);
-	*out = pt;
-	return CTIP_OK;
-}
-
-static enum ctip_status
 read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 	  const struct ctip_principal *p, int64_t id, bool audit,
 	  struct ctip_arena *a, struct ctip_err *err)
@@ -537,31 +500,33 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 					   : ctip_audit_write(ax->st, ax->kr,
 							      &ev, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&out->summary, ax->kr, "intake.summary",
-				    r->summary_enc, r->summary_enc_len, a, err);
+			rc = ctip_open_text(&out->summary, ax->kr,
+					    "intake.summary", r->summary_enc,
+					    r->summary_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&out->reporter_name, ax->kr,
-				    "intake.reporter_name",
-				    r->reporter_name_enc,
-				    r->reporter_name_enc_len, a, err);
+			rc = ctip_open_text(&out->reporter_name, ax->kr,
+					    "intake.reporter_name",
+					    r->reporter_name_enc,
+					    r->reporter_name_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&out->reporter_phone, ax->kr,
-				    "intake.reporter_phone",
-				    r->reporter_phone_enc,
-				    r->reporter_phone_enc_len, a, err);
+			rc = ctip_open_text(&out->reporter_phone, ax->kr,
+					    "intake.reporter_phone",
+					    r->reporter_phone_enc,
+					    r->reporter_phone_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&out->decision_note, ax->kr,
-				    "intake.decision_note",
-				    r->decision_note_enc,
-				    r->decision_note_enc_len, a, err);
+			rc = ctip_open_text(&out->decision_note, ax->kr,
+					    "intake.decision_note",
+					    r->decision_note_enc,
+					    r->decision_note_enc_len, a, err);
 		if (rc == CTIP_OK)
-			rc = unseal(&out->resolution, ax->kr,
-				    "intake.resolution", r->resolution_enc,
-				    r->resolution_enc_len, a, err);
+			rc = ctip_open_text(&out->resolution, ax->kr,
+					    "intake.resolution",
+					    r->resolution_enc,
+					    r->resolution_enc_len, a, err);
 		for (i = 0; rc == CTIP_OK && i < r->n_mentions; i++) {
-			rc = unseal(&v, ax->kr, "intake.mention",
-				    r->mentions[i].enc, r->mentions[i].enc_len,
-				    a, err);
+			rc = ctip_open_text(&v, ax->kr, "intake.mention",
+					    r->mentions[i].enc,
+					    r->mentions[i].enc_len, a, err);
 			if (rc != CTIP_OK)
 				break;
 			if (strcmp(r->mentions[i].kind, "phone") == 0 &&
@@ -781,8 +746,9 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.decision = decision;
-		r.decision_note_enc = sealed(&r.decision_note_enc_len, ax->kr,
-					     "intake.decision_note", note, &a);
+		r.decision_note_enc =
+			ctip_seal_text(&r.decision_note_enc_len, ax->kr,
+				       "intake.decision_note", note, &a);
 		r.decided_at = now;
 		r.decided_by = p->user_id;
 		r.status = "resolved";
@@ -820,8 +786,9 @@ ctip_intake_resolve(const struct ctip_access *ax,
 				  (long long)id);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
-		r.resolution_enc = sealed(&r.resolution_enc_len, ax->kr,
-					  "intake.resolution", resolution, &a);
+		r.resolution_enc =
+			ctip_seal_text(&r.resolution_enc_len, ax->kr,
+				       "intake.resolution", resolution, &a);
 		r.status = "resolved";
 		r.resolved_at = now;
 		r.resolved_by = p->user_id;
@@ -1018,7 +985,8 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 	c.province_code = in.province_code;
 	c.stage = "lead";
 	c.article = article;
-	c.title_enc = sealed(&c.title_enc_len, ax->kr, "case.title", title, &a);
+	c.title_enc = ctip_seal_text(&c.title_enc_len, ax->kr, "case.title",
+				     title, &a);
 	c.created_at = now;
 	c.created_by = p->user_id;
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
@@ -1066,8 +1034,9 @@ ctip_case_read(struct ctip_case_view *out, const struct ctip_access *ax,
 	rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
 			   : ctip_audit_write(ax->st, ax->kr, &ev, err);
 	if (rc == CTIP_OK)
-		rc = unseal(&out->title, ax->kr, "case.title",
-			    out->row.title_enc, out->row.title_enc_len, a, err);
+		rc = ctip_open_text(&out->title, ax->kr, "case.title",
+				    out->row.title_enc, out->row.title_enc_len,
+				    a, err);
 	out->row.title_enc = NULL;
 	return rc;
 }

@@ -17,21 +17,6 @@ may_refer(const struct ctip_principal *p)
 			    CTIP_ROLE_INVESTIGATOR));
 }
 
-static const unsigned char *
-seal_text(size_t *n, const struct ctip_keyring *kr, const char *field,
-	  const char *s, struct ctip_arena *a)
-{
-	unsigned char *out;
-
-	*n = 0;
-	if (s == NULL || s[0] == '\0')
-		return NULL;
-	*n = strlen(s) + CTIP_SEAL_OVERHEAD;
-	if ((out = ctip_arena_alloc(a, *n)) != NULL)
-		ctip_seal(out, kr, field, s, strlen(s));
-	return out;
-}
-
 static enum ctip_status
 check_note(const char *s, const char *field, bool required,
 	   struct ctip_err *err)
@@ -167,8 +152,8 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	r.object_id = object_id;
 	r.from_unit_id = p->unit_id;
 	r.to_unit_id = to_unit_id;
-	r.note_enc =
-		seal_text(&r.note_enc_len, ax->kr, "referral.note", note, &a);
+	r.note_enc = ctip_seal_text(&r.note_enc_len, ax->kr, "referral.note",
+				    note, &a);
 	r.sent_at = now;
 	r.sent_by = p->user_id;
 	r.ack_due_at = due;
@@ -289,7 +274,7 @@ ctip_referral_respond(const struct ctip_access *ax,
 		r.responded_at = now;
 		r.responded_by = p->user_id;
 		if (!accept) {
-			r.refusal_reason_enc = seal_text(
+			r.refusal_reason_enc = ctip_seal_text(
 				&r.refusal_reason_enc_len, ax->kr,
 				"referral.refusal_reason", reason, &a);
 			r.closed_at = now;
@@ -374,8 +359,7 @@ ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
 	struct ctip_referral_row *r = &out->row;
-	char now[24], *pt;
-	long len;
+	char now[24];
 	enum ctip_status rc;
 
 	memset(out, 0, sizeof(*out));
@@ -396,19 +380,16 @@ ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
 	out->late = strcmp(r->status, "sent") == 0 &&
 		    strcmp(r->ack_due_at, now) < 0;
 	/* Notes are working text between the two units' handlers. */
-	if (may_refer(p) && r->note_enc != NULL &&
-	    (pt = ctip_arena_alloc(a, r->note_enc_len)) != NULL &&
-	    (len = ctip_open(pt, ax->kr, "referral.note", r->note_enc,
-			     r->note_enc_len)) >= 0)
-		out->note = pt;
-	if (may_refer(p) && r->refusal_reason_enc != NULL &&
-	    (pt = ctip_arena_alloc(a, r->refusal_reason_enc_len)) != NULL &&
-	    (len = ctip_open(pt, ax->kr, "referral.refusal_reason",
-			     r->refusal_reason_enc,
-			     r->refusal_reason_enc_len)) >= 0)
-		out->refusal_reason = pt;
+	if (may_refer(p))
+		rc = ctip_open_text(&out->note, ax->kr, "referral.note",
+				    r->note_enc, r->note_enc_len, a, err);
+	if (rc == CTIP_OK && may_refer(p))
+		rc = ctip_open_text(&out->refusal_reason, ax->kr,
+				    "referral.refusal_reason",
+				    r->refusal_reason_enc,
+				    r->refusal_reason_enc_len, a, err);
 	r->note_enc = r->refusal_reason_enc = NULL;
-	return CTIP_OK;
+	return rc;
 }
 
 enum ctip_status

@@ -236,6 +236,43 @@ ctip_seal(unsigned char *out, const struct ctip_keyring *kr, const char *ad,
 		NULL, nonce, kr->keys[k]);
 }
 
+const unsigned char *
+ctip_seal_text(size_t *n, const struct ctip_keyring *kr, const char *field,
+	       const char *s, struct ctip_arena *a)
+{
+	unsigned char *out;
+
+	*n = 0;
+	if (s == NULL || s[0] == '\0')
+		return NULL;
+	*n = strlen(s) + CTIP_SEAL_OVERHEAD;
+	if ((out = ctip_arena_alloc(a, *n)) != NULL)
+		ctip_seal(out, kr, field, s, strlen(s));
+	return out;
+}
+
+enum ctip_status
+ctip_open_text(const char **out, const struct ctip_keyring *kr,
+	       const char *field, const unsigned char *blob, size_t n,
+	       struct ctip_arena *a, struct ctip_err *err)
+{
+	char *pt;
+
+	*out = NULL;
+	if (blob == NULL)
+		return CTIP_OK;
+	if (n < CTIP_SEAL_OVERHEAD || (pt = ctip_arena_alloc(a, n)) == NULL)
+		return ctip_err_set(err, CTIP_EINTERNAL, "could not decrypt %s",
+				    field);
+	if (ctip_open(pt, kr, field, blob, n) < 0)
+		return ctip_err_set(err, CTIP_EINTERNAL,
+				    "could not decrypt %s: damaged, or its "
+				    "key is not in the key file",
+				    field);
+	*out = pt;
+	return CTIP_OK;
+}
+
 uint32_t
 ctip_sealed_key_id(const unsigned char *blob, size_t n)
 {

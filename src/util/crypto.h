@@ -3,6 +3,7 @@
 #ifndef CTIP_CRYPTO_H
 #define CTIP_CRYPTO_H
 
+#include "util/arena.h"
 #include "util/buf.h"
 
 #define CTIP_KEY_BYTES     32
@@ -51,6 +52,20 @@ void ctip_seal(unsigned char *out, const struct ctip_keyring *kr,
  */
 long ctip_open(char *out, const struct ctip_keyring *kr, const char *ad,
 	       const unsigned char *blob, size_t n);
+
+/* The string s sealed as field, in a, with its length in *n; NULL (and
+ * *n = 0) for NULL or "", and NULL when a is full. */
+const unsigned char *ctip_seal_text(size_t *n, const struct ctip_keyring *kr,
+				    const char *field, const char *s,
+				    struct ctip_arena *a);
+
+/* *out = blob (n bytes, sealed as field) opened into a NUL-terminated
+ * string in a; NULL when blob is NULL. CTIP_EINTERNAL naming the field if
+ * the blob is damaged, its key is not in kr, or a is full. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_open_text(const char **out, const struct ctip_keyring *kr,
+	       const char *field, const unsigned char *blob, size_t n,
+	       struct ctip_arena *a, struct ctip_err *err);
 
 /* Key id that sealed blob, 0 if the blob is malformed. */
 uint32_t ctip_sealed_key_id(const unsigned char *blob, size_t n);
