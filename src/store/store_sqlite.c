@@ -1723,21 +1723,27 @@ read_audit(sqlite3_stmt *q, struct ctip_audit_row *r, struct ctip_arena *a,
 		memcpy(r->mac, mac, n < sizeof(r->mac) ? n : sizeof(r->mac));
 }
 
+/* Read typed rows into void pointers (read_all and get_one). */
+typedef void (*row_reader)(sqlite3_stmt *q, void *out, struct ctip_arena *a,
+			   bool *ok);
+
+/* The row of statement id for key, read into out; CTIP_ENOTFOUND naming
+ * what when there is none. */
 static int
-sq_org_unit_get(struct ctip_org_unit_row *out, struct ctip_store *st,
-		int64_t id, struct ctip_arena *a, struct ctip_err *err)
+get_one(void *out, struct sqlite_store *s, enum stmt_id id, int64_t key,
+	const char *what, row_reader read, struct ctip_arena *a,
+	struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ORG_UNIT_GET, err);
+	sqlite3_stmt *q = stmt(s, id, err);
 	bool ok = true;
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	sqlite3_bind_int64(q, 1, id);
-	rc = step_one(s, q, "org unit", err);
+	sqlite3_bind_int64(q, 1, key);
+	rc = step_one(s, q, what, err);
 	if (rc == CTIP_OK)
-		read_org(q, out, a, &ok);
+		read(q, out, a, &ok);
 	done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
@@ -1747,9 +1753,8 @@ sq_org_unit_get(struct ctip_org_unit_row *out, struct ctip_store *st,
 /* Run q and read every row with read into an array of size-byte items. */
 static int
 read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
-	 sqlite3_stmt *q,
-	 void (*read)(sqlite3_stmt *, void *, struct ctip_arena *, bool *),
-	 struct ctip_arena *a, struct ctip_err *err)
+	 sqlite3_stmt *q, row_reader read, struct ctip_arena *a,
+	 struct ctip_err *err)
 {
 	unsigned char *items = NULL, *grown;
 	int n = 0, cap = 0, rc;
@@ -1786,6 +1791,14 @@ static void
 read_org_v(sqlite3_stmt *q, void *o, struct ctip_arena *a, bool *ok)
 {
 	read_org(q, o, a, ok);
+}
+
+static int
+sq_org_unit_get(struct ctip_org_unit_row *out, struct ctip_store *st,
+		int64_t id, struct ctip_arena *a, struct ctip_err *err)
+{
+	return get_one(out, S(st), S_ORG_UNIT_GET, id, "org unit", read_org_v,
+		       a, err);
 }
 
 static void
@@ -2117,25 +2130,18 @@ sq_token_revoke(struct ctip_store *st, int64_t id, const char *now,
 	return exec_change(s, q, "active token", err);
 }
 
+static void
+read_person_v(sqlite3_stmt *q, void *p, struct ctip_arena *a, bool *ok)
+{
+	read_person(q, p, a, ok);
+}
+
 static int
 sq_person_get(struct ctip_person_rec *out, struct ctip_store *st, int64_t id,
 	      struct ctip_arena *a, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_PERSON_GET, err);
-	bool ok = true;
-	int rc;
-
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, id);
-	rc = step_one(s, q, "person", err);
-	if (rc == CTIP_OK)
-		read_person(q, out, a, &ok);
-	done(q);
-	if (rc == CTIP_OK && !ok)
-		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	return rc;
+	return get_one(out, S(st), S_PERSON_GET, id, "person", read_person_v, a,
+		       err);
 }
 
 static int
@@ -2602,43 +2608,37 @@ sq_referral_insert(int64_t *out, struct ctip_store *st,
 	return insert_row(out, s, q, "store the referral", err);
 }
 
+static void
+read_referral(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_referral_row *o = row;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(q, 0);
+	o->object_type = col_text(q, 1, a, ok);
+	o->object_id = sqlite3_column_int64(q, 2);
+	o->from_unit_id = sqlite3_column_int64(q, 3);
+	o->to_unit_id = sqlite3_column_int64(q, 4);
+	o->note_enc = col_blob(q, 5, &o->note_enc_len, a, ok);
+	o->status = col_text(q, 6, a, ok);
+	o->sent_at = col_text(q, 7, a, ok);
+	o->sent_by = sqlite3_column_int64(q, 8);
+	o->ack_due_at = col_text(q, 9, a, ok);
+	o->responded_at = col_text(q, 10, a, ok);
+	o->responded_by = sqlite3_column_int64(q, 11);
+	o->refusal_reason_enc =
+		col_blob(q, 12, &o->refusal_reason_enc_len, a, ok);
+	o->closed_at = col_text(q, 13, a, ok);
+	o->closed_by = sqlite3_column_int64(q, 14);
+	o->version = sqlite3_column_int(q, 15);
+}
+
 static int
 sq_referral_get(struct ctip_referral_row *o, struct ctip_store *st, int64_t id,
 		struct ctip_arena *a, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_REFERRAL_GET, err);
-	bool ok = true;
-	int rc;
-
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, id);
-	rc = step_one(s, q, "referral", err);
-	if (rc == CTIP_OK) {
-		memset(o, 0, sizeof(*o));
-		o->id = sqlite3_column_int64(q, 0);
-		o->object_type = col_text(q, 1, a, &ok);
-		o->object_id = sqlite3_column_int64(q, 2);
-		o->from_unit_id = sqlite3_column_int64(q, 3);
-		o->to_unit_id = sqlite3_column_int64(q, 4);
-		o->note_enc = col_blob(q, 5, &o->note_enc_len, a, &ok);
-		o->status = col_text(q, 6, a, &ok);
-		o->sent_at = col_text(q, 7, a, &ok);
-		o->sent_by = sqlite3_column_int64(q, 8);
-		o->ack_due_at = col_text(q, 9, a, &ok);
-		o->responded_at = col_text(q, 10, a, &ok);
-		o->responded_by = sqlite3_column_int64(q, 11);
-		o->refusal_reason_enc =
-			col_blob(q, 12, &o->refusal_reason_enc_len, a, &ok);
-		o->closed_at = col_text(q, 13, a, &ok);
-		o->closed_by = sqlite3_column_int64(q, 14);
-		o->version = sqlite3_column_int(q, 15);
-	}
-	done(q);
-	if (rc == CTIP_OK && !ok)
-		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	return rc;
+	return get_one(o, S(st), S_REFERRAL_GET, id, "referral", read_referral,
+		       a, err);
 }
 
 static int
@@ -2875,35 +2875,28 @@ sq_case_insert(int64_t *out, struct ctip_store *st,
 	return insert_row(out, s, q, "store the case", err);
 }
 
+static void
+read_case(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_case_row *o = row;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(q, 0);
+	o->owner_unit_id = sqlite3_column_int64(q, 1);
+	o->province_code = col_text(q, 2, a, ok);
+	o->stage = col_text(q, 3, a, ok);
+	o->article = col_text(q, 4, a, ok);
+	o->title_enc = col_blob(q, 5, &o->title_enc_len, a, ok);
+	o->created_at = col_text(q, 6, a, ok);
+	o->created_by = sqlite3_column_int64(q, 7);
+	o->version = sqlite3_column_int(q, 8);
+}
+
 static int
 sq_case_get(struct ctip_case_row *o, struct ctip_store *st, int64_t id,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_CASE_GET, err);
-	bool ok = true;
-	int rc;
-
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, id);
-	rc = step_one(s, q, "case", err);
-	if (rc == CTIP_OK) {
-		memset(o, 0, sizeof(*o));
-		o->id = sqlite3_column_int64(q, 0);
-		o->owner_unit_id = sqlite3_column_int64(q, 1);
-		o->province_code = col_text(q, 2, a, &ok);
-		o->stage = col_text(q, 3, a, &ok);
-		o->article = col_text(q, 4, a, &ok);
-		o->title_enc = col_blob(q, 5, &o->title_enc_len, a, &ok);
-		o->created_at = col_text(q, 6, a, &ok);
-		o->created_by = sqlite3_column_int64(q, 7);
-		o->version = sqlite3_column_int(q, 8);
-	}
-	done(q);
-	if (rc == CTIP_OK && !ok)
-		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	return rc;
+	return get_one(o, S(st), S_CASE_GET, id, "case", read_case, a, err);
 }
 
 static int
