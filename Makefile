@@ -26,7 +26,8 @@ build: $(BUILD)/build.ninja
 # demo data on first use (printing the admin's one-time password), serve.
 run: deps build
 	@if [ ! -f $(DB) ]; then $(BUILD)/ctip init --db $(DB) --key $(KEY); \
-	else echo "ctip: using existing $(DB) (delete var/ to start afresh)"; fi
+	else echo "ctip: using existing $(DB) (delete var/ to start afresh)"; \
+	$(BUILD)/ctip migrate --db $(DB); fi
 	$(BUILD)/ctip serve --listen $(LISTEN) --db $(DB)
 
 # Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.

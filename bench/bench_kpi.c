@@ -10,28 +10,17 @@
  * with a checksum (FNV-1a over the KPI counts). --keep leaves the database
  * for EXPLAIN QUERY PLAN and index experiments with sqlite3; --sql runs
  * SQL on it after the load (say, a candidate index) before the timing. */
+#include "bench_util.h"
 #include "core/intake.h"
 #include "core/kpi.h"
 #include "core/org.h"
 #include "core/person.h"
-#include "core/refdata.h"
 
-#include <sodium.h>
 #include <sqlite3.h>
-#include <time.h>
-#include <unistd.h>
 
-#define YEAR0     2022
-#define N_YEARS   5
-#define RUNS      5
-/* Received from T_FROM up to T_TO (2022-01-01 to 2026-11-23): nothing
- * after the day of the benchmark, so nothing is received, resolved or
- * referred in the future. */
-#define T_FROM    1640995200L /* 2022-01-01T00:00:00Z */
-#define T_TO      1795478400L /* 2026-11-24T00:00:00Z */
-#define HOUR      3600L
-#define DAY       86400L
 #define MAX_UNITS 4 /* intake-owning units per province */
+
+const char bench_prog[] = "bench_kpi";
 
 /* What the generator inserted for one province (or the nation) and year. */
 struct tally {
@@ -47,90 +36,6 @@ struct province {
 	int64_t health, social;   /* referral targets */
 	struct tally years[N_YEARS];
 };
-
-static uint64_t rng_state;
-
-/* splitmix64: fixed seed, same sequence on every machine. */
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static long
-pick(long n)
-{
-	return (long)(rng() % (uint64_t)n);
-}
-
-/* True with probability percent/100. */
-static bool
-chance(int percent)
-{
-	return pick(100) < percent;
-}
-
-static void
-ts(char out[24], long t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A province code ("01".."99") as a number. */
-static int
-pcode(const char *s)
-{
-	return (int)strtol(s, NULL, 10) % 100;
-}
-
-static double
-ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int
-fail(const char *what, const struct ctip_err *err)
-{
-	fprintf(stderr, "bench_kpi: %s: %s\n", what, err->msg);
-	return 1;
-}
-
-/* The machine's load when the run starts (others share it). */
-static void
-loadavg(void)
-{
-	char line[128] = "?";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f != NULL) {
-		if (fgets(line, sizeof(line), f) == NULL)
-			line[0] = '\0';
-		fclose(f);
-	}
-	printf("load average: %s", line);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int
 cmp_long(const void *a, const void *b)
@@ -153,34 +58,21 @@ median_hours(long *v, long n)
 }
 
 static uint64_t
-fnv(uint64_t h, long v)
-{
-	uint64_t x = (uint64_t)v;
-	int i;
-
-	for (i = 0; i < 8; i++, x >>= 8) {
-		h ^= x & 0xff;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t
 kpi_sum(uint64_t h, const struct ctip_intake_kpi *k)
 {
 	const struct ctip_intake_counts *c = &k->counts;
 	int i;
 
-	h = fnv(h, c->received);
-	h = fnv(h, c->classified);
-	h = fnv(h, c->resolved);
-	h = fnv(h, c->tips);
-	h = fnv(h, c->tips_resolved);
-	h = fnv(h, c->tips_in_time);
-	h = fnv(h, c->referred);
+	h = bench_fnv(h, c->received);
+	h = bench_fnv(h, c->classified);
+	h = bench_fnv(h, c->resolved);
+	h = bench_fnv(h, c->tips);
+	h = bench_fnv(h, c->tips_resolved);
+	h = bench_fnv(h, c->tips_in_time);
+	h = bench_fnv(h, c->referred);
 	for (i = 0; i < k->n_agencies; i++)
-		h = fnv(h, k->agency_counts[i]);
-	return fnv(h, (long)(k->median_hours_to_referral * 1000.0 + 0.5));
+		h = bench_fnv(h, k->agency_counts[i]);
+	return bench_fnv(h, (long)(k->median_hours_to_referral * 1000.0 + 0.5));
 }
 
 static long
@@ -245,40 +137,21 @@ print_kpi(const char *what, const struct ctip_intake_kpi *k)
 	printf("; median %.2f h to referral\n", k->median_hours_to_referral);
 }
 
-/* Five runs of ctip_intake_kpi: min, median, max in ms; *out is the last. */
-static int
-time_kpi(double stats[3], struct ctip_intake_kpi *out, struct ctip_store *st,
-	 const struct ctip_principal *p, const char *from, const char *to,
-	 const char *province, struct ctip_arena *a, const char *label)
-{
-	struct ctip_err err = { 0 };
-	struct timespec t0, c0, c1;
-	double ms[RUNS], cpu[RUNS];
-	int i;
+/* One run of ctip_intake_kpi, for bench_time. */
+struct kpi_run {
+	struct ctip_intake_kpi *out;
+	struct ctip_store *st;
+	const struct ctip_principal *p;
+	const char *from, *to;
+};
 
-	for (i = 0; i < RUNS; i++) {
-		ctip_arena_reset(a);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (ctip_intake_kpi(out, st, p, from, to, province, a, &err) !=
-		    CTIP_OK)
-			return fail("KPI", &err);
-		ms[i] = ms_since(&t0);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-		cpu[i] = (double)(c1.tv_sec - c0.tv_sec) * 1e3 +
-			 (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
-	}
-	/* CPU time too: on a shared machine, wall time includes waiting
-	 * for a core. */
-	printf("   %s runs, wall/CPU ms:", label);
-	for (i = 0; i < RUNS; i++)
-		printf(" %.1f/%.1f", ms[i], cpu[i]);
-	printf("\n");
-	qsort(ms, RUNS, sizeof(*ms), cmp_double);
-	stats[0] = ms[0];
-	stats[1] = ms[RUNS / 2];
-	stats[2] = ms[RUNS - 1];
-	return 0;
+static enum ctip_status
+run_kpi(void *arg, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct kpi_run *r = arg;
+
+	return ctip_intake_kpi(r->out, r->st, r->p, r->from, r->to, NULL, a,
+			       err);
 }
 
 static const char *const summaries[] = {
@@ -311,19 +184,17 @@ static const char *const urgencies[] = { "low", "normal", "normal", "high",
 static const char *const decisions[] = { "initiate", "not_initiate",
 					 "suspend" };
 
-#define COUNT(v) ((long)(sizeof(v) / sizeof((v)[0])))
-
 int
 main(int argc, char **argv)
 {
 	long n_intakes = 1000000, k, t, tr, n_delays_p = 0, n_delays_n = 0;
 	long *delays_p, *delays_n, sql_received = -1;
 	unsigned long long seed = 20261124;
-	int year = 2025, applied, n_communes, n_prov = 0, n_purposes, j, y;
+	int year = 2025, rc, n_communes, n_prov = 0, n_purposes, j, y;
 	const char *data = CTIP_SRC_DIR "/data", *verify = NULL;
 	const char *want = NULL, **purposes, *extra_sql = NULL;
 	bool keep = false, ok;
-	char dir[] = "/tmp/ctip-bench-kpi-XXXXXX", db[128], key[128], sum[32];
+	char sum[32];
 	char now[24], received[24], classified_at[24], deadline[24];
 	char resolved_at[24], sent_at[24], ack_due[24], idem[32], from[16],
 		to[16], phone[16];
@@ -333,6 +204,7 @@ main(int argc, char **argv)
 	int by_code[100];
 	struct ctip_commune *communes;
 	struct ctip_err err = { 0 };
+	struct bench_db b;
 	struct ctip_keyring kr;
 	struct ctip_store *st;
 	struct ctip_arena a, ka;
@@ -345,71 +217,42 @@ main(int argc, char **argv)
 	const char *const roles[] = { "hotline_operator", NULL };
 	int64_t uid, id, rid;
 	double ms, sp[3], sn[3], med_p, med_n;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = BENCH_FNV_BASIS;
 	sqlite3 *raw;
-	sqlite3_stmt *q;
+	struct kpi_run run;
+	const struct bench_opt opts[] = {
+		{ "--intakes", "N", BENCH_LONG, &n_intakes },
+		{ "--seed", "N", BENCH_ULL, &seed },
+		{ "--province", "CODE", BENCH_STR, &want },
+		{ "--year", "YYYY", BENCH_INT, &year },
+		{ "--data", "DIR", BENCH_STR, &data },
+		{ "--keep", NULL, BENCH_FLAG, &keep },
+		{ "--sql", "SQL", BENCH_STR, &extra_sql },
+		{ "--verify", "CHECKSUM", BENCH_STR, &verify },
+	};
 
-	for (j = 1; j < argc; j++) {
-		if (strcmp(argv[j], "--intakes") == 0 && j + 1 < argc)
-			n_intakes = strtol(argv[++j], NULL, 10);
-		else if (strcmp(argv[j], "--seed") == 0 && j + 1 < argc)
-			seed = strtoull(argv[++j], NULL, 10);
-		else if (strcmp(argv[j], "--province") == 0 && j + 1 < argc)
-			want = argv[++j];
-		else if (strcmp(argv[j], "--year") == 0 && j + 1 < argc)
-			year = (int)strtol(argv[++j], NULL, 10);
-		else if (strcmp(argv[j], "--data") == 0 && j + 1 < argc)
-			data = argv[++j];
-		else if (strcmp(argv[j], "--sql") == 0 && j + 1 < argc)
-			extra_sql = argv[++j];
-		else if (strcmp(argv[j], "--keep") == 0)
-			keep = true;
-		else if (strcmp(argv[j], "--verify") == 0 && j + 1 < argc)
-			verify = argv[++j];
-		else {
-			fprintf(stderr,
-				"usage: bench_kpi [--intakes N] [--seed N] "
-				"[--province CODE] [--year YYYY] [--data DIR] "
-				"[--keep] [--sql SQL] [--verify CHECKSUM]\n");
-			return 2;
-		}
-	}
-	if (year < YEAR0 || year >= YEAR0 + N_YEARS || n_intakes < 1) {
-		fprintf(stderr, "bench_kpi: --year %d..%d, --intakes > 0\n",
-			YEAR0, YEAR0 + N_YEARS - 1);
-		return 2;
-	}
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
-		return 1;
-	rng_state = seed;
-	snprintf(db, sizeof(db), "%s/bench.db", dir);
-	snprintf(key, sizeof(key), "%s/bench.key", dir);
+	if ((rc = bench_args(argc, argv, opts, COUNT(opts))) != 0 ||
+	    (rc = bench_kpi_start(&b, "/tmp/ctip-bench-kpi-XXXXXX", "intakes",
+				  n_intakes, year, seed)) != 0)
+		return rc;
 	ctip_arena_init(&a, (size_t)64 << 20);
 	ctip_arena_init(&ka, (size_t)1 << 30);
-	printf("bench_kpi: %ld intakes, seed %llu, SQLite %s %s\n", n_intakes,
-	       seed, sqlite3_libversion(), db);
-	loadavg();
 
 	/* 1. Schema, reference data, org units, one user. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ctip_now(now);
-	if (ctip_keyring_create(key, &err) != CTIP_OK ||
-	    ctip_keyring_load(&kr, key, &err) != CTIP_OK)
-		return fail("key file", &err);
-	if (ctip_store_open(&st, db, CTIP_OPEN_CREATE, &err) != CTIP_OK ||
-	    st->ops->migrate(&applied, st, &err) != CTIP_OK ||
-	    ctip_refdata_load(st, data, &err) != CTIP_OK)
-		return fail("setup", &err);
+	if (bench_db_open(&kr, &st, &b, data) != 0)
+		return 1;
 	if (st->ops->communes(&communes, &n_communes, st, &a, &err) !=
 		    CTIP_OK ||
 	    st->ops->ref_codes(&purposes, &n_purposes, st, CTIP_REF_PURPOSE, &a,
 			       &err) != CTIP_OK)
-		return fail("reference data", &err);
+		return bench_fail("reference data", &err);
 	memset(prov, 0, sizeof(prov));
 	memset(by_code, -1, sizeof(by_code));
 	/* Communes come in code order, grouped by province. */
 	for (j = 0; j < n_communes; j++) {
-		int c = pcode(communes[j].province_code);
+		int c = bench_province(communes[j].province_code);
 
 		if (by_code[c] < 0) {
 			if (n_prov == COUNT(prov))
@@ -431,34 +274,34 @@ main(int argc, char **argv)
 				    &err) != CTIP_OK ||
 		    ctip_org_ensure(&pv->social, st, "SOCIAL_FACILITY",
 				    pv->code, now, &err) != CTIP_OK)
-			return fail("org units", &err);
+			return bench_fail("org units", &err);
 		for (y = 1; y < MAX_UNITS; y++)
 			if (ctip_org_ensure(
 				    &pv->units[y], st, "POLICE",
 				    pv->communes[(y - 1) * pv->n_communes / 3],
 				    now, &err) != CTIP_OK)
-				return fail("org units", &err);
+				return bench_fail("org units", &err);
 	}
 	if (st->ops->user_insert(&uid, st, "bench", "Bench", prov[0].units[0],
 				 "$argon2id$v=19$m=65536,t=2,p=1$"
 				 "YmVuY2hiZW5jaA$"
 				 "ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teQ",
 				 roles, now, &err) != CTIP_OK)
-		return fail("user", &err);
+		return bench_fail("user", &err);
 	if (want == NULL) {
 		/* The largest province (most communes): the slowest one. */
 		pv = &prov[0];
 		for (j = 1; j < n_prov; j++)
 			if (prov[j].n_communes > pv->n_communes)
 				pv = &prov[j];
-	} else if (strlen(want) != 2 || by_code[pcode(want)] < 0) {
+	} else if (strlen(want) != 2 || by_code[bench_province(want)] < 0) {
 		fprintf(stderr, "bench_kpi: unknown province %s\n", want);
 		return 2;
 	} else {
-		pv = &prov[by_code[pcode(want)]];
+		pv = &prov[by_code[bench_province(want)]];
 	}
 	printf("1. schema, reference data, %d provinces, units  %9.1f ms\n",
-	       n_prov, ms_since(&t0));
+	       n_prov, bench_ms_since(&t0));
 
 	/* 2. The intakes, one transaction. */
 	delays_p = ctip_xmalloc((size_t)n_intakes * sizeof(long));
@@ -467,43 +310,44 @@ main(int argc, char **argv)
 	name_enc = ctip_xmalloc(256);
 	phone_enc = ctip_xmalloc(64);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (st->ops->bulk(st, true, &err) != CTIP_OK ||
-	    st->ops->begin(st, &err) != CTIP_OK)
-		return fail("begin", &err);
+	if (bench_bulk_begin(st) != 0)
+		return 1;
 	for (k = 0; k < n_intakes; k++) {
 		/* A place in proportion to the communes: provinces weigh as
 		 * their number of communes. */
-		const struct ctip_commune *c = &communes[pick(n_communes)];
-		struct province *p = &prov[by_code[pcode(c->province_code)]];
+		const struct ctip_commune *c =
+			&communes[bench_pick(n_communes)];
+		struct province *p =
+			&prov[by_code[bench_province(c->province_code)]];
 		struct tally *ty;
 		const char *s, *nm;
 		bool tip, resolved, first = true;
 		long d;
 
-		t = T_FROM + pick(T_TO - T_FROM);
-		ts(received, t);
+		t = T_FROM + bench_pick(T_TO - T_FROM);
+		bench_stamp(received, t);
 		y = (int)strtol(received, NULL, 10) - YEAR0;
 		ty = &p->years[y];
 		memset(&r, 0, sizeof(r));
-		r.owner_unit_id = p->units[pick(MAX_UNITS)];
+		r.owner_unit_id = p->units[bench_pick(MAX_UNITS)];
 		r.province_code = p->code;
-		r.commune_code = chance(70) ? c->code : NULL;
+		r.commune_code = bench_chance(70) ? c->code : NULL;
 		r.received_at = received;
-		r.language = chance(97) ? "vi" : "en";
-		s = summaries[pick(COUNT(summaries))];
+		r.language = bench_chance(97) ? "vi" : "en";
+		s = summaries[bench_pick(COUNT(summaries))];
 		r.summary_enc_len = strlen(s) + CTIP_SEAL_OVERHEAD;
 		ctip_seal(summary_enc, &kr, "intake.summary", s, strlen(s));
 		r.summary_enc = summary_enc;
-		r.reporter_anonymous = chance(40);
+		r.reporter_anonymous = bench_chance(40);
 		if (!r.reporter_anonymous) {
-			nm = names[pick(COUNT(names))];
+			nm = names[bench_pick(COUNT(names))];
 			r.reporter_name_enc_len =
 				strlen(nm) + CTIP_SEAL_OVERHEAD;
 			ctip_seal(name_enc, &kr, "intake.reporter_name", nm,
 				  strlen(nm));
 			r.reporter_name_enc = name_enc;
 			snprintf(phone, sizeof(phone), "09%08ld",
-				 pick(100000000));
+				 bench_pick(100000000));
 			r.reporter_phone_enc_len = 10 + CTIP_SEAL_OVERHEAD;
 			ctip_seal(phone_enc, &kr, "intake.reporter_phone",
 				  phone, 10);
@@ -514,29 +358,34 @@ main(int argc, char **argv)
 		/* 40% tips under the legal clock: three in four by a tip
 		 * channel (classified or not), one in four a hotline call
 		 * classified a trafficking tip. Others: 55% classified. */
-		tip = chance(40);
-		if (tip && chance(25)) {
+		tip = bench_chance(40);
+		if (tip && bench_chance(25)) {
 			r.channel = "HOTLINE_111";
 			r.classification = "trafficking_tip";
 		} else if (tip) {
-			r.channel = tip_channels[pick(COUNT(tip_channels))];
+			r.channel =
+				tip_channels[bench_pick(COUNT(tip_channels))];
 			r.classification =
-				chance(55) ? "trafficking_tip" : NULL;
+				bench_chance(55) ? "trafficking_tip" : NULL;
 		} else {
-			r.channel = other_channels[pick(COUNT(other_channels))];
+			r.channel = other_channels[bench_pick(
+				COUNT(other_channels))];
 			r.classification =
-				chance(55) ? other_classes[pick(
-						     COUNT(other_classes))]
-					   : NULL;
+				bench_chance(55)
+					? other_classes[bench_pick(
+						  COUNT(other_classes))]
+					: NULL;
 		}
-		r.urgency = urgencies[pick(COUNT(urgencies))];
+		r.urgency = urgencies[bench_pick(COUNT(urgencies))];
 		r.status = r.classification ? "classified" : "received";
 		if (r.classification) {
-			ts(classified_at, t + 300 + pick(2 * DAY));
+			bench_stamp(classified_at,
+				    t + 300 + bench_pick(2 * DAY));
 			r.classified_at = classified_at;
 			r.classified_by = uid;
 			if (tip)
-				r.purpose_code = purposes[pick(n_purposes)];
+				r.purpose_code =
+					purposes[bench_pick(n_purposes)];
 		}
 		if (tip) {
 			if (!ctip_intake_deadline(deadline, received, "none"))
@@ -545,22 +394,24 @@ main(int argc, char **argv)
 		}
 		snprintf(idem, sizeof(idem), "bench-%08ld", k);
 		r.idempotency_key = idem;
-		ts(now, t + 60 + pick(600));
+		bench_stamp(now, t + 60 + bench_pick(600));
 		r.created_at = now;
 		r.created_by = uid;
 		if (st->ops->intake_insert(&id, st, &r, &err) != CTIP_OK)
-			return fail("intake", &err);
+			return bench_fail("intake", &err);
 		ty->received++;
 		ty->classified += r.classification != NULL;
 		ty->tips += tip;
 		/* Half resolved: tips by a decision, 70% of them within the
 		 * 20 days; others within 30 days. */
-		tr = tip ? (chance(70) ? t + HOUR + pick(20 * DAY - HOUR)
-				       : t + 20 * DAY + HOUR + pick(40 * DAY))
-			 : t + HOUR + pick(30 * DAY);
-		resolved = chance(50) && tr < T_TO;
+		tr = tip ? (bench_chance(70)
+				    ? t + HOUR + bench_pick(20 * DAY - HOUR)
+				    : t + 20 * DAY + HOUR +
+					      bench_pick(40 * DAY))
+			 : t + HOUR + bench_pick(30 * DAY);
+		resolved = bench_chance(50) && tr < T_TO;
 		if (resolved) {
-			ts(resolved_at, tr);
+			bench_stamp(resolved_at, tr);
 			r.id = id;
 			r.version = 1;
 			r.status = "resolved";
@@ -569,12 +420,13 @@ main(int argc, char **argv)
 			r.resolved_by = uid;
 			r.updated_at = resolved_at;
 			if (tip) {
-				r.decision = decisions[pick(COUNT(decisions))];
+				r.decision =
+					decisions[bench_pick(COUNT(decisions))];
 				r.decided_at = resolved_at;
 				r.decided_by = uid;
 			}
 			if (st->ops->intake_update(st, &r, &err) != CTIP_OK)
-				return fail("resolve", &err);
+				return bench_fail("resolve", &err);
 			ty->resolved++;
 			ty->tips_resolved += tip;
 			ty->tips_in_time +=
@@ -583,12 +435,12 @@ main(int argc, char **argv)
 		/* 20% referred to the province's health department 1 to 72
 		 * hours after receipt; one in five of those later also to a
 		 * social protection facility. */
-		if (chance(20)) {
-			d = HOUR + pick(71 * HOUR + 1);
+		if (bench_chance(20)) {
+			d = HOUR + bench_pick(71 * HOUR + 1);
 			for (j = 0; j < 2 && t + d < T_TO; j++) {
 				memset(&ref, 0, sizeof(ref));
-				ts(sent_at, t + d);
-				ts(ack_due, t + d + 48 * HOUR);
+				bench_stamp(sent_at, t + d);
+				bench_stamp(ack_due, t + d + 48 * HOUR);
 				ref.object_type = "intake";
 				ref.object_id = id;
 				ref.from_unit_id = r.owner_unit_id;
@@ -598,7 +450,7 @@ main(int argc, char **argv)
 				ref.ack_due_at = ack_due;
 				if (st->ops->referral_insert(&rid, st, &ref,
 							     &err) != CTIP_OK)
-					return fail("referral", &err);
+					return bench_fail("referral", &err);
 				if (first) {
 					ty->referred++;
 					if (y == year - YEAR0) {
@@ -613,16 +465,15 @@ main(int argc, char **argv)
 					ty->to_health++;
 				else
 					ty->to_social++;
-				if (!chance(20))
+				if (!bench_chance(20))
 					break;
-				d += DAY + pick(9 * DAY);
+				d += DAY + bench_pick(9 * DAY);
 			}
 		}
 	}
-	if (st->ops->commit(st, &err) != CTIP_OK ||
-	    st->ops->bulk(st, false, &err) != CTIP_OK)
-		return fail("commit", &err);
-	ms = ms_since(&t0);
+	if (bench_bulk_commit(st) != 0)
+		return 1;
+	ms = bench_ms_since(&t0);
 	printf("2. insert intakes (one transaction)             %9.1f ms "
 	       "(%.0f intakes/s)\n",
 	       ms, (double)n_intakes / (ms / 1e3));
@@ -633,7 +484,7 @@ main(int argc, char **argv)
 		char *msg = NULL;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (sqlite3_open(db, &raw) != SQLITE_OK ||
+		if (sqlite3_open(b.db, &raw) != SQLITE_OK ||
 		    sqlite3_exec(raw, extra_sql, NULL, NULL, &msg) !=
 			    SQLITE_OK) {
 			fprintf(stderr, "bench_kpi: --sql: %s\n",
@@ -641,10 +492,11 @@ main(int argc, char **argv)
 			return 1;
 		}
 		sqlite3_close(raw);
-		printf("   --sql %s: %.1f ms\n", extra_sql, ms_since(&t0));
+		printf("   --sql %s: %.1f ms\n", extra_sql,
+		       bench_ms_since(&t0));
 	}
-	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
-		return fail("reopen", &err);
+	if (ctip_store_open(&st, b.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+		return bench_fail("reopen", &err);
 	for (j = 0; j < n_prov; j++) {
 		struct tally *ty = &prov[j].years[year - YEAR0];
 
@@ -672,10 +524,9 @@ main(int argc, char **argv)
 	snprintf(pp.province_code, sizeof(pp.province_code), "%s", pv->code);
 	printf("3. KPI province %s (%d of %d communes), %s to %s\n", pv->code,
 	       pv->n_communes, n_communes, from, to);
-	if (time_kpi(sp, &kp, st, &pp, from, to, NULL, &ka, "province"))
+	run = (struct kpi_run){ &kp, st, &pp, from, to };
+	if (bench_time(sp, "province", 1, &ka, run_kpi, &run))
 		return 1;
-	printf("   min %.1f / median %.1f / max %.1f ms\n", sp[0], sp[1],
-	       sp[2]);
 	print_kpi("province", &kp);
 	ok = check("province-year", &kp, &pv->years[year - YEAR0], med_p);
 	h = kpi_sum(h, &kp);
@@ -685,37 +536,27 @@ main(int argc, char **argv)
 	snprintf(pn.level, sizeof(pn.level), "nation");
 	pn.province_code[0] = '\0';
 	printf("4. KPI nation, %s to %s\n", from, to);
-	if (time_kpi(sn, &kn, st, &pn, from, to, NULL, &ka, "nation"))
+	run.out = &kn;
+	run.p = &pn;
+	if (bench_time(sn, "nation", 1, &ka, run_kpi, &run))
 		return 1;
-	printf("   min %.1f / median %.1f / max %.1f ms\n", sn[0], sn[1],
-	       sn[2]);
 	print_kpi("nation", &kn);
 	ok = check("nation-year", &kn, &nation, med_n) && ok;
 	h = kpi_sum(h, &kn);
 	st->ops->close(st);
 
 	/* 5. The province-year's received count by straight SQL. */
-	if (sqlite3_open_v2(db, &raw, SQLITE_OPEN_READONLY, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_prepare_v2(raw,
-			       "SELECT count(*) FROM intake WHERE "
-			       "province_code = ?1 AND substr(received_at, "
-			       "1, 4) = ?2",
-			       -1, &q, NULL) == SQLITE_OK) {
-		snprintf(from, sizeof(from), "%d", year);
-		sqlite3_bind_text(q, 1, pv->code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, from, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			sql_received = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-	}
-	sqlite3_close(raw);
+	snprintf(from, sizeof(from), "%d", year);
+	sql_received = bench_sql_count(
+		b.db,
+		"SELECT count(*) FROM intake WHERE province_code = ?1 AND "
+		"substr(received_at, 1, 4) = ?2",
+		(const char *const[]){ pv->code, from }, 2);
 	printf("5. SQL count of province %s in %d: %ld (KPI %ld)\n", pv->code,
 	       year, sql_received, kp.counts.received);
 	ok = ok && sql_received == kp.counts.received;
 
-	snprintf(sum, sizeof(sum), "%016" PRIx64, h);
-	printf("checksum %s\n", sum);
+	bench_checksum(sum, h);
 	printf("province-year %.1f ms (target 500 ms: %s), nation-year "
 	       "%.1f ms (median of %d)\n",
 	       sp[1], sp[1] < 500 ? "met" : "NOT met", sn[1], RUNS);
@@ -728,25 +569,10 @@ main(int argc, char **argv)
 	free(summary_enc);
 	free(name_enc);
 	free(phone_enc);
-	if (keep) {
-		printf("kept %s (key %s)\n", db, key);
-	} else {
-		unlink(db);
-		snprintf(db, sizeof(db), "%s/bench.db-wal", dir);
-		unlink(db);
-		snprintf(db, sizeof(db), "%s/bench.db-shm", dir);
-		unlink(db);
-		unlink(key);
-		rmdir(dir);
-	}
+	bench_db_done(&b, keep);
 	if (!ok) {
 		fprintf(stderr, "bench_kpi: the KPIs differ from the data\n");
 		return 1;
 	}
-	if (verify != NULL && strcmp(verify, sum) != 0) {
-		fprintf(stderr, "bench_kpi: checksum %s, expected %s\n", sum,
-			verify);
-		return 1;
-	}
-	return 0;
+	return bench_verify(verify, sum);
 }

@@ -2,7 +2,7 @@
 # Run the benchmarks on the build in $1 (default build) and print their
 # figures. Record results in docs/benchmarks.md with the command used.
 #
-#   bench/run.sh [BUILD_DIR] [import|kpi|intake_http ...]
+#   bench/run.sh [BUILD_DIR] [import|kpi|case_kpi|intake_http|search ...]
 #
 # Without names, bench_import only (the default of `make bench`).
 set -eu
@@ -11,6 +11,7 @@ build=${1:-build}
 [ $# -gt 0 ] || set -- import
 persons=${PERSONS:-1000000}
 intakes=${INTAKES:-1000000}
+cases=${CASES:-200000}
 for b in "$@"; do
 	case $b in
 	import)
@@ -21,12 +22,20 @@ for b in "$@"; do
 		echo "== bench_kpi ($intakes intakes)"
 		"$build/bench/bench_kpi" --intakes "$intakes" ${VERIFY_KPI:+--verify "$VERIFY_KPI"}
 		;;
+	case_kpi)
+		echo "== bench_case_kpi ($cases cases)"
+		"$build/bench/bench_case_kpi" --cases "$cases" ${VERIFY_CASE_KPI:+--verify "$VERIFY_CASE_KPI"}
+		;;
 	intake_http)
 		echo "== bench_intake_http"
 		"$(dirname "$0")/bench_intake_http.sh" "$build"
 		;;
+	search)
+		echo "== bench_search_http ($persons persons)"
+		PERSONS=$persons "$(dirname "$0")/bench_search_http.sh" "$build"
+		;;
 	*)
-		echo "bench/run.sh: unknown benchmark $b (import, kpi, intake_http)" >&2
+		echo "bench/run.sh: unknown benchmark $b (import, kpi, case_kpi, intake_http, search)" >&2
 		exit 2
 		;;
 	esac

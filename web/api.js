@@ -4,11 +4,14 @@
 // The session cookie is HttpOnly; the CSRF token that goes with it is kept
 // here, in memory only, and sent as X-CSRF-Token on every write.
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  // body: the whole problem object (e.g. the candidates of a 409
+  // duplicate_suspected).
+  constructor(status, code, message, field, body = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.body = body;
   }
 }
 
@@ -56,7 +59,7 @@ async function call(method, path, body, { redirect = true, headers: extra = {}, 
   if (!r.ok) {
     const p = data ?? {};
     const code = p.code ?? (r.status === 401 ? 'unauthenticated' : 'internal');
-    const err = new ApiError(r.status, code, p.message ?? '', p.field);
+    const err = new ApiError(r.status, code, p.message ?? '', p.field, p);
     if (r.status === 401 && redirect && !p.field && handlers.unauthenticated) {
       err.handled = true;
       handlers.unauthenticated(err);

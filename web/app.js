@@ -14,6 +14,12 @@ import * as intake from './views/intake.js';
 import * as intakes from './views/intakes.js';
 import * as intakeDetail from './views/intake-detail.js';
 import * as referrals from './views/referrals.js';
+import * as cases from './views/cases.js';
+import * as caseDetail from './views/case-detail.js';
+import * as persons from './views/persons.js';
+import * as personNew from './views/person-new.js';
+import * as personDetail from './views/person-detail.js';
+import * as personTimeline from './views/person-timeline.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +27,12 @@ const $ = (id) => document.getElementById(id);
 // Who receives intakes, and who may list them (supervisors: pseudonymised).
 const INTAKE_ROLES = ['hotline_operator', 'case_worker', 'investigator'];
 const INTAKE_LIST_ROLES = [...INTAKE_ROLES, 'supervisor'];
+// Criminal cases: who holds them, and who sees their KPIs too.
+const CASE_ROLES = ['investigator', 'procurator', 'judge', 'supervisor'];
+const CASE_KPI_ROLES = [...CASE_ROLES, 'statistician'];
+// Persons: who registers them, and who reads them (supervisors: pseudonymised).
+const PERSON_NEW_ROLES = ['hotline_operator', 'case_worker', 'investigator'];
+const PERSON_ROLES = [...PERSON_NEW_ROLES, 'supervisor'];
 
 // path -> page; roles: who may open it (absent: anyone signed in).
 const ROUTES = {
@@ -33,11 +45,17 @@ const ROUTES = {
   '/intake/new': { view: intake, roles: INTAKE_ROLES },
   '/intakes': { view: intakes, roles: INTAKE_LIST_ROLES },
   '/referrals': { view: referrals, roles: INTAKE_ROLES },
+  '/cases': { view: cases, roles: CASE_KPI_ROLES },
+  '/persons': { view: persons, roles: PERSON_ROLES },
+  '/persons/new': { view: personNew, roles: PERSON_NEW_ROLES, nav: '/persons' },
 };
 
 // Paths with an id: [pattern, page]; the page gets args.id.
 const PATTERNS = [
   [/^\/intakes\/(\d+)$/, { view: intakeDetail, roles: INTAKE_LIST_ROLES, nav: '/intakes' }],
+  [/^\/cases\/(\d+)$/, { view: caseDetail, roles: CASE_ROLES, nav: '/cases' }],
+  [/^\/persons\/(\d+)$/, { view: personDetail, roles: PERSON_ROLES, nav: '/persons' }],
+  [/^\/persons\/(\d+)\/timeline$/, { view: personTimeline, roles: PERSON_ROLES, nav: '/persons' }],
 ];
 
 function lookup(path) {
@@ -55,6 +73,8 @@ const NAV = [
   { path: '/intake/new', key: 'nav.intake_new', roles: INTAKE_ROLES },
   { path: '/intakes', key: 'nav.intakes', roles: INTAKE_LIST_ROLES },
   { path: '/referrals', key: 'nav.referrals', roles: INTAKE_ROLES, count: 'referrals' },
+  { path: '/persons', key: 'person.nav', roles: PERSON_ROLES },
+  { path: '/cases', key: 'case.nav', roles: CASE_KPI_ROLES },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },

@@ -4,6 +4,8 @@
 //   data-i18n="key" (textContent), data-i18n-args='{"n":5}' (values),
 //   data-i18n-attr="aria-label:key;title:key" (attributes),
 //   <time datetime="..." data-fmt="datetime"> (dates, formatted per locale).
+// After a switch, document gets a "ctip:lang" event (for texts that are
+// data, not keys: ref.js relabels place and country names).
 const KEY = 'ctip.lang';
 let texts = {};
 let chosen = null; // the choice when localStorage is unavailable
@@ -70,6 +72,8 @@ export async function load(l = lang()) {
   texts = await r.json();
   document.documentElement.lang = l;
   apply(document);
+  // For texts that are data rather than keys (ref.js: place names...).
+  document.dispatchEvent(new CustomEvent('ctip:lang', { detail: l }));
 }
 
 export async function toggle() {

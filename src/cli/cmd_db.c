@@ -1,13 +1,17 @@
 /* cmd_db.c: `ctip migrate` and `ctip backup`. */
 #include "cli/cli.h"
-#include "store/store.h"
+#include "core/refdata.h"
 
 int
 ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 {
-	const char *db = ctip_default_db();
+	const char *db = ctip_default_db(), *data = ctip_default_data();
 	const struct ctip_opt opts[] = {
 		{ "db", "FILE", "database", &db, NULL },
+		{ "data", "DIR",
+		  "reference data directory, reloaded after a "
+		  "migration",
+		  &data, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_err err = { 0 };
@@ -19,7 +23,9 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
+	/* A migration may reshape a reference table: load them again. */
 	if (st->ops->migrate(&applied, st, &err) != CTIP_OK ||
+	    (applied > 0 && ctip_refdata_load(st, data, &err) != CTIP_OK) ||
 	    st->ops->schema_version(&version, st, &err) != CTIP_OK) {
 		st->ops->close(st);
 		return ctip_cli_fail(&err);

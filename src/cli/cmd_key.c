@@ -32,8 +32,8 @@ ctip_cmd_key_rotate(const struct ctip_cmd *cmd, int argc, char **argv)
 	ctip_keyring_wipe(&kr);
 	if (rc != CTIP_OK)
 		return ctip_cli_fail(&err);
-	printf("ctip: key %u added to %s; %ld persons re-encrypted; older "
-	       "keys stay in the file for backups made before today\n",
-	       (unsigned)s.new_key_id, key, s.rows_resealed);
+	printf("ctip: key %u added to %s; %ld sealed values re-encrypted; "
+	       "older keys stay in the file for backups made before today\n",
+	       (unsigned)s.new_key_id, key, s.values_resealed);
 	return CTIP_EXIT_OK;
 }

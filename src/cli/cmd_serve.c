@@ -62,6 +62,13 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 			conf.db);
 		return CTIP_EXIT_FAIL;
 	}
+	if (n < ctip_store_schema_latest()) {
+		fprintf(stderr,
+			"ctip: database \"%s\" is at schema version %d, this "
+			"ctip needs %d: run \"ctip migrate\"\n",
+			conf.db, n, ctip_store_schema_latest());
+		return CTIP_EXIT_FAIL;
+	}
 	/* Block the signals before any thread starts, so that they reach
 	 * sigwait() below and never an MHD worker (stack-baseline pitfall
 	 * 2). SIGPIPE is ignored: a client that hangs up is no crash. */

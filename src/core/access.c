@@ -4,23 +4,6 @@
 
 #include <sodium.h>
 
-static enum ctip_status
-audit_read(const struct ctip_access *ax, const struct ctip_principal *p,
-	   const char *action, int64_t id, const char *reason,
-	   struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "person",
-				       .object_id = object_id,
-				       .reason = reason };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	if (ax->q != NULL)
-		return ctip_auditq_log(ax->q, &ev, err);
-	return ctip_audit_write(ax->st, ax->kr, &ev, err);
-}
 static void
 pseudonym(char out[16], const struct ctip_keyring *kr, int64_t id)
 {
@@ -68,9 +51,13 @@ build_view(struct ctip_person_view *v, const struct ctip_keyring *kr,
 			rc = ctip_open_text(&v->address, kr, "person.address",
 					    rec->address_enc,
 					    rec->address_enc_len, a, err);
+		if (rc == CTIP_OK)
+			rc = ctip_open_text(&v->contacts, kr, "person.contacts",
+					    rec->contacts_enc,
+					    rec->contacts_enc_len, a, err);
 	}
 	v->rec.name_enc = v->rec.citizen_id_enc = NULL;
-	v->rec.phone_enc = v->rec.address_enc = NULL;
+	v->rec.phone_enc = v->rec.address_enc = v->rec.contacts_enc = NULL;
 	if (view != CTIP_VIEW_IDENTITY) {
 		/* A pseudonymised view must not narrow down to a person:
 		 * the birth date becomes its year. */
@@ -147,6 +134,14 @@ ctip_person_authorize(struct ctip_person_pending *pp,
 	return CTIP_OK;
 }
 
+bool
+ctip_person_may_change(const struct ctip_principal *p,
+		       const struct ctip_person_pending *pp)
+{
+	return ctip_authz_can(p, CTIP_PERM_CASEWORK) &&
+	       pp->view == CTIP_VIEW_IDENTITY && pp->reason == NULL;
+}
+
 void
 ctip_person_audit_event(struct ctip_audit_event *ev,
 			const struct ctip_person_pending *pp,
@@ -182,12 +177,79 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 		return rc;
 	if (pp.audit) {
 		ctip_person_audit_event(&ev, &pp, p);
-		rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
-				   : ctip_audit_write(ax->st, ax->kr, &ev, err);
+		rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
 		if (rc != CTIP_OK)
 			return rc;
 	}
 	return ctip_person_release(out, ax->kr, &pp, a, err);
+}
+
+static const char *const statuses[] = {
+	"received", "verifying",     "identified", "not_victim", "protection",
+	"support",  "reintegration", "closed",     NULL
+};
+static const char *const roles[] = { "victim", "under_identification",
+				     "accompanying_minor", NULL };
+
+/* The criteria of s beyond identity into q, checked; today is a buffer
+ * for the date of an overdue search. */
+static enum ctip_status
+search_filters(struct ctip_person_query *q, struct ctip_store *st,
+	       const struct ctip_person_search *s, char today[24],
+	       struct ctip_err *err)
+{
+	bool found = true;
+	enum ctip_status rc = CTIP_OK;
+
+	if (!blank(s->commune)) {
+		rc = st->ops->ref_exists(&found, st, CTIP_REF_ADMIN_UNIT,
+					 s->commune, err);
+		if (rc == CTIP_OK && (!found || strlen(s->commune) != 5))
+			return ctip_err_field(err, CTIP_EINVAL, "commune",
+					      "commune: no commune has code "
+					      "\"%s\"",
+					      s->commune);
+		q->commune_code = s->commune;
+	}
+	if (rc == CTIP_OK && !blank(s->status)) {
+		if (!ctip_one_of(s->status, statuses))
+			return ctip_err_field(err, CTIP_EINVAL, "status",
+					      "status: not a status of the "
+					      "process");
+		q->status = s->status;
+	}
+	if (rc == CTIP_OK && !blank(s->role)) {
+		if (!ctip_one_of(s->role, roles))
+			return ctip_err_field(err, CTIP_EINVAL, "role",
+					      "role: must be victim, "
+					      "under_identification or "
+					      "accompanying_minor");
+		q->role = s->role;
+	}
+	if (rc == CTIP_OK && !blank(s->purpose)) {
+		rc = st->ops->ref_exists(&found, st, CTIP_REF_PURPOSE,
+					 s->purpose, err);
+		if (rc == CTIP_OK && !found)
+			return ctip_err_field(err, CTIP_EINVAL, "purpose",
+					      "purpose: unknown code \"%s\"",
+					      s->purpose);
+		q->purpose = s->purpose;
+	}
+	if (rc == CTIP_OK && !blank(s->destination)) {
+		rc = st->ops->ref_exists(&found, st, CTIP_REF_COUNTRY,
+					 s->destination, err);
+		if (rc == CTIP_OK && !found)
+			return ctip_err_field(err, CTIP_EINVAL, "destination",
+					      "destination: unknown country "
+					      "code \"%s\"",
+					      s->destination);
+		q->destination = s->destination;
+	}
+	if (s->verify_overdue) {
+		ctip_today(today);
+		q->verify_overdue_on = today;
+	}
+	return rc;
 }
 
 enum ctip_status
@@ -198,15 +260,17 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 {
 	unsigned char tokens[CTIP_NAME_TOKENS_MAX][CTIP_BLIND_BYTES];
 	unsigned char cid[CTIP_BLIND_BYTES], phone[CTIP_BLIND_BYTES];
-	char key[4 * CTIP_NAME_MAX + 1], norm[24];
+	char key[4 * CTIP_NAME_MAX + 1], norm[24], today[24];
 	struct ctip_person_scope scope;
 	struct ctip_person_query q;
 	struct ctip_person_view *views;
-	struct ctip_person_rec rec;
-	enum ctip_view view;
+	struct ctip_person_rec *recs;
+	struct ctip_audit_event *evs;
+	enum ctip_view view, *views_of;
 	bool needs_reason, by_identity;
+	char *oids;
 	int64_t *ids;
-	int n_ids, n = 0, i, k;
+	int n_ids, n = 0, n_evs = 0, i, k;
 	enum ctip_status rc;
 
 	*n_out = 0;
@@ -248,19 +312,29 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		ctip_blind(phone, ax->kr, "phone", norm);
 		q.phone_bidx = phone;
 	}
+	if ((rc = search_filters(&q, ax->st, s, today, err)) != CTIP_OK)
+		return rc;
 	rc = ax->st->ops->person_search(&ids, &n_ids, ax->st, &scope, &q, a,
 					err);
 	if (rc != CTIP_OK)
 		return rc;
+	recs = ctip_arena_alloc(a, (size_t)(n_ids ? n_ids : 1) * sizeof(*recs));
+	views_of = ctip_arena_alloc(a, (size_t)(n_ids ? n_ids : 1) *
+					       sizeof(*views_of));
+	evs = ctip_arena_alloc(a, (size_t)(n_ids ? n_ids : 1) * sizeof(*evs));
+	oids = ctip_arena_alloc(a, (size_t)(n_ids ? n_ids : 1) * 24);
 	views = ctip_arena_alloc(a,
 				 (size_t)(n_ids ? n_ids : 1) * sizeof(*views));
-	if (views == NULL)
+	if (recs == NULL || views_of == NULL || evs == NULL || oids == NULL ||
+	    views == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "too many results");
+	/* Authorize every match, then log the identities to show (one wait
+	 * for all), and only then decrypt them. */
 	for (i = 0; i < n_ids; i++) {
-		rc = ax->st->ops->person_get(&rec, ax->st, ids[i], a, err);
+		rc = ax->st->ops->person_get(&recs[n], ax->st, ids[i], a, err);
 		if (rc == CTIP_OK)
 			rc = ctip_authz_person(&view, &needs_reason, ax->st, p,
-					       &rec, err);
+					       &recs[n], err);
 		if (rc != CTIP_OK)
 			return rc;
 		if (view == CTIP_VIEW_NONE)
@@ -273,19 +347,161 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		 * its identity, else the pseudonym is undone, unaudited. */
 		if (by_identity && view != CTIP_VIEW_IDENTITY)
 			continue;
-		if (view == CTIP_VIEW_IDENTITY &&
-		    (rc = audit_read(ax, p, "person.search", rec.id,
-				     needs_reason ? s->reason : NULL, err)) !=
-			    CTIP_OK)
-			return rc;
-		if ((rc = build_view(&views[n], ax->kr, &rec, view, a, err)) !=
-		    CTIP_OK)
-			return rc;
-		n++;
+		if (view == CTIP_VIEW_IDENTITY) {
+			char *oid = oids + 24 * n_evs;
+
+			snprintf(oid, 24, "%lld", (long long)recs[n].id);
+			evs[n_evs++] = (struct ctip_audit_event){
+				.who = p,
+				.action = "person.search",
+				.object_type = "person",
+				.object_id = oid,
+				.reason = needs_reason ? s->reason : NULL,
+			};
+		}
+		views_of[n++] = view;
 	}
+	if (n_evs > 0 && (rc = ctip_audit_log(ax->q, ax->st, ax->kr, evs, n_evs,
+					      err)) != CTIP_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = build_view(&views[i], ax->kr, &recs[i], views_of[i],
+				     a, err)) != CTIP_OK)
+			return rc;
 	*out = views;
 	*n_out = n;
 	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_person_writable(struct ctip_person_rec *rec, const struct ctip_access *ax,
+		     const struct ctip_principal *p, int64_t id,
+		     struct ctip_arena *a, struct ctip_err *err)
+{
+	enum ctip_view view;
+	bool needs_reason;
+	enum ctip_status rc;
+
+	rc = ax->st->ops->person_get(rec, ax->st, id, a, err);
+	if (rc == CTIP_OK)
+		rc = ctip_authz_person(&view, &needs_reason, ax->st, p, rec,
+				       err);
+	/* The same words whether it does not exist or is not p's to
+	 * see: the answer must not tell which ids exist. */
+	if (rc == CTIP_ENOTFOUND || (rc == CTIP_OK && view == CTIP_VIEW_NONE))
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "person %lld does not exist",
+				    (long long)id);
+	if (rc != CTIP_OK)
+		return rc;
+	if (view != CTIP_VIEW_IDENTITY || needs_reason)
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "only the unit that owns the person or one "
+				    "it was referred to may change the record");
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_person_duplicates(struct ctip_person_view **out, int *n_out,
+		       const struct ctip_access *ax,
+		       const struct ctip_principal *p,
+		       const struct ctip_person_input *in, struct ctip_arena *a,
+		       struct ctip_err *err)
+{
+	unsigned char name[CTIP_BLIND_BYTES], cid[CTIP_BLIND_BYTES];
+	char key[4 * CTIP_NAME_MAX + 1];
+	struct ctip_duplicate_query q = { .name_bidx = name };
+	struct ctip_person_scope scope;
+	struct ctip_person_view *views;
+	struct ctip_person_rec rec;
+	int64_t *ids;
+	int n, i;
+	enum ctip_status rc;
+
+	*n_out = 0;
+	if (!ctip_authz_person_scope(&scope, p) || blank(in->full_name) ||
+	    ctip_text_key(key, sizeof(key), in->full_name) <= 0)
+		return CTIP_OK;
+	ctip_blind(name, ax->kr, "name", key);
+	if (!blank(in->citizen_id)) {
+		ctip_blind(cid, ax->kr, "citizen_id", in->citizen_id);
+		q.citizen_id_bidx = cid;
+	}
+	q.birth_year = in->birth_date != NULL
+			       ? (int)strtol(in->birth_date, NULL, 10)
+			       : in->birth_year;
+	if (in->has_estimated_age) {
+		char day[11];
+
+		ctip_today(day);
+		q.birth_year =
+			(int)strtol(in->received_on ? in->received_on : day,
+				    NULL, 10) -
+			in->estimated_age;
+	}
+	q.commune_code = in->commune_code;
+	rc = ax->st->ops->casework->duplicates(&ids, &n, ax->st, &scope, &q, a,
+					       err);
+	if (rc != CTIP_OK)
+		return rc;
+	views = ctip_arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*views));
+	if (views == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((rc = ax->st->ops->person_get(&rec, ax->st, ids[i], a,
+						  err)) != CTIP_OK ||
+		    (rc = build_view(&views[*n_out], ax->kr, &rec,
+				     CTIP_VIEW_PSEUDONYM, a, err)) != CTIP_OK)
+			return rc;
+		(*n_out)++;
+	}
+	*out = views;
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_person_record_reception(struct ctip_store *st,
+			     const struct ctip_principal *p, int64_t id,
+			     const char *now, struct ctip_err *err)
+{
+	struct ctip_person_rec rec;
+	struct ctip_step_row step = { .person_id = id,
+				      .step = "receive",
+				      .unit_id = p->unit_id,
+				      .user_id = p->user_id,
+				      .created_at = now };
+	struct ctip_arena a;
+	int64_t step_id;
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 1u << 16);
+	rc = st->ops->person_get(&rec, st, id, &a, err);
+	if (rc == CTIP_OK) {
+		step.to_status = rec.status;
+		step.on_date = rec.received_on;
+		rc = st->ops->casework->step_insert(&step_id, st, &step, err);
+	}
+	ctip_arena_free(&a);
+	return rc;
+}
+
+/* The adult of a minor must be one p may work on: else the id reads as
+ * unknown, exactly like a missing one. */
+static enum ctip_status
+check_adult(const struct ctip_access *ax, const struct ctip_principal *p,
+	    int64_t id, struct ctip_err *err)
+{
+	struct ctip_person_rec adult;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 1u << 16);
+	rc = ctip_person_writable(&adult, ax, p, id, &a, err);
+	ctip_arena_free(&a);
+	if (rc == CTIP_ENOTFOUND || rc == CTIP_EFORBIDDEN)
+		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+				      "accompanies_id: no such person");
+	return rc;
 }
 
 enum ctip_status
@@ -305,10 +521,15 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 	in->owner_unit_id = p->unit_id;
 	in->created_by = p->user_id;
 	in->is_demo = false;
+	if (in->accompanies_id > 0 &&
+	    (rc = check_adult(ax, p, in->accompanies_id, err)) != CTIP_OK)
+		return rc;
 	ctip_now(now);
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		return rc;
 	rc = ctip_person_create(out, ax->st, ax->kr, in, now, err);
+	if (rc == CTIP_OK)
+		rc = ctip_person_record_reception(ax->st, p, *out, now, err);
 	if (rc == CTIP_OK) {
 		snprintf(id, sizeof(id), "%lld", (long long)*out);
 		ev.object_id = id;

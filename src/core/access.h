@@ -13,7 +13,7 @@ struct ctip_person_view {
 	enum ctip_view view;
 	char pseudonym[16]; /* "P-" and 12 hex digits, stable per person */
 	/* identity: set only for CTIP_VIEW_IDENTITY */
-	const char *full_name, *citizen_id, *phone, *address;
+	const char *full_name, *citizen_id, *phone, *address, *contacts;
 };
 
 /* Where audit entries of reads go: a server's queue, or NULL to write
@@ -56,6 +56,22 @@ CTIP_MUST_CHECK enum ctip_status ctip_person_authorize(
 	const struct ctip_principal *p, int64_t id, const char *reason,
 	struct ctip_arena *a, struct ctip_err *err);
 
+/*
+ * Person id into rec (strings in a) if p may change its record: p sees
+ * its identity through p's own unit or a grant (not through province
+ * scope). CTIP_ENOTFOUND, in the same words as for a missing id, when p
+ * may not see it at all; CTIP_EFORBIDDEN when p sees it otherwise.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_writable(struct ctip_person_rec *rec, const struct ctip_access *ax,
+		     const struct ctip_principal *p, int64_t id,
+		     struct ctip_arena *a, struct ctip_err *err);
+
+/* Whether p, authorized as pp, may change the person's record (casework):
+ * a casework role seeing its identity through p's own unit or a grant. */
+bool ctip_person_may_change(const struct ctip_principal *p,
+			    const struct ctip_person_pending *pp);
+
 /* The pseudonym of person id ("P-" and 12 hex digits), as in its views. */
 void ctip_person_pseudonym(char out[16], const struct ctip_keyring *kr,
 			   int64_t id);
@@ -76,8 +92,11 @@ struct ctip_person_search {
 	const char *name;
 	const char *citizen_id;
 	const char *phone;
-	const char *reason; /* to see identities outside the own unit */
-	int limit;          /* 1..200 */
+	/* and criteria of the record, NULL or "" when unused */
+	const char *commune, *status, *role, *purpose, *destination;
+	bool verify_overdue; /* verification due date passed */
+	const char *reason;  /* to see identities outside the own unit */
+	int limit;           /* 1..200 */
 };
 
 /*
@@ -94,8 +113,28 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		 const struct ctip_person_search *s, struct ctip_arena *a,
 		 struct ctip_err *err);
 
+/*
+ * Persons in p's scope who may be the one in about to be registered: the
+ * same citizen ID, or the same name with a birth year within a year and
+ * the same commune (either unknown matches). Pseudonymised views: the
+ * registrar opens a candidate (audited) to compare.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_person_duplicates(
+	struct ctip_person_view **out, int *n_out, const struct ctip_access *ax,
+	const struct ctip_principal *p, const struct ctip_person_input *in,
+	struct ctip_arena *a, struct ctip_err *err);
+
+/* Record the first step of person id's process, its reception by p, in
+ * the caller's transaction (registration does; so must any other way of
+ * registering a person on behalf of a user). */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_record_reception(struct ctip_store *st,
+			     const struct ctip_principal *p, int64_t id,
+			     const char *now, struct ctip_err *err);
+
 /* Register a person owned by p's unit, audited ("person.create") in the
- * same transaction. CTIP_EFORBIDDEN if p's role may not. */
+ * same transaction. CTIP_EFORBIDDEN if p's role may not. An accompanying
+ * minor's adult must be in p's own unit or granted to it. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_person_register(int64_t *out, const struct ctip_access *ax,
 		     const struct ctip_principal *p,

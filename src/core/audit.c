@@ -121,6 +121,27 @@ ctip_audit_write(struct ctip_store *st, const struct ctip_keyring *kr,
 	return rc;
 }
 
+enum ctip_status
+ctip_audit_log(struct ctip_auditq *q, struct ctip_store *st,
+	       const struct ctip_keyring *kr, const struct ctip_audit_event *ev,
+	       int n, struct ctip_err *err)
+{
+	enum ctip_status rc;
+	int i;
+
+	if (q != NULL)
+		return ctip_auditq_log(q, ev, n, err);
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
+	for (i = 0; i < n && rc == CTIP_OK; i++)
+		rc = ctip_audit_append(st, kr, &ev[i], err);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK)
+		st->ops->rollback(st);
+	return rc;
+}
+
 struct verify_state {
 	unsigned char key[32];
 	unsigned char prev[32];
@@ -328,10 +349,11 @@ ctip_auditq_submit(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 }
 
 /* A caller of ctip_auditq_log waiting for its entry. */
+/* Waits for the entries a caller submitted. */
 struct waiter {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool done;
+	int pending;
 	enum ctip_status rc;
 	struct ctip_err err;
 };
@@ -342,31 +364,46 @@ wake(void *arg, enum ctip_status rc, const struct ctip_err *err)
 	struct waiter *w = arg;
 
 	pthread_mutex_lock(&w->lock);
-	w->rc = rc;
-	w->err = *err;
-	w->done = true;
-	pthread_cond_signal(&w->cond);
+	if (rc != CTIP_OK && w->rc == CTIP_OK) {
+		w->rc = rc;
+		w->err = *err;
+	}
+	if (--w->pending == 0)
+		pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
 
 enum ctip_status
-ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
+ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev, int n,
 		struct ctip_err *err)
 {
 	struct waiter w;
-	enum ctip_status rc;
+	enum ctip_status rc = CTIP_OK;
+	int i;
 
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);
-	rc = ctip_auditq_submit(q, ev, wake, &w, err);
-	if (rc == CTIP_OK) {
+	/* Submitted together, the entries share the writer's commits:
+	 * one wait for a whole search page rather than one per person. */
+	for (i = 0; i < n && rc == CTIP_OK; i++) {
 		pthread_mutex_lock(&w.lock);
-		while (!w.done)
-			pthread_cond_wait(&w.cond, &w.lock);
+		w.pending++;
 		pthread_mutex_unlock(&w.lock);
+		rc = ctip_auditq_submit(q, &ev[i], wake, &w, err);
+		if (rc != CTIP_OK) {
+			pthread_mutex_lock(&w.lock);
+			w.pending--;
+			pthread_mutex_unlock(&w.lock);
+		}
+	}
+	pthread_mutex_lock(&w.lock);
+	while (w.pending > 0)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	if (rc == CTIP_OK && w.rc != CTIP_OK) {
 		rc = w.rc;
-		if (rc != CTIP_OK && err != NULL)
+		if (err != NULL)
 			*err = w.err;
 	}
 	pthread_mutex_destroy(&w.lock);

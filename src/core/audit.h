@@ -51,6 +51,14 @@ ctip_audit_verify(int64_t *bad_id, long *n_rows, struct ctip_store *st,
  */
 struct ctip_auditq;
 
+/* Log the n events ev[0..n) and return once they are committed: through
+ * the queue q (a server's), or, with q NULL, in a transaction of their
+ * own (CLI, tests). */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_log(struct ctip_auditq *q, struct ctip_store *st,
+	       const struct ctip_keyring *kr, const struct ctip_audit_event *ev,
+	       int n, struct ctip_err *err);
+
 /* Called on the writer thread once the entry is committed (rc CTIP_OK)
  * or failed; must not block for long. */
 typedef void (*ctip_audit_done_fn)(void *arg, enum ctip_status rc,
@@ -66,10 +74,11 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_auditq_submit(struct ctip_auditq *q, const struct ctip_audit_event *ev,
 		   ctip_audit_done_fn done, void *arg, struct ctip_err *err);
 
-/* Log ev and wait until it is committed (or failed: then the caller must
- * not release the data it was about to). */
+/* Log the n events ev[0..n) and wait until they are all committed (or
+ * one failed: then the caller must not release the data it was about
+ * to). */
 CTIP_MUST_CHECK enum ctip_status
-ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev,
+ctip_auditq_log(struct ctip_auditq *q, const struct ctip_audit_event *ev, int n,
 		struct ctip_err *err);
 
 /* Write what is queued (calling its submitters back) and stop the

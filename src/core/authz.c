@@ -10,6 +10,9 @@
  *   administrator   users and org units, no person
  *   auditor         the audit log, no person
  *   national units  aggregates only: no person by id or search
+ *
+ * Criminal cases have their own scope, by the justice chain of the case's
+ * province: ctip_authz_case below (and its table in authz.h).
  */
 #include "core/authz.h"
 
@@ -67,6 +70,10 @@ ctip_roles_parse(const char *list)
 	 CTIP_ROLE_INVESTIGATOR)
 #define PROVINCE_IDENTITY_ROLES (CTIP_ROLE_CASE_WORKER | CTIP_ROLE_INVESTIGATOR)
 #define READ_ROLES              (IDENTITY_ROLES | CTIP_ROLE_SUPERVISOR)
+#define CASEWORK_ROLES          (CTIP_ROLE_CASE_WORKER | CTIP_ROLE_INVESTIGATOR)
+#define CASE_WRITE_ROLES                                                       \
+	(CTIP_ROLE_INVESTIGATOR | CTIP_ROLE_PROCURATOR | CTIP_ROLE_JUDGE)
+#define CASE_READ_ROLES (CASE_WRITE_ROLES | CTIP_ROLE_SUPERVISOR)
 
 bool
 ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm)
@@ -84,6 +91,13 @@ ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm)
 		return (p->roles & CTIP_ROLE_ADMINISTRATOR) != 0;
 	case CTIP_PERM_AUDIT_READ:
 		return (p->roles & CTIP_ROLE_AUDITOR) != 0;
+	case CTIP_PERM_CASEWORK:
+		return (p->roles & CASEWORK_ROLES) != 0 &&
+		       strcmp(p->level, "nation") != 0;
+	case CTIP_PERM_CASE_READ:
+		return (p->roles & CASE_READ_ROLES) != 0;
+	case CTIP_PERM_CASE_WRITE:
+		return (p->roles & CASE_WRITE_ROLES) != 0;
 	}
 	return false;
 }
@@ -133,4 +147,55 @@ ctip_authz_person_scope(struct ctip_person_scope *out,
 	out->province_code =
 		strcmp(p->level, "province") == 0 ? p->province_code : NULL;
 	return true;
+}
+
+/* The agency of a province unit whose users may hold cases of the
+ * province: the roles that act there. */
+static unsigned
+province_case_roles(const struct ctip_principal *p)
+{
+	if (strcmp(p->agency, "POLICE") == 0)
+		return CTIP_ROLE_INVESTIGATOR | CTIP_ROLE_SUPERVISOR;
+	if (strcmp(p->agency, "PROCURACY") == 0)
+		return CTIP_ROLE_PROCURATOR | CTIP_ROLE_SUPERVISOR;
+	if (strcmp(p->agency, "COURT") == 0)
+		return CTIP_ROLE_JUDGE | CTIP_ROLE_SUPERVISOR;
+	return 0;
+}
+
+void
+ctip_authz_case(struct ctip_case_scope *out, const struct ctip_principal *p,
+		int64_t owner_unit_id, const char *province_code)
+{
+	unsigned roles = p->roles & CASE_READ_ROLES;
+
+	memset(out, 0, sizeof(*out));
+	if (!ctip_authz_can(p, CTIP_PERM_CASE_READ) ||
+	    strcmp(p->level, "nation") == 0)
+		return;
+	if (owner_unit_id != p->unit_id) {
+		if (strcmp(p->level, "province") != 0 ||
+		    strcmp(p->province_code, province_code) != 0)
+			return;
+		roles &= province_case_roles(p);
+	}
+	if (roles & CASE_WRITE_ROLES)
+		out->view = CTIP_VIEW_IDENTITY;
+	else if (roles & CTIP_ROLE_SUPERVISOR)
+		out->view = CTIP_VIEW_PSEUDONYM;
+	out->investigate = (roles & CTIP_ROLE_INVESTIGATOR) != 0;
+	out->prosecute = (roles & CTIP_ROLE_PROCURATOR) != 0;
+	out->adjudicate = (roles & CTIP_ROLE_JUDGE) != 0;
+}
+
+const char *
+ctip_authz_case_province(const struct ctip_principal *p)
+{
+	if (!ctip_authz_can(p, CTIP_PERM_CASE_READ) ||
+	    strcmp(p->level, "nation") == 0)
+		return NULL;
+	if (strcmp(p->level, "province") == 0 &&
+	    (p->roles & province_case_roles(p)) != 0)
+		return p->province_code;
+	return "";
 }

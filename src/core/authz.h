@@ -43,6 +43,10 @@ enum ctip_perm {
 	CTIP_PERM_PERSON_CREATE, /* register a person */
 	CTIP_PERM_USER_ADMIN,    /* manage users and org units */
 	CTIP_PERM_AUDIT_READ,    /* browse the audit log */
+	CTIP_PERM_CASEWORK,      /* record a person's process, consents,
+				    support, protection and follow-ups */
+	CTIP_PERM_CASE_READ,     /* see criminal cases */
+	CTIP_PERM_CASE_WRITE,    /* open cases, move their stages */
 };
 
 /* How a principal may see one record. */
@@ -75,5 +79,36 @@ ctip_authz_person(enum ctip_view *view, bool *needs_reason,
 /* The scope of p's person searches; false when p may search none. */
 bool ctip_authz_person_scope(struct ctip_person_scope *out,
 			     const struct ctip_principal *p);
+
+/* What p may do with one criminal case (see ctip_authz_case). */
+struct ctip_case_scope {
+	enum ctip_view view; /* NONE: 404; PSEUDONYM: no sealed field */
+	bool investigate;    /* lead to solved, edit, offenders, victims */
+	bool prosecute;      /* solved to indicted; suspend or close then */
+	bool adjudicate;     /* indicted to tried to verdict */
+};
+
+/*
+ * The case scope, by the owning unit and the province of the case:
+ *   the owning unit          investigators see everything and
+ *                            investigate; its procurators prosecute,
+ *                            its judges adjudicate; supervisors see it
+ *                            pseudonymised (no title, notes, offender
+ *                            identity)
+ *   province police units    the same for the province's cases
+ *   province procuracy       procurators see everything and prosecute;
+ *                            supervisors pseudonymised
+ *   province court           judges see everything and adjudicate;
+ *                            supervisors pseudonymised
+ *   anyone else, national    nothing (404): national units see case
+ *   units included           aggregates only
+ */
+void ctip_authz_case(struct ctip_case_scope *out,
+		     const struct ctip_principal *p, int64_t owner_unit_id,
+		     const char *province_code);
+
+/* The province whose cases p may list as a province unit ("" when p
+ * lists only its own unit's, NULL when p may list none). */
+const char *ctip_authz_case_province(const struct ctip_principal *p);
 
 #endif

@@ -26,6 +26,7 @@ enum col {
 	C_RECRUITED_ON,
 	C_DISCOVERY,
 	C_DISCOVERED_ON,
+	C_RECEIVED_ON, /* optional: files of format 1.0 lack it */
 	C_N
 };
 
@@ -50,13 +51,14 @@ static const char *const col_names[C_N] = { "ref",
 					    "recruitment_means",
 					    "recruited_on",
 					    "discovery",
-					    "discovered_on" };
+					    "discovered_on",
+					    "received_on" };
 
 const char ctip_import_header[] =
 	"ref,accompanies_ref,role,full_name,sex,birth_date,birth_year,"
 	"ethnicity,nationality,citizenship,citizen_id,phone,address,province,"
 	"commune,event_abroad,destination,purposes,recruitment_means,"
-	"recruited_on,discovery,discovered_on";
+	"recruited_on,discovery,discovered_on,received_on";
 
 uint64_t
 ctip_fnv_add(uint64_t h, const char *s)
@@ -160,6 +162,9 @@ column_of(const char *field, const char **f)
 		return "accompanies_ref";
 	if (strcmp(field, "destination_country") == 0)
 		return "destination";
+	if (strcmp(field, "received_on") == 0)
+		return f[C_RECEIVED_ON][0] != '\0' ? "received_on"
+						   : "discovered_on";
 	if (strcmp(field, "admin_code") == 0)
 		return f[C_COMMUNE][0] != '\0' ? "commune" : "province";
 	return field;
@@ -235,6 +240,11 @@ import_row(struct ctip_import_stats *out, struct ctip_store *st,
 	p.address = opt(f[C_ADDRESS]);
 	p.province_code = f[C_PROVINCE];
 	p.commune_code = opt(f[C_COMMUNE]);
+	/* Received on the day given, else when discovered (an event's
+	 * date), else today. */
+	p.received_on = opt(f[C_RECEIVED_ON]);
+	if (p.received_on == NULL)
+		p.received_on = opt(f[C_DISCOVERED_ON]);
 	p.is_demo = demo;
 	rc = ctip_org_for_place(
 		&p.owner_unit_id, orgs, st,
@@ -308,7 +318,7 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 	}
 	for (i = 0; i < C_N; i++) {
 		map[i] = ctip_csv_find(&c, col_names[i]);
-		if (map[i] < 0) {
+		if (map[i] < 0 && i != C_RECEIVED_ON) {
 			ctip_csv_close(&c);
 			return ctip_err_field(err, CTIP_EINVAL, col_names[i],
 					      "header: no column \"%s\"",
@@ -321,7 +331,9 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		goto out;
 	while ((r = ctip_csv_next(&c, &e)) == 1) {
 		for (i = 0; i < C_N; i++) {
-			f[i] = map[i] < c.n_fields ? c.fields[map[i]] : "";
+			f[i] = map[i] >= 0 && map[i] < c.n_fields
+				       ? c.fields[map[i]]
+				       : "";
 			out->checksum = ctip_fnv_add(out->checksum, f[i]);
 		}
 		rc = import_row(out, st, kr, &orgs, &refs, f, now, demo, &e);

@@ -20,15 +20,6 @@ static const char *const tip_channels[] = { "DENUNCIATION", "CRIME_REPORT",
 	(CTIP_ROLE_HOTLINE_OPERATOR | CTIP_ROLE_CASE_WORKER |                  \
 	 CTIP_ROLE_INVESTIGATOR)
 
-static bool
-one_of(const char *s, const char *const *set)
-{
-	for (; s != NULL && *set != NULL; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
-}
-
 /* Parse yyyy-mm-ddThh:mm:ssZ. */
 static bool
 parse_ts(struct tm *tm, const char *s)
@@ -104,7 +95,7 @@ ctip_intake_deadline(char out[24], const char *received_at,
 static bool
 legal_clock(const char *channel, const char *classification)
 {
-	return one_of(channel, tip_channels) ||
+	return ctip_one_of(channel, tip_channels) ||
 	       (classification != NULL &&
 		strcmp(classification, "trafficking_tip") == 0);
 }
@@ -114,26 +105,6 @@ may_handle(const struct ctip_principal *p)
 {
 	return !p->must_change_password && (p->roles & INTAKE_ROLES) &&
 	       strcmp(p->level, "nation") != 0;
-}
-
-static enum ctip_status
-text_field(const char *s, size_t max, bool required, const char *field,
-	   struct ctip_err *err)
-{
-	/* White space alone says nothing: a required field is missing. */
-	if (s == NULL || s[0] == '\0' ||
-	    (required && s[strspn(s, " \t\r\n")] == '\0'))
-		return required ? ctip_err_field(err, CTIP_EINVAL, field,
-						 "%s: required", field)
-				: CTIP_OK;
-	if (!ctip_text_valid(s, strlen(s)))
-		return ctip_err_field(err, CTIP_EINVAL, field,
-				      "%s: not valid UTF-8", field);
-	if (ctip_text_length(s) > max)
-		return ctip_err_field(err, CTIP_EINVAL, field,
-				      "%s: longer than %zu characters", field,
-				      max);
-	return CTIP_OK;
 }
 
 static enum ctip_status
@@ -211,19 +182,19 @@ validate(const struct ctip_access *ax, const struct ctip_intake_input *in,
 	ctip_arena_free(&a);
 	if (rc != CTIP_OK)
 		return rc;
-	if ((rc = text_field(in->summary, CTIP_INTAKE_SUMMARY_MAX, true,
-			     "summary", err)) != CTIP_OK)
+	if ((rc = ctip_text_check(in->summary, CTIP_INTAKE_SUMMARY_MAX, true,
+				  "summary", err)) != CTIP_OK)
 		return rc;
 	if (in->reporter_anonymous &&
 	    (in->reporter_name != NULL || in->reporter_phone != NULL))
 		return ctip_err_field(err, CTIP_EINVAL, "reporter",
 				      "reporter: an anonymous reporter has no "
 				      "name or phone");
-	if ((rc = text_field(in->reporter_name, CTIP_NAME_MAX, false,
-			     "reporter.name", err)) != CTIP_OK)
+	if ((rc = ctip_text_check(in->reporter_name, CTIP_NAME_MAX, false,
+				  "reporter.name", err)) != CTIP_OK)
 		return rc;
 	if (in->classification != NULL &&
-	    !one_of(in->classification, classifications))
+	    !ctip_one_of(in->classification, classifications))
 		return ctip_err_field(err, CTIP_EINVAL, "classification",
 				      "classification: trafficking_tip, "
 				      "victim_help, information or other");
@@ -231,12 +202,12 @@ validate(const struct ctip_access *ax, const struct ctip_intake_input *in,
 	    (rc = check_code(ax->st, CTIP_REF_PURPOSE, in->purpose, "purpose",
 			     err)) != CTIP_OK)
 		return rc;
-	if (in->urgency != NULL && !one_of(in->urgency, urgencies))
+	if (in->urgency != NULL && !ctip_one_of(in->urgency, urgencies))
 		return ctip_err_field(err, CTIP_EINVAL, "urgency",
 				      "urgency: low, normal, high or critical");
 	for (i = 0; i < in->n_names; i++)
-		if ((rc = text_field(in->names[i], CTIP_NAME_MAX, true,
-				     "mentioned_names", err)) != CTIP_OK)
+		if ((rc = ctip_text_check(in->names[i], CTIP_NAME_MAX, true,
+					  "mentioned_names", err)) != CTIP_OK)
 			return rc;
 	if (in->idempotency_key != NULL &&
 	    (strlen(in->idempotency_key) < 8 ||
@@ -496,9 +467,7 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 		ev.object_id = object_id;
 		if (audit)
-			rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
-					   : ctip_audit_write(ax->st, ax->kr,
-							      &ev, err);
+			rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
 		if (rc == CTIP_OK)
 			rc = ctip_open_text(&out->summary, ax->kr,
 					    "intake.summary", r->summary_enc,
@@ -631,11 +600,11 @@ ctip_intake_classify(const struct ctip_access *ax,
 	char now[24], deadline[24];
 	enum ctip_status rc;
 
-	if (!one_of(classification, classifications))
+	if (!ctip_one_of(classification, classifications))
 		return ctip_err_field(err, CTIP_EINVAL, "classification",
 				      "classification: trafficking_tip, "
 				      "victim_help, information or other");
-	if (urgency != NULL && !one_of(urgency, urgencies))
+	if (urgency != NULL && !ctip_one_of(urgency, urgencies))
 		return ctip_err_field(err, CTIP_EINVAL, "urgency",
 				      "urgency: low, normal, high or critical");
 	if (purpose != NULL &&
@@ -726,11 +695,11 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	char now[24];
 	enum ctip_status rc;
 
-	if (!one_of(decision, decisions))
+	if (!ctip_one_of(decision, decisions))
 		return ctip_err_field(err, CTIP_EINVAL, "decision",
 				      "decision: initiate, not_initiate or "
 				      "suspend");
-	if ((rc = text_field(note, 2000, false, "note", err)) != CTIP_OK)
+	if ((rc = ctip_text_check(note, 2000, false, "note", err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
 	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR, &a, err);
@@ -770,7 +739,7 @@ ctip_intake_resolve(const struct ctip_access *ax,
 	char now[24];
 	enum ctip_status rc;
 
-	if ((rc = text_field(resolution, 2000, true, "resolution", err)) !=
+	if ((rc = ctip_text_check(resolution, 2000, true, "resolution", err)) !=
 	    CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
@@ -811,7 +780,7 @@ ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
 	if (!may_handle(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not list intakes");
-	if (status != NULL && !one_of(status, statuses))
+	if (status != NULL && !ctip_one_of(status, statuses))
 		return ctip_err_field(err, CTIP_EINVAL, "status",
 				      "status: received, classified or "
 				      "resolved");
@@ -931,8 +900,11 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 			prefixed(err, where);
 			break;
 		}
-		rc = ax->st->ops->intake_person_link(ax->st, intake_id,
-						     ids[i + 1], err);
+		rc = ctip_person_record_reception(ax->st, p, ids[i + 1], now,
+						  err);
+		if (rc == CTIP_OK)
+			rc = ax->st->ops->intake_person_link(ax->st, intake_id,
+							     ids[i + 1], err);
 		snprintf(object_id, sizeof(object_id), "%lld",
 			 (long long)ids[i + 1]);
 		if (rc == CTIP_OK)
@@ -968,10 +940,10 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 	if (!may_handle(p) || !(p->roles & CTIP_ROLE_INVESTIGATOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "only investigators open criminal cases");
-	if (article != NULL && !one_of(article, articles))
+	if (article != NULL && !ctip_one_of(article, articles))
 		return ctip_err_field(err, CTIP_EINVAL, "article",
 				      "article: 150, 151 or other");
-	if ((rc = text_field(title, 500, true, "title", err)) != CTIP_OK)
+	if ((rc = ctip_text_check(title, 500, true, "title", err)) != CTIP_OK)
 		return rc;
 	if ((rc = ctip_intake_visible(ax, p, intake_id, err)) != CTIP_OK)
 		return rc;
@@ -1005,38 +977,5 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 		ax->st->ops->rollback(ax->st);
 out:
 	ctip_arena_free(&a);
-	return rc;
-}
-
-enum ctip_status
-ctip_case_read(struct ctip_case_view *out, const struct ctip_access *ax,
-	       const struct ctip_principal *p, int64_t id, struct ctip_arena *a,
-	       struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = "case.read",
-				       .object_type = "case",
-				       .object_id = object_id };
-	enum ctip_status rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = ax->st->ops->case_get(&out->row, ax->st, id, a, err);
-	if (rc == CTIP_OK &&
-	    (!may_handle(p) || out->row.owner_unit_id != p->unit_id))
-		rc = CTIP_ENOTFOUND;
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "case %lld does not exist", (long long)id);
-	if (rc != CTIP_OK)
-		return rc;
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	rc = ax->q != NULL ? ctip_auditq_log(ax->q, &ev, err)
-			   : ctip_audit_write(ax->st, ax->kr, &ev, err);
-	if (rc == CTIP_OK)
-		rc = ctip_open_text(&out->title, ax->kr, "case.title",
-				    out->row.title_enc, out->row.title_enc_len,
-				    a, err);
-	out->row.title_enc = NULL;
 	return rc;
 }

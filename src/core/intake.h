@@ -154,18 +154,6 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 		      const char *article, const char *title,
 		      struct ctip_err *err);
 
-/* A case as its unit's handlers see it (title decrypted, read audited);
- * CTIP_ENOTFOUND for anyone else. */
-struct ctip_case_view {
-	struct ctip_case_row row; /* sealed title cleared */
-	const char *title;
-};
-
-CTIP_MUST_CHECK enum ctip_status
-ctip_case_read(struct ctip_case_view *out, const struct ctip_access *ax,
-	       const struct ctip_principal *p, int64_t id, struct ctip_arena *a,
-	       struct ctip_err *err);
-
 /* The Art. 147 deadline: received_at + 20 days, or 2 months for
  * "complex", plus 2 more months for "procuracy" (a month without the
  * day ends on its last day, Art. 134). False if received_at is not a

@@ -1,116 +1,99 @@
-/* keys.c: key rotation. The sealed fields are the identity fields of
- * person (name, citizen ID, phone, address); a table that gains sealed
- * fields must be added to reseal_batch. */
+/* keys.c: key rotation. Every sealed column is listed in enum
+ * ctip_sealed_column (store.h), with its table in each backend and its
+ * field below: a column that is sealed must be added to all three. */
 #include "core/keys.h"
 #include "core/audit.h"
+
+#include <sodium.h>
 
 #include <time.h>
 
 #define BATCH 500
 
-/* Re-seal one field under the newest key if it is under an older one.
- * *blob and *n are replaced by a copy in a; *changed set when it was. */
-static enum ctip_status
-reseal_field(const unsigned char **blob, size_t *n, bool *changed,
-	     const struct ctip_keyring *kr, const char *field,
-	     struct ctip_arena *a, struct ctip_err *err)
+/* The field each sealed column is sealed as (its associated data). */
+static const char *const fields[CTIP_SEALED_N_COLUMNS] = {
+	[CTIP_SEALED_PERSON_NAME] = "person.name",
+	[CTIP_SEALED_PERSON_CITIZEN_ID] = "person.citizen_id",
+	[CTIP_SEALED_PERSON_PHONE] = "person.phone",
+	[CTIP_SEALED_PERSON_ADDRESS] = "person.address",
+	[CTIP_SEALED_PERSON_CONTACTS] = "person.contacts",
+	[CTIP_SEALED_INTAKE_REPORTER_NAME] = "intake.reporter_name",
+	[CTIP_SEALED_INTAKE_REPORTER_PHONE] = "intake.reporter_phone",
+	[CTIP_SEALED_INTAKE_SUMMARY] = "intake.summary",
+	[CTIP_SEALED_INTAKE_DECISION_NOTE] = "intake.decision_note",
+	[CTIP_SEALED_INTAKE_RESOLUTION] = "intake.resolution",
+	[CTIP_SEALED_INTAKE_MENTION] = "intake.mention",
+	[CTIP_SEALED_REFERRAL_NOTE] = "referral.note",
+	[CTIP_SEALED_REFERRAL_REFUSAL] = "referral.refusal_reason",
+	[CTIP_SEALED_CASE_TITLE] = "case.title",
+	[CTIP_SEALED_CASE_NOTE] = "case.note",
+	[CTIP_SEALED_OFFENDER_NAME] = "case_offender.name",
+	[CTIP_SEALED_OFFENDER_CITIZEN_ID] = "case_offender.citizen_id",
+	[CTIP_SEALED_STEP_REASON] = "step.reason",
+	[CTIP_SEALED_STEP_DOC_NUMBER] = "step.doc_number",
+	[CTIP_SEALED_CONSENT_REPRESENTATIVE] = "consent.representative",
+	[CTIP_SEALED_CONSENT_WITHDRAWAL] = "consent.withdrawal",
+	[CTIP_SEALED_SERVICE_NOTE] = "service.note",
+	[CTIP_SEALED_SERVICE_OVERRIDE] = "service.override",
+	[CTIP_SEALED_PROTECTION_NOTE] = "protection.note",
+	[CTIP_SEALED_FOLLOW_UP_NOTE] = "follow_up.note",
+};
+
+struct reseal_arg {
+	const struct ctip_keyring *kr;
+	const char *field;
+	unsigned char *pt, *out; /* buffers of cap bytes */
+	size_t cap;
+};
+
+/* A value under an older key, opened and sealed under the newest. */
+static int
+reseal_value(const unsigned char **out, size_t *out_n,
+	     const unsigned char *blob, size_t n, void *arg,
+	     struct ctip_err *err)
 {
-	uint32_t newest = kr->ids[kr->n_keys - 1];
-	unsigned char *out;
-	char *pt;
+	struct reseal_arg *r = arg;
 	long len;
 
-	if (*blob == NULL || ctip_sealed_key_id(*blob, *n) == newest)
+	*out = NULL;
+	if (ctip_sealed_key_id(blob, n) == r->kr->ids[r->kr->n_keys - 1])
 		return CTIP_OK;
-	pt = ctip_arena_alloc(a, *n);
-	out = ctip_arena_alloc(a, *n);
-	if (pt == NULL || out == NULL)
-		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	len = ctip_open(pt, kr, field, *blob, *n);
+	if (n > r->cap) {
+		r->cap = 2 * n;
+		r->pt = ctip_xrealloc(r->pt, r->cap);
+		r->out = ctip_xrealloc(r->out, r->cap);
+	}
+	len = ctip_open((char *)r->pt, r->kr, r->field, blob, n);
 	if (len < 0)
 		return ctip_err_set(err, CTIP_EINTERNAL,
 				    "could not decrypt %s: damaged, or its key "
 				    "is missing from the key file",
-				    field);
-	ctip_seal(out, kr, field, pt, (size_t)len);
-	memset(pt, 0, (size_t)len);
-	*blob = out;
-	*n = (size_t)len + CTIP_SEAL_OVERHEAD;
-	*changed = true;
+				    r->field);
+	ctip_seal(r->out, r->kr, r->field, (const char *)r->pt, (size_t)len);
+	sodium_memzero(r->pt, (size_t)len);
+	*out = r->out;
+	*out_n = (size_t)len + CTIP_SEAL_OVERHEAD;
 	return CTIP_OK;
-}
-
-/* Re-seal the persons of ids[0..n) in one transaction. */
-static enum ctip_status
-reseal_batch(struct ctip_rotate_stats *out, struct ctip_store *st,
-	     const struct ctip_keyring *kr, const int64_t *ids, int n,
-	     struct ctip_arena *a, struct ctip_err *err)
-{
-	struct ctip_person_rec r;
-	enum ctip_status rc;
-	bool changed;
-	int i;
-
-	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
-		return rc;
-	for (i = 0; i < n && rc == CTIP_OK; i++) {
-		rc = st->ops->person_get(&r, st, ids[i], a, err);
-		if (rc == CTIP_ENOTFOUND) {
-			rc = CTIP_OK;
-			continue;
-		}
-		changed = false;
-		if (rc == CTIP_OK)
-			rc = reseal_field(&r.name_enc, &r.name_enc_len,
-					  &changed, kr, "person.name", a, err);
-		if (rc == CTIP_OK)
-			rc = reseal_field(&r.citizen_id_enc,
-					  &r.citizen_id_enc_len, &changed, kr,
-					  "person.citizen_id", a, err);
-		if (rc == CTIP_OK)
-			rc = reseal_field(&r.phone_enc, &r.phone_enc_len,
-					  &changed, kr, "person.phone", a, err);
-		if (rc == CTIP_OK)
-			rc = reseal_field(&r.address_enc, &r.address_enc_len,
-					  &changed, kr, "person.address", a,
-					  err);
-		if (rc == CTIP_OK && changed) {
-			rc = st->ops->person_reseal(st, &r, err);
-			out->rows_resealed += rc == CTIP_OK;
-		}
-		out->rows_seen++;
-	}
-	if (rc == CTIP_OK)
-		rc = st->ops->commit(st, err);
-	if (rc != CTIP_OK)
-		st->ops->rollback(st);
-	return rc;
 }
 
 enum ctip_status
 ctip_key_reseal_all(struct ctip_rotate_stats *out, struct ctip_store *st,
 		    const struct ctip_keyring *kr, struct ctip_err *err)
 {
-	struct ctip_arena a;
-	enum ctip_status rc;
-	int64_t *ids, after = 0;
-	int n;
+	struct reseal_arg r = { .kr = kr };
+	enum ctip_status rc = CTIP_OK;
+	int col;
 
-	ctip_arena_init(&a, 64u << 20);
-	do {
-		rc = st->ops->person_ids(&ids, &n, st, after, BATCH, &a, err);
-		if (rc == CTIP_OK && n > 0) {
-			rc = reseal_batch(out, st, kr, ids, n, &a, err);
-			/* A row changed meanwhile by a user: its new
-			 * version is sealed by the server; the next pass
-			 * checks it again. */
-			if (rc == CTIP_ECONFLICT)
-				rc = CTIP_OK;
-			after = ids[n - 1];
-		}
-		ctip_arena_reset(&a);
-	} while (rc == CTIP_OK && n == BATCH);
-	ctip_arena_free(&a);
+	for (col = 0; rc == CTIP_OK && col < CTIP_SEALED_N_COLUMNS; col++) {
+		r.field = fields[col];
+		rc = st->ops->reseal(&out->values_seen, &out->values_resealed,
+				     st, (enum ctip_sealed_column)col,
+				     reseal_value, &r, err);
+	}
+	if (r.pt != NULL)
+		sodium_memzero(r.pt, r.cap);
+	free(r.pt);
+	free(r.out);
 	return rc;
 }
 
@@ -138,7 +121,7 @@ ctip_key_rotate(struct ctip_rotate_stats *out, struct ctip_store *st,
 	nanosleep(&wait, NULL);
 	rc = ctip_key_reseal_all(out, st, kr, err);
 	if (rc == CTIP_OK) {
-		out->rows_seen = 0;
+		out->values_seen = 0;
 		rc = ctip_key_reseal_all(out, st, kr, err);
 	}
 	return rc;

@@ -8,8 +8,8 @@
 
 struct ctip_rotate_stats {
 	uint32_t new_key_id;
-	long rows_seen;     /* persons read */
-	long rows_resealed; /* persons whose fields were re-encrypted */
+	long values_seen;     /* sealed values read */
+	long values_resealed; /* values re-encrypted under the new key */
 };
 
 /*

@@ -50,15 +50,12 @@ day_after(char out[24], const char *date)
 }
 
 enum ctip_status
-ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
-		const struct ctip_principal *p, const char *from,
-		const char *to, const char *province, struct ctip_arena *a,
-		struct ctip_err *err)
+ctip_kpi_scope(struct ctip_kpi_filter *out, struct ctip_store *st,
+	       const struct ctip_principal *p, const char *from, const char *to,
+	       int64_t unit_id, const char *province, struct ctip_arena *a,
+	       struct ctip_err *err)
 {
-	const char **received, **referred;
-	char *from_ts, *to_ts;
-	long *hours;
-	int n, i;
+	struct ctip_org_unit_row u;
 	enum ctip_status rc;
 	bool ok;
 
@@ -74,6 +71,71 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	if (to == NULL || !ctip_date_valid(to) || strcmp(to, from) < 0)
 		return ctip_err_field(err, CTIP_EINVAL, "to",
 				      "to: a date yyyy-mm-dd, not before from");
+	if (unit_id != 0 && province != NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "unit",
+				      "unit: give a unit or a province, not "
+				      "both");
+	out->from = from;
+	out->to = to;
+	if (unit_id != 0) {
+		rc = st->ops->org_unit_get(&u, st, unit_id, a, err);
+		if (rc == CTIP_ENOTFOUND)
+			return ctip_err_field(err, CTIP_EINVAL, "unit",
+					      "unit: no unit %lld",
+					      (long long)unit_id);
+		if (rc != CTIP_OK)
+			return rc;
+		if (strcmp(p->level, "nation") != 0 && unit_id != p->unit_id &&
+		    (strcmp(p->level, "province") != 0 ||
+		     u.province_code == NULL ||
+		     strcmp(u.province_code, p->province_code) != 0))
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "unit",
+					      "unit: outside your scope");
+		out->unit_id = unit_id;
+	} else if (province != NULL) {
+		if (strlen(province) != 2)
+			ok = false;
+		else if ((rc = st->ops->ref_exists(&ok, st, CTIP_REF_ADMIN_UNIT,
+						   province, err)) != CTIP_OK)
+			return rc;
+		if (!ok)
+			return ctip_err_field(err, CTIP_EINVAL, "province",
+					      "province: unknown province "
+					      "\"%s\"",
+					      province);
+		if (strcmp(p->level, "nation") != 0 &&
+		    (strcmp(p->level, "province") != 0 ||
+		     strcmp(province, p->province_code) != 0))
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "province",
+					      "province: outside your scope");
+		out->province_code = province;
+	} else if (strcmp(p->level, "commune") == 0) {
+		out->unit_id = p->unit_id;
+	} else if (strcmp(p->level, "province") == 0) {
+		out->province_code = ctip_arena_strdup(a, p->province_code);
+		if (out->province_code == NULL)
+			return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	}
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
+		const struct ctip_principal *p, const char *from,
+		const char *to, const char *province, struct ctip_arena *a,
+		struct ctip_err *err)
+{
+	const char **received, **referred;
+	char *from_ts, *to_ts;
+	long *hours;
+	int n, i;
+	enum ctip_status rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ctip_kpi_scope(&out->filter, st, p, from, to, 0, province, a,
+				 err)) != CTIP_OK)
+		return rc;
+	/* The store counts timestamps: from midnight to the next. */
 	from_ts = ctip_arena_printf(a, "%sT00:00:00Z", from);
 	to_ts = ctip_arena_alloc(a, 24);
 	if (from_ts == NULL || to_ts == NULL)
@@ -81,27 +143,6 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	day_after(to_ts, to);
 	out->filter.from = from_ts;
 	out->filter.to = to_ts;
-	if (strcmp(p->level, "commune") == 0) {
-		out->filter.unit_id = p->unit_id;
-	} else if (strcmp(p->level, "province") == 0) {
-		out->filter.province_code =
-			ctip_arena_strdup(a, p->province_code);
-	} else if (province != NULL) {
-		if (st->ops->ref_exists(&ok, st, CTIP_REF_ADMIN_UNIT, province,
-					err) != CTIP_OK)
-			return err->code;
-		if (!ok || strlen(province) != 2)
-			return ctip_err_field(err, CTIP_EINVAL, "province",
-					      "province: unknown province "
-					      "\"%s\"",
-					      province);
-		out->filter.province_code = province;
-	}
-	if (province != NULL && strcmp(p->level, "nation") != 0 &&
-	    (out->filter.province_code == NULL ||
-	     strcmp(province, out->filter.province_code) != 0))
-		return ctip_err_field(err, CTIP_EFORBIDDEN, "province",
-				      "province: outside your scope");
 	if ((rc = st->ops->intake_counts(&out->counts, st, &out->filter,
 					 err)) != CTIP_OK ||
 	    (rc = st->ops->referral_by_agency(

@@ -20,12 +20,31 @@ struct ctip_intake_kpi {
 };
 
 /*
+ * Check a request for statistics by p and resolve its scope into *out:
+ * from and to (yyyy-mm-dd, to not before from) as given, and the unit or
+ * province counted. unit_id (0: none) or province (NULL: none), at most
+ * one, must exist and lie in p's scope: a commune unit sees only itself,
+ * a province unit its province and its units, national units anything.
+ * Without either, the scope is p's own unit for commune units, p's
+ * province for province units, the nation for national units.
+ * CTIP_EFORBIDDEN for administrators, auditors and users who must change
+ * their password, or naming "unit" or "province" outside p's scope;
+ * CTIP_EINVAL naming "from", "to", "unit" or "province"; CTIP_ETOOBIG.
+ * Strings live in a or are the arguments.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_kpi_scope(struct ctip_kpi_filter *out, struct ctip_store *st,
+	       const struct ctip_principal *p, const char *from, const char *to,
+	       int64_t unit_id, const char *province, struct ctip_arena *a,
+	       struct ctip_err *err);
+
+/*
  * KPIs of the intakes received from `from` to `to` (yyyy-mm-dd, both
  * included) for p's scope: the own unit for a commune unit's handlers,
  * the province for province units, the nation (or one province given as
- * province) for national supervisors and statisticians. CTIP_EFORBIDDEN
- * for administrators and auditors, CTIP_EINVAL naming "from", "to" or
- * "province". Strings and arrays live in a.
+ * province) for national supervisors and statisticians. The checks and
+ * codes are ctip_kpi_scope's, without a unit; out->filter holds
+ * timestamps. Strings and arrays live in a.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,

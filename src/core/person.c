@@ -15,6 +15,31 @@ ctip_now(char out[24])
 	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void
+ctip_day_of(char out[11], const char *now)
+{
+	struct tm tm = { 0 };
+	time_t t;
+
+	tm.tm_year = (int)strtol(now, NULL, 10) - 1900;
+	tm.tm_mon = (int)strtol(now + 5, NULL, 10) - 1;
+	tm.tm_mday = (int)strtol(now + 8, NULL, 10);
+	tm.tm_hour = (int)strtol(now + 11, NULL, 10);
+	tm.tm_min = (int)strtol(now + 14, NULL, 10);
+	t = timegm(&tm) + CTIP_TZ_SECONDS;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+ctip_today(char out[11])
+{
+	char now[24];
+
+	ctip_now(now);
+	ctip_day_of(out, now);
+}
+
 static bool
 all_digits(const char *s, size_t n)
 {
@@ -54,6 +79,45 @@ ctip_date_valid(const char *s)
 	return true;
 }
 
+void
+ctip_date_add(char out[11], const char *date, int days, int months)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+	int y = (int)strtol(date, NULL, 10);
+	int m = (int)strtol(date + 5, NULL, 10) - 1 + months;
+	int d = (int)strtol(date + 8, NULL, 10), last;
+	struct tm tm = { 0 };
+	time_t t;
+
+	/* Floor division: -1 month of January is December before. */
+	y += m >= 0 ? m / 12 : (m - 11) / 12;
+	m = ((m % 12) + 12) % 12;
+	last = mdays[m] +
+	       (m == 1 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m;
+	tm.tm_mday = d < last ? d : last;
+	tm.tm_hour = 12;
+	t = timegm(&tm) + (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int
+ctip_age_on(const char *birth_date, int birth_year, const char *date)
+{
+	int y = (int)strtol(date, NULL, 10), age;
+
+	if (birth_date != NULL) {
+		age = y - (int)strtol(birth_date, NULL, 10);
+		if (strncmp(birth_date + 5, date + 5, 5) > 0)
+			age--;
+		return age;
+	}
+	return birth_year > 0 ? y - birth_year : -1;
+}
+
 bool
 ctip_phone_normalize(char out[24], const char *phone)
 {
@@ -79,15 +143,6 @@ ctip_phone_normalize(char out[24], const char *phone)
 	}
 	out[n] = '\0';
 	return n >= 8;
-}
-
-static bool
-one_of(const char *s, const char *const *set)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
 }
 
 int
@@ -158,25 +213,50 @@ check_commune(struct ctip_store *st, const char *commune, const char *province,
 	return rc;
 }
 
-/* Text field: valid UTF-8, at most max code points. */
-static enum ctip_status
-check_text(const char *s, size_t max, const char *field, struct ctip_err *err)
-{
-	if (!ctip_text_valid(s, strlen(s)))
-		return ctip_err_field(err, CTIP_EINVAL, field,
-				      "%s: not valid UTF-8", field);
-	if (ctip_text_length(s) > max)
-		return ctip_err_field(err, CTIP_EINVAL, field,
-				      "%s: longer than %zu characters", field,
-				      max);
-	return CTIP_OK;
-}
-
 static const char *const roles[] = { "victim", "under_identification",
 				     "accompanying_minor", NULL };
 static const char *const sexes[] = { "F", "M", "U", NULL };
 static const char *const citizenships[] = { "vn_citizen", "stateless_resident",
 					    "foreigner", NULL };
+
+/* The adult an accompanying minor is registered with: a person who is not
+ * a minor; and the minor must be under 18 when their age is known. */
+static enum ctip_status
+check_adult(struct ctip_store *st, const struct ctip_person_input *in,
+	    const char *received_on, int birth_year, struct ctip_err *err)
+{
+	struct ctip_person_rec adult;
+	char adult_received[11] = "";
+	struct ctip_arena a;
+	enum ctip_status rc;
+	int age;
+
+	ctip_arena_init(&a, 1u << 16);
+	rc = st->ops->person_get(&adult, st, in->accompanies_id, &a, err);
+	if (rc == CTIP_ENOTFOUND)
+		rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+				    "accompanies_id: no such person");
+	else if (rc == CTIP_OK && strcmp(adult.role, "accompanying_minor") == 0)
+		rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+				    "accompanies_id: a minor accompanies a "
+				    "victim or a person under identification, "
+				    "not another minor");
+	if (rc == CTIP_OK && adult.received_on != NULL)
+		snprintf(adult_received, sizeof(adult_received), "%s",
+			 adult.received_on);
+	ctip_arena_free(&a);
+	if (rc != CTIP_OK)
+		return rc;
+	/* Under 18 when received with the adult. */
+	age = ctip_age_on(in->birth_date, birth_year,
+			  adult_received[0] ? adult_received : received_on);
+	if (age >= 18)
+		return ctip_err_field(err, CTIP_EINVAL, "birth_date",
+				      "birth_date: an accompanying minor must "
+				      "be under 18 (is %d)",
+				      age);
+	return CTIP_OK;
+}
 
 enum ctip_status
 ctip_person_create(int64_t *out, struct ctip_store *st,
@@ -188,12 +268,13 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	unsigned char addr_enc[4 * CTIP_ADDRESS_MAX + CTIP_SEAL_OVERHEAD];
 	unsigned char cid_enc[12 + CTIP_SEAL_OVERHEAD];
 	unsigned char phone_enc[24 + CTIP_SEAL_OVERHEAD];
+	unsigned char contacts_enc[4 * CTIP_NOTE_MAX + CTIP_SEAL_OVERHEAD];
 	unsigned char cid_bidx[CTIP_BLIND_BYTES], phone_bidx[CTIP_BLIND_BYTES];
 	unsigned char name_bidx[CTIP_BLIND_BYTES];
 	unsigned char tokens[CTIP_NAME_TOKENS_MAX][CTIP_BLIND_BYTES];
 	const unsigned char *token_ptrs[CTIP_NAME_TOKENS_MAX];
 	int i;
-	char key[4 * CTIP_NAME_MAX + 1], phone[24];
+	char key[4 * CTIP_NAME_MAX + 1], phone[24], today[11], verify_due[11];
 	struct ctip_person_row row;
 	enum ctip_status rc;
 	size_t n;
@@ -202,10 +283,10 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	if (in->full_name == NULL || in->full_name[0] == '\0')
 		return ctip_err_field(err, CTIP_EINVAL, "full_name",
 				      "full_name: required");
-	if ((rc = check_text(in->full_name, CTIP_NAME_MAX, "full_name", err)) !=
-	    CTIP_OK)
+	if ((rc = ctip_text_check(in->full_name, CTIP_NAME_MAX, false,
+				  "full_name", err)) != CTIP_OK)
 		return rc;
-	if (in->role == NULL || !one_of(in->role, roles))
+	if (in->role == NULL || !ctip_one_of(in->role, roles))
 		return ctip_err_field(err, CTIP_EINVAL, "role",
 				      "role: must be victim, "
 				      "under_identification or "
@@ -215,17 +296,44 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
 				      "accompanies_id: required for an "
 				      "accompanying minor and only for one");
-	if (in->sex == NULL || !one_of(in->sex, sexes))
+	if (in->sex == NULL || !ctip_one_of(in->sex, sexes))
 		return ctip_err_field(err, CTIP_EINVAL, "sex",
 				      "sex: must be F, M or U");
-	if (in->citizenship == NULL || !one_of(in->citizenship, citizenships))
+	if (in->citizenship == NULL ||
+	    !ctip_one_of(in->citizenship, citizenships))
 		return ctip_err_field(err, CTIP_EINVAL, "citizenship",
 				      "citizenship: must be vn_citizen, "
 				      "stateless_resident or foreigner");
+	/* Dates are Viet Nam's days: "today" is today there. */
+	ctip_day_of(today, now);
+	row.received_on = in->received_on;
+	if (row.received_on == NULL) {
+		row.received_on = today;
+	} else if (!ctip_date_valid(row.received_on) ||
+		   strcmp(row.received_on, today) > 0) {
+		return ctip_err_field(
+			err, CTIP_EINVAL, "received_on",
+			"received_on: not a date yyyy-mm-dd up to "
+			"today");
+	}
 	row.birth_year = in->birth_year;
+	if (in->has_estimated_age) {
+		if (in->birth_date != NULL || in->birth_year != 0)
+			return ctip_err_field(err, CTIP_EINVAL, "estimated_age",
+					      "estimated_age: give a birth "
+					      "date, a birth year or an "
+					      "estimated age, not several");
+		if (in->estimated_age < 0 || in->estimated_age > 120)
+			return ctip_err_field(err, CTIP_EINVAL, "estimated_age",
+					      "estimated_age: must be 0 to "
+					      "120 years");
+		row.birth_year = (int)strtol(row.received_on, NULL, 10) -
+				 in->estimated_age;
+		row.birth_estimated = true;
+	}
 	if (in->birth_date != NULL) {
 		if (!ctip_date_valid(in->birth_date) ||
-		    strncmp(in->birth_date, now, 10) > 0)
+		    strcmp(in->birth_date, today) > 0)
 			return ctip_err_field(err, CTIP_EINVAL, "birth_date",
 					      "birth_date: not a past date "
 					      "yyyy-mm-dd");
@@ -251,6 +359,10 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 					err)) != CTIP_OK)
 			return rc;
 	}
+	if (in->accompanies_id > 0 &&
+	    (rc = check_adult(st, in, row.received_on, row.birth_year, err)) !=
+		    CTIP_OK)
+		return rc;
 	if (in->ethnicity_code != NULL &&
 	    (rc = check_ref(st, CTIP_REF_ETHNIC_GROUP, in->ethnicity_code,
 			    "ethnicity", err)) != CTIP_OK)
@@ -295,13 +407,32 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 		row.phone_bidx = phone_bidx;
 	}
 	if (in->address != NULL) {
-		if ((rc = check_text(in->address, CTIP_ADDRESS_MAX, "address",
-				     err)) != CTIP_OK)
+		if ((rc = ctip_text_check(in->address, CTIP_ADDRESS_MAX, false,
+					  "address", err)) != CTIP_OK)
 			return rc;
 		n = strlen(in->address);
 		ctip_seal(addr_enc, kr, "person.address", in->address, n);
 		row.address_enc = addr_enc;
 		row.address_enc_len = n + CTIP_SEAL_OVERHEAD;
+	}
+	if (in->contacts != NULL && in->contacts[0] != '\0') {
+		if ((rc = ctip_text_check(in->contacts, CTIP_NOTE_MAX, false,
+					  "contacts", err)) != CTIP_OK)
+			return rc;
+		n = strlen(in->contacts);
+		ctip_seal(contacts_enc, kr, "person.contacts", in->contacts, n);
+		row.contacts_enc = contacts_enc;
+		row.contacts_enc_len = n + CTIP_SEAL_OVERHEAD;
+	}
+	/* A person under identification has 3 days to be verified (Law
+	 * Art. 27.3); one registered as a victim was identified before. */
+	row.status = "received";
+	if (strcmp(in->role, "under_identification") == 0) {
+		ctip_date_add(verify_due, row.received_on, 3, 0);
+		row.verify_due = verify_due;
+	} else if (strcmp(in->role, "victim") == 0) {
+		row.status = "identified";
+		row.identified_on = row.received_on;
 	}
 	row.owner_unit_id = in->owner_unit_id;
 	row.province_code = in->province_code;
@@ -334,16 +465,18 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 {
 	struct ctip_event_row row;
 	enum ctip_status rc;
-	int i;
+	char today[11];
+	int i, j;
 
 	memset(&row, 0, sizeof(row));
-	if (in->discovery == NULL || !one_of(in->discovery, discoveries))
+	ctip_day_of(today, now);
+	if (in->discovery == NULL || !ctip_one_of(in->discovery, discoveries))
 		return ctip_err_field(err, CTIP_EINVAL, "discovery",
 				      "discovery: must be rescued, "
 				      "self_returned, foreign_handover, "
 				      "reported or other");
 	if (in->discovered_on == NULL || !ctip_date_valid(in->discovered_on) ||
-	    strncmp(in->discovered_on, now, 10) > 0)
+	    strcmp(in->discovered_on, today) > 0)
 		return ctip_err_field(err, CTIP_EINVAL, "discovered_on",
 				      "discovered_on: a past date yyyy-mm-dd "
 				      "is required");
@@ -354,7 +487,7 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 				      "recruited_on: must be a date no later "
 				      "than discovered_on");
 	if (in->recruitment_means != NULL &&
-	    !one_of(in->recruitment_means, means))
+	    !ctip_one_of(in->recruitment_means, means))
 		return ctip_err_field(err, CTIP_EINVAL, "recruitment_means",
 				      "recruitment_means: unknown value "
 				      "\"%s\"",
@@ -371,10 +504,18 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 		return ctip_err_field(err, CTIP_EINVAL, "purposes",
 				      "purposes: between 1 and %d codes",
 				      CTIP_PURPOSES_MAX);
-	for (i = 0; i < in->n_purposes; i++)
+	for (i = 0; i < in->n_purposes; i++) {
 		if ((rc = check_ref(st, CTIP_REF_PURPOSE, in->purposes[i],
 				    "purposes", err)) != CTIP_OK)
 			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(in->purposes[j], in->purposes[i]) == 0)
+				return ctip_err_field(err, CTIP_EINVAL,
+						      "purposes",
+						      "purposes: \"%s\" given "
+						      "twice",
+						      in->purposes[i]);
+	}
 	row.person_id = person_id;
 	row.province_code = province_code;
 	row.abroad = in->abroad;

@@ -6,10 +6,11 @@
 #include "store/store.h"
 #include "util/crypto.h"
 
-#define CTIP_NAME_MAX        200 /* code points in a full name */
-#define CTIP_ADDRESS_MAX     500 /* code points in an address */
-#define CTIP_PURPOSES_MAX    8   /* purposes of one event */
-#define CTIP_NAME_TOKENS_MAX 8   /* words of a name that are indexed */
+#define CTIP_NAME_MAX        200  /* code points in a full name */
+#define CTIP_ADDRESS_MAX     500  /* code points in an address */
+#define CTIP_PURPOSES_MAX    8    /* purposes of one event */
+#define CTIP_NAME_TOKENS_MAX 8    /* words of a name that are indexed */
+#define CTIP_NOTE_MAX        2000 /* code points in a free-text note */
 
 /* A person as entered, identity in clear. Strings are borrowed. */
 struct ctip_person_input {
@@ -22,6 +23,8 @@ struct ctip_person_input {
 	const char *sex;           /* F, M or U */
 	const char *birth_date;    /* yyyy-mm-dd or NULL */
 	int birth_year;            /* 0 when unknown; from birth_date if set */
+	bool has_estimated_age;    /* no birth date: an age estimated at */
+	int estimated_age;         /* reception, in years */
 	const char *ethnicity_code;
 	const char *nationality;
 	const char *citizenship; /* vn_citizen, stateless_resident, foreigner */
@@ -29,6 +32,8 @@ struct ctip_person_input {
 	const char *citizen_id;  /* 12 digits or NULL */
 	const char *phone;       /* or NULL */
 	const char *address;     /* or NULL */
+	const char *contacts;    /* other contacts (relatives...), or NULL */
+	const char *received_on; /* yyyy-mm-dd; NULL: the day of now */
 	bool is_demo;
 	int64_t created_by; /* 0 for a system import */
 };
@@ -78,6 +83,25 @@ bool ctip_phone_normalize(char out[24], const char *phone);
 /* True if s is a calendar date yyyy-mm-dd between 1900-01-01 and
  * 2100-12-31. */
 bool ctip_date_valid(const char *s);
+
+/* date (yyyy-mm-dd, valid) plus days and months into out; adding months
+ * keeps the day, or the month's last day if it has none ("2025-01-31" + 1
+ * month = "2025-02-28"). */
+void ctip_date_add(char out[11], const char *date, int days, int months);
+
+/* Age in whole years on date (yyyy-mm-dd) of a person born on birth_date
+ * (or NULL) or in birth_year (or 0); -1 when unknown. */
+int ctip_age_on(const char *birth_date, int birth_year, const char *date);
+
+/* Viet Nam's offset from UTC (UTC+7, no daylight saving). */
+#define CTIP_TZ_SECONDS (7 * 3600L)
+
+/* The day in Viet Nam (yyyy-mm-dd) at UTC timestamp now
+ * (yyyy-mm-ddThh:mm:ssZ): the day users mean by "today". */
+void ctip_day_of(char out[11], const char *now);
+
+/* Today in Viet Nam, yyyy-mm-dd. */
+void ctip_today(char out[11]);
 
 /* Current UTC time as yyyy-mm-ddThh:mm:ssZ into out. */
 void ctip_now(char out[24]);

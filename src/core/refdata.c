@@ -47,15 +47,15 @@ prepare_row(enum ctip_ref_kind kind, const char **vals, char *key,
 			vals[5] = NULL;
 		break;
 	case CTIP_REF_SUPPORT_ENTITLEMENT:
-		if (strcmp(vals[3], "yes") == 0)
-			vals[3] = "1";
-		else if (strcmp(vals[3], "no") == 0)
-			vals[3] = "0";
+		if (strcmp(vals[4], "yes") == 0)
+			vals[4] = "1";
+		else if (strcmp(vals[4], "no") == 0)
+			vals[4] = "0";
 		else
 			return ctip_err_field(err, CTIP_EINVAL, "entitled",
 					      "entitled must be yes or no, not "
 					      "\"%s\"",
-					      vals[3]);
+					      vals[4]);
 		break;
 	default:
 		break;

@@ -17,24 +17,6 @@ may_refer(const struct ctip_principal *p)
 			    CTIP_ROLE_INVESTIGATOR));
 }
 
-static enum ctip_status
-check_note(const char *s, const char *field, bool required,
-	   struct ctip_err *err)
-{
-	/* White space alone is no reason. */
-	if (s == NULL || s[0] == '\0' ||
-	    (required && s[strspn(s, " \t\r\n")] == '\0'))
-		return required ? ctip_err_field(err, CTIP_EINVAL, field,
-						 "%s: required", field)
-				: CTIP_OK;
-	if (!ctip_text_valid(s, strlen(s)) || ctip_text_length(s) > 2000)
-		return ctip_err_field(err, CTIP_EINVAL, field,
-				      "%s: at most 2000 characters of valid "
-				      "UTF-8",
-				      field);
-	return CTIP_OK;
-}
-
 /* Audit action on referral r inside the open transaction. */
 static enum ctip_status
 audit(const struct ctip_access *ax, const struct ctip_principal *p,
@@ -118,7 +100,8 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 				    strcmp(object_type, "person") != 0))
 		return ctip_err_field(err, CTIP_EINVAL, "object_type",
 				      "object_type: intake or person");
-	if ((rc = check_note(note, "note", false, err)) != CTIP_OK)
+	if ((rc = ctip_text_check(note, CTIP_NOTE_MAX, false, "note", err)) !=
+	    CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
 	if (strcmp(object_type, "intake") == 0)
@@ -252,10 +235,10 @@ ctip_referral_respond(const struct ctip_access *ax,
 	struct ctip_arena a;
 	char now[24];
 	enum ctip_status rc;
-	bool to;
+	bool to = false;
 
-	if (!accept &&
-	    (rc = check_note(reason, "reason", true, err)) != CTIP_OK)
+	if (!accept && (rc = ctip_text_check(reason, CTIP_NOTE_MAX, true,
+					     "reason", err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 16);
 	rc = load(&r, &to, ax, p, id, version, &a, err);
@@ -296,7 +279,7 @@ ctip_referral_complete(const struct ctip_access *ax,
 	struct ctip_arena a;
 	char now[24];
 	enum ctip_status rc;
-	bool to;
+	bool to = false;
 
 	ctip_arena_init(&a, 1 << 16);
 	rc = load(&r, &to, ax, p, id, version, &a, err);
@@ -329,7 +312,7 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 	struct ctip_arena a;
 	char now[24];
 	enum ctip_status rc;
-	bool to;
+	bool to = false;
 
 	ctip_arena_init(&a, 1 << 16);
 	rc = load(&r, &to, ax, p, id, version, &a, err);

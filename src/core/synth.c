@@ -164,6 +164,10 @@ ctip_synth_next(struct ctip_synth *g, struct ctip_synth_record *r)
 			 g->adult_province);
 		r->p.role = "accompanying_minor";
 		person(g, r, true, g->adult_year);
+		/* Received with the adult. */
+		snprintf(r->received_on, sizeof(r->received_on), "%s",
+			 g->adult_received);
+		r->p.received_on = r->received_on;
 		return;
 	}
 	c = &g->communes[ctip_synth_below(g, (uint32_t)g->n_communes)];
@@ -174,6 +178,10 @@ ctip_synth_next(struct ctip_synth *g, struct ctip_synth_record *r)
 	date_in(g, r->discovered_on, 2020, 2026, 10);
 	event_year = (int)strtol(r->discovered_on, NULL, 10);
 	person(g, r, false, event_year);
+	/* Received the day the person was found. */
+	snprintf(r->received_on, sizeof(r->received_on), "%s",
+		 r->discovered_on);
+	r->p.received_on = r->received_on;
 
 	r->has_event = true;
 	r->ev.discovered_on = r->discovered_on;
@@ -234,6 +242,8 @@ ctip_synth_next(struct ctip_synth *g, struct ctip_synth_record *r)
 		snprintf(g->adult_family, sizeof(g->adult_family), "%.*s",
 			 (int)strcspn(r->name, " "), r->name);
 		g->adult_year = event_year;
+		snprintf(g->adult_received, sizeof(g->adult_received), "%s",
+			 r->received_on);
 	}
 }
 
@@ -290,7 +300,9 @@ ctip_synth_csv(struct ctip_buf *b, const struct ctip_synth_record *r)
 	    field(b, purposes, false) ||
 	    field(b, ev->recruitment_means, false) ||
 	    field(b, ev->recruited_on, false) ||
-	    field(b, ev->discovery, false) || field(b, ev->discovered_on, true))
+	    field(b, ev->discovery, false) ||
+	    field(b, ev->discovered_on, false) ||
+	    field(b, r->p.received_on, true))
 		return CTIP_ETOOBIG;
 	return CTIP_OK;
 }

@@ -15,7 +15,8 @@ struct ctip_synth {
 	bool pending_minor; /* last record was an adult with a minor */
 	char adult_ref[16];
 	char adult_commune[8], adult_province[4], adult_family[32];
-	int adult_year; /* year the adult's event was discovered */
+	int adult_year;          /* year the adult's event was discovered */
+	char adult_received[16]; /* the day the adult was received */
 };
 
 /* One generated person, with at most one event. Pointers in p and ev
@@ -29,6 +30,7 @@ struct ctip_synth_record {
 	char name[96], citizen_id[24], phone[24], address[160];
 	char birth_date[16], province[4], commune[8], ethnicity[16];
 	char recruited_on[16], discovered_on[16], destination[4];
+	char received_on[16]; /* the day the person was received */
 };
 
 /* Start a generator over communes (borrowed, must outlive it). */

@@ -47,6 +47,59 @@ meta(struct ctip_req *req, struct ctip_resp *resp)
 }
 
 /* GET /api/ref/stats: row counts of the reference tables. */
+/* GET /api/ref/{kind}: provinces, communes?province=NN, ethnic-groups
+ * or countries, as {"items": [{"code","name","name_en"}]} for pickers. */
+static void
+ref_list(struct ctip_req *req, struct ctip_resp *resp)
+{
+	static const struct {
+		const char *name;
+		enum ctip_ref_kind kind;
+		bool by_province;
+	} kinds[] = {
+		{ "provinces", CTIP_REF_ADMIN_UNIT, false },
+		{ "communes", CTIP_REF_ADMIN_UNIT, true },
+		{ "ethnic-groups", CTIP_REF_ETHNIC_GROUP, false },
+		{ "countries", CTIP_REF_COUNTRY, false },
+	};
+	const char *province = ctip_req_query(req, "province");
+	struct ctip_ref_name *rows;
+	struct ctip_err err = { 0 };
+	json_t *items;
+	size_t k;
+	int n, i;
+
+	for (k = 0; k < CTIP_NELEM(kinds); k++)
+		if (strcmp(req->params[0], kinds[k].name) == 0)
+			break;
+	if (k == CTIP_NELEM(kinds)) {
+		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
+				  "no such resource: %s", req->path);
+		return;
+	}
+	if (kinds[k].by_province &&
+	    (province == NULL || strlen(province) != 2 ||
+	     strspn(province, "0123456789") != 2)) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "province",
+				  "province: a 2-digit province code is "
+				  "required");
+		return;
+	}
+	if (req->store->ops->ref_names(&rows, &n, req->store, kinds[k].kind,
+				       kinds[k].by_province ? province : NULL,
+				       req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+			items, json_pack("{s:s, s:s, s:s?}", "code",
+					 rows[i].code, "name", rows[i].name,
+					 "name_en", rows[i].name_en));
+	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
 static void
 ref_stats(struct ctip_req *req, struct ctip_resp *resp)
 {
@@ -143,6 +196,7 @@ const struct ctip_route ctip_routes[] = {
 	{ "GET", "/healthz", healthz, CTIP_PUBLIC },
 	{ "GET", "/api/meta", meta, CTIP_PUBLIC },
 	{ "GET", "/api/ref/stats", ref_stats, CTIP_PUBLIC },
+	{ "GET", "/api/ref/{kind}", ref_list, 0 },
 	{ "POST", "/api/session", ctip_h_session_create, CTIP_PUBLIC },
 	{ "GET", "/api/session", ctip_h_session_get, CTIP_PWCHANGE },
 	{ "DELETE", "/api/session", ctip_h_session_delete, CTIP_PWCHANGE },
@@ -157,6 +211,22 @@ const struct ctip_route ctip_routes[] = {
 	{ "GET", "/api/persons", ctip_h_person_find, 0 },
 	{ "POST", "/api/persons", ctip_h_person_create, 0 },
 	{ "GET", "/api/persons/{id}", ctip_h_person_get, 0 },
+	{ "POST", "/api/persons/{id}/steps", ctip_h_person_step, 0 },
+	{ "POST", "/api/persons/{id}/events", ctip_h_person_event, 0 },
+	{ "GET", "/api/persons/{id}/entitlements", ctip_h_person_entitlements,
+	  0 },
+	{ "POST", "/api/persons/{id}/services", ctip_h_person_service, 0 },
+	{ "POST", "/api/persons/{id}/consents", ctip_h_person_consent, 0 },
+	{ "POST", "/api/persons/{id}/consents/{cid}/withdraw",
+	  ctip_h_person_consent_withdraw, 0 },
+	{ "POST", "/api/persons/{id}/protection", ctip_h_person_protection, 0 },
+	{ "POST", "/api/persons/{id}/protection/{mid}/end",
+	  ctip_h_person_protection_end, 0 },
+	{ "POST", "/api/persons/{id}/follow-ups", ctip_h_person_follow_up, 0 },
+	{ "POST", "/api/persons/{id}/follow-ups/{fid}/visit",
+	  ctip_h_person_visit, 0 },
+	{ "GET", "/api/persons/{id}/timeline", ctip_h_person_timeline, 0 },
+	{ "GET", "/api/follow-ups", ctip_h_follow_ups_due, 0 },
 	{ "GET", "/api/audit", ctip_h_audit, 0 },
 	{ "POST", "/api/intakes", ctip_h_intake_create, 0 },
 	{ "GET", "/api/intakes", ctip_h_intake_list, 0 },
@@ -169,6 +239,14 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/intakes/{id}/persons", ctip_h_intake_persons, 0 },
 	{ "POST", "/api/intakes/{id}/case", ctip_h_intake_case, 0 },
 	{ "GET", "/api/cases/{id}", ctip_h_case_get, 0 },
+	{ "GET", "/api/cases", ctip_h_case_list, 0 },
+	{ "POST", "/api/cases", ctip_h_case_create, 0 },
+	{ "POST", "/api/cases/{id}/stage", ctip_h_case_stage, 0 },
+	{ "POST", "/api/cases/{id}/edit", ctip_h_case_edit, 0 },
+	{ "POST", "/api/cases/{id}/offenders", ctip_h_case_offender, 0 },
+	{ "POST", "/api/cases/{id}/victims", ctip_h_case_victim, 0 },
+	{ "POST", "/api/cases/{id}/intakes", ctip_h_case_intake, 0 },
+	{ "GET", "/api/kpi/cases", ctip_h_kpi_cases, 0 },
 	{ "POST", "/api/referrals", ctip_h_referral_create, 0 },
 	{ "GET", "/api/referrals", ctip_h_referral_list, 0 },
 	{ "GET", "/api/referrals/{id}", ctip_h_referral_get, 0 },

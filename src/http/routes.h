@@ -22,6 +22,19 @@ void ctip_h_user_reset(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_step(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_event(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_entitlements(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_service(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_consent(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_consent_withdraw(struct ctip_req *req,
+				    struct ctip_resp *resp);
+void ctip_h_person_protection(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_protection_end(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_follow_up(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_visit(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_person_timeline(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_follow_ups_due(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_create(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_get(struct ctip_req *req, struct ctip_resp *resp);
@@ -43,6 +56,27 @@ void ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_intake_case(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_case_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_list(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_stage(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_edit(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_offender(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_victim(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_case_intake(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp);
+
+/* A person as p may see it (identity null unless shown). */
+struct ctip_person_view;
+json_t *ctip_json_person_view(const struct ctip_person_view *v);
+
+/* Add the sections of a person's casework (steps, events, consents,
+ * services with totals, protection, follow-ups, minors, next steps) to
+ * person object j. */
+struct ctip_casework;
+void ctip_json_casework(json_t *j, const struct ctip_casework *cw);
+
+/* A JSON string, or null for NULL. */
+json_t *ctip_json_str_or_null(const char *s);
 
 /* {"id","name","agency","admin_code","level","province_code"} */
 json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);

@@ -61,7 +61,6 @@ intake_json(const struct ctip_intake_view *v)
 	return j;
 }
 
-/* Answer with intake id as the user may see it, with status. */
 /* Answer with intake id. echo: the answer to the request that just
  * created or changed it, already audited as such (no read entry). */
 static void
@@ -480,39 +479,4 @@ ctip_h_intake_case(struct ctip_req *req, struct ctip_resp *resp)
 				 "case_id", (json_int_t)case_id));
 out:
 	json_decref(body);
-}
-
-/* GET /api/cases/{id}: a criminal case with its intakes (issue 5 adds
- * the rest of the case). */
-void
-ctip_h_case_get(struct ctip_req *req, struct ctip_resp *resp)
-{
-	struct ctip_case_view v;
-	struct ctip_err err = { 0 };
-	int64_t id = ctip_req_id(req, resp, 0), *intakes;
-	json_t *ji;
-	int n, i;
-
-	if (id == 0)
-		return;
-	if (ctip_case_read(&v, &req->access, req->who, id, req->arena, &err) !=
-		    CTIP_OK ||
-	    req->store->ops->case_intakes(&intakes, &n, req->store, id,
-					  req->arena, &err) != CTIP_OK) {
-		ctip_resp_err(resp, &err);
-		return;
-	}
-	ji = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(ji, json_integer(intakes[i]));
-	ctip_resp_json(resp, 200,
-		       json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:s, s:i, "
-				 "s:o}",
-				 "id", (json_int_t)v.row.id, "stage",
-				 v.row.stage, "article", v.row.article, "title",
-				 v.title, "province", v.row.province_code,
-				 "owner_unit_id",
-				 (json_int_t)v.row.owner_unit_id, "created_at",
-				 v.row.created_at, "version", v.row.version,
-				 "intake_ids", ji));
 }

@@ -1,17 +1,19 @@
 /* routes_person.c: persons (scope-checked, audited) and the audit log. */
 #include "http/routes.h"
-#include "core/access.h"
+#include "core/casework.h"
 
-static json_t *
-person_json(const struct ctip_person_view *v)
+json_t *
+ctip_json_person_view(const struct ctip_person_view *v)
 {
 	const struct ctip_person_rec *r = &v->rec;
 	json_t *j, *identity = json_null();
 
 	if (v->view == CTIP_VIEW_IDENTITY)
-		identity = json_pack("{s:s?, s:s?, s:s?, s:s?}", "full_name",
-				     v->full_name, "citizen_id", v->citizen_id,
-				     "phone", v->phone, "address", v->address);
+		identity =
+			json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "full_name",
+				  v->full_name, "citizen_id", v->citizen_id,
+				  "phone", v->phone, "address", v->address,
+				  "contacts", v->contacts);
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, "
 		      "s:s?, s:I, s:b, s:i, s:o}",
 		      "id", (json_int_t)r->id, "pseudonym", v->pseudonym,
@@ -29,6 +31,15 @@ person_json(const struct ctip_person_view *v)
 			    r->accompanies_id > 0
 				    ? json_integer(r->accompanies_id)
 				    : json_null());
+	json_object_set_new(j, "birth_estimated",
+			    json_boolean(r->birth_estimated));
+	json_object_set_new(j, "status", json_string(r->status));
+	json_object_set_new(j, "received_on",
+			    ctip_json_str_or_null(r->received_on));
+	json_object_set_new(j, "verify_due",
+			    ctip_json_str_or_null(r->verify_due));
+	json_object_set_new(j, "identified_on",
+			    ctip_json_str_or_null(r->identified_on));
 	return j;
 }
 
@@ -38,6 +49,7 @@ person_get_done(struct ctip_req *req, struct ctip_resp *resp)
 {
 	const struct ctip_person_pending *pp = req->state;
 	struct ctip_person_view v;
+	struct ctip_casework cw;
 	struct ctip_err err = { 0 };
 
 	int64_t *intakes;
@@ -52,12 +64,20 @@ person_get_done(struct ctip_req *req, struct ctip_resp *resp)
 		ctip_resp_err(resp, &err);
 		return;
 	}
+	if (ctip_casework_load(&cw, req->store, req->access.kr, &pp->rec,
+			       v.view, req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
 	/* The intakes this person was registered from (both ways). */
-	j = person_json(&v);
+	j = ctip_json_person_view(&v);
 	ji = json_array();
 	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
 		json_array_append_new(ji, json_integer(intakes[i]));
 	json_object_set_new(j, "intake_ids", ji);
+	json_object_set_new(j, "may_change",
+			    json_boolean(ctip_person_may_change(req->who, pp)));
+	ctip_json_casework(j, &cw);
 	ctip_resp_json(resp, 200, j);
 }
 
@@ -96,7 +116,8 @@ ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_defer(req, resp, &ev, person_get_done);
 }
 
-/* GET /api/persons?q=&citizen_id=&phone=&reason=&limit= */
+/* GET /api/persons?q=&citizen_id=&phone=&commune=&status=&role=&purpose=
+ * &destination=&overdue=verify&reason=&limit= */
 void
 ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 {
@@ -104,12 +125,24 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_person_view *views;
 	struct ctip_err err = { 0 };
 	const char *limit = ctip_req_query(req, "limit");
+	const char *overdue = ctip_req_query(req, "overdue");
 	json_t *items;
 	int n, i;
 
 	s.name = ctip_req_query(req, "q");
 	s.citizen_id = ctip_req_query(req, "citizen_id");
 	s.phone = ctip_req_query(req, "phone");
+	s.commune = ctip_req_query(req, "commune");
+	s.status = ctip_req_query(req, "status");
+	s.role = ctip_req_query(req, "role");
+	s.purpose = ctip_req_query(req, "purpose");
+	s.destination = ctip_req_query(req, "destination");
+	if (overdue != NULL && strcmp(overdue, "verify") != 0) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "overdue",
+				  "overdue: only \"verify\" is known");
+		return;
+	}
+	s.verify_overdue = overdue != NULL;
 	s.reason = ctip_req_query(req, "reason");
 	s.limit = limit ? (int)strtol(limit, NULL, 10) : 50;
 	if (s.limit < 1 || s.limit > 200) {
@@ -124,7 +157,7 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, person_json(&views[i]));
+		json_array_append_new(items, ctip_json_person_view(&views[i]));
 	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -136,6 +169,7 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 		"role",        "sex",         "birth_date", "ethnicity",
 		"nationality", "citizenship", "full_name",  "citizen_id",
 		"phone",       "address",     "province",   "commune",
+		"contacts",    "received_on",
 	};
 	const char *vals[CTIP_NELEM(fields)];
 	json_t *x;
@@ -162,6 +196,19 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 	in->address = vals[9];
 	in->province_code = vals[10];
 	in->commune_code = vals[11];
+	in->contacts = vals[12];
+	in->received_on = vals[13];
+	x = json_object_get(obj, "estimated_age");
+	if (x != NULL && !json_is_null(x)) {
+		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+		    json_integer_value(x) > 120) {
+			ctip_resp_problem(resp, CTIP_EINVAL, "estimated_age",
+					  "estimated_age: 0 to 120 years");
+			return false;
+		}
+		in->has_estimated_age = true;
+		in->estimated_age = (int)json_integer_value(x);
+	}
 	x = json_object_get(obj, "birth_year");
 	if (x != NULL && !json_is_null(x)) {
 		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
@@ -184,28 +231,51 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 	return true;
 }
 
-/* POST /api/persons: register a person owned by the user's unit. */
+/* 409 with the persons who may already be the one being registered. */
+static void
+duplicates_json(struct ctip_resp *resp, const struct ctip_person_view *v, int n)
+{
+	json_t *items = json_array(), *j;
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, ctip_json_person_view(&v[i]));
+	j = json_pack("{s:s, s:s, s:o}", "code",
+		      ctip_status_name(CTIP_EDUPLICATE), "message",
+		      "this person may be registered already: open the "
+		      "candidates to compare, or send confirm_new: true",
+		      "candidates", items);
+	ctip_resp_json(resp, 409, j);
+	resp->content_type = "application/problem+json; charset=utf-8";
+}
+
+/* POST /api/persons: register a person owned by the user's unit; 409
+ * duplicate_suspected with candidates unless confirm_new is true. */
 void
 ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_person_input in;
-	struct ctip_person_view v;
+	struct ctip_person_view v, *dups;
 	struct ctip_err err = { 0 };
 	json_t *body;
 	int64_t id;
+	int n;
 
 	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
 	    (body = ctip_req_json(req, resp)) == NULL)
 		return;
 	if (!ctip_json_person(&in, body, resp))
 		goto out;
-	/* The adult must be someone this user may see. */
-	if (in.accompanies_id != 0 &&
-	    ctip_person_read(&v, &req->access, req->who, in.accompanies_id,
-			     NULL, req->arena, &err) != CTIP_OK) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
-				  "accompanies_id: no such person");
-		goto out;
+	if (!json_is_true(json_object_get(body, "confirm_new"))) {
+		if (ctip_person_duplicates(&dups, &n, &req->access, req->who,
+					   &in, req->arena, &err) != CTIP_OK) {
+			ctip_resp_err(resp, &err);
+			goto out;
+		}
+		if (n > 0) {
+			duplicates_json(resp, dups, n);
+			goto out;
+		}
 	}
 	if (ctip_person_register(&id, &req->access, req->who, &in, &err) !=
 		    CTIP_OK ||
@@ -214,7 +284,7 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 		ctip_resp_err(resp, &err);
 		goto out;
 	}
-	ctip_resp_json(resp, 201, person_json(&v));
+	ctip_resp_json(resp, 201, ctip_json_person_view(&v));
 out:
 	json_decref(body);
 }

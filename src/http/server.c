@@ -75,7 +75,11 @@ ctip_status_to_http(enum ctip_status code)
 		return 400;
 	case CTIP_EEXIST:
 	case CTIP_ECONFLICT:
+	case CTIP_ETRANSITION:
+	case CTIP_EDUPLICATE:
 		return 409;
+	case CTIP_ENOTENTITLED:
+		return 422;
 	case CTIP_ETOOBIG:
 		return 413;
 	case CTIP_EAUTH:
@@ -336,8 +340,12 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 		if (strcmp(r->method, req->method) != 0 &&
 		    !(strcmp(r->method, "GET") == 0 &&
 		      strcmp(req->method, "HEAD") == 0)) {
-			if (strlen(allow) + strlen(r->method) + 3 <
-			    sizeof(allow))
+			/* Once each: several patterns may match (a
+			 * literal segment and a {parameter}). No method
+			 * name is part of another. */
+			if (strstr(allow, r->method) == NULL &&
+			    strlen(allow) + strlen(r->method) + 3 <
+				    sizeof(allow))
 				snprintf(allow + strlen(allow),
 					 sizeof(allow) - strlen(allow), "%s%s",
 					 allow[0] ? ", " : "", r->method);

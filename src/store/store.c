@@ -1,5 +1,6 @@
 /* store.c: backend selection and the reference-table column lists shared
  * by every backend. */
+#include "store/migrations.h"
 #include "store/store.h"
 
 enum ctip_status
@@ -29,10 +30,10 @@ static const char *const purpose_cols[] = { "code", "parent_code", "name_vi",
 static const char *const support_type_cols[] = { "code",     "article",
 						 "name_vi",  "name_en",
 						 "max_days", NULL };
-static const char *const entitlement_cols[] = {
-	"support_code", "person_role", "citizenship", "entitled",
-	"legal_basis",  "note",        NULL
-};
+static const char *const entitlement_cols[] = { "support_code", "person_role",
+						"citizenship",  "location",
+						"entitled",     "legal_basis",
+						"note",         NULL };
 static const char *const amount_cols[] = {
 	"support_code", "valid_from",  "valid_to", "amount_vnd", "unit",
 	"max_units",    "legal_basis", "note",     NULL
@@ -95,4 +96,10 @@ ctip_ref_key(enum ctip_ref_kind kind)
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
 	return keys[kind];
+}
+
+int
+ctip_store_schema_latest(void)
+{
+	return ctip_n_migrations;
 }

@@ -58,6 +58,13 @@ struct ctip_person_row {
 	const unsigned char *phone_bidx;
 	const unsigned char *address_enc;
 	size_t address_enc_len;
+	const unsigned char *contacts_enc;
+	size_t contacts_enc_len;
+	bool birth_estimated;      /* birth_year from an estimated age */
+	const char *status;        /* received or identified */
+	const char *received_on;   /* yyyy-mm-dd */
+	const char *verify_due;    /* yyyy-mm-dd or NULL */
+	const char *identified_on; /* yyyy-mm-dd or NULL */
 	bool is_demo;
 	const char *now;    /* timestamp for created_at/updated_at */
 	int64_t created_by; /* 0 for a system import */
@@ -79,6 +86,13 @@ struct ctip_event_row {
 	int n_purposes;
 	const char *now;
 	int64_t created_by;
+};
+
+/* A reference code with its names. */
+struct ctip_ref_name {
+	const char *code;
+	const char *name; /* Vietnamese */
+	const char *name_en;
 };
 
 /* One admin unit (province, commune or the nation). */
@@ -151,6 +165,14 @@ struct ctip_person_rec {
 	size_t phone_enc_len;
 	const unsigned char *address_enc;
 	size_t address_enc_len;
+	const unsigned char *contacts_enc;
+	size_t contacts_enc_len;
+	bool birth_estimated;
+	const char *status; /* received, verifying, identified, ... */
+	const char *received_on;
+	const char *verify_due;    /* or NULL */
+	const char *identified_on; /* or NULL */
+	const char *updated_at;
 	bool is_demo;
 	int version;
 };
@@ -171,7 +193,13 @@ struct ctip_person_query {
 	int n_tokens;
 	const unsigned char *citizen_id_bidx;
 	const unsigned char *phone_bidx;
-	int limit; /* 1..500 */
+	const char *commune_code;
+	const char *status;
+	const char *role;
+	const char *purpose;           /* a purpose code or its parent's */
+	const char *destination;       /* country alpha-2 of an event */
+	const char *verify_overdue_on; /* yyyy-mm-dd: verification overdue */
+	int limit;                     /* 1..500 */
 };
 
 /* One audit log entry. */
@@ -308,6 +336,45 @@ struct ctip_case_row {
 	int version;
 };
 
+struct ctip_casework_ops;
+struct ctip_case_ops;
+
+/* Every sealed (encrypted) column, for key rotation. */
+enum ctip_sealed_column {
+	CTIP_SEALED_PERSON_NAME,
+	CTIP_SEALED_PERSON_CITIZEN_ID,
+	CTIP_SEALED_PERSON_PHONE,
+	CTIP_SEALED_PERSON_ADDRESS,
+	CTIP_SEALED_PERSON_CONTACTS,
+	CTIP_SEALED_INTAKE_REPORTER_NAME,
+	CTIP_SEALED_INTAKE_REPORTER_PHONE,
+	CTIP_SEALED_INTAKE_SUMMARY,
+	CTIP_SEALED_INTAKE_DECISION_NOTE,
+	CTIP_SEALED_INTAKE_RESOLUTION,
+	CTIP_SEALED_INTAKE_MENTION,
+	CTIP_SEALED_REFERRAL_NOTE,
+	CTIP_SEALED_REFERRAL_REFUSAL,
+	CTIP_SEALED_CASE_TITLE,
+	CTIP_SEALED_CASE_NOTE,
+	CTIP_SEALED_OFFENDER_NAME,
+	CTIP_SEALED_OFFENDER_CITIZEN_ID,
+	CTIP_SEALED_STEP_REASON,
+	CTIP_SEALED_STEP_DOC_NUMBER,
+	CTIP_SEALED_CONSENT_REPRESENTATIVE,
+	CTIP_SEALED_CONSENT_WITHDRAWAL,
+	CTIP_SEALED_SERVICE_NOTE,
+	CTIP_SEALED_SERVICE_OVERRIDE,
+	CTIP_SEALED_PROTECTION_NOTE,
+	CTIP_SEALED_FOLLOW_UP_NOTE,
+	CTIP_SEALED_N_COLUMNS
+};
+
+/* Given a sealed value (n bytes), set *out to its replacement (*out_n
+ * bytes, valid until the next call) or NULL to keep it. */
+typedef int (*ctip_reseal_fn)(const unsigned char **out, size_t *out_n,
+			      const unsigned char *blob, size_t n, void *arg,
+			      struct ctip_err *err);
+
 typedef int (*ctip_audit_visit_fn)(const struct ctip_audit_row *row, void *arg);
 
 struct ctip_store;
@@ -357,6 +424,13 @@ struct ctip_store_ops {
 	/* Codes of one reference table in code order (first key column). */
 	int (*ref_codes)(const char ***out, int *n_out, struct ctip_store *st,
 			 enum ctip_ref_kind kind, struct ctip_arena *a,
+			 struct ctip_err *err);
+	/* Codes with their names, for pickers: admin units (the provinces,
+	 * or with parent the communes of that province), ethnic groups or
+	 * countries; CTIP_EINVAL for another kind. */
+	int (*ref_names)(struct ctip_ref_name **out, int *n_out,
+			 struct ctip_store *st, enum ctip_ref_kind kind,
+			 const char *parent, struct ctip_arena *a,
 			 struct ctip_err *err);
 	/* The admin unit with that code; CTIP_ENOTFOUND if none. */
 	int (*admin_unit_get)(struct ctip_admin_unit *out,
@@ -473,15 +547,13 @@ struct ctip_store_ops {
 			     const struct ctip_person_scope *scope,
 			     const struct ctip_person_query *q,
 			     struct ctip_arena *a, struct ctip_err *err);
-	/* Replace the sealed identity fields of a person (key rotation);
-	 * CTIP_ECONFLICT if its version is no longer version. */
-	int (*person_reseal)(struct ctip_store *st,
-			     const struct ctip_person_rec *rec,
-			     struct ctip_err *err);
-	/* Ids of persons above after_id, in order, at most limit. */
-	int (*person_ids)(int64_t **out, int *n_out, struct ctip_store *st,
-			  int64_t after_id, int limit, struct ctip_arena *a,
-			  struct ctip_err *err);
+	/* Key rotation: call fn with every value of sealed column col, in
+	 * short transactions of a few hundred rows, and store the value fn
+	 * gives back (unless the row changed meanwhile). *seen counts the
+	 * values, *changed those replaced. */
+	int (*reseal)(long *seen, long *changed, struct ctip_store *st,
+		      enum ctip_sealed_column col, ctip_reseal_fn fn, void *arg,
+		      struct ctip_err *err);
 
 	/* The audit log: the last row's id and mac (id 0 when empty), a new
 	 * row with the id the caller chose (the last + 1: the id is part of
@@ -596,6 +668,11 @@ struct ctip_store_ops {
 			       const struct ctip_kpi_filter *f,
 			       struct ctip_arena *a, struct ctip_err *err);
 
+	/* Victim casework (store_casework.h) and criminal cases
+	 * (store_case.h), as sub-tables. */
+	const struct ctip_casework_ops *casework;
+	const struct ctip_case_ops *cases;
+
 	void (*close)(struct ctip_store *st);
 };
 
@@ -628,6 +705,9 @@ enum ctip_status ctip_store_sqlite_open(struct ctip_store **out,
 
 /* Column names of a reference kind, in the order ref_upsert takes them;
  * NULL-terminated. The first column is the code looked up by ref_exists. */
+/* The schema version this ctip's migrations bring a database to. */
+int ctip_store_schema_latest(void);
+
 const char *const *ctip_ref_columns(enum ctip_ref_kind kind);
 
 /* Human name of a reference kind ("ethnic groups"), for messages. */
@@ -635,5 +715,8 @@ const char *ctip_ref_name(enum ctip_ref_kind kind);
 
 /* Machine name of a reference kind ("ethnic_groups"), for JSON keys. */
 const char *ctip_ref_key(enum ctip_ref_kind kind);
+
+#include "store/store_case.h"
+#include "store/store_casework.h"
 
 #endif

@@ -1,108 +1,13 @@
 /* store_sqlite.c: the SQLite backend (embedded default). One struct per
  * connection; statements are prepared once and cached. */
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/sqlite_int.h"
 #include "util/crypto.h"
 
 #include <fcntl.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
-
-enum stmt_id {
-	S_META_GET,
-	S_META_SET,
-	S_REF_UPSERT,                                  /* + kind */
-	S_REF_COUNT = S_REF_UPSERT + CTIP_REF_N_KINDS, /* + kind */
-	S_REF_EXISTS = S_REF_COUNT + CTIP_REF_N_KINDS, /* + kind */
-	S_REF_CODES = S_REF_EXISTS + CTIP_REF_N_KINDS, /* + kind */
-	S_COUNT = S_REF_CODES + CTIP_REF_N_KINDS,      /* + count kind */
-	S_COMMUNES = S_COUNT + CTIP_COUNT_N_KINDS,
-	S_ADMIN_UNIT_GET,
-	S_ORG_GET,
-	S_ORG_INSERT,
-	S_USER_INSERT,
-	S_ROLE_INSERT,
-	S_PERSON_INSERT,
-	S_EVENT_INSERT,
-	S_EVENT_PURPOSE_INSERT,
-	S_NAME_TOKEN_INSERT,
-	S_ORG_UNIT_GET,
-	S_ORG_UNIT_LIST,
-	S_USER_GET,
-	S_USER_FIND,
-	S_USER_LIST,
-	S_USER_LOGIN_STATE,
-	S_USER_PASSWORD,
-	S_USER_DISABLED,
-	S_SESSION_INSERT,
-	S_SESSION_GET,
-	S_SESSION_USER,
-	S_SESSION_TOUCH,
-	S_SESSION_DELETE,
-	S_SESSION_DELETE_USER,
-	S_TOKEN_INSERT,
-	S_TOKEN_GET,
-	S_TOKEN_REVOKE,
-	S_PERSON_GET,
-	S_ACCESS_GRANTED,
-	S_ACCESS_GRANT,
-	S_PERSON_SEARCH_NAME,
-	S_PERSON_SEARCH_CID,
-	S_PERSON_SEARCH_PHONE,
-	S_PERSON_LIST,
-	S_PERSON_RESEAL,
-	S_PERSON_IDS,
-	S_INTAKE_INSERT,
-	S_INTAKE_MENTION_INSERT,
-	S_INTAKE_FIND_KEY,
-	S_INTAKE_GET,
-	S_INTAKE_MENTIONS,
-	S_INTAKE_UPDATE,
-	S_INTAKE_LIST_ALL,
-	S_INTAKE_LIST_OVERDUE,
-	S_INTAKE_LIST_SOON,
-	S_INTAKE_REPEAT,
-	S_REFERRAL_INSERT,
-	S_REFERRAL_GET,
-	S_REFERRAL_UPDATE,
-	S_REFERRAL_INBOX,
-	S_REFERRAL_OUTBOX,
-	S_REFERRAL_COUNTS,
-	S_ACCESS_REVOKE,
-	/* One statement per scope, so that each uses the index for its
-	 * scope (an "?2 IS NULL OR" form would scan the whole table). */
-	S_INTAKE_COUNTS_UNIT,
-	S_INTAKE_COUNTS_PROV,
-	S_INTAKE_COUNTS_NATION,
-	S_REFERRAL_BY_AGENCY_UNIT,
-	S_REFERRAL_BY_AGENCY_PROV,
-	S_REFERRAL_BY_AGENCY_NATION,
-	S_REFERRAL_DELAYS_UNIT,
-	S_REFERRAL_DELAYS_PROV,
-	S_REFERRAL_DELAYS_NATION,
-	S_INTAKE_PERSON_LINK,
-	S_INTAKE_PERSONS,
-	S_PERSON_INTAKES,
-	S_CASE_INSERT,
-	S_CASE_GET,
-	S_INTAKE_CASE_LINK,
-	S_INTAKE_CASES,
-	S_CASE_INTAKES,
-	S_AUDIT_LAST,
-	S_AUDIT_INSERT,
-	S_AUDIT_LIST,
-	S_AUDIT_WALK,
-	S_N
-};
-
-struct sqlite_store {
-	struct ctip_store base; /* first, so the two pointers convert */
-	sqlite3 *db;
-	bool writing; /* holds writer_lock (a transaction is open) */
-	sqlite3_stmt *stmts[S_N];
-};
 
 /* Reference tables: upsert SQL, integer columns (bit i = value i), table
  * and key column. */
@@ -174,21 +79,22 @@ static const struct {
 				    "SELECT count(*) FROM support_type",
 				    "SELECT 1 FROM support_type WHERE code = "
 				    "?1",
+				    /* In the order of Art. 37.1: a, b, c,
+				     * d, đ, e... (đ sorts as "dz"). */
 				    "SELECT code FROM support_type ORDER BY "
-				    "code" },
+				    "replace(article, 'đ', 'dz')" },
 	[CTIP_REF_SUPPORT_ENTITLEMENT] = { "INSERT INTO support_entitlement "
 					   "(support_code, person_role, "
-					   "citizenship, entitled, "
+					   "citizenship, location, entitled, "
 					   "legal_basis, note) VALUES (?1, ?2, "
-					   "?3, "
-					   "?4, ?5, ?6) ON CONFLICT "
+					   "?3, ?4, ?5, ?6, ?7) ON CONFLICT "
 					   "(support_code, person_role, "
-					   "citizenship) DO UPDATE SET "
-					   "entitled = excluded.entitled, "
+					   "citizenship, location) DO UPDATE "
+					   "SET entitled = excluded.entitled, "
 					   "legal_basis = "
 					   "excluded.legal_basis, note = "
 					   "excluded.note",
-					   1u << 3,
+					   1u << 4,
 					   "SELECT count(*) FROM "
 					   "support_entitlement",
 					   "SELECT 1 FROM support_entitlement "
@@ -251,6 +157,69 @@ static const char *const count_sql[CTIP_COUNT_N_KINDS] = {
 	[CTIP_COUNT_EVENTS] = "SELECT count(*) FROM trafficking_event",
 };
 
+/* The persons a search may return: ?1 the unit, ?2 its province (or NULL
+ * below province level), and records granted to the unit. */
+#define PERSON_SCOPE                                                           \
+	"(p.owner_unit_id = ?1 OR p.province_code = ?2 OR EXISTS (SELECT 1 "   \
+	"FROM access_grant g WHERE g.object_type = 'person' AND g.object_id "  \
+	"= p.id AND g.unit_id = ?1))"
+
+/* A name word ?N (blinded) of the person pid in province prov. */
+#define NAME_TOKEN(t, n, prov, pid)                                            \
+	"EXISTS (SELECT 1 FROM person_name_token " t " WHERE " t ".token = " n \
+	" AND " t ".province_code = " prov " AND " t ".person_id = " pid ")"
+
+/* The further name words ?4-?6 of a search, each ignored when NULL. */
+#define NAME_WORDS(prov, pid)                                                  \
+	" AND (?4 IS NULL OR " NAME_TOKEN(                                     \
+		"t4", "?4", prov,                                              \
+		pid) ") AND (?5 "                                              \
+		     "IS NULL OR " NAME_TOKEN(                                 \
+			     "t5", "?5", prov,                                 \
+			     pid) ") AND (?6 IS NULL "                         \
+				  "OR " NAME_TOKEN("t6", "?6", prov, pid) ")"
+
+/* The other criteria of a person search (struct ctip_person_query) on
+ * person p, each ignored when NULL: ?7 citizen ID, ?8 phone, ?10 commune,
+ * ?11 status, ?12 role, ?13 purpose (or its sub-purposes), ?14
+ * destination country, ?15 verification overdue on that date. */
+#define RECORD_FILTERS                                                         \
+	" AND (?7 IS NULL OR p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "      \
+	"p.phone_bidx = ?8) AND (?10 IS NULL OR p.commune_code = ?10) AND "    \
+	"(?11 IS NULL OR p.status = ?11) AND (?12 IS NULL OR p.role = ?12) "   \
+	"AND (?13 IS NULL OR EXISTS (SELECT 1 FROM trafficking_event e JOIN "  \
+	"event_purpose ep ON ep.event_id = e.id JOIN purpose pu ON pu.code = " \
+	"ep.purpose_code WHERE e.person_id = p.id AND (pu.code = ?13 OR "      \
+	"pu.parent_code = ?13))) AND (?14 IS NULL OR EXISTS (SELECT 1 FROM "   \
+	"trafficking_event d WHERE d.person_id = p.id AND "                    \
+	"d.destination_country = ?14)) AND (?15 IS NULL OR (p.verify_due < "   \
+	"?15 AND (p.status = 'received' OR p.status = 'verifying')))"
+
+/* A search by name ?3 among the unit's own persons (?1), the persons of
+ * its province (?2, through the province's part of the name index) and
+ * the persons granted to it. */
+#define SEARCH_OWN                                                             \
+	"SELECT p.id AS id FROM person p WHERE p.owner_unit_id = ?1 "          \
+	"AND " NAME_TOKEN("t3", "?3", "p.province_code", "p.id")               \
+		NAME_WORDS("p.province_code", "p.id") RECORD_FILTERS           \
+		" ORDER BY p.id DESC LIMIT ?9"
+#define SEARCH_PROVINCE                                                        \
+	"SELECT t.person_id AS id FROM person_name_token t JOIN person p ON "  \
+	"p.id = t.person_id WHERE t.token = ?3 AND t.province_code = "         \
+	"?2" NAME_WORDS("?2", "t.person_id") RECORD_FILTERS                    \
+		" ORDER BY t.person_id DESC LIMIT ?9"
+#define SEARCH_GRANTED                                                         \
+	"SELECT p.id AS id FROM access_grant g JOIN person p ON p.id = "       \
+	"g.object_id WHERE g.unit_id = ?1 AND g.object_type = 'person' "       \
+	"AND " NAME_TOKEN("t3", "?3", "p.province_code", "p.id")               \
+		NAME_WORDS("p.province_code", "p.id") RECORD_FILTERS           \
+		" ORDER BY p.id DESC LIMIT ?9"
+
+/* A search without a name (?3 unused): every criterion, newest first. */
+#define PERSON_FILTERS                                                         \
+	NAME_WORDS("p.province_code", "p.id")                                  \
+	RECORD_FILTERS " ORDER BY p.id DESC LIMIT ?9"
+
 static const char *
 stmt_sql(enum stmt_id id)
 {
@@ -295,9 +264,12 @@ stmt_sql(enum stmt_id id)
 		       "birth_year, ethnicity_code, nationality, citizenship, "
 		       "name_bidx, name_enc, citizen_id_enc, citizen_id_bidx, "
 		       "phone_enc, phone_bidx, address_enc, is_demo, "
-		       "created_at, created_by, updated_at, updated_by) VALUES "
+		       "created_at, created_by, updated_at, updated_by, "
+		       "contacts_enc, birth_estimated, status, received_on, "
+		       "verify_due, identified_on) VALUES "
 		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?20, ?21)";
+		       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?20, ?21, "
+		       "?22, ?23, ?24, ?25, ?26, ?27)";
 	case S_EVENT_INSERT:
 		return "INSERT INTO trafficking_event (person_id, "
 		       "province_code, abroad, destination_country, "
@@ -415,7 +387,8 @@ stmt_sql(enum stmt_id id)
 		       "role, accompanies_id, sex, birth_date, birth_year, "
 		       "ethnicity_code, nationality, citizenship, name_enc, "
 		       "citizen_id_enc, phone_enc, address_enc, is_demo, "
-		       "version "
+		       "version, contacts_enc, birth_estimated, status, "
+		       "received_on, verify_due, identified_on, updated_at "
 		       "FROM person WHERE id = ?1";
 	case S_ACCESS_GRANTED:
 		return "SELECT 1 FROM access_grant WHERE object_type = ?1 AND "
@@ -426,84 +399,25 @@ stmt_sql(enum stmt_id id)
 		       "granted_at, granted_by) VALUES (?1, ?2, ?3, ?4, ?5) ON "
 		       "CONFLICT DO NOTHING";
 	case S_PERSON_SEARCH_NAME:
-		return "SELECT p.id FROM person_name_token t JOIN person p ON "
-		       "p.id "
-		       "= t.person_id WHERE t.token = ?3 AND (p.owner_unit_id "
-		       "= ?1 "
-		       "OR p.province_code = ?2 OR EXISTS (SELECT 1 FROM "
-		       "access_grant g WHERE g.object_type = 'person' AND "
-		       "g.object_id = p.id AND g.unit_id = ?1)) AND (?4 IS "
-		       "NULL OR "
-		       "EXISTS (SELECT 1 FROM person_name_token t4 WHERE "
-		       "t4.token "
-		       "= ?4 AND t4.person_id = p.id)) AND (?5 IS NULL OR "
-		       "EXISTS "
-		       "(SELECT 1 FROM person_name_token t5 WHERE t5.token = "
-		       "?5 "
-		       "AND t5.person_id = p.id)) AND (?6 IS NULL OR EXISTS "
-		       "(SELECT 1 FROM person_name_token t6 WHERE t6.token = "
-		       "?6 "
-		       "AND t6.person_id = p.id)) AND (?7 IS NULL OR "
-		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
-		       "p.phone_bidx = "
-		       "?8) ORDER BY p.id DESC LIMIT ?9";
+		/* The scope in three parts, each on its own index and
+		 * stopped at the limit. */
+		return "SELECT id FROM (SELECT id FROM (" SEARCH_OWN
+		       ") AS a UNION SELECT id FROM (" SEARCH_PROVINCE
+		       ") AS b UNION SELECT id FROM (" SEARCH_GRANTED
+		       ") AS c) AS u ORDER BY id DESC LIMIT ?9";
 	case S_PERSON_SEARCH_CID:
 		return "SELECT p.id FROM person p WHERE p.citizen_id_bidx = ?7 "
-		       "AND "
-		       "(p.owner_unit_id = ?1 OR p.province_code = ?2 OR "
-		       "EXISTS "
-		       "(SELECT 1 FROM access_grant g WHERE g.object_type = "
-		       "'person' AND g.object_id = p.id AND g.unit_id = ?1)) "
-		       "AND "
-		       "(?4 IS NULL OR EXISTS (SELECT 1 FROM person_name_token "
-		       "t4 "
-		       "WHERE t4.token = ?4 AND t4.person_id = p.id)) AND (?5 "
-		       "IS "
-		       "NULL OR EXISTS (SELECT 1 FROM person_name_token t5 "
-		       "WHERE "
-		       "t5.token = ?5 AND t5.person_id = p.id)) AND (?6 IS "
-		       "NULL OR "
-		       "EXISTS (SELECT 1 FROM person_name_token t6 WHERE "
-		       "t6.token "
-		       "= ?6 AND t6.person_id = p.id)) AND (?7 IS NULL OR "
-		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
-		       "p.phone_bidx = "
-		       "?8) ORDER BY p.id DESC LIMIT ?9";
+		       "AND " PERSON_SCOPE PERSON_FILTERS;
 	case S_PERSON_SEARCH_PHONE:
-		return "SELECT p.id FROM person p WHERE p.phone_bidx = ?8 AND "
-		       "(p.owner_unit_id = ?1 OR p.province_code = ?2 OR "
-		       "EXISTS "
-		       "(SELECT 1 FROM access_grant g WHERE g.object_type = "
-		       "'person' AND g.object_id = p.id AND g.unit_id = ?1)) "
-		       "AND "
-		       "(?4 IS NULL OR EXISTS (SELECT 1 FROM person_name_token "
-		       "t4 "
-		       "WHERE t4.token = ?4 AND t4.person_id = p.id)) AND (?5 "
-		       "IS "
-		       "NULL OR EXISTS (SELECT 1 FROM person_name_token t5 "
-		       "WHERE "
-		       "t5.token = ?5 AND t5.person_id = p.id)) AND (?6 IS "
-		       "NULL OR "
-		       "EXISTS (SELECT 1 FROM person_name_token t6 WHERE "
-		       "t6.token "
-		       "= ?6 AND t6.person_id = p.id)) AND (?7 IS NULL OR "
-		       "p.citizen_id_bidx = ?7) AND (?8 IS NULL OR "
-		       "p.phone_bidx = "
-		       "?8) ORDER BY p.id DESC LIMIT ?9";
+		return "SELECT p.id FROM person p WHERE p.phone_bidx = ?8 "
+		       "AND " PERSON_SCOPE PERSON_FILTERS;
 	case S_PERSON_LIST:
-		return "SELECT id FROM person WHERE owner_unit_id = ?1 UNION "
-		       "SELECT id FROM person WHERE province_code = ?2 UNION "
-		       "SELECT object_id FROM access_grant WHERE unit_id = ?1 "
-		       "AND "
-		       "object_type = 'person' ORDER BY 1 DESC LIMIT ?9";
-	case S_PERSON_RESEAL:
-		return "UPDATE person SET name_enc = ?2, citizen_id_enc = ?3, "
-		       "phone_enc = ?4, address_enc = ?5 WHERE id = ?1 AND "
-		       "version "
-		       "= ?6";
-	case S_PERSON_IDS:
-		return "SELECT id FROM person WHERE id > ?1 ORDER BY id LIMIT "
-		       "?2";
+		/* The scope as a union, each part on its own index. */
+		return "SELECT p.id FROM person p WHERE p.id IN (SELECT id "
+		       "FROM person WHERE owner_unit_id = ?1 UNION SELECT id "
+		       "FROM person WHERE province_code = ?2 UNION SELECT "
+		       "object_id FROM access_grant WHERE unit_id = ?1 AND "
+		       "object_type = 'person')" PERSON_FILTERS;
 	case S_INTAKE_INSERT:
 		return "INSERT INTO intake (owner_unit_id, province_code, "
 		       "commune_code, received_at, channel, language, "
@@ -759,26 +673,24 @@ stmt_sql(enum stmt_id id)
 		       "object_type, object_id, ip, reason, outcome, mac FROM "
 		       "audit_log ORDER BY id";
 	case S_NAME_TOKEN_INSERT:
-		return "INSERT INTO person_name_token (token, person_id) "
-		       "VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+		return "INSERT INTO person_name_token (token, province_code, "
+		       "person_id) VALUES (?1, ?3, ?2) ON CONFLICT DO NOTHING";
 	case S_EVENT_PURPOSE_INSERT:
 		return "INSERT INTO event_purpose (event_id, purpose_code) "
 		       "VALUES (?1, ?2)";
 	default:
 		break;
 	}
+	if (id >= S_CASEWORK && id < S_CASE)
+		return sq_casework_sql(id);
+	if (id >= S_CASE && id < S_N)
+		return sq_case_sql(id);
 	assert(!"statement without SQL");
 	return NULL;
 }
 
-static struct sqlite_store *
-S(struct ctip_store *st)
-{
-	return (struct sqlite_store *)st;
-}
-
-static enum ctip_status
-db_error(struct sqlite_store *s, struct ctip_err *err, const char *what)
+enum ctip_status
+sq_db_error(struct sqlite_store *s, struct ctip_err *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(s->db);
 
@@ -794,8 +706,8 @@ db_error(struct sqlite_store *s, struct ctip_err *err, const char *what)
 }
 
 /* The cached statement id, reset and with its bindings cleared. */
-static sqlite3_stmt *
-stmt(struct sqlite_store *s, enum stmt_id id, struct ctip_err *err)
+sqlite3_stmt *
+sq_stmt(struct sqlite_store *s, int id, struct ctip_err *err)
 {
 	sqlite3_stmt *q = s->stmts[id];
 
@@ -803,7 +715,7 @@ stmt(struct sqlite_store *s, enum stmt_id id, struct ctip_err *err)
 		if (sqlite3_prepare_v3(s->db, stmt_sql(id), -1,
 				       SQLITE_PREPARE_PERSISTENT, &q,
 				       NULL) != SQLITE_OK) {
-			db_error(s, err, "prepare a statement");
+			sq_db_error(s, err, "prepare a statement");
 			return NULL;
 		}
 		s->stmts[id] = q;
@@ -811,15 +723,15 @@ stmt(struct sqlite_store *s, enum stmt_id id, struct ctip_err *err)
 	return q;
 }
 
-static void
-done(sqlite3_stmt *q)
+void
+sq_done(sqlite3_stmt *q)
 {
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
 
-static void
-bind_text(sqlite3_stmt *q, int i, const char *v)
+void
+sq_bind_text(sqlite3_stmt *q, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(q, i);
@@ -827,8 +739,8 @@ bind_text(sqlite3_stmt *q, int i, const char *v)
 		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
 }
 
-static void
-bind_blob(sqlite3_stmt *q, int i, const unsigned char *v, size_t n)
+void
+sq_bind_blob(sqlite3_stmt *q, int i, const unsigned char *v, size_t n)
 {
 	if (v == NULL)
 		sqlite3_bind_null(q, i);
@@ -836,8 +748,8 @@ bind_blob(sqlite3_stmt *q, int i, const unsigned char *v, size_t n)
 		sqlite3_bind_blob(q, i, v, (int)n, SQLITE_STATIC);
 }
 
-static void
-bind_id(sqlite3_stmt *q, int i, int64_t v)
+void
+sq_bind_id(sqlite3_stmt *q, int i, int64_t v)
 {
 	if (v == 0)
 		sqlite3_bind_null(q, i);
@@ -846,23 +758,23 @@ bind_id(sqlite3_stmt *q, int i, int64_t v)
 }
 
 /* Run a statement that returns no rows. */
-static enum ctip_status
-exec_stmt(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
-	  struct ctip_err *err)
+enum ctip_status
+sq_exec_stmt(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	     struct ctip_err *err)
 {
 	enum ctip_status rc = CTIP_OK;
 
 	if (sqlite3_step(q) != SQLITE_DONE)
-		rc = db_error(s, err, what);
-	done(q);
+		rc = sq_db_error(s, err, what);
+	sq_done(q);
 	return rc;
 }
 
 /* Step q once: CTIP_OK with a row, CTIP_ENOTFOUND (what) without. The
- * caller reads the row, then calls done(q). */
-static int
-step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
-	 struct ctip_err *err)
+ * caller reads the row, then calls sq_done(q). */
+int
+sq_step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	    struct ctip_err *err)
 {
 	int rc = sqlite3_step(q);
 
@@ -871,15 +783,15 @@ step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
 	if (rc == SQLITE_DONE)
 		return ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
 				    what);
-	return db_error(s, err, "read from the database");
+	return sq_db_error(s, err, "read from the database");
 }
 
 /* Run an INSERT and give the new row's id. */
-static enum ctip_status
-insert_row(int64_t *out, struct sqlite_store *s, sqlite3_stmt *q,
-	   const char *what, struct ctip_err *err)
+enum ctip_status
+sq_insert_row(int64_t *out, struct sqlite_store *s, sqlite3_stmt *q,
+	      const char *what, struct ctip_err *err)
 {
-	enum ctip_status rc = exec_stmt(s, q, what, err);
+	enum ctip_status rc = sq_exec_stmt(s, q, what, err);
 
 	if (rc == CTIP_OK)
 		*out = sqlite3_last_insert_rowid(s->db);
@@ -891,7 +803,7 @@ exec_sql(struct sqlite_store *s, const char *sql, const char *what,
 	 struct ctip_err *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(s, err, what);
+		return sq_db_error(s, err, what);
 	return CTIP_OK;
 }
 
@@ -982,13 +894,13 @@ table_exists(struct sqlite_store *s, const char *name, bool *out,
 			       "SELECT 1 FROM sqlite_master WHERE type = "
 			       "'table' AND name = ?1",
 			       -1, &q, NULL) != SQLITE_OK)
-		return db_error(s, err, "read the schema");
+		return sq_db_error(s, err, "read the schema");
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	*out = rc == SQLITE_ROW;
 	sqlite3_finalize(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(s, err, "read the schema");
+		return sq_db_error(s, err, "read the schema");
 	return CTIP_OK;
 }
 
@@ -1009,7 +921,7 @@ sq_schema_version(int *out, struct ctip_store *st, struct ctip_err *err)
 			       "SELECT coalesce(max(version), 0) FROM "
 			       "schema_migration",
 			       -1, &q, NULL) != SQLITE_OK)
-		return db_error(s, err, "read the schema version");
+		return sq_db_error(s, err, "read the schema version");
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*out = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
@@ -1061,14 +973,14 @@ sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
 				       "INSERT INTO schema_migration (version, "
 				       "name, applied_at) VALUES (?1, ?2, ?3)",
 				       -1, &q, NULL) != SQLITE_OK) {
-			rc = db_error(s, err, "record a migration");
+			rc = sq_db_error(s, err, "record a migration");
 			break;
 		}
 		sqlite3_bind_int(q, 1, m->version);
 		sqlite3_bind_text(q, 2, m->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = db_error(s, err, "record a migration");
+			rc = sq_db_error(s, err, "record a migration");
 		sqlite3_finalize(q);
 		(*applied)++;
 	}
@@ -1157,12 +1069,12 @@ sq_meta_get(char **out, struct ctip_store *st, const char *key,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_META_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_META_GET, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, key);
+	sq_bind_text(q, 1, key);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*out = ctip_arena_strdup(
@@ -1173,9 +1085,9 @@ sq_meta_get(char **out, struct ctip_store *st, const char *key,
 		rc = ctip_err_set(err, CTIP_ENOTFOUND, "no metadata \"%s\"",
 				  key);
 	} else {
-		rc = db_error(s, err, "read metadata");
+		rc = sq_db_error(s, err, "read metadata");
 	}
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -1184,13 +1096,13 @@ sq_meta_set(struct ctip_store *st, const char *key, const char *value,
 	    struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_META_SET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_META_SET, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, key);
-	bind_text(q, 2, value);
-	return exec_stmt(s, q, "write metadata", err);
+	sq_bind_text(q, 1, key);
+	sq_bind_text(q, 2, value);
+	return sq_exec_stmt(s, q, "write metadata", err);
 }
 
 static int
@@ -1199,7 +1111,7 @@ sq_ref_upsert(struct ctip_store *st, enum ctip_ref_kind kind,
 {
 	struct sqlite_store *s = S(st);
 	const char *const *cols = ctip_ref_columns(kind);
-	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_UPSERT + kind), err);
+	sqlite3_stmt *q = sq_stmt(s, (enum stmt_id)(S_REF_UPSERT + kind), err);
 	char *end;
 	long long v;
 	int i;
@@ -1213,7 +1125,7 @@ sq_ref_upsert(struct ctip_store *st, enum ctip_ref_kind kind,
 			errno = 0;
 			v = strtoll(values[i], &end, 10);
 			if (errno != 0 || *end != '\0') {
-				done(q);
+				sq_done(q);
 				return ctip_err_field(err, CTIP_EINVAL, cols[i],
 						      "%s: \"%s\" is not a "
 						      "whole number",
@@ -1221,17 +1133,17 @@ sq_ref_upsert(struct ctip_store *st, enum ctip_ref_kind kind,
 			}
 			sqlite3_bind_int64(q, i + 1, v);
 		} else {
-			bind_text(q, i + 1, values[i]);
+			sq_bind_text(q, i + 1, values[i]);
 		}
 	}
-	return exec_stmt(s, q, "store reference data", err);
+	return sq_exec_stmt(s, q, "store reference data", err);
 }
 
 static int
 count_query(long *out, struct sqlite_store *s, enum stmt_id id,
 	    struct ctip_err *err)
 {
-	sqlite3_stmt *q = stmt(s, id, err);
+	sqlite3_stmt *q = sq_stmt(s, id, err);
 	int rc = CTIP_OK;
 
 	if (q == NULL)
@@ -1239,8 +1151,8 @@ count_query(long *out, struct sqlite_store *s, enum stmt_id id,
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*out = (long)sqlite3_column_int64(q, 0);
 	else
-		rc = db_error(s, err, "count rows");
-	done(q);
+		rc = sq_db_error(s, err, "count rows");
+	sq_done(q);
 	return rc;
 }
 
@@ -1263,18 +1175,18 @@ sq_ref_exists(bool *out, struct ctip_store *st, enum ctip_ref_kind kind,
 	      const char *code, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_EXISTS + kind), err);
+	sqlite3_stmt *q = sq_stmt(s, (enum stmt_id)(S_REF_EXISTS + kind), err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, code);
+	sq_bind_text(q, 1, code);
 	rc = sqlite3_step(q);
 	*out = rc == SQLITE_ROW;
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
 		     ? CTIP_OK
-		     : db_error(s, err, "look up reference data");
-	done(q);
+		     : sq_db_error(s, err, "look up reference data");
+	sq_done(q);
 	return rc;
 }
 
@@ -1297,7 +1209,7 @@ collect(const char ***col0, const char ***col1, int *n_out,
 				n1 = ctip_arena_alloc(a, (size_t)cap *
 								 sizeof(*n1));
 			if (n0 == NULL || (col1 != NULL && n1 == NULL)) {
-				done(q);
+				sq_done(q);
 				return ctip_err_set(err, CTIP_ETOOBIG,
 						    "too many rows");
 			}
@@ -1315,14 +1227,14 @@ collect(const char ***col0, const char ***col1, int *n_out,
 			c1[n] = ctip_arena_strdup(
 				a, (const char *)sqlite3_column_text(q, 1));
 		if (c0[n] == NULL || (col1 != NULL && c1[n] == NULL)) {
-			done(q);
+			sq_done(q);
 			return ctip_err_set(err, CTIP_ETOOBIG, "too many rows");
 		}
 		n++;
 	}
-	done(q);
+	sq_done(q);
 	if (rc != SQLITE_DONE)
-		return db_error(s, err, "read rows");
+		return sq_db_error(s, err, "read rows");
 	*col0 = c0;
 	if (col1 != NULL)
 		*col1 = c1;
@@ -1336,11 +1248,56 @@ sq_ref_codes(const char ***out, int *n_out, struct ctip_store *st,
 	     struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, (enum stmt_id)(S_REF_CODES + kind), err);
+	sqlite3_stmt *q = sq_stmt(s, (enum stmt_id)(S_REF_CODES + kind), err);
 
 	if (q == NULL)
 		return err->code;
 	return collect(out, NULL, n_out, s, q, a, err);
+}
+
+/* The names of each listable kind of reference data; ?1 the parent. */
+static const char *const names_sql[CTIP_REF_N_KINDS] = {
+	[CTIP_REF_ADMIN_UNIT] = "SELECT code, full_name, name_en FROM "
+				"admin_unit WHERE (?1 IS NULL AND level = "
+				"'province') OR province_code = ?1 ORDER BY "
+				"code",
+	[CTIP_REF_ETHNIC_GROUP] = "SELECT code, name, name_en FROM "
+				  "ethnic_group WHERE ?1 IS NULL ORDER BY "
+				  "code",
+	[CTIP_REF_COUNTRY] = "SELECT alpha2, name_vi, name_en FROM country "
+			     "WHERE ?1 IS NULL ORDER BY alpha2",
+};
+
+static void
+read_ref_name(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_ref_name *r = row;
+
+	r->code = sq_col_text(q, 0, a, ok);
+	r->name = sq_col_text(q, 1, a, ok);
+	r->name_en = sq_col_text(q, 2, a, ok);
+}
+
+static int
+sq_ref_names(struct ctip_ref_name **out, int *n_out, struct ctip_store *st,
+	     enum ctip_ref_kind kind, const char *parent, struct ctip_arena *a,
+	     struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	int rc;
+
+	if (names_sql[kind] == NULL)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "this reference data has no list");
+	if (sqlite3_prepare_v2(s->db, names_sql[kind], -1, &q, NULL) !=
+	    SQLITE_OK)
+		return sq_db_error(s, err, "prepare a statement");
+	sq_bind_text(q, 1, parent);
+	rc = sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			 read_ref_name, a, err);
+	sqlite3_finalize(q);
+	return rc;
 }
 
 static int
@@ -1348,7 +1305,7 @@ sq_communes(struct ctip_commune **out, int *n_out, struct ctip_store *st,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_COMMUNES, err);
+	sqlite3_stmt *q = sq_stmt(s, S_COMMUNES, err);
 	const char **codes, **provinces;
 	struct ctip_commune *c;
 	int n, i, rc;
@@ -1372,8 +1329,8 @@ sq_communes(struct ctip_commune **out, int *n_out, struct ctip_store *st,
 
 /* A copy of text column i in a, NULL for SQL NULL; *ok = false if the
  * arena is full. */
-static const char *
-col_text(sqlite3_stmt *q, int i, struct ctip_arena *a, bool *ok)
+const char *
+sq_col_text(sqlite3_stmt *q, int i, struct ctip_arena *a, bool *ok)
 {
 	const char *v = (const char *)sqlite3_column_text(q, i);
 	char *c;
@@ -1391,29 +1348,29 @@ sq_admin_unit_get(struct ctip_admin_unit *out, struct ctip_store *st,
 		  const char *code, struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ADMIN_UNIT_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ADMIN_UNIT_GET, err);
 	bool ok = true;
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, code);
+	sq_bind_text(q, 1, code);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		out->code = col_text(q, 0, a, &ok);
-		out->level = col_text(q, 1, a, &ok);
-		out->name = col_text(q, 2, a, &ok);
-		out->full_name = col_text(q, 3, a, &ok);
-		out->province_code = col_text(q, 4, a, &ok);
+		out->code = sq_col_text(q, 0, a, &ok);
+		out->level = sq_col_text(q, 1, a, &ok);
+		out->name = sq_col_text(q, 2, a, &ok);
+		out->full_name = sq_col_text(q, 3, a, &ok);
+		out->province_code = sq_col_text(q, 4, a, &ok);
 		rc = ok ? CTIP_OK
 			: ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	} else if (rc == SQLITE_DONE) {
 		rc = ctip_err_set(err, CTIP_ENOTFOUND,
 				  "admin unit \"%s\" does not exist", code);
 	} else {
-		rc = db_error(s, err, "read an admin unit");
+		rc = sq_db_error(s, err, "read an admin unit");
 	}
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -1422,17 +1379,17 @@ static int
 org_lookup(int64_t *out, struct sqlite_store *s, const char *agency,
 	   const char *admin_code, struct ctip_err *err)
 {
-	sqlite3_stmt *q = stmt(s, S_ORG_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ORG_GET, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, agency);
-	bind_text(q, 2, admin_code);
-	rc = step_one(s, q, "org unit", err);
+	sq_bind_text(q, 1, agency);
+	sq_bind_text(q, 2, admin_code);
+	rc = sq_step_one(s, q, "org unit", err);
 	if (rc == CTIP_OK)
 		*out = sqlite3_column_int64(q, 0);
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -1450,24 +1407,24 @@ sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 		return rc;
 	/* Another process may create the same unit meanwhile: insert if
 	 * still missing, then read whichever row won. */
-	if ((q = stmt(s, S_ORG_INSERT, err)) == NULL)
+	if ((q = sq_stmt(s, S_ORG_INSERT, err)) == NULL)
 		return err->code;
-	bind_text(q, 1, agency);
-	bind_text(q, 2, admin_code);
-	bind_text(q, 3, name);
-	bind_text(q, 4, now);
-	if ((rc = exec_stmt(s, q, "create an org unit", err)) != CTIP_OK)
+	sq_bind_text(q, 1, agency);
+	sq_bind_text(q, 2, admin_code);
+	sq_bind_text(q, 3, name);
+	sq_bind_text(q, 4, now);
+	if ((rc = sq_exec_stmt(s, q, "create an org unit", err)) != CTIP_OK)
 		return rc;
 	return org_lookup(out, s, agency, admin_code, err);
 }
 
 /*
  * A write of several rows is atomic: inside the caller's transaction the
- * caller rolls back on failure; outside one, own_begin opens a transaction
- * that own_end commits or rolls back. Returns whether it opened one.
+ * caller rolls back on failure; outside one, sq_own_begin opens a transaction
+ * that sq_own_end commits or rolls back. Returns whether it opened one.
  */
-static bool
-own_begin(struct sqlite_store *s, struct ctip_err *err, int *rc)
+bool
+sq_own_begin(struct sqlite_store *s, struct ctip_err *err, int *rc)
 {
 	*rc = CTIP_OK;
 	if (!sqlite3_get_autocommit(s->db))
@@ -1476,8 +1433,8 @@ own_begin(struct sqlite_store *s, struct ctip_err *err, int *rc)
 	return *rc == CTIP_OK;
 }
 
-static int
-own_end(struct sqlite_store *s, bool own, int rc, struct ctip_err *err)
+int
+sq_own_end(struct sqlite_store *s, bool own, int rc, struct ctip_err *err)
 {
 	if (!own)
 		return rc;
@@ -1495,34 +1452,34 @@ sq_user_insert(int64_t *out, struct ctip_store *st, const char *username,
 	       const char *now, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_INSERT, err);
 	int64_t id;
 	bool own;
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, username);
-	bind_text(q, 2, display_name);
+	sq_bind_text(q, 1, username);
+	sq_bind_text(q, 2, display_name);
 	sqlite3_bind_int64(q, 3, org_unit_id);
-	bind_text(q, 4, password_hash);
-	bind_text(q, 5, now);
-	own = own_begin(s, err, &rc);
+	sq_bind_text(q, 4, password_hash);
+	sq_bind_text(q, 5, now);
+	own = sq_own_begin(s, err, &rc);
 	if (rc == CTIP_OK &&
-	    (rc = exec_stmt(s, q, "create the user", err)) == CTIP_EEXIST)
+	    (rc = sq_exec_stmt(s, q, "create the user", err)) == CTIP_EEXIST)
 		ctip_err_field(err, CTIP_EEXIST, "username",
 			       "user \"%s\" already exists", username);
 	id = sqlite3_last_insert_rowid(s->db);
 	for (; rc == CTIP_OK && *roles != NULL; roles++) {
-		if ((q = stmt(s, S_ROLE_INSERT, err)) == NULL) {
+		if ((q = sq_stmt(s, S_ROLE_INSERT, err)) == NULL) {
 			rc = err->code;
 			break;
 		}
 		sqlite3_bind_int64(q, 1, id);
-		bind_text(q, 2, *roles);
-		rc = exec_stmt(s, q, "grant a role", err);
+		sq_bind_text(q, 2, *roles);
+		rc = sq_exec_stmt(s, q, "grant a role", err);
 	}
-	rc = own_end(s, own, rc, err);
+	rc = sq_own_end(s, own, rc, err);
 	if (rc == CTIP_OK)
 		*out = id;
 	return rc;
@@ -1533,7 +1490,7 @@ sq_person_insert(int64_t *out, struct ctip_store *st,
 		 const struct ctip_person_row *r, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_PERSON_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_PERSON_INSERT, err);
 	int64_t id;
 	bool own;
 	int i, rc;
@@ -1541,41 +1498,48 @@ sq_person_insert(int64_t *out, struct ctip_store *st,
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->owner_unit_id);
-	bind_text(q, 2, r->province_code);
-	bind_text(q, 3, r->commune_code);
-	bind_text(q, 4, r->role);
-	bind_id(q, 5, r->accompanies_id);
-	bind_text(q, 6, r->sex);
-	bind_text(q, 7, r->birth_date);
+	sq_bind_text(q, 2, r->province_code);
+	sq_bind_text(q, 3, r->commune_code);
+	sq_bind_text(q, 4, r->role);
+	sq_bind_id(q, 5, r->accompanies_id);
+	sq_bind_text(q, 6, r->sex);
+	sq_bind_text(q, 7, r->birth_date);
 	if (r->birth_year > 0)
 		sqlite3_bind_int(q, 8, r->birth_year);
-	bind_text(q, 9, r->ethnicity_code);
-	bind_text(q, 10, r->nationality);
-	bind_text(q, 11, r->citizenship);
-	bind_blob(q, 12, r->name_bidx, CTIP_BLIND_BYTES);
-	bind_blob(q, 13, r->name_enc, r->name_enc_len);
-	bind_blob(q, 14, r->citizen_id_enc, r->citizen_id_enc_len);
-	bind_blob(q, 15, r->citizen_id_bidx, CTIP_BLIND_BYTES);
-	bind_blob(q, 16, r->phone_enc, r->phone_enc_len);
-	bind_blob(q, 17, r->phone_bidx, CTIP_BLIND_BYTES);
-	bind_blob(q, 18, r->address_enc, r->address_enc_len);
+	sq_bind_text(q, 9, r->ethnicity_code);
+	sq_bind_text(q, 10, r->nationality);
+	sq_bind_text(q, 11, r->citizenship);
+	sq_bind_blob(q, 12, r->name_bidx, CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 13, r->name_enc, r->name_enc_len);
+	sq_bind_blob(q, 14, r->citizen_id_enc, r->citizen_id_enc_len);
+	sq_bind_blob(q, 15, r->citizen_id_bidx, CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 16, r->phone_enc, r->phone_enc_len);
+	sq_bind_blob(q, 17, r->phone_bidx, CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 18, r->address_enc, r->address_enc_len);
 	sqlite3_bind_int(q, 19, r->is_demo);
-	bind_text(q, 20, r->now);
-	bind_id(q, 21, r->created_by);
-	own = own_begin(s, err, &rc);
+	sq_bind_text(q, 20, r->now);
+	sq_bind_id(q, 21, r->created_by);
+	sq_bind_blob(q, 22, r->contacts_enc, r->contacts_enc_len);
+	sqlite3_bind_int(q, 23, r->birth_estimated);
+	sq_bind_text(q, 24, r->status ? r->status : "received");
+	sq_bind_text(q, 25, r->received_on);
+	sq_bind_text(q, 26, r->verify_due);
+	sq_bind_text(q, 27, r->identified_on);
+	own = sq_own_begin(s, err, &rc);
 	if (rc == CTIP_OK)
-		rc = exec_stmt(s, q, "store the person", err);
+		rc = sq_exec_stmt(s, q, "store the person", err);
 	id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; rc == CTIP_OK && i < r->n_name_tokens; i++) {
-		if ((q = stmt(s, S_NAME_TOKEN_INSERT, err)) == NULL) {
+		if ((q = sq_stmt(s, S_NAME_TOKEN_INSERT, err)) == NULL) {
 			rc = err->code;
 			break;
 		}
-		bind_blob(q, 1, r->name_tokens[i], CTIP_BLIND_BYTES);
+		sq_bind_blob(q, 1, r->name_tokens[i], CTIP_BLIND_BYTES);
 		sqlite3_bind_int64(q, 2, id);
-		rc = exec_stmt(s, q, "store a name token", err);
+		sq_bind_text(q, 3, r->province_code);
+		rc = sq_exec_stmt(s, q, "store a name token", err);
 	}
-	rc = own_end(s, own, rc, err);
+	rc = sq_own_end(s, own, rc, err);
 	if (rc == CTIP_OK)
 		*out = id;
 	return rc;
@@ -1586,7 +1550,7 @@ sq_event_insert(int64_t *out, struct ctip_store *st,
 		const struct ctip_event_row *r, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_EVENT_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_EVENT_INSERT, err);
 	int64_t id;
 	bool own;
 	int i, rc;
@@ -1594,39 +1558,39 @@ sq_event_insert(int64_t *out, struct ctip_store *st,
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->person_id);
-	bind_text(q, 2, r->province_code);
+	sq_bind_text(q, 2, r->province_code);
 	sqlite3_bind_int(q, 3, r->abroad);
-	bind_text(q, 4, r->destination_country);
-	bind_text(q, 5, r->recruitment_means);
-	bind_text(q, 6, r->recruited_on);
-	bind_text(q, 7, r->exploited_from);
-	bind_text(q, 8, r->exploited_to);
-	bind_text(q, 9, r->discovery);
-	bind_text(q, 10, r->discovered_on);
-	bind_text(q, 11, r->now);
-	bind_id(q, 12, r->created_by);
-	own = own_begin(s, err, &rc);
+	sq_bind_text(q, 4, r->destination_country);
+	sq_bind_text(q, 5, r->recruitment_means);
+	sq_bind_text(q, 6, r->recruited_on);
+	sq_bind_text(q, 7, r->exploited_from);
+	sq_bind_text(q, 8, r->exploited_to);
+	sq_bind_text(q, 9, r->discovery);
+	sq_bind_text(q, 10, r->discovered_on);
+	sq_bind_text(q, 11, r->now);
+	sq_bind_id(q, 12, r->created_by);
+	own = sq_own_begin(s, err, &rc);
 	if (rc == CTIP_OK)
-		rc = exec_stmt(s, q, "store the event", err);
+		rc = sq_exec_stmt(s, q, "store the event", err);
 	id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; rc == CTIP_OK && i < r->n_purposes; i++) {
-		if ((q = stmt(s, S_EVENT_PURPOSE_INSERT, err)) == NULL) {
+		if ((q = sq_stmt(s, S_EVENT_PURPOSE_INSERT, err)) == NULL) {
 			rc = err->code;
 			break;
 		}
 		sqlite3_bind_int64(q, 1, id);
-		bind_text(q, 2, r->purposes[i]);
-		rc = exec_stmt(s, q, "store an event purpose", err);
+		sq_bind_text(q, 2, r->purposes[i]);
+		rc = sq_exec_stmt(s, q, "store an event purpose", err);
 	}
-	rc = own_end(s, own, rc, err);
+	rc = sq_own_end(s, own, rc, err);
 	if (rc == CTIP_OK)
 		*out = id;
 	return rc;
 }
 
 /* A copy of blob column i in a; *n its length. NULL for SQL NULL. */
-static const unsigned char *
-col_blob(sqlite3_stmt *q, int i, size_t *n, struct ctip_arena *a, bool *ok)
+const unsigned char *
+sq_col_blob(sqlite3_stmt *q, int i, size_t *n, struct ctip_arena *a, bool *ok)
 {
 	const void *v = sqlite3_column_blob(q, i);
 	unsigned char *c;
@@ -1648,11 +1612,11 @@ read_org(sqlite3_stmt *q, struct ctip_org_unit_row *o, struct ctip_arena *a,
 	 bool *ok)
 {
 	o->id = sqlite3_column_int64(q, 0);
-	o->name = col_text(q, 1, a, ok);
-	o->agency = col_text(q, 2, a, ok);
-	o->admin_code = col_text(q, 3, a, ok);
-	o->level = col_text(q, 4, a, ok);
-	o->province_code = col_text(q, 5, a, ok);
+	o->name = sq_col_text(q, 1, a, ok);
+	o->agency = sq_col_text(q, 2, a, ok);
+	o->admin_code = sq_col_text(q, 3, a, ok);
+	o->level = sq_col_text(q, 4, a, ok);
+	o->province_code = sq_col_text(q, 5, a, ok);
 }
 
 static void
@@ -1660,17 +1624,17 @@ read_user(sqlite3_stmt *q, struct ctip_user_row *u, struct ctip_arena *a,
 	  bool *ok)
 {
 	u->id = sqlite3_column_int64(q, 0);
-	u->username = col_text(q, 1, a, ok);
-	u->display_name = col_text(q, 2, a, ok);
+	u->username = sq_col_text(q, 1, a, ok);
+	u->display_name = sq_col_text(q, 2, a, ok);
 	u->org_unit_id = sqlite3_column_int64(q, 3);
-	u->password_hash = col_text(q, 4, a, ok);
-	u->roles = col_text(q, 5, a, ok);
+	u->password_hash = sq_col_text(q, 4, a, ok);
+	u->roles = sq_col_text(q, 5, a, ok);
 	if (u->roles == NULL)
 		u->roles = "";
 	u->must_change_password = sqlite3_column_int(q, 6) != 0;
 	u->disabled = sqlite3_column_int(q, 7) != 0;
 	u->failed_logins = sqlite3_column_int(q, 8);
-	u->locked_until = col_text(q, 9, a, ok);
+	u->locked_until = sq_col_text(q, 9, a, ok);
 	u->version = sqlite3_column_int(q, 10);
 }
 
@@ -1680,22 +1644,29 @@ read_person(sqlite3_stmt *q, struct ctip_person_rec *p, struct ctip_arena *a,
 {
 	p->id = sqlite3_column_int64(q, 0);
 	p->owner_unit_id = sqlite3_column_int64(q, 1);
-	p->province_code = col_text(q, 2, a, ok);
-	p->commune_code = col_text(q, 3, a, ok);
-	p->role = col_text(q, 4, a, ok);
+	p->province_code = sq_col_text(q, 2, a, ok);
+	p->commune_code = sq_col_text(q, 3, a, ok);
+	p->role = sq_col_text(q, 4, a, ok);
 	p->accompanies_id = sqlite3_column_int64(q, 5);
-	p->sex = col_text(q, 6, a, ok);
-	p->birth_date = col_text(q, 7, a, ok);
+	p->sex = sq_col_text(q, 6, a, ok);
+	p->birth_date = sq_col_text(q, 7, a, ok);
 	p->birth_year = sqlite3_column_int(q, 8);
-	p->ethnicity_code = col_text(q, 9, a, ok);
-	p->nationality = col_text(q, 10, a, ok);
-	p->citizenship = col_text(q, 11, a, ok);
-	p->name_enc = col_blob(q, 12, &p->name_enc_len, a, ok);
-	p->citizen_id_enc = col_blob(q, 13, &p->citizen_id_enc_len, a, ok);
-	p->phone_enc = col_blob(q, 14, &p->phone_enc_len, a, ok);
-	p->address_enc = col_blob(q, 15, &p->address_enc_len, a, ok);
+	p->ethnicity_code = sq_col_text(q, 9, a, ok);
+	p->nationality = sq_col_text(q, 10, a, ok);
+	p->citizenship = sq_col_text(q, 11, a, ok);
+	p->name_enc = sq_col_blob(q, 12, &p->name_enc_len, a, ok);
+	p->citizen_id_enc = sq_col_blob(q, 13, &p->citizen_id_enc_len, a, ok);
+	p->phone_enc = sq_col_blob(q, 14, &p->phone_enc_len, a, ok);
+	p->address_enc = sq_col_blob(q, 15, &p->address_enc_len, a, ok);
 	p->is_demo = sqlite3_column_int(q, 16) != 0;
 	p->version = sqlite3_column_int(q, 17);
+	p->contacts_enc = sq_col_blob(q, 18, &p->contacts_enc_len, a, ok);
+	p->birth_estimated = sqlite3_column_int(q, 19) != 0;
+	p->status = sq_col_text(q, 20, a, ok);
+	p->received_on = sq_col_text(q, 21, a, ok);
+	p->verify_due = sq_col_text(q, 22, a, ok);
+	p->identified_on = sq_col_text(q, 23, a, ok);
+	p->updated_at = sq_col_text(q, 24, a, ok);
 }
 
 static void
@@ -1706,16 +1677,16 @@ read_audit(sqlite3_stmt *q, struct ctip_audit_row *r, struct ctip_arena *a,
 	const unsigned char *mac;
 
 	r->id = sqlite3_column_int64(q, 0);
-	r->at = col_text(q, 1, a, ok);
+	r->at = sq_col_text(q, 1, a, ok);
 	r->user_id = sqlite3_column_int64(q, 2);
-	r->username = col_text(q, 3, a, ok);
+	r->username = sq_col_text(q, 3, a, ok);
 	r->org_unit_id = sqlite3_column_int64(q, 4);
-	r->action = col_text(q, 5, a, ok);
-	r->object_type = col_text(q, 6, a, ok);
-	r->object_id = col_text(q, 7, a, ok);
-	r->ip = col_text(q, 8, a, ok);
-	r->reason = col_text(q, 9, a, ok);
-	r->outcome = col_text(q, 10, a, ok);
+	r->action = sq_col_text(q, 5, a, ok);
+	r->object_type = sq_col_text(q, 6, a, ok);
+	r->object_id = sq_col_text(q, 7, a, ok);
+	r->ip = sq_col_text(q, 8, a, ok);
+	r->reason = sq_col_text(q, 9, a, ok);
+	r->outcome = sq_col_text(q, 10, a, ok);
 	mac = sqlite3_column_blob(q, 11);
 	n = (size_t)sqlite3_column_bytes(q, 11);
 	memset(r->mac, 0, sizeof(r->mac));
@@ -1723,38 +1694,34 @@ read_audit(sqlite3_stmt *q, struct ctip_audit_row *r, struct ctip_arena *a,
 		memcpy(r->mac, mac, n < sizeof(r->mac) ? n : sizeof(r->mac));
 }
 
-/* Read typed rows into void pointers (read_all and get_one). */
-typedef void (*row_reader)(sqlite3_stmt *q, void *out, struct ctip_arena *a,
-			   bool *ok);
-
 /* The row of statement id for key, read into out; CTIP_ENOTFOUND naming
  * what when there is none. */
-static int
-get_one(void *out, struct sqlite_store *s, enum stmt_id id, int64_t key,
-	const char *what, row_reader read, struct ctip_arena *a,
-	struct ctip_err *err)
+int
+sq_get_one(void *out, struct sqlite_store *s, int id, int64_t key,
+	   const char *what, sq_row_reader read, struct ctip_arena *a,
+	   struct ctip_err *err)
 {
-	sqlite3_stmt *q = stmt(s, id, err);
+	sqlite3_stmt *q = sq_stmt(s, id, err);
 	bool ok = true;
 	int rc;
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, key);
-	rc = step_one(s, q, what, err);
+	rc = sq_step_one(s, q, what, err);
 	if (rc == CTIP_OK)
 		read(q, out, a, &ok);
-	done(q);
+	sq_done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	return rc;
 }
 
 /* Run q and read every row with read into an array of size-byte items. */
-static int
-read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
-	 sqlite3_stmt *q, row_reader read, struct ctip_arena *a,
-	 struct ctip_err *err)
+int
+sq_read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
+	    sqlite3_stmt *q, sq_row_reader read, struct ctip_arena *a,
+	    struct ctip_err *err)
 {
 	unsigned char *items = NULL, *grown;
 	int n = 0, cap = 0, rc;
@@ -1777,11 +1744,11 @@ read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
 			break;
 		n++;
 	}
-	done(q);
+	sq_done(q);
 	if (!ok)
 		return ctip_err_set(err, CTIP_ETOOBIG, "too many rows");
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(s, err, "read rows");
+		return sq_db_error(s, err, "read rows");
 	*out = items;
 	*n_out = n;
 	return CTIP_OK;
@@ -1797,8 +1764,8 @@ static int
 sq_org_unit_get(struct ctip_org_unit_row *out, struct ctip_store *st,
 		int64_t id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return get_one(out, S(st), S_ORG_UNIT_GET, id, "org unit", read_org_v,
-		       a, err);
+	return sq_get_one(out, S(st), S_ORG_UNIT_GET, id, "org unit",
+			  read_org_v, a, err);
 }
 
 static void
@@ -1813,8 +1780,8 @@ read_audit_v(sqlite3_stmt *q, void *r, struct ctip_arena *a, bool *ok)
 	read_audit(q, r, a, ok);
 }
 
-static void
-read_id_v(sqlite3_stmt *q, void *id, struct ctip_arena *a, bool *ok)
+void
+sq_read_id_v(sqlite3_stmt *q, void *id, struct ctip_arena *a, bool *ok)
 {
 	(void)a;
 	(void)ok;
@@ -1827,12 +1794,12 @@ sq_org_unit_list(struct ctip_org_unit_row **out, int *n_out,
 		 struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ORG_UNIT_LIST, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ORG_UNIT_LIST, err);
 
 	if (q == NULL)
 		return err->code;
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_org_v, a,
-			err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q, read_org_v,
+			   a, err);
 }
 
 static int
@@ -1840,11 +1807,11 @@ user_one(struct ctip_user_row *out, struct sqlite_store *s, sqlite3_stmt *q,
 	 struct ctip_arena *a, struct ctip_err *err)
 {
 	bool ok = true;
-	int rc = step_one(s, q, "user", err);
+	int rc = sq_step_one(s, q, "user", err);
 
 	if (rc == CTIP_OK)
 		read_user(q, out, a, &ok);
-	done(q);
+	sq_done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	return rc;
@@ -1855,7 +1822,7 @@ sq_user_get(struct ctip_user_row *out, struct ctip_store *st, int64_t id,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_GET, err);
 
 	if (q == NULL)
 		return err->code;
@@ -1868,11 +1835,11 @@ sq_user_find(struct ctip_user_row *out, struct ctip_store *st,
 	     const char *username, struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_FIND, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_FIND, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, username);
+	sq_bind_text(q, 1, username);
 	return user_one(out, s, q, a, err);
 }
 
@@ -1881,20 +1848,20 @@ sq_user_list(struct ctip_user_row **out, int *n_out, struct ctip_store *st,
 	     struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_LIST, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_LIST, err);
 
 	if (q == NULL)
 		return err->code;
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_user_v,
-			a, err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   read_user_v, a, err);
 }
 
 /* Run an UPDATE/DELETE q; CTIP_ENOTFOUND (what) if it changed no row. */
-static int
-exec_change(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
-	    struct ctip_err *err)
+int
+sq_exec_change(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+	       struct ctip_err *err)
 {
-	int rc = exec_stmt(s, q, "write to the database", err);
+	int rc = sq_exec_stmt(s, q, "write to the database", err);
 
 	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
 		rc = ctip_err_set(err, CTIP_ENOTFOUND, "%s does not exist",
@@ -1907,14 +1874,14 @@ sq_user_set_login_state(struct ctip_store *st, int64_t id, int failed,
 			const char *locked_until, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_LOGIN_STATE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_LOGIN_STATE, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, failed);
-	bind_text(q, 3, locked_until);
-	return exec_change(s, q, "user", err);
+	sq_bind_text(q, 3, locked_until);
+	return sq_exec_change(s, q, "user", err);
 }
 
 static int
@@ -1922,15 +1889,15 @@ sq_user_set_password(struct ctip_store *st, int64_t id, const char *hash,
 		     bool must_change, const char *now, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_PASSWORD, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_PASSWORD, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
-	bind_text(q, 2, hash);
+	sq_bind_text(q, 2, hash);
 	sqlite3_bind_int(q, 3, must_change);
-	bind_text(q, 4, now);
-	return exec_change(s, q, "user", err);
+	sq_bind_text(q, 4, now);
+	return sq_exec_change(s, q, "user", err);
 }
 
 static int
@@ -1938,14 +1905,14 @@ sq_user_set_disabled(struct ctip_store *st, int64_t id, bool disabled,
 		     const char *now, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_USER_DISABLED, err);
+	sqlite3_stmt *q = sq_stmt(s, S_USER_DISABLED, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, disabled);
-	bind_text(q, 3, now);
-	return exec_change(s, q, "user", err);
+	sq_bind_text(q, 3, now);
+	return sq_exec_change(s, q, "user", err);
 }
 
 static int
@@ -1954,17 +1921,17 @@ sq_session_insert(struct ctip_store *st, const unsigned char *token_hash,
 		  const char *expires_at, const char *ip, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_INSERT, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
+	sq_bind_blob(q, 1, token_hash, 32);
 	sqlite3_bind_int64(q, 2, user_id);
-	bind_text(q, 3, csrf_token);
-	bind_text(q, 4, now);
-	bind_text(q, 5, expires_at);
-	bind_text(q, 6, ip);
-	return exec_stmt(s, q, "store the session", err);
+	sq_bind_text(q, 3, csrf_token);
+	sq_bind_text(q, 4, now);
+	sq_bind_text(q, 5, expires_at);
+	sq_bind_text(q, 6, ip);
+	return sq_exec_stmt(s, q, "store the session", err);
 }
 
 static int
@@ -1973,21 +1940,21 @@ sq_session_get(struct ctip_session_row *out, struct ctip_store *st,
 	       struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_GET, err);
 	bool ok = true;
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
-	rc = step_one(s, q, "session", err);
+	sq_bind_blob(q, 1, token_hash, 32);
+	rc = sq_step_one(s, q, "session", err);
 	if (rc == CTIP_OK) {
 		out->user_id = sqlite3_column_int64(q, 0);
-		out->csrf_token = col_text(q, 1, a, &ok);
-		out->last_seen_at = col_text(q, 2, a, &ok);
-		out->expires_at = col_text(q, 3, a, &ok);
+		out->csrf_token = sq_col_text(q, 1, a, &ok);
+		out->last_seen_at = sq_col_text(q, 2, a, &ok);
+		out->expires_at = sq_col_text(q, 3, a, &ok);
 	}
-	done(q);
+	sq_done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	return rc;
@@ -2000,41 +1967,41 @@ sq_session_user(struct ctip_session_row *out, struct ctip_user_row *u,
 		struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_USER, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_USER, err);
 	bool ok = true;
 	int rc, i;
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
-	rc = step_one(s, q, "session", err);
+	sq_bind_blob(q, 1, token_hash, 32);
+	rc = sq_step_one(s, q, "session", err);
 	if (rc == CTIP_OK) {
 		out->user_id = sqlite3_column_int64(q, 0);
-		out->csrf_token = col_text(q, 1, a, &ok);
-		out->last_seen_at = col_text(q, 2, a, &ok);
-		out->expires_at = col_text(q, 3, a, &ok);
+		out->csrf_token = sq_col_text(q, 1, a, &ok);
+		out->last_seen_at = sq_col_text(q, 2, a, &ok);
+		out->expires_at = sq_col_text(q, 3, a, &ok);
 		u->id = sqlite3_column_int64(q, 4);
-		u->username = col_text(q, 5, a, &ok);
-		u->display_name = col_text(q, 6, a, &ok);
+		u->username = sq_col_text(q, 5, a, &ok);
+		u->display_name = sq_col_text(q, 6, a, &ok);
 		u->org_unit_id = sqlite3_column_int64(q, 7);
-		u->password_hash = col_text(q, 8, a, &ok);
-		u->roles = col_text(q, 9, a, &ok);
+		u->password_hash = sq_col_text(q, 8, a, &ok);
+		u->roles = sq_col_text(q, 9, a, &ok);
 		if (u->roles == NULL)
 			u->roles = "";
 		u->must_change_password = sqlite3_column_int(q, 10) != 0;
 		u->disabled = sqlite3_column_int(q, 11) != 0;
 		u->failed_logins = sqlite3_column_int(q, 12);
-		u->locked_until = col_text(q, 13, a, &ok);
+		u->locked_until = sq_col_text(q, 13, a, &ok);
 		u->version = sqlite3_column_int(q, 14);
 		i = 15;
 		o->id = sqlite3_column_int64(q, i);
-		o->name = col_text(q, i + 1, a, &ok);
-		o->agency = col_text(q, i + 2, a, &ok);
-		o->admin_code = col_text(q, i + 3, a, &ok);
-		o->level = col_text(q, i + 4, a, &ok);
-		o->province_code = col_text(q, i + 5, a, &ok);
+		o->name = sq_col_text(q, i + 1, a, &ok);
+		o->agency = sq_col_text(q, i + 2, a, &ok);
+		o->admin_code = sq_col_text(q, i + 3, a, &ok);
+		o->level = sq_col_text(q, i + 4, a, &ok);
+		o->province_code = sq_col_text(q, i + 5, a, &ok);
 	}
-	done(q);
+	sq_done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	return rc;
@@ -2045,13 +2012,13 @@ sq_session_touch(struct ctip_store *st, const unsigned char *token_hash,
 		 const char *now, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_TOUCH, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_TOUCH, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
-	bind_text(q, 2, now);
-	return exec_stmt(s, q, "update the session", err);
+	sq_bind_blob(q, 1, token_hash, 32);
+	sq_bind_text(q, 2, now);
+	return sq_exec_stmt(s, q, "update the session", err);
 }
 
 static int
@@ -2059,12 +2026,12 @@ sq_session_delete(struct ctip_store *st, const unsigned char *token_hash,
 		  struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_DELETE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_DELETE, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
-	return exec_stmt(s, q, "end the session", err);
+	sq_bind_blob(q, 1, token_hash, 32);
+	return sq_exec_stmt(s, q, "end the session", err);
 }
 
 static int
@@ -2072,13 +2039,13 @@ sq_session_delete_user(struct ctip_store *st, int64_t user_id,
 		       const unsigned char *keep, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_SESSION_DELETE_USER, err);
+	sqlite3_stmt *q = sq_stmt(s, S_SESSION_DELETE_USER, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, user_id);
-	bind_blob(q, 2, keep, 32);
-	return exec_stmt(s, q, "end the sessions", err);
+	sq_bind_blob(q, 2, keep, 32);
+	return sq_exec_stmt(s, q, "end the sessions", err);
 }
 
 static int
@@ -2087,15 +2054,15 @@ sq_token_insert(int64_t *out, struct ctip_store *st, int64_t user_id,
 		const char *now, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_TOKEN_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_TOKEN_INSERT, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, user_id);
-	bind_text(q, 2, name);
-	bind_blob(q, 3, token_hash, 32);
-	bind_text(q, 4, now);
-	return insert_row(out, s, q, "store the token", err);
+	sq_bind_text(q, 2, name);
+	sq_bind_blob(q, 3, token_hash, 32);
+	sq_bind_text(q, 4, now);
+	return sq_insert_row(out, s, q, "store the token", err);
 }
 
 static int
@@ -2103,16 +2070,16 @@ sq_token_get(int64_t *user_id, struct ctip_store *st,
 	     const unsigned char *token_hash, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_TOKEN_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_TOKEN_GET, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_blob(q, 1, token_hash, 32);
-	rc = step_one(s, q, "token", err);
+	sq_bind_blob(q, 1, token_hash, 32);
+	rc = sq_step_one(s, q, "token", err);
 	if (rc == CTIP_OK)
 		*user_id = sqlite3_column_int64(q, 0);
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -2121,13 +2088,13 @@ sq_token_revoke(struct ctip_store *st, int64_t id, const char *now,
 		struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_TOKEN_REVOKE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_TOKEN_REVOKE, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
-	bind_text(q, 2, now);
-	return exec_change(s, q, "active token", err);
+	sq_bind_text(q, 2, now);
+	return sq_exec_change(s, q, "active token", err);
 }
 
 static void
@@ -2140,8 +2107,8 @@ static int
 sq_person_get(struct ctip_person_rec *out, struct ctip_store *st, int64_t id,
 	      struct ctip_arena *a, struct ctip_err *err)
 {
-	return get_one(out, S(st), S_PERSON_GET, id, "person", read_person_v, a,
-		       err);
+	return sq_get_one(out, S(st), S_PERSON_GET, id, "person", read_person_v,
+			  a, err);
 }
 
 static int
@@ -2149,20 +2116,20 @@ sq_access_granted(bool *out, struct ctip_store *st, const char *object_type,
 		  int64_t object_id, int64_t unit_id, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ACCESS_GRANTED, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ACCESS_GRANTED, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, object_type);
+	sq_bind_text(q, 1, object_type);
 	sqlite3_bind_int64(q, 2, object_id);
 	sqlite3_bind_int64(q, 3, unit_id);
 	rc = sqlite3_step(q);
 	*out = rc == SQLITE_ROW;
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
 		     ? CTIP_OK
-		     : db_error(s, err, "read access grants");
-	done(q);
+		     : sq_db_error(s, err, "read access grants");
+	sq_done(q);
 	return rc;
 }
 
@@ -2172,16 +2139,16 @@ sq_access_grant(struct ctip_store *st, const char *object_type,
 		struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ACCESS_GRANT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ACCESS_GRANT, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, object_type);
+	sq_bind_text(q, 1, object_type);
 	sqlite3_bind_int64(q, 2, object_id);
 	sqlite3_bind_int64(q, 3, unit_id);
-	bind_text(q, 4, now);
-	bind_id(q, 5, by);
-	return exec_stmt(s, q, "grant access", err);
+	sq_bind_text(q, 4, now);
+	sq_bind_id(q, 5, by);
+	return sq_exec_stmt(s, q, "grant access", err);
 }
 
 static int
@@ -2195,62 +2162,160 @@ sq_person_search(int64_t **out, int *n_out, struct ctip_store *st,
 			  : pq->citizen_id_bidx ? S_PERSON_SEARCH_CID
 			  : pq->phone_bidx      ? S_PERSON_SEARCH_PHONE
 						: S_PERSON_LIST;
-	sqlite3_stmt *q = stmt(s, id, err);
+	sqlite3_stmt *q = sq_stmt(s, id, err);
 	int i;
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, scope->unit_id);
-	bind_text(q, 2, scope->province_code);
-	if (id != S_PERSON_LIST) {
-		for (i = 0; i < pq->n_tokens && i < 4; i++)
-			bind_blob(q, 3 + i, pq->tokens[i], CTIP_BLIND_BYTES);
-		bind_blob(q, 7, pq->citizen_id_bidx, CTIP_BLIND_BYTES);
-		bind_blob(q, 8, pq->phone_bidx, CTIP_BLIND_BYTES);
-	}
+	sq_bind_text(q, 2, scope->province_code);
+	for (i = 0; i < pq->n_tokens && i < 4; i++)
+		sq_bind_blob(q, 3 + i, pq->tokens[i], CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 7, pq->citizen_id_bidx, CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 8, pq->phone_bidx, CTIP_BLIND_BYTES);
 	sqlite3_bind_int(q, 9, pq->limit);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+	sq_bind_text(q, 10, pq->commune_code);
+	sq_bind_text(q, 11, pq->status);
+	sq_bind_text(q, 12, pq->role);
+	sq_bind_text(q, 13, pq->purpose);
+	sq_bind_text(q, 14, pq->destination);
+	sq_bind_text(q, 15, pq->verify_overdue_on);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   sq_read_id_v, a, err);
 }
 
+/* The column and its table of each sealed column, as SQL. */
+#define RESEAL_SQL(t, c)                                                       \
+	{                                                                      \
+		"SELECT rowid, " c " FROM " t " WHERE rowid > ?1 AND " c       \
+		" IS NOT NULL ORDER BY rowid LIMIT 500",                       \
+			"UPDATE " t " SET " c " = ?2 WHERE rowid = ?1 AND " c  \
+			" = ?3"                                                \
+	}
+
+static const struct {
+	const char *select, *update;
+} reseal_sql[CTIP_SEALED_N_COLUMNS] = {
+	[CTIP_SEALED_PERSON_NAME] = RESEAL_SQL("person", "name_enc"),
+	[CTIP_SEALED_PERSON_CITIZEN_ID] =
+		RESEAL_SQL("person", "citizen_id_enc"),
+	[CTIP_SEALED_PERSON_PHONE] = RESEAL_SQL("person", "phone_enc"),
+	[CTIP_SEALED_PERSON_ADDRESS] = RESEAL_SQL("person", "address_enc"),
+	[CTIP_SEALED_PERSON_CONTACTS] = RESEAL_SQL("person", "contacts_enc"),
+	[CTIP_SEALED_INTAKE_REPORTER_NAME] =
+		RESEAL_SQL("intake", "reporter_name_enc"),
+	[CTIP_SEALED_INTAKE_REPORTER_PHONE] =
+		RESEAL_SQL("intake", "reporter_phone_enc"),
+	[CTIP_SEALED_INTAKE_SUMMARY] = RESEAL_SQL("intake", "summary_enc"),
+	[CTIP_SEALED_INTAKE_DECISION_NOTE] =
+		RESEAL_SQL("intake", "decision_note_enc"),
+	[CTIP_SEALED_INTAKE_RESOLUTION] =
+		RESEAL_SQL("intake", "resolution_enc"),
+	[CTIP_SEALED_INTAKE_MENTION] =
+		RESEAL_SQL("intake_mention", "value_enc"),
+	[CTIP_SEALED_REFERRAL_NOTE] = RESEAL_SQL("referral", "note_enc"),
+	[CTIP_SEALED_REFERRAL_REFUSAL] =
+		RESEAL_SQL("referral", "refusal_reason_enc"),
+	[CTIP_SEALED_CASE_TITLE] = RESEAL_SQL("criminal_case", "title_enc"),
+	[CTIP_SEALED_CASE_NOTE] = RESEAL_SQL("case_stage", "note_enc"),
+	[CTIP_SEALED_OFFENDER_NAME] = RESEAL_SQL("case_offender", "name_enc"),
+	[CTIP_SEALED_OFFENDER_CITIZEN_ID] =
+		RESEAL_SQL("case_offender", "citizen_id_enc"),
+	[CTIP_SEALED_STEP_REASON] = RESEAL_SQL("person_step", "reason_enc"),
+	[CTIP_SEALED_STEP_DOC_NUMBER] =
+		RESEAL_SQL("person_step", "doc_number_enc"),
+	[CTIP_SEALED_CONSENT_REPRESENTATIVE] =
+		RESEAL_SQL("consent", "representative_enc"),
+	[CTIP_SEALED_CONSENT_WITHDRAWAL] =
+		RESEAL_SQL("consent", "withdrawal_enc"),
+	[CTIP_SEALED_SERVICE_NOTE] = RESEAL_SQL("support_service", "note_enc"),
+	[CTIP_SEALED_SERVICE_OVERRIDE] =
+		RESEAL_SQL("support_service", "override_enc"),
+	[CTIP_SEALED_PROTECTION_NOTE] =
+		RESEAL_SQL("protection_measure", "note_enc"),
+	[CTIP_SEALED_FOLLOW_UP_NOTE] = RESEAL_SQL("follow_up", "note_enc"),
+};
+
+/* One batch of a column: up to 500 (rowid, value) pairs after *after,
+ * copied out of SQLite before any is replaced. */
+struct reseal_batch {
+	int64_t rowid[500];
+	unsigned char *blob[500];
+	size_t len[500];
+	int n;
+};
+
 static int
-sq_person_reseal(struct ctip_store *st, const struct ctip_person_rec *r,
-		 struct ctip_err *err)
+reseal_read(struct reseal_batch *b, struct sqlite_store *s, const char *sql,
+	    int64_t after, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_PERSON_RESEAL, err);
+	sqlite3_stmt *q;
 	int rc;
 
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, r->id);
-	bind_blob(q, 2, r->name_enc, r->name_enc_len);
-	bind_blob(q, 3, r->citizen_id_enc, r->citizen_id_enc_len);
-	bind_blob(q, 4, r->phone_enc, r->phone_enc_len);
-	bind_blob(q, 5, r->address_enc, r->address_enc_len);
-	sqlite3_bind_int(q, 6, r->version);
-	rc = exec_stmt(s, q, "re-encrypt a person", err);
-	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "person %lld changed meanwhile",
-				  (long long)r->id);
-	return rc;
+	b->n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return sq_db_error(s, err, "prepare a statement");
+	sqlite3_bind_int64(q, 1, after);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && b->n < 500) {
+		b->rowid[b->n] = sqlite3_column_int64(q, 0);
+		b->len[b->n] = (size_t)sqlite3_column_bytes(q, 1);
+		b->blob[b->n] = ctip_xmalloc(b->len[b->n] + 1);
+		memcpy(b->blob[b->n], sqlite3_column_blob(q, 1), b->len[b->n]);
+		b->n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sq_db_error(s, err, "read sealed values");
+	return CTIP_OK;
 }
 
 static int
-sq_person_ids(int64_t **out, int *n_out, struct ctip_store *st,
-	      int64_t after_id, int limit, struct ctip_arena *a,
-	      struct ctip_err *err)
+sq_reseal(long *seen, long *changed, struct ctip_store *st,
+	  enum ctip_sealed_column col, ctip_reseal_fn fn, void *arg,
+	  struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_PERSON_IDS, err);
+	struct reseal_batch *b = ctip_xmalloc(sizeof(*b));
+	const unsigned char *out;
+	sqlite3_stmt *u = NULL;
+	int64_t after = 0;
+	size_t out_n;
+	int rc, i;
 
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, after_id);
-	sqlite3_bind_int(q, 2, limit);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+	do {
+		rc = sq_begin(st, err);
+		if (rc == CTIP_OK)
+			rc = reseal_read(b, s, reseal_sql[col].select, after,
+					 err);
+		if (rc == CTIP_OK && u == NULL &&
+		    sqlite3_prepare_v2(s->db, reseal_sql[col].update, -1, &u,
+				       NULL) != SQLITE_OK)
+			rc = sq_db_error(s, err, "prepare a statement");
+		for (i = 0; rc == CTIP_OK && i < b->n; i++) {
+			(*seen)++;
+			rc = fn(&out, &out_n, b->blob[i], b->len[i], arg, err);
+			if (rc != CTIP_OK || out == NULL)
+				continue;
+			sqlite3_bind_int64(u, 1, b->rowid[i]);
+			sq_bind_blob(u, 2, out, out_n);
+			sq_bind_blob(u, 3, b->blob[i], b->len[i]);
+			rc = sq_exec_stmt(s, u, "re-encrypt a value", err);
+			/* A row changed meanwhile holds a value sealed
+			 * under the new key already, or is caught by the
+			 * next pass. */
+			*changed += rc == CTIP_OK && sqlite3_changes(s->db) > 0;
+		}
+		for (i = 0; i < b->n; i++)
+			free(b->blob[i]);
+		if (rc == CTIP_OK)
+			rc = sq_commit(st, err);
+		else if (s->writing)
+			sq_rollback(st);
+		after = b->n > 0 ? b->rowid[b->n - 1] : after;
+	} while (rc == CTIP_OK && b->n == 500);
+	sqlite3_finalize(u);
+	free(b);
+	return rc;
 }
 
 static int
@@ -2258,7 +2323,7 @@ sq_audit_last(int64_t *id, unsigned char mac[32], struct ctip_store *st,
 	      struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_AUDIT_LAST, err);
+	sqlite3_stmt *q = sq_stmt(s, S_AUDIT_LAST, err);
 	const void *m;
 	int rc;
 
@@ -2275,8 +2340,8 @@ sq_audit_last(int64_t *id, unsigned char mac[32], struct ctip_store *st,
 	}
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
 		     ? CTIP_OK
-		     : db_error(s, err, "read the audit log");
-	done(q);
+		     : sq_db_error(s, err, "read the audit log");
+	sq_done(q);
 	return rc;
 }
 
@@ -2285,24 +2350,24 @@ sq_audit_insert(struct ctip_store *st, struct ctip_audit_row *r,
 		struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_AUDIT_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_AUDIT_INSERT, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, r->at);
-	bind_id(q, 2, r->user_id);
-	bind_text(q, 3, r->username);
-	bind_id(q, 4, r->org_unit_id);
-	bind_text(q, 5, r->action);
-	bind_text(q, 6, r->object_type);
-	bind_text(q, 7, r->object_id);
-	bind_text(q, 8, r->ip);
-	bind_text(q, 9, r->reason);
-	bind_text(q, 10, r->outcome);
-	bind_blob(q, 11, r->mac, 32);
+	sq_bind_text(q, 1, r->at);
+	sq_bind_id(q, 2, r->user_id);
+	sq_bind_text(q, 3, r->username);
+	sq_bind_id(q, 4, r->org_unit_id);
+	sq_bind_text(q, 5, r->action);
+	sq_bind_text(q, 6, r->object_type);
+	sq_bind_text(q, 7, r->object_id);
+	sq_bind_text(q, 8, r->ip);
+	sq_bind_text(q, 9, r->reason);
+	sq_bind_text(q, 10, r->outcome);
+	sq_bind_blob(q, 11, r->mac, 32);
 	sqlite3_bind_int64(q, 12, r->id);
-	rc = exec_stmt(s, q, "write the audit log", err);
+	rc = sq_exec_stmt(s, q, "write the audit log", err);
 	return rc;
 }
 
@@ -2312,16 +2377,16 @@ sq_audit_list(struct ctip_audit_row **out, int *n_out, struct ctip_store *st,
 	      struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_AUDIT_LIST, err);
+	sqlite3_stmt *q = sq_stmt(s, S_AUDIT_LIST, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, f->before_id);
-	bind_text(q, 2, f->username);
-	bind_text(q, 3, f->action);
+	sq_bind_text(q, 2, f->username);
+	sq_bind_text(q, 3, f->action);
 	sqlite3_bind_int(q, 4, f->limit);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_audit_v,
-			a, err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   read_audit_v, a, err);
 }
 
 static int
@@ -2338,7 +2403,7 @@ sq_audit_walk(struct ctip_store *st, ctip_audit_visit_fn visit, void *arg,
 	/* Its own statement: a walk may run while the cached one is used. */
 	if (sqlite3_prepare_v2(s->db, stmt_sql(S_AUDIT_WALK), -1, &q, NULL) !=
 	    SQLITE_OK)
-		return db_error(s, err, "read the audit log");
+		return sq_db_error(s, err, "read the audit log");
 	ctip_arena_init(&a, 1 << 20);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		read_audit(q, &r, &a, &ok);
@@ -2352,7 +2417,7 @@ sq_audit_walk(struct ctip_store *st, ctip_audit_visit_fn visit, void *arg,
 	if (!ok)
 		return ctip_err_set(err, CTIP_ETOOBIG, "audit row too large");
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(s, err, "read the audit log");
+		return sq_db_error(s, err, "read the audit log");
 	return CTIP_OK;
 }
 
@@ -2361,7 +2426,7 @@ sq_intake_insert(int64_t *out, struct ctip_store *st,
 		 const struct ctip_intake_row *r, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_INSERT, err);
 	int64_t id;
 	bool own;
 	int i, rc;
@@ -2369,43 +2434,43 @@ sq_intake_insert(int64_t *out, struct ctip_store *st,
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->owner_unit_id);
-	bind_text(q, 2, r->province_code);
-	bind_text(q, 3, r->commune_code);
-	bind_text(q, 4, r->received_at);
-	bind_text(q, 5, r->channel);
-	bind_text(q, 6, r->language);
+	sq_bind_text(q, 2, r->province_code);
+	sq_bind_text(q, 3, r->commune_code);
+	sq_bind_text(q, 4, r->received_at);
+	sq_bind_text(q, 5, r->channel);
+	sq_bind_text(q, 6, r->language);
 	sqlite3_bind_int(q, 7, r->reporter_anonymous);
-	bind_blob(q, 8, r->reporter_name_enc, r->reporter_name_enc_len);
-	bind_blob(q, 9, r->reporter_phone_enc, r->reporter_phone_enc_len);
-	bind_blob(q, 10, r->reporter_phone_bidx, CTIP_BLIND_BYTES);
-	bind_blob(q, 11, r->summary_enc, r->summary_enc_len);
-	bind_text(q, 12, r->classification);
-	bind_text(q, 13, r->purpose_code);
-	bind_text(q, 14, r->urgency);
-	bind_text(q, 15, r->status);
-	bind_text(q, 16, r->classified_at);
-	bind_id(q, 17, r->classified_by);
-	bind_text(q, 18, r->deadline);
-	bind_text(q, 19, r->idempotency_key);
-	bind_text(q, 20, r->created_at);
+	sq_bind_blob(q, 8, r->reporter_name_enc, r->reporter_name_enc_len);
+	sq_bind_blob(q, 9, r->reporter_phone_enc, r->reporter_phone_enc_len);
+	sq_bind_blob(q, 10, r->reporter_phone_bidx, CTIP_BLIND_BYTES);
+	sq_bind_blob(q, 11, r->summary_enc, r->summary_enc_len);
+	sq_bind_text(q, 12, r->classification);
+	sq_bind_text(q, 13, r->purpose_code);
+	sq_bind_text(q, 14, r->urgency);
+	sq_bind_text(q, 15, r->status);
+	sq_bind_text(q, 16, r->classified_at);
+	sq_bind_id(q, 17, r->classified_by);
+	sq_bind_text(q, 18, r->deadline);
+	sq_bind_text(q, 19, r->idempotency_key);
+	sq_bind_text(q, 20, r->created_at);
 	sqlite3_bind_int64(q, 21, r->created_by);
-	own = own_begin(s, err, &rc);
+	own = sq_own_begin(s, err, &rc);
 	if (rc == CTIP_OK)
-		rc = exec_stmt(s, q, "store the intake", err);
+		rc = sq_exec_stmt(s, q, "store the intake", err);
 	id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; rc == CTIP_OK && i < r->n_mentions; i++) {
-		if ((q = stmt(s, S_INTAKE_MENTION_INSERT, err)) == NULL) {
+		if ((q = sq_stmt(s, S_INTAKE_MENTION_INSERT, err)) == NULL) {
 			rc = err->code;
 			break;
 		}
 		sqlite3_bind_int64(q, 1, id);
-		bind_text(q, 2, r->mentions[i].kind);
+		sq_bind_text(q, 2, r->mentions[i].kind);
 		sqlite3_bind_int(q, 3, i);
-		bind_blob(q, 4, r->mentions[i].enc, r->mentions[i].enc_len);
-		bind_blob(q, 5, r->mentions[i].bidx, CTIP_BLIND_BYTES);
-		rc = exec_stmt(s, q, "store a mention", err);
+		sq_bind_blob(q, 4, r->mentions[i].enc, r->mentions[i].enc_len);
+		sq_bind_blob(q, 5, r->mentions[i].bidx, CTIP_BLIND_BYTES);
+		rc = sq_exec_stmt(s, q, "store a mention", err);
 	}
-	rc = own_end(s, own, rc, err);
+	rc = sq_own_end(s, own, rc, err);
 	if (rc == CTIP_OK)
 		*out = id;
 	return rc;
@@ -2416,17 +2481,17 @@ sq_intake_find_key(int64_t *out, struct ctip_store *st, int64_t created_by,
 		   const char *key, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_FIND_KEY, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_FIND_KEY, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, created_by);
-	bind_text(q, 2, key);
-	rc = step_one(s, q, "intake", err);
+	sq_bind_text(q, 2, key);
+	rc = sq_step_one(s, q, "intake", err);
 	if (rc == CTIP_OK)
 		*out = sqlite3_column_int64(q, 0);
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -2436,9 +2501,9 @@ read_mention_v(sqlite3_stmt *q, void *m, struct ctip_arena *a, bool *ok)
 	struct ctip_sealed *x = m;
 	size_t n;
 
-	x->kind = col_text(q, 0, a, ok);
-	x->enc = col_blob(q, 1, &x->enc_len, a, ok);
-	x->bidx = col_blob(q, 2, &n, a, ok);
+	x->kind = sq_col_text(q, 0, a, ok);
+	x->enc = sq_col_blob(q, 1, &x->enc_len, a, ok);
+	x->bidx = sq_col_blob(q, 2, &n, a, ok);
 }
 
 static int
@@ -2446,7 +2511,7 @@ sq_intake_get(struct ctip_intake_row *o, struct ctip_store *st, int64_t id,
 	      struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_GET, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_GET, err);
 	bool ok = true;
 	size_t n;
 	int rc;
@@ -2454,56 +2519,57 @@ sq_intake_get(struct ctip_intake_row *o, struct ctip_store *st, int64_t id,
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
-	rc = step_one(s, q, "intake", err);
+	rc = sq_step_one(s, q, "intake", err);
 	if (rc == CTIP_OK) {
 		memset(o, 0, sizeof(*o));
 		o->id = sqlite3_column_int64(q, 0);
 		o->owner_unit_id = sqlite3_column_int64(q, 1);
-		o->province_code = col_text(q, 2, a, &ok);
-		o->commune_code = col_text(q, 3, a, &ok);
-		o->received_at = col_text(q, 4, a, &ok);
-		o->channel = col_text(q, 5, a, &ok);
-		o->language = col_text(q, 6, a, &ok);
+		o->province_code = sq_col_text(q, 2, a, &ok);
+		o->commune_code = sq_col_text(q, 3, a, &ok);
+		o->received_at = sq_col_text(q, 4, a, &ok);
+		o->channel = sq_col_text(q, 5, a, &ok);
+		o->language = sq_col_text(q, 6, a, &ok);
 		o->reporter_anonymous = sqlite3_column_int(q, 7) != 0;
 		o->reporter_name_enc =
-			col_blob(q, 8, &o->reporter_name_enc_len, a, &ok);
+			sq_col_blob(q, 8, &o->reporter_name_enc_len, a, &ok);
 		o->reporter_phone_enc =
-			col_blob(q, 9, &o->reporter_phone_enc_len, a, &ok);
-		o->reporter_phone_bidx = col_blob(q, 10, &n, a, &ok);
-		o->summary_enc = col_blob(q, 11, &o->summary_enc_len, a, &ok);
-		o->classification = col_text(q, 12, a, &ok);
-		o->purpose_code = col_text(q, 13, a, &ok);
-		o->urgency = col_text(q, 14, a, &ok);
-		o->status = col_text(q, 15, a, &ok);
-		o->classified_at = col_text(q, 16, a, &ok);
+			sq_col_blob(q, 9, &o->reporter_phone_enc_len, a, &ok);
+		o->reporter_phone_bidx = sq_col_blob(q, 10, &n, a, &ok);
+		o->summary_enc =
+			sq_col_blob(q, 11, &o->summary_enc_len, a, &ok);
+		o->classification = sq_col_text(q, 12, a, &ok);
+		o->purpose_code = sq_col_text(q, 13, a, &ok);
+		o->urgency = sq_col_text(q, 14, a, &ok);
+		o->status = sq_col_text(q, 15, a, &ok);
+		o->classified_at = sq_col_text(q, 16, a, &ok);
 		o->classified_by = sqlite3_column_int64(q, 17);
-		o->deadline = col_text(q, 18, a, &ok);
-		o->extension = col_text(q, 19, a, &ok);
-		o->decision = col_text(q, 20, a, &ok);
+		o->deadline = sq_col_text(q, 18, a, &ok);
+		o->extension = sq_col_text(q, 19, a, &ok);
+		o->decision = sq_col_text(q, 20, a, &ok);
 		o->decision_note_enc =
-			col_blob(q, 21, &o->decision_note_enc_len, a, &ok);
-		o->decided_at = col_text(q, 22, a, &ok);
+			sq_col_blob(q, 21, &o->decision_note_enc_len, a, &ok);
+		o->decided_at = sq_col_text(q, 22, a, &ok);
 		o->decided_by = sqlite3_column_int64(q, 23);
 		o->resolution_enc =
-			col_blob(q, 24, &o->resolution_enc_len, a, &ok);
-		o->resolved_at = col_text(q, 25, a, &ok);
+			sq_col_blob(q, 24, &o->resolution_enc_len, a, &ok);
+		o->resolved_at = sq_col_text(q, 25, a, &ok);
 		o->resolved_by = sqlite3_column_int64(q, 26);
-		o->idempotency_key = col_text(q, 27, a, &ok);
-		o->created_at = col_text(q, 28, a, &ok);
+		o->idempotency_key = sq_col_text(q, 27, a, &ok);
+		o->created_at = sq_col_text(q, 28, a, &ok);
 		o->created_by = sqlite3_column_int64(q, 29);
-		o->updated_at = col_text(q, 30, a, &ok);
+		o->updated_at = sq_col_text(q, 30, a, &ok);
 		o->version = sqlite3_column_int(q, 31);
 	}
-	done(q);
+	sq_done(q);
 	if (rc == CTIP_OK && !ok)
 		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	if (rc != CTIP_OK)
 		return rc;
-	if ((q = stmt(s, S_INTAKE_MENTIONS, err)) == NULL)
+	if ((q = sq_stmt(s, S_INTAKE_MENTIONS, err)) == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, id);
-	return read_all((void **)&o->mentions, &o->n_mentions,
-			sizeof(*o->mentions), s, q, read_mention_v, a, err);
+	return sq_read_all((void **)&o->mentions, &o->n_mentions,
+			   sizeof(*o->mentions), s, q, read_mention_v, a, err);
 }
 
 static int
@@ -2511,30 +2577,30 @@ sq_intake_update(struct ctip_store *st, const struct ctip_intake_row *r,
 		 struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_UPDATE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_UPDATE, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->id);
-	bind_text(q, 2, r->classification);
-	bind_text(q, 3, r->purpose_code);
-	bind_text(q, 4, r->urgency);
-	bind_text(q, 5, r->status);
-	bind_text(q, 6, r->classified_at);
-	bind_id(q, 7, r->classified_by);
-	bind_text(q, 8, r->deadline);
-	bind_text(q, 9, r->extension);
-	bind_text(q, 10, r->decision);
-	bind_blob(q, 11, r->decision_note_enc, r->decision_note_enc_len);
-	bind_text(q, 12, r->decided_at);
-	bind_id(q, 13, r->decided_by);
-	bind_blob(q, 14, r->resolution_enc, r->resolution_enc_len);
-	bind_text(q, 15, r->resolved_at);
-	bind_id(q, 16, r->resolved_by);
-	bind_text(q, 17, r->updated_at);
+	sq_bind_text(q, 2, r->classification);
+	sq_bind_text(q, 3, r->purpose_code);
+	sq_bind_text(q, 4, r->urgency);
+	sq_bind_text(q, 5, r->status);
+	sq_bind_text(q, 6, r->classified_at);
+	sq_bind_id(q, 7, r->classified_by);
+	sq_bind_text(q, 8, r->deadline);
+	sq_bind_text(q, 9, r->extension);
+	sq_bind_text(q, 10, r->decision);
+	sq_bind_blob(q, 11, r->decision_note_enc, r->decision_note_enc_len);
+	sq_bind_text(q, 12, r->decided_at);
+	sq_bind_id(q, 13, r->decided_by);
+	sq_bind_blob(q, 14, r->resolution_enc, r->resolution_enc_len);
+	sq_bind_text(q, 15, r->resolved_at);
+	sq_bind_id(q, 16, r->resolved_by);
+	sq_bind_text(q, 17, r->updated_at);
 	sqlite3_bind_int(q, 18, r->version);
-	rc = exec_stmt(s, q, "update the intake", err);
+	rc = sq_exec_stmt(s, q, "update the intake", err);
 	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
 		rc = ctip_err_field(err, CTIP_ECONFLICT, "version",
 				    "intake %lld was changed by someone else: "
@@ -2553,20 +2619,20 @@ sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
 	enum stmt_id id = due == CTIP_DUE_OVERDUE ? S_INTAKE_LIST_OVERDUE
 			  : due == CTIP_DUE_SOON  ? S_INTAKE_LIST_SOON
 						  : S_INTAKE_LIST_ALL;
-	sqlite3_stmt *q = stmt(s, id, err);
+	sqlite3_stmt *q = sq_stmt(s, id, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, unit_id);
 	if (id != S_INTAKE_LIST_ALL)
-		bind_text(q, 2, now);
+		sq_bind_text(q, 2, now);
 	if (id == S_INTAKE_LIST_SOON)
-		bind_text(q, 3, soon);
+		sq_bind_text(q, 3, soon);
 	sqlite3_bind_int(q, 4, limit);
 	if (id == S_INTAKE_LIST_ALL)
-		bind_text(q, 5, status);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+		sq_bind_text(q, 5, status);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   sq_read_id_v, a, err);
 }
 
 static int
@@ -2576,16 +2642,16 @@ sq_intake_repeat(int64_t **out, int *n_out, struct ctip_store *st,
 		 struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_REPEAT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_REPEAT, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, scope->unit_id);
-	bind_text(q, 2, scope->province_code);
-	bind_blob(q, 3, bidx, CTIP_BLIND_BYTES);
+	sq_bind_text(q, 2, scope->province_code);
+	sq_bind_blob(q, 3, bidx, CTIP_BLIND_BYTES);
 	sqlite3_bind_int(q, 4, limit);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   sq_read_id_v, a, err);
 }
 
 static int
@@ -2593,19 +2659,19 @@ sq_referral_insert(int64_t *out, struct ctip_store *st,
 		   const struct ctip_referral_row *r, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_REFERRAL_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_REFERRAL_INSERT, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, r->object_type);
+	sq_bind_text(q, 1, r->object_type);
 	sqlite3_bind_int64(q, 2, r->object_id);
 	sqlite3_bind_int64(q, 3, r->from_unit_id);
 	sqlite3_bind_int64(q, 4, r->to_unit_id);
-	bind_blob(q, 5, r->note_enc, r->note_enc_len);
-	bind_text(q, 6, r->sent_at);
+	sq_bind_blob(q, 5, r->note_enc, r->note_enc_len);
+	sq_bind_text(q, 6, r->sent_at);
 	sqlite3_bind_int64(q, 7, r->sent_by);
-	bind_text(q, 8, r->ack_due_at);
-	return insert_row(out, s, q, "store the referral", err);
+	sq_bind_text(q, 8, r->ack_due_at);
+	return sq_insert_row(out, s, q, "store the referral", err);
 }
 
 static void
@@ -2615,20 +2681,20 @@ read_referral(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(q, 0);
-	o->object_type = col_text(q, 1, a, ok);
+	o->object_type = sq_col_text(q, 1, a, ok);
 	o->object_id = sqlite3_column_int64(q, 2);
 	o->from_unit_id = sqlite3_column_int64(q, 3);
 	o->to_unit_id = sqlite3_column_int64(q, 4);
-	o->note_enc = col_blob(q, 5, &o->note_enc_len, a, ok);
-	o->status = col_text(q, 6, a, ok);
-	o->sent_at = col_text(q, 7, a, ok);
+	o->note_enc = sq_col_blob(q, 5, &o->note_enc_len, a, ok);
+	o->status = sq_col_text(q, 6, a, ok);
+	o->sent_at = sq_col_text(q, 7, a, ok);
 	o->sent_by = sqlite3_column_int64(q, 8);
-	o->ack_due_at = col_text(q, 9, a, ok);
-	o->responded_at = col_text(q, 10, a, ok);
+	o->ack_due_at = sq_col_text(q, 9, a, ok);
+	o->responded_at = sq_col_text(q, 10, a, ok);
 	o->responded_by = sqlite3_column_int64(q, 11);
 	o->refusal_reason_enc =
-		col_blob(q, 12, &o->refusal_reason_enc_len, a, ok);
-	o->closed_at = col_text(q, 13, a, ok);
+		sq_col_blob(q, 12, &o->refusal_reason_enc_len, a, ok);
+	o->closed_at = sq_col_text(q, 13, a, ok);
 	o->closed_by = sqlite3_column_int64(q, 14);
 	o->version = sqlite3_column_int(q, 15);
 }
@@ -2637,8 +2703,8 @@ static int
 sq_referral_get(struct ctip_referral_row *o, struct ctip_store *st, int64_t id,
 		struct ctip_arena *a, struct ctip_err *err)
 {
-	return get_one(o, S(st), S_REFERRAL_GET, id, "referral", read_referral,
-		       a, err);
+	return sq_get_one(o, S(st), S_REFERRAL_GET, id, "referral",
+			  read_referral, a, err);
 }
 
 static int
@@ -2646,20 +2712,20 @@ sq_referral_update(struct ctip_store *st, const struct ctip_referral_row *r,
 		   struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_REFERRAL_UPDATE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_REFERRAL_UPDATE, err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->id);
-	bind_text(q, 2, r->status);
-	bind_text(q, 3, r->responded_at);
-	bind_id(q, 4, r->responded_by);
-	bind_blob(q, 5, r->refusal_reason_enc, r->refusal_reason_enc_len);
-	bind_text(q, 6, r->closed_at);
-	bind_id(q, 7, r->closed_by);
+	sq_bind_text(q, 2, r->status);
+	sq_bind_text(q, 3, r->responded_at);
+	sq_bind_id(q, 4, r->responded_by);
+	sq_bind_blob(q, 5, r->refusal_reason_enc, r->refusal_reason_enc_len);
+	sq_bind_text(q, 6, r->closed_at);
+	sq_bind_id(q, 7, r->closed_by);
 	sqlite3_bind_int(q, 8, r->version);
-	rc = exec_stmt(s, q, "update the referral", err);
+	rc = sq_exec_stmt(s, q, "update the referral", err);
 	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
 		rc = ctip_err_field(err, CTIP_ECONFLICT, "version",
 				    "referral %lld was changed by someone "
@@ -2675,15 +2741,15 @@ sq_referral_list(int64_t **out, int *n_out, struct ctip_store *st,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q =
-		stmt(s, inbox ? S_REFERRAL_INBOX : S_REFERRAL_OUTBOX, err);
+		sq_stmt(s, inbox ? S_REFERRAL_INBOX : S_REFERRAL_OUTBOX, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, unit_id);
-	bind_text(q, 2, status);
+	sq_bind_text(q, 2, status);
 	sqlite3_bind_int(q, 3, limit);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   sq_read_id_v, a, err);
 }
 
 static int
@@ -2693,7 +2759,7 @@ sq_referral_counts(long counts[5], long *late, struct ctip_store *st,
 	static const char *const names[5] = { "sent", "accepted", "refused",
 					      "completed", "withdrawn" };
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_REFERRAL_COUNTS, err);
+	sqlite3_stmt *q = sq_stmt(s, S_REFERRAL_COUNTS, err);
 	const char *status;
 	int rc, i;
 
@@ -2702,7 +2768,7 @@ sq_referral_counts(long counts[5], long *late, struct ctip_store *st,
 	memset(counts, 0, 5 * sizeof(*counts));
 	*late = 0;
 	sqlite3_bind_int64(q, 1, unit_id);
-	bind_text(q, 2, now);
+	sq_bind_text(q, 2, now);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		status = (const char *)sqlite3_column_text(q, 0);
 		for (i = 0; i < 5; i++)
@@ -2710,9 +2776,9 @@ sq_referral_counts(long counts[5], long *late, struct ctip_store *st,
 				counts[i] = (long)sqlite3_column_int64(q, 1);
 		*late += (long)sqlite3_column_int64(q, 2);
 	}
-	done(q);
+	sq_done(q);
 	if (rc != SQLITE_DONE)
-		return db_error(s, err, "count referrals");
+		return sq_db_error(s, err, "count referrals");
 	return CTIP_OK;
 }
 
@@ -2721,14 +2787,14 @@ sq_access_revoke(struct ctip_store *st, const char *object_type,
 		 int64_t object_id, int64_t unit_id, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_ACCESS_REVOKE, err);
+	sqlite3_stmt *q = sq_stmt(s, S_ACCESS_REVOKE, err);
 
 	if (q == NULL)
 		return err->code;
-	bind_text(q, 1, object_type);
+	sq_bind_text(q, 1, object_type);
 	sqlite3_bind_int64(q, 2, object_id);
 	sqlite3_bind_int64(q, 3, unit_id);
-	return exec_stmt(s, q, "revoke access", err);
+	return sq_exec_stmt(s, q, "revoke access", err);
 }
 
 /* The statement of the KPI query base (the _UNIT one) for f's scope. */
@@ -2744,9 +2810,9 @@ static void
 bind_kpi(sqlite3_stmt *q, const struct ctip_kpi_filter *f)
 {
 	sqlite3_bind_int64(q, 1, f->unit_id);
-	bind_text(q, 2, f->province_code);
-	bind_text(q, 3, f->from);
-	bind_text(q, 4, f->to);
+	sq_bind_text(q, 2, f->province_code);
+	sq_bind_text(q, 3, f->from);
+	sq_bind_text(q, 4, f->to);
 }
 
 static int
@@ -2754,13 +2820,13 @@ sq_intake_counts(struct ctip_intake_counts *out, struct ctip_store *st,
 		 const struct ctip_kpi_filter *f, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, kpi_stmt(S_INTAKE_COUNTS_UNIT, f), err);
+	sqlite3_stmt *q = sq_stmt(s, kpi_stmt(S_INTAKE_COUNTS_UNIT, f), err);
 	int rc;
 
 	if (q == NULL)
 		return err->code;
 	bind_kpi(q, f);
-	rc = step_one(s, q, "count", err);
+	rc = sq_step_one(s, q, "count", err);
 	if (rc == CTIP_OK) {
 		out->received = (long)sqlite3_column_int64(q, 0);
 		out->classified = (long)sqlite3_column_int64(q, 1);
@@ -2770,7 +2836,7 @@ sq_intake_counts(struct ctip_intake_counts *out, struct ctip_store *st,
 		out->tips_in_time = (long)sqlite3_column_int64(q, 5);
 		out->referred = (long)sqlite3_column_int64(q, 6);
 	}
-	done(q);
+	sq_done(q);
 	return rc;
 }
 
@@ -2780,7 +2846,8 @@ sq_referral_by_agency(const char ***agencies, long **counts, int *n_out,
 		      struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, kpi_stmt(S_REFERRAL_BY_AGENCY_UNIT, f), err);
+	sqlite3_stmt *q =
+		sq_stmt(s, kpi_stmt(S_REFERRAL_BY_AGENCY_UNIT, f), err);
 	const char **names, **nums;
 	int rc, i;
 
@@ -2806,7 +2873,7 @@ sq_referral_delays(const char ***received, const char ***referred, int *n_out,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, kpi_stmt(S_REFERRAL_DELAYS_UNIT, f), err);
+	sqlite3_stmt *q = sq_stmt(s, kpi_stmt(S_REFERRAL_DELAYS_UNIT, f), err);
 
 	if (q == NULL)
 		return err->code;
@@ -2819,41 +2886,43 @@ sq_intake_person_link(struct ctip_store *st, int64_t intake_id,
 		      int64_t person_id, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_PERSON_LINK, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_PERSON_LINK, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, intake_id);
 	sqlite3_bind_int64(q, 2, person_id);
-	return exec_stmt(s, q, "link the intake and the person", err);
+	return sq_exec_stmt(s, q, "link the intake and the person", err);
 }
 
 /* Ids from statement id bound with one integer key. */
-static int
-ids_of(int64_t **out, int *n_out, struct sqlite_store *s, enum stmt_id id,
-       int64_t key, struct ctip_arena *a, struct ctip_err *err)
+int
+sq_ids_of(int64_t **out, int *n_out, struct sqlite_store *s, int id,
+	  int64_t key, struct ctip_arena *a, struct ctip_err *err)
 {
-	sqlite3_stmt *q = stmt(s, id, err);
+	sqlite3_stmt *q = sq_stmt(s, id, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, key);
-	return read_all((void **)out, n_out, sizeof(**out), s, q, read_id_v, a,
-			err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   sq_read_id_v, a, err);
 }
 
 static int
 sq_intake_persons(int64_t **out, int *n_out, struct ctip_store *st,
 		  int64_t intake_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return ids_of(out, n_out, S(st), S_INTAKE_PERSONS, intake_id, a, err);
+	return sq_ids_of(out, n_out, S(st), S_INTAKE_PERSONS, intake_id, a,
+			 err);
 }
 
 static int
 sq_person_intakes(int64_t **out, int *n_out, struct ctip_store *st,
 		  int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return ids_of(out, n_out, S(st), S_PERSON_INTAKES, person_id, a, err);
+	return sq_ids_of(out, n_out, S(st), S_PERSON_INTAKES, person_id, a,
+			 err);
 }
 
 static int
@@ -2861,18 +2930,18 @@ sq_case_insert(int64_t *out, struct ctip_store *st,
 	       const struct ctip_case_row *r, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_CASE_INSERT, err);
+	sqlite3_stmt *q = sq_stmt(s, S_CASE_INSERT, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, r->owner_unit_id);
-	bind_text(q, 2, r->province_code);
-	bind_text(q, 3, r->stage);
-	bind_text(q, 4, r->article);
-	bind_blob(q, 5, r->title_enc, r->title_enc_len);
-	bind_text(q, 6, r->created_at);
+	sq_bind_text(q, 2, r->province_code);
+	sq_bind_text(q, 3, r->stage);
+	sq_bind_text(q, 4, r->article);
+	sq_bind_blob(q, 5, r->title_enc, r->title_enc_len);
+	sq_bind_text(q, 6, r->created_at);
 	sqlite3_bind_int64(q, 7, r->created_by);
-	return insert_row(out, s, q, "store the case", err);
+	return sq_insert_row(out, s, q, "store the case", err);
 }
 
 static void
@@ -2883,11 +2952,11 @@ read_case(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(q, 0);
 	o->owner_unit_id = sqlite3_column_int64(q, 1);
-	o->province_code = col_text(q, 2, a, ok);
-	o->stage = col_text(q, 3, a, ok);
-	o->article = col_text(q, 4, a, ok);
-	o->title_enc = col_blob(q, 5, &o->title_enc_len, a, ok);
-	o->created_at = col_text(q, 6, a, ok);
+	o->province_code = sq_col_text(q, 2, a, ok);
+	o->stage = sq_col_text(q, 3, a, ok);
+	o->article = sq_col_text(q, 4, a, ok);
+	o->title_enc = sq_col_blob(q, 5, &o->title_enc_len, a, ok);
+	o->created_at = sq_col_text(q, 6, a, ok);
 	o->created_by = sqlite3_column_int64(q, 7);
 	o->version = sqlite3_column_int(q, 8);
 }
@@ -2896,7 +2965,7 @@ static int
 sq_case_get(struct ctip_case_row *o, struct ctip_store *st, int64_t id,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
-	return get_one(o, S(st), S_CASE_GET, id, "case", read_case, a, err);
+	return sq_get_one(o, S(st), S_CASE_GET, id, "case", read_case, a, err);
 }
 
 static int
@@ -2904,27 +2973,27 @@ sq_intake_case_link(struct ctip_store *st, int64_t intake_id, int64_t case_id,
 		    struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = stmt(s, S_INTAKE_CASE_LINK, err);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_CASE_LINK, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, intake_id);
 	sqlite3_bind_int64(q, 2, case_id);
-	return exec_stmt(s, q, "link the intake and the case", err);
+	return sq_exec_stmt(s, q, "link the intake and the case", err);
 }
 
 static int
 sq_intake_cases(int64_t **out, int *n_out, struct ctip_store *st,
 		int64_t intake_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return ids_of(out, n_out, S(st), S_INTAKE_CASES, intake_id, a, err);
+	return sq_ids_of(out, n_out, S(st), S_INTAKE_CASES, intake_id, a, err);
 }
 
 static int
 sq_case_intakes(int64_t **out, int *n_out, struct ctip_store *st,
 		int64_t case_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return ids_of(out, n_out, S(st), S_CASE_INTAKES, case_id, a, err);
+	return sq_ids_of(out, n_out, S(st), S_CASE_INTAKES, case_id, a, err);
 }
 
 static void
@@ -2958,6 +3027,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.ref_count = sq_ref_count,
 	.ref_exists = sq_ref_exists,
 	.ref_codes = sq_ref_codes,
+	.ref_names = sq_ref_names,
 	.admin_unit_get = sq_admin_unit_get,
 	.communes = sq_communes,
 	.count = sq_count,
@@ -2986,8 +3056,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.access_granted = sq_access_granted,
 	.access_grant = sq_access_grant,
 	.person_search = sq_person_search,
-	.person_reseal = sq_person_reseal,
-	.person_ids = sq_person_ids,
+	.reseal = sq_reseal,
 	.audit_last = sq_audit_last,
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
@@ -3015,6 +3084,8 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_case_link = sq_intake_case_link,
 	.intake_cases = sq_intake_cases,
 	.case_intakes = sq_case_intakes,
+	.casework = &sq_casework_ops,
+	.cases = &sq_case_ops,
 	.close = sq_close,
 };
 

@@ -71,6 +71,12 @@ ctip_status_name(enum ctip_status code)
 		return "password_change_required";
 	case CTIP_ELOCKED:
 		return "locked";
+	case CTIP_ETRANSITION:
+		return "transition_refused";
+	case CTIP_ENOTENTITLED:
+		return "not_entitled";
+	case CTIP_EDUPLICATE:
+		return "duplicate_suspected";
 	}
 	return "internal";
 }

@@ -21,6 +21,11 @@ enum ctip_status {
 	CTIP_EREASON = -13, /* identity read outside the unit, no reason: 403 */
 	CTIP_EPWCHANGE = -14, /* one-time password must be changed first: 403 */
 	CTIP_ELOCKED = -15,   /* account locked after failed logins: HTTP 429 */
+	CTIP_ETRANSITION = -16,  /* a step the current state does not allow:
+				    HTTP 409 */
+	CTIP_ENOTENTITLED = -17, /* a support the person is not entitled to,
+				    or beyond its limit: HTTP 422 */
+	CTIP_EDUPLICATE = -18,   /* probably registered already: HTTP 409 */
 };
 
 struct ctip_err {

@@ -31,6 +31,26 @@ ctip_text_length(const char *s)
 	return n;
 }
 
+enum ctip_status
+ctip_text_check(const char *s, size_t max, bool required, const char *field,
+		struct ctip_err *err)
+{
+	/* White space alone says nothing: a required field is missing. */
+	if (s == NULL || s[0] == '\0' ||
+	    (required && s[strspn(s, " \t\r\n")] == '\0'))
+		return required ? ctip_err_field(err, CTIP_EINVAL, field,
+						 "%s: required", field)
+				: CTIP_OK;
+	if (!ctip_text_valid(s, strlen(s)))
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: not valid UTF-8", field);
+	if (ctip_text_length(s) > max)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: longer than %zu characters", field,
+				      max);
+	return CTIP_OK;
+}
+
 static bool
 is_space(utf8proc_int32_t cp)
 {
@@ -145,4 +165,13 @@ ctip_text_key(char *out, size_t cap, const char *s)
 	free(m);
 	out[len] = '\0';
 	return (long)len;
+}
+
+bool
+ctip_one_of(const char *s, const char *const *set)
+{
+	for (; s != NULL && *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
 }

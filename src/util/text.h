@@ -9,8 +9,23 @@
 /* True when s[0..n) is well-formed UTF-8 without NUL bytes. */
 bool ctip_text_valid(const char *s, size_t n);
 
+/* Whether s (which may be NULL) is one of the NULL-terminated set. */
+bool ctip_one_of(const char *s, const char *const *set);
+
 /* Number of code points in valid UTF-8 s. */
 size_t ctip_text_length(const char *s);
+
+/*
+ * Check the text input field: s (which may be NULL) must be valid UTF-8
+ * of at most max code points. When required, NULL, "" and white space
+ * alone are missing; when not, NULL and "" pass. On failure err names
+ * field and says "FIELD: required", "FIELD: not valid UTF-8" or "FIELD:
+ * longer than N characters". CTIP_OK or CTIP_EINVAL.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_text_check(const char *s, size_t max,
+						 bool required,
+						 const char *field,
+						 struct ctip_err *err);
 
 /*
  * *out = s in Unicode NFC with surrounding white space trimmed, allocated

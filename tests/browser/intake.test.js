@@ -9,17 +9,13 @@
 // The tests run in order and share one server and one operator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
 import { addUser } from '../e2e/users.js';
+import { openBrowser, changePassword, shots, h1, unlabelled, describedBy } from './lib.js';
 
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 768 };
 const PASSWORD = 'tổng đài 111 trực suốt ngày đêm';
 let server;
-let browser;
+let ui;
 let operator; // { username, password (one-time), id } of the hotline operator
 
 before(async () => {
@@ -27,68 +23,32 @@ before(async () => {
   operator = await addUser(db, key, 'tongdai.pham', { name: 'Phạm Thị Tổng Đài', adminCode: '00004',
     roles: ['hotline_operator'] });
   server = await startServer({ db, key });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(shots, { recursive: true });
+  ui = await openBrowser(server);
 });
 
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   if (server) await stopOk(server);
 });
 
-// A page in a context of its own, 1366x768, Vietnamese. page.problems
-// collects script errors, CSP violations, writes without a CSRF token and
-// API answers 5xx; page.posts counts POST /api/intakes sent.
-async function newPage() {
-  // An office in Vietnam: the date-time input shows dd/mm/yyyy hh:mm, and
-  // local time is UTC+7 (received_at is sent in UTC).
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.problems = [];
+// A page of its own in an office in Vietnam (received_at is shown in local
+// time, UTC+7, and sent in UTC); page.posts lists the Idempotency-Key of
+// each POST /api/intakes sent.
+async function intakePage() {
+  const page = await ui.newPage();
   page.posts = [];
-  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: .*status of 4\d\d/.test(m.text()))
-      page.problems.push(`console: ${m.text()}`);
-  });
   page.on('request', (r) => {
-    const url = new URL(r.url());
-    const write = !['GET', 'HEAD'].includes(r.method());
-    const login = r.method() === 'POST' && url.pathname === '/api/session';
-    if (url.pathname.startsWith('/api/') && write && !login && !r.headers()['x-csrf-token'])
-      page.problems.push(`no X-CSRF-Token on ${r.method()} ${url.pathname}`);
-    if (r.method() === 'POST' && url.pathname === '/api/intakes')
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/intakes')
       page.posts.push(r.headers()['idempotency-key']);
   });
-  page.on('response', (r) => {
-    if (r.status() >= 500) page.problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
-  });
-  page.done = async () => {
-    assert.deepEqual(page.problems, [], 'no script errors, CSP violations, missing CSRF tokens or 5xx');
-    await context.close();
-  };
   return page;
-}
-
-const h1 = (page) => page.locator('main h1');
-
-async function signIn(page, username, password) {
-  await page.goto(`${server.url}/#/login`);
-  await h1(page).filter({ hasText: 'Đăng nhập' }).waitFor();
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel(/^Mật khẩu$/).fill(password);
-  await page.getByLabel(/^Mật khẩu$/).press('Enter');
-  await page.waitForURL(/#\/(home|password)$/);
 }
 
 // The operator, signed in with the password set in the first test.
 async function operatorPage() {
-  const page = await newPage();
-  await signIn(page, operator.username, PASSWORD);
+  const page = await intakePage();
+  await ui.signIn(page, operator.username, PASSWORD);
+  await page.waitForURL(/#\/(home|password)$/);
   await h1(page).filter({ hasText: 'Xin chào' }).waitFor();
   return page;
 }
@@ -114,22 +74,6 @@ const focused = (page) => page.evaluate(() => {
   return a.name || a.id || a.tagName;
 });
 
-// Inputs, selects and text areas that are visible and have no label.
-function unlabelled(page) {
-  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && !el.hidden && el.offsetParent !== null)
-    .filter((el) => !(el.labels?.length) && !el.getAttribute('aria-label'))
-    .map((el) => el.outerHTML));
-}
-
-// The texts of the visible elements an element's aria-describedby names.
-function describedBy(locator) {
-  return locator.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/)
-    .map((id) => document.getElementById(id))
-    .filter((d) => d && !d.hidden && d.textContent.trim())
-    .map((d) => d.textContent.trim()));
-}
-
 // Press Tab until the focus is on name (at most 20 presses); resolves
 // with the presses it took.
 async function tabTo(page, name) {
@@ -141,18 +85,15 @@ async function tabTo(page, name) {
 }
 
 test('the operator changes the one-time password and finds the intake pages', async () => {
-  const page = await newPage();
-  await signIn(page, operator.username, operator.password);
-  await h1(page).filter({ hasText: 'Đổi mật khẩu' }).waitFor();
-  await page.getByLabel('Mật khẩu hiện tại').fill(operator.password);
-  await page.getByLabel('Mật khẩu mới', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Nhập lại mật khẩu mới').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-  await page.waitForURL(/#\/home$/);
+  const page = await intakePage();
+  await ui.signIn(page, operator.username, operator.password);
+  await page.waitForURL(/#\/(home|password)$/);
+  await changePassword(page, operator.password, PASSWORD);
   const nav = page.getByRole('navigation');
   await nav.getByRole('link').first().waitFor();
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
-    ['Trang chủ', 'Tiếp nhận tin báo', 'Danh sách tin báo', 'Chuyển tuyến', 'Đổi mật khẩu']);
+    ['Trang chủ', 'Tiếp nhận tin báo', 'Danh sách tin báo', 'Chuyển tuyến', 'Nạn nhân và người được hỗ trợ',
+      'Đổi mật khẩu']);
   // The role card links to both.
   assert.ok(await page.locator('.role-card').getByRole('link', { name: 'Tiếp nhận tin báo' }).isVisible());
   await nav.getByRole('link', { name: 'Tiếp nhận tin báo' }).click();

@@ -8,16 +8,12 @@
 // tests/browser/screenshots/intake-detail.png and referral-inbox.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
-import { addUser, signIn as apiSignIn, PASSWORD } from '../e2e/users.js';
+import { addUser, signIn as apiSignIn } from '../e2e/users.js';
+import { openBrowser, shots, h1 } from './lib.js';
 
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 768 };
 let server;
-let browser;
+let ui;
 let operator;
 let health;
 let intakeId;
@@ -42,57 +38,16 @@ before(async () => {
   }, { headers: { 'Idempotency-Key': 'referral-test-0001' } });
   assert.equal(r.status, 201, r.text);
   intakeId = r.body.id;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(shots, { recursive: true });
+  ui = await openBrowser(server);
 });
 
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   if (server) await stopOk(server);
 });
 
-// A signed-in page in a context of its own; page.problems collects script
-// errors, CSP violations, writes without a CSRF token and 5xx answers.
-async function pageFor(account) {
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: .*status of 4\d\d/.test(m.text()))
-      page.problems.push(`console: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const write = !['GET', 'HEAD'].includes(r.method());
-    const login = r.method() === 'POST' && url.pathname === '/api/session';
-    if (url.pathname.startsWith('/api/') && write && !login && !r.headers()['x-csrf-token'])
-      page.problems.push(`no X-CSRF-Token on ${r.method()} ${url.pathname}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 500) page.problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
-  });
-  page.done = async () => {
-    assert.deepEqual(page.problems, [], 'no script errors, CSP violations, missing CSRF tokens or 5xx');
-    await context.close();
-  };
-  await page.goto(`${server.url}/#/login`);
-  await page.locator('main h1').filter({ hasText: 'Đăng nhập' }).waitFor();
-  await page.getByLabel('Tên đăng nhập').fill(account.username);
-  await page.getByLabel(/^Mật khẩu$/).fill(PASSWORD);
-  await page.getByLabel(/^Mật khẩu$/).press('Enter');
-  await page.waitForURL(/#\/home$/);
-  return page;
-}
-
-const h1 = (page) => page.locator('main h1');
-
 test('the operator opens the intake, classifies it and refers it to the health department', async () => {
-  const page = await pageFor(operator);
+  const page = await ui.pageFor(operator);
   const nav = page.getByRole('navigation');
   await nav.getByRole('link', { name: 'Chuyển tuyến' }).waitFor();
   // From the list to the detail page.
@@ -160,7 +115,7 @@ test('the operator opens the intake, classifies it and refers it to the health d
 });
 
 test('the health department accepts and completes the referral', async () => {
-  const page = await pageFor(health);
+  const page = await ui.pageFor(health);
   const nav = page.getByRole('navigation');
   await nav.getByRole('link', { name: 'Chuyển tuyến (1)' }).click();
   await page.waitForURL(/#\/referrals$/);
@@ -193,7 +148,7 @@ test('the health department accepts and completes the referral', async () => {
 });
 
 test('the operator sees the referral completed under Sent', async () => {
-  const page = await pageFor(operator);
+  const page = await ui.pageFor(operator);
   await page.getByRole('navigation').getByRole('link', { name: 'Chuyển tuyến', exact: true }).click();
   await h1(page).filter({ hasText: 'Chuyển tuyến' }).waitFor();
   await page.locator('table.referrals tbody td').filter({ hasText: 'Không có chuyển tuyến nào đến đơn vị.' }).waitFor();

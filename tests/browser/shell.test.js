@@ -9,111 +9,31 @@
 // administrator's one-time password, the later ones sign in with the new one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { tempDir, run, startServer, DATA } from '../e2e/lib.js';
+import { initDb, startServer } from '../e2e/lib.js';
+import { openBrowser, changePassword, shots, h1, unlabelled, describedBy, VIEWPORT, LOGIN_ANY } from './lib.js';
 
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 768 };
 const ADMIN_PASSWORD = 'mật khẩu mới của quản trị 2026';
 let server;
-let browser;
+let ui;
 let oneTime; // the administrator's one-time password, from `ctip init`
 const admin = { username: 'admin', password: null }; // password once changed
 
 before(async () => {
-  const dir = tempDir();
-  const init = await run(['init', '--db', `${dir}/ctip.db`, '--key', `${dir}/ctip.key`,
-    '--data', DATA, '--demo', '50']);
-  assert.equal(init.code, 0, init.stderr);
-  oneTime = /one-time password: (\S+)/.exec(init.stdout)?.[1];
-  assert.ok(oneTime, `no one-time password in the output of ctip init:\n${init.stdout}`);
-  server = await startServer({ db: `${dir}/ctip.db`, key: `${dir}/ctip.key` });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(shots, { recursive: true });
+  const { db, key, stdout } = await initDb({ demo: 50 });
+  oneTime = /one-time password: (\S+)/.exec(stdout)?.[1];
+  assert.ok(oneTime, `no one-time password in the output of ctip init:\n${stdout}`);
+  server = await startServer({ db, key });
+  // No locale: the app's own default language; signIn in either language.
+  ui = await openBrowser(server, { context: { viewport: VIEWPORT }, loginTexts: LOGIN_ANY });
 });
 
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   assert.equal(await server?.stop(), 0);
 });
 
-// A page in a context of its own (its own cookies), 1366x768, Vietnamese
-// unless lang says otherwise. page.problems collects script errors, CSP
-// violations, writes sent without a CSRF token and API answers 5xx.
-async function newPage({ lang } = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  if (lang) await context.addInitScript((l) => localStorage.setItem('ctip.lang', l), lang);
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A 4xx answer is logged by chromium as a failed load; it is expected
-    // (401 before sign-in, 400 for bad input) and checked by the tests.
-    if (m.type() === 'error' && !/Failed to load resource: .*status of 4\d\d/.test(m.text()))
-      page.problems.push(`console: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const write = !['GET', 'HEAD'].includes(r.method());
-    const login = r.method() === 'POST' && url.pathname === '/api/session';
-    if (url.pathname.startsWith('/api/') && write && !login && !r.headers()['x-csrf-token'])
-      page.problems.push(`no X-CSRF-Token on ${r.method()} ${url.pathname}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 500) page.problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
-  });
-  page.done = async () => {
-    assert.deepEqual(page.problems, [], 'no script errors, CSP violations, missing CSRF tokens or 5xx');
-    await context.close();
-  };
-  return page;
-}
-
-const h1 = (page) => page.locator('main h1');
-
-async function signIn(page, username, password) {
-  await page.goto(`${server.url}/#/login`);
-  await h1(page).filter({ hasText: /Đăng nhập|Sign in/ }).waitFor();
-  await page.getByLabel(/Tên đăng nhập|Username/).fill(username);
-  await page.getByLabel(/^(Mật khẩu|Password)$/).fill(password);
-  await page.getByLabel(/^(Mật khẩu|Password)$/).press('Enter');
-}
-
-// Sign in with a one-time password and change it to password.
-async function firstSignIn(page, username, oneTimePassword, password) {
-  await signIn(page, username, oneTimePassword);
-  await h1(page).filter({ hasText: 'Đổi mật khẩu' }).waitFor();
-  await page.getByLabel('Mật khẩu hiện tại').fill(oneTimePassword);
-  await page.getByLabel('Mật khẩu mới', { exact: true }).fill(password);
-  await page.getByLabel('Nhập lại mật khẩu mới').fill(password);
-  await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-  await page.waitForURL(/#\/home$/);
-}
-
-// Inputs, selects and text areas that are visible and have no label.
-function unlabelled(page) {
-  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && !el.hidden && el.offsetParent !== null)
-    .filter((el) => !(el.labels?.length) && !el.getAttribute('aria-label'))
-    .map((el) => el.outerHTML));
-}
-
-// The ids an element's aria-describedby names, as texts.
-function describedBy(locator) {
-  return locator.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/)
-    .map((id) => document.getElementById(id))
-    .filter((d) => d && !d.hidden)
-    .map((d) => d.textContent));
-}
-
 test('the login page speaks Vietnamese, labels its fields and flags demo data', async () => {
-  const page = await newPage();
+  const page = await ui.newPage();
   await page.goto(server.url);
   await page.waitForURL(/#\/login$/);
   await h1(page).filter({ hasText: 'Đăng nhập' }).waitFor();
@@ -136,8 +56,8 @@ test('the login page speaks Vietnamese, labels its fields and flags demo data', 
 });
 
 test('a wrong password shows the Vietnamese error in an alert', async () => {
-  const page = await newPage();
-  await signIn(page, 'admin', 'not the password');
+  const page = await ui.newPage();
+  await ui.signIn(page, 'admin', 'not the password');
   const alert = page.locator('main [role="alert"]').filter({ hasText: /\S/ });
   await alert.waitFor();
   assert.equal(await alert.textContent(), 'Sai tên đăng nhập hoặc mật khẩu.');
@@ -155,8 +75,8 @@ test('a wrong password shows the Vietnamese error in an alert', async () => {
 });
 
 test('the one-time password forces a password change before anything else', async () => {
-  const page = await newPage();
-  await signIn(page, 'admin', oneTime);
+  const page = await ui.newPage();
+  await ui.signIn(page, 'admin', oneTime);
   await page.waitForURL(/#\/password$/);
   await h1(page).filter({ hasText: 'Đổi mật khẩu' }).waitFor();
   // Only the form: no navigation; other pages lead back here.
@@ -200,8 +120,8 @@ test('the one-time password forces a password change before anything else', asyn
 
 test('the home page shows the administrator, the unit and the role navigation', async () => {
   assert.ok(admin.password, 'the password change test ran');
-  const page = await newPage();
-  await signIn(page, admin.username, admin.password);
+  const page = await ui.newPage();
+  await ui.signIn(page, admin.username, admin.password);
   await page.waitForURL(/#\/home$/);
   await h1(page).filter({ hasText: 'Xin chào, Quản trị hệ thống' }).waitFor();
   assert.equal(await page.locator('#who-name').textContent(), 'Quản trị hệ thống');
@@ -231,8 +151,8 @@ test('the home page shows the administrator, the unit and the role navigation', 
 let auditor; // { username, password } of the auditor the next test creates
 
 test('the administrator creates users and sees each one-time password once', async () => {
-  const page = await newPage();
-  await signIn(page, admin.username, admin.password);
+  const page = await ui.newPage();
+  await ui.signIn(page, admin.username, admin.password);
   await page.waitForURL(/#\/home$/);
   await page.getByRole('navigation').getByRole('link', { name: 'Người dùng' }).click();
   await h1(page).filter({ hasText: 'Người dùng' }).waitFor();
@@ -286,8 +206,9 @@ test('the administrator creates users and sees each one-time password once', asy
 
 test('the auditor reads the audit log in an accessible table', async () => {
   assert.ok(auditor, 'the users test ran');
-  const page = await newPage();
-  await firstSignIn(page, auditor.username, auditor.oneTime, 'kiểm tra nhật ký mỗi ngày');
+  const page = await ui.newPage();
+  await ui.signIn(page, auditor.username, auditor.oneTime);
+  await changePassword(page, auditor.oneTime, 'kiểm tra nhật ký mỗi ngày');
   await h1(page).filter({ hasText: 'Nguyễn Thị Kiểm Tra' }).waitFor();
   const nav = page.getByRole('navigation');
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
@@ -322,7 +243,7 @@ test('the auditor reads the audit log in an accessible table', async () => {
 });
 
 test('too many wrong passwords lock the account, said in Vietnamese', async () => {
-  const page = await newPage();
+  const page = await ui.newPage();
   await page.goto(`${server.url}/#/login`);
   await h1(page).filter({ hasText: 'Đăng nhập' }).waitFor();
   const alert = page.locator('main [role="alert"]').filter({ hasText: /\S/ });
@@ -341,8 +262,8 @@ test('too many wrong passwords lock the account, said in Vietnamese', async () =
 });
 
 test('the language toggle switches the signed-in shell to English and back', async () => {
-  const page = await newPage();
-  await signIn(page, admin.username, admin.password);
+  const page = await ui.newPage();
+  await ui.signIn(page, admin.username, admin.password);
   await h1(page).filter({ hasText: 'Xin chào' }).waitFor();
   const toggle = page.locator('#lang');
   assert.equal(await toggle.textContent(), 'English');
@@ -365,15 +286,15 @@ test('the language toggle switches the signed-in shell to English and back', asy
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   await page.done();
 
-  const en = await newPage({ lang: 'en' });
-  await signIn(en, 'admin', 'wrong password');
+  const en = await ui.newPage({ lang: 'en' });
+  await ui.signIn(en, 'admin', 'wrong password');
   await en.locator('main [role="alert"]').filter({ hasText: 'Wrong username or password.' }).waitFor();
   await en.done();
 });
 
 test('sign-out returns to the login page and ends the session', async () => {
-  const page = await newPage();
-  await signIn(page, admin.username, admin.password);
+  const page = await ui.newPage();
+  await ui.signIn(page, admin.username, admin.password);
   await h1(page).filter({ hasText: 'Xin chào' }).waitFor();
   assert.equal(await page.evaluate(async () => (await fetch('/api/session')).status), 200);
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
@@ -389,8 +310,8 @@ test('sign-out returns to the login page and ends the session', async () => {
 });
 
 test('a session that ends elsewhere leads to the login page on the next call', async () => {
-  const page = await newPage();
-  await signIn(page, admin.username, admin.password);
+  const page = await ui.newPage();
+  await ui.signIn(page, admin.username, admin.password);
   await h1(page).filter({ hasText: 'Xin chào' }).waitFor();
   // Another tab of the same browser signs out: the cookie's session is gone.
   const other = await page.context().newPage();
@@ -410,7 +331,7 @@ test('a session that ends elsewhere leads to the login page on the next call', a
 });
 
 test('keyboard only: sign in, move through the navigation, see the focus', async () => {
-  const page = await newPage();
+  const page = await ui.newPage();
   await page.goto(server.url);
   await h1(page).filter({ hasText: 'Đăng nhập' }).waitFor();
   // Tab order: skip link, language, username (focused at load), password, button.

@@ -135,6 +135,7 @@ test('a commune case worker registers a person and sees its identity', async () 
 	assert.equal(r.body.owner_unit_id, as.cwA.user.org_unit.id);
 	assert.deepEqual(r.body.identity, {
 		full_name: DAO.full_name, citizen_id: DAO.citizen_id, phone: DAO_PHONE, address: DAO.address,
+		contacts: null,
 	});
 	const g = await as.cwA.get(`/api/persons/${daoId}`);
 	assert.equal(g.status, 200, g.text);

@@ -353,7 +353,7 @@ export const CSV_HEADER =
 	'ref,accompanies_ref,role,full_name,sex,birth_date,birth_year,' +
 	'ethnicity,nationality,citizenship,citizen_id,phone,address,province,' +
 	'commune,event_abroad,destination,purposes,recruitment_means,' +
-	'recruited_on,discovery,discovered_on';
+	'recruited_on,discovery,discovered_on,received_on';
 const CSV_COLUMNS = CSV_HEADER.split(',');
 
 // CSV text of rows given as objects keyed by column name.

@@ -93,6 +93,8 @@ const BAD_IMPORTS = {
 		edit: (rows) => (rows[1].birth_year = '19x5'), line: 3, field: 'birth_year',
 	},
 	'an empty full name': { edit: (rows) => (rows[1].full_name = ''), line: 3, field: 'full_name' },
+	'a reception date in the future': { edit: (rows) => (rows[1].received_on = '2999-01-01'), line: 3,
+		field: 'received_on' },
 };
 
 async function importBad(edit) {
@@ -115,6 +117,26 @@ for (const [what, { edit, line, field }] of Object.entries(BAD_IMPORTS)) {
 		assert.equal(r.added, 0);
 	});
 }
+
+test('import takes the reception date from received_on, else from discovered_on; the column may be missing', async () => {
+	const { db, key, dir } = await sharedDb();
+	const rows = goodRows('R');
+	rows[0].received_on = '2024-03-05';
+	const withColumn = writeCsv(dir, 'received.csv', csv(rows));
+	const r = await run(['import', '--db', db, '--key', key, withColumn]);
+	assert.equal(r.code, 0, r.stderr);
+	const last = Number(sqlite(db, 'select max(id) from person'));
+	const got = sqlite(db, `select received_on from person where id > ${last - rows.length} order by id`).split('\n');
+	assert.equal(got[0], '2024-03-05');
+	// Without a date of its own: the day of the import in Viet Nam.
+	const today = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+	for (let i = 1; i < rows.length; i++)
+		assert.equal(got[i], rows[i].discovered_on ?? today, `row ${i}`);
+	// A file of format 1.0, without the column, still imports.
+	const old = csv(goodRows('O')).split('\n').map((l) => l.split(',').slice(0, -1).join(',')).join('\n');
+	const r2 = await run(['import', '--db', db, '--key', key, writeCsv(dir, 'v10.csv', old)]);
+	assert.equal(r2.code, 0, r2.stderr);
+});
 
 test('import of a bad row after a thousand good ones adds none of them', async () => {
 	const { db, key, dir } = await sharedDb();

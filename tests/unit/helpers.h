@@ -1,14 +1,35 @@
-/* helpers.h: temporary directories and file checks shared by the unit
- * tests. Include after the ctip headers and before cmocka.h. */
+/* helpers.h: what the unit tests share: temporary directories and file
+ * checks, a database fixture (store, key file, reference data), reads and
+ * writes on the database file past the store, and users and persons to
+ * act with. Include after the ctip headers; it brings cmocka.h. */
 #ifndef CTIP_TEST_HELPERS_H
 #define CTIP_TEST_HELPERS_H
 
+#include "core/access.h"
+#include "core/auth.h"
+#include "core/org.h"
+#include "core/refdata.h"
 #include "util/common.h"
+#include "util/crypto.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+/* The clock of every fixture write. */
+#define NOW "2026-01-02T03:04:05Z"
+
+/* Communes of Hà Nội (01). */
+#define BA_DINH "00004"
+#define NGOC_HA "00008"
 
 /* A fresh private directory under /tmp into out (at least 64 bytes). */
 static inline bool
@@ -151,6 +172,273 @@ file_contains(const char *path, const char *needle)
 	found = bytes_contain(data, n, needle);
 	free(data);
 	return found;
+}
+
+/* --- a database fixture --- */
+
+/* A store in a file of a private temporary directory, with a key file. */
+struct db_fixture {
+	char dir[64];           /* removed with all it holds at teardown */
+	char db[192];           /* dir/ctip.db */
+	char key[128];          /* dir/ctip.key */
+	struct ctip_store *st;  /* migrated; a test may close it and clear st */
+	struct ctip_keyring kr; /* loaded from key */
+	struct ctip_arena arena; /* 16 MiB, for anything a test keeps */
+	struct ctip_access ax;   /* st and kr, no audit queue */
+};
+
+/*
+ * Fill f (zeroed by the caller): a new directory with a new key file and a
+ * migrated store, the reference data of CTIP_TEST_DATA loaded if load.
+ * 0 on success; otherwise -1, with the reason printed.
+ */
+static inline int
+db_fixture_open(struct db_fixture *f, bool load)
+{
+	struct ctip_err err = { 0 };
+	int applied;
+
+	if (!tmpdir_make(f->dir, sizeof(f->dir)))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/ctip.db", f->dir);
+	snprintf(f->key, sizeof(f->key), "%s/ctip.key", f->dir);
+	ctip_arena_init(&f->arena, 16 << 20);
+	if (ctip_keyring_create(f->key, &err) != CTIP_OK ||
+	    ctip_keyring_load(&f->kr, f->key, &err) != CTIP_OK ||
+	    ctip_store_open(&f->st, f->db, CTIP_OPEN_CREATE, &err) != CTIP_OK ||
+	    f->st->ops->migrate(&applied, f->st, &err) != CTIP_OK ||
+	    (load &&
+	     ctip_refdata_load(f->st, CTIP_TEST_DATA, &err) != CTIP_OK)) {
+		print_error("fixture: %s\n", err.msg);
+		return -1;
+	}
+	f->ax.st = f->st;
+	f->ax.kr = &f->kr;
+	return 0;
+}
+
+/* Undo db_fixture_open, also after it failed half way; f is not freed. */
+static inline void
+db_fixture_close(struct db_fixture *f)
+{
+	if (f->st != NULL)
+		f->st->ops->close(f->st);
+	ctip_keyring_wipe(&f->kr);
+	ctip_arena_free(&f->arena);
+	tmpdir_remove(f->dir);
+}
+
+/* A calloc'd db_fixture into *state, opened with load; see below. */
+static inline int
+db_setup(void **state, bool load)
+{
+	struct db_fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	return db_fixture_open(f, load);
+}
+
+/* cmocka setup: a struct db_fixture with the reference data loaded. */
+static inline int
+db_setup_loaded(void **state)
+{
+	return db_setup(state, true);
+}
+
+/* cmocka setup: a struct db_fixture with empty reference tables. */
+static inline int
+db_setup_empty(void **state)
+{
+	return db_setup(state, false);
+}
+
+/* cmocka teardown of db_setup_loaded and db_setup_empty. */
+static inline int
+db_teardown(void **state)
+{
+	struct db_fixture *f = *state;
+
+	db_fixture_close(f);
+	free(f);
+	return 0;
+}
+
+/* A cmocka test on a fresh db_fixture, with reference data or without. */
+#define LOADED(t)                                                              \
+	cmocka_unit_test_setup_teardown(t, db_setup_loaded, db_teardown)
+#define EMPTY(t) cmocka_unit_test_setup_teardown(t, db_setup_empty, db_teardown)
+
+/* The store's count of kind. */
+static inline long
+store_count(struct ctip_store *st, enum ctip_count_kind kind)
+{
+	struct ctip_err err = { 0 };
+	long n = -1;
+
+	assert_int_equal(st->ops->count(&n, st, kind, &err), CTIP_OK);
+	return n;
+}
+
+/* --- the database file, as someone with the file would see it --- */
+
+/*
+ * sql prepared on a read-only connection of its own to the database file
+ * db; fails the test if it does not prepare. Finish with raw_done().
+ */
+static inline sqlite3_stmt *
+raw_query(const char *db, const char *sql)
+{
+	sqlite3 *conn = NULL;
+	sqlite3_stmt *q = NULL;
+
+	assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(conn, 10000);
+	if (sqlite3_prepare_v2(conn, sql, -1, &q, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(conn));
+	return q;
+}
+
+/* Finalize q and close the connection raw_query opened for it. */
+static inline void
+raw_done(sqlite3_stmt *q)
+{
+	sqlite3 *conn = sqlite3_db_handle(q);
+
+	sqlite3_finalize(q);
+	sqlite3_close(conn);
+}
+
+/* The first value of sql on the file db (?1 bound to arg as text unless
+ * NULL) as text in a, NULL when there is no row or the value is NULL. */
+static inline char *
+raw_text(struct ctip_arena *a, const char *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *q = raw_query(db, sql);
+	char *out = NULL;
+
+	if (arg != NULL)
+		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		out = ctip_arena_strdup(
+			a, (const char *)sqlite3_column_text(q, 0));
+	raw_done(q);
+	return out;
+}
+
+/* The first value of sql on the file db (?1 bound to arg as text unless
+ * NULL) as an integer, -1 when there is no row or the value is NULL. */
+static inline long
+raw_long(const char *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *q = raw_query(db, sql);
+	long n = -1;
+
+	if (arg != NULL)
+		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    sqlite3_column_type(q, 0) != SQLITE_NULL)
+		n = (long)sqlite3_column_int64(q, 0);
+	raw_done(q);
+	return n;
+}
+
+/* Run sql on a connection of its own to the file db; the SQLite code. */
+static inline int
+raw_exec(const char *db, const char *sql)
+{
+	sqlite3 *conn = NULL;
+	int rc;
+
+	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 10000);
+	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+	sqlite3_close(conn);
+	return rc;
+}
+
+/* --- users and persons --- */
+
+/* The org unit of agency at the admin unit admin (created if need be). */
+static inline int64_t
+unit_at(struct db_fixture *f, const char *agency, const char *admin)
+{
+	struct ctip_err err = { 0 };
+	int64_t id = 0;
+
+	assert_int_equal(ctip_org_ensure(&id, f->st, agency, admin, NOW, &err),
+			 CTIP_OK);
+	return id;
+}
+
+/*
+ * A principal for a new user of agency's unit at admin with roles (a
+ * comma-separated list), filled as for a signed-in request from
+ * 192.0.2.7. The user has no usable password (no Argon2 cost) and need
+ * not change it.
+ */
+static inline struct ctip_principal
+user_at(struct db_fixture *f, const char *username, const char *agency,
+	const char *admin, const char *roles)
+{
+	struct ctip_principal p;
+	struct ctip_err err = { 0 };
+	const char *list[10];
+	char *copy = ctip_arena_strdup(&f->arena, roles), *save = NULL, *r;
+	int64_t id = 0;
+	int n = 0;
+
+	for (r = strtok_r(copy, ",", &save); r != NULL && n < 9;
+	     r = strtok_r(NULL, ",", &save))
+		list[n++] = r;
+	list[n] = NULL;
+	assert_int_equal(f->st->ops->user_insert(&id, f->st, username, username,
+						 unit_at(f, agency, admin), "-",
+						 list, NOW, &err),
+			 CTIP_OK);
+	assert_int_equal(
+		f->st->ops->user_set_password(f->st, id, "-", false, NOW, &err),
+		CTIP_OK);
+	assert_int_equal(ctip_auth_principal(&p, f->st, id, &err), CTIP_OK);
+	snprintf(p.ip, sizeof(p.ip), "192.0.2.7");
+	return p;
+}
+
+/* A valid adult victim of Ba Đình with every identity field filled. */
+static inline struct ctip_person_input
+person_dao(void)
+{
+	struct ctip_person_input p;
+
+	memset(&p, 0, sizeof(p));
+	p.province_code = "01";
+	p.commune_code = BA_DINH;
+	p.role = "victim";
+	p.sex = "F";
+	p.birth_date = "1999-05-01";
+	p.ethnicity_code = "01";
+	p.nationality = "VN";
+	p.citizenship = "vn_citizen";
+	p.full_name = "Nguyễn Thị Đào";
+	p.citizen_id = "001199012345";
+	p.phone = "+84 912-345 678";
+	p.address = "Xóm Quýt, ngõ 7";
+	return p;
+}
+
+/* The stored row of person id; its strings live in f's arena. */
+static inline struct ctip_person_rec
+person(struct db_fixture *f, int64_t id)
+{
+	struct ctip_person_rec rec;
+	struct ctip_err err = { 0 };
+
+	assert_int_equal(
+		f->st->ops->person_get(&rec, f->st, id, &f->arena, &err),
+		CTIP_OK);
+	return rec;
 }
 
 #endif

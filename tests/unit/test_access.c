@@ -2,6 +2,7 @@
  * its group-commit queue, signing in (auth), reading and registering
  * persons on a user's behalf (access) and key rotation (keys). */
 #include "core/access.h"
+#include "core/casework.h"
 #include "core/auth.h"
 #include "core/keys.h"
 #include "core/org.h"
@@ -11,139 +12,22 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <setjmp.h>
-#include <cmocka.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
-#define NOW "2026-01-02T03:04:05Z"
-
-/* Communes of Hà Nội (01), and one of Hồ Chí Minh (79). */
-#define BA_DINH     "00004"
-#define NGOC_HA     "00008"
+/* A commune of Hồ Chí Minh (79); BA_DINH and NGOC_HA are in helpers.h. */
 #define THU_DAU_MOT "25747"
-
-struct fixture {
-	char dir[64];
-	char db[192];
-	char key[128];
-	struct ctip_store *st;
-	struct ctip_keyring kr;
-	struct ctip_arena arena;
-	struct ctip_access ax;
-};
-
-static int
-open_fixture(void **state, bool load)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct ctip_err err = { 0 };
-	int applied;
-
-	if (f == NULL || !tmpdir_make(f->dir, sizeof(f->dir)))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/ctip.db", f->dir);
-	snprintf(f->key, sizeof(f->key), "%s/ctip.key", f->dir);
-	ctip_arena_init(&f->arena, 16 << 20);
-	*state = f;
-	if (ctip_keyring_create(f->key, &err) != CTIP_OK ||
-	    ctip_keyring_load(&f->kr, f->key, &err) != CTIP_OK ||
-	    ctip_store_open(&f->st, f->db, CTIP_OPEN_CREATE, &err) != CTIP_OK ||
-	    f->st->ops->migrate(&applied, f->st, &err) != CTIP_OK ||
-	    (load &&
-	     ctip_refdata_load(f->st, CTIP_TEST_DATA, &err) != CTIP_OK)) {
-		print_error("fixture: %s\n", err.msg);
-		return -1;
-	}
-	f->ax.st = f->st;
-	f->ax.kr = &f->kr;
-	return 0;
-}
-
-static int
-setup_loaded(void **state)
-{
-	return open_fixture(state, true);
-}
-
-static int
-setup_empty(void **state)
-{
-	return open_fixture(state, false);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (f->st != NULL)
-		f->st->ops->close(f->st);
-	ctip_keyring_wipe(&f->kr);
-	ctip_arena_free(&f->arena);
-	tmpdir_remove(f->dir);
-	free(f);
-	return 0;
-}
 
 /* --- raw access to the database file, as someone with the file would --- */
 
-/* Run sql on its own connection; the SQLite result code. */
-static int
-raw_exec(struct fixture *f, const char *sql)
-{
-	sqlite3 *db = NULL;
-	int rc;
-
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 10000);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
-}
-
-/* The first value of sql (?1 bound to arg unless NULL) as text in the
- * fixture's arena, NULL when there is no row or it is NULL. */
-static char *
-raw_text(struct fixture *f, const char *sql, const char *arg)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
-	char *out = NULL;
-
-	assert_int_equal(
-		sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (arg != NULL)
-		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		out = ctip_arena_strdup(
-			&f->arena, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return out;
-}
-
 static long
-raw_long(struct fixture *f, const char *sql, const char *arg)
+audit_rows(struct db_fixture *f)
 {
-	char *v = raw_text(f, sql, arg);
-
-	return v != NULL ? strtol(v, NULL, 10) : -1;
-}
-
-static long
-audit_rows(struct fixture *f)
-{
-	return raw_long(f, "SELECT count(*) FROM audit_log", NULL);
+	return raw_long(f->db, "SELECT count(*) FROM audit_log", NULL);
 }
 
 /* Audit rows of action with outcome. */
 static long
-audit_count(struct fixture *f, const char *action, const char *outcome)
+audit_count(struct db_fixture *f, const char *action, const char *outcome)
 {
 	const char *sql =
 		ctip_arena_printf(&f->arena,
@@ -151,12 +35,12 @@ audit_count(struct fixture *f, const char *action, const char *outcome)
 				  "action = ?1 AND outcome = '%s'",
 				  outcome);
 
-	return raw_long(f, sql, action);
+	return raw_long(f->db, sql, action);
 }
 
 /* The newest audit row. */
 static struct ctip_audit_row
-last_audit(struct fixture *f)
+last_audit(struct db_fixture *f)
 {
 	struct ctip_audit_filter flt = { .limit = 1 };
 	struct ctip_audit_row *rows = NULL;
@@ -171,7 +55,7 @@ last_audit(struct fixture *f)
 }
 
 static void
-expect_intact(struct fixture *f, long rows)
+expect_intact(struct db_fixture *f, long rows)
 {
 	struct ctip_err err = { 0 };
 	int64_t bad = -1;
@@ -184,7 +68,7 @@ expect_intact(struct fixture *f, long rows)
 }
 
 static int64_t
-verify_bad_id(struct fixture *f)
+verify_bad_id(struct db_fixture *f)
 {
 	struct ctip_err err = { 0 };
 	int64_t bad = -1;
@@ -197,74 +81,9 @@ verify_bad_id(struct fixture *f)
 
 /* --- users and persons --- */
 
-static int64_t
-unit_at(struct fixture *f, const char *admin)
-{
-	struct ctip_err err = { 0 };
-	int64_t id = 0;
-
-	assert_int_equal(
-		ctip_org_ensure(&id, f->st, "POLICE", admin, NOW, &err),
-		CTIP_OK);
-	return id;
-}
-
-/*
- * A principal for a new user of the police unit at admin with roles (a
- * comma-separated list), filled as for a signed-in request. The user has
- * no usable password (no Argon2 cost) and need not change it.
- */
-static struct ctip_principal
-user_at(struct fixture *f, const char *username, const char *admin,
-	const char *roles)
-{
-	struct ctip_principal p;
-	struct ctip_err err = { 0 };
-	const char *list[10];
-	char *copy = ctip_arena_strdup(&f->arena, roles), *save = NULL, *r;
-	int64_t id = 0;
-	int n = 0;
-
-	for (r = strtok_r(copy, ",", &save); r != NULL && n < 9;
-	     r = strtok_r(NULL, ",", &save))
-		list[n++] = r;
-	list[n] = NULL;
-	assert_int_equal(f->st->ops->user_insert(&id, f->st, username, username,
-						 unit_at(f, admin), "-", list,
-						 NOW, &err),
-			 CTIP_OK);
-	assert_int_equal(
-		f->st->ops->user_set_password(f->st, id, "-", false, NOW, &err),
-		CTIP_OK);
-	assert_int_equal(ctip_auth_principal(&p, f->st, id, &err), CTIP_OK);
-	snprintf(p.ip, sizeof(p.ip), "192.0.2.7");
-	return p;
-}
-
-static struct ctip_person_input
-dao(void)
-{
-	struct ctip_person_input p;
-
-	memset(&p, 0, sizeof(p));
-	p.province_code = "01";
-	p.commune_code = BA_DINH;
-	p.role = "victim";
-	p.sex = "F";
-	p.birth_date = "1999-05-01";
-	p.ethnicity_code = "01";
-	p.nationality = "VN";
-	p.citizenship = "vn_citizen";
-	p.full_name = "Nguyễn Thị Đào";
-	p.citizen_id = "001199012345";
-	p.phone = "+84 912-345 678";
-	p.address = "Xóm Quýt, ngõ 7";
-	return p;
-}
-
 /* Register in as p (whose unit then owns it); its id. */
 static int64_t
-register_as(struct fixture *f, const struct ctip_principal *p,
+register_as(struct db_fixture *f, const struct ctip_principal *p,
 	    struct ctip_person_input in)
 {
 	struct ctip_err err = { 0 };
@@ -280,7 +99,7 @@ register_as(struct fixture *f, const struct ctip_principal *p,
 static struct ctip_person_input
 binh(void)
 {
-	struct ctip_person_input p = dao();
+	struct ctip_person_input p = person_dao();
 
 	p.commune_code = NGOC_HA;
 	p.sex = "M";
@@ -290,18 +109,6 @@ binh(void)
 	p.address = NULL;
 	p.birth_date = "1988-11-30";
 	return p;
-}
-
-static struct ctip_person_rec
-person(struct fixture *f, int64_t id)
-{
-	struct ctip_person_rec rec;
-	struct ctip_err err = { 0 };
-
-	assert_int_equal(
-		f->st->ops->person_get(&rec, f->st, id, &f->arena, &err),
-		CTIP_OK);
-	return rec;
 }
 
 /* --- authz --- */
@@ -359,15 +166,15 @@ role_lists_parse_into_bits_and_skip_unknown_names(void **state)
 static void
 authz_can_follows_the_role_table(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      sup = user_at(f, "sup", BA_DINH, "supervisor"),
-			      hot = user_at(f, "hot", BA_DINH,
-					    "hotline_operator"),
-			      stat = user_at(f, "stat", "01", "statistician"),
-			      adm = user_at(f, "adm", "VN", "administrator"),
-			      aud = user_at(f, "aud", "VN", "auditor"),
-			      ncw = user_at(f, "ncw", "VN", "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal
+		cw = user_at(f, "cw", "POLICE", BA_DINH, "case_worker"),
+		sup = user_at(f, "sup", "POLICE", BA_DINH, "supervisor"),
+		hot = user_at(f, "hot", "POLICE", BA_DINH, "hotline_operator"),
+		stat = user_at(f, "stat", "POLICE", "01", "statistician"),
+		adm = user_at(f, "adm", "POLICE", "VN", "administrator"),
+		aud = user_at(f, "aud", "POLICE", "VN", "auditor"),
+		ncw = user_at(f, "ncw", "POLICE", "VN", "case_worker");
 
 	assert_true(ctip_authz_can(&cw, CTIP_PERM_PERSON_READ));
 	assert_true(ctip_authz_can(&cw, CTIP_PERM_PERSON_CREATE));
@@ -412,7 +219,7 @@ authz_can_follows_the_role_table(void **state)
 
 /* How p may see rec: the view, and needs_reason through *reason. */
 static enum ctip_view
-view_of(struct fixture *f, const struct ctip_principal *p,
+view_of(struct db_fixture *f, const struct ctip_principal *p,
 	const struct ctip_person_rec *rec, bool *reason)
 {
 	struct ctip_err err = { 0 };
@@ -427,17 +234,17 @@ view_of(struct fixture *f, const struct ctip_principal *p,
 static void
 owner_unit_sees_identity_or_a_pseudonym_by_role(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      inv = user_at(f, "inv", BA_DINH, "investigator"),
-			      hot = user_at(f, "hot", BA_DINH,
-					    "hotline_operator"),
-			      sup = user_at(f, "sup", BA_DINH, "supervisor"),
-			      both = user_at(f, "both", BA_DINH,
-					     "case_worker,supervisor"),
-			      stat = user_at(f, "stat", BA_DINH,
-					     "statistician");
-	struct ctip_person_rec rec = person(f, register_as(f, &cw, dao()));
+	struct db_fixture *f = *state;
+	struct ctip_principal
+		cw = user_at(f, "cw", "POLICE", BA_DINH, "case_worker"),
+		inv = user_at(f, "inv", "POLICE", BA_DINH, "investigator"),
+		hot = user_at(f, "hot", "POLICE", BA_DINH, "hotline_operator"),
+		sup = user_at(f, "sup", "POLICE", BA_DINH, "supervisor"),
+		both = user_at(f, "both", "POLICE", BA_DINH,
+			       "case_worker,supervisor"),
+		stat = user_at(f, "stat", "POLICE", BA_DINH, "statistician");
+	struct ctip_person_rec rec =
+		person(f, register_as(f, &cw, person_dao()));
 	bool reason;
 
 	assert_int_equal(view_of(f, &cw, &rec, &reason), CTIP_VIEW_IDENTITY);
@@ -458,12 +265,15 @@ owner_unit_sees_identity_or_a_pseudonym_by_role(void **state)
 static void
 another_commune_sees_nothing_until_granted(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker"),
-			      osup = user_at(f, "osup", NGOC_HA, "supervisor");
-	struct ctip_person_rec rec = person(f, register_as(f, &cw, dao()));
+			      osup = user_at(f, "osup", "POLICE", NGOC_HA,
+					     "supervisor");
+	struct ctip_person_rec rec =
+		person(f, register_as(f, &cw, person_dao()));
 	struct ctip_err err = { 0 };
 	bool reason;
 
@@ -490,15 +300,16 @@ another_commune_sees_nothing_until_granted(void **state)
 static void
 province_unit_sees_its_province_with_a_reason(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker"),
-			      pinv = user_at(f, "pinv", "01", "investigator"),
-			      phot = user_at(f, "phot", "01",
-					     "hotline_operator"),
-			      psup = user_at(f, "psup", "01", "supervisor"),
-			      hcm = user_at(f, "hcm", "79", "case_worker");
-	struct ctip_person_rec rec = person(f, register_as(f, &cw, dao()));
+	struct db_fixture *f = *state;
+	struct ctip_principal
+		cw = user_at(f, "cw", "POLICE", BA_DINH, "case_worker"),
+		pcw = user_at(f, "pcw", "POLICE", "01", "case_worker"),
+		pinv = user_at(f, "pinv", "POLICE", "01", "investigator"),
+		phot = user_at(f, "phot", "POLICE", "01", "hotline_operator"),
+		psup = user_at(f, "psup", "POLICE", "01", "supervisor"),
+		hcm = user_at(f, "hcm", "POLICE", "79", "case_worker");
+	struct ctip_person_rec rec =
+		person(f, register_as(f, &cw, person_dao()));
 	struct ctip_err err = { 0 };
 	bool reason;
 
@@ -529,11 +340,15 @@ province_unit_sees_its_province_with_a_reason(void **state)
 static void
 search_scope_follows_the_unit_level(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker"),
-			      ncw = user_at(f, "ncw", "VN", "case_worker"),
-			      stat = user_at(f, "stat", "01", "statistician");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      pcw = user_at(f, "pcw", "POLICE", "01",
+					    "case_worker"),
+			      ncw = user_at(f, "ncw", "POLICE", "VN",
+					    "case_worker"),
+			      stat = user_at(f, "stat", "POLICE", "01",
+					     "statistician");
 	struct ctip_person_scope s;
 
 	memset(&s, 0, sizeof(s));
@@ -565,7 +380,7 @@ event(const char *action, const char *object_id)
 
 /* Append three entries in one transaction. */
 static void
-append_three(struct fixture *f)
+append_three(struct db_fixture *f)
 {
 	struct ctip_audit_event a = event("person.read", "1"),
 				b = event("person.read", "2"),
@@ -584,24 +399,28 @@ append_three(struct fixture *f)
 static void
 audit_chain_of_three_rows_verifies_intact(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 
 	expect_intact(f, 0);
 	append_three(f);
 	expect_intact(f, 3);
+	assert_string_equal(raw_text(&f->arena, f->db,
+				     "SELECT group_concat(id) FROM audit_log",
+				     NULL),
+			    "1,2,3");
 	assert_string_equal(
-		raw_text(f, "SELECT group_concat(id) FROM audit_log", NULL),
-		"1,2,3");
-	assert_string_equal(
-		raw_text(f, "SELECT reason FROM audit_log WHERE id = 2", NULL),
+		raw_text(&f->arena, f->db,
+			 "SELECT reason FROM audit_log WHERE id = 2", NULL),
 		"referral from Ba Đình");
 	assert_string_equal(
-		raw_text(f, "SELECT outcome FROM audit_log WHERE id = 1", NULL),
+		raw_text(&f->arena, f->db,
+			 "SELECT outcome FROM audit_log WHERE id = 1", NULL),
 		"ok");
 	assert_string_equal(
-		raw_text(f, "SELECT outcome FROM audit_log WHERE id = 3", NULL),
+		raw_text(&f->arena, f->db,
+			 "SELECT outcome FROM audit_log WHERE id = 3", NULL),
 		"denied");
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT count(*) FROM audit_log WHERE "
 				  "length(mac) = 32",
 				  NULL),
@@ -611,9 +430,9 @@ audit_chain_of_three_rows_verifies_intact(void **state)
 static void
 audit_rows_record_the_principal_or_the_given_name(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_principal p =
-		user_at(f, "lan.pham", BA_DINH, "case_worker");
+		user_at(f, "lan.pham", "POLICE", BA_DINH, "case_worker");
 	struct ctip_audit_event ev = event("person.read", "42");
 	struct ctip_audit_row r;
 	struct ctip_err err = { 0 };
@@ -653,7 +472,7 @@ audit_rows_record_the_principal_or_the_given_name(void **state)
 static void
 audit_entry_rolls_back_with_its_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_audit_event ev = event("person.create", "7");
 	struct ctip_err err = { 0 };
 
@@ -670,27 +489,29 @@ audit_entry_rolls_back_with_its_transaction(void **state)
 static void
 audit_row_changed_behind_the_triggers_is_reported(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 
 	append_three(f);
-	assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_update; "
-				     "UPDATE audit_log SET reason = "
-				     "'routine check' WHERE id = 2"),
+	assert_int_equal(raw_exec(f->db, "DROP TRIGGER audit_log_no_update; "
+					 "UPDATE audit_log SET reason = "
+					 "'routine check' WHERE id = 2"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 2);
 	/* Putting the reason back restores the chain. */
-	assert_int_equal(raw_exec(f, "UPDATE audit_log SET reason = "
-				     "'referral from Ba Đình' WHERE id = 2"),
+	assert_int_equal(raw_exec(f->db,
+				  "UPDATE audit_log SET reason = "
+				  "'referral from Ba Đình' WHERE id = 2"),
 			 SQLITE_OK);
 	expect_intact(f, 3);
 	/* Any field counts, the last row's too. */
-	assert_int_equal(raw_exec(f, "UPDATE audit_log SET outcome = 'ok' "
-				     "WHERE id = 3"),
+	assert_int_equal(raw_exec(f->db, "UPDATE audit_log SET outcome = 'ok' "
+					 "WHERE id = 3"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 3);
-	assert_int_equal(raw_exec(f, "UPDATE audit_log SET outcome = "
-				     "'denied', username = 'admin' WHERE id = "
-				     "1"),
+	assert_int_equal(raw_exec(f->db,
+				  "UPDATE audit_log SET outcome = "
+				  "'denied', username = 'admin' WHERE id = "
+				  "1"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 1);
 }
@@ -698,17 +519,18 @@ audit_row_changed_behind_the_triggers_is_reported(void **state)
 static void
 audit_row_removed_from_the_middle_is_reported_as_the_gap(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 
 	append_three(f);
-	assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_delete; "
-				     "DELETE FROM audit_log WHERE id = 2"),
+	assert_int_equal(raw_exec(f->db, "DROP TRIGGER audit_log_no_delete; "
+					 "DELETE FROM audit_log WHERE id = 2"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 2);
 	/* Renumbering the rest does not hide it: the id is chained. */
-	assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_update; "
-				     "UPDATE audit_log SET id = 2 WHERE id = "
-				     "3"),
+	assert_int_equal(raw_exec(f->db,
+				  "DROP TRIGGER audit_log_no_update; "
+				  "UPDATE audit_log SET id = 2 WHERE id = "
+				  "3"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 2);
 }
@@ -716,16 +538,17 @@ audit_row_removed_from_the_middle_is_reported_as_the_gap(void **state)
 static void
 audit_row_inserted_with_a_forged_mac_is_reported(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 
 	append_three(f);
-	assert_int_equal(raw_exec(f, "INSERT INTO audit_log (id, at, "
-				     "username, action, object_type, "
-				     "object_id, ip, reason, outcome, mac) "
-				     "SELECT 4, at, username, action, "
-				     "object_type, object_id, ip, reason, "
-				     "outcome, mac FROM audit_log WHERE id = "
-				     "3"),
+	assert_int_equal(raw_exec(f->db,
+				  "INSERT INTO audit_log (id, at, "
+				  "username, action, object_type, "
+				  "object_id, ip, reason, outcome, mac) "
+				  "SELECT 4, at, username, action, "
+				  "object_type, object_id, ip, reason, "
+				  "outcome, mac FROM audit_log WHERE id = "
+				  "3"),
 			 SQLITE_OK);
 	assert_int_equal(verify_bad_id(f), 4);
 }
@@ -735,7 +558,7 @@ audit_row_inserted_with_a_forged_mac_is_reported(void **state)
 static void
 audit_row_inserted_before_the_first_is_reported(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	static const char *const ids[] = { "0", "-1" };
 	char sql[512];
 	unsigned i;
@@ -749,13 +572,14 @@ audit_row_inserted_before_the_first_is_reported(void **state)
 			 "object_id, ip, reason, outcome, mac FROM audit_log "
 			 "WHERE id = 1",
 			 ids[i]);
-		assert_int_equal(raw_exec(f, sql), SQLITE_OK);
+		assert_int_equal(raw_exec(f->db, sql), SQLITE_OK);
 		assert_int_not_equal(verify_bad_id(f), 0);
 	}
 	/* Even with the rest of the chain tampered with. */
-	assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_update; "
-				     "UPDATE audit_log SET reason = 'x' WHERE "
-				     "id = 2"),
+	assert_int_equal(raw_exec(f->db,
+				  "DROP TRIGGER audit_log_no_update; "
+				  "UPDATE audit_log SET reason = 'x' WHERE "
+				  "id = 2"),
 			 SQLITE_OK);
 	assert_int_not_equal(verify_bad_id(f), 0);
 }
@@ -763,7 +587,7 @@ audit_row_inserted_before_the_first_is_reported(void **state)
 static void
 audit_verify_with_another_key_file_reports_the_first_row(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_keyring other;
 	struct ctip_err err = { 0 };
 	char path[256];
@@ -784,7 +608,7 @@ audit_verify_with_another_key_file_reports_the_first_row(void **state)
 static void
 audit_log_refuses_update_and_delete_in_sql(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	sqlite3 *db = NULL;
 
 	append_three(f);
@@ -833,7 +657,7 @@ log_entries(void *arg)
 		/* Half with a principal, half without. */
 		ev.who = i % 2 ? &who : NULL;
 		memset(&err, 0, sizeof(err));
-		if (ctip_auditq_log(l->q, &ev, &err) != CTIP_OK)
+		if (ctip_auditq_log(l->q, &ev, 1, &err) != CTIP_OK)
 			l->failures++;
 	}
 	return NULL;
@@ -842,7 +666,7 @@ log_entries(void *arg)
 static void
 audit_queue_chains_entries_logged_from_eight_threads(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_auditq *q = NULL;
 	struct logger l[8];
 	struct ctip_err err = { 0 };
@@ -864,18 +688,18 @@ audit_queue_chains_entries_logged_from_eight_threads(void **state)
 	}
 	ctip_auditq_stop(q);
 	assert_int_equal(audit_rows(f), 403);
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT count(DISTINCT object_id) FROM "
 				  "audit_log WHERE id > 3",
 				  NULL),
 			 400);
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT count(*) FROM audit_log WHERE "
 				  "username = 'worker3'",
 				  NULL),
 			 25);
 	/* Each thread's entries are in the order it logged them. */
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT count(*) FROM audit_log a JOIN "
 				  "audit_log b ON substr(a.object_id, 1, 2) = "
 				  "substr(b.object_id, 1, 2) AND a.id < b.id "
@@ -890,7 +714,7 @@ audit_queue_chains_entries_logged_from_eight_threads(void **state)
 static void
 audit_queue_and_direct_writes_share_one_chain(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_audit_event ev = event("user.create", "x");
 	struct ctip_auditq *q = NULL;
 	struct logger l[4];
@@ -921,7 +745,7 @@ audit_queue_and_direct_writes_share_one_chain(void **state)
 static void
 audit_queue_on_a_missing_database_fails_to_start(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_auditq *q = NULL;
 	struct ctip_err err = { 0 };
 	char path[256];
@@ -939,22 +763,22 @@ static const char *const case_worker[] = { "case_worker", NULL };
 
 /* A user created by the CLI; its one-time password into pw. */
 static int64_t
-account(struct fixture *f, const char *username, const char *admin,
+account(struct db_fixture *f, const char *username, const char *admin,
 	char pw[CTIP_PASSWORD_GEN_LEN + 1])
 {
 	struct ctip_err err = { 0 };
 	int64_t id = 0;
 
 	if (ctip_account_create(&id, pw, f->st, &f->kr, NULL, username,
-				"Trần Thị Hoa", unit_at(f, admin), case_worker,
-				&err) != CTIP_OK)
+				"Trần Thị Hoa", unit_at(f, "POLICE", admin),
+				case_worker, &err) != CTIP_OK)
 		fail_msg("account: %s", err.msg);
 	assert_int_equal(strlen(pw), CTIP_PASSWORD_GEN_LEN);
 	return id;
 }
 
 static enum ctip_status
-login(struct fixture *f, struct ctip_principal *p, char *token,
+login(struct db_fixture *f, struct ctip_principal *p, char *token,
       const char *username, const char *password, struct ctip_err *err)
 {
 	memset(err, 0, sizeof(*err));
@@ -963,7 +787,7 @@ login(struct fixture *f, struct ctip_principal *p, char *token,
 }
 
 static enum ctip_status
-lookup(struct fixture *f, struct ctip_principal *p, const char *token,
+lookup(struct db_fixture *f, struct ctip_principal *p, const char *token,
        struct ctip_err *err)
 {
 	memset(err, 0, sizeof(*err));
@@ -973,7 +797,7 @@ lookup(struct fixture *f, struct ctip_principal *p, const char *token,
 static void
 login_returns_a_session_token_and_the_principal(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err;
@@ -993,7 +817,7 @@ login_returns_a_session_token_and_the_principal(void **state)
 	assert_string_equal(p.username, "hoa.tran");
 	assert_string_equal(p.display_name, "Trần Thị Hoa");
 	assert_int_equal(p.roles, CTIP_ROLE_CASE_WORKER);
-	assert_int_equal(p.unit_id, unit_at(f, BA_DINH));
+	assert_int_equal(p.unit_id, unit_at(f, "POLICE", BA_DINH));
 	assert_string_equal(p.level, "commune");
 	assert_string_equal(p.province_code, "01");
 	assert_string_equal(p.admin_code, BA_DINH);
@@ -1020,25 +844,26 @@ login_returns_a_session_token_and_the_principal(void **state)
 		assert_string_not_equal(token, token2);
 		assert_string_not_equal(p.csrf, p2.csrf);
 	}
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 2);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 2);
 	expect_intact(f, 3);
 }
 
 static void
 account_create_refuses_a_taken_name_and_logs_only_success(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], pw2[CTIP_PASSWORD_GEN_LEN + 1];
 	struct ctip_principal admin =
-		user_at(f, "admin", "VN", "administrator");
+		user_at(f, "admin", "POLICE", "VN", "administrator");
 	struct ctip_audit_row r;
 	struct ctip_err err = { 0 };
 	int64_t id = 0;
 
 	assert_int_equal(ctip_account_create(&id, pw, f->st, &f->kr, &admin,
 					     "hoa.tran", "Trần Thị Hoa",
-					     unit_at(f, BA_DINH), case_worker,
-					     &err),
+					     unit_at(f, "POLICE", BA_DINH),
+					     case_worker, &err),
 			 CTIP_OK);
 	r = last_audit(f);
 	assert_string_equal(r.action, "user.create");
@@ -1046,16 +871,18 @@ account_create_refuses_a_taken_name_and_logs_only_success(void **state)
 	assert_string_equal(r.object_id, "hoa.tran");
 	assert_int_equal(ctip_account_create(&id, pw2, f->st, &f->kr, &admin,
 					     "hoa.tran", "Another Hoa",
-					     unit_at(f, BA_DINH), case_worker,
-					     &err),
+					     unit_at(f, "POLICE", BA_DINH),
+					     case_worker, &err),
 			 CTIP_EEXIST);
 	assert_string_equal(err.field, "username");
-	assert_int_equal(ctip_account_create(
-				 &id, pw2, f->st, &f->kr, &admin, "Hoa Tran",
-				 "Hoa", unit_at(f, BA_DINH), case_worker, &err),
+	assert_int_equal(ctip_account_create(&id, pw2, f->st, &f->kr, &admin,
+					     "Hoa Tran", "Hoa",
+					     unit_at(f, "POLICE", BA_DINH),
+					     case_worker, &err),
 			 CTIP_EINVAL);
 	assert_int_equal(audit_rows(f), 1);
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM app_user", NULL), 2);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM app_user", NULL),
+			 2);
 }
 
 /* A thread trying one wrong password on a connection of its own. */
@@ -1087,7 +914,7 @@ guess(void *arg)
 static void
 failed_logins_at_the_same_time_all_count(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1];
 	struct guesser g[CTIP_LOGIN_MAX_FAILS - 1];
 	unsigned i;
@@ -1104,7 +931,7 @@ failed_logins_at_the_same_time_all_count(void **state)
 		assert_int_equal(pthread_join(g[i].tid, NULL), 0);
 		assert_int_equal(g[i].rc, CTIP_EAUTH);
 	}
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT failed_logins FROM app_user WHERE "
 				  "username = ?1",
 				  "hoa.tran"),
@@ -1117,7 +944,7 @@ failed_logins_at_the_same_time_all_count(void **state)
 static void
 wrong_password_and_unknown_name_fail_alike(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char msg[sizeof(((struct ctip_err *)0)->msg)];
 	struct ctip_principal p;
@@ -1148,18 +975,19 @@ wrong_password_and_unknown_name_fail_alike(void **state)
 			 CTIP_EAUTH);
 	assert_string_equal(last_audit(f).username, "(invalid)");
 	assert_int_equal(audit_count(f, "session.login", "failed"), 4);
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT failed_logins FROM app_user WHERE "
 				  "username = ?1",
 				  "hoa.tran"),
 			 1);
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
 }
 
 static void
 five_failed_logins_lock_the_account(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err;
@@ -1170,7 +998,7 @@ five_failed_logins_lock_the_account(void **state)
 		assert_int_equal(
 			login(f, &p, token, "hoa.tran", "guess guess", &err),
 			CTIP_EAUTH);
-	assert_non_null(raw_text(f,
+	assert_non_null(raw_text(&f->arena, f->db,
 				 "SELECT locked_until FROM app_user WHERE "
 				 "username = ?1",
 				 "hoa.tran"));
@@ -1179,7 +1007,8 @@ five_failed_logins_lock_the_account(void **state)
 			 CTIP_ELOCKED);
 	assert_int_equal(err.code, CTIP_ELOCKED);
 	assert_non_null(strstr(err.msg, "locked"));
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
 	assert_int_equal(audit_count(f, "session.login", "failed"), 4);
 	assert_int_equal(audit_count(f, "session.login", "locked"), 2);
 	assert_int_equal(audit_count(f, "session.login", "ok"), 0);
@@ -1189,7 +1018,7 @@ five_failed_logins_lock_the_account(void **state)
 static void
 successful_login_clears_the_failure_count(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err;
@@ -1201,7 +1030,7 @@ successful_login_clears_the_failure_count(void **state)
 			login(f, &p, token, "hoa.tran", "guess guess", &err),
 			CTIP_EAUTH);
 	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT failed_logins FROM app_user WHERE "
 				  "username = ?1",
 				  "hoa.tran"),
@@ -1216,7 +1045,7 @@ successful_login_clears_the_failure_count(void **state)
 static void
 session_token_finds_its_principal(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char garbage[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal in, p;
@@ -1255,7 +1084,7 @@ session_token_finds_its_principal(void **state)
 static void
 logout_ends_the_session(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char other[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p, q;
@@ -1275,19 +1104,19 @@ logout_ends_the_session(void **state)
 
 /* Set a timestamp column of every session to seconds from now. */
 static void
-age_sessions(struct fixture *f, const char *column, long seconds)
+age_sessions(struct db_fixture *f, const char *column, long seconds)
 {
 	char ts[24], sql[128];
 
 	ctip_time_after(ts, seconds);
 	snprintf(sql, sizeof(sql), "UPDATE session SET %s = '%s'", column, ts);
-	assert_int_equal(raw_exec(f, sql), SQLITE_OK);
+	assert_int_equal(raw_exec(f->db, sql), SQLITE_OK);
 }
 
 static void
 session_idle_for_31_minutes_expires(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err;
@@ -1300,14 +1129,15 @@ session_idle_for_31_minutes_expires(void **state)
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
 	assert_int_equal(p.user_id, 0);
 	/* The expired session is gone for good. */
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
 }
 
 static void
 session_past_its_absolute_expiry_expires(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char early[24], late[24];
 	struct ctip_principal p;
@@ -1319,18 +1149,20 @@ session_past_its_absolute_expiry_expires(void **state)
 	/* Twelve hours from the login, give or take the test's run. */
 	ctip_time_after(early, CTIP_SESSION_MAX - 60);
 	ctip_time_after(late, CTIP_SESSION_MAX + 60);
-	expires = raw_text(f, "SELECT expires_at FROM session", NULL);
+	expires = raw_text(&f->arena, f->db, "SELECT expires_at FROM session",
+			   NULL);
 	assert_non_null(expires);
 	assert_true(strcmp(expires, early) > 0 && strcmp(expires, late) < 0);
 	age_sessions(f, "expires_at", -1);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
 }
 
 static void
 session_records_activity_at_most_once_a_minute(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char before[24], *seen;
 	struct ctip_principal p;
@@ -1339,21 +1171,24 @@ session_records_activity_at_most_once_a_minute(void **state)
 	account(f, "hoa.tran", BA_DINH, pw);
 	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
 	age_sessions(f, "last_seen_at", -20);
-	seen = raw_text(f, "SELECT last_seen_at FROM session", NULL);
+	seen = raw_text(&f->arena, f->db, "SELECT last_seen_at FROM session",
+			NULL);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_OK);
-	assert_string_equal(
-		raw_text(f, "SELECT last_seen_at FROM session", NULL), seen);
+	assert_string_equal(raw_text(&f->arena, f->db,
+				     "SELECT last_seen_at FROM session", NULL),
+			    seen);
 	age_sessions(f, "last_seen_at", -5 * 60);
 	ctip_time_after(before, -1);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_OK);
-	seen = raw_text(f, "SELECT last_seen_at FROM session", NULL);
+	seen = raw_text(&f->arena, f->db, "SELECT last_seen_at FROM session",
+			NULL);
 	assert_true(strcmp(seen, before) >= 0);
 }
 
 static void
 disabled_user_cannot_use_a_session_or_sign_in(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p, admin;
 	struct ctip_err err;
@@ -1361,21 +1196,22 @@ disabled_user_cannot_use_a_session_or_sign_in(void **state)
 
 	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
 	/* Disabled behind the application's back: the session refuses. */
-	assert_int_equal(raw_exec(f, "UPDATE app_user SET disabled = 1"),
+	assert_int_equal(raw_exec(f->db, "UPDATE app_user SET disabled = 1"),
 			 SQLITE_OK);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
 	assert_int_equal(p.user_id, 0);
-	assert_int_equal(raw_exec(f, "UPDATE app_user SET disabled = 0"),
+	assert_int_equal(raw_exec(f->db, "UPDATE app_user SET disabled = 0"),
 			 SQLITE_OK);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_OK);
 
 	/* Disabled by an administrator: sessions end, logins fail. */
-	admin = user_at(f, "admin", "VN", "administrator");
+	admin = user_at(f, "admin", "POLICE", "VN", "administrator");
 	assert_int_equal(ctip_account_disable(f->st, &f->kr, &admin, id, &err),
 			 CTIP_OK);
 	assert_string_equal(last_audit(f).action, "user.disable");
 	assert_string_equal(last_audit(f).username, "admin");
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
 	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
 	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_EAUTH);
 	assert_int_equal(ctip_auth_principal(&p, f->st, id, &err), CTIP_EAUTH);
@@ -1386,7 +1222,7 @@ disabled_user_cannot_use_a_session_or_sign_in(void **state)
 static void
 password_reset_ends_sessions_and_requires_a_change(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], pw2[CTIP_PASSWORD_GEN_LEN + 1];
 	char token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
@@ -1412,8 +1248,9 @@ password_reset_ends_sessions_and_requires_a_change(void **state)
 	assert_int_equal(strlen(pw2), CTIP_PASSWORD_GEN_LEN);
 	assert_string_not_equal(pw2, pw);
 	assert_string_equal(last_audit(f).action, "user.password_reset");
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM session", NULL), 0);
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
+	assert_int_equal(raw_long(f->db,
 				  "SELECT must_change_password FROM app_user "
 				  "WHERE username = ?1",
 				  "hoa.tran"),
@@ -1432,7 +1269,7 @@ password_reset_ends_sessions_and_requires_a_change(void **state)
 static void
 password_change_checks_both_passwords(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err = { 0 };
@@ -1467,7 +1304,7 @@ password_change_checks_both_passwords(void **state)
 			 CTIP_OK);
 	assert_false(p.must_change_password);
 	assert_string_equal(last_audit(f).action, "user.password_change");
-	assert_int_equal(raw_long(f,
+	assert_int_equal(raw_long(f->db,
 				  "SELECT must_change_password FROM app_user "
 				  "WHERE username = ?1",
 				  "nguyen.thi.hoa"),
@@ -1487,7 +1324,7 @@ password_change_checks_both_passwords(void **state)
 static void
 api_token_authenticates_until_revoked(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 6];
 	char other[CTIP_TOKEN_LEN + 6];
 	struct ctip_principal p;
@@ -1541,7 +1378,7 @@ api_token_authenticates_until_revoked(void **state)
 
 /* True if the database file or its WAL holds s. */
 static bool
-db_holds(struct fixture *f, const char *s)
+db_holds(struct db_fixture *f, const char *s)
 {
 	char wal[256];
 
@@ -1552,7 +1389,7 @@ db_holds(struct fixture *f, const char *s)
 static void
 tokens_are_stored_only_as_hashes(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	char api[CTIP_TOKEN_LEN + 6], hex[65];
 	unsigned char hash[32];
@@ -1566,14 +1403,14 @@ tokens_are_stored_only_as_hashes(void **state)
 			 CTIP_OK);
 	ctip_token_hash(hash, token);
 	sodium_bin2hex(hex, sizeof(hex), hash, 32);
-	assert_string_equal(raw_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT lower(hex(token_hash)) FROM "
 				     "session",
 				     NULL),
 			    hex);
 	ctip_token_hash(hash, api);
 	sodium_bin2hex(hex, sizeof(hex), hash, 32);
-	assert_string_equal(raw_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT lower(hex(token_hash)) FROM "
 				     "api_token",
 				     NULL),
@@ -1594,13 +1431,14 @@ tokens_are_stored_only_as_hashes(void **state)
 static void
 owner_reads_a_registered_person_with_identity(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw =
+		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
 	struct ctip_person_view v;
 	struct ctip_audit_row r;
 	struct ctip_err err = { 0 };
 	char id_text[24];
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
 	r = last_audit(f);
@@ -1608,7 +1446,7 @@ owner_reads_a_registered_person_with_identity(void **state)
 	assert_string_equal(r.object_id, id_text);
 	assert_int_equal(r.user_id, cw.user_id);
 	assert_int_equal(person(f, id).owner_unit_id, cw.unit_id);
-	assert_int_equal(raw_long(f, "SELECT created_by FROM person", NULL),
+	assert_int_equal(raw_long(f->db, "SELECT created_by FROM person", NULL),
 			 cw.user_id);
 
 	assert_int_equal(
@@ -1641,11 +1479,12 @@ owner_reads_a_registered_person_with_identity(void **state)
 static void
 register_files_the_person_under_the_own_unit_only(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker");
-	struct ctip_person_input in = dao();
+	struct ctip_person_input in = person_dao();
 	struct ctip_err err = { 0 };
 	int64_t id = 0;
 
@@ -1656,16 +1495,17 @@ register_files_the_person_under_the_own_unit_only(void **state)
 			 CTIP_OK);
 	assert_int_equal(person(f, id).owner_unit_id, cw.unit_id);
 	assert_false(person(f, id).is_demo);
-	assert_int_equal(raw_long(f, "SELECT created_by FROM person", NULL),
+	assert_int_equal(raw_long(f->db, "SELECT created_by FROM person", NULL),
 			 cw.user_id);
 
 	/* Refused input leaves neither a person nor an audit entry. */
-	in = dao();
+	in = person_dao();
 	in.citizen_id = "12345";
 	assert_int_equal(ctip_person_register(&id, &f->ax, &cw, &in, &err),
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, "citizen_id");
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM person", NULL), 1);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM person", NULL),
+			 1);
 	assert_int_equal(audit_rows(f), 1);
 	expect_intact(f, 1);
 }
@@ -1673,14 +1513,15 @@ register_files_the_person_under_the_own_unit_only(void **state)
 static void
 other_commune_gets_the_same_notfound_as_a_missing_person(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker");
 	struct ctip_person_view v;
 	struct ctip_err hidden = { 0 }, missing = { 0 };
 	char want[64];
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 	long rows = audit_rows(f);
 
 	assert_int_equal(ctip_person_read(&v, &f->ax, &other, id, "curious",
@@ -1703,13 +1544,15 @@ other_commune_gets_the_same_notfound_as_a_missing_person(void **state)
 static void
 province_case_worker_must_give_a_reason(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      pcw = user_at(f, "pcw", "POLICE", "01",
+					    "case_worker");
 	struct ctip_person_view v;
 	struct ctip_audit_row r;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 	long rows = audit_rows(f);
 
 	assert_int_equal(
@@ -1743,13 +1586,16 @@ province_case_worker_must_give_a_reason(void **state)
 static void
 supervisor_sees_a_stable_pseudonym_without_identity(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      sup = user_at(f, "sup", BA_DINH, "supervisor"),
-			      psup = user_at(f, "psup", "01", "supervisor");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      sup = user_at(f, "sup", "POLICE", BA_DINH,
+					    "supervisor"),
+			      psup = user_at(f, "psup", "POLICE", "01",
+					     "supervisor");
 	struct ctip_person_view v, again, other;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao()),
+	int64_t id = register_as(f, &cw, person_dao()),
 		id2 = register_as(f, &cw, binh());
 	int i;
 
@@ -1797,8 +1643,8 @@ supervisor_sees_a_stable_pseudonym_without_identity(void **state)
 
 /* Persons p finds for name; their ids into ids (up to 8). */
 static int
-find_name(struct fixture *f, const struct ctip_principal *p, const char *name,
-	  const char *reason, int64_t *ids)
+find_name(struct db_fixture *f, const struct ctip_principal *p,
+	  const char *name, const char *reason, int64_t *ids)
 {
 	struct ctip_person_search s = { .name = name,
 					.reason = reason,
@@ -1821,19 +1667,20 @@ find_name(struct fixture *f, const struct ctip_principal *p, const char *name,
 static void
 find_by_name_ignores_diacritics_and_case_within_scope(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker");
 	static const char *const names[] = {
 		"nguyen thi dao",  "Nguyễn Thị Đào", "NGUYEN DAO", "dao",
 		"  Đào   nguyễn ",
 	};
-	int64_t id = register_as(f, &cw, dao()), ids[8];
+	int64_t id = register_as(f, &cw, person_dao()), ids[8];
 	unsigned i;
 
 	register_as(f, &cw, binh());
-	register_as(f, &other, dao()); /* a namesake in Ngọc Hà */
+	register_as(f, &other, person_dao()); /* a namesake in Ngọc Hà */
 	for (i = 0; i < CTIP_NELEM(names); i++) {
 		assert_int_equal(find_name(f, &cw, names[i], NULL, ids), 1);
 		assert_int_equal(ids[0], id);
@@ -1852,14 +1699,15 @@ find_by_name_ignores_diacritics_and_case_within_scope(void **state)
 static void
 find_by_citizen_id_and_normalised_phone(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker");
 	struct ctip_person_search s;
 	struct ctip_person_view *v = NULL;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 	int n = -1;
 
 	register_as(f, &cw, binh());
@@ -1937,15 +1785,18 @@ find_by_citizen_id_and_normalised_phone(void **state)
 static void
 province_search_needs_a_reason_to_match_identities(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker"),
-			      hcm = user_at(f, "hcm", "79", "case_worker");
-	struct ctip_person_input far = dao();
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      pcw = user_at(f, "pcw", "POLICE", "01",
+					    "case_worker"),
+			      hcm = user_at(f, "hcm", "POLICE", "79",
+					    "case_worker");
+	struct ctip_person_input far = person_dao();
 	struct ctip_person_search s;
 	struct ctip_person_view *v = NULL;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao()), ids[8];
+	int64_t id = register_as(f, &cw, person_dao()), ids[8];
 	int n = -1;
 
 	far.province_code = "79";
@@ -1978,13 +1829,14 @@ province_search_needs_a_reason_to_match_identities(void **state)
 static void
 granted_unit_reads_with_identity_and_no_reason(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      other = user_at(f, "other", NGOC_HA,
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      other = user_at(f, "other", "POLICE", NGOC_HA,
 					      "case_worker");
 	struct ctip_person_view v;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao()), ids[8];
+	int64_t id = register_as(f, &cw, person_dao()), ids[8];
 
 	assert_int_equal(find_name(f, &other, "dao", NULL, ids), 0);
 	assert_int_equal(f->st->ops->access_grant(f->st, "person", id,
@@ -2003,18 +1855,18 @@ granted_unit_reads_with_identity_and_no_reason(void **state)
 static void
 roles_without_person_access_are_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      stat = user_at(f, "stat", BA_DINH,
-					     "statistician"),
-			      sup = user_at(f, "sup", BA_DINH, "supervisor"),
-			      ncw = user_at(f, "ncw", "VN", "case_worker"),
-			      adm = user_at(f, "adm", BA_DINH, "administrator");
-	struct ctip_person_input in = dao();
+	struct db_fixture *f = *state;
+	struct ctip_principal
+		cw = user_at(f, "cw", "POLICE", BA_DINH, "case_worker"),
+		stat = user_at(f, "stat", "POLICE", BA_DINH, "statistician"),
+		sup = user_at(f, "sup", "POLICE", BA_DINH, "supervisor"),
+		ncw = user_at(f, "ncw", "POLICE", "VN", "case_worker"),
+		adm = user_at(f, "adm", "POLICE", BA_DINH, "administrator");
+	struct ctip_person_input in = person_dao();
 	struct ctip_person_search s = { .name = "dao" };
 	struct ctip_person_view v, *vs = NULL;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao()), out = 0;
+	int64_t id = register_as(f, &cw, person_dao()), out = 0;
 	long rows = audit_rows(f);
 	int n = 0;
 
@@ -2027,7 +1879,8 @@ roles_without_person_access_are_refused(void **state)
 	assert_int_equal(ctip_person_register(&out, &f->ax, &adm, &in, &err),
 			 CTIP_EFORBIDDEN);
 	assert_int_equal(out, 0);
-	assert_int_equal(raw_long(f, "SELECT count(*) FROM person", NULL), 1);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM person", NULL),
+			 1);
 
 	assert_int_equal(
 		ctip_person_find(&vs, &n, &f->ax, &stat, &s, &f->arena, &err),
@@ -2054,12 +1907,14 @@ roles_without_person_access_are_refused(void **state)
 static void
 reads_through_the_audit_queue_are_logged(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      pcw = user_at(f, "pcw", "POLICE", "01",
+					    "case_worker");
 	struct ctip_person_view v;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 
 	assert_int_equal(ctip_auditq_start(&f->ax.q, f->db, &f->kr, &err),
 			 CTIP_OK);
@@ -2074,7 +1929,7 @@ reads_through_the_audit_queue_are_logged(void **state)
 	f->ax.q = NULL;
 	assert_int_equal(audit_count(f, "person.read", "ok"), 2);
 	assert_int_equal(audit_count(f, "person.search", "ok"), 1);
-	assert_string_equal(raw_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT reason FROM audit_log WHERE "
 				     "username = ?1",
 				     "pcw"),
@@ -2087,14 +1942,16 @@ reads_through_the_audit_queue_are_logged(void **state)
 static void
 reasons_are_logged_whole_or_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker"),
-			      pcw = user_at(f, "pcw", "01", "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker"),
+			      pcw = user_at(f, "pcw", "POLICE", "01",
+					    "case_worker");
 	struct ctip_person_search s = { .name = "dao" };
 	struct ctip_person_view v, *vs = NULL;
 	struct ctip_err err = { 0 };
 	char fits[256], too_long[400];
-	int64_t id = register_as(f, &cw, dao());
+	int64_t id = register_as(f, &cw, person_dao());
 	long rows;
 	int i, n = 0;
 
@@ -2142,28 +1999,20 @@ reasons_are_logged_whole_or_refused(void **state)
 /* Check every sealed field of every person is under key_id and opens to
  * what was registered; returns how many fields were checked. */
 static int
-expect_sealed_under(struct fixture *f, uint32_t key_id)
+expect_sealed_under(struct db_fixture *f, uint32_t key_id)
 {
 	static const char *const fields[] = { "person.name",
 					      "person.citizen_id",
 					      "person.phone",
 					      "person.address" };
-	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = raw_query(f->db, "SELECT name_enc, citizen_id_enc, "
+					   "phone_enc, address_enc, id FROM "
+					   "person ORDER BY id");
 	const unsigned char *blob;
 	char out[1024];
 	size_t n;
 	int i, checked = 0;
 
-	assert_int_equal(
-		sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT name_enc, citizen_id_enc, "
-					    "phone_enc, address_enc, id FROM "
-					    "person ORDER BY id",
-					    -1, &q, NULL),
-			 SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		for (i = 0; i < 4; i++) {
 			blob = sqlite3_column_blob(q, i);
@@ -2178,22 +2027,22 @@ expect_sealed_under(struct fixture *f, uint32_t key_id)
 			checked++;
 		}
 	}
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	raw_done(q);
 	return checked;
 }
 
 static void
 reseal_moves_every_sealed_field_to_the_new_key(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw =
+		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
 	struct ctip_rotate_stats stats;
 	struct ctip_keyring before;
 	struct ctip_access old_ax;
 	struct ctip_person_view v;
 	struct ctip_err err = { 0 };
-	int64_t id = register_as(f, &cw, dao()), id2, ids[8];
+	int64_t id = register_as(f, &cw, person_dao()), id2, ids[8];
 	uint32_t old_id = f->kr.ids[0];
 
 	id2 = register_as(f, &cw, binh());
@@ -2207,8 +2056,8 @@ reseal_moves_every_sealed_field_to_the_new_key(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	assert_int_equal(stats.rows_seen, 2);
-	assert_int_equal(stats.rows_resealed, 2);
+	assert_int_equal(stats.values_seen, 7);
+	assert_int_equal(stats.values_resealed, 7);
 	assert_int_equal(expect_sealed_under(f, f->kr.ids[1]), 7);
 	/* The key file on disk holds both keys. */
 	{
@@ -2246,8 +2095,8 @@ reseal_moves_every_sealed_field_to_the_new_key(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	assert_int_equal(stats.rows_seen, 2);
-	assert_int_equal(stats.rows_resealed, 0);
+	assert_int_equal(stats.values_seen, 7);
+	assert_int_equal(stats.values_resealed, 0);
 	expect_intact(f, audit_rows(f));
 	ctip_keyring_wipe(&before);
 }
@@ -2255,9 +2104,10 @@ reseal_moves_every_sealed_field_to_the_new_key(void **state)
 static void
 reseal_walks_every_batch_of_persons(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker");
-	struct ctip_person_input in = dao();
+	struct db_fixture *f = *state;
+	struct ctip_principal cw =
+		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
+	struct ctip_person_input in = person_dao();
 	struct ctip_rotate_stats stats;
 	struct ctip_err err = { 0 };
 	int64_t id;
@@ -2278,16 +2128,68 @@ reseal_walks_every_batch_of_persons(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	assert_int_equal(stats.rows_seen, 1000);
-	assert_int_equal(stats.rows_resealed, 1000);
+	assert_int_equal(stats.values_seen, 1000);
+	assert_int_equal(stats.values_resealed, 1000);
 	assert_int_equal(expect_sealed_under(f, f->kr.ids[1]), 1000);
+}
+
+/* The one sealed step reason is under key_id and opens to text. */
+static void
+expect_step_reason_under(struct db_fixture *f, uint32_t key_id,
+			 const char *text)
+{
+	sqlite3_stmt *q = raw_query(f->db, "SELECT reason_enc FROM person_step "
+					   "WHERE reason_enc IS NOT NULL");
+	const unsigned char *blob;
+	char out[256];
+	size_t n;
+
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	blob = sqlite3_column_blob(q, 0);
+	n = (size_t)sqlite3_column_bytes(q, 0);
+	assert_int_equal(ctip_sealed_key_id(blob, n), key_id);
+	assert_true(n < sizeof(out));
+	assert_int_equal(ctip_open(out, &f->kr, "step.reason", blob, n),
+			 (long)strlen(text));
+	out[strlen(text)] = '\0';
+	assert_string_equal(out, text);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	raw_done(q);
+}
+
+static void
+reseal_reaches_sealed_notes_beyond_identity(void **state)
+{
+	struct db_fixture *f = *state;
+	struct ctip_principal cw =
+		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
+	struct ctip_step_input close = { .step = "close",
+					 .reason = "Đã chuyển về gia đình",
+					 .version = 1 };
+	struct ctip_rotate_stats stats;
+	struct ctip_err err = { 0 };
+	int64_t id = register_as(f, &cw, binh()), step;
+	uint32_t old_id = f->kr.ids[0];
+
+	assert_int_equal(
+		ctip_casework_step(&step, &f->ax, &cw, id, &close, &err),
+		CTIP_OK);
+	expect_step_reason_under(f, old_id, close.reason);
+	assert_int_equal(ctip_keyring_add(&f->kr, f->key, &err), CTIP_OK);
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
+			 CTIP_OK);
+	/* The person's three identity fields and the step's reason. */
+	assert_int_equal(stats.values_resealed, 3 + 1);
+	expect_step_reason_under(f, f->kr.ids[1], close.reason);
 }
 
 static void
 key_rotate_adds_a_key_reseals_and_audits(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_principal cw = user_at(f, "cw", BA_DINH, "case_worker");
+	struct db_fixture *f = *state;
+	struct ctip_principal cw =
+		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
 	struct ctip_rotate_stats stats;
 	struct ctip_audit_row r;
 	struct ctip_err err = { 0 };
@@ -2295,14 +2197,14 @@ key_rotate_adds_a_key_reseals_and_audits(void **state)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		register_as(f, &cw, i % 2 ? binh() : dao());
+		register_as(f, &cw, i % 2 ? binh() : person_dao());
 	memset(&stats, 0xff, sizeof(stats));
 	assert_int_equal(ctip_key_rotate(&stats, f->st, &f->kr, f->key, &err),
 			 CTIP_OK);
 	assert_int_equal(f->kr.n_keys, 2);
 	assert_int_equal(stats.new_key_id, f->kr.ids[1]);
-	assert_int_equal(stats.rows_resealed, 3);
-	assert_int_equal(stats.rows_seen, 3);
+	assert_int_equal(stats.values_resealed, 4 + 3 + 4);
+	assert_int_equal(stats.values_seen, 4 + 3 + 4);
 	assert_int_equal(expect_sealed_under(f, stats.new_key_id), 4 + 3 + 4);
 	snprintf(id_text, sizeof(id_text), "%u", (unsigned)stats.new_key_id);
 	assert_int_equal(audit_count(f, "key.rotate", "ok"), 1);
@@ -2312,9 +2214,6 @@ key_rotate_adds_a_key_reseals_and_audits(void **state)
 	assert_string_equal(r.username, "system");
 	expect_intact(f, 4);
 }
-
-#define LOADED(t) cmocka_unit_test_setup_teardown(t, setup_loaded, teardown)
-#define EMPTY(t)  cmocka_unit_test_setup_teardown(t, setup_empty, teardown)
 
 int
 main(void)
@@ -2370,6 +2269,7 @@ main(void)
 		LOADED(reasons_are_logged_whole_or_refused),
 		LOADED(reseal_moves_every_sealed_field_to_the_new_key),
 		LOADED(reseal_walks_every_batch_of_persons),
+		LOADED(reseal_reaches_sealed_notes_beyond_identity),
 		LOADED(key_rotate_adds_a_key_reseals_and_audits),
 	};
 

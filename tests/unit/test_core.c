@@ -10,12 +10,7 @@
 
 #include "helpers.h"
 
-#include <setjmp.h>
-#include <cmocka.h>
 #include <sodium.h>
-#include <sqlite3.h>
-
-#define NOW "2026-01-02T03:04:05Z"
 
 static const char *const data_files[] = {
 	"admin-units.csv",     "ethnic-groups.csv",
@@ -25,78 +20,8 @@ static const char *const data_files[] = {
 	"agencies.csv",
 };
 
-struct fixture {
-	char dir[64];
-	char db[192];
-	char key[128];
-	struct ctip_store *st;
-	struct ctip_keyring kr;
-	struct ctip_arena arena;
-};
-
-static int
-open_fixture(void **state, bool load)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct ctip_err err = { 0 };
-	int applied;
-
-	if (f == NULL || !tmpdir_make(f->dir, sizeof(f->dir)))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/ctip.db", f->dir);
-	snprintf(f->key, sizeof(f->key), "%s/ctip.key", f->dir);
-	ctip_arena_init(&f->arena, 16 << 20);
-	*state = f;
-	if (ctip_keyring_create(f->key, &err) != CTIP_OK ||
-	    ctip_keyring_load(&f->kr, f->key, &err) != CTIP_OK ||
-	    ctip_store_open(&f->st, f->db, CTIP_OPEN_CREATE, &err) != CTIP_OK ||
-	    f->st->ops->migrate(&applied, f->st, &err) != CTIP_OK ||
-	    (load &&
-	     ctip_refdata_load(f->st, CTIP_TEST_DATA, &err) != CTIP_OK)) {
-		print_error("fixture: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-setup_loaded(void **state)
-{
-	return open_fixture(state, true);
-}
-
-static int
-setup_empty(void **state)
-{
-	return open_fixture(state, false);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (f->st != NULL)
-		f->st->ops->close(f->st);
-	ctip_keyring_wipe(&f->kr);
-	ctip_arena_free(&f->arena);
-	tmpdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
-static long
-count(struct fixture *f, enum ctip_count_kind kind)
-{
-	struct ctip_err err = { 0 };
-	long n = -1;
-
-	assert_int_equal(f->st->ops->count(&n, f->st, kind, &err), CTIP_OK);
-	return n;
-}
-
 static char *
-meta(struct fixture *f, const char *key)
+meta(struct db_fixture *f, const char *key)
 {
 	struct ctip_err err = { 0 };
 	char *v = NULL;
@@ -106,31 +31,17 @@ meta(struct fixture *f, const char *key)
 	return v;
 }
 
-/* One text value of sql (with ?1 bound to id) from the database file. */
-static char *
-sql_text(struct fixture *f, const char *sql, int64_t id)
+/* id as text in the fixture's arena, for ?1 of raw_text. */
+static const char *
+id_text(struct db_fixture *f, int64_t id)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
-	char *out = NULL;
-
-	assert_int_equal(
-		sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		out = ctip_arena_strdup(
-			&f->arena, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return out;
+	return ctip_arena_printf(&f->arena, "%lld", (long long)id);
 }
 
 /* Copy the reference data to dir/name, leaving out the file skip (or
  * NULL). Returns the copy's path in the fixture's arena. */
 static const char *
-copy_data(struct fixture *f, const char *name, const char *skip)
+copy_data(struct db_fixture *f, const char *name, const char *skip)
 {
 	char *dir = ctip_arena_printf(&f->arena, "%s/%s", f->dir, name);
 	char src[4096], dst[4096];
@@ -210,7 +121,7 @@ expect_msg_has(const struct ctip_err *err, const char *part)
 static void
 refdata_load_fills_the_tables_the_law_fixes(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_ref_stats s;
 	struct ctip_err err = { 0 };
 	struct ctip_admin_unit au;
@@ -244,7 +155,7 @@ refdata_load_fills_the_tables_the_law_fixes(void **state)
 static void
 refdata_load_twice_is_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_ref_stats before, after;
 	struct ctip_err err = { 0 };
 	char *digest = meta(f, "refdata_digest");
@@ -260,7 +171,7 @@ refdata_load_twice_is_idempotent(void **state)
 static void
 refdata_bad_row_changes_nothing_and_names_file_and_line(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_ref_stats before, after;
 	struct ctip_admin_unit au;
 	struct ctip_err err = { 0 };
@@ -292,7 +203,7 @@ refdata_bad_row_changes_nothing_and_names_file_and_line(void **state)
 static void
 refdata_entitled_must_be_yes_or_no(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -301,14 +212,14 @@ refdata_entitled_must_be_yes_or_no(void **state)
 	assert_int_equal(ctip_refdata_load(f->st, dir, &err), CTIP_EINVAL);
 	expect_msg_has(&err, "support-entitlements.csv line 3:");
 	expect_msg_has(&err, "entitled must be yes or no, not \"maybe\"");
-	assert_int_equal(count(f, CTIP_COUNT_PROVINCES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PROVINCES), 0);
 	assert_null(meta(f, "refdata_digest"));
 }
 
 static void
 refdata_short_row_is_refused_not_read_past(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -328,13 +239,13 @@ refdata_short_row_is_refused_not_read_past(void **state)
 	edit_line(dir, "ethnic-groups.csv", 3, "Tay", "Tay,extra");
 	assert_int_equal(ctip_refdata_load(f->st, dir, &err), CTIP_EINVAL);
 	expect_msg_has(&err, "ethnic-groups.csv line 3:");
-	assert_int_equal(count(f, CTIP_COUNT_COMMUNES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_COMMUNES), 0);
 }
 
 static void
 refdata_bad_integer_names_the_column(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -348,7 +259,7 @@ refdata_bad_integer_names_the_column(void **state)
 static void
 refdata_missing_file_is_notfound(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -356,8 +267,8 @@ refdata_missing_file_is_notfound(void **state)
 	dir = copy_data(f, "partial", "agencies.csv");
 	assert_int_equal(ctip_refdata_load(f->st, dir, &err), CTIP_ENOTFOUND);
 	expect_msg_has(&err, "agencies.csv");
-	assert_int_equal(count(f, CTIP_COUNT_PROVINCES), 0);
-	assert_int_equal(count(f, CTIP_COUNT_COMMUNES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PROVINCES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_COMMUNES), 0);
 	assert_int_equal(
 		ctip_refdata_load(f->st, "/nonexistent/ctip-data", &err),
 		CTIP_ENOTFOUND);
@@ -366,7 +277,7 @@ refdata_missing_file_is_notfound(void **state)
 static void
 refdata_missing_column_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -379,7 +290,7 @@ refdata_missing_column_is_refused(void **state)
 static void
 refdata_refuses_counts_the_law_does_not_fix(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	const char *dir;
 
@@ -387,7 +298,7 @@ refdata_refuses_counts_the_law_does_not_fix(void **state)
 	edit_line(dir, "ethnic-groups.csv", 55, NULL, NULL);
 	assert_int_equal(ctip_refdata_load(f->st, dir, &err), CTIP_EINVAL);
 	assert_string_equal(err.msg, "ethnic groups: expected 54, found 53");
-	assert_int_equal(count(f, CTIP_COUNT_PROVINCES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PROVINCES), 0);
 	dir = copy_data(f, "communes", NULL);
 	edit_line(dir, "admin-units.csv", 3356, NULL, NULL);
 	assert_int_equal(ctip_refdata_load(f->st, dir, &err), CTIP_EINVAL);
@@ -397,42 +308,9 @@ refdata_refuses_counts_the_law_does_not_fix(void **state)
 
 /* --- persons and events --- */
 
-static struct ctip_person_input
-good_person(void)
-{
-	struct ctip_person_input p;
-
-	memset(&p, 0, sizeof(p));
-	p.province_code = "01";
-	p.commune_code = "00004";
-	p.role = "victim";
-	p.sex = "F";
-	p.birth_date = "1999-05-01";
-	p.ethnicity_code = "01";
-	p.nationality = "VN";
-	p.citizenship = "vn_citizen";
-	p.full_name = "Nguyễn Thị Đào";
-	p.citizen_id = "001199012345";
-	p.phone = "+84 912-345 678";
-	p.address = "Xóm Quýt, ngõ 7";
-	return p;
-}
-
-static int64_t
-owner(struct fixture *f, const char *admin)
-{
-	struct ctip_err err = { 0 };
-	int64_t id = 0;
-
-	assert_int_equal(
-		ctip_org_ensure(&id, f->st, "POLICE", admin, NOW, &err),
-		CTIP_OK);
-	return id;
-}
-
 /* Expect in to be refused with CTIP_EINVAL naming field. */
 static void
-expect_bad_person(struct fixture *f, const struct ctip_person_input *in,
+expect_bad_person(struct db_fixture *f, const struct ctip_person_input *in,
 		  const char *field)
 {
 	struct ctip_err err = { 0 };
@@ -450,37 +328,39 @@ expect_bad_person(struct fixture *f, const struct ctip_person_input *in,
 static void
 person_create_stores_a_valid_person(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input p = good_person();
+	struct db_fixture *f = *state;
+	struct ctip_person_input p = person_dao();
 	struct ctip_err err = { 0 };
 	int64_t id = 0;
 
-	p.owner_unit_id = owner(f, "00004");
+	p.owner_unit_id = unit_at(f, "POLICE", "00004");
 	assert_int_equal(ctip_person_create(&id, f->st, &f->kr, &p, NOW, &err),
 			 CTIP_OK);
 	assert_true(id > 0);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 1);
 	/* The birth year is taken from the birth date. */
 	assert_string_equal(
-		sql_text(f, "SELECT birth_year FROM person WHERE id = ?1", id),
+		raw_text(&f->arena, f->db,
+			 "SELECT birth_year FROM person WHERE id = ?1",
+			 id_text(f, id)),
 		"1999");
-	assert_string_equal(sql_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT created_at = updated_at AND "
 				     "created_at = '" NOW
 				     "' FROM person WHERE id = ?1",
-				     id),
+				     id_text(f, id)),
 			    "1");
 }
 
 static void
 person_create_names_each_bad_field(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input p, good = good_person();
+	struct db_fixture *f = *state;
+	struct ctip_person_input p, good = person_dao();
 	char long_name[1024];
 	int i;
 
-	good.owner_unit_id = owner(f, "00004");
+	good.owner_unit_id = unit_at(f, "POLICE", "00004");
 #define BAD(member, value, want)                                               \
 	do {                                                                   \
 		p = good;                                                      \
@@ -529,7 +409,7 @@ person_create_names_each_bad_field(void **state)
 	p = good;
 	p.full_name = long_name;
 	expect_bad_person(f, &p, "full_name");
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 
 	/* The limits themselves are allowed. */
 	long_name[200] = '\0';
@@ -555,22 +435,22 @@ person_create_names_each_bad_field(void **state)
 static void
 person_commune_must_lie_in_its_province(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input p = good_person();
+	struct db_fixture *f = *state;
+	struct ctip_person_input p = person_dao();
 
-	p.owner_unit_id = owner(f, "00004");
+	p.owner_unit_id = unit_at(f, "POLICE", "00004");
 	p.province_code = "79"; /* Ba Đình is in Hà Nội (01) */
 	expect_bad_person(f, &p, "commune");
 	p.commune_code = "01"; /* a province is no commune */
 	expect_bad_person(f, &p, "commune");
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 }
 
 static void
 person_identity_is_sealed_in_the_database_file(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input p = good_person();
+	struct db_fixture *f = *state;
+	struct ctip_person_input p = person_dao();
 	struct ctip_err err = { 0 };
 	unsigned char bidx[CTIP_BLIND_BYTES];
 	const unsigned char *blob;
@@ -579,7 +459,7 @@ person_identity_is_sealed_in_the_database_file(void **state)
 	sqlite3_stmt *q = NULL;
 	int64_t id = 0;
 
-	p.owner_unit_id = owner(f, "00004");
+	p.owner_unit_id = unit_at(f, "POLICE", "00004");
 	assert_int_equal(ctip_person_create(&id, f->st, &f->kr, &p, NOW, &err),
 			 CTIP_OK);
 	f->st->ops->close(f->st);
@@ -664,12 +544,12 @@ person_identity_is_sealed_in_the_database_file(void **state)
 static void
 accompanying_minor_needs_an_existing_adult(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input adult = good_person(), child;
+	struct db_fixture *f = *state;
+	struct ctip_person_input adult = person_dao(), child;
 	struct ctip_err err = { 0 };
 	int64_t a = 0, c = 0;
 
-	adult.owner_unit_id = owner(f, "00004");
+	adult.owner_unit_id = unit_at(f, "POLICE", "00004");
 	assert_int_equal(
 		ctip_person_create(&a, f->st, &f->kr, &adult, NOW, &err),
 		CTIP_OK);
@@ -687,7 +567,7 @@ accompanying_minor_needs_an_existing_adult(void **state)
 	assert_int_equal(
 		ctip_person_create(&c, f->st, &f->kr, &child, NOW, &err),
 		CTIP_OK);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 2);
 }
 
 static struct ctip_event_input
@@ -711,13 +591,13 @@ good_event(void)
 static void
 event_create_names_each_bad_field(void **state)
 {
-	struct fixture *f = *state;
-	struct ctip_person_input p = good_person();
+	struct db_fixture *f = *state;
+	struct ctip_person_input p = person_dao();
 	struct ctip_event_input ev, good = good_event();
 	struct ctip_err err = { 0 };
 	int64_t person = 0, id = 0;
 
-	p.owner_unit_id = owner(f, "00004");
+	p.owner_unit_id = unit_at(f, "POLICE", "00004");
 	assert_int_equal(
 		ctip_person_create(&person, f->st, &f->kr, &p, NOW, &err),
 		CTIP_OK);
@@ -743,7 +623,7 @@ event_create_names_each_bad_field(void **state)
 	BAD(n_purposes, CTIP_PURPOSES_MAX + 1, "purposes");
 	BAD(purposes[1], "NO.SUCH", "purposes");
 #undef BAD
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 0);
 
 	ev = good;
 	assert_int_equal(
@@ -755,11 +635,11 @@ event_create_names_each_bad_field(void **state)
 	assert_int_equal(
 		ctip_event_create(&id, f->st, person, "01", &ev, NOW, 0, &err),
 		CTIP_OK);
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), 2);
-	assert_string_equal(sql_text(f,
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 2);
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT count(*) FROM event_purpose "
 				     "WHERE event_id = ?1",
-				     id),
+				     id_text(f, id)),
 			    "2");
 }
 
@@ -821,7 +701,7 @@ dates_are_checked_against_the_calendar(void **state)
 static void
 org_units_are_named_after_their_place(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	static const char name_sql[] =
 		"SELECT name FROM org_unit WHERE id = ?1";
 	struct ctip_err err = { 0 };
@@ -830,35 +710,42 @@ org_units_are_named_after_their_place(void **state)
 	assert_int_equal(
 		ctip_org_ensure(&id, f->st, "POLICE", "00004", NOW, &err),
 		CTIP_OK);
-	assert_string_equal(sql_text(f, name_sql, id),
-			    "Công an phường Ba Đình");
+	assert_string_equal(
+		raw_text(&f->arena, f->db, name_sql, id_text(f, id)),
+		"Công an phường Ba Đình");
 	assert_int_equal(
 		ctip_org_ensure(&again, f->st, "POLICE", "00004", NOW, &err),
 		CTIP_OK);
 	assert_int_equal(again, id);
 	assert_int_equal(ctip_org_ensure(&id, f->st, "HEALTH", "01", NOW, &err),
 			 CTIP_OK);
-	assert_string_equal(sql_text(f, name_sql, id), "Sở Y tế Hà Nội");
+	assert_string_equal(
+		raw_text(&f->arena, f->db, name_sql, id_text(f, id)),
+		"Sở Y tế Hà Nội");
 	assert_int_equal(ctip_org_ensure(&id, f->st, "POLICE", "01", NOW, &err),
 			 CTIP_OK);
-	assert_string_equal(sql_text(f, name_sql, id),
-			    "Công an Thành phố Hà Nội");
+	assert_string_equal(
+		raw_text(&f->arena, f->db, name_sql, id_text(f, id)),
+		"Công an Thành phố Hà Nội");
 	assert_int_equal(ctip_org_ensure(&id, f->st, "POLICE", "VN", NOW, &err),
 			 CTIP_OK);
-	assert_string_equal(sql_text(f, name_sql, id), "Bộ Công an");
+	assert_string_equal(
+		raw_text(&f->arena, f->db, name_sql, id_text(f, id)),
+		"Bộ Công an");
 	/* The type is lowered when it starts with a capital Đ, too. */
 	assert_int_equal(
 		ctip_org_ensure(&id, f->st, "POLICE", "06994", NOW, &err),
 		CTIP_OK);
-	assert_string_equal(sql_text(f, name_sql, id),
-			    "Công an đặc khu Vân Đồn");
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 5);
+	assert_string_equal(
+		raw_text(&f->arena, f->db, name_sql, id_text(f, id)),
+		"Công an đặc khu Vân Đồn");
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 5);
 }
 
 static void
 org_ensure_refuses_unknown_agencies_and_places(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
 	int64_t id = 0;
 
@@ -868,13 +755,13 @@ org_ensure_refuses_unknown_agencies_and_places(void **state)
 	assert_int_equal(ctip_org_ensure(&id, f->st, "POLICE", "99", NOW, &err),
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, "admin_code");
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 0);
 }
 
 static void
 org_cache_returns_the_same_unit_and_checks_codes(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_org_cache c;
 	struct ctip_err err = { 0 };
 	int64_t a = 0, b = 0, p = 0;
@@ -896,7 +783,7 @@ org_cache_returns_the_same_unit_and_checks_codes(void **state)
 			 CTIP_EINVAL);
 	assert_int_equal(ctip_org_for_place(&p, &c, f->st, "99999", NOW, &err),
 			 CTIP_EINVAL);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 2);
 	ctip_org_cache_free(&c);
 }
 
@@ -905,7 +792,7 @@ org_cache_returns_the_same_unit_and_checks_codes(void **state)
 static const char *const auditor[] = { "auditor", NULL };
 
 static void
-expect_bad_user(struct fixture *f, const char *username, const char *display,
+expect_bad_user(struct db_fixture *f, const char *username, const char *display,
 		const char *password, const char *const *roles,
 		const char *field)
 {
@@ -913,8 +800,8 @@ expect_bad_user(struct fixture *f, const char *username, const char *display,
 	int64_t id = 0;
 
 	assert_int_equal(ctip_user_create(&id, f->st, username, display,
-					  owner(f, "VN"), password, roles,
-					  &err),
+					  unit_at(f, "POLICE", "VN"), password,
+					  roles, &err),
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, field);
 }
@@ -922,7 +809,7 @@ expect_bad_user(struct fixture *f, const char *username, const char *display,
 static void
 user_create_names_each_bad_field(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	static const char *const none[] = { NULL };
 	static const char *const root[] = { "auditor", "root", NULL };
 	static const char *const twice[] = { "auditor", "auditor", NULL };
@@ -946,13 +833,13 @@ user_create_names_each_bad_field(void **state)
 	expect_bad_user(f, "an.nguyen", "An", "eleven char", auditor,
 			"password");
 	expect_bad_user(f, "an.nguyen", "An", long_pw, auditor, "password");
-	assert_int_equal(count(f, CTIP_COUNT_USERS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_USERS), 0);
 }
 
 static void
 user_create_stores_a_verifiable_password_hash(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	static const char *const roles[] = { "case_worker", "supervisor",
 					     NULL };
 	struct ctip_err err = { 0 };
@@ -960,36 +847,38 @@ user_create_stores_a_verifiable_password_hash(void **state)
 	char *hash;
 
 	assert_int_equal(ctip_user_create(&id, f->st, "an.nguyen-2",
-					  "Nguyễn Văn An", owner(f, "01"),
+					  "Nguyễn Văn An",
+					  unit_at(f, "POLICE", "01"),
 					  "twelve chars", roles, &err),
 			 CTIP_OK);
-	hash = sql_text(f, "SELECT password_hash FROM app_user WHERE id = ?1",
-			id);
+	hash = raw_text(&f->arena, f->db,
+			"SELECT password_hash FROM app_user WHERE id = ?1",
+			id_text(f, id));
 	assert_non_null(hash);
 	assert_null(strstr(hash, "twelve"));
 	assert_int_equal(strncmp(hash, "$argon2id$", 10), 0);
 	assert_int_equal(crypto_pwhash_str_verify(hash, "twelve chars", 12), 0);
 	assert_int_not_equal(crypto_pwhash_str_verify(hash, "twelve charz", 12),
 			     0);
-	assert_string_equal(sql_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT group_concat(role, ',') FROM "
 				     "(SELECT role FROM user_role WHERE "
 				     "user_id = ?1 ORDER BY role)",
-				     id),
+				     id_text(f, id)),
 			    "case_worker,supervisor");
-	assert_string_equal(sql_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT must_change_password FROM "
 				     "app_user WHERE id = ?1",
-				     id),
+				     id_text(f, id)),
 			    "1");
 }
 
 static void
 user_create_refuses_a_taken_username(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_err err = { 0 };
-	int64_t unit = owner(f, "VN"), id = 0;
+	int64_t unit = unit_at(f, "POLICE", "VN"), id = 0;
 
 	assert_int_equal(ctip_user_create(&id, f->st, "admin", "Admin", unit,
 					  "long enough pw", auditor, &err),
@@ -998,7 +887,7 @@ user_create_refuses_a_taken_username(void **state)
 					  "long enough pw", auditor, &err),
 			 CTIP_EEXIST);
 	assert_string_equal(err.field, "username");
-	assert_int_equal(count(f, CTIP_COUNT_USERS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_USERS), 1);
 }
 
 static void
@@ -1027,7 +916,7 @@ generated_passwords_avoid_look_alikes(void **state)
 
 /* The first n records of seed as CSV lines. */
 static void
-synth_csv(struct fixture *f, struct ctip_buf *b, uint64_t seed, int n,
+synth_csv(struct db_fixture *f, struct ctip_buf *b, uint64_t seed, int n,
 	  long *n_events)
 {
 	struct ctip_synth_record *r = calloc(1, sizeof(*r));
@@ -1056,7 +945,7 @@ synth_csv(struct fixture *f, struct ctip_buf *b, uint64_t seed, int n,
 static void
 synth_same_seed_gives_the_same_records(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_buf a, b, c;
 	long ev_a, ev_b, ev_c;
 
@@ -1078,7 +967,7 @@ synth_same_seed_gives_the_same_records(void **state)
 static void
 synth_records_are_consistent(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_synth_record *r = calloc(1, sizeof(*r));
 	struct ctip_commune *communes = NULL;
 	struct ctip_err err = { 0 };
@@ -1151,7 +1040,7 @@ synth_below_stays_in_range_and_covers_it(void **state)
 static void
 synth_dataset_imports_cleanly(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 	struct ctip_buf b;
@@ -1164,12 +1053,12 @@ synth_dataset_imports_cleanly(void **state)
 		fail_msg("import: %s", err.msg);
 	assert_int_equal(s.persons, 600);
 	assert_int_equal(s.events, n_events);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 600);
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), n_events);
-	assert_string_equal(sql_text(f,
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 600);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), n_events);
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT count(*) FROM person WHERE "
 				     "is_demo = ?1",
-				     1),
+				     "1"),
 			    "600");
 	ctip_buf_free(&b);
 }
@@ -1189,7 +1078,7 @@ static const char row_other[] =
 	"79,25747,0,,LABOUR.DOMESTIC,relative,,reported,2025-06-01\n";
 
 static enum ctip_status
-import_text(struct fixture *f, const char *text, struct ctip_import_stats *s,
+import_text(struct db_fixture *f, const char *text, struct ctip_import_stats *s,
 	    struct ctip_err *err)
 {
 	return ctip_import_persons(s, f->st, &f->kr, text, strlen(text),
@@ -1198,7 +1087,7 @@ import_text(struct fixture *f, const char *text, struct ctip_import_stats *s,
 
 /* The header and up to three rows (NULL for fewer). */
 static char *
-csv_of(struct fixture *f, const char *a, const char *b, const char *c)
+csv_of(struct db_fixture *f, const char *a, const char *b, const char *c)
 {
 	return ctip_arena_printf(&f->arena, "%s\n%s%s%s", ctip_import_header,
 				 a ? a : "", b ? b : "", c ? c : "");
@@ -1207,7 +1096,7 @@ csv_of(struct fixture *f, const char *a, const char *b, const char *c)
 static void
 import_creates_persons_events_and_their_units(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 
@@ -1217,31 +1106,33 @@ import_creates_persons_events_and_their_units(void **state)
 			 CTIP_OK);
 	assert_int_equal(s.persons, 3);
 	assert_int_equal(s.events, 2);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 3);
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 3);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 2);
 	/* Owned by the commune police of Ba Đình and of Thủ Dầu Một. */
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 2);
-	assert_string_equal(sql_text(f,
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 2);
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT accompanies_id FROM person "
 				     "WHERE role = 'accompanying_minor'",
-				     0),
-			    sql_text(f,
+				     NULL),
+			    raw_text(&f->arena, f->db,
 				     "SELECT min(id) FROM person WHERE role "
 				     "<> 'accompanying_minor'",
-				     0));
-	assert_string_equal(
-		sql_text(f, "SELECT count(*) FROM event_purpose", 0), "3");
-	assert_string_equal(sql_text(f,
+				     NULL));
+	assert_string_equal(raw_text(&f->arena, f->db,
+				     "SELECT count(*) FROM event_purpose",
+				     NULL),
+			    "3");
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT count(*) FROM person WHERE "
 				     "is_demo = ?1",
-				     0),
+				     "0"),
 			    "3");
 }
 
 static void
 import_with_a_bad_third_row_imports_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 	char bad[sizeof(row_other)];
@@ -1255,15 +1146,15 @@ import_with_a_bad_third_row_imports_nothing(void **state)
 	assert_string_equal(err.field, "sex");
 	assert_int_equal(s.persons, 0);
 	assert_int_equal(s.events, 0);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), 0);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 0);
 }
 
 static void
 import_names_a_multi_line_row_by_its_first_line(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 	const char *text = csv_of(
@@ -1279,7 +1170,7 @@ import_names_a_multi_line_row_by_its_first_line(void **state)
 static void
 import_refuses_unknown_and_later_accompanies_refs(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 
@@ -1299,13 +1190,13 @@ import_refuses_unknown_and_later_accompanies_refs(void **state)
 		CTIP_EINVAL);
 	assert_string_equal(err.field, "accompanies_ref");
 	expect_msg_has(&err, "line 2:");
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 }
 
 static void
 import_refuses_a_ref_used_twice(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 
@@ -1313,13 +1204,13 @@ import_refuses_a_ref_used_twice(void **state)
 		import_text(f, csv_of(f, row_adult, row_adult, NULL), &s, &err),
 		CTIP_EINVAL);
 	assert_string_equal(err.msg, "line 3: ref: \"P1\" appears twice");
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 }
 
 static void
 import_checksum_depends_on_the_input_only(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats a, b, c;
 	struct ctip_err err = { 0 };
 	char *text = csv_of(f, row_adult, row_minor, NULL);
@@ -1332,7 +1223,7 @@ import_checksum_depends_on_the_input_only(void **state)
 	text = csv_of(f, row_adult, row_other, NULL);
 	assert_int_equal(import_text(f, text, &c, &err), CTIP_OK);
 	assert_true(c.checksum != a.checksum);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 6);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 6);
 	/* Field boundaries count: "ab"+"c" is not "a"+"bc". */
 	assert_true(ctip_fnv_add(ctip_fnv_add(CTIP_FNV_INIT, "ab"), "c") !=
 		    ctip_fnv_add(ctip_fnv_add(CTIP_FNV_INIT, "a"), "bc"));
@@ -1341,7 +1232,7 @@ import_checksum_depends_on_the_input_only(void **state)
 static void
 import_refuses_a_bad_header_or_an_empty_file(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 
@@ -1363,7 +1254,7 @@ struct init_paths {
 };
 
 static struct ctip_init_opts
-init_opts(struct fixture *f, struct init_paths *p)
+init_opts(struct db_fixture *f, struct init_paths *p)
 {
 	struct ctip_init_opts o;
 
@@ -1393,7 +1284,7 @@ expect_no_db_files(const char *db)
 static void
 setup_init_creates_a_database_a_private_key_and_an_admin(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct init_paths p;
 	struct ctip_init_opts o = init_opts(f, &p);
 	struct ctip_init_result r;
@@ -1429,11 +1320,11 @@ setup_init_creates_a_database_a_private_key_and_an_admin(void **state)
 	assert_int_equal(persons, 0);
 	/* The one-time password is the admin's. */
 	snprintf(f->db, sizeof(f->db), "%s", p.db);
-	hash = sql_text(f,
+	hash = raw_text(&f->arena, f->db,
 			"SELECT password_hash FROM app_user JOIN user_role "
 			"ON user_id = app_user.id WHERE username = 'admin' "
 			"AND role = 'administrator'",
-			0);
+			NULL);
 	assert_non_null(hash);
 	assert_int_equal(crypto_pwhash_str_verify(hash, r.admin_password,
 						  strlen(r.admin_password)),
@@ -1443,7 +1334,7 @@ setup_init_creates_a_database_a_private_key_and_an_admin(void **state)
 static void
 setup_init_refuses_an_existing_database(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct init_paths p;
 	struct ctip_init_opts o = init_opts(f, &p);
 	struct ctip_init_result r;
@@ -1469,7 +1360,7 @@ setup_init_refuses_an_existing_database(void **state)
 static void
 setup_init_that_fails_leaves_no_files_behind(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct init_paths p;
 	struct ctip_init_opts o = init_opts(f, &p);
 	struct ctip_init_result r;
@@ -1494,7 +1385,7 @@ setup_init_that_fails_leaves_no_files_behind(void **state)
 static void
 setup_init_keeps_a_key_file_it_did_not_create(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct init_paths p;
 	struct ctip_init_opts o = init_opts(f, &p);
 	struct ctip_init_result r;
@@ -1514,7 +1405,7 @@ setup_init_keeps_a_key_file_it_did_not_create(void **state)
 static void
 setup_init_with_demo_data_imports_it(void **state)
 {
-	struct fixture *f = *state;
+	struct db_fixture *f = *state;
 	struct init_paths p;
 	struct ctip_init_opts o = init_opts(f, &p);
 	struct ctip_init_result r;
@@ -1527,20 +1418,17 @@ setup_init_with_demo_data_imports_it(void **state)
 	assert_int_equal(r.demo.persons, 40);
 	assert_true(r.demo.events > 30 && r.demo.events <= 40);
 	snprintf(f->db, sizeof(f->db), "%s", p.db);
-	assert_string_equal(sql_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT value FROM meta WHERE key = "
 				     "'demo_persons'",
-				     0),
+				     NULL),
 			    "40");
-	assert_string_equal(sql_text(f,
+	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT count(*) FROM person WHERE "
 				     "is_demo = ?1",
-				     1),
+				     "1"),
 			    "40");
 }
-
-#define LOADED(t) cmocka_unit_test_setup_teardown(t, setup_loaded, teardown)
-#define EMPTY(t)  cmocka_unit_test_setup_teardown(t, setup_empty, teardown)
 
 int
 main(void)

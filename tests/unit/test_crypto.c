@@ -3,8 +3,6 @@
 
 #include "helpers.h"
 
-#include <setjmp.h>
-#include <cmocka.h>
 #include <sodium.h>
 
 #define HEX_A "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

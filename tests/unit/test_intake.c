@@ -5,8 +5,6 @@
 
 #include "helpers.h"
 
-#include <setjmp.h>
-#include <cmocka.h>
 #include <time.h>
 
 /* The deadline of received_at with extension, or "refused". */

@@ -5,12 +5,6 @@
 
 #include "helpers.h"
 
-#include <setjmp.h>
-#include <cmocka.h>
-#include <sqlite3.h>
-
-#define NOW "2026-01-02T03:04:05Z"
-
 struct fixture {
 	char dir[64];
 	char db[128]; /* the database file, "" in memory */
@@ -63,16 +57,6 @@ teardown(void **state)
 	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
-}
-
-static long
-count(struct fixture *f, enum ctip_count_kind kind)
-{
-	struct ctip_err err = { 0 };
-	long n = -1;
-
-	assert_int_equal(f->st->ops->count(&n, f->st, kind, &err), CTIP_OK);
-	return n;
 }
 
 static long
@@ -169,23 +153,6 @@ person_row(int64_t owner, const char *province, const char *commune)
 	return r;
 }
 
-/* Run a one-value query on the database file beside the store. */
-static void
-sql_text(struct fixture *f, const char *sql, char *out, size_t cap)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
-
-	assert_int_equal(
-		sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-}
-
 /* --- both backends' connections: file and memory --- */
 
 static void
@@ -227,8 +194,8 @@ migration_seeds_the_nation_only(void **state)
 	struct ctip_admin_unit au;
 	struct ctip_err err = { 0 };
 
-	assert_int_equal(count(f, CTIP_COUNT_PROVINCES), 0);
-	assert_int_equal(count(f, CTIP_COUNT_COMMUNES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PROVINCES), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_COMMUNES), 0);
 	assert_int_equal(ref_count(f, CTIP_REF_ADMIN_UNIT), 0);
 	assert_int_equal(
 		f->st->ops->admin_unit_get(&au, f->st, "VN", &f->arena, &err),
@@ -288,8 +255,8 @@ ref_upsert_inserts_then_updates_the_same_code(void **state)
 
 	seed(f);
 	assert_int_equal(ref_count(f, CTIP_REF_ADMIN_UNIT), 4);
-	assert_int_equal(count(f, CTIP_COUNT_PROVINCES), 2);
-	assert_int_equal(count(f, CTIP_COUNT_COMMUNES), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PROVINCES), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_COMMUNES), 2);
 	upsert(f, CTIP_REF_ADMIN_UNIT,
 	       (const char *const[]){ "00004", "commune", "Ba Đình Mới",
 				      "Phường Ba Đình Mới", "Phường", "01",
@@ -449,14 +416,14 @@ org_unit_ensure_returns_the_same_id_twice(void **state)
 	a = org(f, "00004");
 	b = org(f, "00004");
 	assert_int_equal(a, b);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 1);
 	assert_true(org(f, "01") != a);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 2);
 	/* An agency that does not exist is refused by the schema. */
 	assert_int_equal(f->st->ops->org_unit_ensure(&c, f->st, "NOBODY", "01",
 						     "x", NOW, &err),
 			 CTIP_EINVAL);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 2);
 }
 
 static void
@@ -480,7 +447,7 @@ user_insert_of_a_taken_username_is_eexist(void **state)
 			 CTIP_EEXIST);
 	assert_string_equal(err.field, "username");
 	assert_string_equal(err.msg, "user \"admin\" already exists");
-	assert_int_equal(count(f, CTIP_COUNT_USERS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_USERS), 1);
 }
 
 static void
@@ -495,7 +462,7 @@ user_insert_with_an_unknown_org_unit_is_refused(void **state)
 						 4242, "$hash", roles, NOW,
 						 &err),
 			 CTIP_EINVAL);
-	assert_int_equal(count(f, CTIP_COUNT_USERS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_USERS), 0);
 }
 
 static void
@@ -518,13 +485,13 @@ foreign_keys_refuse_a_person_in_an_unknown_province(void **state)
 	r = person_row(unit + 100, "01", "00004");
 	assert_int_equal(f->st->ops->person_insert(&id, f->st, &r, &err),
 			 CTIP_EINVAL);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 	/* The same row with known codes goes in. */
 	r = person_row(unit, "01", "00004");
 	assert_int_equal(f->st->ops->person_insert(&id, f->st, &r, &err),
 			 CTIP_OK);
 	assert_true(id > 0);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 1);
 }
 
 static void
@@ -553,7 +520,7 @@ schema_checks_refuse_a_minor_without_an_adult(void **state)
 	assert_int_equal(f->st->ops->person_insert(&child, f->st, &r, &err),
 			 CTIP_OK);
 	assert_true(child > adult);
-	assert_int_equal(count(f, CTIP_COUNT_PERSONS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 2);
 }
 
 static void
@@ -585,7 +552,7 @@ event_insert_stores_the_event_and_its_purposes(void **state)
 	assert_int_equal(f->st->ops->event_insert(&event, f->st, &ev, &err),
 			 CTIP_OK);
 	assert_true(event > 0);
-	assert_int_equal(count(f, CTIP_COUNT_EVENTS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 1);
 	ev.purposes = unknown;
 	ev.n_purposes = 1;
 	assert_int_equal(f->st->ops->event_insert(&event, f->st, &ev, &err),
@@ -608,7 +575,7 @@ rollback_leaves_nothing_and_commit_keeps_everything(void **state)
 	f->st->ops->rollback(f->st);
 	assert_int_equal(f->st->ops->meta_get(&v, f->st, "k", &f->arena, &err),
 			 CTIP_ENOTFOUND);
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 0);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 0);
 	assert_int_equal(ref_count(f, CTIP_REF_ETHNIC_GROUP), 1);
 	/* Rolling back outside a transaction is harmless. */
 	f->st->ops->rollback(f->st);
@@ -620,7 +587,7 @@ rollback_leaves_nothing_and_commit_keeps_everything(void **state)
 	assert_int_equal(f->st->ops->meta_get(&v, f->st, "k", &f->arena, &err),
 			 CTIP_OK);
 	assert_string_equal(v, "v");
-	assert_int_equal(count(f, CTIP_COUNT_ORG_UNITS), 1);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 1);
 }
 
 static void
@@ -697,11 +664,10 @@ static void
 file_database_is_in_wal_mode(void **state)
 {
 	struct fixture *f = *state;
-	char mode[32];
 
 	/* WAL is a property of the file, seen by any other connection. */
-	sql_text(f, "PRAGMA journal_mode", mode, sizeof(mode));
-	assert_string_equal(mode, "wal");
+	assert_string_equal(
+		raw_text(&f->arena, f->db, "PRAGMA journal_mode", NULL), "wal");
 }
 
 static void
@@ -709,16 +675,11 @@ migrate_refuses_a_newer_database(void **state)
 {
 	struct fixture *f = *state;
 	struct ctip_err err = { 0 };
-	sqlite3 *db = NULL;
 	int applied = -1;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-				      "INSERT INTO schema_migration VALUES "
-				      "(999, 'future', '2099-01-01')",
-				      NULL, NULL, NULL),
+	assert_int_equal(raw_exec(f->db, "INSERT INTO schema_migration VALUES "
+					 "(999, 'future', '2099-01-01')"),
 			 SQLITE_OK);
-	sqlite3_close(db);
 	assert_int_equal(f->st->ops->migrate(&applied, f->st, &err),
 			 CTIP_ESTORE);
 	assert_int_equal(applied, 0);
@@ -750,7 +711,7 @@ backup_produces_a_database_with_the_same_counts(void **state)
 			 CTIP_OK);
 	assert_int_equal(f->st->ops->meta_set(f->st, "k", "v", &err), CTIP_OK);
 	for (k = 0; k < CTIP_COUNT_N_KINDS; k++)
-		want[k] = count(f, k);
+		want[k] = store_count(f->st, k);
 
 	snprintf(path, sizeof(path), "%s/backup.db", f->dir);
 	assert_int_equal(f->st->ops->backup(f->st, path, &err), CTIP_OK);
@@ -801,7 +762,7 @@ data_survives_close_and_reopen(void **state)
 	assert_int_equal(
 		ctip_store_open(&f->st, f->db, CTIP_OPEN_EXISTING, &err),
 		CTIP_OK);
-	assert_int_equal(count(f, CTIP_COUNT_COMMUNES), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_COMMUNES), 2);
 	again = org(f, "00004");
 	assert_int_equal(again, unit);
 }

@@ -7,9 +7,6 @@
 
 #include "helpers.h"
 
-#include <setjmp.h>
-#include <cmocka.h>
-
 /* --- errors --- */
 
 static void

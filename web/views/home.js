@@ -7,11 +7,16 @@ import { errorKey } from './errors.js';
 
 // Pages each role can open from its card.
 const INTAKE_LINKS = [['#/intake/new', 'nav.intake_new'], ['#/intakes', 'nav.intakes']];
+const CASE_LINK = ['#/cases', 'case.home'];
+const PERSON_LINK = ['#/persons', 'person.home'];
 const LINKS = {
-  hotline_operator: INTAKE_LINKS,
-  case_worker: INTAKE_LINKS,
-  investigator: INTAKE_LINKS,
-  supervisor: [['#/intakes', 'nav.intakes']],
+  hotline_operator: [...INTAKE_LINKS, PERSON_LINK],
+  case_worker: [...INTAKE_LINKS, PERSON_LINK],
+  investigator: [...INTAKE_LINKS, PERSON_LINK, CASE_LINK],
+  procurator: [CASE_LINK],
+  judge: [CASE_LINK],
+  statistician: [CASE_LINK],
+  supervisor: [['#/intakes', 'nav.intakes'], PERSON_LINK, CASE_LINK],
   administrator: [['#/users', 'nav.users'], ['#/org-units', 'nav.org_units']],
   auditor: [['#/audit', 'nav.audit']],
 };

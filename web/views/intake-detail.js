@@ -4,6 +4,7 @@
 // (non-tips), refer to another unit (POST /api/referrals). After an action
 // the intake is loaded again and a success message said; a server error is
 // shown next to its field; 409: someone else changed the intake meanwhile.
+// The persons and criminal cases opened from the intake are linked.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { has, pick } from '../i18n.js';
@@ -13,6 +14,8 @@ import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
 const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
 const DECISIONS = ['initiate', 'not_initiate', 'suspend'];
 const EXTENSIONS = ['complex', 'procuracy'];
+// Who may open a criminal case's page (app.js); others see its number only.
+const CASE_ROLES = ['investigator', 'procurator', 'judge', 'supervisor'];
 
 const coded = (prefix, code) => (code && has(`${prefix}.${code}`)
   ? h('span', { i18n: `${prefix}.${code}` })
@@ -47,6 +50,7 @@ export function render(ctx) {
   const roles = ctx.user?.roles ?? [];
   const handler = HANDLERS.some((r) => roles.includes(r));
   const investigator = roles.includes('investigator');
+  const caseReader = CASE_ROLES.some((r) => roles.includes(r));
   const alert = alertBox();
   const done = h('div', { class: 'success', role: 'status', hidden: true });
   const facts = h('dl', { class: 'facts' });
@@ -84,6 +88,11 @@ export function render(ctx) {
       ...fact('detail.persons', i.person_ids?.length
         ? h('ul', { class: 'plain' }, i.person_ids.map((p) => h('li', {},
           h('a', { href: `#/persons/${p}`, i18n: 'detail.person', args: { id: String(p) } }))))
+        : null),
+      ...fact('detail.cases', i.case_ids?.length
+        ? h('ul', { class: 'plain' }, i.case_ids.map((c) => h('li', {},
+          h(caseReader ? 'a' : 'span', { href: caseReader ? `#/cases/${c}` : null, i18n: 'case.detail.title',
+            args: { id: String(c) } }))))
         : null));
   }
 
