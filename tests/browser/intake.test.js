@@ -2,9 +2,11 @@
 // playwright-core against the real server: a hotline operator of a commune
 // unit (created with the CLI) fills an intake with the keyboard only
 // (Tab, typing, Alt+3, Ctrl+Enter), the repeat-contact notice, double
-// submission (a double click, a replayed request), field errors from the
-// browser and from the server next to the field, the list with its
-// overdue and due-soon filters. Saves tests/browser/screenshots/intake-*.png.
+// submission (a double click, a replayed request), the place picker (the
+// commune list follows the province chosen, by keyboard), field errors
+// from the browser and from the server next to the field, the list with
+// its overdue and due-soon filters. Saves
+// tests/browser/screenshots/intake-*.png.
 //
 // The tests run in order and share one server and one operator.
 import { test, before, after } from 'node:test';
@@ -67,6 +69,26 @@ function intakes(page, query = '') {
   }, query);
 }
 
+// Wait until check() resolves true (a list loaded late).
+async function until(check, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The province and commune pickers of the form.
+const provinceOf = (page) => page.getByLabel('Tỉnh, thành phố', { exact: true });
+const communeOf = (page) => page.getByLabel('Xã, phường, đặc khu', { exact: true });
+
+// The communes of province, from the server (GET /api/ref/communes).
+const communesOf = (page, province) => page.evaluate(async (p) => {
+  const r = await fetch(`/api/ref/communes?province=${p}`, { credentials: 'same-origin' });
+  if (!r.ok) throw new Error(`GET /api/ref/communes?province=${p}: ${r.status}`);
+  return (await r.json()).items;
+}, province);
+
 // What identifies the focused element: its name (or type), by id for buttons.
 const focused = (page) => page.evaluate(() => {
   const a = document.activeElement;
@@ -114,8 +136,11 @@ test('keyboard only: an intake is filled with Tab, typing, Alt+3 and saved with 
   assert.equal(await focused(page), 'channel', 'the focus starts on the first field');
   assert.equal(await page.getByLabel('Kênh tiếp nhận').inputValue(), 'HOTLINE_111');
   assert.equal(await page.getByLabel('Ngôn ngữ của người báo tin').inputValue(), 'vi');
-  assert.equal(await page.getByLabel('Tỉnh, thành phố (mã)').inputValue(), '01');
-  assert.equal(await page.getByLabel('Xã, phường, đặc khu (mã)').inputValue(), '00004');
+  // The place is chosen from the lists the server has (GET /api/ref/...).
+  await until(async () => await communeOf(page).inputValue() === '00004');
+  assert.equal(await provinceOf(page).inputValue(), '01');
+  assert.equal(await provinceOf(page).locator('option:checked').textContent(), '01 – Thành phố Hà Nội');
+  assert.equal(await communeOf(page).locator('option:checked').textContent(), 'Ba Đình, phường (00004)');
   assert.ok(await page.getByRole('radio', { name: 'Bình thường' }).isChecked());
   const receivedAt = await page.getByLabel('Thời điểm tiếp nhận').inputValue();
   assert.match(receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
@@ -125,14 +150,14 @@ test('keyboard only: an intake is filled with Tab, typing, Alt+3 and saved with 
   assert.equal(await page.locator('.counter').textContent(), '0/4.000 ký tự');
 
   // The tab order: one Tab per field (the date-time input too: the arrow
-  // keys move between its parts).
+  // keys move between its parts), and the box that narrows the communes.
   const order = ['channel'];
   for (let i = 0; i < 20 && order.at(-1) !== 'button:submit'; i++) {
     await page.keyboard.press('Tab');
     order.push(await focused(page));
   }
   assert.deepEqual(order, ['channel', 'received_at', 'language', 'anonymous', 'reporter_name', 'reporter_phone',
-    'province', 'commune', 'urgency', 'summary', 'mentioned_phones', 'mentioned_names', 'classification',
+    'province', 'commune_filter', 'commune', 'urgency', 'summary', 'mentioned_phones', 'mentioned_names', 'classification',
     'purpose', 'button:submit']);
   // Back to the first field, then fill it in with the keyboard only.
   for (let i = 0; i < 40 && await focused(page) !== 'channel'; i++) await page.keyboard.press('Shift+Tab');
@@ -279,24 +304,99 @@ test('a request sent twice with its idempotency key makes one record, and says s
   await page.done();
 });
 
-test('a bad commune code is said in Vietnamese next to the commune field', async () => {
+test('the commune list follows the province chosen, by keyboard; Ctrl+Enter in its filter saves', async () => {
   const page = await operatorPage();
   await openForm(page);
   const before = (await intakes(page)).length;
-  const commune = page.getByLabel('Xã, phường, đặc khu (mã)');
-  await page.getByLabel('Nội dung tin báo').fill('Tin báo thử mã xã sai.');
-  // Malformed: caught in the browser, nothing sent.
-  await commune.fill('123');
-  await commune.press('Control+Enter');
-  await page.locator('[name="commune"][aria-invalid="true"]').waitFor();
-  assert.deepEqual(await describedBy(commune), ['5 chữ số, có thể để trống.',
-    'Mã xã, phường, đặc khu gồm 5 chữ số (hoặc để trống).']);
-  assert.equal(await focused(page), 'commune');
+  const province = provinceOf(page);
+  const commune = communeOf(page);
+  const filter = page.getByLabel('Lọc danh sách xã, phường theo tên');
+  await until(async () => await commune.inputValue() === '00004');
+  // The 34 provinces, and the communes of Hà Nội, from the server.
+  assert.equal(await province.locator('option:not([value=""])').count(), 34);
+  const codes = (items) => items.map((c) => c.code).sort();
+  const optionCodes = async () => (await commune.locator('option:not([value=""])')
+    .evaluateAll((os) => os.map((o) => o.value))).sort();
+  assert.deepEqual(await optionCodes(), codes(await communesOf(page, '01')));
+  // Another province, by its code: its communes, none chosen yet.
+  await province.focus();
+  await page.keyboard.type('79');
+  await until(async () => await province.inputValue() === '79');
+  await until(async () => await commune.locator('option[value="26743"]').count() === 1);
+  const hcm = await communesOf(page, '79');
+  assert.deepEqual(await optionCodes(), codes(hcm));
+  assert.equal(await commune.locator('option[value="00004"]').count(), 0, 'no commune of Hà Nội left');
+  assert.equal(await commune.inputValue(), '', 'another province: no commune chosen yet');
+  // Tab: the box that narrows the communes; a name without diacritics,
+  // Enter picks the first that matches (and sends nothing).
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page), 'commune_filter');
+  await page.keyboard.type('ben thanh');
+  assert.equal(await commune.locator('option:not([hidden]):not([value=""])').count(), 1);
+  await page.keyboard.press('Enter');
+  await until(async () => await commune.inputValue() === '26743');
+  assert.equal(await focused(page), 'commune', 'the focus is on the communes');
+  assert.equal(await commune.locator('option:checked').textContent(), 'Bến Thành, phường (26743)');
   assert.deepEqual(page.posts, []);
+  // Back to no province: no communes, and the province is asked for.
+  await province.selectOption('');
+  assert.equal(await commune.isDisabled(), true);
+  assert.equal(await commune.locator('option:checked').textContent(), '— Chọn tỉnh, thành phố trước —');
+  await page.getByLabel('Nội dung tin báo').fill('Người gọi ở TP. Hồ Chí Minh báo có người bị giữ tại quán karaoke.');
+  await page.keyboard.press('Control+Enter');
+  await page.locator('[name="province"][aria-invalid="true"]').waitFor();
+  assert.ok((await describedBy(province)).includes('Vui lòng chọn tỉnh, thành phố.'));
+  assert.equal(await focused(page), 'province');
+  assert.deepEqual(page.posts, [], 'nothing sent without a province');
+  // Chosen again (the error goes), the commune picked by its name; then
+  // Ctrl+Enter in the filter box saves, it does not pick.
+  await province.selectOption('79');
+  assert.equal(await province.getAttribute('aria-invalid'), null);
+  await until(async () => await filter.isEnabled());
+  await filter.focus();
+  await page.keyboard.type('ben thanh');
+  await page.keyboard.press('ArrowDown');
+  await until(async () => await commune.inputValue() === '26743');
+  // Emptied, the box shows every commune: a pick would take the first.
+  await filter.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  assert.equal(await commune.locator('option[hidden]').count(), 0);
+  await page.keyboard.press('Control+Enter');
+  await page.locator('main .success').filter({ hasText: 'Đã lưu tin báo số' }).waitFor();
+  assert.equal(page.posts.length, 1);
+  const items = await intakes(page);
+  assert.equal(items.length, before + 1);
+  const saved = items.find((i) => i.summary.includes('karaoke'));
+  assert.equal(saved.province, '79');
+  assert.equal(saved.commune, '26743');
+  // A new intake starts from the unit's place again.
+  await until(async () => await commune.inputValue() === '00004');
+  assert.equal(await province.inputValue(), '01');
+  await page.done();
+});
+
+test('a commune the server refuses is said in Vietnamese next to the commune field', async () => {
+  const page = await operatorPage();
+  // A commune list gone stale (the page keeps the lists for the session):
+  // Cao Bằng's list with Ba Đình (of Hà Nội) in it.
+  await page.route('**/api/ref/communes?province=04', async (route) => {
+    const res = await route.fetch();
+    const { items } = await res.json();
+    items.push({ code: '00004', name: 'Phường Ba Đình', name_en: 'Ba Dinh Ward' });
+    return route.fulfill({ response: res, json: { items } });
+  });
+  await openForm(page);
+  const before = (await intakes(page)).length;
+  const province = provinceOf(page);
+  const commune = communeOf(page);
+  await until(async () => await commune.inputValue() === '00004');
+  await page.getByLabel('Nội dung tin báo').fill('Tin báo thử xã không thuộc tỉnh.');
+  await province.selectOption('04');
+  await until(async () => await commune.locator('option[value="00004"]').count() === 1);
+  await commune.selectOption('00004');
   // Well-formed but not a commune of the province (Ba Đình is in Hà Nội,
   // not Cao Bằng): the server's field error, at the field.
-  await page.getByLabel('Tỉnh, thành phố (mã)').fill('04');
-  await commune.fill('00004');
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/intakes') && r.request().method() === 'POST');
   await commune.press('Control+Enter');
   const res = await answer;
@@ -304,17 +404,24 @@ test('a bad commune code is said in Vietnamese next to the commune field', async
   assert.equal((await res.json()).field, 'commune');
   await page.locator('[name="commune"][aria-invalid="true"]').waitFor();
   assert.ok((await describedBy(commune)).includes(
-    'Mã xã, phường, đặc khu không tồn tại hoặc không thuộc tỉnh, thành phố đã nhập.'));
+    'Mã xã, phường, đặc khu không tồn tại hoặc không thuộc tỉnh, thành phố đã chọn.'));
   assert.equal(await focused(page), 'commune');
   await page.screenshot({ path: `${shots}/intake-error.png` });
-  // Corrected, the same intake is saved with the same key.
-  await page.getByLabel('Tỉnh, thành phố (mã)').fill('01');
+  // Corrected, the same intake is saved with the same key: another
+  // province clears the commune and its error.
+  await province.selectOption('01');
+  await until(async () => await commune.locator('option[value="00004"]').count() === 1);
+  assert.equal(await commune.getAttribute('aria-invalid'), null);
+  await commune.selectOption('00004');
   await commune.press('Control+Enter');
   await page.locator('main .success').filter({ hasText: 'Đã lưu tin báo số' }).waitFor();
   assert.equal(page.posts.length, 2);
   assert.equal(page.posts[0], page.posts[1]);
   assert.equal(await commune.getAttribute('aria-invalid'), null);
-  assert.equal((await intakes(page)).length, before + 1);
+  const items = await intakes(page);
+  assert.equal(items.length, before + 1);
+  assert.equal(items.find((i) => i.summary === 'Tin báo thử xã không thuộc tỉnh.').commune, '00004');
+  await page.unroute('**/api/ref/communes?province=04');
   await page.done();
 });
 

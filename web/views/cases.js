@@ -8,6 +8,7 @@ import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { pick } from '../i18n.js';
 import { errorKey } from './errors.js';
+import { placePicker } from './place-picker.js';
 
 export const STAGES = ['lead', 'initiated', 'investigated', 'solved', 'indicted', 'tried', 'verdict',
   'suspended', 'closed'];
@@ -123,8 +124,11 @@ export function render(ctx) {
   const year = today().slice(0, 4);
   const from = field({ name: 'from', label: 'case.kpi.from', type: 'date', attrs: { value: `${year}-01-01` } });
   const to = field({ name: 'to', label: 'case.kpi.to', type: 'date', attrs: { value: today() } });
-  const province = nation ? field({ name: 'province', label: 'case.kpi.province', hint: 'case.kpi.province_hint',
-    attrs: { maxlength: 2, inputmode: 'numeric', autocomplete: 'off', size: 3 } }) : null;
+  // A national unit may narrow the rates to a province (the list of
+  // place-picker.js, without communes); the others see their own scope.
+  const place = nation ? placePicker({ province: { name: 'province', label: 'case.kpi.place.province' },
+    provinceEmpty: 'case.kpi.place.all' }) : null;
+  const province = place?.province ?? null;
   const kpiAlert = alertBox();
   const kpiOut = h('div', { class: 'kpi-out', 'aria-live': 'polite' });
   const kpiForm = h('form', { class: 'card kpi-form', novalidate: true, 'aria-labelledby': 'case-kpi-h' },
@@ -152,7 +156,7 @@ export function render(ctx) {
     province?.error(null);
     try {
       const k = await get(withQuery('/api/kpi/cases', { from: from.input.value, to: to.input.value,
-        province: province?.input.value.trim() }));
+        province: place?.value().province }));
       if (!ctx.current()) return;
       const c = k.counts;
       kpiOut.replaceChildren(

@@ -1,6 +1,7 @@
 // intake.js: the intake form (POST /api/intakes), made for a hotline-111
 // operator on a live call: the keyboard only, defaults for the common case
-// (hotline 111, now, Vietnamese, normal urgency, the unit's place),
+// (hotline 111, now, Vietnamese, normal urgency, the unit's place, chosen
+// with the province and commune picker of place-picker.js),
 // Ctrl+Enter saves from anywhere in the form, Alt+1..4 set the urgency,
 // Enter alone never sends a half-typed intake. A repeat-contact notice
 // (GET /api/intakes/repeat) follows the reporter's phone.
@@ -14,6 +15,7 @@ import { h, field, alertBox, setText, time } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { CHANNELS, PURPOSES, URGENCIES, CLASSIFICATIONS, LANGUAGES } from './intake-codes.js';
+import { placePicker } from './place-picker.js';
 
 export const SUMMARY_MAX = 4000; // characters (code points), as the server counts
 export const MENTIONS_MAX = 10;
@@ -82,13 +84,12 @@ export function render(ctx) {
     reporterFields,
     repeat);
 
-  // Where.
-  const province = field({ name: 'province', label: 'intake.province', hint: 'intake.province_hint', required: true,
-    attrs: { autocomplete: 'off', inputmode: 'numeric', maxlength: 2, pattern: '[0-9]{2}', spellcheck: 'false',
-      class: 'code' } });
-  const commune = field({ name: 'commune', label: 'intake.commune', hint: 'intake.commune_hint',
-    attrs: { autocomplete: 'off', inputmode: 'numeric', maxlength: 5, pattern: '[0-9]{5}', spellcheck: 'false',
-      class: 'code' } });
+  // Where: the province, then one of its communes (or none).
+  const place = placePicker({
+    province: { name: 'province', label: 'intake.place.province', required: true },
+    commune: { name: 'commune', label: 'intake.place.commune', hint: 'intake.place.commune_hint' },
+    provinceEmpty: 'person.choose', communeEmpty: 'intake.place.commune_none' });
+  const { province, commune } = place;
 
   // What.
   const summaryArea = h('textarea', { rows: 5, spellcheck: 'true' });
@@ -204,8 +205,7 @@ export function render(ctx) {
     applyAnonymous();
     repeat.replaceChildren();
     lastPhone = '';
-    province.input.value = unit.province_code ?? '';
-    commune.input.value = unit.level === 'commune' ? unit.admin_code ?? '' : '';
+    place.set(unit.province_code ?? '', unit.level === 'commune' ? unit.admin_code ?? '' : '');
     summaryArea.value = '';
     count();
     phones.input.value = '';
@@ -255,10 +255,8 @@ export function render(ctx) {
     const receivedAt = toUtc(received.input.value);
     if (!receivedAt) bad.push([received, 'intake.error.received_at_required']);
     else if (Date.parse(receivedAt) > Date.now() + 60000) bad.push([received, 'intake.error.received_at']);
-    const prov = province.input.value.trim();
-    if (!/^\d{2}$/.test(prov)) bad.push([province, 'intake.error.province_format']);
-    const comm = commune.input.value.trim();
-    if (comm && !/^\d{5}$/.test(comm)) bad.push([commune, 'intake.error.commune_format']);
+    const { province: prov, commune: comm } = place.value();
+    if (!prov) bad.push([province, 'intake.error.province_required']);
     const text = summaryArea.value.trim().normalize('NFC');
     if (!text) bad.push([summary, 'intake.error.summary_required']);
     else if (chars(text) > SUMMARY_MAX) bad.push([summary, 'intake.error.summary_too_long', { max: SUMMARY_MAX }]);

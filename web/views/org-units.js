@@ -1,8 +1,12 @@
 // org-units.js: the administrator's list of org units (GET /api/org-units)
-// and the form that adds one (POST /api/org-units: agency x admin unit).
+// and the form that adds one (POST /api/org-units: agency x admin unit,
+// the admin unit chosen with the picker of place-picker.js: the national
+// level (VN, an option of its own), a province alone, or one of its
+// communes).
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { errorKey } from './errors.js';
+import { placePicker } from './place-picker.js';
 
 // Agency codes of the reference data (data/agencies); names are texts.
 export const AGENCIES = [
@@ -41,29 +45,41 @@ export function render(ctx) {
     h('option', { value: '', i18n: 'orgs.agency_choose' }),
     AGENCIES.map((a) => h('option', { value: a, i18n: `agency.${a}` })));
   const agency = field({ name: 'agency', label: 'orgs.agency', required: true, control: agencySelect });
-  const code = field({ name: 'admin_code', label: 'orgs.admin_code', hint: 'orgs.admin_code_hint', required: true,
-    attrs: { autocomplete: 'off', inputmode: 'text', maxlength: 5, spellcheck: 'false', class: 'short' } });
-  const fields = { agency, admin_code: code };
+  const place = placePicker({
+    province: { name: 'province', label: 'orgs.place.province', hint: 'orgs.place.province_hint' },
+    commune: { name: 'commune', label: 'orgs.place.commune', hint: 'orgs.place.commune_hint' },
+    provinceEmpty: 'orgs.place.choose', communeEmpty: 'orgs.place.none' });
+  const { province, commune } = place;
+  province.input.options[0].after(h('option', { value: 'VN', i18n: 'orgs.place.nation' }));
+  // The admin code: the commune's, else the province's (or VN).
+  const adminCode = () => {
+    const { province: p, commune: c } = place.value();
+    return c || p;
+  };
+  // A server error on admin_code goes to the finest part chosen.
+  const fields = { agency, get admin_code() { return place.value().commune ? commune : province; } };
   const submit = h('button', { type: 'submit', class: 'primary', i18n: 'orgs.submit' });
-  const form = h('form', { class: 'grid-form', novalidate: true, 'aria-labelledby': 'orgs-create-h' },
-    alert.el, agency.el, code.el, h('div', { class: 'actions' }, submit));
+  const form = h('form', { class: 'grid-form cols-3', novalidate: true, 'aria-labelledby': 'orgs-create-h' },
+    alert.el, agency.el, province.el, commune.el, h('div', { class: 'actions' }, submit));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     alert.hide();
     done.hidden = true;
     agency.error(null);
-    code.error(null);
-    const body = { agency: agencySelect.value, admin_code: code.input.value.trim().toUpperCase() };
+    province.error(null);
+    commune.error(null);
+    const body = { agency: agencySelect.value, admin_code: adminCode() };
     let first = null;
     if (!body.agency) { agency.error('orgs.error.agency'); first = agencySelect; }
-    if (!/^(VN|\d{2}|\d{5})$/.test(body.admin_code)) { code.error('orgs.error.admin_code'); first ??= code.input; }
+    if (!body.admin_code) { province.error('orgs.error.place'); first ??= province.input; }
     if (first) { first.focus(); return; }
     submit.disabled = true;
     try {
       const unit = await post('/api/org-units', body);
       if (!ctx.current()) return;
       form.reset();
+      place.set('', '');
       done.hidden = false;
       // Adding a unit that exists answers that unit (201 all the same).
       setText(done, known.has(unit.id) ? 'orgs.exists' : 'orgs.created', { name: unit.name });

@@ -4,7 +4,8 @@
 // usual (arrows, typing the first letters); a box above the communes
 // narrows them to those whose name holds what is typed, with or without
 // diacritics ("ben thanh"), and Enter or Down picks the first one. Used by
-// the register form and the persons search.
+// the register form, the persons search, the intake form, the org-unit
+// form and (the province alone) the case KPI filter.
 import { h, field } from '../dom.js';
 import { errorKey } from './errors.js';
 import { provinces, communes, byName, refOption, fillSelect, choose } from '../ref.js';
@@ -23,17 +24,20 @@ const communeText = (name, item, l) => `${shortName(name, item, l)} (${item.code
 const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 // Options: province, commune: field() options (name, label, hint,
-// required); provinceEmpty, communeEmpty: the text key of the first, empty
-// option ("— Choose —", "Any"). Returns { province, commune (the two
-// fields), set(province, commune) -> a promise resolved once both are
-// shown, value() -> { province, commune } }.
+// required; no commune: the province alone); provinceEmpty, communeEmpty:
+// the text key of the first, empty option ("— Choose —", "Any"). Returns
+// { province, commune (the two fields; commune null without one),
+// set(province, commune) -> a promise resolved once both are shown,
+// value() -> { province, commune } (what set() asked for while the lists
+// are on their way, so that a form sent early loses nothing) }.
 export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, communeEmpty }) {
   const provSel = h('select', {}, h('option', { value: '', i18n: provinceEmpty }));
   const commSel = h('select', { disabled: true });
   const province = field({ ...pOpts, control: provSel });
-  const commune = field({ ...cOpts, control: commSel });
-  const filter = h('input', { type: 'search', class: 'place-filter', autocomplete: 'off', spellcheck: 'false',
-    disabled: true, attrs: { 'aria-label': 'place.filter', placeholder: 'place.filter_placeholder' } });
+  const commune = cOpts ? field({ ...cOpts, control: commSel }) : null;
+  const filter = h('input', { type: 'search', name: cOpts ? `${cOpts.name}_filter` : null, class: 'place-filter',
+    autocomplete: 'off', spellcheck: 'false', disabled: true,
+    attrs: { 'aria-label': 'place.filter', placeholder: 'place.filter_placeholder' } });
   filter.setAttribute('aria-controls', commSel.id);
   commSel.before(filter);
 
@@ -52,6 +56,8 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
   filter.addEventListener('input', narrow);
   filter.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' && e.key !== 'ArrowDown') return;
+    // Ctrl+Enter and the like are the form's (save), not a pick.
+    if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
     e.preventDefault(); // Enter here picks, it does not send the form
     const first = narrow();
     if (first && commSel.value !== first.value) {
@@ -61,18 +67,23 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
     commSel.focus();
   });
   let seq = 0; // the last commune list asked for; an older answer is dropped
+  let pending = null; // the commune set() asked for, while its list loads
 
   const provLoaded = fillSelect(provSel, provinces, { fmt: (n, p) => `${p.code} – ${n}`,
     onError: (err) => { if (!err.handled) province.error(errorKey(err, 'person')); } });
 
   async function fill(code, value) {
+    if (!commune) return;
     const mine = ++seq;
+    pending = value ?? '';
     commune.error(null);
     commSel.disabled = true;
     filter.disabled = true;
     filter.value = '';
-    if (!code) {
-      commSel.replaceChildren(h('option', { value: '', i18n: 'place.province_first' }));
+    if (!/^\d{2}$/.test(code)) {
+      // No province, or a place above the provinces (VN): no communes.
+      pending = null;
+      commSel.replaceChildren(h('option', { value: '', i18n: code ? communeEmpty : 'place.province_first' }));
       return;
     }
     commSel.replaceChildren(h('option', { value: '', i18n: 'loading' }));
@@ -94,7 +105,10 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
       commSel.disabled = false;
       if (!err.handled) commune.error(errorKey(err, 'person'));
     } finally {
-      if (mine === seq) commSel.removeAttribute('aria-busy');
+      if (mine === seq) {
+        pending = null;
+        commSel.removeAttribute('aria-busy');
+      }
     }
   }
 
@@ -102,6 +116,8 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
     province.error(null);
     fill(provSel.value, '');
   });
+  // Choosing a commune answers its error (say, not in the province).
+  commSel.addEventListener('change', () => commune?.error(null));
 
   async function set(p, c) {
     choose(provSel, p);
@@ -109,6 +125,9 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
   }
 
   fill('', '');
-  return { province, commune, set, value: () => ({ province: provSel.value, commune: commSel.value }) };
+  return { province, commune, set, value: () => ({
+    province: provSel.dataset.want ?? provSel.value,
+    commune: commune ? pending ?? commSel.value : '',
+  }) };
 }
 
