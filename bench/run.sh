@@ -2,7 +2,7 @@
 # Run the benchmarks on the build in $1 (default build) and print their
 # figures. Record results in docs/benchmarks.md with the command used.
 #
-#   bench/run.sh [BUILD_DIR] [import|kpi|case_kpi|intake_http|search ...]
+#   bench/run.sh [BUILD_DIR] [import|kpi|case_kpi|stats|intake_http|search ...]
 #
 # Without names, bench_import only (the default of `make bench`).
 set -eu
@@ -26,6 +26,10 @@ for b in "$@"; do
 		echo "== bench_case_kpi ($cases cases)"
 		"$build/bench/bench_case_kpi" --cases "$cases" ${VERIFY_CASE_KPI:+--verify "$VERIFY_CASE_KPI"}
 		;;
+	stats)
+		echo "== bench_stats ($persons persons)"
+		"$build/bench/bench_stats" --persons "$persons" ${VERIFY_STATS:+--verify "$VERIFY_STATS"}
+		;;
 	intake_http)
 		echo "== bench_intake_http"
 		"$(dirname "$0")/bench_intake_http.sh" "$build"
@@ -35,7 +39,7 @@ for b in "$@"; do
 		PERSONS=$persons "$(dirname "$0")/bench_search_http.sh" "$build"
 		;;
 	*)
-		echo "bench/run.sh: unknown benchmark $b (import, kpi, case_kpi, intake_http, search)" >&2
+		echo "bench/run.sh: unknown benchmark $b (import, kpi, case_kpi, stats, intake_http, search)" >&2
 		exit 2
 		;;
 	esac

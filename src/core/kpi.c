@@ -32,9 +32,8 @@ cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The day after date (yyyy-mm-dd) as a timestamp, for an inclusive end. */
-static void
-day_after(char out[24], const char *date)
+void
+ctip_kpi_day_after(char out[24], const char *date)
 {
 	struct tm tm;
 	time_t t;
@@ -120,6 +119,53 @@ ctip_kpi_scope(struct ctip_kpi_filter *out, struct ctip_store *st,
 }
 
 enum ctip_status
+ctip_kpi_place_scope(struct ctip_kpi_filter *out, const char **commune_out,
+		     struct ctip_store *st, const struct ctip_principal *p,
+		     const char *from, const char *to, const char *commune,
+		     const char *province, struct ctip_arena *a,
+		     struct ctip_err *err)
+{
+	struct ctip_admin_unit au;
+	const char *own = NULL;
+	enum ctip_status rc;
+
+	*commune_out = NULL;
+	if (commune != NULL && province != NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "commune",
+				      "commune: give a commune or a province, "
+				      "not both");
+	if ((rc = ctip_kpi_scope(out, st, p, from, to, 0, province, a, err)) !=
+	    CTIP_OK)
+		return rc;
+	if (commune == NULL && out->unit_id == 0)
+		return CTIP_OK;
+	if (commune == NULL) {
+		/* A commune unit's default: its own commune. */
+		commune = own = ctip_arena_strdup(a, p->admin_code);
+		if (own == NULL)
+			return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	}
+	rc = st->ops->admin_unit_get(&au, st, commune, a, err);
+	if (rc == CTIP_ENOTFOUND || (rc == CTIP_OK && au.province_code == NULL))
+		return ctip_err_field(err, CTIP_EINVAL, "commune",
+				      "commune: unknown commune \"%s\"",
+				      commune);
+	if (rc != CTIP_OK)
+		return rc;
+	if (own == NULL && strcmp(p->level, "nation") != 0 &&
+	    (strcmp(p->level, "province") != 0 ||
+	     strcmp(au.province_code, p->province_code) != 0) &&
+	    (strcmp(p->level, "commune") != 0 ||
+	     strcmp(commune, p->admin_code) != 0))
+		return ctip_err_field(err, CTIP_EFORBIDDEN, "commune",
+				      "commune: outside your scope");
+	out->unit_id = 0;
+	out->province_code = au.province_code;
+	*commune_out = au.code;
+	return CTIP_OK;
+}
+
+enum ctip_status
 ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 		const struct ctip_principal *p, const char *from,
 		const char *to, const char *province, struct ctip_arena *a,
@@ -140,7 +186,7 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	to_ts = ctip_arena_alloc(a, 24);
 	if (from_ts == NULL || to_ts == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	day_after(to_ts, to);
+	ctip_kpi_day_after(to_ts, to);
 	out->filter.from = from_ts;
 	out->filter.to = to_ts;
 	if ((rc = st->ops->intake_counts(&out->counts, st, &out->filter,

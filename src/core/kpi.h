@@ -19,6 +19,11 @@ struct ctip_intake_kpi {
 	double median_hours_to_referral; /* -1 when nothing was referred */
 };
 
+/* The day after date (yyyy-mm-dd, valid) as a timestamp
+ * (yyyy-mm-ddT00:00:00Z), for the excluded end of a period that includes
+ * date. */
+void ctip_kpi_day_after(char out[24], const char *date);
+
 /*
  * Check a request for statistics by p and resolve its scope into *out:
  * from and to (yyyy-mm-dd, to not before from) as given, and the unit or
@@ -37,6 +42,24 @@ ctip_kpi_scope(struct ctip_kpi_filter *out, struct ctip_store *st,
 	       const struct ctip_principal *p, const char *from, const char *to,
 	       int64_t unit_id, const char *province, struct ctip_arena *a,
 	       struct ctip_err *err);
+
+/*
+ * ctip_kpi_scope for counts by place (issue 6): a commune (NULL: none)
+ * instead of a unit. The commune must be one: CTIP_EINVAL naming
+ * "commune" otherwise, or when a province is given too; and in p's
+ * scope: a commune unit's own, any of a province unit's province, any
+ * for national units; CTIP_EFORBIDDEN naming "commune" otherwise.
+ * *commune_out is the commune counted (p's own commune by default for
+ * commune units, with out->unit_id 0) or NULL when a province or the
+ * nation is; out->province_code is the commune's province then. The
+ * other checks and codes are ctip_kpi_scope's.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_kpi_place_scope(struct ctip_kpi_filter *out, const char **commune_out,
+		     struct ctip_store *st, const struct ctip_principal *p,
+		     const char *from, const char *to, const char *commune,
+		     const char *province, struct ctip_arena *a,
+		     struct ctip_err *err);
 
 /*
  * KPIs of the intakes received from `from` to `to` (yyyy-mm-dd, both

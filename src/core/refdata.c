@@ -1,5 +1,6 @@
 /* refdata.c: loading the reference data in data/ into the store. */
 #include "core/refdata.h"
+#include "core/stats.h"
 #include "util/csv.h"
 #include "util/fs.h"
 #include "util/text.h"
@@ -22,6 +23,7 @@ static const struct {
 	{ CTIP_REF_SUPPORT_AMOUNT, "support-amounts.csv" },
 	{ CTIP_REF_INTAKE_CHANNEL, "intake-channels.csv" },
 	{ CTIP_REF_AGENCY, "agencies.csv" },
+	{ CTIP_REF_INDICATOR, "indicators/indicators.csv" },
 };
 
 /* Per-row fix-ups: CSV values into stored values. */
@@ -123,6 +125,8 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 			goto out;
 		}
 		rc = prepare_row(kind, vals, key, sizeof(key), &e);
+		if (rc == CTIP_OK && kind == CTIP_REF_INDICATOR)
+			rc = ctip_stats_indicator_check(st, vals, &e);
 		if (rc == CTIP_OK)
 			rc = st->ops->ref_upsert(st, kind, vals, &e);
 		if (rc != CTIP_OK) {

@@ -256,5 +256,7 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/referrals/{id}/withdraw", ctip_h_referral_withdraw, 0 },
 	{ "GET", "/api/units", ctip_h_units, 0 },
 	{ "GET", "/api/kpi/intakes", ctip_h_kpi_intakes, 0 },
+	{ "GET", "/api/stats/indicators", ctip_h_stats_indicators, 0 },
+	{ "GET", "/api/stats/values", ctip_h_stats_values, 0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

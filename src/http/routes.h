@@ -64,6 +64,8 @@ void ctip_h_case_offender(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_case_victim(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_case_intake(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_stats_indicators(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_stats_values(struct ctip_req *req, struct ctip_resp *resp);
 
 /* A person as p may see it (identity null unless shown). */
 struct ctip_person_view;

@@ -94,7 +94,8 @@ enum stmt_id {
 	/* Each further file of the backend owns a range of ids. */
 	S_CASEWORK,               /* store_sqlite_casework.c */
 	S_CASE = S_CASEWORK + 64, /* store_sqlite_case.c */
-	S_N = S_CASE + 64
+	S_STATS = S_CASE + 64,    /* store_sqlite_stats.c */
+	S_N = S_STATS + 64
 };
 
 struct sqlite_store {
@@ -117,10 +118,12 @@ typedef void (*sq_row_reader)(sqlite3_stmt *q, void *out, struct ctip_arena *a,
 /* The SQL of statement id of each file's range, NULL if it has none. */
 const char *sq_casework_sql(int id);
 const char *sq_case_sql(int id);
+const char *sq_stats_sql(int id);
 
 /* The sub-tables of operations the other files fill in. */
 extern const struct ctip_casework_ops sq_casework_ops;
 extern const struct ctip_case_ops sq_case_ops;
+extern const struct ctip_stats_ops sq_stats_ops;
 
 /* A store error from SQLite's last error: CTIP_EEXIST for a unique key,
  * CTIP_EINVAL for another constraint, CTIP_ESTORE otherwise. */

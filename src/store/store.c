@@ -42,6 +42,10 @@ static const char *const channel_cols[] = { "code", "name_vi", "name_en",
 					    NULL };
 static const char *const agency_cols[] = { "code", "name_vi", "name_en",
 					   "levels", NULL };
+static const char *const indicator_cols[] = { "code",       "name_vi",
+					      "name_en",    "counts",
+					      "measure",    "filter",
+					      "dimensions", NULL };
 
 const char *const *
 ctip_ref_columns(enum ctip_ref_kind kind)
@@ -65,6 +69,8 @@ ctip_ref_columns(enum ctip_ref_kind kind)
 		return channel_cols;
 	case CTIP_REF_AGENCY:
 		return agency_cols;
+	case CTIP_REF_INDICATOR:
+		return indicator_cols;
 	case CTIP_REF_N_KINDS:
 		break;
 	}
@@ -78,7 +84,8 @@ ctip_ref_name(enum ctip_ref_kind kind)
 	static const char *const names[] = {
 		"admin units",     "ethnic groups",   "countries",
 		"purposes",        "support types",   "support entitlements",
-		"support amounts", "intake channels", "agencies"
+		"support amounts", "intake channels", "agencies",
+		"indicators"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
@@ -91,7 +98,8 @@ ctip_ref_key(enum ctip_ref_kind kind)
 	static const char *const keys[] = {
 		"admin_units",     "ethnic_groups",   "countries",
 		"purposes",        "support_types",   "support_entitlements",
-		"support_amounts", "intake_channels", "agencies"
+		"support_amounts", "intake_channels", "agencies",
+		"indicators"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);

@@ -18,6 +18,7 @@ enum ctip_ref_kind {
 	CTIP_REF_SUPPORT_AMOUNT,
 	CTIP_REF_INTAKE_CHANNEL,
 	CTIP_REF_AGENCY,
+	CTIP_REF_INDICATOR, /* data/indicators/indicators.csv (issue 6) */
 	CTIP_REF_N_KINDS
 };
 
@@ -338,6 +339,7 @@ struct ctip_case_row {
 
 struct ctip_casework_ops;
 struct ctip_case_ops;
+struct ctip_stats_ops;
 
 /* Every sealed (encrypted) column, for key rotation. */
 enum ctip_sealed_column {
@@ -672,6 +674,7 @@ struct ctip_store_ops {
 	 * (store_case.h), as sub-tables. */
 	const struct ctip_casework_ops *casework;
 	const struct ctip_case_ops *cases;
+	const struct ctip_stats_ops *stats; /* store_stats.h (issue 6) */
 
 	void (*close)(struct ctip_store *st);
 };
@@ -718,5 +721,6 @@ const char *ctip_ref_key(enum ctip_ref_kind kind);
 
 #include "store/store_case.h"
 #include "store/store_casework.h"
+#include "store/store_stats.h"
 
 #endif

@@ -144,6 +144,18 @@ static const struct {
 			      0, "SELECT count(*) FROM agency",
 			      "SELECT 1 FROM agency WHERE code = ?1",
 			      "SELECT code FROM agency ORDER BY code" },
+	[CTIP_REF_INDICATOR] = { "INSERT INTO indicator (code, name_vi, "
+				 "name_en, counts, measure, filter, "
+				 "dimensions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+				 "?7) ON CONFLICT (code) DO UPDATE SET "
+				 "name_vi = excluded.name_vi, name_en = "
+				 "excluded.name_en, counts = excluded.counts, "
+				 "measure = excluded.measure, filter = "
+				 "excluded.filter, dimensions = "
+				 "excluded.dimensions",
+				 0, "SELECT count(*) FROM indicator",
+				 "SELECT 1 FROM indicator WHERE code = ?1",
+				 "SELECT code FROM indicator ORDER BY code" },
 };
 
 static const char *const count_sql[CTIP_COUNT_N_KINDS] = {
@@ -683,8 +695,10 @@ stmt_sql(enum stmt_id id)
 	}
 	if (id >= S_CASEWORK && id < S_CASE)
 		return sq_casework_sql(id);
-	if (id >= S_CASE && id < S_N)
+	if (id >= S_CASE && id < S_STATS)
 		return sq_case_sql(id);
+	if (id >= S_STATS && id < S_N)
+		return sq_stats_sql(id);
 	assert(!"statement without SQL");
 	return NULL;
 }
@@ -3086,6 +3100,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.case_intakes = sq_case_intakes,
 	.casework = &sq_casework_ops,
 	.cases = &sq_case_ops,
+	.stats = &sq_stats_ops,
 	.close = sq_close,
 };
 

@@ -17,7 +17,7 @@ static const char *const data_files[] = {
 	"countries.csv",       "purposes.csv",
 	"support-types.csv",   "support-entitlements.csv",
 	"support-amounts.csv", "intake-channels.csv",
-	"agencies.csv",
+	"agencies.csv",        "indicators/indicators.csv",
 };
 
 static char *
@@ -49,6 +49,8 @@ copy_data(struct db_fixture *f, const char *name, const char *skip)
 	char *text;
 
 	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dst, sizeof(dst), "%s/indicators", dir);
+	assert_int_equal(mkdir(dst, 0700), 0);
 	for (i = 0; i < CTIP_NELEM(data_files); i++) {
 		if (skip != NULL && strcmp(skip, data_files[i]) == 0)
 			continue;

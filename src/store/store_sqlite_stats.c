@@ -1,0 +1,335 @@
+/* store_sqlite_stats.c: the statistics in the SQLite backend: the
+ * indicator catalogue and one counting statement per measure and scope.
+ *
+ * Every count statement takes the same parameters: ?1 the province or
+ * commune code (NULL for the nation), ?2 and ?3 the period (dates, or
+ * timestamps with the end excluded for intakes and referrals), ?4 the
+ * dimension (NULL: the total) and ?5 a support type (NULL: any). The
+ * dimension is a bound value chosen by a CASE, so one statement serves
+ * the total and every disaggregation; the trafficking events are joined
+ * only when the dimension needs them (the join's condition is false
+ * otherwise, so a person stays one row). The SQL is the subset SQLite and
+ * PostgreSQL share. */
+#include "store/sqlite_int.h"
+
+enum {
+	Q_INDICATORS = S_STATS,
+	Q_INDICATOR_GET,
+	Q_COUNT, /* + measure * CTIP_SCOPE_N + scope */
+	Q_END = Q_COUNT + CTIP_M_N * CTIP_SCOPE_N
+};
+
+_Static_assert((int)Q_END <= (int)S_STATS + 64,
+	       "stats statements exceed their range");
+
+#define INDICATOR_COLUMNS                                                      \
+	"code, name_vi, name_en, counts, measure, filter, dimensions"
+
+/* Age on the day ref, from the birth date or else the birth year (as
+ * ctip_age_on), NULL when neither is known. */
+#define AGE(ref)                                                               \
+	"(CASE WHEN p.birth_date IS NOT NULL THEN CAST(substr(" ref            \
+	", 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) "   \
+	"- CASE WHEN substr(p.birth_date, 6, 5) > substr(" ref ", 6, 5) "      \
+	"THEN 1 ELSE 0 END WHEN p.birth_year IS NOT NULL THEN "                \
+	"CAST(substr(" ref ", 1, 4) AS INTEGER) - p.birth_year END)"
+
+/* The category of a person p (events e, purposes pu) by dimension ?4.
+ * Kept unformatted: clang-format splits the string at every macro. */
+/* clang-format off */
+#define AGE_BAND(ref)                                                          \
+	"CASE WHEN " AGE(ref) " IS NULL THEN 'unknown' "                       \
+	"WHEN " AGE(ref) " < 16 THEN 'under_16' "                              \
+	"WHEN " AGE(ref) " < 18 THEN '16_17' "                                 \
+	"WHEN " AGE(ref) " <= 30 THEN '18_30' ELSE 'over_30' END"
+#define PERSON_DIM(ref)                                                        \
+	"CASE ?4 WHEN 'sex' THEN p.sex "                                       \
+	"WHEN 'age_band' THEN " AGE_BAND(ref) " "                              \
+	"WHEN 'ethnic' THEN CASE WHEN p.ethnicity_code IS NULL THEN "          \
+	"'unknown' WHEN p.ethnicity_code = '01' THEN 'kinh' ELSE "             \
+	"'minority' END "                                                      \
+	"WHEN 'ethnicity' THEN coalesce(p.ethnicity_code, 'unknown') "         \
+	"WHEN 'purpose' THEN coalesce(pu.parent_code, pu.code, 'unknown') "    \
+	"WHEN 'abroad' THEN CASE e.abroad WHEN 1 THEN 'abroad' WHEN 0 THEN "   \
+	"'domestic' ELSE 'unknown' END "                                       \
+	"WHEN 'destination' THEN coalesce(e.destination_country, "             \
+	"CASE e.abroad WHEN 0 THEN 'VN' ELSE 'unknown' END) "                  \
+	"WHEN 'province' THEN p.province_code "                                \
+	"WHEN 'commune' THEN coalesce(p.commune_code, 'unknown') "             \
+	"ELSE '' END"
+
+#define EVENT_JOINS                                                            \
+	" LEFT JOIN trafficking_event e ON (?4 = 'purpose' OR ?4 = "           \
+	"'abroad' OR ?4 = 'destination') AND e.person_id = p.id "              \
+	"LEFT JOIN event_purpose ep ON ?4 = 'purpose' AND ep.event_id = e.id " \
+	"LEFT JOIN purpose pu ON pu.code = ep.purpose_code "
+
+#define P_COMMUNE  "p.commune_code = ?1"
+#define P_PROVINCE "p.province_code = ?1"
+#define ANYWHERE   "?1 IS NULL"
+
+/* Persons whose own date column col lies in the period. */
+#define PERSON_BY_DATE(col, cond, scope)                                       \
+	"SELECT " PERSON_DIM("p." col) ", count(DISTINCT p.id) "               \
+	"FROM person p" EVENT_JOINS                                            \
+	"WHERE p." col " >= ?2 AND p." col " <= ?3 AND " cond                  \
+	" AND " scope " GROUP BY 1 ORDER BY 1"
+
+/* Persons with a row of source (person_id, d: the first date in the
+ * period, the reference date of the person's age). */
+#define PERSON_BY_SOURCE(source, scope)                                        \
+	"SELECT " PERSON_DIM("m.d") ", count(DISTINCT p.id) "                  \
+	"FROM (" source ") m JOIN person p ON p.id = m.person_id" EVENT_JOINS  \
+	"WHERE " scope " GROUP BY 1 ORDER BY 1"
+
+#define STEPS(step)                                                            \
+	"SELECT person_id, min(on_date) AS d FROM person_step WHERE step = "   \
+	"'" step "' AND on_date >= ?2 AND on_date <= ?3 GROUP BY person_id"
+
+#define SUPPORTED                                                              \
+	"SELECT person_id, min(provided_on) AS d FROM support_service WHERE "  \
+	"provided_on >= ?2 AND provided_on <= ?3 AND (?5 IS NULL OR "          \
+	"support_code = ?5) GROUP BY person_id"
+
+/* Services given in the period, each counted (not by person). */
+#define SERVICES(scope)                                                        \
+	"SELECT " PERSON_DIM("s.provided_on") ", count(DISTINCT s.id) "        \
+	"FROM support_service s JOIN person p ON p.id = s.person_id"           \
+	EVENT_JOINS "WHERE s.provided_on >= ?2 AND s.provided_on <= ?3 "       \
+	"AND (?5 IS NULL OR s.support_code = ?5) AND " scope                   \
+	" GROUP BY 1 ORDER BY 1"
+/* clang-format on */
+
+/* Intakes received in the period (timestamps) meeting cond. */
+#define INTAKES(cond, scope)                                                   \
+	"SELECT CASE ?4 WHEN 'purpose' THEN coalesce(pu.parent_code, "         \
+	"pu.code, 'unknown') WHEN 'province' THEN i.province_code WHEN "       \
+	"'commune' THEN coalesce(i.commune_code, 'unknown') ELSE '' END, "     \
+	"count(*) FROM intake i LEFT JOIN purpose pu ON pu.code = "            \
+	"i.purpose_code WHERE i.received_at >= ?2 AND i.received_at < ?3 "     \
+	"AND " cond " AND " scope " GROUP BY 1 ORDER BY 1"
+#define I_COMMUNE  "i.commune_code = ?1"
+#define I_PROVINCE "i.province_code = ?1"
+
+/* A case's commune is its owning unit's, when that is a commune unit. */
+#define CASE_DIM                                                               \
+	"CASE ?4 WHEN 'article' THEN coalesce(c.article, 'unknown') WHEN "     \
+	"'province' THEN c.province_code WHEN 'commune' THEN CASE WHEN "       \
+	"au.level = 'commune' THEN au.code ELSE 'none' END "
+#define CASE_FROM                                                              \
+	" FROM criminal_case c JOIN org_unit u ON u.id = c.owner_unit_id "     \
+	"JOIN admin_unit au ON au.code = u.admin_code "
+#define C_COMMUNE                                                              \
+	"c.owner_unit_id IN (SELECT id FROM org_unit WHERE admin_code = ?1)"
+#define C_PROVINCE "c.province_code = ?1"
+
+/* Cases that reached a stage (its first day col) in the period. */
+#define CASES(col, scope)                                                      \
+	"SELECT " CASE_DIM "ELSE '' END, count(*)" CASE_FROM "WHERE c." col    \
+	" >= ?2 AND c." col " <= ?3 AND " scope " GROUP BY 1 ORDER BY 1"
+
+/* Offenders of the cases initiated in the period: the same citizen ID
+ * (blind index) is one offender, one without is one per row. */
+#define OFFENDERS(scope)                                                       \
+	"SELECT " CASE_DIM "WHEN 'sex' THEN o.sex ELSE '' END, "               \
+	"count(DISTINCT o.citizen_id_bidx) + sum(CASE WHEN "                   \
+	"o.citizen_id_bidx IS NULL THEN 1 ELSE 0 END) FROM case_offender o "   \
+	"JOIN criminal_case c ON c.id = o.case_id JOIN org_unit u ON u.id = "  \
+	"c.owner_unit_id JOIN admin_unit au ON au.code = u.admin_code WHERE "  \
+	"c.initiated_on >= ?2 AND c.initiated_on <= ?3 AND " scope             \
+	" GROUP BY 1 ORDER BY 1"
+
+/* Referrals sent in the period (timestamps), placed by the sending
+ * unit: a commune unit in its commune, a province unit in its province
+ * only, a national unit in the nation only. */
+#define REFERRALS(scope)                                                       \
+	"SELECT CASE ?4 WHEN 'province' THEN CASE au.level WHEN 'nation' "     \
+	"THEN 'none' ELSE coalesce(au.province_code, au.code) END WHEN "       \
+	"'commune' THEN CASE WHEN au.level = 'commune' THEN au.code ELSE "     \
+	"'none' END ELSE '' END, count(*) FROM referral r JOIN org_unit u ON " \
+	"u.id = r.from_unit_id JOIN admin_unit au ON au.code = u.admin_code "  \
+	"WHERE r.sent_at >= ?2 AND r.sent_at < ?3 AND " scope                  \
+	" GROUP BY 1 ORDER BY 1"
+#define R_COMMUNE  "u.admin_code = ?1"
+#define R_PROVINCE "coalesce(au.province_code, au.code) = ?1"
+
+#define NOT_MINOR "p.role <> 'accompanying_minor'"
+#define MINOR     "p.role = 'accompanying_minor'"
+
+#define BY_SCOPE(m)                                                            \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = m(ANYWHERE),                             \
+		[CTIP_SCOPE_PROVINCE] = m(P_PROVINCE),                         \
+		[CTIP_SCOPE_COMMUNE] = m(P_COMMUNE),                           \
+	}
+
+#define RECEIVED(sc)     PERSON_BY_DATE("received_on", NOT_MINOR, sc)
+#define MINORS(sc)       PERSON_BY_DATE("received_on", MINOR, sc)
+#define IDENTIFIED(sc)   PERSON_BY_DATE("identified_on", "1 = 1", sc)
+#define VERIFIED(sc)     PERSON_BY_SOURCE(STEPS("verify"), sc)
+#define REINTEGRATED(sc) PERSON_BY_SOURCE(STEPS("reintegrate"), sc)
+#define PSUPPORTED(sc)   PERSON_BY_SOURCE(SUPPORTED, sc)
+
+#define INTAKE_SCOPES(cond)                                                    \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = INTAKES(cond, ANYWHERE),                 \
+		[CTIP_SCOPE_PROVINCE] = INTAKES(cond, I_PROVINCE),             \
+		[CTIP_SCOPE_COMMUNE] = INTAKES(cond, I_COMMUNE),               \
+	}
+#define CASE_SCOPES(col)                                                       \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = CASES(col, ANYWHERE),                    \
+		[CTIP_SCOPE_PROVINCE] = CASES(col, C_PROVINCE),                \
+		[CTIP_SCOPE_COMMUNE] = CASES(col, C_COMMUNE),                  \
+	}
+
+static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
+	[CTIP_M_PERSONS_RECEIVED] = BY_SCOPE(RECEIVED),
+	[CTIP_M_MINORS_ACCOMPANYING] = BY_SCOPE(MINORS),
+	[CTIP_M_PERSONS_VERIFIED] = BY_SCOPE(VERIFIED),
+	[CTIP_M_PERSONS_IDENTIFIED] = BY_SCOPE(IDENTIFIED),
+	[CTIP_M_PERSONS_SUPPORTED] = BY_SCOPE(PSUPPORTED),
+	[CTIP_M_PERSONS_REINTEGRATED] = BY_SCOPE(REINTEGRATED),
+	[CTIP_M_SERVICES_GIVEN] = BY_SCOPE(SERVICES),
+	[CTIP_M_INTAKES_RECEIVED] = INTAKE_SCOPES("1 = 1"),
+	[CTIP_M_INTAKES_CLASSIFIED] =
+		INTAKE_SCOPES("i.classification IS NOT NULL"),
+	[CTIP_M_INTAKES_RESOLVED] = INTAKE_SCOPES("i.status = 'resolved'"),
+	/* As the intake KPIs' tips resolved in time. */
+	[CTIP_M_INTAKES_RESOLVED_IN_TIME] = INTAKE_SCOPES(
+		"i.deadline IS NOT NULL AND i.status = 'resolved' AND "
+		"i.resolved_at <= i.deadline"),
+	[CTIP_M_CASES_INITIATED] = CASE_SCOPES("initiated_on"),
+	[CTIP_M_CASES_SOLVED] = CASE_SCOPES("solved_on"),
+	[CTIP_M_CASES_INDICTED] = CASE_SCOPES("indicted_on"),
+	[CTIP_M_CASES_TRIED] = CASE_SCOPES("tried_on"),
+	[CTIP_M_OFFENDERS] = {
+		[CTIP_SCOPE_NATION] = OFFENDERS(ANYWHERE),
+		[CTIP_SCOPE_PROVINCE] = OFFENDERS(C_PROVINCE),
+		[CTIP_SCOPE_COMMUNE] = OFFENDERS(C_COMMUNE),
+	},
+	[CTIP_M_REFERRALS] = {
+		[CTIP_SCOPE_NATION] = REFERRALS(ANYWHERE),
+		[CTIP_SCOPE_PROVINCE] = REFERRALS(R_PROVINCE),
+		[CTIP_SCOPE_COMMUNE] = REFERRALS(R_COMMUNE),
+	},
+};
+
+const char *
+sq_stats_sql(int id)
+{
+	switch (id) {
+	case Q_INDICATORS:
+		return "SELECT " INDICATOR_COLUMNS " FROM indicator ORDER BY "
+		       "code";
+	case Q_INDICATOR_GET:
+		return "SELECT " INDICATOR_COLUMNS " FROM indicator WHERE "
+		       "code = ?1";
+	default:
+		break;
+	}
+	if (id >= Q_COUNT && id < Q_END)
+		return count_sql[(id - Q_COUNT) / CTIP_SCOPE_N]
+				[(id - Q_COUNT) % CTIP_SCOPE_N];
+	return NULL;
+}
+
+static void
+read_indicator(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_indicator *r = row;
+
+	r->code = sq_col_text(q, 0, a, ok);
+	r->name_vi = sq_col_text(q, 1, a, ok);
+	r->name_en = sq_col_text(q, 2, a, ok);
+	r->counts = sq_col_text(q, 3, a, ok);
+	r->measure = sq_col_text(q, 4, a, ok);
+	r->filter = sq_col_text(q, 5, a, ok);
+	r->dimensions = sq_col_text(q, 6, a, ok);
+}
+
+static int
+indicators(struct ctip_indicator **out, int *n_out, struct ctip_store *st,
+	   struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_stmt(s, Q_INDICATORS, err);
+
+	if (q == NULL)
+		return err->code;
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
+			   read_indicator, a, err);
+}
+
+static int
+indicator_get(struct ctip_indicator *out, struct ctip_store *st,
+	      const char *code, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_stmt(s, Q_INDICATOR_GET, err);
+	bool ok = true;
+	int rc;
+
+	if (q == NULL)
+		return err->code;
+	sq_bind_text(q, 1, code);
+	rc = sq_step_one(s, q, "indicator", err);
+	if (rc == CTIP_OK)
+		read_indicator(q, out, a, &ok);
+	sq_done(q);
+	if (rc == CTIP_OK && !ok)
+		rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+static void
+read_cell(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
+{
+	struct ctip_stats_cell *c = row;
+
+	c->category = sq_col_text(q, 0, a, ok);
+	if (c->category == NULL)
+		c->category = "unknown";
+	c->value = (long)sqlite3_column_int64(q, 1);
+}
+
+/* Measures dated by a timestamp rather than a day. */
+static bool
+by_timestamp(enum ctip_stats_measure m)
+{
+	return m == CTIP_M_INTAKES_RECEIVED || m == CTIP_M_INTAKES_CLASSIFIED ||
+	       m == CTIP_M_INTAKES_RESOLVED ||
+	       m == CTIP_M_INTAKES_RESOLVED_IN_TIME || m == CTIP_M_REFERRALS;
+}
+
+static int
+count(struct ctip_stats_cell **out, int *n_out, struct ctip_store *st,
+      const struct ctip_stats_query *qy, struct ctip_arena *a,
+      struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	bool ts = by_timestamp(qy->measure);
+
+	assert(qy->measure < CTIP_M_N && qy->scope < CTIP_SCOPE_N);
+	q = sq_stmt(s,
+		    Q_COUNT + (int)qy->measure * CTIP_SCOPE_N + (int)qy->scope,
+		    err);
+	if (q == NULL)
+		return err->code;
+	/* Parameters a statement does not use answer SQLITE_RANGE: the
+	 * same five are bound to every statement. */
+	sq_bind_text(q, 1, qy->scope == CTIP_SCOPE_NATION ? NULL : qy->place);
+	sq_bind_text(q, 2, ts ? qy->from_ts : qy->from);
+	sq_bind_text(q, 3, ts ? qy->to_ts : qy->to);
+	sq_bind_text(q, 4, qy->dimension);
+	sq_bind_text(q, 5, qy->filter);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q, read_cell,
+			   a, err);
+}
+
+const struct ctip_stats_ops sq_stats_ops = {
+	.indicators = indicators,
+	.indicator_get = indicator_get,
+	.count = count,
+};
