@@ -20,6 +20,7 @@ import * as persons from './views/persons.js';
 import * as personNew from './views/person-new.js';
 import * as personDetail from './views/person-detail.js';
 import * as personTimeline from './views/person-timeline.js';
+import * as stats from './views/stats.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,6 +34,8 @@ const CASE_KPI_ROLES = [...CASE_ROLES, 'statistician'];
 // Persons: who registers them, and who reads them (supervisors: pseudonymised).
 const PERSON_NEW_ROLES = ['hotline_operator', 'case_worker', 'investigator'];
 const PERSON_ROLES = [...PERSON_NEW_ROLES, 'supervisor'];
+// Statistics: who the stats API lets read aggregates of their scope.
+const STATS_ROLES = ['statistician', 'supervisor', 'case_worker', 'investigator'];
 
 // path -> page; roles: who may open it (absent: anyone signed in).
 const ROUTES = {
@@ -48,6 +51,7 @@ const ROUTES = {
   '/cases': { view: cases, roles: CASE_KPI_ROLES },
   '/persons': { view: persons, roles: PERSON_ROLES },
   '/persons/new': { view: personNew, roles: PERSON_NEW_ROLES, nav: '/persons' },
+  '/stats': { view: stats, roles: STATS_ROLES },
 };
 
 // Paths with an id: [pattern, page]; the page gets args.id.
@@ -75,6 +79,7 @@ const NAV = [
   { path: '/referrals', key: 'nav.referrals', roles: INTAKE_ROLES, count: 'referrals' },
   { path: '/persons', key: 'person.nav', roles: PERSON_ROLES },
   { path: '/cases', key: 'case.nav', roles: CASE_KPI_ROLES },
+  { path: '/stats', key: 'stats.nav', roles: STATS_ROLES },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },

@@ -9,6 +9,7 @@ import { h, field, alertBox, setText } from '../dom.js';
 import { pick } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
+import { percent, lightBadge } from './kpi.js';
 
 export const STAGES = ['lead', 'initiated', 'investigated', 'solved', 'indicted', 'tried', 'verdict',
   'suspended', 'closed'];
@@ -24,14 +25,11 @@ export function today() {
 // Badge colours of the shared style sheet: final verdict green, stopped
 // grey, in progress amber.
 const STAGE_TONE = { verdict: 'on', suspended: 'off', closed: 'off' };
-const LIGHT_TONE = { green: 'on', amber: 'wait', red: 'urg-critical', none: 'off' };
 
 export function stageBadge(stage) {
   return h('span', { class: `badge case-stage stage-${stage} ${STAGE_TONE[stage] ?? 'wait'}`,
     i18n: `case.stage.${stage}` });
 }
-
-const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1).replace('.', ',')} %`);
 
 export function render(ctx) {
   ctx.setTitle('case.title');
@@ -145,8 +143,7 @@ export function render(ctx) {
       h('td', { class: 'num', text: `${r.count} / ${r.of}` }),
       h('td', { class: 'num', text: percent(r.rate) }),
       h('td', { class: 'num', i18n: `case.kpi.target.${r.comparison}`, args: { pct: String(Math.round(r.target * 100)) } }),
-      h('td', {}, h('span', { class: `badge light-${r.status} ${LIGHT_TONE[r.status] ?? ''}`,
-        i18n: `case.kpi.status.${r.status}` })));
+      h('td', {}, lightBadge(r.status)));
   }
 
   async function loadKpi() {

@@ -9,14 +9,15 @@ import { errorKey } from './errors.js';
 const INTAKE_LINKS = [['#/intake/new', 'nav.intake_new'], ['#/intakes', 'nav.intakes']];
 const CASE_LINK = ['#/cases', 'case.home'];
 const PERSON_LINK = ['#/persons', 'person.home'];
+const STATS_LINK = ['#/stats', 'stats.home'];
 const LINKS = {
   hotline_operator: [...INTAKE_LINKS, PERSON_LINK],
-  case_worker: [...INTAKE_LINKS, PERSON_LINK],
-  investigator: [...INTAKE_LINKS, PERSON_LINK, CASE_LINK],
+  case_worker: [...INTAKE_LINKS, PERSON_LINK, STATS_LINK],
+  investigator: [...INTAKE_LINKS, PERSON_LINK, CASE_LINK, STATS_LINK],
   procurator: [CASE_LINK],
   judge: [CASE_LINK],
-  statistician: [CASE_LINK],
-  supervisor: [['#/intakes', 'nav.intakes'], PERSON_LINK, CASE_LINK],
+  statistician: [STATS_LINK, CASE_LINK],
+  supervisor: [['#/intakes', 'nav.intakes'], PERSON_LINK, CASE_LINK, STATS_LINK],
   administrator: [['#/users', 'nav.users'], ['#/org-units', 'nav.org_units']],
   auditor: [['#/audit', 'nav.audit']],
 };

@@ -1,0 +1,193 @@
+// stats.test.js: the statistics page in Debian's chromium, driven by
+// playwright-core against the real server filled with demo data. A
+// national statistician opens the page from the home page, picks an
+// indicator, a period (a quick choice, then a wider start) and a
+// disaggregation, and sees the total the API gives for the same query, with
+// a bar per category; the KPI cards show the rates of the KPI endpoints;
+// the provinces are ranked. A commune case worker asking for another
+// province is told, in Vietnamese, that it is outside the scope. Saves
+// tests/browser/screenshots/stats.png, stats-rank.png and stats-refused.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { initDb, startServer, stopOk } from '../e2e/lib.js';
+import { addUser, signIn as apiSignIn } from '../e2e/users.js';
+import { openBrowser, shots, h1, unlabelled, VIETNAM } from './lib.js';
+
+let server;
+let ui;
+let stat;
+let cw;
+let statApi;
+
+before(async () => {
+  const { db, key } = await initDb({ demo: 300 });
+  stat = await addUser(db, key, 'tk.quocgia', { name: 'Nguyễn Thị Thống Kê', adminCode: 'VN', roles: ['statistician'] });
+  cw = await addUser(db, key, 'cb.badinh', { name: 'Trần Văn Xã', adminCode: '00004', roles: ['case_worker'] });
+  server = await startServer({ db, key });
+  statApi = await apiSignIn(server.url, stat);
+  // Three intakes of the commune, two of them classified, so that the
+  // intake lights have something to show (the demo data has none).
+  const cwApi = await apiSignIn(server.url, cw);
+  const at = new Date(Date.now() - 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const [i, classification] of [['1', 'trafficking_tip'], ['2', 'information'], ['3', null]]) {
+    const r = await cwApi.post('/api/intakes', { received_at: at, channel: 'HOTLINE_111', language: 'vi',
+      province: '01', commune: '00004', summary: `Tin báo thử số ${i}`, reporter: { anonymous: true },
+      classification, purpose: null, urgency: 'normal' }, { headers: { 'Idempotency-Key': `stats-intake-${i}` } });
+    assert.equal(r.status, 201, r.text);
+  }
+  ui = await openBrowser(server, { context: { viewport: { width: 1366, height: 1000 }, ...VIETNAM } });
+});
+
+after(async () => {
+  await ui?.close();
+  if (server) await stopOk(server);
+});
+
+// As kpi.js shows a rate: 0.905 -> "90,5 %", null -> "—".
+const percent = (x) => (x === null ? '—' : `${(x * 100).toFixed(1).replace('.', ',')} %`);
+
+async function apiGet(path) {
+  const r = await statApi.get(path);
+  assert.equal(r.status, 200, r.text);
+  return r.body;
+}
+
+test('a statistician sees an indicator by sex with the API total, and the KPI lights', async () => {
+  const page = await ui.pageFor(stat);
+  await page.locator('.role-card').getByRole('link', { name: 'Thống kê, chỉ tiêu' }).click();
+  await page.waitForURL(/#\/stats$/);
+  await h1(page).filter({ hasText: /^Thống kê$/ }).waitFor();
+  await page.locator('nav a[aria-current="page"]').filter({ hasText: /^Thống kê$/ }).waitFor();
+
+  // Indicators grouped by what they count, named in Vietnamese.
+  const ind = page.getByLabel('Chỉ tiêu', { exact: true });
+  await ind.locator('optgroup[data-counts="persons"] option[value="V_RECEIVED"]').waitFor({ state: 'attached' });
+  assert.equal(await ind.locator('optgroup[data-counts="persons"]').getAttribute('label'),
+    'Nạn nhân, người đang được xác định là nạn nhân');
+  // Nothing chosen: said at the field, nothing sent.
+  await page.getByRole('button', { name: 'Xem số liệu' }).click();
+  await page.getByText('Vui lòng chọn chỉ tiêu.').waitFor();
+  await ind.selectOption('V_RECEIVED');
+  const by = page.getByLabel('Phân tổ theo');
+  assert.ok((await by.locator('option').allTextContents()).includes('Giới tính'));
+
+  // Quick periods fill the dates; the peak period is 1/7–30/9 of this year.
+  const year = new Date(Date.now() + 7 * 3600e3).getUTCFullYear();
+  await page.getByRole('button', { name: 'Cao điểm 1/7–30/9' }).click();
+  assert.equal(await page.getByLabel('Từ ngày').inputValue(), `${year}-07-01`);
+  assert.equal(await page.getByLabel('Đến ngày').inputValue(), `${year}-09-30`);
+  await page.getByRole('button', { name: 'Cả năm' }).click();
+  assert.equal(await page.getByLabel('Từ ngày').inputValue(), `${year}-01-01`);
+  assert.equal(await page.getByLabel('Đến ngày').inputValue(), `${year}-12-31`);
+  // A wider start, so that the demo persons of earlier years count too.
+  const from = `${year - 5}-01-01`;
+  const to = `${year}-12-31`;
+  await page.getByLabel('Từ ngày').fill(from);
+  await by.selectOption('sex');
+  await page.getByRole('button', { name: 'Xem số liệu' }).click();
+
+  const want = await apiGet(`/api/stats/values?indicator=V_RECEIVED&from=${from}&to=${to}&by=sex`);
+  assert.ok(want.total > 0, 'the demo data has persons received in the period');
+  const total = page.locator('.stats-total .total');
+  await total.waitFor();
+  assert.equal(await total.getAttribute('data-total'), String(want.total));
+  assert.equal((await total.textContent()).replace(/\D/g, ''), String(want.total));
+  const rows = page.locator('table.stats-values tbody tr');
+  assert.equal(await rows.count(), want.values.length);
+  const names = { F: 'Nữ', M: 'Nam', U: 'Chưa rõ', unknown: 'Chưa rõ' };
+  for (const v of want.values) {
+    const row = page.locator(`table.stats-values tr[data-category="${v.category}"]`);
+    assert.equal(await row.locator('th').textContent(), names[v.category]);
+    assert.equal((await row.locator('td.num').textContent()).replace(/\D/g, ''), String(v.value));
+    assert.ok(await row.locator('.bar').isVisible() || v.value === 0);
+  }
+
+  // The KPI cards: the rates of the KPI endpoints for the same period.
+  const ik = await apiGet(`/api/kpi/intakes?from=${from}&to=${to}`);
+  const ck = await apiGet(`/api/kpi/cases?from=${from}&to=${to}`);
+  const cards = page.locator('.kpi-cards');
+  await cards.locator('[data-kpi="tried"]').waitFor();
+  const expect = {
+    classified: [ik.share_classified, ik.classified, ik.received],
+    resolved: [ik.share_resolved, ik.resolved, ik.received],
+    solved: [ck.solved.rate, ck.solved.count, ck.solved.of],
+    indicted: [ck.indicted.rate, ck.indicted.count, ck.indicted.of],
+    tried: [ck.tried.rate, ck.tried.count, ck.tried.of],
+  };
+  for (const [name, [rate, count, of]] of Object.entries(expect)) {
+    const c = cards.locator(`[data-kpi="${name}"]`);
+    assert.equal(await c.locator('.kpi-rate').textContent(), percent(rate), name);
+    assert.equal((await c.locator('.kpi-count').textContent()).replace(/\s/g, ''),
+      `${count.toLocaleString('vi-VN')}/${of.toLocaleString('vi-VN')}`.replace(/\s/g, ''), name);
+    // The light is written in words too.
+    assert.match(await c.locator('.badge').textContent(), /^(Đạt|Gần đạt|Chưa đạt|Chưa có số liệu)$/, name);
+  }
+  assert.equal(ik.received, 3);
+  assert.equal(await cards.locator('[data-kpi="classified"] .kpi-rate').textContent(), '66,7 %');
+  assert.equal(await cards.locator('[data-kpi="classified"] .badge').textContent(), 'Chưa đạt');
+  for (const n of ['solved', 'indicted', 'tried']) {
+    const words = { green: 'Đạt', amber: 'Gần đạt', red: 'Chưa đạt', none: 'Chưa có số liệu' }[ck[n].status];
+    assert.equal(await cards.locator(`[data-kpi="${n}"] .badge`).textContent(), words, n);
+  }
+  assert.match(await cards.locator('[data-kpi="classified"] .kpi-target').textContent(), /từ 100 %/);
+  assert.match(await cards.locator('[data-kpi="resolved"] .kpi-target').textContent(), /trên 90 %/);
+  assert.deepEqual(await unlabelled(page), []);
+  await page.screenshot({ path: `${shots}stats.png`, fullPage: true });
+
+  // A disaggregation by province: names from the reference list.
+  await by.selectOption('age_band');
+  await page.getByRole('button', { name: 'Xem số liệu' }).click();
+  const ages = await apiGet(`/api/stats/values?indicator=V_RECEIVED&from=${from}&to=${to}&by=age_band`);
+  await page.locator('table.stats-values caption').filter({ hasText: 'Nhóm tuổi' }).waitFor();
+  assert.equal(await page.locator('.stats-total .total').getAttribute('data-total'), String(ages.total));
+  if (ages.values.some((v) => v.category === 'under_16'))
+    assert.equal(await page.locator('tr[data-category="under_16"] th').textContent(), 'Dưới 16 tuổi');
+
+  // The provinces ranked: 34 rows, highest first, the sum is the nation's.
+  await page.getByRole('button', { name: 'Xếp hạng 34 tỉnh, thành phố' }).click();
+  await page.getByText('Đã tính 34 tỉnh, thành phố.').waitFor({ timeout: 20000 });
+  const ranked = page.locator('table.stats-rank-table tbody tr');
+  assert.equal(await ranked.count(), 34);
+  const values = (await ranked.locator('td.num:nth-of-type(2)').allTextContents()).map((s) => Number(s.replace(/\D/g, '')));
+  assert.deepEqual(values, [...values].sort((a, b) => b - a));
+  const top = await ranked.first().getAttribute('data-category');
+  const one = await apiGet(`/api/stats/values?indicator=V_RECEIVED&from=${from}&to=${to}&province=${top}`);
+  assert.equal(values[0], one.total);
+  assert.match(await ranked.first().locator('th').textContent(), new RegExp(`^${top} – \\S`));
+  await page.locator('.stats-rank').screenshot({ path: `${shots}stats-rank.png` });
+  await page.done();
+});
+
+test('a commune case worker asking for another province is refused in Vietnamese', async () => {
+  const page = await ui.pageFor(cw);
+  await page.locator('nav').getByRole('link', { name: 'Thống kê' }).click();
+  await h1(page).filter({ hasText: 'Thống kê' }).waitFor();
+  // No ranking of provinces below the national level.
+  assert.equal(await page.locator('.stats-rank').count(), 0);
+  const ind = page.getByLabel('Chỉ tiêu', { exact: true });
+  await ind.locator('option[value="INT_RECEIVED"]').waitFor({ state: 'attached' });
+  await ind.selectOption('INT_RECEIVED');
+  // Its own commune is chosen to start with, and answers.
+  await page.getByLabel('Xã, phường, đặc khu', { exact: true }).locator('option[value="00004"]')
+    .waitFor({ state: 'attached' });
+  assert.equal(await page.getByLabel('Xã, phường, đặc khu', { exact: true }).inputValue(), '00004');
+  await page.getByRole('button', { name: 'Xem số liệu' }).click();
+  await page.locator('.stats-total .total').waitFor();
+  const scope = page.locator('.stats-scope');
+  await scope.filter({ hasText: /xã\/phường: \S/ }).waitFor();
+  // In English the page is relabelled in place, the place name kept.
+  await page.getByRole('button', { name: 'English' }).click();
+  await h1(page).filter({ hasText: /^Statistics$/ }).waitFor();
+  await scope.filter({ hasText: /, commune: \S/ }).waitFor();
+  assert.equal(await page.locator('select[name="indicator"] option:checked').textContent(), 'Intakes received');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await h1(page).filter({ hasText: /^Thống kê$/ }).waitFor();
+  // Another province (04, Cao Bằng): 403, said in Vietnamese.
+  await page.getByLabel('Tỉnh, thành phố', { exact: true }).selectOption('04');
+  await page.getByRole('button', { name: 'Xem số liệu' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'Địa bàn này nằm ngoài phạm vi của bạn' });
+  await refusal.waitFor();
+  assert.equal(await page.locator('.stats-total').count(), 0);
+  await page.screenshot({ path: `${shots}stats-refused.png`, fullPage: true });
+  await page.done();
+});
