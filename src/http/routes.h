@@ -77,6 +77,11 @@ json_t *ctip_json_person_view(const struct ctip_person_view *v);
 struct ctip_casework;
 void ctip_json_casework(json_t *j, const struct ctip_casework *cw);
 
+/* 409 duplicate_suspected with the persons (pseudonymised) who may
+ * already be the one being registered, as "candidates". */
+void ctip_resp_duplicates(struct ctip_resp *resp,
+			  const struct ctip_person_view *v, int n);
+
 /* A JSON string, or null for NULL. */
 json_t *ctip_json_str_or_null(const char *s);
 

@@ -439,6 +439,22 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 			n++;
 		}
 	}
+	/* The same duplicate warning as a registration of its own. */
+	if (!json_is_true(json_object_get(body, "confirm_new"))) {
+		struct ctip_person_view *dups;
+		int n_dups;
+
+		if (ctip_person_duplicates(&dups, &n_dups, &req->access,
+					   req->who, &adult, req->arena,
+					   &err) != CTIP_OK) {
+			ctip_resp_err(resp, &err);
+			goto done;
+		}
+		if (n_dups > 0) {
+			ctip_resp_duplicates(resp, dups, n_dups);
+			goto done;
+		}
+	}
 	if (ctip_intake_register_persons(ids, &n, &req->access, req->who, id,
 					 &adult, minors, n, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);

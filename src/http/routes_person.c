@@ -231,9 +231,9 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 	return true;
 }
 
-/* 409 with the persons who may already be the one being registered. */
-static void
-duplicates_json(struct ctip_resp *resp, const struct ctip_person_view *v, int n)
+void
+ctip_resp_duplicates(struct ctip_resp *resp, const struct ctip_person_view *v,
+		     int n)
 {
 	json_t *items = json_array(), *j;
 	int i;
@@ -273,7 +273,7 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 			goto out;
 		}
 		if (n > 0) {
-			duplicates_json(resp, dups, n);
+			ctip_resp_duplicates(resp, dups, n);
 			goto out;
 		}
 	}

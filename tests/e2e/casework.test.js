@@ -1368,3 +1368,27 @@ test('reference lists for pickers come from the data files: provinces, communes 
 	const anon = await fetch(`${server.url}/api/ref/provinces`);
 	assert.equal(anon.status, 401);
 });
+
+test('registering a person from an intake warns of a probable duplicate too, unless confirm_new', async () => {
+	const intake = ok(await as.cw.post('/api/intakes', {
+		received_at: new Date(Date.now() - 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+		channel: 'HOTLINE_111', language: 'vi', province: '01', commune: '00004',
+		summary: 'Người nhà báo tin một phụ nữ đã trở về', reporter: { anonymous: true },
+		classification: 'victim_help', urgency: 'normal',
+	}), 201);
+	const name = uniqueName();
+	const first = await register(as.cw, adultInput({ full_name: name, birth_year: 1999, commune: '00004' }));
+	// Typed again at the hotline, without diacritics.
+	const person = { role: 'under_identification', sex: 'F', citizenship: 'vn_citizen', province: '01',
+		commune: '00004', birth_year: 2000, full_name: name.normalize('NFD').replace(/\p{M}/gu, '')
+			.replaceAll('đ', 'd').replaceAll('Đ', 'D') };
+	const before = Number(sqlite(db, 'select count(*) from person'));
+	const b = problem(await as.cw.post(`/api/intakes/${intake.id}/persons`, { person }), 409,
+		'duplicate_suspected');
+	assert.deepEqual(b.candidates.map((c) => c.id), [first.id]);
+	assert.equal(b.candidates[0].identity, null);
+	assert.equal(Number(sqlite(db, 'select count(*) from person')), before);
+	const reg = ok(await as.cw.post(`/api/intakes/${intake.id}/persons`, { person, confirm_new: true }), 201);
+	assert.equal(reg.person_ids.length, 1);
+	assert.notEqual(reg.person_ids[0], first.id);
+});
