@@ -1273,7 +1273,7 @@ add_links(struct timeline *t, struct ctip_store *st, int64_t id,
 {
 	struct ctip_intake_row in;
 	struct ctip_referral_row ref;
-	struct ctip_case_row cs;
+	struct ctip_case_rec cs;
 	int64_t *ids;
 	int n, i;
 	enum ctip_status rc;
@@ -1295,7 +1295,7 @@ add_links(struct timeline *t, struct ctip_store *st, int64_t id,
 	if (rc == CTIP_OK)
 		rc = st->ops->cases->person_cases(&ids, &n, st, id, a, err);
 	for (i = 0; rc == CTIP_OK && i < n; i++)
-		if ((rc = st->ops->case_get(&cs, st, ids[i], a, err)) ==
+		if ((rc = st->ops->cases->get(&cs, st, ids[i], a, err)) ==
 		    CTIP_OK)
 			ok &= add(t, cs.created_at, cs.created_at, "case",
 				  cs.id, cs.stage, NULL);

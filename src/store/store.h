@@ -643,8 +643,6 @@ struct ctip_store_ops {
 	int (*case_insert)(int64_t *out, struct ctip_store *st,
 			   const struct ctip_case_row *row,
 			   struct ctip_err *err);
-	int (*case_get)(struct ctip_case_row *out, struct ctip_store *st,
-			int64_t id, struct ctip_arena *a, struct ctip_err *err);
 	int (*intake_case_link)(struct ctip_store *st, int64_t intake_id,
 				int64_t case_id, struct ctip_err *err);
 	int (*intake_cases)(int64_t **out, int *n_out, struct ctip_store *st,

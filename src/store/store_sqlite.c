@@ -651,11 +651,6 @@ stmt_sql(enum stmt_id id)
 		       "province_code, "
 		       "stage, article, title_enc, created_at, created_by, "
 		       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)";
-	case S_CASE_GET:
-		return "SELECT id, owner_unit_id, province_code, stage, "
-		       "article, "
-		       "title_enc, created_at, created_by, version FROM "
-		       "criminal_case WHERE id = ?1";
 	case S_INTAKE_CASE_LINK:
 		return "INSERT INTO intake_case (intake_id, case_id) VALUES "
 		       "(?1, ?2) ON CONFLICT DO NOTHING";
@@ -2958,30 +2953,6 @@ sq_case_insert(int64_t *out, struct ctip_store *st,
 	return sq_insert_row(out, s, q, "store the case", err);
 }
 
-static void
-read_case(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
-{
-	struct ctip_case_row *o = row;
-
-	memset(o, 0, sizeof(*o));
-	o->id = sqlite3_column_int64(q, 0);
-	o->owner_unit_id = sqlite3_column_int64(q, 1);
-	o->province_code = sq_col_text(q, 2, a, ok);
-	o->stage = sq_col_text(q, 3, a, ok);
-	o->article = sq_col_text(q, 4, a, ok);
-	o->title_enc = sq_col_blob(q, 5, &o->title_enc_len, a, ok);
-	o->created_at = sq_col_text(q, 6, a, ok);
-	o->created_by = sqlite3_column_int64(q, 7);
-	o->version = sqlite3_column_int(q, 8);
-}
-
-static int
-sq_case_get(struct ctip_case_row *o, struct ctip_store *st, int64_t id,
-	    struct ctip_arena *a, struct ctip_err *err)
-{
-	return sq_get_one(o, S(st), S_CASE_GET, id, "case", read_case, a, err);
-}
-
 static int
 sq_intake_case_link(struct ctip_store *st, int64_t intake_id, int64_t case_id,
 		    struct ctip_err *err)
@@ -3094,7 +3065,6 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_persons = sq_intake_persons,
 	.person_intakes = sq_person_intakes,
 	.case_insert = sq_case_insert,
-	.case_get = sq_case_get,
 	.intake_case_link = sq_intake_case_link,
 	.intake_cases = sq_intake_cases,
 	.case_intakes = sq_case_intakes,
