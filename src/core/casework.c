@@ -244,44 +244,33 @@ seal_in(const unsigned char **out, size_t *n, struct change *c,
 }
 
 /* The status a reopened person returns to: the one they were closed
- * from, or verification for a person found not to be a victim. */
-static enum ctip_status
-reopen_status(const char **out, struct ctip_store *st,
-	      const struct ctip_person_rec *rec, struct ctip_arena *a,
-	      struct ctip_err *err)
+ * from (the last "close" of steps[0..n)), or verification for a person
+ * found not to be a victim. */
+static const char *
+reopen_status(const struct ctip_person_rec *rec,
+	      const struct ctip_step_row *steps, int n)
 {
-	struct ctip_step_row *steps;
-	int n, i;
-	enum ctip_status rc;
+	int i;
 
-	*out = is_minor(rec) ? "received" : "verifying";
-	if (strcmp(rec->status, "closed") != 0)
-		return CTIP_OK;
-	rc = st->ops->casework->steps(&steps, &n, st, rec->id, a, err);
-	for (i = n - 1; rc == CTIP_OK && i >= 0; i--)
-		if (strcmp(steps[i].step, "close") == 0) {
-			*out = steps[i].from_status;
-			break;
-		}
-	return rc;
+	if (strcmp(rec->status, "closed") == 0)
+		for (i = n - 1; i >= 0; i--)
+			if (strcmp(steps[i].step, "close") == 0)
+				return steps[i].from_status;
+	return is_minor(rec) ? "received" : "verifying";
 }
 
-/* The date of the latest step of rec (its reception when none). */
-static enum ctip_status
-last_step_date(const char **out, struct ctip_store *st,
-	       const struct ctip_person_rec *rec, struct ctip_arena *a,
-	       struct ctip_err *err)
+/* The date of the latest of steps[0..n) (the reception when none). */
+static const char *
+last_step_date(const struct ctip_person_rec *rec,
+	       const struct ctip_step_row *steps, int n)
 {
-	struct ctip_step_row *steps;
-	int n, i;
-	enum ctip_status rc;
+	const char *last = rec->received_on;
+	int i;
 
-	*out = rec->received_on;
-	rc = st->ops->casework->steps(&steps, &n, st, rec->id, a, err);
-	for (i = 0; rc == CTIP_OK && i < n; i++)
-		if (*out == NULL || strcmp(steps[i].on_date, *out) > 0)
-			*out = steps[i].on_date;
-	return rc;
+	for (i = 0; i < n; i++)
+		if (last == NULL || strcmp(steps[i].on_date, last) > 0)
+			last = steps[i].on_date;
+	return last;
 }
 
 static enum ctip_status
@@ -383,7 +372,8 @@ do_step(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 					 .now = c->now,
 					 .user_id = c->p->user_id };
 	bool identify = r != NULL && strcmp(r->step, "identify") == 0;
-	const char *last;
+	struct ctip_step_row *steps;
+	int n_steps;
 	char evidence[32];
 	enum ctip_status rc;
 
@@ -411,19 +401,19 @@ do_step(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 				      "person is %s",
 				      r->step, rec->status);
 	row.step = r->step;
-	row.to_status = r->to;
-	if ((rc = last_step_date(&last, c->ax->st, rec, &c->a, err)) !=
-		    CTIP_OK ||
-	    (rc = date_arg(&row.on_date, in->on, "on", last, c->today, err)) !=
-		    CTIP_OK ||
+	if ((rc = c->ax->st->ops->casework->steps(&steps, &n_steps, c->ax->st,
+						  rec->id, &c->a, err)) !=
+	    CTIP_OK)
+		return rc;
+	row.to_status = r->to ? r->to : reopen_status(rec, steps, n_steps);
+	if ((rc = date_arg(&row.on_date, in->on, "on",
+			   last_step_date(rec, steps, n_steps), c->today,
+			   err)) != CTIP_OK ||
 	    (rc = ctip_text_check(in->reason, CTIP_NOTE_MAX, r->needs_reason,
 				  "reason", err)) != CTIP_OK ||
 	    (identify &&
 	     (rc = check_identification(in, row.on_date, evidence,
 					sizeof(evidence), err)) != CTIP_OK) ||
-	    (r->to == NULL &&
-	     (rc = reopen_status(&row.to_status, c->ax->st, rec, &c->a, err)) !=
-		     CTIP_OK) ||
 	    (rc = seal_in(&row.reason_enc, &row.reason_enc_len, c,
 			  "step.reason", in->reason, err)) != CTIP_OK)
 		return rc;
