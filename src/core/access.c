@@ -69,12 +69,6 @@ build_view(struct ctip_person_view *v, const struct ctip_keyring *kr,
 	return rc;
 }
 
-static bool
-blank(const char *s)
-{
-	return s == NULL || strspn(s, " \t") == strlen(s);
-}
-
 /* The longest reason: the audit queue's entries hold 255 bytes, and one
  * cut there could end inside a character. */
 #define REASON_MAX 255
@@ -124,7 +118,8 @@ ctip_person_authorize(struct ctip_person_pending *pp,
 				    (long long)id);
 	if (rc != CTIP_OK)
 		return rc;
-	if (pp->view == CTIP_VIEW_IDENTITY && needs_reason && blank(reason))
+	if (pp->view == CTIP_VIEW_IDENTITY && needs_reason &&
+	    ctip_text_blank(reason))
 		return ctip_err_field(err, CTIP_EREASON, "reason",
 				      "reason: required to see a person "
 				      "outside your own unit");
@@ -201,7 +196,7 @@ search_filters(struct ctip_person_query *q, struct ctip_store *st,
 	bool found = true;
 	enum ctip_status rc = CTIP_OK;
 
-	if (!blank(s->commune)) {
+	if (!ctip_text_blank(s->commune)) {
 		rc = st->ops->ref_exists(&found, st, CTIP_REF_ADMIN_UNIT,
 					 s->commune, err);
 		if (rc == CTIP_OK && (!found || strlen(s->commune) != 5))
@@ -211,14 +206,14 @@ search_filters(struct ctip_person_query *q, struct ctip_store *st,
 					      s->commune);
 		q->commune_code = s->commune;
 	}
-	if (rc == CTIP_OK && !blank(s->status)) {
+	if (rc == CTIP_OK && !ctip_text_blank(s->status)) {
 		if (!ctip_one_of(s->status, statuses))
 			return ctip_err_field(err, CTIP_EINVAL, "status",
 					      "status: not a status of the "
 					      "process");
 		q->status = s->status;
 	}
-	if (rc == CTIP_OK && !blank(s->role)) {
+	if (rc == CTIP_OK && !ctip_text_blank(s->role)) {
 		if (!ctip_one_of(s->role, roles))
 			return ctip_err_field(err, CTIP_EINVAL, "role",
 					      "role: must be victim, "
@@ -226,7 +221,7 @@ search_filters(struct ctip_person_query *q, struct ctip_store *st,
 					      "accompanying_minor");
 		q->role = s->role;
 	}
-	if (rc == CTIP_OK && !blank(s->purpose)) {
+	if (rc == CTIP_OK && !ctip_text_blank(s->purpose)) {
 		rc = st->ops->ref_exists(&found, st, CTIP_REF_PURPOSE,
 					 s->purpose, err);
 		if (rc == CTIP_OK && !found)
@@ -235,7 +230,7 @@ search_filters(struct ctip_person_query *q, struct ctip_store *st,
 					      s->purpose);
 		q->purpose = s->purpose;
 	}
-	if (rc == CTIP_OK && !blank(s->destination)) {
+	if (rc == CTIP_OK && !ctip_text_blank(s->destination)) {
 		rc = st->ops->ref_exists(&found, st, CTIP_REF_COUNTRY,
 					 s->destination, err);
 		if (rc == CTIP_OK && !found)
@@ -274,8 +269,9 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 	enum ctip_status rc;
 
 	*n_out = 0;
-	by_identity =
-		!blank(s->name) || !blank(s->citizen_id) || !blank(s->phone);
+	by_identity = !ctip_text_blank(s->name) ||
+		      !ctip_text_blank(s->citizen_id) ||
+		      !ctip_text_blank(s->phone);
 	if (!ctip_authz_person_scope(&scope, p))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not search persons");
@@ -283,7 +279,7 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		return rc;
 	memset(&q, 0, sizeof(q));
 	q.limit = s->limit > 0 && s->limit <= 200 ? s->limit : 50;
-	if (!blank(s->name)) {
+	if (!ctip_text_blank(s->name)) {
 		if (ctip_text_key(key, sizeof(key), s->name) < 0)
 			return ctip_err_field(err, CTIP_EINVAL, "q",
 					      "q: not valid UTF-8 or too long");
@@ -297,7 +293,7 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 			return ctip_err_field(err, CTIP_EINVAL, "q",
 					      "q: has no letters or digits");
 	}
-	if (!blank(s->citizen_id)) {
+	if (!ctip_text_blank(s->citizen_id)) {
 		if (strlen(s->citizen_id) != 12 ||
 		    strspn(s->citizen_id, "0123456789") != 12)
 			return ctip_err_field(err, CTIP_EINVAL, "citizen_id",
@@ -305,7 +301,7 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		ctip_blind(cid, ax->kr, "citizen_id", s->citizen_id);
 		q.citizen_id_bidx = cid;
 	}
-	if (!blank(s->phone)) {
+	if (!ctip_text_blank(s->phone)) {
 		if (!ctip_phone_normalize(norm, s->phone))
 			return ctip_err_field(err, CTIP_EINVAL, "phone",
 					      "phone: not a phone number");
@@ -340,7 +336,7 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		if (view == CTIP_VIEW_NONE)
 			continue;
 		if (view == CTIP_VIEW_IDENTITY && needs_reason &&
-		    blank(s->reason))
+		    ctip_text_blank(s->reason))
 			view = CTIP_VIEW_PSEUDONYM;
 		/* A match on a name, citizen ID or phone ties them to the
 		 * record: only for those who may see (and are audited seeing)
@@ -419,11 +415,12 @@ ctip_person_duplicates(struct ctip_person_view **out, int *n_out,
 	enum ctip_status rc;
 
 	*n_out = 0;
-	if (!ctip_authz_person_scope(&scope, p) || blank(in->full_name) ||
+	if (!ctip_authz_person_scope(&scope, p) ||
+	    ctip_text_blank(in->full_name) ||
 	    ctip_text_key(key, sizeof(key), in->full_name) <= 0)
 		return CTIP_OK;
 	ctip_blind(name, ax->kr, "name", key);
-	if (!blank(in->citizen_id)) {
+	if (!ctip_text_blank(in->citizen_id)) {
 		ctip_blind(cid, ax->kr, "citizen_id", in->citizen_id);
 		q.citizen_id_bidx = cid;
 	}

@@ -110,12 +110,6 @@ ctip_casework_next_steps(const char *out[9], const char *role,
 	out[n] = NULL;
 }
 
-static bool
-blank(const char *s)
-{
-	return s == NULL || strspn(s, " \t\r\n") == strlen(s);
-}
-
 /* *out = the date in s (NULL or "": today), which must be a date no
  * later than today and no earlier than not_before (if set). */
 static enum ctip_status
@@ -123,7 +117,7 @@ date_arg(const char **out, const char *s, const char *field,
 	 const char *not_before, char buf[11], struct ctip_err *err)
 {
 	ctip_today(buf);
-	if (blank(s)) {
+	if (ctip_text_blank(s)) {
 		*out = buf;
 		return CTIP_OK;
 	}
@@ -147,7 +141,7 @@ seal(const unsigned char **out, size_t *n, const struct ctip_keyring *kr,
 {
 	*out = NULL;
 	*n = 0;
-	if (blank(s))
+	if (ctip_text_blank(s))
 		return true;
 	*out = ctip_seal_text(n, kr, field, s, a);
 	return *out != NULL;
@@ -322,7 +316,7 @@ check_identification(const struct ctip_step_input *in, const char *on,
 	    ctip_text_check(in->doc_number, 100, true, "document.number",
 			    err) != CTIP_OK)
 		return err->code;
-	if (blank(in->doc_date) || !ctip_date_valid(in->doc_date) ||
+	if (ctip_text_blank(in->doc_date) || !ctip_date_valid(in->doc_date) ||
 	    strcmp(in->doc_date, on) > 0)
 		return ctip_err_field(err, CTIP_EINVAL, "document.date",
 				      "document.date: a date yyyy-mm-dd no "
@@ -575,7 +569,7 @@ entitle_one(struct ctip_entitlement *e, struct ctip_store *st,
 static enum ctip_status
 check_location(const char **out, const char *location, struct ctip_err *err)
 {
-	*out = blank(location) ? "in_vn" : location;
+	*out = ctip_text_blank(location) ? "in_vn" : location;
 	if (!ctip_one_of(*out, locations))
 		return ctip_err_field(err, CTIP_EINVAL, "location",
 				      "location: must be in_vn or abroad");
@@ -725,7 +719,7 @@ do_service(struct change *c, const void *arg, int64_t *out,
 	int n_services;
 	enum ctip_status rc = CTIP_OK;
 
-	if (!blank(in->support_code))
+	if (!ctip_text_blank(in->support_code))
 		rc = st->ops->ref_exists(&found, st, CTIP_REF_SUPPORT_TYPE,
 					 in->support_code, err);
 	if (rc == CTIP_OK && !found)
@@ -767,7 +761,7 @@ do_service(struct change *c, const void *arg, int64_t *out,
 	if (rc != CTIP_OK)
 		return rc;
 	refusal = service_refusal(&e, in, &c->a);
-	if (refusal != NULL && blank(in->override_reason))
+	if (refusal != NULL && ctip_text_blank(in->override_reason))
 		return ctip_err_field(err, CTIP_ENOTENTITLED, "support",
 				      "%s; give override_reason to record it "
 				      "anyway",
@@ -779,7 +773,7 @@ do_service(struct change *c, const void *arg, int64_t *out,
 				  err)) != CTIP_OK)
 			return rc;
 	}
-	row.provider = blank(in->provider) ? NULL : in->provider;
+	row.provider = ctip_text_blank(in->provider) ? NULL : in->provider;
 	row.regime = e.regime;
 	if ((rc = seal_in(&row.note_enc, &row.note_enc_len, c, "service.note",
 			  in->note, err)) != CTIP_OK)
@@ -915,9 +909,10 @@ do_protect(struct change *c, const void *arg, int64_t *out,
 	struct ctip_protection_row row = {
 		.person_id = c->rec.id,
 		.kind = in->kind,
-		.beneficiary =
-			blank(in->beneficiary) ? "person" : in->beneficiary,
-		.end_on = blank(in->end_on) ? NULL : in->end_on,
+		.beneficiary = ctip_text_blank(in->beneficiary)
+				       ? "person"
+				       : in->beneficiary,
+		.end_on = ctip_text_blank(in->end_on) ? NULL : in->end_on,
 		.unit_id = c->p->unit_id,
 		.created_by = c->p->user_id,
 		.created_at = c->now,
@@ -1018,7 +1013,7 @@ do_follow_up(struct change *c, const void *arg, int64_t *out,
 					  .created_at = c->now };
 	enum ctip_status rc;
 
-	if (blank(in->on) || !ctip_date_valid(in->on))
+	if (ctip_text_blank(in->on) || !ctip_date_valid(in->on))
 		return ctip_err_field(err, CTIP_EINVAL, "due_on",
 				      "due_on: a date yyyy-mm-dd is required");
 	if ((rc = ctip_text_check(in->reason, CTIP_NOTE_MAX, false, "note",

@@ -31,13 +31,18 @@ ctip_text_length(const char *s)
 	return n;
 }
 
+bool
+ctip_text_blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
 enum ctip_status
 ctip_text_check(const char *s, size_t max, bool required, const char *field,
 		struct ctip_err *err)
 {
 	/* White space alone says nothing: a required field is missing. */
-	if (s == NULL || s[0] == '\0' ||
-	    (required && s[strspn(s, " \t\r\n")] == '\0'))
+	if (s == NULL || s[0] == '\0' || (required && ctip_text_blank(s)))
 		return required ? ctip_err_field(err, CTIP_EINVAL, field,
 						 "%s: required", field)
 				: CTIP_OK;

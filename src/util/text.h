@@ -15,6 +15,10 @@ bool ctip_one_of(const char *s, const char *const *set);
 /* Number of code points in valid UTF-8 s. */
 size_t ctip_text_length(const char *s);
 
+/* Whether s is NULL, empty or only white space (spaces, tabs, line
+ * breaks): a value that says nothing. */
+bool ctip_text_blank(const char *s);
+
 /*
  * Check the text input field: s (which may be NULL) must be valid UTF-8
  * of at most max code points. When required, NULL, "" and white space
