@@ -707,7 +707,7 @@ ctip_case_add_offender(int64_t *out, const struct ctip_access *ax,
 	o.birth_year = in->birth_year;
 	o.nationality = in->nationality;
 	/* White space alone names nobody: not identified yet. */
-	if (in->name != NULL && in->name[strspn(in->name, " \t\r\n")] != '\0')
+	if (!ctip_text_blank(in->name))
 		o.name_enc = ctip_seal_text(&o.name_enc_len, ax->kr,
 					    "case_offender.name", in->name, &a);
 	if (in->citizen_id != NULL) {

@@ -2,6 +2,7 @@
  * follow-up visits (core/casework.h). */
 #include "http/routes.h"
 #include "core/casework.h"
+#include "util/text.h"
 
 json_t *
 ctip_json_str_or_null(const char *s)
@@ -380,14 +381,10 @@ ctip_h_person_entitlements(struct ctip_req *req, struct ctip_resp *resp)
 				  e[i].regime, "limits", limits));
 	}
 	/* Absent or blank means Viet Nam, as core took it. */
-	ctip_resp_json(
-		resp, 200,
-		json_pack("{s:s, s:o}", "location",
-			  location != NULL && strspn(location, " \t\r\n") !=
-						      strlen(location)
-				  ? location
-				  : "in_vn",
-			  "items", items));
+	ctip_resp_json(resp, 200,
+		       json_pack("{s:s, s:o}", "location",
+				 ctip_text_blank(location) ? "in_vn" : location,
+				 "items", items));
 }
 
 /* POST /api/persons/{id}/services {support, provider, provided_on,
