@@ -9,6 +9,7 @@ import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { pick, t } from '../i18n.js';
 import { errorKey } from './errors.js';
+import { actionForm as sharedActionForm } from './action-form.js';
 import { ARTICLES, stageBadge, today } from './cases.js';
 
 const ROLES = ['organiser', 'recruiter', 'broker', 'transporter', 'buyer', 'other'];
@@ -90,29 +91,13 @@ export function render(ctx) {
       : h('p', { class: 'muted', i18n: 'case.intakes.empty' }));
   }
 
-  // A small form: fields { name: field() }, body() -> request body or null,
-  // path: where to POST; ok: the message key after success.
+  // A small form (see action-form.js): fields { name: field() }, body() ->
+  // request body or null, path: where to POST; ok: the message key after success.
   function actionForm({ key, fields, extra = [], body, path, ok }) {
-    const formAlert = alertBox();
-    const submit = h('button', { type: 'submit', class: 'primary', i18n: `case.${key}.submit` });
-    const form = h('form', { class: `card action case-${key}`, novalidate: true, 'aria-labelledby': `case-${key}-h` },
-      h('h2', { id: `case-${key}-h`, i18n: `case.${key}.title` }),
-      formAlert.el, Object.values(fields).map((f) => f.el), extra,
-      h('div', { class: 'actions' }, submit));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      for (const f of Object.values(fields)) f.error(null);
-      formAlert.hide();
-      const b = body();
-      if (!b) return;
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
-      try {
-        await post(`/api/cases/${id}/${path}`, { ...b, version: kase.version });
-        if (!ctx.current()) return;
-        await load(ok);
-      } catch (err) {
-        if (!ctx.current() || err.handled) return;
+    return sharedActionForm({ className: `card action case-${key}`, headingId: `case-${key}-h`,
+      title: `case.${key}.title`, submitKey: `case.${key}.submit`, fields, extra, body, ok, ctx, load,
+      send: (b) => post(`/api/cases/${id}/${path}`, { ...b, version: kase.version }),
+      explain: (err, b, formAlert) => {
         const f = fields[err.field];
         if (err.code === 'transition_refused')
           formAlert.show('case.error.transition_refused', { from: t(`case.stage.${kase.stage}`),
@@ -123,12 +108,7 @@ export function render(ctx) {
             `case.error.${err.code}`, errorKey(err, 'case')));
           f.input.focus();
         } else formAlert.show(errorKey(err, 'case'));
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
-      }
-    });
-    return form;
+      } });
   }
 
   const text = (f) => f.input.value.trim().normalize('NFC');

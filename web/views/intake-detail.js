@@ -9,6 +9,7 @@ import { get, post } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { has, pick } from '../i18n.js';
 import { errorKey } from './errors.js';
+import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
 
 const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
@@ -96,43 +97,19 @@ export function render(ctx) {
         : null));
   }
 
-  // A small form: fields { name: field() }, body() -> the request body or
-  // null (a client-side error was shown), send(body) -> the promise.
+  // A small form (see action-form.js): fields { name: field() }, body() ->
+  // the request body or null (a client-side error was shown), send(body) -> the promise.
   function actionForm({ key, fields, extra = [], body, send, ok }) {
-    const formAlert = alertBox();
-    const submit = h('button', { type: 'submit', class: 'primary', i18n: `detail.${key}.submit` });
-    const form = h('form', { class: `card action action-${key}`, novalidate: true, 'aria-labelledby': `act-${key}-h` },
-      h('h2', { id: `act-${key}-h`, i18n: `detail.${key}.title` }),
-      formAlert.el,
-      Object.values(fields).map((f) => f.el),
-      extra,
-      h('div', { class: 'actions' }, submit));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      for (const f of Object.values(fields)) f.error(null);
-      formAlert.hide();
-      const b = body();
-      if (!b) return;
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
-      try {
-        await send(b);
-        if (!ctx.current()) return;
-        await load(ok);
-      } catch (err) {
-        if (!ctx.current() || err.handled) return;
+    return sharedActionForm({ className: `card action action-${key}`, headingId: `act-${key}-h`,
+      title: `detail.${key}.title`, submitKey: `detail.${key}.submit`, fields, extra, body, send, ok, ctx, load,
+      explain: (err, b, formAlert) => {
         const f = fields[err.field];
         if (err.status === 409 && key !== 'refer') formAlert.show('detail.error.conflict');
         else if (f) {
           f.error(pick(`detail.${key}.error.${err.field}`, `detail.error.${err.code}`, errorKey(err, 'detail')));
           f.input.focus();
         } else formAlert.show(pick(`detail.${key}.error.${err.code}`, errorKey(err, 'detail')));
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
-      }
-    });
-    return form;
+      } });
   }
 
   const url = (what) => `/api/intakes/${id}/${what}`;

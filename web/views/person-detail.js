@@ -15,6 +15,7 @@ import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { has, t } from '../i18n.js';
 import { errorKey } from './errors.js';
+import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES } from './intake-codes.js';
 import {
   EVIDENCE, DOC_TYPES, REASON_STEPS, SUPPORTS, UNITS, LOCATIONS, CONSENT_SCOPES, GIVEN_BY, PROTECTION_KINDS,
@@ -119,34 +120,14 @@ export function render(ctx) {
   }
 
   // ---- Forms ---------------------------------------------------------
-  // A form: fields { name: field() }, body() -> the request (or null after
-  // a client-side error), send(body) -> a promise, ok: the success text;
-  // onError(err, formAlert) -> true when it handled err itself.
-  function actionForm({ key, title, fields, extra = [], body: make, send, ok, submitKey, onError, cls = '' }) {
-    const formAlert = alertBox();
-    const submit = h('button', { type: 'submit', class: 'primary', i18n: submitKey ?? `person.${key}.submit` });
-    const hId = `pf-${key}-h`;
-    const form = h('form', { class: `card action pform-${key} ${cls}`, novalidate: true, 'aria-labelledby': hId },
-      h('h3', { id: hId, i18n: title ?? `person.${key}.title` }),
-      formAlert.el,
-      Object.values(fields).filter((f, i, a) => a.indexOf(f) === i).map((f) => f.el),
-      extra,
-      h('div', { class: 'actions' }, submit));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      for (const f of Object.values(fields)) f.error(null);
-      formAlert.hide();
-      done.hidden = true;
-      const b = make();
-      if (!b) return;
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
-      try {
-        await send(b);
-        if (!ctx.current()) return;
-        await load(ok);
-      } catch (err) {
-        if (!ctx.current() || err.handled) return;
+  // A form (see action-form.js): fields { name: field() }, body() -> the
+  // request (or null after a client-side error), send(body) -> a promise, ok:
+  // the success text; onError(err, formAlert) -> true when it handled err itself.
+  function actionForm({ key, title, fields, extra = [], body, send, ok, submitKey, onError, cls = '' }) {
+    return sharedActionForm({ className: `card action pform-${key} ${cls}`, headingId: `pf-${key}-h`, heading: 'h3',
+      title: title ?? `person.${key}.title`, submitKey: submitKey ?? `person.${key}.submit`,
+      fields, extra, body, send, ok, ctx, load, reset: () => { done.hidden = true; },
+      explain: async (err, b, formAlert) => {
         if (onError && await onError(err, formAlert)) return;
         const f = fields[err.field];
         if (err.code === 'conflict') conflict(formAlert);
@@ -157,14 +138,7 @@ export function render(ctx) {
           f.input.focus();
         } else formAlert.show(err.field && has(`person.error.${err.field}`) && err.code === 'invalid'
           ? `person.error.${err.field}` : errorKey(err, 'person'));
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
-      }
-    });
-    form.submitButton = submit;
-    form.formAlert = formAlert;
-    return form;
+      } });
   }
 
   // A stale version: someone else changed the record meanwhile. Said, with
