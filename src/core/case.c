@@ -919,10 +919,9 @@ ctip_case_list(struct ctip_case_rec **out, int *n_out,
 	return CTIP_OK;
 }
 
-/* Fill r: part of whole against the target of pct percent, compared in
- * integers (9 of 10 is exactly 90%). */
-static void
-rate(struct ctip_case_rate *r, long part, long whole, int pct, bool strict)
+void
+ctip_case_rate_fill(struct ctip_case_rate *r, long part, long whole, int pct,
+		    bool strict)
 {
 	r->part = part;
 	r->whole = whole;
@@ -957,9 +956,11 @@ ctip_case_kpi(struct ctip_case_kpi *out, struct ctip_store *st,
 	if ((rc = st->ops->cases->kpi_counts(&out->counts, st, &out->filter,
 					     err)) != CTIP_OK)
 		return rc;
-	rate(&out->solved, out->counts.solved, out->counts.initiated, 90, true);
-	rate(&out->indicted, out->counts.indicted, out->counts.solved, 95,
-	     false);
-	rate(&out->tried, out->counts.tried, out->counts.indicted, 90, false);
+	ctip_case_rate_fill(&out->solved, out->counts.solved,
+			    out->counts.initiated, 90, true);
+	ctip_case_rate_fill(&out->indicted, out->counts.indicted,
+			    out->counts.solved, 95, false);
+	ctip_case_rate_fill(&out->tried, out->counts.tried,
+			    out->counts.indicted, 90, false);
 	return CTIP_OK;
 }

@@ -203,6 +203,13 @@ struct ctip_case_rate {
 			      points), "red", "none" (whole is 0) */
 };
 
+/* Fill r: part of whole against the target of pct percent ("above" when
+ * strict, else "at least"), compared in integers (9 of 10 is exactly
+ * 90%); amber within 10 points. Used by the case KPIs and the reports'
+ * KPI rates. */
+void ctip_case_rate_fill(struct ctip_case_rate *r, long part, long whole,
+			 int pct, bool strict);
+
 struct ctip_case_kpi {
 	struct ctip_kpi_filter filter; /* from, to: dates, both included */
 	struct ctip_case_counts counts;

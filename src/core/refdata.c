@@ -1,5 +1,6 @@
 /* refdata.c: loading the reference data in data/ into the store. */
 #include "core/refdata.h"
+#include "core/report.h"
 #include "core/stats.h"
 #include "util/csv.h"
 #include "util/fs.h"
@@ -24,6 +25,10 @@ static const struct {
 	{ CTIP_REF_INTAKE_CHANNEL, "intake-channels.csv" },
 	{ CTIP_REF_AGENCY, "agencies.csv" },
 	{ CTIP_REF_INDICATOR, "indicators/indicators.csv" },
+	{ CTIP_REF_KPI_RATE, "indicators/rates.csv" },
+	{ CTIP_REF_FORM, "forms/forms.csv" },
+	{ CTIP_REF_FORM_ROW, "forms/rows.csv" },
+	{ CTIP_REF_RULE, "forms/rules.csv" },
 };
 
 /* Per-row fix-ups: CSV values into stored values. */
@@ -82,6 +87,8 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 	enum ctip_status rc;
 
 	snprintf(path, sizeof(path), "%s/%s", data_dir, files[f].file);
+	if ((rc = st->ops->ref_clear(st, kind, err)) != CTIP_OK)
+		return rc;
 	rc = ctip_fs_read(&text, &len, path, REF_FILE_LIMIT, err);
 	if (rc != CTIP_OK)
 		return rc;
@@ -189,6 +196,8 @@ ctip_refdata_load(struct ctip_store *st, const char *data_dir,
 		rc = ctip_err_set(err, CTIP_EINVAL,
 				  "ethnic groups: expected 54, found %ld",
 				  s.rows[CTIP_REF_ETHNIC_GROUP]);
+	if (rc == CTIP_OK)
+		rc = ctip_report_catalogue_check(st, err);
 	if (rc == CTIP_OK && s.rows[CTIP_REF_SUPPORT_TYPE] != 10)
 		rc = ctip_err_set(err, CTIP_EINVAL,
 				  "support types: expected the 10 of Law "

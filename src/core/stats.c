@@ -1,6 +1,8 @@
 /* stats.c: statistical indicators from the records (issue 6, phase 1). */
 #include "core/stats.h"
+#include "core/activity.h"
 #include "core/kpi.h"
+#include "util/text.h"
 
 /* Dimensions, as bits of a measure's allowed set. */
 static const char *const dim_names[] = {
@@ -25,48 +27,62 @@ enum {
 	MULTI_VALUED = D_PURPOSE | D_ABROAD | D_DESTINATION,
 };
 
+/* What a measure's filter names. */
+enum filter_kind { F_NONE, F_SUPPORT, F_ACTIVITY };
+
 /* Each measure: its name, what it counts, the dimensions its statement
- * can split by, and whether it takes a support type. */
+ * can split by, and what its filter names. */
 static const struct {
 	const char *name;
 	const char *counts;
 	unsigned dims;
-	bool filter;
+	enum filter_kind filter;
 } measures[CTIP_M_N] = {
 	[CTIP_M_PERSONS_RECEIVED] = { "persons_received", "persons", D_PERSON,
-				      false },
+				      F_NONE },
 	[CTIP_M_MINORS_ACCOMPANYING] = { "minors_accompanying", "persons",
-					 D_PERSON, false },
+					 D_PERSON, F_NONE },
 	[CTIP_M_PERSONS_VERIFIED] = { "persons_verified", "persons", D_PERSON,
-				      false },
+				      F_NONE },
 	[CTIP_M_PERSONS_IDENTIFIED] = { "persons_identified", "persons",
-					D_PERSON, false },
+					D_PERSON, F_NONE },
 	[CTIP_M_PERSONS_SUPPORTED] = { "persons_supported", "persons", D_PERSON,
-				       true },
+				       F_SUPPORT },
 	[CTIP_M_PERSONS_REINTEGRATED] = { "persons_reintegrated", "persons",
-					  D_PERSON, false },
+					  D_PERSON, F_NONE },
 	[CTIP_M_SERVICES_GIVEN] = { "services_given", "services", D_PERSON,
-				    true },
+				    F_SUPPORT },
 	[CTIP_M_INTAKES_RECEIVED] = { "intakes_received", "intakes",
-				      D_PURPOSE | D_PLACE, false },
+				      D_PURPOSE | D_PLACE, F_NONE },
 	[CTIP_M_INTAKES_CLASSIFIED] = { "intakes_classified", "intakes",
-					D_PURPOSE | D_PLACE, false },
+					D_PURPOSE | D_PLACE, F_NONE },
 	[CTIP_M_INTAKES_RESOLVED] = { "intakes_resolved", "intakes",
-				      D_PURPOSE | D_PLACE, false },
+				      D_PURPOSE | D_PLACE, F_NONE },
 	[CTIP_M_INTAKES_RESOLVED_IN_TIME] = { "intakes_resolved_in_time",
 					      "intakes", D_PURPOSE | D_PLACE,
-					      false },
+					      F_NONE },
 	[CTIP_M_CASES_INITIATED] = { "cases_initiated", "cases",
-				     D_ARTICLE | D_PLACE, false },
+				     D_ARTICLE | D_PLACE, F_NONE },
 	[CTIP_M_CASES_SOLVED] = { "cases_solved", "cases", D_ARTICLE | D_PLACE,
-				  false },
+				  F_NONE },
 	[CTIP_M_CASES_INDICTED] = { "cases_indicted", "cases",
-				    D_ARTICLE | D_PLACE, false },
+				    D_ARTICLE | D_PLACE, F_NONE },
 	[CTIP_M_CASES_TRIED] = { "cases_tried", "cases", D_ARTICLE | D_PLACE,
-				 false },
+				 F_NONE },
 	[CTIP_M_OFFENDERS] = { "offenders", "offenders",
-			       D_SEX | D_ARTICLE | D_PLACE, false },
-	[CTIP_M_REFERRALS] = { "referrals", "referrals", D_PLACE, false },
+			       D_SEX | D_ARTICLE | D_PLACE, F_NONE },
+	[CTIP_M_REFERRALS] = { "referrals", "referrals", D_PLACE, F_NONE },
+	[CTIP_M_CASES_COHORT_SOLVED] = { "cases_cohort_solved", "cases",
+					 D_ARTICLE | D_PLACE, F_NONE },
+	[CTIP_M_CASES_COHORT_INDICTED] = { "cases_cohort_indicted", "cases",
+					   D_ARTICLE | D_PLACE, F_NONE },
+	[CTIP_M_CASES_COHORT_TRIED] = { "cases_cohort_tried", "cases",
+					D_ARTICLE | D_PLACE, F_NONE },
+	[CTIP_M_ACTIVITIES] = { "activities", "activities", D_PLACE,
+				F_ACTIVITY },
+	[CTIP_M_ACTIVITY_PARTICIPANTS] = { "activity_participants",
+					   "participants", D_PLACE,
+					   F_ACTIVITY },
 };
 
 bool
@@ -135,15 +151,23 @@ ctip_stats_indicator_check(struct ctip_store *st, const char **vals,
 				      measures[m].name, measures[m].counts,
 				      vals[3] ? vals[3] : "");
 	if (vals[5] != NULL && vals[5][0] != '\0') {
-		if (!measures[m].filter)
+		if (measures[m].filter == F_NONE)
 			return ctip_err_field(err, CTIP_EINVAL, "filter",
 					      "filter: measure %s takes no "
 					      "filter",
 					      measures[m].name);
-		if ((rc = st->ops->ref_exists(&known, st, CTIP_REF_SUPPORT_TYPE,
-					      vals[5], err)) != CTIP_OK)
+		if (measures[m].filter == F_ACTIVITY) {
+			if (!ctip_one_of(vals[5], ctip_activity_kinds))
+				return ctip_err_field(err, CTIP_EINVAL,
+						      "filter",
+						      "filter: unknown "
+						      "activity kind \"%s\"",
+						      vals[5]);
+		} else if ((rc = st->ops->ref_exists(&known, st,
+						     CTIP_REF_SUPPORT_TYPE,
+						     vals[5], err)) != CTIP_OK)
 			return rc;
-		if (!known)
+		else if (!known)
 			return ctip_err_field(err, CTIP_EINVAL, "filter",
 					      "filter: unknown support type "
 					      "\"%s\"",
@@ -176,8 +200,8 @@ ctip_stats_indicator_check(struct ctip_store *st, const char **vals,
 }
 
 /* Statisticians, supervisors and the casework roles see aggregates. */
-static bool
-may_see(const struct ctip_principal *p)
+bool
+ctip_stats_may_see(const struct ctip_principal *p)
 {
 	return !p->must_change_password &&
 	       (p->roles & (CTIP_ROLE_STATISTICIAN | CTIP_ROLE_SUPERVISOR |
@@ -191,72 +215,54 @@ ctip_stats_indicators(struct ctip_indicator **out, int *n_out,
 {
 	*out = NULL;
 	*n_out = 0;
-	if (!may_see(p))
+	if (!ctip_stats_may_see(p))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not see statistics");
 	return st->ops->stats->indicators(out, n_out, st, a, err);
 }
 
 enum ctip_status
-ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
-		 const struct ctip_principal *p, const char *code,
-		 const char *from, const char *to, const char *commune,
-		 const char *province, const char *by, struct ctip_arena *a,
-		 struct ctip_err *err)
+ctip_stats_count(struct ctip_stats_value *out, struct ctip_store *st,
+		 enum ctip_stats_scope scope, const char *place,
+		 const char *from, const char *to, const char *by,
+		 struct ctip_arena *a, struct ctip_err *err)
 {
-	struct ctip_kpi_filter f;
 	struct ctip_stats_query q;
 	struct ctip_stats_cell *cells;
-	const char *c;
 	enum ctip_stats_measure m;
 	char *from_ts, *to_ts;
 	int n, i;
 	enum ctip_status rc;
 
-	memset(out, 0, sizeof(*out));
-	if (!may_see(p))
-		return ctip_err_set(err, CTIP_EFORBIDDEN,
-				    "your role may not see statistics");
-	if (code == NULL || code[0] == '\0')
-		return ctip_err_field(err, CTIP_EINVAL, "indicator",
-				      "indicator: required");
-	rc = st->ops->stats->indicator_get(&out->ind, st, code, a, err);
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_field(err, CTIP_ENOTFOUND, "indicator",
-				      "indicator: no indicator \"%s\"", code);
-	if (rc != CTIP_OK)
-		return rc;
 	/* Checked on load; a row changed since by hand is refused. */
 	if (!ctip_stats_measure_parse(&m, out->ind.measure))
 		return ctip_err_field(err, CTIP_EINVAL, "indicator",
 				      "indicator: %s has an unknown measure",
-				      code);
+				      out->ind.code);
 	if (by != NULL && (!list_has(out->ind.dimensions, by) ||
 			   dim_bit(by, strlen(by)) == 0 ||
 			   !(measures[m].dims & dim_bit(by, strlen(by)))))
 		return ctip_err_field(err, CTIP_EINVAL, "by",
 				      "by: %s cannot be split by \"%s\" (it "
 				      "allows: %s)",
-				      code, by, out->ind.dimensions);
-	if ((rc = ctip_kpi_place_scope(&f, &c, st, p, from, to, commune,
-				       province, a, err)) != CTIP_OK)
-		return rc;
+				      out->ind.code, by, out->ind.dimensions);
 	from_ts = ctip_arena_printf(a, "%sT00:00:00Z", from);
 	to_ts = ctip_arena_alloc(a, 24);
 	if (from_ts == NULL || to_ts == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
 	ctip_kpi_day_after(to_ts, to);
-	out->scope = c != NULL                 ? CTIP_SCOPE_COMMUNE
-		     : f.province_code != NULL ? CTIP_SCOPE_PROVINCE
-					       : CTIP_SCOPE_NATION;
-	out->place = c != NULL ? c : f.province_code;
+	out->scope = scope;
+	out->place = place;
 	out->from = from;
 	out->to = to;
 	out->by = by;
+	out->total = 0;
+	out->values = NULL;
+	out->n_values = 0;
 	q = (struct ctip_stats_query){
 		.measure = m,
-		.scope = out->scope,
-		.place = out->place,
+		.scope = scope,
+		.place = place,
 		.from = from,
 		.to = to,
 		.from_ts = from_ts,
@@ -273,8 +279,7 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 		 * several events is in several categories but one person,
 		 * and an offender in cases of two articles or places is one
 		 * offender: then the total is counted on its own. */
-		if (!(dim_bit(by, strlen(by)) & MULTI_VALUED) &&
-		    m != CTIP_M_OFFENDERS) {
+		if (ctip_stats_partitions(&out->ind, by)) {
 			for (i = 0; i < out->n_values; i++)
 				out->total += out->values[i].value;
 			return CTIP_OK;
@@ -286,4 +291,49 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 	for (i = 0; i < n; i++)
 		out->total += cells[i].value;
 	return CTIP_OK;
+}
+
+bool
+ctip_stats_partitions(const struct ctip_indicator *ind, const char *by)
+{
+	enum ctip_stats_measure m;
+
+	return ctip_stats_measure_parse(&m, ind->measure) &&
+	       !(dim_bit(by, strlen(by)) & MULTI_VALUED) &&
+	       m != CTIP_M_OFFENDERS;
+}
+
+enum ctip_status
+ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
+		 const struct ctip_principal *p, const char *code,
+		 const char *from, const char *to, const char *commune,
+		 const char *province, const char *by, struct ctip_arena *a,
+		 struct ctip_err *err)
+{
+	struct ctip_kpi_filter f;
+	const char *c;
+	enum ctip_status rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!ctip_stats_may_see(p))
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "your role may not see statistics");
+	if (code == NULL || code[0] == '\0')
+		return ctip_err_field(err, CTIP_EINVAL, "indicator",
+				      "indicator: required");
+	rc = st->ops->stats->indicator_get(&out->ind, st, code, a, err);
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_field(err, CTIP_ENOTFOUND, "indicator",
+				      "indicator: no indicator \"%s\"", code);
+	if (rc != CTIP_OK)
+		return rc;
+	if ((rc = ctip_kpi_place_scope(&f, &c, st, p, from, to, commune,
+				       province, a, err)) != CTIP_OK)
+		return rc;
+	return ctip_stats_count(out, st,
+				c != NULL                 ? CTIP_SCOPE_COMMUNE
+				: f.province_code != NULL ? CTIP_SCOPE_PROVINCE
+							  : CTIP_SCOPE_NATION,
+				c != NULL ? c : f.province_code, from, to, by,
+				a, err);
 }

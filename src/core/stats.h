@@ -64,4 +64,26 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 		 const char *province, const char *by, struct ctip_arena *a,
 		 struct ctip_err *err);
 
+/*
+ * Count the indicator out->ind (filled by the caller) for a place and a
+ * period, without checking who asks (callers check: ctip_stats_value,
+ * the reports): scope and place (a province or commune code; NULL for
+ * the nation), from and to (valid yyyy-mm-dd), by a dimension or NULL.
+ * CTIP_EINVAL naming "by" when the indicator cannot be split by it;
+ * CTIP_ESTORE; CTIP_ETOOBIG.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_stats_count(struct ctip_stats_value *out, struct ctip_store *st,
+		 enum ctip_stats_scope scope, const char *place,
+		 const char *from, const char *to, const char *by,
+		 struct ctip_arena *a, struct ctip_err *err);
+
+/* Whether the categories of ind by dimension by add up to its total
+ * (each thing counted falls in exactly one). */
+bool ctip_stats_partitions(const struct ctip_indicator *ind, const char *by);
+
+/* Whether p may see statistics: statisticians, supervisors, case
+ * workers and investigators who need not change their password. */
+bool ctip_stats_may_see(const struct ctip_principal *p);
+
 #endif

@@ -66,6 +66,20 @@ void ctip_h_case_intake(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_stats_indicators(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_stats_values(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_stats_trend(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_forms(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_submit(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_review(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_completeness(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_reminders(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_deadline(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_activity_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_activity_edit(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_activity_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_activity_list(struct ctip_req *req, struct ctip_resp *resp);
 
 /* A person as p may see it (identity null unless shown). */
 struct ctip_person_view;

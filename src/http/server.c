@@ -120,6 +120,21 @@ ctip_resp_json(struct ctip_resp *resp, int status, void *json)
 }
 
 void
+ctip_resp_download(struct ctip_req *req, struct ctip_resp *resp,
+		   const char *content_type, const char *filename,
+		   struct ctip_buf *data)
+{
+	ctip_buf_free(&resp->body);
+	resp->body = *data;
+	ctip_buf_init(data, 0);
+	resp->status = 200;
+	resp->content_type = content_type;
+	/* The name is the server's own ASCII: nothing to escape. */
+	resp->disposition = ctip_arena_printf(
+		req->arena, "attachment; filename=\"%s\"", filename);
+}
+
+void
 ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 		  const char *field, const char *fmt, ...)
 {
@@ -455,6 +470,9 @@ queue(struct MHD_Connection *conn, struct ctip_resp *resp)
 	if (resp->set_cookie != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
 					resp->set_cookie);
+	if (resp->disposition != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+					resp->disposition);
 	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");

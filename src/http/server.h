@@ -45,6 +45,7 @@ struct ctip_resp {
 	const char *etag;          /* or NULL */
 	const char *allow;         /* for 405, or NULL */
 	const char *set_cookie;    /* a Set-Cookie value, or NULL */
+	const char *disposition;   /* a Content-Disposition, or NULL */
 	/* Set by ctip_resp_defer: log defer_ev, then run defer_cont. */
 	bool deferred;
 	struct ctip_audit_event defer_ev;
@@ -97,6 +98,12 @@ void ctip_resp_err(struct ctip_resp *resp, const struct ctip_err *err);
 
 /* A JSON body (the json_t is a jansson value, decref'd here). */
 void ctip_resp_json(struct ctip_resp *resp, int status, void *json);
+
+/* Answer 200 with the n bytes of a file to download as filename (ASCII,
+ * no quotes) of content_type; takes the bytes over from data. */
+void ctip_resp_download(struct ctip_req *req, struct ctip_resp *resp,
+			const char *content_type, const char *filename,
+			struct ctip_buf *data);
 
 /* Serve a file below the web directory for req->path (GET and HEAD). */
 void ctip_serve_static(struct ctip_req *req, struct ctip_resp *resp);

@@ -16,7 +16,8 @@ enum stmt_id {
 	S_REF_COUNT = S_REF_UPSERT + CTIP_REF_N_KINDS, /* + kind */
 	S_REF_EXISTS = S_REF_COUNT + CTIP_REF_N_KINDS, /* + kind */
 	S_REF_CODES = S_REF_EXISTS + CTIP_REF_N_KINDS, /* + kind */
-	S_COUNT = S_REF_CODES + CTIP_REF_N_KINDS,      /* + count kind */
+	S_REF_CLEAR = S_REF_CODES + CTIP_REF_N_KINDS,  /* + kind */
+	S_COUNT = S_REF_CLEAR + CTIP_REF_N_KINDS,      /* + count kind */
 	S_COMMUNES = S_COUNT + CTIP_COUNT_N_KINDS,
 	S_ADMIN_UNIT_GET,
 	S_ORG_GET,
@@ -94,7 +95,8 @@ enum stmt_id {
 	S_CASEWORK,               /* store_sqlite_casework.c */
 	S_CASE = S_CASEWORK + 64, /* store_sqlite_case.c */
 	S_STATS = S_CASE + 64,    /* store_sqlite_stats.c */
-	S_N = S_STATS + 64
+	S_REPORT = S_STATS + 128, /* store_sqlite_report.c */
+	S_N = S_REPORT + 64
 };
 
 struct sqlite_store {
@@ -118,11 +120,13 @@ typedef void (*sq_row_reader)(sqlite3_stmt *q, void *out, struct ctip_arena *a,
 const char *sq_casework_sql(int id);
 const char *sq_case_sql(int id);
 const char *sq_stats_sql(int id);
+const char *sq_report_sql(int id);
 
 /* The sub-tables of operations the other files fill in. */
 extern const struct ctip_casework_ops sq_casework_ops;
 extern const struct ctip_case_ops sq_case_ops;
 extern const struct ctip_stats_ops sq_stats_ops;
+extern const struct ctip_report_ops sq_report_ops;
 
 /* A store error from SQLite's last error: CTIP_EEXIST for a unique key,
  * CTIP_EINVAL for another constraint, CTIP_ESTORE otherwise. */

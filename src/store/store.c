@@ -46,6 +46,21 @@ static const char *const indicator_cols[] = { "code",       "name_vi",
 					      "name_en",    "counts",
 					      "measure",    "filter",
 					      "dimensions", NULL };
+static const char *const rate_cols[] = { "code",        "name_vi",
+					 "name_en",     "numerator",
+					 "denominator", "target_percent",
+					 "comparison",  "legal_basis",
+					 NULL };
+static const char *const form_cols[] = { "code",   "name_vi",     "name_en",
+					 "level",  "period_type", "deadlines",
+					 "layout", "legal_basis", NULL };
+static const char *const form_row_cols[] = {
+	"layout",   "seq",      "section_vi", "section_en", "label_no",
+	"label_vi", "label_en", "item",       "by",         NULL
+};
+static const char *const rule_cols[] = { "code",       "left",     "op",
+					 "right",      "severity", "message_vi",
+					 "message_en", NULL };
 
 const char *const *
 ctip_ref_columns(enum ctip_ref_kind kind)
@@ -71,6 +86,14 @@ ctip_ref_columns(enum ctip_ref_kind kind)
 		return agency_cols;
 	case CTIP_REF_INDICATOR:
 		return indicator_cols;
+	case CTIP_REF_KPI_RATE:
+		return rate_cols;
+	case CTIP_REF_FORM:
+		return form_cols;
+	case CTIP_REF_FORM_ROW:
+		return form_row_cols;
+	case CTIP_REF_RULE:
+		return rule_cols;
 	case CTIP_REF_N_KINDS:
 		break;
 	}
@@ -82,10 +105,11 @@ const char *
 ctip_ref_name(enum ctip_ref_kind kind)
 {
 	static const char *const names[] = {
-		"admin units",     "ethnic groups",   "countries",
-		"purposes",        "support types",   "support entitlements",
-		"support amounts", "intake channels", "agencies",
-		"indicators"
+		"admin units",      "ethnic groups",   "countries",
+		"purposes",         "support types",   "support entitlements",
+		"support amounts",  "intake channels", "agencies",
+		"indicators",       "KPI rates",       "report forms",
+		"report form rows", "validation rules"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
@@ -96,10 +120,11 @@ const char *
 ctip_ref_key(enum ctip_ref_kind kind)
 {
 	static const char *const keys[] = {
-		"admin_units",     "ethnic_groups",   "countries",
-		"purposes",        "support_types",   "support_entitlements",
-		"support_amounts", "intake_channels", "agencies",
-		"indicators"
+		"admin_units",      "ethnic_groups",   "countries",
+		"purposes",         "support_types",   "support_entitlements",
+		"support_amounts",  "intake_channels", "agencies",
+		"indicators",       "kpi_rates",       "report_forms",
+		"report_form_rows", "validation_rules"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);

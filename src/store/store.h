@@ -19,6 +19,10 @@ enum ctip_ref_kind {
 	CTIP_REF_INTAKE_CHANNEL,
 	CTIP_REF_AGENCY,
 	CTIP_REF_INDICATOR, /* data/indicators/indicators.csv (issue 6) */
+	CTIP_REF_KPI_RATE,  /* data/indicators/rates.csv */
+	CTIP_REF_FORM,      /* data/forms/forms.csv */
+	CTIP_REF_FORM_ROW,  /* data/forms/rows.csv */
+	CTIP_REF_RULE,      /* data/forms/rules.csv */
 	CTIP_REF_N_KINDS
 };
 
@@ -417,6 +421,11 @@ struct ctip_store_ops {
 	 * ctip_ref_columns(kind), NULL for an empty value. */
 	int (*ref_upsert)(struct ctip_store *st, enum ctip_ref_kind kind,
 			  const char *const *values, struct ctip_err *err);
+	/* Delete every row of a kind that is loaded whole (form rows,
+	 * validation rules), so that a row removed from its file goes;
+	 * nothing for the other kinds. */
+	int (*ref_clear)(struct ctip_store *st, enum ctip_ref_kind kind,
+			 struct ctip_err *err);
 	int (*ref_count)(long *out, struct ctip_store *st,
 			 enum ctip_ref_kind kind, struct ctip_err *err);
 	/* *out = whether a row with that code exists (first key column). */
@@ -672,7 +681,8 @@ struct ctip_store_ops {
 	 * (store_case.h), as sub-tables. */
 	const struct ctip_casework_ops *casework;
 	const struct ctip_case_ops *cases;
-	const struct ctip_stats_ops *stats; /* store_stats.h (issue 6) */
+	const struct ctip_stats_ops *stats;    /* store_stats.h (issue 6) */
+	const struct ctip_report_ops *reports; /* store_report.h */
 
 	void (*close)(struct ctip_store *st);
 };
@@ -719,6 +729,7 @@ const char *ctip_ref_key(enum ctip_ref_kind kind);
 
 #include "store/store_case.h"
 #include "store/store_casework.h"
+#include "store/store_report.h"
 #include "store/store_stats.h"
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
 	const char *upsert;
 	unsigned int_cols;
 	const char *count, *exists, *codes;
+	const char *clear; /* kinds loaded whole */
 } ref_sql[CTIP_REF_N_KINDS] = {
 	[CTIP_REF_ADMIN_UNIT] = { "INSERT INTO admin_unit (code, level, name, "
 				  "full_name, "
@@ -156,6 +157,48 @@ static const struct {
 				 0, "SELECT count(*) FROM indicator",
 				 "SELECT 1 FROM indicator WHERE code = ?1",
 				 "SELECT code FROM indicator ORDER BY code" },
+	[CTIP_REF_KPI_RATE] = { "INSERT INTO kpi_rate (code, name_vi, name_en, "
+				"numerator, denominator, target_percent, "
+				"comparison, legal_basis) VALUES (?1, ?2, ?3, "
+				"?4, ?5, ?6, ?7, ?8) ON CONFLICT (code) DO "
+				"UPDATE SET name_vi = excluded.name_vi, "
+				"name_en = excluded.name_en, numerator = "
+				"excluded.numerator, denominator = "
+				"excluded.denominator, target_percent = "
+				"excluded.target_percent, comparison = "
+				"excluded.comparison, legal_basis = "
+				"excluded.legal_basis",
+				1u << 5, "SELECT count(*) FROM kpi_rate",
+				"SELECT 1 FROM kpi_rate WHERE code = ?1",
+				"SELECT code FROM kpi_rate ORDER BY code" },
+	[CTIP_REF_FORM] = { "INSERT INTO report_form (code, name_vi, name_en, "
+			    "level, period_type, deadlines, layout, "
+			    "legal_basis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			    "?8) ON CONFLICT (code) DO UPDATE SET name_vi = "
+			    "excluded.name_vi, name_en = excluded.name_en, "
+			    "level = excluded.level, period_type = "
+			    "excluded.period_type, deadlines = "
+			    "excluded.deadlines, layout = excluded.layout, "
+			    "legal_basis = excluded.legal_basis",
+			    0, "SELECT count(*) FROM report_form",
+			    "SELECT 1 FROM report_form WHERE code = ?1",
+			    "SELECT code FROM report_form ORDER BY code" },
+	[CTIP_REF_FORM_ROW] = { "INSERT INTO form_row (layout, seq, "
+				"section_vi, section_en, label_no, label_vi, "
+				"label_en, item, by_dim) VALUES (?1, ?2, ?3, "
+				"?4, ?5, ?6, ?7, ?8, ?9)",
+				1u << 1, "SELECT count(*) FROM form_row",
+				"SELECT 1 FROM form_row WHERE layout = ?1",
+				"SELECT DISTINCT layout FROM form_row ORDER "
+				"BY layout",
+				"DELETE FROM form_row" },
+	[CTIP_REF_RULE] = { "INSERT INTO validation_rule (code, left_item, op, "
+			    "right_item, severity, message_vi, message_en) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			    0, "SELECT count(*) FROM validation_rule",
+			    "SELECT 1 FROM validation_rule WHERE code = ?1",
+			    "SELECT code FROM validation_rule ORDER BY code",
+			    "DELETE FROM validation_rule" },
 };
 
 static const char *const count_sql[CTIP_COUNT_N_KINDS] = {
@@ -241,8 +284,10 @@ stmt_sql(enum stmt_id id)
 		return ref_sql[id - S_REF_COUNT].count;
 	if (id >= S_REF_EXISTS && id < S_REF_CODES)
 		return ref_sql[id - S_REF_EXISTS].exists;
-	if (id >= S_REF_CODES && id < S_COUNT)
+	if (id >= S_REF_CODES && id < S_REF_CLEAR)
 		return ref_sql[id - S_REF_CODES].codes;
+	if (id >= S_REF_CLEAR && id < S_COUNT)
+		return ref_sql[id - S_REF_CLEAR].clear;
 	if (id >= S_COUNT && id < S_COMMUNES)
 		return count_sql[id - S_COUNT];
 	switch (id) {
@@ -692,8 +737,10 @@ stmt_sql(enum stmt_id id)
 		return sq_casework_sql(id);
 	if (id >= S_CASE && id < S_STATS)
 		return sq_case_sql(id);
-	if (id >= S_STATS && id < S_N)
+	if (id >= S_STATS && id < S_REPORT)
 		return sq_stats_sql(id);
+	if (id >= S_REPORT && id < S_N)
+		return sq_report_sql(id);
 	assert(!"statement without SQL");
 	return NULL;
 }
@@ -1166,6 +1213,21 @@ count_query(long *out, struct sqlite_store *s, enum stmt_id id,
 }
 
 static int
+sq_ref_clear(struct ctip_store *st, enum ctip_ref_kind kind,
+	     struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+
+	if (ref_sql[kind].clear == NULL)
+		return CTIP_OK;
+	q = sq_stmt(s, (enum stmt_id)(S_REF_CLEAR + kind), err);
+	if (q == NULL)
+		return err->code;
+	return sq_exec_stmt(s, q, "clear reference data", err);
+}
+
+static int
 sq_ref_count(long *out, struct ctip_store *st, enum ctip_ref_kind kind,
 	     struct ctip_err *err)
 {
@@ -1275,6 +1337,10 @@ static const char *const names_sql[CTIP_REF_N_KINDS] = {
 				  "code",
 	[CTIP_REF_COUNTRY] = "SELECT alpha2, name_vi, name_en FROM country "
 			     "WHERE ?1 IS NULL ORDER BY alpha2",
+	/* Level-1 purposes, as the statistics split by them. */
+	[CTIP_REF_PURPOSE] = "SELECT code, name_vi, name_en FROM purpose "
+			     "WHERE ?1 IS NULL AND parent_code IS NULL ORDER "
+			     "BY code",
 };
 
 static void
@@ -3009,6 +3075,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 	.ref_upsert = sq_ref_upsert,
+	.ref_clear = sq_ref_clear,
 	.ref_count = sq_ref_count,
 	.ref_exists = sq_ref_exists,
 	.ref_codes = sq_ref_codes,
@@ -3071,6 +3138,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.casework = &sq_casework_ops,
 	.cases = &sq_case_ops,
 	.stats = &sq_stats_ops,
+	.reports = &sq_report_ops,
 	.close = sq_close,
 };
 

@@ -19,7 +19,7 @@ enum {
 	Q_END = Q_COUNT + CTIP_M_N * CTIP_SCOPE_N
 };
 
-_Static_assert((int)Q_END <= (int)S_STATS + 64,
+_Static_assert((int)Q_END <= (int)S_STATS + 128,
 	       "stats statements exceed their range");
 
 #define INDICATOR_COLUMNS                                                      \
@@ -128,6 +128,37 @@ _Static_assert((int)Q_END <= (int)S_STATS + 64,
 	"SELECT " CASE_DIM "ELSE '' END, count(*)" CASE_FROM "WHERE c." col    \
 	" >= ?2 AND c." col " <= ?3 AND " scope " GROUP BY 1 ORDER BY 1"
 
+/* Cases initiated in the period that have reached a stage (col set):
+ * the cohort of the case KPIs. */
+#define COHORT(col, scope)                                                     \
+	"SELECT " CASE_DIM "ELSE '' END, count(*)" CASE_FROM "WHERE "          \
+	"c.initiated_on >= ?2 AND c.initiated_on <= ?3 AND c." col " IS NOT "  \
+	"NULL AND " scope " GROUP BY 1 ORDER BY 1"
+
+/* Activities that started in the period (?5: one kind), placed by the
+ * recording unit: a national unit's only in the nation. what is
+ * count(*) or the sum of participants. */
+#define ACTIVITIES(what, scope)                                                \
+	"SELECT CASE ?4 WHEN 'province' THEN coalesce(a.province_code, "       \
+	"'none') WHEN 'commune' THEN coalesce(a.commune_code, 'none') ELSE "   \
+	"'' END, " what " FROM activity a WHERE a.started_on >= ?2 AND "       \
+	"a.started_on <= ?3 AND (?5 IS NULL OR a.kind = ?5) AND " scope        \
+	" GROUP BY 1 ORDER BY 1"
+#define A_COMMUNE  "a.commune_code = ?1"
+#define A_PROVINCE "a.province_code = ?1"
+#define ACTIVITY_SCOPES(what)                                                  \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = ACTIVITIES(what, ANYWHERE),              \
+		[CTIP_SCOPE_PROVINCE] = ACTIVITIES(what, A_PROVINCE),          \
+		[CTIP_SCOPE_COMMUNE] = ACTIVITIES(what, A_COMMUNE),            \
+	}
+#define COHORT_SCOPES(col)                                                     \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = COHORT(col, ANYWHERE),                   \
+		[CTIP_SCOPE_PROVINCE] = COHORT(col, C_PROVINCE),               \
+		[CTIP_SCOPE_COMMUNE] = COHORT(col, C_COMMUNE),                 \
+	}
+
 /* Offenders of the cases initiated in the period: the same citizen ID
  * (blind index) is one offender, one without is one per row. */
 #define OFFENDERS(scope)                                                       \
@@ -213,6 +244,11 @@ static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
 		[CTIP_SCOPE_PROVINCE] = REFERRALS(R_PROVINCE),
 		[CTIP_SCOPE_COMMUNE] = REFERRALS(R_COMMUNE),
 	},
+	[CTIP_M_CASES_COHORT_SOLVED] = COHORT_SCOPES("solved_on"),
+	[CTIP_M_CASES_COHORT_INDICTED] = COHORT_SCOPES("indicted_on"),
+	[CTIP_M_CASES_COHORT_TRIED] = COHORT_SCOPES("tried_on"),
+	[CTIP_M_ACTIVITIES] = ACTIVITY_SCOPES("count(*)"),
+	[CTIP_M_ACTIVITY_PARTICIPANTS] = ACTIVITY_SCOPES("sum(a.participants)"),
 };
 
 const char *

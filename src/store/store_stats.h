@@ -26,6 +26,11 @@ enum ctip_stats_measure {
 	CTIP_M_CASES_TRIED,
 	CTIP_M_OFFENDERS,
 	CTIP_M_REFERRALS,
+	CTIP_M_CASES_COHORT_SOLVED,
+	CTIP_M_CASES_COHORT_INDICTED,
+	CTIP_M_CASES_COHORT_TRIED,
+	CTIP_M_ACTIVITIES,
+	CTIP_M_ACTIVITY_PARTICIPANTS,
 	CTIP_M_N
 };
 
@@ -48,7 +53,7 @@ struct ctip_stats_query {
 	const char *from, *to; /* dates */
 	const char *from_ts, *to_ts; /* timestamps */
 	const char *dimension; /* a dimension name; NULL: the total only */
-	const char *filter;    /* support type code, or NULL */
+	const char *filter;    /* support type or activity kind, or NULL */
 };
 
 /* One category of a count. */
@@ -62,7 +67,7 @@ struct ctip_indicator {
 	const char *code, *name_vi, *name_en;
 	const char *counts;     /* persons, intakes, cases, ... */
 	const char *measure;    /* a measure name */
-	const char *filter;     /* support type code or NULL */
+	const char *filter;     /* support type, activity kind or NULL */
 	const char *dimensions; /* space-separated dimension names */
 };
 

@@ -13,11 +13,13 @@
 #include <sodium.h>
 
 static const char *const data_files[] = {
-	"admin-units.csv",     "ethnic-groups.csv",
-	"countries.csv",       "purposes.csv",
-	"support-types.csv",   "support-entitlements.csv",
-	"support-amounts.csv", "intake-channels.csv",
-	"agencies.csv",        "indicators/indicators.csv",
+	"admin-units.csv",      "ethnic-groups.csv",
+	"countries.csv",        "purposes.csv",
+	"support-types.csv",    "support-entitlements.csv",
+	"support-amounts.csv",  "intake-channels.csv",
+	"agencies.csv",         "indicators/indicators.csv",
+	"indicators/rates.csv", "forms/forms.csv",
+	"forms/rows.csv",       "forms/rules.csv",
 };
 
 static char *
@@ -50,6 +52,8 @@ copy_data(struct db_fixture *f, const char *name, const char *skip)
 
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(dst, sizeof(dst), "%s/indicators", dir);
+	assert_int_equal(mkdir(dst, 0700), 0);
+	snprintf(dst, sizeof(dst), "%s/forms", dir);
 	assert_int_equal(mkdir(dst, 0700), 0);
 	for (i = 0; i < CTIP_NELEM(data_files); i++) {
 		if (skip != NULL && strcmp(skip, data_files[i]) == 0)

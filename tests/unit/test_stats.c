@@ -294,10 +294,19 @@ read_world(const char *db)
 		char level[16];
 		int k;
 
-		for (k = 0; k < 4; k++) {
-			if (sqlite3_column_type(q, 5 + k) == SQLITE_NULL)
+		/* The KPI cohort: initiated in the period, since solved,
+		 * indicted or tried, dated by the initiation. */
+		static const int cohort[] = { -1, CTIP_M_CASES_COHORT_SOLVED,
+					      CTIP_M_CASES_COHORT_INDICTED,
+					      CTIP_M_CASES_COHORT_TRIED };
+
+		for (k = 0; k < 8; k++) {
+			if (sqlite3_column_type(q, 5 + k % 4) == SQLITE_NULL ||
+			    (k >= 4 &&
+			     (cohort[k - 4] < 0 ||
+			      sqlite3_column_type(q, 5) == SQLITE_NULL)))
 				continue;
-			it = add_item(ms[k]);
+			it = add_item(k < 4 ? ms[k] : cohort[k - 4]);
 			snprintf(it->key, sizeof(it->key), "c%lld",
 				 (long long)sqlite3_column_int64(q, 0));
 			col(it->prov, sizeof(it->prov), q, 1);
@@ -308,7 +317,28 @@ read_world(const char *db)
 			if (it->article[0] == 0)
 				snprintf(it->article, sizeof(it->article),
 					 "unknown");
-			col(it->date, sizeof(it->date), q, 5 + k);
+			col(it->date, sizeof(it->date), q, k < 4 ? 5 + k : 5);
+		}
+	}
+	raw_done(q);
+
+	/* Activities: one item each, and one per participant (the sum of
+	 * participants is then a count of distinct items); the kind is
+	 * the filter. */
+	q = raw_query(db, "SELECT id, province_code, commune_code, kind, "
+			  "started_on, participants FROM activity");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		long k, n = (long)sqlite3_column_int64(q, 5);
+
+		for (k = -1; k < n; k++) {
+			it = add_item(k < 0 ? CTIP_M_ACTIVITIES
+					    : CTIP_M_ACTIVITY_PARTICIPANTS);
+			snprintf(it->key, sizeof(it->key), "a%lld.%ld",
+				 (long long)sqlite3_column_int64(q, 0), k);
+			col(it->prov, sizeof(it->prov), q, 1);
+			col(it->comm, sizeof(it->comm), q, 2);
+			col(it->purpose, sizeof(it->purpose), q, 3);
+			col(it->date, sizeof(it->date), q, 4);
 		}
 	}
 	raw_done(q);
@@ -755,6 +785,22 @@ stats_setup(void **state)
 		 "%lld, received_at FROM intake WHERE owner_unit_id <> %lld "
 		 "AND id %% 5 = 0",
 		 (long long)hn, (long long)u.user_id, (long long)hn);
+	exec_ok(f, sql);
+	/* Activities of commune units, of Hà Nội's province police (in no
+	 * commune) and of a national unit (in no province). */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO activity (org_unit_id, province_code, "
+		 "commune_code, kind, title, started_on, ended_on, "
+		 "participants, created_by, created_at, updated_at) SELECT "
+		 "CASE id %% 3 WHEN 0 THEN owner_unit_id WHEN 1 THEN %lld "
+		 "ELSE %lld END, CASE id %% 3 WHEN 2 THEN NULL WHEN 1 THEN "
+		 "'01' ELSE province_code END, CASE id %% 3 WHEN 0 THEN "
+		 "commune_code END, CASE id %% 4 WHEN 0 THEN 'communication' "
+		 "WHEN 1 THEN 'training' WHEN 2 THEN 'inspection' ELSE "
+		 "'operation' END, 'x', received_on, received_on, id %% 37, "
+		 "%lld, '" NOW "', '" NOW "' FROM person WHERE id %% 11 = 0",
+		 (long long)hn, (long long)unit_at(f, "POLICE", "VN"),
+		 (long long)u.user_id);
 	exec_ok(f, sql);
 	read_world(f->db);
 	return 0;

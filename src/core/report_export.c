@@ -1,0 +1,1092 @@
+/* report_export.c: a periodic report as CSV or as an XLSX workbook shaped
+ * like the paper form, with small counts suppressed (report_export.h). */
+#include "core/report_export.h"
+#include "util/arena.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+#include <xlsxwriter.h>
+
+#define MAX_ROWS      5000
+#define MAX_CELLS     1000
+#define MAX_THRESHOLD 100
+
+/* ---- the words of each language ----------------------------------------- */
+
+struct words {
+	const char *csv_head; /* the CSV header line, without its CRLF */
+	const char *sheet, *checks;
+	const char *nation, *motto, *form;
+	const char *period, *from, *to, *basis, *due;
+	const char *cols[5];
+	const char *op_above, *op_at_least;
+	const char *met, *near, *not_met;
+	const char *note, *quote_open, *quote_close, *small_one, *small_range,
+		*small_why, *note_hidden, *note_rate;
+	const char *prepared_on, *preparer, *head, *sign_preparer, *sign_head;
+	const char *check_cols[4];
+	const char *error, *warning;
+};
+
+static const struct words vi = {
+	.csv_head = "STT,Mục,Chỉ tiêu,Phân tổ,Số liệu",
+	.sheet = "Báo cáo",
+	.checks = "Kiểm tra",
+	.nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+	.motto = "Độc lập - Tự do - Hạnh phúc",
+	.form = "Biểu",
+	.period = "Kỳ báo cáo",
+	.from = "từ",
+	.to = "đến",
+	.basis = "Căn cứ",
+	.due = "Hạn gửi báo cáo",
+	.cols = { "STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu",
+		  "Chỉ tiêu KH / Đánh giá" },
+	.met = "Đạt",
+	.near = "Gần đạt",
+	.not_met = "Chưa đạt",
+	.note = "Ghi chú",
+	.quote_open = "“",
+	.quote_close = "”",
+	.small_one = "số bằng 1",
+	.small_range = "số từ 1 đến",
+	.small_why = "không công bố để bảo vệ người có liên quan",
+	.note_hidden = "“x”: số ẩn thêm để không suy ra được số nhỏ từ tổng "
+		       "số",
+	.note_rate = "“—”: không có tỷ lệ hoặc tỷ lệ không công bố",
+	.prepared_on = "Ngày lập",
+	.preparer = "NGƯỜI LẬP BIỂU",
+	.head = "THỦ TRƯỞNG ĐƠN VỊ",
+	.sign_preparer = "(Ký, ghi rõ họ tên)",
+	.sign_head = "(Ký, ghi rõ họ tên, đóng dấu)",
+	.check_cols = { "Mã", "Mức độ", "Dòng", "Nội dung" },
+	.error = "Lỗi",
+	.warning = "Cảnh báo",
+};
+
+static const struct words en = {
+	.csv_head = "no,section,indicator,category,value",
+	.sheet = "Report",
+	.checks = "Checks",
+	.nation = "SOCIALIST REPUBLIC OF VIET NAM",
+	.motto = "Independence - Freedom - Happiness",
+	.form = "Form",
+	.period = "Reporting period",
+	.from = "from",
+	.to = "to",
+	.basis = "Legal basis",
+	.due = "Due on",
+	.cols = { "No.", "Indicator", "Unit", "Value", "Target / Assessment" },
+	.met = "Met",
+	.near = "Nearly met",
+	.not_met = "Not met",
+	.note = "Note",
+	.quote_open = "\"",
+	.quote_close = "\"",
+	.small_one = "a count of 1",
+	.small_range = "a count from 1 to",
+	.small_why = "not published to protect the persons concerned",
+	.note_hidden = "\"x\": hidden as well, so that a small count cannot "
+		       "be worked out from the total",
+	.note_rate = "\"—\": no rate, or a rate not published",
+	.prepared_on = "Prepared on",
+	.preparer = "PREPARED BY",
+	.head = "HEAD OF UNIT",
+	.sign_preparer = "(Signature, full name)",
+	.sign_head = "(Signature, full name, seal)",
+	.check_cols = { "Code", "Severity", "Row", "Message" },
+	.error = "Error",
+	.warning = "Warning",
+};
+
+/* The unit of a count ("counts" of the indicator). */
+static const struct {
+	const char *counts, *vi, *en;
+} units[] = {
+	{ "persons", "người", "persons" },
+	{ "intakes", "tin", "reports" },
+	{ "cases", "vụ", "cases" },
+	{ "offenders", "đối tượng", "offenders" },
+	{ "services", "lượt", "services" },
+	{ "referrals", "lượt", "referrals" },
+	{ "activities", "cuộc", "activities" },
+	{ "participants", "lượt người", "participants" },
+};
+
+/* ---- reading the report ---------------------------------------------- */
+
+static bool
+english(const char *lang)
+{
+	return strcmp(lang, "en") == 0;
+}
+
+/* o's string member key, "" when absent or not a string. */
+static const char *
+str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* o's member base_vi or base_en, the Vietnamese one when the English one
+ * is empty. */
+static const char *
+text_in(const json_t *o, const char *base, const char *lang)
+{
+	char key[32];
+	const char *s = "";
+
+	if (english(lang)) {
+		snprintf(key, sizeof(key), "%s_en", base);
+		s = str(o, key);
+	}
+	if (*s == '\0') {
+		snprintf(key, sizeof(key), "%s_vi", base);
+		s = str(o, key);
+	}
+	return s;
+}
+
+static long long
+count_of(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static bool
+count_ok(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+static const char *
+unit_of(const json_t *row, const char *lang)
+{
+	const char *counts = str(row, "counts");
+	size_t i;
+
+	if (strcmp(str(row, "kind"), "rate") == 0)
+		return "%";
+	for (i = 0; i < CTIP_NELEM(units); i++)
+		if (strcmp(units[i].counts, counts) == 0)
+			return english(lang) ? units[i].en : units[i].vi;
+	return counts;
+}
+
+static enum ctip_status
+not_a_report(struct ctip_err *err)
+{
+	return ctip_err_field(err, CTIP_EINVAL, "report",
+			      "report: expected a ctip-report/1 document");
+}
+
+/* Check row (number no, from 1) of a report. */
+static enum ctip_status
+check_row(const json_t *row, size_t no, struct ctip_err *err)
+{
+	const char *kind = str(row, "kind");
+	const json_t *cells, *cell, *rate;
+	size_t i;
+
+	if (!json_is_object(row))
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: row %zu is not an object", no);
+	if (strcmp(kind, "rate") == 0) {
+		rate = json_object_get(row, "rate");
+		if (!count_ok(row, "numerator") ||
+		    !count_ok(row, "denominator") ||
+		    !(json_is_number(rate) || json_is_null(rate)))
+			return ctip_err_field(err, CTIP_EINVAL, "report",
+					      "report: row %zu: a rate needs "
+					      "a numerator, a denominator "
+					      "and a rate",
+					      no);
+		return CTIP_OK;
+	}
+	if (strcmp(kind, "count") != 0)
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: row %zu: kind is neither "
+				      "count nor rate",
+				      no);
+	if (!count_ok(row, "total"))
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: row %zu: total is not a count",
+				      no);
+	cells = json_object_get(row, "cells");
+	if (cells == NULL || json_is_null(cells)) {
+		if (json_is_string(json_object_get(row, "by")))
+			return ctip_err_field(err, CTIP_EINVAL, "report",
+					      "report: row %zu: split by %s "
+					      "without cells",
+					      no, str(row, "by"));
+		return CTIP_OK;
+	}
+	if (!json_is_array(cells))
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: row %zu: cells is not an "
+				      "array",
+				      no);
+	if (json_array_size(cells) > MAX_CELLS)
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: row %zu has more than %d cells",
+				      no, MAX_CELLS);
+	json_array_foreach(cells, i, cell)
+	{
+		if (!json_is_object(cell) || !count_ok(cell, "value"))
+			return ctip_err_field(err, CTIP_EINVAL, "report",
+					      "report: row %zu: cell %zu has "
+					      "no count",
+					      no, i + 1);
+	}
+	return CTIP_OK;
+}
+
+/* Check the arguments and that report has what the exports read. */
+static enum ctip_status
+check(const json_t *report, int threshold, const char *lang,
+      struct ctip_err *err)
+{
+	const json_t *rows, *row, *findings;
+	enum ctip_status rc;
+	size_t i;
+
+	if (threshold < 0 || threshold > MAX_THRESHOLD)
+		return ctip_err_field(err, CTIP_EINVAL, "threshold",
+				      "threshold: expected 0 to %d",
+				      MAX_THRESHOLD);
+	if (lang == NULL || (strcmp(lang, "vi") != 0 && !english(lang)))
+		return ctip_err_field(err, CTIP_EINVAL, "lang",
+				      "lang: expected vi or en");
+	if (!json_is_object(report) ||
+	    strcmp(str(report, "format"), "ctip-report/1") != 0 ||
+	    !json_is_object(json_object_get(report, "form")) ||
+	    !json_is_object(json_object_get(report, "period")) ||
+	    !json_is_object(json_object_get(report, "place")))
+		return not_a_report(err);
+	rows = json_object_get(report, "rows");
+	if (!json_is_array(rows))
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: rows is not an array");
+	if (json_array_size(rows) > MAX_ROWS)
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: more than %d rows", MAX_ROWS);
+	json_array_foreach(rows, i, row)
+	{
+		if ((rc = check_row(row, i + 1, err)) != CTIP_OK)
+			return rc;
+	}
+	findings = json_object_get(report, "findings");
+	if (findings != NULL && !json_is_array(findings))
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: findings is not an array");
+	if (json_array_size(findings) > MAX_ROWS)
+		return ctip_err_field(err, CTIP_EINVAL, "report",
+				      "report: more than %d findings",
+				      MAX_ROWS);
+	return CTIP_OK;
+}
+
+/* ---- suppression ------------------------------------------------------ */
+
+enum mark {
+	SHOWN,  /* the count itself */
+	SMALL,  /* primary: from 1 to threshold-1, shown as "<threshold" */
+	HIDDEN, /* secondary: would give a small one away, shown as "x" */
+};
+
+/* What one count row shows. */
+struct marks {
+	enum mark total;
+	unsigned char cell[MAX_CELLS]; /* enum mark */
+	size_t n_cells;
+};
+
+static bool
+small(long long v, int threshold)
+{
+	return v >= 1 && v < threshold;
+}
+
+/* The marks of count row (checked) under threshold. */
+static void
+mark_row(struct marks *m, const json_t *row, int threshold)
+{
+	const json_t *cells = json_object_get(row, "cells");
+	long long v, least = 0;
+	size_t i, n_small = 0, pick = 0;
+	bool found = false;
+
+	m->total = small(count_of(row, "total"), threshold) ? SMALL : SHOWN;
+	m->n_cells = json_array_size(cells);
+	for (i = 0; i < m->n_cells; i++) {
+		v = count_of(json_array_get(cells, i), "value");
+		m->cell[i] = small(v, threshold) ? SMALL : SHOWN;
+		if (m->cell[i] == SMALL)
+			n_small++;
+	}
+	/* Two or more small cells already hide each other; a hidden total
+	 * leaves nothing to subtract from. */
+	if (n_small != 1 || m->total != SHOWN ||
+	    !json_is_true(json_object_get(row, "partitions")))
+		return;
+	for (i = 0; i < m->n_cells; i++) {
+		v = count_of(json_array_get(cells, i), "value");
+		if (m->cell[i] != SHOWN || v == 0)
+			continue;
+		if (!found || v < least) {
+			found = true;
+			least = v;
+			pick = i;
+		}
+	}
+	if (found)
+		m->cell[pick] = HIDDEN;
+}
+
+/* The text of count v marked m: "12", "<5" or "x". */
+static void
+value_text(char *out, size_t cap, long long v, enum mark m, int threshold)
+{
+	if (m == SMALL)
+		snprintf(out, cap, "<%d", threshold);
+	else if (m == HIDDEN)
+		snprintf(out, cap, "x");
+	else
+		snprintf(out, cap, "%lld", v);
+}
+
+/* Whether rate row (checked) is shown under threshold, and its percent
+ * with one decimal into *pct. */
+static bool
+rate_shown(double *pct, const json_t *row, int threshold)
+{
+	long long num = count_of(row, "numerator");
+	long long den = count_of(row, "denominator");
+
+	*pct = 0;
+	if (den == 0 || json_is_null(json_object_get(row, "rate")) ||
+	    small(num, threshold) || small(den, threshold))
+		return false;
+	*pct = round(1000.0 * (double)num / (double)den) / 10.0;
+	return true;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+/* One field; a text one is guarded against formula injection. */
+static enum ctip_status
+csv_field(struct ctip_buf *b, const char *s, bool text, bool last)
+{
+	bool guard = text && s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
+	enum ctip_status rc;
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		rc = ctip_buf_printf(b, "%s%s", guard ? "'" : "", s);
+	} else {
+		rc = ctip_buf_puts(b, guard ? "\"'" : "\"");
+		for (p = s; rc == CTIP_OK && *p != '\0'; p++)
+			rc = *p == '"' ? ctip_buf_add(b, "\"\"", 2)
+				       : ctip_buf_add(b, p, 1);
+		if (rc == CTIP_OK)
+			rc = ctip_buf_add(b, "\"", 1);
+	}
+	if (rc == CTIP_OK)
+		rc = ctip_buf_puts(b, last ? "\r\n" : ",");
+	return rc;
+}
+
+static enum ctip_status
+csv_line(struct ctip_buf *b, const char *no, const char *section,
+	 const char *indicator, const char *category, const char *value)
+{
+	enum ctip_status rc;
+
+	if ((rc = csv_field(b, no, true, false)) != CTIP_OK ||
+	    (rc = csv_field(b, section, true, false)) != CTIP_OK ||
+	    (rc = csv_field(b, indicator, true, false)) != CTIP_OK ||
+	    (rc = csv_field(b, category, true, false)) != CTIP_OK)
+		return rc;
+	return csv_field(b, value, false, true);
+}
+
+/* The lines of one row (checked). */
+static enum ctip_status
+csv_row(struct ctip_buf *b, const json_t *row, int threshold,
+	const char *lang)
+{
+	const char *no = str(row, "no");
+	const char *section = text_in(row, "section", lang);
+	const char *label = text_in(row, "label", lang);
+	const json_t *cells = json_object_get(row, "cells"), *cell;
+	struct marks m;
+	enum ctip_status rc;
+	char value[32];
+	double pct;
+	size_t i;
+
+	if (strcmp(str(row, "kind"), "rate") == 0) {
+		if (rate_shown(&pct, row, threshold))
+			snprintf(value, sizeof(value), "%.1f", pct);
+		else
+			snprintf(value, sizeof(value), "—");
+		return csv_line(b, no, section, label, "", value);
+	}
+	mark_row(&m, row, threshold);
+	value_text(value, sizeof(value), count_of(row, "total"), m.total,
+		   threshold);
+	if ((rc = csv_line(b, no, section, label, "", value)) != CTIP_OK)
+		return rc;
+	json_array_foreach(cells, i, cell)
+	{
+		const char *cat = text_in(cell, "label", lang);
+
+		value_text(value, sizeof(value), count_of(cell, "value"),
+			   (enum mark)m.cell[i], threshold);
+		if ((rc = csv_line(b, no, section, label,
+				   *cat != '\0' ? cat : str(cell, "category"),
+				   value)) != CTIP_OK)
+			return rc;
+	}
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
+		const char *lang, struct ctip_err *err)
+{
+	const struct words *w;
+	const json_t *row;
+	size_t start = out->len, i;
+	enum ctip_status rc;
+
+	assert(out != NULL);
+	if ((rc = check(report, threshold, lang, err)) != CTIP_OK)
+		return rc;
+	w = english(lang) ? &en : &vi;
+	rc = ctip_buf_printf(out, "\xEF\xBB\xBF%s\r\n", w->csv_head);
+	json_array_foreach(json_object_get(report, "rows"), i, row)
+	{
+		if (rc != CTIP_OK)
+			break;
+		rc = csv_row(out, row, threshold, lang);
+	}
+	if (rc != CTIP_OK) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "report CSV larger than %zu bytes",
+				    out->limit);
+	}
+	return CTIP_OK;
+}
+
+/* ---- XLSX --------------------------------------------------------------- */
+
+/* "2025-12-15" as "15/12/2025"; other text as it is. */
+static void
+dmy(char *out, size_t cap, const char *ymd)
+{
+	int y, m, d;
+	char end;
+
+	if (sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3)
+		snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+	else
+		snprintf(out, cap, "%s", ymd);
+}
+
+/* A UTC time "2026-06-14T20:00:00Z" (fractions allowed) as seconds since
+ * the epoch, -1 when it is not one. */
+static time_t
+utc_time(const char *s)
+{
+	struct tm tm = { 0 };
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6 ||
+	    s[strlen(s) - 1] != 'Z')
+		return (time_t)-1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+/* Upper-case UTF-8 s into out (cap bytes); stops at a bad byte or when
+ * out is full. */
+static void
+upper(char *out, size_t cap, const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_uint8_t enc[4];
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k, n;
+	size_t len = 0;
+
+	while (*p != '\0' && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
+		n = utf8proc_encode_char(utf8proc_toupper(cp), enc);
+		if (n <= 0 || len + (size_t)n >= cap)
+			break;
+		memcpy(out + len, enc, (size_t)n);
+		len += (size_t)n;
+		p += k;
+	}
+	out[len] = '\0';
+}
+
+/* The formats of the form. */
+struct formats {
+	lxw_format *place, *nation, *motto, *small, *title, *line;
+	lxw_format *head, *letter, *section, *no, *label, *sub, *unit, *num,
+		*pct, *text_num, *target;
+	lxw_format *note, *date, *sign, *sign_note;
+	lxw_format *check_head, *check;
+};
+
+/* A sheet being written; the first failed write is kept. */
+struct sheet {
+	lxw_worksheet *ws;
+	const struct formats *f;
+	const struct words *w;
+	lxw_error first;
+	int row; /* the next row to write, from 0 */
+};
+
+static void
+note_error(struct sheet *s, lxw_error e)
+{
+	if (s->first == LXW_NO_ERROR)
+		s->first = e;
+}
+
+/* A C0 control character would make the sheet's XML invalid. */
+static bool
+has_control(const char *t)
+{
+	for (; *t != '\0'; t++)
+		if ((unsigned char)*t < 0x20 && *t != '\t' && *t != '\n')
+			return true;
+	return false;
+}
+
+static void
+put(struct sheet *s, int row, int col, const char *t, lxw_format *f)
+{
+	char *copy, *p;
+
+	if (!has_control(t)) {
+		note_error(s, worksheet_write_string(s->ws, (lxw_row_t)row,
+						     (lxw_col_t)col, t, f));
+		return;
+	}
+	copy = ctip_xstrdup(t);
+	for (p = copy; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
+			*p = ' ';
+	note_error(s, worksheet_write_string(s->ws, (lxw_row_t)row,
+					     (lxw_col_t)col, copy, f));
+	free(copy);
+}
+
+static void
+put_num(struct sheet *s, int row, int col, double v, lxw_format *f)
+{
+	note_error(s, worksheet_write_number(s->ws, (lxw_row_t)row,
+					     (lxw_col_t)col, v, f));
+}
+
+/* Text t across columns c1..c2 of row. */
+static void
+merge(struct sheet *s, int row, int c1, int c2, const char *t, lxw_format *f)
+{
+	note_error(s, worksheet_merge_range(s->ws, (lxw_row_t)row,
+					    (lxw_col_t)c1, (lxw_row_t)row,
+					    (lxw_col_t)c2, "", f));
+	put(s, row, c1, t, f);
+}
+
+static lxw_format *
+new_format(lxw_workbook *wb, bool bold, bool italic, uint8_t align,
+	   bool border)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_font_name(f, "Times New Roman");
+	format_set_font_size(f, 12);
+	if (bold)
+		format_set_bold(f);
+	if (italic)
+		format_set_italic(f);
+	if (align != LXW_ALIGN_NONE)
+		format_set_align(f, align);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (border)
+		format_set_border(f, LXW_BORDER_THIN);
+	return f;
+}
+
+static void
+make_formats(struct formats *f, lxw_workbook *wb)
+{
+	f->place = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->nation = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->motto = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	format_set_underline(f->motto, LXW_UNDERLINE_SINGLE);
+	f->small = new_format(wb, false, false, LXW_ALIGN_CENTER, false);
+	f->title = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	format_set_font_size(f->title, 14);
+	format_set_text_wrap(f->title);
+	f->line = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	format_set_text_wrap(f->line);
+	f->head = new_format(wb, true, false, LXW_ALIGN_CENTER, true);
+	format_set_text_wrap(f->head);
+	format_set_bg_color(f->head, 0xF2F2F2);
+	f->letter = new_format(wb, false, true, LXW_ALIGN_CENTER, true);
+	f->section = new_format(wb, true, false, LXW_ALIGN_LEFT, true);
+	f->no = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	f->label = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	format_set_text_wrap(f->label);
+	f->sub = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	format_set_text_wrap(f->sub);
+	format_set_indent(f->sub, 2);
+	f->unit = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	f->num = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	format_set_num_format(f->num, "#,##0");
+	f->pct = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	format_set_num_format(f->pct, "0.0");
+	f->text_num = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	f->target = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	format_set_text_wrap(f->target);
+	f->note = new_format(wb, false, true, LXW_ALIGN_LEFT, false);
+	format_set_text_wrap(f->note);
+	format_set_font_size(f->note, 11);
+	f->date = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	f->sign = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->sign_note = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	f->check_head = new_format(wb, true, false, LXW_ALIGN_CENTER, true);
+	format_set_bg_color(f->check_head, 0xF2F2F2);
+	f->check = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	format_set_text_wrap(f->check);
+}
+
+/* The top of the form: the place and the nation, the title, the period,
+ * the legal basis and the due date. */
+static void
+form_top(struct sheet *s, const json_t *report, const char *lang)
+{
+	const json_t *form = json_object_get(report, "form");
+	const json_t *period = json_object_get(report, "period");
+	const json_t *place = json_object_get(report, "place");
+	const struct words *w = s->w;
+	char text[1024], from[32], to[32], due[32];
+
+	upper(text, sizeof(text), str(place, "name"));
+	merge(s, 0, 0, 1, text, s->f->place);
+	merge(s, 0, 2, 4, w->nation, s->f->nation);
+	snprintf(text, sizeof(text), "%s: %s", w->form, str(form, "code"));
+	merge(s, 1, 0, 1, text, s->f->small);
+	merge(s, 1, 2, 4, w->motto, s->f->motto);
+	note_error(s, worksheet_set_row(s->ws, 3, 36, NULL));
+	merge(s, 3, 0, 4, text_in(form, "name", lang), s->f->title);
+	dmy(from, sizeof(from), str(period, "from"));
+	dmy(to, sizeof(to), str(period, "to"));
+	snprintf(text, sizeof(text), "%s: %s (%s %s %s %s)", w->period,
+		 str(period, "key"), w->from, from, w->to, to);
+	merge(s, 4, 0, 4, text, s->f->line);
+	s->row = 5;
+	if (*str(form, "legal_basis") != '\0') {
+		snprintf(text, sizeof(text), "%s: %s", w->basis,
+			 str(form, "legal_basis"));
+		note_error(s, worksheet_set_row(s->ws, (lxw_row_t)s->row, 32,
+						NULL));
+		merge(s, s->row++, 0, 4, text, s->f->line);
+	}
+	if (*str(report, "due_on") != '\0') {
+		dmy(due, sizeof(due), str(report, "due_on"));
+		snprintf(text, sizeof(text), "%s: %s", w->due, due);
+		merge(s, s->row++, 0, 4, text, s->f->line);
+	}
+	s->row++;
+}
+
+/* A rate's target and evaluation: "≥ 90%: Đạt". */
+static void
+rate_target(char *out, size_t cap, const json_t *row, bool shown,
+	    const struct words *w)
+{
+	const char *light = str(row, "light");
+	const char *word = strcmp(light, "green") == 0	 ? w->met
+			   : strcmp(light, "amber") == 0 ? w->near
+			   : strcmp(light, "red") == 0	 ? w->not_met
+							 : NULL;
+	const json_t *target = json_object_get(row, "target_percent");
+	int n = 0;
+
+	out[0] = '\0';
+	if (json_is_number(target))
+		n = snprintf(out, cap, "%s %g%%",
+			     strcmp(str(row, "comparison"), "above") == 0 ? ">"
+									  : "≥",
+			     json_number_value(target));
+	if (shown && word != NULL && n >= 0 && (size_t)n < cap)
+		snprintf(out + n, cap - (size_t)n, "%s%s", n > 0 ? ": " : "",
+			 word);
+}
+
+/* What the table used, for the note under it. */
+struct used {
+	bool small, hidden, rate;
+};
+
+/* A count's value cell. */
+static void
+put_value(struct sheet *s, int row, long long v, enum mark m, int threshold,
+	  struct used *u)
+{
+	char text[32];
+
+	if (m == SHOWN) {
+		put_num(s, row, 3, (double)v, s->f->num);
+		return;
+	}
+	u->small |= m == SMALL;
+	u->hidden |= m == HIDDEN;
+	value_text(text, sizeof(text), v, m, threshold);
+	put(s, row, 3, text, s->f->text_num);
+}
+
+/* One row of the report (checked) and its cells. */
+static void
+form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
+	 struct used *u)
+{
+	const json_t *cells = json_object_get(row, "cells"), *cell;
+	const char *unit = unit_of(row, lang);
+	struct marks m;
+	char text[64];
+	double pct;
+	size_t i;
+	bool shown;
+
+	put(s, s->row, 0, str(row, "no"), s->f->no);
+	put(s, s->row, 1, text_in(row, "label", lang), s->f->label);
+	put(s, s->row, 2, unit, s->f->unit);
+	if (strcmp(str(row, "kind"), "rate") == 0) {
+		shown = rate_shown(&pct, row, threshold);
+		if (shown) {
+			put_num(s, s->row, 3, pct, s->f->pct);
+		} else {
+			put(s, s->row, 3, "—", s->f->text_num);
+			u->rate = true;
+		}
+		rate_target(text, sizeof(text), row, shown, s->w);
+		put(s, s->row++, 4, text, s->f->target);
+		return;
+	}
+	mark_row(&m, row, threshold);
+	put_value(s, s->row, count_of(row, "total"), m.total, threshold, u);
+	put(s, s->row++, 4, "", s->f->target);
+	json_array_foreach(cells, i, cell)
+	{
+		const char *cat = text_in(cell, "label", lang);
+		char *sub = ctip_xmalloc(strlen(cat) +
+					 strlen(str(cell, "category")) + 3);
+
+		snprintf(sub, strlen(cat) + strlen(str(cell, "category")) + 3,
+			 "- %s", *cat != '\0' ? cat : str(cell, "category"));
+		put(s, s->row, 0, "", s->f->no);
+		put(s, s->row, 1, sub, s->f->sub);
+		put(s, s->row, 2, unit, s->f->unit);
+		put_value(s, s->row, count_of(cell, "value"),
+			  (enum mark)m.cell[i],
+			  threshold, u);
+		put(s, s->row++, 4, "", s->f->target);
+		free(sub);
+	}
+}
+
+/* The table: headings, then sections and rows. */
+static void
+form_table(struct sheet *s, const json_t *report, int threshold,
+	   const char *lang, struct used *u)
+{
+	static const char *const letters[5] = { "A", "B", "C", "1", "2" };
+	const char *section = NULL;
+	const json_t *row;
+	size_t i;
+	int c;
+
+	note_error(s, worksheet_repeat_rows(s->ws, (lxw_row_t)s->row,
+					    (lxw_row_t)s->row + 1));
+	for (c = 0; c < 5; c++)
+		put(s, s->row, c, s->w->cols[c], s->f->head);
+	s->row++;
+	for (c = 0; c < 5; c++)
+		put(s, s->row, c, letters[c], s->f->letter);
+	s->row++;
+	json_array_foreach(json_object_get(report, "rows"), i, row)
+	{
+		const char *sec = str(row, "section_vi");
+
+		if (*sec != '\0' &&
+		    (section == NULL || strcmp(sec, section) != 0))
+			merge(s, s->row++, 0, 4,
+			      text_in(row, "section", lang), s->f->section);
+		section = sec;
+		form_row(s, row, threshold, lang, u);
+	}
+}
+
+/* The note on suppressed values, the date and the signatures. */
+static void
+form_bottom(struct sheet *s, const json_t *report, int threshold,
+	    const struct used *u)
+{
+	const struct words *w = s->w;
+	const char *when = str(report, "submitted_at");
+	char note[1024], part[256], date[64];
+	size_t n;
+	time_t t;
+	struct tm tm;
+
+	s->row++;
+	n = (size_t)snprintf(note, sizeof(note), "%s: ", w->note);
+	if (u->small) {
+		if (threshold == 2)
+			snprintf(part, sizeof(part), "%s<2%s: %s, %s",
+				 w->quote_open, w->quote_close, w->small_one,
+				 w->small_why);
+		else
+			snprintf(part, sizeof(part), "%s<%d%s: %s %d, %s",
+				 w->quote_open, threshold, w->quote_close,
+				 w->small_range, threshold - 1, w->small_why);
+		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
+				      part);
+	}
+	if (u->hidden && n < sizeof(note))
+		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
+				      w->note_hidden);
+	if (u->rate && n < sizeof(note))
+		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
+				      w->note_rate);
+	if ((u->small || u->hidden || u->rate) && n < sizeof(note)) {
+		note[n - 2] = '.';
+		note[n - 1] = '\0';
+		note_error(s, worksheet_set_row(s->ws, (lxw_row_t)s->row, 32,
+						NULL));
+		merge(s, s->row++, 0, 4, note, s->f->note);
+		s->row++;
+	}
+	if (*when == '\0')
+		when = str(report, "computed_at");
+	t = utc_time(when);
+	if (t != (time_t)-1) {
+		/* The day in Vietnam (UTC+7, no daylight saving). */
+		t += 7 * 3600;
+		gmtime_r(&t, &tm);
+		snprintf(date, sizeof(date), "%s: %02d/%02d/%04d",
+			 w->prepared_on, tm.tm_mday, tm.tm_mon + 1,
+			 tm.tm_year + 1900);
+	} else {
+		snprintf(date, sizeof(date), "%s: ......", w->prepared_on);
+	}
+	merge(s, s->row++, 2, 4, date, s->f->date);
+	put(s, s->row, 1, w->preparer, s->f->sign);
+	merge(s, s->row++, 2, 4, w->head, s->f->sign);
+	put(s, s->row, 1, w->sign_preparer, s->f->sign_note);
+	merge(s, s->row++, 2, 4, w->sign_head, s->f->sign_note);
+}
+
+/* The second sheet: the report's findings. */
+static void
+checks_sheet(struct sheet *s, const json_t *findings, const char *lang)
+{
+	const json_t *f;
+	size_t i;
+	int c;
+
+	note_error(s, worksheet_set_column(s->ws, 0, 0, 28, NULL));
+	note_error(s, worksheet_set_column(s->ws, 1, 1, 12, NULL));
+	note_error(s, worksheet_set_column(s->ws, 2, 2, 8, NULL));
+	note_error(s, worksheet_set_column(s->ws, 3, 3, 80, NULL));
+	for (c = 0; c < 4; c++)
+		put(s, 0, c, s->w->check_cols[c], s->f->check_head);
+	s->row = 1;
+	json_array_foreach(findings, i, f)
+	{
+		put(s, s->row, 0, str(f, "code"), s->f->check);
+		put(s, s->row, 1,
+		    strcmp(str(f, "severity"), "error") == 0 ? s->w->error
+							     : s->w->warning,
+		    s->f->check);
+		put(s, s->row, 2, str(f, "row"), s->f->check);
+		put(s, s->row++, 3, text_in(f, "message", lang), s->f->check);
+	}
+}
+
+/* Lay report out in wb; the first failed write, or LXW_NO_ERROR. */
+static lxw_error
+fill_workbook(lxw_workbook *wb, const json_t *report, int threshold,
+	      const char *lang)
+{
+	const json_t *findings = json_object_get(report, "findings");
+	struct formats f;
+	struct used u = { false, false, false };
+	struct sheet s = { .f = &f, .w = english(lang) ? &en : &vi };
+
+	make_formats(&f, wb);
+	s.ws = workbook_add_worksheet(wb, s.w->sheet);
+	if (s.ws == NULL)
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	note_error(&s, worksheet_set_column(s.ws, 0, 0, 7, NULL));
+	note_error(&s, worksheet_set_column(s.ws, 1, 1, 58, NULL));
+	note_error(&s, worksheet_set_column(s.ws, 2, 2, 12, NULL));
+	note_error(&s, worksheet_set_column(s.ws, 3, 3, 12, NULL));
+	note_error(&s, worksheet_set_column(s.ws, 4, 4, 24, NULL));
+	worksheet_set_paper(s.ws, 9); /* A4 */
+	worksheet_set_portrait(s.ws);
+	worksheet_fit_to_pages(s.ws, 1, 0);
+	worksheet_center_horizontally(s.ws);
+	note_error(&s, worksheet_set_footer(s.ws, "&C&P/&N"));
+	form_top(&s, report, lang);
+	form_table(&s, report, threshold, lang, &u);
+	form_bottom(&s, report, threshold, &u);
+	if (json_array_size(findings) > 0) {
+		struct sheet c = { .f = &f, .w = s.w };
+
+		c.ws = workbook_add_worksheet(wb, s.w->checks);
+		if (c.ws == NULL)
+			return LXW_ERROR_MEMORY_MALLOC_FAILED;
+		checks_sheet(&c, findings, lang);
+		note_error(&s, c.first);
+	}
+	return s.first;
+}
+
+/* Append the file open as fd to out. */
+static enum ctip_status
+read_back(struct ctip_buf *out, int fd, const char *path,
+	  struct ctip_err *err)
+{
+	char chunk[16384];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+		return ctip_err_set(err, CTIP_EIO, "could not read \"%s\": %s",
+				    path, strerror(errno));
+	if ((uintmax_t)st.st_size > out->limit - out->len)
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "report workbook larger than %zu bytes",
+				    out->limit);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == 0)
+			return CTIP_OK;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ctip_err_set(err, CTIP_EIO,
+					    "could not read \"%s\": %s", path,
+					    strerror(errno));
+		if (ctip_buf_add(out, chunk, (size_t)n) != CTIP_OK)
+			return ctip_err_set(err, CTIP_ETOOBIG,
+					    "report workbook larger than %zu "
+					    "bytes",
+					    out->limit);
+	}
+}
+
+enum ctip_status
+ctip_report_xlsx(struct ctip_buf *out, const json_t *report, int threshold,
+		 const char *lang, struct ctip_err *err)
+{
+	const json_t *form, *period, *place;
+	const char *dir = getenv("TMPDIR");
+	char path[4096], tmpdir[4096], title[512], subject[512], keywords[128];
+	lxw_workbook_options opt = { 0 };
+	lxw_doc_properties props = { 0 };
+	lxw_workbook *wb;
+	lxw_error wrote, closed;
+	size_t start = out->len;
+	enum ctip_status rc;
+	time_t created;
+	int fd;
+
+	assert(out != NULL);
+	if ((rc = check(report, threshold, lang, err)) != CTIP_OK)
+		return rc;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/ctip-report-XXXXXX",
+			     dir) >= sizeof(path))
+		return ctip_err_set(err, CTIP_EIO,
+				    "could not create a temporary file: "
+				    "directory name too long");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return ctip_err_set(err, CTIP_EIO,
+				    "could not create a temporary file in "
+				    "\"%s\": %s",
+				    dir, strerror(errno));
+	/* libxlsxwriter opens the file by name and truncates it; reading it
+	 * back through fd reads this very file even if the name moved. Its
+	 * own scratch files go to the same directory. */
+	snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
+	opt.tmpdir = tmpdir;
+	wb = workbook_new_opt(path, &opt);
+	if (wb == NULL) {
+		rc = ctip_err_set(err, CTIP_EIO,
+				  "could not start the report workbook");
+		goto out;
+	}
+	form = json_object_get(report, "form");
+	period = json_object_get(report, "period");
+	place = json_object_get(report, "place");
+	snprintf(title, sizeof(title), "%s", text_in(form, "name", lang));
+	snprintf(subject, sizeof(subject), "%s, %s", str(place, "name"),
+		 str(period, "key"));
+	snprintf(keywords, sizeof(keywords), "%s, ctip-report/1",
+		 str(form, "code"));
+	props.title = title;
+	props.subject = subject;
+	props.keywords = keywords;
+	created = utc_time(str(report, "computed_at"));
+	props.created = created != (time_t)-1 ? created : 0;
+	wrote = workbook_set_properties(wb, &props);
+	if (wrote == LXW_NO_ERROR)
+		wrote = fill_workbook(wb, report, threshold, lang);
+	closed = workbook_close(wb); /* frees wb, even after an error */
+	if (wrote != LXW_NO_ERROR) {
+		rc = ctip_err_field(err, CTIP_EINVAL, "report",
+				    "report: could not lay it out: %s",
+				    lxw_strerror(wrote));
+		goto out;
+	}
+	if (closed != LXW_NO_ERROR) {
+		rc = ctip_err_set(err, CTIP_EIO,
+				  "could not write the report workbook to "
+				  "\"%s\": %s",
+				  path, lxw_strerror(closed));
+		goto out;
+	}
+	rc = read_back(out, fd, path, err);
+out:
+	if (rc != CTIP_OK) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+	}
+	close(fd);
+	unlink(path);
+	return rc;
+}

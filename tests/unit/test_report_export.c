@@ -1,0 +1,909 @@
+/* test_report_export.c: a periodic report as CSV and as XLSX (issue 6,
+ * point 6): suppression of small counts, quoting, headings, bad input;
+ * the workbook is unzipped here (zlib) and its cells read back.
+ *
+ * With CTIP_XLSX_FIXTURE=path set, the sample workbook is also written to
+ * path: that is how tests/e2e/fixtures/report-sample.xlsx was made. */
+#include "core/report_export.h"
+#include "util/buf.h"
+
+#include "helpers.h"
+
+#include <zlib.h>
+
+#define LIMIT (8u << 20)
+
+/* A commune's half-year report, by hand. With threshold 5: row 2 (3) is
+ * small; in 5.1 "Không rõ" (1) is small and, the split partitioning
+ * the total, "Nam" (5, the smallest other) is hidden too; in 5.2 two
+ * cells are small and hide each other; 5.4 does not partition, so its
+ * one small cell hides nothing more; rate 21 has a small numerator. */
+static const char sample[] =
+	"{\"format\":\"ctip-report/1\","
+	"\"form\":{\"code\":\"BC_XA_6T\","
+	"\"name_vi\":\"Báo cáo 6 tháng kết quả phòng, chống mua bán người "
+	"của xã\","
+	"\"name_en\":\"Commune half-year report on the prevention of human "
+	"trafficking\","
+	"\"level\":\"commune\",\"period_type\":\"half_year\","
+	"\"legal_basis\":\"Kế hoạch của Ban Chỉ đạo xã\"},"
+	"\"period\":{\"key\":\"2026-H1\",\"from\":\"2025-12-15\","
+	"\"to\":\"2026-06-14\"},"
+	"\"place\":{\"code\":\"00004\",\"name\":\"Phường Ba Đình\","
+	"\"level\":\"commune\"},"
+	"\"due_on\":\"2026-06-15\",\"computed_at\":\"2026-06-14T20:00:00Z\","
+	"\"rows\":["
+	"{\"seq\":1,\"no\":\"1\","
+	"\"section_vi\":\"I. Tiếp nhận, giải quyết tố giác, tin báo\","
+	"\"section_en\":\"I. Tips and reports received and resolved\","
+	"\"label_vi\":\"Số tố giác, tin báo được tiếp nhận\","
+	"\"label_en\":\"Tips and reports received\",\"item\":\"INT_RECEIVED\","
+	"\"by\":null,\"kind\":\"count\",\"counts\":\"intakes\",\"total\":6},"
+	"{\"seq\":2,\"no\":\"2\","
+	"\"section_vi\":\"I. Tiếp nhận, giải quyết tố giác, tin báo\","
+	"\"section_en\":\"I. Tips and reports received and resolved\","
+	"\"label_vi\":\"Số đã phân loại\",\"label_en\":\"Classified\","
+	"\"item\":\"INT_CLASSIFIED\",\"by\":null,\"kind\":\"count\","
+	"\"counts\":\"intakes\",\"total\":3},"
+	"{\"seq\":3,\"no\":\"5\",\"section_vi\":\"II. Nạn nhân\","
+	"\"section_en\":\"II. Victims\","
+	"\"label_vi\":\"Số người được tiếp nhận\","
+	"\"label_en\":\"Persons received\",\"item\":\"V_RECEIVED\","
+	"\"by\":null,\"kind\":\"count\",\"counts\":\"persons\",\"total\":12},"
+	"{\"seq\":4,\"no\":\"5.1\",\"section_vi\":\"II. Nạn nhân\","
+	"\"section_en\":\"II. Victims\",\"label_vi\":\"Chia theo giới tính\","
+	"\"label_en\":\"By sex\",\"item\":\"V_RECEIVED\",\"by\":\"sex\","
+	"\"kind\":\"count\",\"counts\":\"persons\",\"total\":12,\"cells\":["
+	"{\"category\":\"M\",\"label_vi\":\"Nam\",\"label_en\":\"Male\","
+	"\"value\":5},"
+	"{\"category\":\"F\",\"label_vi\":\"Nữ\",\"label_en\":\"Female\","
+	"\"value\":6},"
+	"{\"category\":\"U\",\"label_vi\":\"Không rõ\","
+	"\"label_en\":\"Unknown\",\"value\":1}],\"partitions\":true},"
+	"{\"seq\":5,\"no\":\"5.2\",\"section_vi\":\"II. Nạn nhân\","
+	"\"section_en\":\"II. Victims\",\"label_vi\":\"Chia theo độ tuổi\","
+	"\"label_en\":\"By age band\",\"item\":\"V_RECEIVED\","
+	"\"by\":\"age_band\",\"kind\":\"count\",\"counts\":\"persons\","
+	"\"total\":12,\"cells\":["
+	"{\"category\":\"under_16\",\"label_vi\":\"Dưới 16 tuổi\","
+	"\"label_en\":\"Under 16\",\"value\":2},"
+	"{\"category\":\"16_17\",\"label_vi\":\"Từ 16 đến dưới 18 tuổi\","
+	"\"label_en\":\"16 to 17\",\"value\":1},"
+	"{\"category\":\"18_30\",\"label_vi\":\"Từ 18 đến 30 tuổi\","
+	"\"label_en\":\"18 to 30\",\"value\":9},"
+	"{\"category\":\"over_30\",\"label_vi\":\"Trên 30 tuổi\","
+	"\"label_en\":\"Over 30\",\"value\":0}],\"partitions\":true},"
+	"{\"seq\":6,\"no\":\"5.4\",\"section_vi\":\"II. Nạn nhân\","
+	"\"section_en\":\"II. Victims\","
+	"\"label_vi\":\"Chia theo mục đích \\\"bị\\\" mua bán\","
+	"\"label_en\":\"By purpose\",\"item\":\"V_RECEIVED\","
+	"\"by\":\"purpose\",\"kind\":\"count\",\"counts\":\"persons\","
+	"\"total\":12,\"cells\":["
+	"{\"category\":\"sexual\",\"label_vi\":\"Bóc lột tình dục\","
+	"\"label_en\":\"Sexual exploitation\",\"value\":8},"
+	"{\"category\":\"labour\","
+	"\"label_vi\":\"Lao động cưỡng bức, khổ sai\","
+	"\"label_en\":\"Forced labour\",\"value\":2},"
+	"{\"category\":\"odd\",\"label_vi\":\"=1+1\",\"label_en\":\"\","
+	"\"value\":0}],\"partitions\":false},"
+	"{\"seq\":7,\"no\":\"20\","
+	"\"section_vi\":\"V. Các chỉ tiêu của Chương trình\","
+	"\"section_en\":\"V. The programme's targets\","
+	"\"label_vi\":\"Tỷ lệ tin báo được phân loại\","
+	"\"label_en\":\"Share classified\",\"item\":\"KPI_CLASSIFIED\","
+	"\"by\":null,\"kind\":\"rate\",\"numerator\":5,\"denominator\":6,"
+	"\"rate\":0.8333333,\"target_percent\":100,"
+	"\"comparison\":\"at_least\",\"light\":\"red\"},"
+	"{\"seq\":8,\"no\":\"21\","
+	"\"section_vi\":\"V. Các chỉ tiêu của Chương trình\","
+	"\"section_en\":\"V. The programme's targets\","
+	"\"label_vi\":\"Tỷ lệ tin báo được giải quyết\","
+	"\"label_en\":\"Share resolved\",\"item\":\"KPI_RESOLVED\","
+	"\"by\":null,\"kind\":\"rate\",\"numerator\":3,\"denominator\":6,"
+	"\"rate\":0.5,\"target_percent\":90,\"comparison\":\"above\","
+	"\"light\":\"red\"}],"
+	"\"findings\":[{\"code\":\"IDENTIFIED_LE_RECEIVED\","
+	"\"severity\":\"warning\","
+	"\"message_vi\":\"Số người được xác định là nạn nhân lớn hơn số "
+	"người được tiếp nhận\","
+	"\"message_en\":\"More persons identified than received\"}]}";
+
+static json_t *
+report(void)
+{
+	json_error_t jerr;
+	json_t *j = json_loads(sample, 0, &jerr);
+
+	if (j == NULL)
+		fail_msg("sample: %s at %d", jerr.text, jerr.position);
+	return j;
+}
+
+#define BOM "\xEF\xBB\xBF"
+#define SEC1 "\"I. Tiếp nhận, giải quyết tố giác, tin báo\""
+#define SEC2 "II. Nạn nhân"
+#define SEC5 "V. Các chỉ tiêu của Chương trình"
+
+static const char csv_vi_5[] =
+	BOM "STT,Mục,Chỉ tiêu,Phân tổ,Số liệu\r\n"
+	"1," SEC1 ",\"Số tố giác, tin báo được tiếp nhận\",,6\r\n"
+	"2," SEC1 ",Số đã phân loại,,<5\r\n"
+	"5," SEC2 ",Số người được tiếp nhận,,12\r\n"
+	"5.1," SEC2 ",Chia theo giới tính,,12\r\n"
+	"5.1," SEC2 ",Chia theo giới tính,Nam,x\r\n"
+	"5.1," SEC2 ",Chia theo giới tính,Nữ,6\r\n"
+	"5.1," SEC2 ",Chia theo giới tính,Không rõ,<5\r\n"
+	"5.2," SEC2 ",Chia theo độ tuổi,,12\r\n"
+	"5.2," SEC2 ",Chia theo độ tuổi,Dưới 16 tuổi,<5\r\n"
+	"5.2," SEC2 ",Chia theo độ tuổi,Từ 16 đến dưới 18 tuổi,<5\r\n"
+	"5.2," SEC2 ",Chia theo độ tuổi,Từ 18 đến 30 tuổi,9\r\n"
+	"5.2," SEC2 ",Chia theo độ tuổi,Trên 30 tuổi,0\r\n"
+	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",,12\r\n"
+	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
+	"Bóc lột tình dục,8\r\n"
+	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
+	"\"Lao động cưỡng bức, khổ sai\",<5\r\n"
+	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",'=1+1,0\r\n"
+	"20," SEC5 ",Tỷ lệ tin báo được phân loại,,83.3\r\n"
+	"21," SEC5 ",Tỷ lệ tin báo được giải quyết,,—\r\n";
+
+static const char csv_en_0[] =
+	BOM "no,section,indicator,category,value\r\n"
+	"1,I. Tips and reports received and resolved,"
+	"Tips and reports received,,6\r\n"
+	"2,I. Tips and reports received and resolved,Classified,,3\r\n"
+	"5,II. Victims,Persons received,,12\r\n"
+	"5.1,II. Victims,By sex,,12\r\n"
+	"5.1,II. Victims,By sex,Male,5\r\n"
+	"5.1,II. Victims,By sex,Female,6\r\n"
+	"5.1,II. Victims,By sex,Unknown,1\r\n"
+	"5.2,II. Victims,By age band,,12\r\n"
+	"5.2,II. Victims,By age band,Under 16,2\r\n"
+	"5.2,II. Victims,By age band,16 to 17,1\r\n"
+	"5.2,II. Victims,By age band,18 to 30,9\r\n"
+	"5.2,II. Victims,By age band,Over 30,0\r\n"
+	"5.4,II. Victims,By purpose,,12\r\n"
+	"5.4,II. Victims,By purpose,Sexual exploitation,8\r\n"
+	"5.4,II. Victims,By purpose,Forced labour,2\r\n"
+	"5.4,II. Victims,By purpose,'=1+1,0\r\n"
+	"20,V. The programme's targets,Share classified,,83.3\r\n"
+	"21,V. The programme's targets,Share resolved,,50.0\r\n";
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void
+csv_suppresses_small_counts_and_the_cell_that_would_give_one_away(
+	void **state)
+{
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = report();
+
+	(void)state;
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_report_csv(&b, r, 5, "vi", &err), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b), csv_vi_5);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+csv_with_threshold_zero_suppresses_nothing_and_speaks_english(void **state)
+{
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = report();
+
+	(void)state;
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_report_csv(&b, r, 0, "en", &err), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b), csv_en_0);
+	ctip_buf_reset(&b);
+	/* Threshold 1 leaves no count between 1 and 0. */
+	assert_int_equal(ctip_report_csv(&b, r, 1, "en", &err), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b), csv_en_0);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+csv_hides_no_second_cell_when_the_small_total_hides_the_row(void **state)
+{
+	static const char doc[] =
+		"{\"format\":\"ctip-report/1\",\"form\":{},\"period\":{},"
+		"\"place\":{},\"rows\":[{\"no\":\"8.1\",\"label_vi\":\"Giới "
+		"tính\",\"kind\":\"count\",\"by\":\"sex\",\"total\":4,"
+		"\"partitions\":true,\"cells\":["
+		"{\"label_vi\":\"Nam\",\"value\":0},"
+		"{\"label_vi\":\"Nữ\",\"value\":4}]},"
+		"{\"no\":\"9\",\"label_vi\":\"Tỷ lệ\",\"kind\":\"rate\","
+		"\"numerator\":0,\"denominator\":7,\"rate\":0},"
+		"{\"no\":\"10\",\"label_vi\":\"Tỷ lệ\",\"kind\":\"rate\","
+		"\"numerator\":0,\"denominator\":0,\"rate\":null}]}";
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = json_loads(doc, 0, NULL);
+
+	(void)state;
+	assert_non_null(r);
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_report_csv(&b, r, 5, "vi", &err), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b),
+			    BOM "STT,Mục,Chỉ tiêu,Phân tổ,Số liệu\r\n"
+				"8.1,,Giới tính,,<5\r\n"
+				"8.1,,Giới tính,Nam,0\r\n"
+				"8.1,,Giới tính,Nữ,<5\r\n"
+				"9,,Tỷ lệ,,0.0\r\n"
+				"10,,Tỷ lệ,,—\r\n");
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+export_refuses_what_is_not_a_report(void **state)
+{
+	static const char *const bad[] = {
+		"[1, 2]",
+		"\"ctip-report/1\"",
+		"{\"format\":\"ctip-report/2\",\"form\":{},\"period\":{},"
+		"\"place\":{},\"rows\":[]}",
+		"{\"form\":{},\"period\":{},\"place\":{},\"rows\":[]}",
+		"{\"format\":\"ctip-report/1\",\"period\":{},\"place\":{},"
+		"\"rows\":[]}",
+	};
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r;
+	size_t i;
+
+	(void)state;
+	ctip_buf_init(&b, LIMIT);
+	for (i = 0; i < CTIP_NELEM(bad); i++) {
+		r = json_loads(bad[i], JSON_DECODE_ANY, NULL);
+		assert_non_null(r);
+		assert_int_equal(ctip_report_csv(&b, r, 5, "vi", &err),
+				 CTIP_EINVAL);
+		assert_string_equal(err.field, "report");
+		assert_string_equal(err.msg, "report: expected a "
+					     "ctip-report/1 document");
+		assert_int_equal(ctip_report_xlsx(&b, r, 5, "vi", &err),
+				 CTIP_EINVAL);
+		assert_string_equal(err.field, "report");
+		json_decref(r);
+	}
+	assert_int_equal(ctip_report_csv(&b, NULL, 5, "vi", &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "report");
+	assert_int_equal(b.len, 0);
+	ctip_buf_free(&b);
+}
+
+static void
+export_refuses_rows_without_counts(void **state)
+{
+	static const struct {
+		const char *rows, *msg;
+	} bad[] = {
+		{ "{}", "report: rows is not an array" },
+		{ "{\"rows\":[1]}", "report: row 1 is not an object" },
+		{ "{\"rows\":[{\"kind\":\"sum\"}]}",
+		  "report: row 1: kind is neither count nor rate" },
+		{ "{\"rows\":[{\"kind\":\"count\",\"total\":-1}]}",
+		  "report: row 1: total is not a count" },
+		{ "{\"rows\":[{\"kind\":\"count\",\"total\":\"7\"}]}",
+		  "report: row 1: total is not a count" },
+		{ "{\"rows\":[{\"kind\":\"count\",\"total\":7,\"by\":"
+		  "\"sex\"}]}",
+		  "report: row 1: split by sex without cells" },
+		{ "{\"rows\":[{\"kind\":\"count\",\"total\":7,\"by\":\"sex\","
+		  "\"cells\":[{\"value\":7},{\"value\":1.5}]}]}",
+		  "report: row 1: cell 2 has no count" },
+		{ "{\"rows\":[{\"kind\":\"rate\",\"numerator\":1}]}",
+		  "report: row 1: a rate needs a numerator, a denominator "
+		  "and a rate" },
+	};
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r, *base;
+	size_t i;
+
+	(void)state;
+	ctip_buf_init(&b, LIMIT);
+	for (i = 0; i < CTIP_NELEM(bad); i++) {
+		base = json_pack("{s:s, s:{}, s:{}, s:{}}", "format",
+				 "ctip-report/1", "form", "period", "place");
+		r = json_loads(bad[i].rows, 0, NULL);
+		assert_non_null(r);
+		assert_int_equal(json_object_update(base, r), 0);
+		assert_int_equal(ctip_report_csv(&b, base, 5, "vi", &err),
+				 CTIP_EINVAL);
+		assert_string_equal(err.field, "report");
+		assert_string_equal(err.msg, bad[i].msg);
+		json_decref(r);
+		json_decref(base);
+	}
+	ctip_buf_free(&b);
+}
+
+static void
+export_refuses_a_bad_threshold_or_language(void **state)
+{
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = report();
+
+	(void)state;
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_report_csv(&b, r, -1, "vi", &err), CTIP_EINVAL);
+	assert_string_equal(err.field, "threshold");
+	assert_int_equal(ctip_report_xlsx(&b, r, 101, "vi", &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "threshold");
+	assert_int_equal(ctip_report_csv(&b, r, 5, "fr", &err), CTIP_EINVAL);
+	assert_string_equal(err.field, "lang");
+	assert_int_equal(ctip_report_xlsx(&b, r, 5, NULL, &err), CTIP_EINVAL);
+	assert_string_equal(err.msg, "lang: expected vi or en");
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+export_past_the_buffer_limit_leaves_the_buffer_as_it_was(void **state)
+{
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = report();
+
+	(void)state;
+	ctip_buf_init(&b, 300);
+	assert_int_equal(ctip_buf_puts(&b, "kept"), CTIP_OK);
+	assert_int_equal(ctip_report_csv(&b, r, 5, "vi", &err), CTIP_ETOOBIG);
+	assert_string_equal(ctip_buf_str(&b), "kept");
+	assert_int_equal(ctip_report_xlsx(&b, r, 5, "vi", &err),
+			 CTIP_ETOOBIG);
+	assert_string_equal(ctip_buf_str(&b), "kept");
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+/* ---- reading an XLSX back ---------------------------------------------- */
+
+static unsigned
+le16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long
+le32(const unsigned char *p)
+{
+	return (unsigned long)le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+/*
+ * Member name of zip z (n bytes), inflated, NUL-terminated, malloc'd;
+ * NULL when there is no such member. Fails the test on a broken zip.
+ */
+static char *
+zip_get(const unsigned char *z, size_t n, const char *name)
+{
+	size_t eocd, p, i, entries, data, csize, usize, nl;
+	unsigned method;
+	char *out;
+	z_stream zs;
+
+	assert_true(n >= 22);
+	for (eocd = n - 22; le32(z + eocd) != 0x06054b50UL; eocd--)
+		assert_true(eocd > 0);
+	entries = le16(z + eocd + 10);
+	p = le32(z + eocd + 16);
+	for (i = 0; i < entries; i++, p += 46 + nl + le16(z + p + 30) +
+					  le16(z + p + 32)) {
+		assert_true(p + 46 <= n && le32(z + p) == 0x02014b50UL);
+		nl = le16(z + p + 28);
+		if (nl != strlen(name) || memcmp(z + p + 46, name, nl) != 0)
+			continue;
+		method = le16(z + p + 10);
+		csize = le32(z + p + 20);
+		usize = le32(z + p + 24);
+		data = le32(z + p + 42);
+		assert_true(data + 30 <= n && le32(z + data) == 0x04034b50UL);
+		data += 30 + le16(z + data + 26) + le16(z + data + 28);
+		assert_true(data + csize <= n);
+		out = ctip_xmalloc(usize + 1);
+		if (method == 0) {
+			assert_int_equal(csize, usize);
+			memcpy(out, z + data, usize);
+		} else {
+			assert_int_equal(method, 8);
+			memset(&zs, 0, sizeof(zs));
+			assert_int_equal(inflateInit2(&zs, -MAX_WBITS), Z_OK);
+			zs.next_in = (Bytef *)(uintptr_t)(z + data);
+			zs.avail_in = (uInt)csize;
+			zs.next_out = (Bytef *)out;
+			zs.avail_out = (uInt)usize;
+			assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+			assert_int_equal(zs.total_out, usize);
+			inflateEnd(&zs);
+		}
+		out[usize] = '\0';
+		return out;
+	}
+	return NULL;
+}
+
+/* XML text s[0..n) with its five entities replaced, malloc'd. */
+static char *
+unxml(const char *s, size_t n)
+{
+	static const char *const ent[][2] = {
+		{ "&amp;", "&" },   { "&lt;", "<" },   { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&apos;", "'" },
+	};
+	char *out = ctip_xmalloc(n + 1), *o = out;
+	size_t i, k;
+
+	for (i = 0; i < n;) {
+		for (k = 0; k < CTIP_NELEM(ent); k++)
+			if (strncmp(s + i, ent[k][0], strlen(ent[k][0])) == 0)
+				break;
+		if (k < CTIP_NELEM(ent)) {
+			*o++ = ent[k][1][0];
+			i += strlen(ent[k][0]);
+		} else {
+			*o++ = s[i++];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+struct cell {
+	char ref[16];
+	char *text; /* NULL for a number */
+	double num;
+};
+
+struct sheet {
+	struct cell cells[512];
+	int n;
+	char *strings[512]; /* the shared strings */
+	int n_strings;
+};
+
+static void
+sheet_free(struct sheet *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->cells[i].text);
+	for (i = 0; i < s->n_strings; i++)
+		free(s->strings[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The text of every <t> in si[0..n). */
+static char *
+si_text(const char *si, size_t n)
+{
+	char *out = ctip_xstrdup(""), *part, *grown;
+	const char *p = si, *end = si + n, *open, *close;
+
+	while ((open = strstr(p, "<t")) != NULL && open < end) {
+		if (open[2] != '>' && open[2] != ' ') {
+			p = open + 2;
+			continue;
+		}
+		open = strchr(open, '>') + 1;
+		close = strstr(open, "</t>");
+		assert_non_null(close);
+		part = unxml(open, (size_t)(close - open));
+		grown = ctip_xmalloc(strlen(out) + strlen(part) + 1);
+		memcpy(grown, out, strlen(out));
+		memcpy(grown + strlen(out), part, strlen(part) + 1);
+		free(out);
+		free(part);
+		out = grown;
+		p = close + 4;
+	}
+	return out;
+}
+
+/* Sheet no of workbook z (n bytes): its cells with values, strings
+ * resolved. */
+static void
+sheet_read(struct sheet *s, const unsigned char *z, size_t n, int no)
+{
+	char name[64], *xml, *sst, *p, *end, *tag, *v, *ve;
+	char type[16];
+	long idx;
+
+	memset(s, 0, sizeof(*s));
+	sst = zip_get(z, n, "xl/sharedStrings.xml");
+	for (p = sst; p != NULL && (p = strstr(p, "<si>")) != NULL;) {
+		end = strstr(p, "</si>");
+		assert_non_null(end);
+		assert_true(s->n_strings < (int)CTIP_NELEM(s->strings));
+		s->strings[s->n_strings++] = si_text(p, (size_t)(end - p));
+		p = end + 5;
+	}
+	free(sst);
+	snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", no);
+	xml = zip_get(z, n, name);
+	assert_non_null(xml);
+	for (p = xml; (p = strstr(p, "<c r=\"")) != NULL; p = tag) {
+		struct cell *c;
+
+		tag = strchr(p, '>');
+		assert_non_null(tag);
+		if (tag[-1] == '/') /* a formatted blank */
+			continue;
+		end = strstr(tag, "</c>");
+		v = strstr(tag, "<v>");
+		if (v == NULL || v > end)
+			continue;
+		v += 3;
+		ve = strstr(v, "</v>");
+		assert_true(s->n < (int)CTIP_NELEM(s->cells));
+		c = &s->cells[s->n++];
+		assert_int_equal(sscanf(p, "<c r=\"%15[A-Z0-9]\"", c->ref), 1);
+		type[0] = '\0';
+		if (strstr(p, " t=\"") != NULL && strstr(p, " t=\"") < tag)
+			sscanf(strstr(p, " t=\""), " t=\"%15[a-zA-Z]\"", type);
+		if (strcmp(type, "s") == 0) {
+			idx = strtol(v, NULL, 10);
+			assert_true(idx >= 0 && idx < s->n_strings);
+			c->text = ctip_xstrdup(s->strings[idx]);
+		} else {
+			assert_string_equal(type, "");
+			c->num = strtod(v, NULL);
+		}
+		(void)ve;
+	}
+	free(xml);
+}
+
+static const struct cell *
+cell_at(const struct sheet *s, const char *ref)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->cells[i].ref, ref) == 0)
+			return &s->cells[i];
+	return NULL;
+}
+
+/* The text of cell col+row; fails when it is a number or missing. */
+static const char *
+text_at(const struct sheet *s, char col, int row)
+{
+	char ref[16];
+	const struct cell *c;
+
+	snprintf(ref, sizeof(ref), "%c%d", col, row);
+	c = cell_at(s, ref);
+	if (c == NULL || c->text == NULL)
+		fail_msg("%s is not a text cell", ref);
+	return c->text;
+}
+
+/* The number of cell col+row; fails when it is a text or missing. */
+static double
+num_at(const struct sheet *s, char col, int row)
+{
+	char ref[16];
+	const struct cell *c;
+
+	snprintf(ref, sizeof(ref), "%c%d", col, row);
+	c = cell_at(s, ref);
+	if (c == NULL || c->text != NULL)
+		fail_msg("%s is not a number cell", ref);
+	return c->num;
+}
+
+/* The first row whose column col holds text t, 0 if none. */
+static int
+row_with(const struct sheet *s, char col, const char *t)
+{
+	int i, row;
+
+	for (i = 0; i < s->n; i++)
+		if (s->cells[i].ref[0] == col && s->cells[i].text != NULL &&
+		    strcmp(s->cells[i].text, t) == 0 &&
+		    sscanf(s->cells[i].ref + 1, "%d", &row) == 1)
+			return row;
+	return 0;
+}
+
+/* out = report r as a workbook under threshold in lang, in a private
+ * TMPDIR that must be empty again afterwards. */
+static void
+xlsx_of(struct ctip_buf *out, const json_t *r, int threshold,
+	const char *lang)
+{
+	char dir[64], *old = getenv("TMPDIR");
+	struct ctip_err err = { 0 };
+	DIR *d;
+	struct dirent *e;
+	int left = 0;
+
+	old = old != NULL ? ctip_xstrdup(old) : NULL;
+	assert_true(tmpdir_make(dir, sizeof(dir)));
+	assert_int_equal(setenv("TMPDIR", dir, 1), 0);
+	ctip_buf_init(out, LIMIT);
+	if (ctip_report_xlsx(out, r, threshold, lang, &err) != CTIP_OK)
+		fail_msg("ctip_report_xlsx: %s", err.msg);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		left += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(left, 0);
+	tmpdir_remove(dir);
+	if (old != NULL)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+}
+
+/* ---- XLSX --------------------------------------------------------------- */
+
+static void
+xlsx_holds_the_totals_as_numbers_and_small_ones_as_text(void **state)
+{
+	const char *fixture = getenv("CTIP_XLSX_FIXTURE");
+	const json_t *row, *cell;
+	char sub[256];
+	struct ctip_buf b;
+	struct sheet s;
+	json_t *r = report();
+	size_t i, k;
+	int at;
+
+	(void)state;
+	xlsx_of(&b, r, 5, "vi");
+	assert_true(b.len > 1000);
+	assert_memory_equal(b.data, "PK\x03\x04", 4);
+	if (fixture != NULL)
+		assert_true(file_put(fixture, b.data, b.len, 0644));
+	sheet_read(&s, (const unsigned char *)b.data, b.len, 1);
+
+	/* The top of the paper form. */
+	assert_string_equal(text_at(&s, 'A', 1), "PHƯỜNG BA ĐÌNH");
+	assert_string_equal(text_at(&s, 'C', 1),
+			    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+	assert_string_equal(text_at(&s, 'C', 2), "Độc lập - Tự do - Hạnh phúc");
+	assert_string_equal(text_at(&s, 'A', 4),
+			    "Báo cáo 6 tháng kết quả phòng, chống mua bán "
+			    "người của xã");
+	assert_string_equal(text_at(&s, 'A', 5),
+			    "Kỳ báo cáo: 2026-H1 (từ 15/12/2025 đến "
+			    "14/06/2026)");
+	assert_string_equal(text_at(&s, 'A', 6),
+			    "Căn cứ: Kế hoạch của Ban Chỉ đạo xã");
+	assert_string_equal(text_at(&s, 'A', 7),
+			    "Hạn gửi báo cáo: 15/06/2026");
+	assert_string_equal(text_at(&s, 'A', 9), "STT");
+	assert_string_equal(text_at(&s, 'B', 9), "Chỉ tiêu");
+	assert_string_equal(text_at(&s, 'C', 9), "Đơn vị tính");
+	assert_string_equal(text_at(&s, 'D', 9), "Số liệu");
+	assert_string_equal(text_at(&s, 'E', 9), "Chỉ tiêu KH / Đánh giá");
+	assert_string_equal(text_at(&s, 'A', 11),
+			    "I. Tiếp nhận, giải quyết tố giác, tin báo");
+
+	/* Every count of the report, where its label is: a number when
+	 * shown, else the text of its suppression. */
+	json_array_foreach(json_object_get(r, "rows"), i, row)
+	{
+		if (strcmp(json_string_value(json_object_get(row, "kind")),
+			   "count") != 0)
+			continue;
+		at = row_with(&s, 'B',
+			      json_string_value(
+				      json_object_get(row, "label_vi")));
+		assert_true(at > 0);
+		assert_string_equal(
+			text_at(&s, 'A', at),
+			json_string_value(json_object_get(row, "no")));
+		if (at == row_with(&s, 'B', "Số đã phân loại"))
+			assert_string_equal(text_at(&s, 'D', at), "<5");
+		else
+			assert_true(num_at(&s, 'D', at) ==
+				    (double)json_integer_value(
+					    json_object_get(row, "total")));
+		json_array_foreach(json_object_get(row, "cells"), k, cell)
+		{
+			long long v = json_integer_value(
+				json_object_get(cell, "value"));
+
+			snprintf(sub, sizeof(sub), "- %s",
+				 json_string_value(
+					 json_object_get(cell, "label_vi")));
+			assert_string_equal(text_at(&s, 'B', at + 1 + (int)k),
+					    sub);
+			if (v >= 1 && v < 5)
+				assert_string_equal(
+					text_at(&s, 'D', at + 1 + (int)k),
+					"<5");
+			else if (strcmp(sub, "- Nam") == 0)
+				assert_string_equal(
+					text_at(&s, 'D', at + 1 + (int)k),
+					"x");
+			else
+				assert_true(num_at(&s, 'D', at + 1 + (int)k) ==
+					    (double)v);
+		}
+	}
+	at = row_with(&s, 'B', "Số người được tiếp nhận");
+	assert_string_equal(text_at(&s, 'C', at), "người");
+	at = row_with(&s, 'B', "Số tố giác, tin báo được tiếp nhận");
+	assert_string_equal(text_at(&s, 'C', at), "tin");
+	assert_int_equal(num_at(&s, 'D', at), 6);
+
+	/* Rates: percent with one decimal, target and evaluation; a rate
+	 * of a small count is not shown, nor is its evaluation. */
+	at = row_with(&s, 'B', "Tỷ lệ tin báo được phân loại");
+	assert_string_equal(text_at(&s, 'C', at), "%");
+	assert_true(num_at(&s, 'D', at) == 83.3);
+	assert_string_equal(text_at(&s, 'E', at), "≥ 100%: Chưa đạt");
+	at = row_with(&s, 'B', "Tỷ lệ tin báo được giải quyết");
+	assert_string_equal(text_at(&s, 'D', at), "—");
+	assert_string_equal(text_at(&s, 'E', at), "> 90%");
+	assert_true(row_with(&s, 'A', "V. Các chỉ tiêu của Chương trình") ==
+		    at - 2);
+
+	/* The bottom: the note, the date in Vietnam (20:00Z is the next
+	 * morning there) and the signatures. */
+	assert_true(row_with(&s, 'A',
+			     "Ghi chú: “<5”: số từ 1 đến 4, không công bố để "
+			     "bảo vệ người có liên quan; “x”: số ẩn thêm để "
+			     "không suy ra được số nhỏ từ tổng số; “—”: không "
+			     "có tỷ lệ hoặc tỷ lệ không công bố.") > at);
+	assert_true(row_with(&s, 'C', "Ngày lập: 15/06/2026") > at);
+	assert_true(row_with(&s, 'B', "NGƯỜI LẬP BIỂU") > at);
+	assert_true(row_with(&s, 'C', "THỦ TRƯỞNG ĐƠN VỊ") > at);
+	assert_true(row_with(&s, 'B', "(Ký, ghi rõ họ tên)") > at);
+	sheet_free(&s);
+
+	/* The findings, on their own sheet. */
+	sheet_read(&s, (const unsigned char *)b.data, b.len, 2);
+	assert_string_equal(text_at(&s, 'A', 1), "Mã");
+	assert_string_equal(text_at(&s, 'A', 2), "IDENTIFIED_LE_RECEIVED");
+	assert_string_equal(text_at(&s, 'B', 2), "Cảnh báo");
+	assert_string_equal(text_at(&s, 'D', 2),
+			    "Số người được xác định là nạn nhân lớn hơn số "
+			    "người được tiếp nhận");
+	assert_true(s.n_strings > 0);
+	for (k = 0, i = 0; i < (size_t)s.n_strings; i++)
+		k += strcmp(s.strings[i], "<5") == 0;
+	assert_int_equal(k, 1);
+	sheet_free(&s);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+xlsx_names_its_sheets_and_sets_a_title_but_no_author(void **state)
+{
+	struct ctip_buf b;
+	json_t *r = report();
+	char *wb, *core;
+
+	(void)state;
+	xlsx_of(&b, r, 5, "vi");
+	wb = zip_get((const unsigned char *)b.data, b.len, "xl/workbook.xml");
+	core = zip_get((const unsigned char *)b.data, b.len,
+		       "docProps/core.xml");
+	assert_non_null(wb);
+	assert_non_null(core);
+	assert_non_null(strstr(wb, "<sheet name=\"Báo cáo\""));
+	assert_non_null(strstr(wb, "<sheet name=\"Kiểm tra\""));
+	assert_non_null(strstr(core, "<dc:title>Báo cáo 6 tháng kết quả "
+				     "phòng, chống mua bán người của xã"
+				     "</dc:title>"));
+	assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:"
+				     "W3CDTF\">2026-06-14T20:00:00Z"));
+	assert_non_null(strstr(core, "<dc:creator></dc:creator>"));
+	assert_non_null(
+		strstr(core, "<cp:lastModifiedBy></cp:lastModifiedBy>"));
+	free(wb);
+	free(core);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+xlsx_in_english_and_without_findings_has_one_sheet(void **state)
+{
+	struct ctip_buf b;
+	struct sheet s;
+	json_t *r = report();
+	char *sheet2;
+	int at;
+
+	(void)state;
+	json_object_set_new(r, "findings", json_array());
+	xlsx_of(&b, r, 0, "en");
+	sheet_read(&s, (const unsigned char *)b.data, b.len, 1);
+	assert_string_equal(text_at(&s, 'A', 1), "PHƯỜNG BA ĐÌNH");
+	assert_string_equal(text_at(&s, 'C', 1),
+			    "SOCIALIST REPUBLIC OF VIET NAM");
+	assert_string_equal(text_at(&s, 'A', 4),
+			    "Commune half-year report on the prevention of "
+			    "human trafficking");
+	assert_string_equal(text_at(&s, 'A', 5),
+			    "Reporting period: 2026-H1 (from 15/12/2025 to "
+			    "14/06/2026)");
+	assert_string_equal(text_at(&s, 'B', 9), "Indicator");
+	at = row_with(&s, 'B', "- Unknown");
+	assert_int_equal(num_at(&s, 'D', at), 1);
+	assert_string_equal(text_at(&s, 'C', at), "persons");
+	at = row_with(&s, 'B', "Share resolved");
+	assert_true(num_at(&s, 'D', at) == 50.0);
+	assert_string_equal(text_at(&s, 'E', at), "> 90%: Not met");
+	assert_int_equal(row_with(&s, 'A', "Note: "), 0);
+	assert_true(row_with(&s, 'B', "PREPARED BY") > at);
+	sheet2 = zip_get((const unsigned char *)b.data, b.len,
+			 "xl/worksheets/sheet2.xml");
+	assert_null(sheet2);
+	sheet_free(&s);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+static void
+xlsx_without_a_temporary_directory_is_an_io_error(void **state)
+{
+	char *old = getenv("TMPDIR");
+	struct ctip_buf b;
+	struct ctip_err err = { 0 };
+	json_t *r = report();
+
+	(void)state;
+	old = old != NULL ? ctip_xstrdup(old) : NULL;
+	assert_int_equal(setenv("TMPDIR", "/nonexistent-ctip-tmp", 1), 0);
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_report_xlsx(&b, r, 5, "vi", &err), CTIP_EIO);
+	assert_string_equal(err.msg, "could not create a temporary file in "
+				     "\"/nonexistent-ctip-tmp\": No such "
+				     "file or directory");
+	assert_int_equal(b.len, 0);
+	if (old != NULL)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	ctip_buf_free(&b);
+	json_decref(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			csv_suppresses_small_counts_and_the_cell_that_would_give_one_away),
+		cmocka_unit_test(
+			csv_with_threshold_zero_suppresses_nothing_and_speaks_english),
+		cmocka_unit_test(
+			csv_hides_no_second_cell_when_the_small_total_hides_the_row),
+		cmocka_unit_test(export_refuses_what_is_not_a_report),
+		cmocka_unit_test(export_refuses_rows_without_counts),
+		cmocka_unit_test(export_refuses_a_bad_threshold_or_language),
+		cmocka_unit_test(
+			export_past_the_buffer_limit_leaves_the_buffer_as_it_was),
+		cmocka_unit_test(
+			xlsx_holds_the_totals_as_numbers_and_small_ones_as_text),
+		cmocka_unit_test(
+			xlsx_names_its_sheets_and_sets_a_title_but_no_author),
+		cmocka_unit_test(
+			xlsx_in_english_and_without_findings_has_one_sheet),
+		cmocka_unit_test(
+			xlsx_without_a_temporary_directory_is_an_io_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
