@@ -7,11 +7,14 @@
  * every seventh with its offenders, and referrals. Then times, as a national
  * statistician, every indicator of the catalogue for the nation over the
  * half-year 2025-01-01 to 2025-06-30 (five runs), the same by each indicator's
- * first dimension, and every indicator for each of the 34 provinces. Prints the
- * figures and a checksum (FNV-1a over every value); --verify compares it.
+ * first dimension, and every indicator for each of the 34 provinces; then the
+ * periodic reports (issue 6): the national half-year report, the 34
+ * provinces', one commune's after a change in it, and every commune's. Prints
+ * the figures and a checksum (FNV-1a over every value); --verify compares it.
  * --keep leaves the database for EXPLAIN QUERY PLAN. */
 #include "bench_util.h"
 #include "core/org.h"
+#include "core/report.h"
 #include "core/setup.h"
 #include "core/stats.h"
 
@@ -39,6 +42,45 @@ exec_sql(const char *db, const char *sql)
 	sqlite3_free(msg);
 	sqlite3_close(conn);
 	return rc != SQLITE_OK;
+}
+
+/* One report of a form, period and place, for bench_time. */
+struct report_run {
+	const struct ctip_access *ax;
+	const struct ctip_principal *p;
+	const char *form, *period, *place;
+	uint64_t h; /* checksum of the last run's totals */
+	int rows;
+};
+
+static enum ctip_status
+run_report(void *arg, struct ctip_arena *a, struct ctip_err *err)
+{
+	struct report_run *r = arg;
+	struct ctip_report_view v;
+	json_t *row;
+	size_t i;
+	enum ctip_status rc;
+
+	rc = ctip_report_get(&v, r->ax, r->p, r->form, r->period, r->place, a,
+			     err);
+	if (rc != CTIP_OK)
+		return rc;
+	r->h = BENCH_FNV_BASIS;
+	r->rows = 0;
+	json_array_foreach(json_object_get(v.body, "rows"), i, row)
+	{
+		json_t *t = json_object_get(row, "total");
+
+		r->h = bench_fnv(
+			r->h,
+			t != NULL ? (long)json_integer_value(t)
+				  : (long)json_integer_value(
+					    json_object_get(row, "numerator")));
+		r->rows++;
+	}
+	json_decref(v.body);
+	return CTIP_OK;
 }
 
 /* Every indicator for one place, by dim (NULL, or "first": the
@@ -106,7 +148,9 @@ main(int argc, char **argv)
 	struct all_run run;
 	struct timespec t0;
 	struct bench_db b;
-	double sn[3], sd[3], sp[3];
+	double sn[3], sd[3], sp[3], sr[3], sc[3];
+	struct ctip_access ax = { 0 };
+	struct report_run rr;
 	const char *roles[] = { "statistician", NULL };
 	char sql[4096], sum[32];
 	bool seen[100] = { false };
@@ -220,9 +264,17 @@ main(int argc, char **argv)
 		"to_unit_id, status, sent_at, sent_by, ack_due_at) SELECT "
 		"'intake', id, owner_unit_id, %lld, 'sent', received_at, %lld, "
 		"received_at FROM intake WHERE id %% 3 = 0;"
+		"INSERT INTO activity (org_unit_id, province_code, "
+		"commune_code, kind, title, started_on, ended_on, "
+		"participants, created_by, created_at, updated_at) SELECT "
+		"owner_unit_id, province_code, commune_code, CASE id %% 4 "
+		"WHEN 0 THEN 'communication' WHEN 1 THEN 'training' WHEN 2 "
+		"THEN 'inspection' ELSE 'operation' END, 'x', received_on, "
+		"received_on, id %% 200, %lld, '2026-11-24T00:00:00Z', "
+		"'2026-11-24T00:00:00Z' FROM person WHERE id %% 50 = 0;"
 		"COMMIT;",
 		(long long)uid, (long long)uid, (long long)uid, (long long)unit,
-		(long long)uid);
+		(long long)uid, (long long)uid);
 	if (exec_sql(b.db, sql) != 0)
 		return 1;
 	printf("2. steps, services, intakes, cases, referrals   %9.1f ms\n",
@@ -272,6 +324,62 @@ main(int argc, char **argv)
 	sp[1] = bench_ms_since(&t0);
 	printf("5. %d indicators x %ld province runs           %9.1f ms\n",
 	       n_inds, n_prov, sp[1]);
+
+	/* 6. The national half-year report (every row of the form, its
+	 * splits, rates and rules), as the national statistician reads
+	 * it; 2025-H1 is 2024-12-15 to 2025-06-14. */
+	ax.st = st;
+	ax.kr = &kr;
+	snprintf(pn.admin_code, sizeof(pn.admin_code), "VN");
+	rr = (struct report_run){ &ax, &pn, "BC_QG_6T", "2025-H1", "VN", 0, 0 };
+	printf("6. national half-year report BC_QG_6T 2025-H1\n");
+	if (bench_time(sr, "report-nation", 1, &ka, run_report, &rr))
+		return 1;
+	h = bench_fnv(h, (long)rr.h);
+	printf("   %d rows\n", rr.rows);
+	/* 7. The 34 provinces' half-year reports. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(seen, 0, sizeof(seen));
+	rr.form = "BC_TINH_6T";
+	for (c = 0; c < n_communes; c++) {
+		if (seen[bench_province(communes[c].province_code)])
+			continue;
+		seen[bench_province(communes[c].province_code)] = true;
+		rr.place = communes[c].province_code;
+		ctip_arena_reset(&ka);
+		if (run_report(&rr, &ka, &err) != CTIP_OK)
+			return bench_fail("province report", &err);
+		h = bench_fnv(h, (long)rr.h);
+	}
+	printf("7. %ld province reports BC_TINH_6T               %9.1f ms\n",
+	       n_prov, bench_ms_since(&t0));
+	/* 8. One commune's change: a person of the first commune received
+	 * in the half-year, then that commune's report computed again. */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE person SET received_on = '2025-03-03' WHERE id = "
+		 "(SELECT min(id) FROM person WHERE commune_code = '%s')",
+		 communes[0].code);
+	if (exec_sql(b.db, sql) != 0)
+		return 1;
+	rr = (struct report_run){
+		&ax, &pn, "BC_XA_6T", "2025-H1", communes[0].code, 0, 0
+	};
+	printf("8. one commune's report after its change (%s)\n",
+	       communes[0].code);
+	if (bench_time(sc, "report-commune", 2, &ka, run_report, &rr))
+		return 1;
+	h = bench_fnv(h, (long)rr.h);
+	/* 9. Every commune's report, one after the other. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (c = 0; c < n_communes; c++) {
+		rr.place = communes[c].code;
+		ctip_arena_reset(&ka);
+		if (run_report(&rr, &ka, &err) != CTIP_OK)
+			return bench_fail("commune report", &err);
+		h = bench_fnv(h, (long)rr.h);
+	}
+	printf("9. %d commune reports BC_XA_6T                 %9.1f ms\n",
+	       n_communes, bench_ms_since(&t0));
 	st->ops->close(st);
 
 	bench_checksum(sum, h);
@@ -280,6 +388,11 @@ main(int argc, char **argv)
 	       "ms with a dimension each (medians of %d; target 2000 ms: "
 	       "%s)\n",
 	       sn[1], sd[1], RUNS, sd[1] < 2000 ? "met" : "NOT met");
+	printf("national half-year report: %.1f ms (target 2000 ms: %s); one "
+	       "commune's report after a change: %.2f ms (target 100 ms: "
+	       "%s)\n",
+	       sr[1], sr[1] < 2000 ? "met" : "NOT met", sc[1],
+	       sc[1] < 100 ? "met" : "NOT met");
 	ctip_keyring_wipe(&kr);
 	ctip_arena_free(&a);
 	ctip_arena_free(&ka);

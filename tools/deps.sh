@@ -8,7 +8,7 @@ pkgs="build-essential pkg-config meson ninja-build libsqlite3-dev sqlite3
 libmicrohttpd-dev libjansson-dev libsodium-dev libutf8proc-dev
 libxlsxwriter-dev"
 if [ "${1:-run}" = test ]; then
-	pkgs="$pkgs libcmocka-dev clang-format curl chromium fonts-noto-core"
+	pkgs="$pkgs libcmocka-dev zlib1g-dev clang-format curl chromium fonts-noto-core"
 	# node >= 18 and npm may come from the machine image; else Debian's.
 	if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 ||
 		[ "$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then

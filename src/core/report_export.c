@@ -420,8 +420,7 @@ csv_line(struct ctip_buf *b, const char *no, const char *section,
 
 /* The lines of one row (checked). */
 static enum ctip_status
-csv_row(struct ctip_buf *b, const json_t *row, int threshold,
-	const char *lang)
+csv_row(struct ctip_buf *b, const json_t *row, int threshold, const char *lang)
 {
 	const char *no = str(row, "no");
 	const char *section = text_in(row, "section", lang);
@@ -608,15 +607,14 @@ put_num(struct sheet *s, int row, int col, double v, lxw_format *f)
 static void
 merge(struct sheet *s, int row, int c1, int c2, const char *t, lxw_format *f)
 {
-	note_error(s, worksheet_merge_range(s->ws, (lxw_row_t)row,
-					    (lxw_col_t)c1, (lxw_row_t)row,
-					    (lxw_col_t)c2, "", f));
+	note_error(s,
+		   worksheet_merge_range(s->ws, (lxw_row_t)row, (lxw_col_t)c1,
+					 (lxw_row_t)row, (lxw_col_t)c2, "", f));
 	put(s, row, c1, t, f);
 }
 
 static lxw_format *
-new_format(lxw_workbook *wb, bool bold, bool italic, uint8_t align,
-	   bool border)
+new_format(lxw_workbook *wb, bool bold, bool italic, uint8_t align, bool border)
 {
 	lxw_format *f = workbook_add_format(wb);
 
@@ -724,9 +722,9 @@ rate_target(char *out, size_t cap, const json_t *row, bool shown,
 	    const struct words *w)
 {
 	const char *light = str(row, "light");
-	const char *word = strcmp(light, "green") == 0	 ? w->met
+	const char *word = strcmp(light, "green") == 0   ? w->met
 			   : strcmp(light, "amber") == 0 ? w->near
-			   : strcmp(light, "red") == 0	 ? w->not_met
+			   : strcmp(light, "red") == 0   ? w->not_met
 							 : NULL;
 	const json_t *target = json_object_get(row, "target_percent");
 	int n = 0;
@@ -807,8 +805,7 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 		put(s, s->row, 1, sub, s->f->sub);
 		put(s, s->row, 2, unit, s->f->unit);
 		put_value(s, s->row, count_of(cell, "value"),
-			  (enum mark)m.cell[i],
-			  threshold, u);
+			  (enum mark)m.cell[i], threshold, u);
 		put(s, s->row++, 4, "", s->f->target);
 		free(sub);
 	}
@@ -839,8 +836,8 @@ form_table(struct sheet *s, const json_t *report, int threshold,
 
 		if (*sec != '\0' &&
 		    (section == NULL || strcmp(sec, section) != 0))
-			merge(s, s->row++, 0, 4,
-			      text_in(row, "section", lang), s->f->section);
+			merge(s, s->row++, 0, 4, text_in(row, "section", lang),
+			      s->f->section);
 		section = sec;
 		form_row(s, row, threshold, lang, u);
 	}
@@ -869,8 +866,7 @@ form_bottom(struct sheet *s, const json_t *report, int threshold,
 			snprintf(part, sizeof(part), "%s<%d%s: %s %d, %s",
 				 w->quote_open, threshold, w->quote_close,
 				 w->small_range, threshold - 1, w->small_why);
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
-				      part);
+		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ", part);
 	}
 	if (u->hidden && n < sizeof(note))
 		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
@@ -974,8 +970,7 @@ fill_workbook(lxw_workbook *wb, const json_t *report, int threshold,
 
 /* Append the file open as fd to out. */
 static enum ctip_status
-read_back(struct ctip_buf *out, int fd, const char *path,
-	  struct ctip_err *err)
+read_back(struct ctip_buf *out, int fd, const char *path, struct ctip_err *err)
 {
 	char chunk[16384];
 	struct stat st;

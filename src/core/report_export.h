@@ -18,7 +18,11 @@
  *    is primary-suppressed, the smallest other non-zero cell (the first
  *    of equals) is hidden too, so the small one cannot be recovered by
  *    subtracting the others from the total. It is shown as "x", not as
- *    "<t": its value is t or more, and "<t" would be false;
+ *    "<t": its value is t or more, and "<t" would be false. Known
+ *    limit: a reader who knows this rule knows "x" >= t, so when the
+ *    two hidden cells add up to less than 2t-1 the small one is
+ *    narrowed down (total 12, Nữ 6: Nam "x" + Không rõ "<5" = 6, hence
+ *    Nam = 5 and Không rõ = 1);
  *  - a rate is shown only when neither its numerator nor its denominator
  *    is a suppressed count (1 to t-1) and the denominator is not 0;
  *    otherwise it is shown as "—", and in the XLSX its evaluation
@@ -49,11 +53,9 @@
  * "threshold" or "lang" (neither "vi" nor "en"); CTIP_ETOOBIG when out's
  * limit is reached.
  */
-CTIP_MUST_CHECK enum ctip_status ctip_report_csv(struct ctip_buf *out,
-						 const json_t *report,
-						 int threshold,
-						 const char *lang,
-						 struct ctip_err *err);
+CTIP_MUST_CHECK enum ctip_status
+ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
+		const char *lang, struct ctip_err *err);
 
 /*
  * Append report to out as an XLSX workbook shaped like the Vietnamese
@@ -88,10 +90,8 @@ CTIP_MUST_CHECK enum ctip_status ctip_report_csv(struct ctip_buf *out,
  * ctip_report_csv, and CTIP_EIO when the temporary file cannot be
  * created, written or read ("could not ...").
  */
-CTIP_MUST_CHECK enum ctip_status ctip_report_xlsx(struct ctip_buf *out,
-						  const json_t *report,
-						  int threshold,
-						  const char *lang,
-						  struct ctip_err *err);
+CTIP_MUST_CHECK enum ctip_status
+ctip_report_xlsx(struct ctip_buf *out, const json_t *report, int threshold,
+		 const char *lang, struct ctip_err *err);
 
 #endif

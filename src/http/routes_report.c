@@ -99,22 +99,22 @@ ctip_h_report_get(struct ctip_req *req, struct ctip_resp *resp)
 		ctip_resp_json(resp, 200, view_json(&v));
 }
 
-/* GET /api/reports/{id}: a stored report with its steps. */
-void
-ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp)
+/* Answer with stored report id and its steps. */
+static void
+answer_id(struct ctip_req *req, struct ctip_resp *resp, int64_t id)
 {
 	struct ctip_report_view v;
 	struct ctip_report_step *steps;
 	struct ctip_err err = { 0 };
-	int64_t id = ctip_req_id(req, resp, 0);
 	json_t *j, *items;
 	int n, i;
 
-	if (id == 0)
-		return;
 	if (ctip_report_get_id(&v, &req->access, req->who, id, req->arena,
-			       &err) != CTIP_OK ||
-	    ctip_report_steps(&steps, &n, &req->access, req->who, id,
+			       &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	if (ctip_report_steps(&steps, &n, &req->access, req->who, id,
 			      req->arena, &err) != CTIP_OK) {
 		json_decref(v.body);
 		ctip_resp_err(resp, &err);
@@ -134,12 +134,21 @@ ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(resp, 200, j);
 }
 
+/* GET /api/reports/{id}: a stored report with its steps. */
+void
+ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp)
+{
+	int64_t id = ctip_req_id(req, resp, 0);
+
+	if (id != 0)
+		answer_id(req, resp, id);
+}
+
 /* POST /api/reports/submit {"form","period","place","note","version"}
  * (version 0 for a first submission). */
 void
 ctip_h_report_submit(struct ctip_req *req, struct ctip_resp *resp)
 {
-	struct ctip_report_view v;
 	struct ctip_err err = { 0 };
 	const char *form, *period, *place, *note;
 	json_t *body, *ver;
@@ -162,13 +171,10 @@ ctip_h_report_submit(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	if (ctip_report_submit(&id, &req->access, req->who, form, period, place,
 			       note, (int)json_integer_value(ver), req->arena,
-			       &err) != CTIP_OK ||
-	    ctip_report_get_id(&v, &req->access, req->who, id, req->arena,
-			       &err) != CTIP_OK) {
+			       &err) != CTIP_OK)
 		ctip_resp_err(resp, &err);
-		goto out;
-	}
-	ctip_resp_json(resp, 200, view_json(&v));
+	else
+		answer_id(req, resp, id);
 out:
 	json_decref(body);
 }
@@ -177,7 +183,6 @@ out:
 void
 ctip_h_report_review(struct ctip_req *req, struct ctip_resp *resp)
 {
-	struct ctip_report_view v;
 	struct ctip_err err = { 0 };
 	const char *decision, *comment;
 	int64_t id = ctip_req_id(req, resp, 0);
@@ -191,13 +196,10 @@ ctip_h_report_review(struct ctip_req *req, struct ctip_resp *resp)
 	    !ctip_json_str(&comment, body, "comment", resp))
 		goto out;
 	if (ctip_report_review(&req->access, req->who, id, version, decision,
-			       comment, req->arena, &err) != CTIP_OK ||
-	    ctip_report_get_id(&v, &req->access, req->who, id, req->arena,
-			       &err) != CTIP_OK) {
+			       comment, req->arena, &err) != CTIP_OK)
 		ctip_resp_err(resp, &err);
-		goto out;
-	}
-	ctip_resp_json(resp, 200, view_json(&v));
+	else
+		answer_id(req, resp, id);
 out:
 	json_decref(body);
 }
@@ -305,6 +307,7 @@ ctip_h_report_deadline(struct ctip_req *req, struct ctip_resp *resp)
 	else
 		ctip_resp_json(resp, 200,
 			       json_pack("{s:s, s:I, s:s}", "form", form,
+					 "period_no",
 					 (json_int_t)json_integer_value(no),
 					 "month_day", md));
 out:

@@ -119,61 +119,60 @@ report(void)
 	return j;
 }
 
-#define BOM "\xEF\xBB\xBF"
+#define BOM  "\xEF\xBB\xBF"
 #define SEC1 "\"I. Tiếp nhận, giải quyết tố giác, tin báo\""
 #define SEC2 "II. Nạn nhân"
 #define SEC5 "V. Các chỉ tiêu của Chương trình"
 
 static const char csv_vi_5[] =
 	BOM "STT,Mục,Chỉ tiêu,Phân tổ,Số liệu\r\n"
-	"1," SEC1 ",\"Số tố giác, tin báo được tiếp nhận\",,6\r\n"
-	"2," SEC1 ",Số đã phân loại,,<5\r\n"
-	"5," SEC2 ",Số người được tiếp nhận,,12\r\n"
-	"5.1," SEC2 ",Chia theo giới tính,,12\r\n"
-	"5.1," SEC2 ",Chia theo giới tính,Nam,x\r\n"
-	"5.1," SEC2 ",Chia theo giới tính,Nữ,6\r\n"
-	"5.1," SEC2 ",Chia theo giới tính,Không rõ,<5\r\n"
-	"5.2," SEC2 ",Chia theo độ tuổi,,12\r\n"
-	"5.2," SEC2 ",Chia theo độ tuổi,Dưới 16 tuổi,<5\r\n"
-	"5.2," SEC2 ",Chia theo độ tuổi,Từ 16 đến dưới 18 tuổi,<5\r\n"
-	"5.2," SEC2 ",Chia theo độ tuổi,Từ 18 đến 30 tuổi,9\r\n"
-	"5.2," SEC2 ",Chia theo độ tuổi,Trên 30 tuổi,0\r\n"
-	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",,12\r\n"
-	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
-	"Bóc lột tình dục,8\r\n"
-	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
-	"\"Lao động cưỡng bức, khổ sai\",<5\r\n"
-	"5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",'=1+1,0\r\n"
-	"20," SEC5 ",Tỷ lệ tin báo được phân loại,,83.3\r\n"
-	"21," SEC5 ",Tỷ lệ tin báo được giải quyết,,—\r\n";
+	    "1," SEC1 ",\"Số tố giác, tin báo được tiếp nhận\",,6\r\n"
+	    "2," SEC1 ",Số đã phân loại,,<5\r\n"
+	    "5," SEC2 ",Số người được tiếp nhận,,12\r\n"
+	    "5.1," SEC2 ",Chia theo giới tính,,12\r\n"
+	    "5.1," SEC2 ",Chia theo giới tính,Nam,x\r\n"
+	    "5.1," SEC2 ",Chia theo giới tính,Nữ,6\r\n"
+	    "5.1," SEC2 ",Chia theo giới tính,Không rõ,<5\r\n"
+	    "5.2," SEC2 ",Chia theo độ tuổi,,12\r\n"
+	    "5.2," SEC2 ",Chia theo độ tuổi,Dưới 16 tuổi,<5\r\n"
+	    "5.2," SEC2 ",Chia theo độ tuổi,Từ 16 đến dưới 18 tuổi,<5\r\n"
+	    "5.2," SEC2 ",Chia theo độ tuổi,Từ 18 đến 30 tuổi,9\r\n"
+	    "5.2," SEC2 ",Chia theo độ tuổi,Trên 30 tuổi,0\r\n"
+	    "5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",,12\r\n"
+	    "5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
+	    "Bóc lột tình dục,8\r\n"
+	    "5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\","
+	    "\"Lao động cưỡng bức, khổ sai\",<5\r\n"
+	    "5.4," SEC2 ",\"Chia theo mục đích \"\"bị\"\" mua bán\",'=1+1,0\r\n"
+	    "20," SEC5 ",Tỷ lệ tin báo được phân loại,,83.3\r\n"
+	    "21," SEC5 ",Tỷ lệ tin báo được giải quyết,,—\r\n";
 
 static const char csv_en_0[] =
 	BOM "no,section,indicator,category,value\r\n"
-	"1,I. Tips and reports received and resolved,"
-	"Tips and reports received,,6\r\n"
-	"2,I. Tips and reports received and resolved,Classified,,3\r\n"
-	"5,II. Victims,Persons received,,12\r\n"
-	"5.1,II. Victims,By sex,,12\r\n"
-	"5.1,II. Victims,By sex,Male,5\r\n"
-	"5.1,II. Victims,By sex,Female,6\r\n"
-	"5.1,II. Victims,By sex,Unknown,1\r\n"
-	"5.2,II. Victims,By age band,,12\r\n"
-	"5.2,II. Victims,By age band,Under 16,2\r\n"
-	"5.2,II. Victims,By age band,16 to 17,1\r\n"
-	"5.2,II. Victims,By age band,18 to 30,9\r\n"
-	"5.2,II. Victims,By age band,Over 30,0\r\n"
-	"5.4,II. Victims,By purpose,,12\r\n"
-	"5.4,II. Victims,By purpose,Sexual exploitation,8\r\n"
-	"5.4,II. Victims,By purpose,Forced labour,2\r\n"
-	"5.4,II. Victims,By purpose,'=1+1,0\r\n"
-	"20,V. The programme's targets,Share classified,,83.3\r\n"
-	"21,V. The programme's targets,Share resolved,,50.0\r\n";
+	    "1,I. Tips and reports received and resolved,"
+	    "Tips and reports received,,6\r\n"
+	    "2,I. Tips and reports received and resolved,Classified,,3\r\n"
+	    "5,II. Victims,Persons received,,12\r\n"
+	    "5.1,II. Victims,By sex,,12\r\n"
+	    "5.1,II. Victims,By sex,Male,5\r\n"
+	    "5.1,II. Victims,By sex,Female,6\r\n"
+	    "5.1,II. Victims,By sex,Unknown,1\r\n"
+	    "5.2,II. Victims,By age band,,12\r\n"
+	    "5.2,II. Victims,By age band,Under 16,2\r\n"
+	    "5.2,II. Victims,By age band,16 to 17,1\r\n"
+	    "5.2,II. Victims,By age band,18 to 30,9\r\n"
+	    "5.2,II. Victims,By age band,Over 30,0\r\n"
+	    "5.4,II. Victims,By purpose,,12\r\n"
+	    "5.4,II. Victims,By purpose,Sexual exploitation,8\r\n"
+	    "5.4,II. Victims,By purpose,Forced labour,2\r\n"
+	    "5.4,II. Victims,By purpose,'=1+1,0\r\n"
+	    "20,V. The programme's targets,Share classified,,83.3\r\n"
+	    "21,V. The programme's targets,Share resolved,,50.0\r\n";
 
 /* ---- CSV ---------------------------------------------------------------- */
 
 static void
-csv_suppresses_small_counts_and_the_cell_that_would_give_one_away(
-	void **state)
+csv_suppresses_small_counts_and_the_cell_that_would_give_one_away(void **state)
 {
 	struct ctip_buf b;
 	struct ctip_err err = { 0 };
@@ -271,8 +270,7 @@ export_refuses_what_is_not_a_report(void **state)
 		assert_string_equal(err.field, "report");
 		json_decref(r);
 	}
-	assert_int_equal(ctip_report_csv(&b, NULL, 5, "vi", &err),
-			 CTIP_EINVAL);
+	assert_int_equal(ctip_report_csv(&b, NULL, 5, "vi", &err), CTIP_EINVAL);
 	assert_string_equal(err.field, "report");
 	assert_int_equal(b.len, 0);
 	ctip_buf_free(&b);
@@ -336,8 +334,7 @@ export_refuses_a_bad_threshold_or_language(void **state)
 	ctip_buf_init(&b, LIMIT);
 	assert_int_equal(ctip_report_csv(&b, r, -1, "vi", &err), CTIP_EINVAL);
 	assert_string_equal(err.field, "threshold");
-	assert_int_equal(ctip_report_xlsx(&b, r, 101, "vi", &err),
-			 CTIP_EINVAL);
+	assert_int_equal(ctip_report_xlsx(&b, r, 101, "vi", &err), CTIP_EINVAL);
 	assert_string_equal(err.field, "threshold");
 	assert_int_equal(ctip_report_csv(&b, r, 5, "fr", &err), CTIP_EINVAL);
 	assert_string_equal(err.field, "lang");
@@ -359,8 +356,7 @@ export_past_the_buffer_limit_leaves_the_buffer_as_it_was(void **state)
 	assert_int_equal(ctip_buf_puts(&b, "kept"), CTIP_OK);
 	assert_int_equal(ctip_report_csv(&b, r, 5, "vi", &err), CTIP_ETOOBIG);
 	assert_string_equal(ctip_buf_str(&b), "kept");
-	assert_int_equal(ctip_report_xlsx(&b, r, 5, "vi", &err),
-			 CTIP_ETOOBIG);
+	assert_int_equal(ctip_report_xlsx(&b, r, 5, "vi", &err), CTIP_ETOOBIG);
 	assert_string_equal(ctip_buf_str(&b), "kept");
 	ctip_buf_free(&b);
 	json_decref(r);
@@ -397,8 +393,8 @@ zip_get(const unsigned char *z, size_t n, const char *name)
 		assert_true(eocd > 0);
 	entries = le16(z + eocd + 10);
 	p = le32(z + eocd + 16);
-	for (i = 0; i < entries; i++, p += 46 + nl + le16(z + p + 30) +
-					  le16(z + p + 32)) {
+	for (i = 0; i < entries;
+	     i++, p += 46 + nl + le16(z + p + 30) + le16(z + p + 32)) {
 		assert_true(p + 46 <= n && le32(z + p) == 0x02014b50UL);
 		nl = le16(z + p + 28);
 		if (nl != strlen(name) || memcmp(z + p + 46, name, nl) != 0)
@@ -620,8 +616,7 @@ row_with(const struct sheet *s, char col, const char *t)
 /* out = report r as a workbook under threshold in lang, in a private
  * TMPDIR that must be empty again afterwards. */
 static void
-xlsx_of(struct ctip_buf *out, const json_t *r, int threshold,
-	const char *lang)
+xlsx_of(struct ctip_buf *out, const json_t *r, int threshold, const char *lang)
 {
 	char dir[64], *old = getenv("TMPDIR");
 	struct ctip_err err = { 0 };
@@ -684,8 +679,7 @@ xlsx_holds_the_totals_as_numbers_and_small_ones_as_text(void **state)
 			    "14/06/2026)");
 	assert_string_equal(text_at(&s, 'A', 6),
 			    "Căn cứ: Kế hoạch của Ban Chỉ đạo xã");
-	assert_string_equal(text_at(&s, 'A', 7),
-			    "Hạn gửi báo cáo: 15/06/2026");
+	assert_string_equal(text_at(&s, 'A', 7), "Hạn gửi báo cáo: 15/06/2026");
 	assert_string_equal(text_at(&s, 'A', 9), "STT");
 	assert_string_equal(text_at(&s, 'B', 9), "Chỉ tiêu");
 	assert_string_equal(text_at(&s, 'C', 9), "Đơn vị tính");
@@ -701,9 +695,9 @@ xlsx_holds_the_totals_as_numbers_and_small_ones_as_text(void **state)
 		if (strcmp(json_string_value(json_object_get(row, "kind")),
 			   "count") != 0)
 			continue;
-		at = row_with(&s, 'B',
-			      json_string_value(
-				      json_object_get(row, "label_vi")));
+		at = row_with(
+			&s, 'B',
+			json_string_value(json_object_get(row, "label_vi")));
 		assert_true(at > 0);
 		assert_string_equal(
 			text_at(&s, 'A', at),
@@ -730,8 +724,7 @@ xlsx_holds_the_totals_as_numbers_and_small_ones_as_text(void **state)
 					"<5");
 			else if (strcmp(sub, "- Nam") == 0)
 				assert_string_equal(
-					text_at(&s, 'D', at + 1 + (int)k),
-					"x");
+					text_at(&s, 'D', at + 1 + (int)k), "x");
 			else
 				assert_true(num_at(&s, 'D', at + 1 + (int)k) ==
 					    (double)v);

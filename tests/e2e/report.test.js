@@ -1,0 +1,225 @@
+// report.test.js: issue 6, the periodic reports against the real binary on
+// 127.0.0.1: a commune records an activity and submits its half-year
+// report; the snapshot stays as submitted when records change; the
+// province returns it, the commune submits again, the province approves;
+// completeness; the exports (XLSX read back cell by cell, CSV, JSON) hold
+// the report's numbers, with small cells suppressed on request; scope and
+// bad input answer with problem JSON naming the field.
+//
+// One database and one server for the whole file; the tests run in order.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { addOrg, addUser, signIn } from './users.js';
+import { readSheet } from './xlsx.js';
+
+let db;
+let key;
+let server;
+const as = {};
+
+const H1 = '2026-H1';
+const Q = `form=BC_XA_6T&period=${H1}`;
+
+function ok(r, status = 200) {
+	assert.equal(r.status, status, r.text);
+	return r.body;
+}
+
+function problem(r, status, code, field) {
+	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
+	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
+	assert.equal(r.body.code, code, r.text);
+	if (field !== undefined)
+		assert.equal(r.body.field, field, r.text);
+	return r.body;
+}
+
+function row(report, item, by = null) {
+	const r = report.rows.find((x) => x.item === item && (x.by ?? null) === by);
+	assert.ok(r, `no row ${item} ${by}`);
+	return r;
+}
+
+before(async () => {
+	({ db, key } = await initDb({ demo: 300 }));
+	server = await startServer({ db });
+	const users = {
+		bd: { adminCode: '00004', roles: ['statistician'] },
+		bdcw: { adminCode: '00004', roles: ['case_worker'] },
+		nh: { adminCode: '00008', roles: ['statistician'] },
+		hn: { adminCode: '01', roles: ['supervisor'] },
+		hcm: { adminCode: '79', roles: ['statistician'] },
+		vn: { adminCode: 'VN', roles: ['statistician'] },
+	};
+	for (const code of ['00004', '00008', '01', '79', 'VN'])
+		await addOrg(db, { adminCode: code });
+	for (const [name, u] of Object.entries(users)) {
+		const acc = await addUser(db, key, `rep-${name}`, { name: `E2E ${name}`, ...u });
+		as[name] = await signIn(server.url, acc);
+	}
+	// Persons of Ba Đình received and identified in the half-year.
+	sqlite(db, "UPDATE person SET province_code = '01', commune_code = '00004', "
+		+ "received_on = '2026-02-0' || (1 + id % 9), identified_on = CASE WHEN id % 2 = 0 "
+		+ "THEN '2026-03-01' END WHERE id % 6 = 0");
+});
+
+after(async () => {
+	await stopOk(server);
+});
+
+let draft;
+
+test('an activity recorded by the commune is counted in its draft', async () => {
+	const a = ok(await as.bdcw.post('/api/activities', {
+		kind: 'training', title: 'Tập huấn nhận diện nạn nhân', started_on: '2026-04-02',
+		ended_on: '2026-04-03', participants: 3,
+	}), 201);
+	assert.equal(a.commune_code, '00004');
+	problem(await as.bdcw.post('/api/activities', { kind: 'party', title: 'x', started_on: '2026-04-02', ended_on: '2026-04-02', participants: 1 }), 400, 'invalid', 'kind');
+	problem(await as.bdcw.post('/api/activities', { kind: 'training', title: 'x', started_on: '2026-04-02', ended_on: '2026-04-02', participants: 'ba' }), 400, 'invalid', 'participants');
+	problem(await as.nh.get(`/api/activities/${a.id}`), 404, 'not_found');
+	const v = ok(await as.bd.get(`/api/reports?${Q}`));
+	assert.equal(v.status, 'draft');
+	assert.equal(v.id, null);
+	assert.equal(v.may_submit, true);
+	assert.equal(v.due_on, '2026-06-15');
+	assert.equal(v.report.place.code, '00004');
+	assert.equal(row(v.report, 'ACT_TRAINING').total, 1);
+	assert.equal(row(v.report, 'ACT_TRAINING_PEOPLE').total, 3);
+	// The draft's count is the database's.
+	const received = Number(sqlite(db, "SELECT count(*) FROM person WHERE commune_code = '00004' "
+		+ "AND role <> 'accompanying_minor' AND received_on BETWEEN '2025-12-15' AND '2026-06-14'"));
+	assert.ok(received > 0);
+	assert.equal(row(v.report, 'V_RECEIVED').total, received);
+	const bySex = row(v.report, 'V_RECEIVED', 'sex');
+	assert.equal(bySex.cells.reduce((s, c) => s + c.value, 0), received);
+	assert.deepEqual(bySex.cells.map((c) => c.category).slice(0, 3), ['M', 'F', 'U']);
+	draft = v;
+});
+
+test('scope: other communes, provinces and roles get nothing', async () => {
+	problem(await as.nh.get(`/api/reports?${Q}&place=00004`), 403, 'forbidden', 'place');
+	problem(await as.hcm.get(`/api/reports?${Q}&place=00004`), 403, 'forbidden', 'place');
+	problem(await as.bd.get(`/api/reports?form=BC_XA_6T&period=2026-H3`), 400, 'invalid', 'period');
+	problem(await as.bd.get(`/api/reports?form=NOPE&period=${H1}`), 404, 'not_found', 'form');
+	problem(await as.hn.get(`/api/reports?${Q}&place=01`), 400, 'invalid', 'place');
+	problem(await as.bdcw.post('/api/reports/submit', { form: 'BC_XA_6T', period: H1, note: 'x', version: 0 }), 403, 'forbidden');
+	problem(await as.bd.post('/api/reports/submit', { form: 'BC_XA_6T', period: '2026-H2', note: 'x', version: 0 }), 400, 'invalid', 'period');
+	problem(await as.bd.post('/api/reports/submit', { form: 'BC_XA_6T', period: H1, note: 'x' }), 400, 'invalid', 'version');
+	assert.equal(sqlite(db, 'SELECT count(*) FROM report'), '0');
+});
+
+let id;
+let frozen;
+
+test('submitted, the report stays as it was when records change', async () => {
+	const body = { form: 'BC_XA_6T', period: H1, version: 0 };
+	if (draft.warnings > 0)
+		problem(await as.bd.post('/api/reports/submit', body), 400, 'invalid', 'note');
+	const v = ok(await as.bd.post('/api/reports/submit', { ...body, note: 'Số liệu đã rà soát' }));
+	assert.equal(v.status, 'submitted');
+	assert.equal(v.may_submit, false);
+	id = v.id;
+	frozen = v.report;
+	problem(await as.bd.post('/api/reports/submit', { ...body, note: 'x' }), 409, 'conflict', 'version');
+	// More persons of Ba Đình in the half-year.
+	sqlite(db, "UPDATE person SET province_code = '01', commune_code = '00004', "
+		+ "received_on = '2026-05-05' WHERE id % 6 = 1");
+	const again = ok(await as.bd.get(`/api/reports/${id}`));
+	assert.deepEqual(again.report.rows, frozen.rows);
+	assert.equal(again.steps.length, 1);
+	assert.equal(again.steps[0].action, 'submit');
+	const live = ok(await as.vn.get(`/api/stats/values?indicator=V_RECEIVED&from=2025-12-15&to=2026-06-14&commune=00004`));
+	assert.ok(live.total > row(frozen, 'V_RECEIVED').total);
+});
+
+test('the province returns it with a comment, the commune submits again, the province approves', async () => {
+	problem(await as.nh.post(`/api/reports/${id}/review`, { decision: 'approve', version: 1 }), 404, 'not_found');
+	problem(await as.bd.post(`/api/reports/${id}/review`, { decision: 'approve', version: 1 }), 403, 'forbidden');
+	problem(await as.hn.post(`/api/reports/${id}/review`, { decision: 'return', version: 1 }), 400, 'invalid', 'comment');
+	const c = ok(await as.hn.get('/api/reports/completeness?form=BC_XA_6T&period=2026-H1'));
+	assert.equal(c.due_on, '2026-06-15');
+	assert.equal(c.counts.submitted, 1);
+	assert.equal(c.counts.late, 1);
+	assert.equal(c.places.find((p) => p.code === '00004').status, 'submitted');
+	assert.equal(c.places.find((p) => p.code === '00008').timeliness, 'overdue');
+	assert.equal(c.counts.expected, Number(sqlite(db, "SELECT count(*) FROM admin_unit WHERE province_code = '01'")));
+	problem(await as.bd.get('/api/reports/completeness?form=BC_XA_6T&period=2026-H1'), 403, 'forbidden');
+	const rem = ok(await as.hn.get('/api/reports/reminders'));
+	assert.ok(rem.items.some((r) => r.kind === 'review' && r.form === 'BC_XA_6T' && r.period === H1 && r.count === 1));
+
+	let v = ok(await as.hn.post(`/api/reports/${id}/review`, { decision: 'return', comment: 'Bổ sung số liệu tháng 5', version: 1 }));
+	assert.equal(v.status, 'returned');
+	v = ok(await as.bd.get(`/api/reports?${Q}`));
+	assert.equal(v.status, 'returned');
+	assert.equal(v.review_comment, 'Bổ sung số liệu tháng 5');
+	assert.equal(v.may_submit, true);
+	assert.ok(row(v.report, 'V_RECEIVED').total > row(frozen, 'V_RECEIVED').total, 'a returned report is a draft again');
+	v = ok(await as.bd.post('/api/reports/submit', { form: 'BC_XA_6T', period: H1, note: 'Đã bổ sung', version: v.version }));
+	assert.equal(v.status, 'submitted');
+	v = ok(await as.hn.post(`/api/reports/${id}/review`, { decision: 'approve', version: v.version }));
+	assert.equal(v.status, 'approved');
+	assert.deepEqual(v.steps.map((s) => s.action), ['submit', 'return', 'submit', 'approve']);
+	assert.equal(sqlite(db, "SELECT count(*) FROM audit_log WHERE object_type = 'report'"), '4');
+});
+
+test('the XLSX export holds the report\'s numbers, cell by cell', async () => {
+	const v = ok(await as.bd.get(`/api/reports/${id}`));
+	const r = await as.bd.req('GET', `/api/reports/export?${Q}&format=xlsx`);
+	assert.equal(r.status, 200);
+	assert.match(r.headers.get('content-disposition'), /attachment; filename="BC_XA_6T_2026-H1_00004\.xlsx"/);
+	const res = await fetch(`${server.url}/api/reports/export?${Q}&format=xlsx`, {
+		headers: { cookie: `ctip_session=${as.bd.cookie}` },
+	});
+	const buf = Buffer.from(await res.arrayBuffer());
+	assert.equal(buf.subarray(0, 2).toString('latin1'), 'PK');
+	const cells = readSheet(buf);
+	const texts = Object.values(cells).filter((x) => typeof x === 'string');
+	assert.ok(texts.some((t) => /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/.test(t)));
+	// Every count row's label is in the sheet with its total to its right.
+	for (const rw of v.report.rows.filter((x) => x.kind === 'count' && !x.by)) {
+		const at = Object.entries(cells).find(([, val]) => val === rw.label_vi);
+		assert.ok(at, `no cell holds "${rw.label_vi}"`);
+		const rowNo = at[0].replace(/^[A-Z]+/, '');
+		const nums = Object.entries(cells).filter(([ref, val]) => ref.replace(/^[A-Z]+/, '') === rowNo && typeof val === 'number');
+		assert.ok(nums.some(([, val]) => val === rw.total), `row ${rw.no} ${rw.label_vi}: ${rw.total} not in ${JSON.stringify(nums)}`);
+	}
+});
+
+test('published exports suppress small counts; CSV and JSON hold the same numbers', async () => {
+	const v = ok(await as.bd.get(`/api/reports/${id}`));
+	let r = await as.bd.get(`/api/reports/export?${Q}&format=json`);
+	assert.equal(r.status, 200);
+	assert.deepEqual(JSON.parse(r.text).rows, v.report.rows);
+	r = await as.bd.get(`/api/reports/export?${Q}&format=csv`);
+	assert.equal(r.status, 200);
+	assert.match(r.headers.get('content-type'), /^text\/csv/);
+	assert.match(r.text, /Tập huấn|Số lớp tập huấn/);
+	r = await as.bd.get(`/api/reports/export?${Q}&format=csv&suppress=5`);
+	const trainees = row(v.report, 'ACT_TRAINING_PEOPLE');
+	assert.equal(trainees.total, 3);
+	const line = r.text.split(/\r?\n/).find((l) => l.includes(trainees.label_vi));
+	assert.ok(line, 'the participants row is in the CSV');
+	assert.match(line, /<5/);
+	assert.doesNotMatch(line, /,3(,|$)/);
+	problem(await as.bd.get(`/api/reports/export?${Q}&format=pdf`), 400, 'invalid', 'format');
+	problem(await as.bd.get(`/api/reports/export?${Q}&format=csv&suppress=-1`), 400, 'invalid', 'suppress');
+	problem(await as.nh.get(`/api/reports/export?${Q}&place=00004&format=csv`), 403, 'forbidden', 'place');
+});
+
+test('a province sets its own deadline; trends by quarter', async () => {
+	problem(await as.bd.post('/api/reports/deadlines', { form: 'BC_TINH_6T', period_no: 1, month_day: '06-25' }), 403, 'forbidden');
+	problem(await as.hn.post('/api/reports/deadlines', { form: 'BC_TINH_6T', period_no: 1, month_day: '13-01' }), 400, 'invalid', 'month_day');
+	ok(await as.hn.post('/api/reports/deadlines', { form: 'BC_TINH_6T', period_no: 1, month_day: '06-25' }));
+	const v = ok(await as.hn.get(`/api/reports?form=BC_TINH_6T&period=${H1}`));
+	assert.equal(v.due_on, '2026-06-25');
+	const t = ok(await as.vn.get('/api/stats/trend?indicator=V_RECEIVED&period_type=quarter&count=4&commune=00004'));
+	assert.equal(t.items.length, 4);
+	for (const p of t.items) {
+		const s = ok(await as.vn.get(`/api/stats/values?indicator=V_RECEIVED&from=${p.from}&to=${p.to}&commune=00004`));
+		assert.equal(p.total, s.total, p.period);
+	}
+	problem(await as.vn.get('/api/stats/trend?indicator=V_RECEIVED&period_type=week'), 400, 'invalid', 'period_type');
+	problem(await as.vn.get('/api/stats/trend?indicator=V_RECEIVED&period_type=quarter&count=40'), 400, 'invalid', 'count');
+});
