@@ -1,14 +1,12 @@
 /* report_export.c: a periodic report as CSV or as an XLSX workbook shaped
  * like the paper form, with small counts suppressed (report_export.h). */
 #include "core/report_export.h"
+#include "core/xlsx.h"
 #include "util/arena.h"
 
 #include <math.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <utf8proc.h>
 #include <xlsxwriter.h>
 
 #define MAX_ROWS      5000
@@ -492,56 +490,6 @@ ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
 /* ---- XLSX --------------------------------------------------------------- */
 
 /* "2025-12-15" as "15/12/2025"; other text as it is. */
-static void
-dmy(char *out, size_t cap, const char *ymd)
-{
-	int y, m, d;
-	char end;
-
-	if (sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3)
-		snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
-	else
-		snprintf(out, cap, "%s", ymd);
-}
-
-/* A UTC time "2026-06-14T20:00:00Z" (fractions allowed) as seconds since
- * the epoch, -1 when it is not one. */
-static time_t
-utc_time(const char *s)
-{
-	struct tm tm = { 0 };
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6 ||
-	    s[strlen(s) - 1] != 'Z')
-		return (time_t)-1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
-}
-
-/* Upper-case UTF-8 s into out (cap bytes); stops at a bad byte or when
- * out is full. */
-static void
-upper(char *out, size_t cap, const char *s)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_uint8_t enc[4];
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k, n;
-	size_t len = 0;
-
-	while (*p != '\0' && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
-		n = utf8proc_encode_char(utf8proc_toupper(cp), enc);
-		if (n <= 0 || len + (size_t)n >= cap)
-			break;
-		memcpy(out + len, enc, (size_t)n);
-		len += (size_t)n;
-		p += k;
-	}
-	out[len] = '\0';
-}
-
 /* The formats of the form. */
 struct formats {
 	lxw_format *place, *nation, *motto, *small, *title, *line;
@@ -553,126 +501,55 @@ struct formats {
 
 /* A sheet being written; the first failed write is kept. */
 struct sheet {
-	lxw_worksheet *ws;
+	struct ctip_xlsx_sheet x;
 	const struct formats *f;
 	const struct words *w;
-	lxw_error first;
 	int row; /* the next row to write, from 0 */
 };
 
 static void
-note_error(struct sheet *s, lxw_error e)
-{
-	if (s->first == LXW_NO_ERROR)
-		s->first = e;
-}
-
-/* A C0 control character would make the sheet's XML invalid. */
-static bool
-has_control(const char *t)
-{
-	for (; *t != '\0'; t++)
-		if ((unsigned char)*t < 0x20 && *t != '\t' && *t != '\n')
-			return true;
-	return false;
-}
-
-static void
-put(struct sheet *s, int row, int col, const char *t, lxw_format *f)
-{
-	char *copy, *p;
-
-	if (!has_control(t)) {
-		note_error(s, worksheet_write_string(s->ws, (lxw_row_t)row,
-						     (lxw_col_t)col, t, f));
-		return;
-	}
-	copy = ctip_xstrdup(t);
-	for (p = copy; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
-			*p = ' ';
-	note_error(s, worksheet_write_string(s->ws, (lxw_row_t)row,
-					     (lxw_col_t)col, copy, f));
-	free(copy);
-}
-
-static void
-put_num(struct sheet *s, int row, int col, double v, lxw_format *f)
-{
-	note_error(s, worksheet_write_number(s->ws, (lxw_row_t)row,
-					     (lxw_col_t)col, v, f));
-}
-
-/* Text t across columns c1..c2 of row. */
-static void
-merge(struct sheet *s, int row, int c1, int c2, const char *t, lxw_format *f)
-{
-	note_error(s,
-		   worksheet_merge_range(s->ws, (lxw_row_t)row, (lxw_col_t)c1,
-					 (lxw_row_t)row, (lxw_col_t)c2, "", f));
-	put(s, row, c1, t, f);
-}
-
-static lxw_format *
-new_format(lxw_workbook *wb, bool bold, bool italic, uint8_t align, bool border)
-{
-	lxw_format *f = workbook_add_format(wb);
-
-	format_set_font_name(f, "Times New Roman");
-	format_set_font_size(f, 12);
-	if (bold)
-		format_set_bold(f);
-	if (italic)
-		format_set_italic(f);
-	if (align != LXW_ALIGN_NONE)
-		format_set_align(f, align);
-	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
-	if (border)
-		format_set_border(f, LXW_BORDER_THIN);
-	return f;
-}
-
-static void
 make_formats(struct formats *f, lxw_workbook *wb)
 {
-	f->place = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
-	f->nation = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
-	f->motto = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->place = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->nation = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->motto = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, false);
 	format_set_underline(f->motto, LXW_UNDERLINE_SINGLE);
-	f->small = new_format(wb, false, false, LXW_ALIGN_CENTER, false);
-	f->title = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->small = ctip_xlsx_format(wb, false, false, LXW_ALIGN_CENTER, false);
+	f->title = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, false);
 	format_set_font_size(f->title, 14);
 	format_set_text_wrap(f->title);
-	f->line = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	f->line = ctip_xlsx_format(wb, false, true, LXW_ALIGN_CENTER, false);
 	format_set_text_wrap(f->line);
-	f->head = new_format(wb, true, false, LXW_ALIGN_CENTER, true);
+	f->head = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, true);
 	format_set_text_wrap(f->head);
 	format_set_bg_color(f->head, 0xF2F2F2);
-	f->letter = new_format(wb, false, true, LXW_ALIGN_CENTER, true);
-	f->section = new_format(wb, true, false, LXW_ALIGN_LEFT, true);
-	f->no = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
-	f->label = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	f->letter = ctip_xlsx_format(wb, false, true, LXW_ALIGN_CENTER, true);
+	f->section = ctip_xlsx_format(wb, true, false, LXW_ALIGN_LEFT, true);
+	f->no = ctip_xlsx_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	f->label = ctip_xlsx_format(wb, false, false, LXW_ALIGN_LEFT, true);
 	format_set_text_wrap(f->label);
-	f->sub = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	f->sub = ctip_xlsx_format(wb, false, false, LXW_ALIGN_LEFT, true);
 	format_set_text_wrap(f->sub);
 	format_set_indent(f->sub, 2);
-	f->unit = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
-	f->num = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	f->unit = ctip_xlsx_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	f->num = ctip_xlsx_format(wb, false, false, LXW_ALIGN_RIGHT, true);
 	format_set_num_format(f->num, "#,##0");
-	f->pct = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	f->pct = ctip_xlsx_format(wb, false, false, LXW_ALIGN_RIGHT, true);
 	format_set_num_format(f->pct, "0.0");
-	f->text_num = new_format(wb, false, false, LXW_ALIGN_RIGHT, true);
-	f->target = new_format(wb, false, false, LXW_ALIGN_CENTER, true);
+	f->text_num = ctip_xlsx_format(wb, false, false, LXW_ALIGN_RIGHT, true);
+	f->target = ctip_xlsx_format(wb, false, false, LXW_ALIGN_CENTER, true);
 	format_set_text_wrap(f->target);
-	f->note = new_format(wb, false, true, LXW_ALIGN_LEFT, false);
+	f->note = ctip_xlsx_format(wb, false, true, LXW_ALIGN_LEFT, false);
 	format_set_text_wrap(f->note);
 	format_set_font_size(f->note, 11);
-	f->date = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
-	f->sign = new_format(wb, true, false, LXW_ALIGN_CENTER, false);
-	f->sign_note = new_format(wb, false, true, LXW_ALIGN_CENTER, false);
-	f->check_head = new_format(wb, true, false, LXW_ALIGN_CENTER, true);
+	f->date = ctip_xlsx_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	f->sign = ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, false);
+	f->sign_note =
+		ctip_xlsx_format(wb, false, true, LXW_ALIGN_CENTER, false);
+	f->check_head =
+		ctip_xlsx_format(wb, true, false, LXW_ALIGN_CENTER, true);
 	format_set_bg_color(f->check_head, 0xF2F2F2);
-	f->check = new_format(wb, false, false, LXW_ALIGN_LEFT, true);
+	f->check = ctip_xlsx_format(wb, false, false, LXW_ALIGN_LEFT, true);
 	format_set_text_wrap(f->check);
 }
 
@@ -687,31 +564,33 @@ form_top(struct sheet *s, const json_t *report, const char *lang)
 	const struct words *w = s->w;
 	char text[1024], from[32], to[32], due[32];
 
-	upper(text, sizeof(text), str(place, "name"));
-	merge(s, 0, 0, 1, text, s->f->place);
-	merge(s, 0, 2, 4, w->nation, s->f->nation);
+	ctip_xlsx_upper(text, sizeof(text), str(place, "name"));
+	ctip_xlsx_merge(&s->x, 0, 0, 1, text, s->f->place);
+	ctip_xlsx_merge(&s->x, 0, 2, 4, w->nation, s->f->nation);
 	snprintf(text, sizeof(text), "%s: %s", w->form, str(form, "code"));
-	merge(s, 1, 0, 1, text, s->f->small);
-	merge(s, 1, 2, 4, w->motto, s->f->motto);
-	note_error(s, worksheet_set_row(s->ws, 3, 36, NULL));
-	merge(s, 3, 0, 4, text_in(form, "name", lang), s->f->title);
-	dmy(from, sizeof(from), str(period, "from"));
-	dmy(to, sizeof(to), str(period, "to"));
+	ctip_xlsx_merge(&s->x, 1, 0, 1, text, s->f->small);
+	ctip_xlsx_merge(&s->x, 1, 2, 4, w->motto, s->f->motto);
+	ctip_xlsx_note(&s->x, worksheet_set_row(s->x.ws, 3, 36, NULL));
+	ctip_xlsx_merge(&s->x, 3, 0, 4, text_in(form, "name", lang),
+			s->f->title);
+	ctip_xlsx_dmy(from, sizeof(from), str(period, "from"));
+	ctip_xlsx_dmy(to, sizeof(to), str(period, "to"));
 	snprintf(text, sizeof(text), "%s: %s (%s %s %s %s)", w->period,
 		 str(period, "key"), w->from, from, w->to, to);
-	merge(s, 4, 0, 4, text, s->f->line);
+	ctip_xlsx_merge(&s->x, 4, 0, 4, text, s->f->line);
 	s->row = 5;
 	if (*str(form, "legal_basis") != '\0') {
 		snprintf(text, sizeof(text), "%s: %s", w->basis,
 			 str(form, "legal_basis"));
-		note_error(s, worksheet_set_row(s->ws, (lxw_row_t)s->row, 32,
-						NULL));
-		merge(s, s->row++, 0, 4, text, s->f->line);
+		ctip_xlsx_note(&s->x,
+			       worksheet_set_row(s->x.ws, (lxw_row_t)s->row, 32,
+						 NULL));
+		ctip_xlsx_merge(&s->x, s->row++, 0, 4, text, s->f->line);
 	}
 	if (*str(report, "due_on") != '\0') {
-		dmy(due, sizeof(due), str(report, "due_on"));
+		ctip_xlsx_dmy(due, sizeof(due), str(report, "due_on"));
 		snprintf(text, sizeof(text), "%s: %s", w->due, due);
-		merge(s, s->row++, 0, 4, text, s->f->line);
+		ctip_xlsx_merge(&s->x, s->row++, 0, 4, text, s->f->line);
 	}
 	s->row++;
 }
@@ -753,13 +632,13 @@ put_value(struct sheet *s, int row, long long v, enum mark m, int threshold,
 	char text[32];
 
 	if (m == SHOWN) {
-		put_num(s, row, 3, (double)v, s->f->num);
+		ctip_xlsx_num(&s->x, row, 3, (double)v, s->f->num);
 		return;
 	}
 	u->small |= m == SMALL;
 	u->hidden |= m == HIDDEN;
 	value_text(text, sizeof(text), v, m, threshold);
-	put(s, row, 3, text, s->f->text_num);
+	ctip_xlsx_put(&s->x, row, 3, text, s->f->text_num);
 }
 
 /* One row of the report (checked) and its cells. */
@@ -775,24 +654,25 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 	size_t i;
 	bool shown;
 
-	put(s, s->row, 0, str(row, "no"), s->f->no);
-	put(s, s->row, 1, text_in(row, "label", lang), s->f->label);
-	put(s, s->row, 2, unit, s->f->unit);
+	ctip_xlsx_put(&s->x, s->row, 0, str(row, "no"), s->f->no);
+	ctip_xlsx_put(&s->x, s->row, 1, text_in(row, "label", lang),
+		      s->f->label);
+	ctip_xlsx_put(&s->x, s->row, 2, unit, s->f->unit);
 	if (strcmp(str(row, "kind"), "rate") == 0) {
 		shown = rate_shown(&pct, row, threshold);
 		if (shown) {
-			put_num(s, s->row, 3, pct, s->f->pct);
+			ctip_xlsx_num(&s->x, s->row, 3, pct, s->f->pct);
 		} else {
-			put(s, s->row, 3, "—", s->f->text_num);
+			ctip_xlsx_put(&s->x, s->row, 3, "—", s->f->text_num);
 			u->rate = true;
 		}
 		rate_target(text, sizeof(text), row, shown, s->w);
-		put(s, s->row++, 4, text, s->f->target);
+		ctip_xlsx_put(&s->x, s->row++, 4, text, s->f->target);
 		return;
 	}
 	mark_row(&m, row, threshold);
 	put_value(s, s->row, count_of(row, "total"), m.total, threshold, u);
-	put(s, s->row++, 4, "", s->f->target);
+	ctip_xlsx_put(&s->x, s->row++, 4, "", s->f->target);
 	json_array_foreach(cells, i, cell)
 	{
 		const char *cat = text_in(cell, "label", lang);
@@ -801,12 +681,12 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 
 		snprintf(sub, strlen(cat) + strlen(str(cell, "category")) + 3,
 			 "- %s", *cat != '\0' ? cat : str(cell, "category"));
-		put(s, s->row, 0, "", s->f->no);
-		put(s, s->row, 1, sub, s->f->sub);
-		put(s, s->row, 2, unit, s->f->unit);
+		ctip_xlsx_put(&s->x, s->row, 0, "", s->f->no);
+		ctip_xlsx_put(&s->x, s->row, 1, sub, s->f->sub);
+		ctip_xlsx_put(&s->x, s->row, 2, unit, s->f->unit);
 		put_value(s, s->row, count_of(cell, "value"),
 			  (enum mark)m.cell[i], threshold, u);
-		put(s, s->row++, 4, "", s->f->target);
+		ctip_xlsx_put(&s->x, s->row++, 4, "", s->f->target);
 		free(sub);
 	}
 }
@@ -822,13 +702,13 @@ form_table(struct sheet *s, const json_t *report, int threshold,
 	size_t i;
 	int c;
 
-	note_error(s, worksheet_repeat_rows(s->ws, (lxw_row_t)s->row,
-					    (lxw_row_t)s->row + 1));
+	ctip_xlsx_note(&s->x, worksheet_repeat_rows(s->x.ws, (lxw_row_t)s->row,
+						    (lxw_row_t)s->row + 1));
 	for (c = 0; c < 5; c++)
-		put(s, s->row, c, s->w->cols[c], s->f->head);
+		ctip_xlsx_put(&s->x, s->row, c, s->w->cols[c], s->f->head);
 	s->row++;
 	for (c = 0; c < 5; c++)
-		put(s, s->row, c, letters[c], s->f->letter);
+		ctip_xlsx_put(&s->x, s->row, c, letters[c], s->f->letter);
 	s->row++;
 	json_array_foreach(json_object_get(report, "rows"), i, row)
 	{
@@ -836,8 +716,9 @@ form_table(struct sheet *s, const json_t *report, int threshold,
 
 		if (*sec != '\0' &&
 		    (section == NULL || strcmp(sec, section) != 0))
-			merge(s, s->row++, 0, 4, text_in(row, "section", lang),
-			      s->f->section);
+			ctip_xlsx_merge(&s->x, s->row++, 0, 4,
+					text_in(row, "section", lang),
+					s->f->section);
 		section = sec;
 		form_row(s, row, threshold, lang, u);
 	}
@@ -877,14 +758,15 @@ form_bottom(struct sheet *s, const json_t *report, int threshold,
 	if ((u->small || u->hidden || u->rate) && n < sizeof(note)) {
 		note[n - 2] = '.';
 		note[n - 1] = '\0';
-		note_error(s, worksheet_set_row(s->ws, (lxw_row_t)s->row, 32,
-						NULL));
-		merge(s, s->row++, 0, 4, note, s->f->note);
+		ctip_xlsx_note(&s->x,
+			       worksheet_set_row(s->x.ws, (lxw_row_t)s->row, 32,
+						 NULL));
+		ctip_xlsx_merge(&s->x, s->row++, 0, 4, note, s->f->note);
 		s->row++;
 	}
 	if (*when == '\0')
 		when = str(report, "computed_at");
-	t = utc_time(when);
+	t = ctip_xlsx_time(when);
 	if (t != (time_t)-1) {
 		/* The day in Vietnam (UTC+7, no daylight saving). */
 		t += 7 * 3600;
@@ -895,11 +777,11 @@ form_bottom(struct sheet *s, const json_t *report, int threshold,
 	} else {
 		snprintf(date, sizeof(date), "%s: ......", w->prepared_on);
 	}
-	merge(s, s->row++, 2, 4, date, s->f->date);
-	put(s, s->row, 1, w->preparer, s->f->sign);
-	merge(s, s->row++, 2, 4, w->head, s->f->sign);
-	put(s, s->row, 1, w->sign_preparer, s->f->sign_note);
-	merge(s, s->row++, 2, 4, w->sign_head, s->f->sign_note);
+	ctip_xlsx_merge(&s->x, s->row++, 2, 4, date, s->f->date);
+	ctip_xlsx_put(&s->x, s->row, 1, w->preparer, s->f->sign);
+	ctip_xlsx_merge(&s->x, s->row++, 2, 4, w->head, s->f->sign);
+	ctip_xlsx_put(&s->x, s->row, 1, w->sign_preparer, s->f->sign_note);
+	ctip_xlsx_merge(&s->x, s->row++, 2, 4, w->sign_head, s->f->sign_note);
 }
 
 /* The second sheet: the report's findings. */
@@ -910,22 +792,25 @@ checks_sheet(struct sheet *s, const json_t *findings, const char *lang)
 	size_t i;
 	int c;
 
-	note_error(s, worksheet_set_column(s->ws, 0, 0, 28, NULL));
-	note_error(s, worksheet_set_column(s->ws, 1, 1, 12, NULL));
-	note_error(s, worksheet_set_column(s->ws, 2, 2, 8, NULL));
-	note_error(s, worksheet_set_column(s->ws, 3, 3, 80, NULL));
+	ctip_xlsx_note(&s->x, worksheet_set_column(s->x.ws, 0, 0, 28, NULL));
+	ctip_xlsx_note(&s->x, worksheet_set_column(s->x.ws, 1, 1, 12, NULL));
+	ctip_xlsx_note(&s->x, worksheet_set_column(s->x.ws, 2, 2, 8, NULL));
+	ctip_xlsx_note(&s->x, worksheet_set_column(s->x.ws, 3, 3, 80, NULL));
 	for (c = 0; c < 4; c++)
-		put(s, 0, c, s->w->check_cols[c], s->f->check_head);
+		ctip_xlsx_put(&s->x, 0, c, s->w->check_cols[c],
+			      s->f->check_head);
 	s->row = 1;
 	json_array_foreach(findings, i, f)
 	{
-		put(s, s->row, 0, str(f, "code"), s->f->check);
-		put(s, s->row, 1,
-		    strcmp(str(f, "severity"), "error") == 0 ? s->w->error
-							     : s->w->warning,
-		    s->f->check);
-		put(s, s->row, 2, str(f, "row"), s->f->check);
-		put(s, s->row++, 3, text_in(f, "message", lang), s->f->check);
+		ctip_xlsx_put(&s->x, s->row, 0, str(f, "code"), s->f->check);
+		ctip_xlsx_put(&s->x, s->row, 1,
+			      strcmp(str(f, "severity"), "error") == 0
+				      ? s->w->error
+				      : s->w->warning,
+			      s->f->check);
+		ctip_xlsx_put(&s->x, s->row, 2, str(f, "row"), s->f->check);
+		ctip_xlsx_put(&s->x, s->row++, 3, text_in(f, "message", lang),
+			      s->f->check);
 	}
 }
 
@@ -940,65 +825,47 @@ fill_workbook(lxw_workbook *wb, const json_t *report, int threshold,
 	struct sheet s = { .f = &f, .w = english(lang) ? &en : &vi };
 
 	make_formats(&f, wb);
-	s.ws = workbook_add_worksheet(wb, s.w->sheet);
-	if (s.ws == NULL)
+	s.x.ws = workbook_add_worksheet(wb, s.w->sheet);
+	if (s.x.ws == NULL)
 		return LXW_ERROR_MEMORY_MALLOC_FAILED;
-	note_error(&s, worksheet_set_column(s.ws, 0, 0, 7, NULL));
-	note_error(&s, worksheet_set_column(s.ws, 1, 1, 58, NULL));
-	note_error(&s, worksheet_set_column(s.ws, 2, 2, 12, NULL));
-	note_error(&s, worksheet_set_column(s.ws, 3, 3, 12, NULL));
-	note_error(&s, worksheet_set_column(s.ws, 4, 4, 24, NULL));
-	worksheet_set_paper(s.ws, 9); /* A4 */
-	worksheet_set_portrait(s.ws);
-	worksheet_fit_to_pages(s.ws, 1, 0);
-	worksheet_center_horizontally(s.ws);
-	note_error(&s, worksheet_set_footer(s.ws, "&C&P/&N"));
+	ctip_xlsx_note(&s.x, worksheet_set_column(s.x.ws, 0, 0, 7, NULL));
+	ctip_xlsx_note(&s.x, worksheet_set_column(s.x.ws, 1, 1, 58, NULL));
+	ctip_xlsx_note(&s.x, worksheet_set_column(s.x.ws, 2, 2, 12, NULL));
+	ctip_xlsx_note(&s.x, worksheet_set_column(s.x.ws, 3, 3, 12, NULL));
+	ctip_xlsx_note(&s.x, worksheet_set_column(s.x.ws, 4, 4, 24, NULL));
+	worksheet_set_paper(s.x.ws, 9); /* A4 */
+	worksheet_set_portrait(s.x.ws);
+	worksheet_fit_to_pages(s.x.ws, 1, 0);
+	worksheet_center_horizontally(s.x.ws);
+	ctip_xlsx_note(&s.x, worksheet_set_footer(s.x.ws, "&C&P/&N"));
 	form_top(&s, report, lang);
 	form_table(&s, report, threshold, lang, &u);
 	form_bottom(&s, report, threshold, &u);
 	if (json_array_size(findings) > 0) {
 		struct sheet c = { .f = &f, .w = s.w };
 
-		c.ws = workbook_add_worksheet(wb, s.w->checks);
-		if (c.ws == NULL)
+		c.x.ws = workbook_add_worksheet(wb, s.w->checks);
+		if (c.x.ws == NULL)
 			return LXW_ERROR_MEMORY_MALLOC_FAILED;
 		checks_sheet(&c, findings, lang);
-		note_error(&s, c.first);
+		ctip_xlsx_note(&s.x, c.x.first);
 	}
-	return s.first;
+	return s.x.first;
 }
 
-/* Append the file open as fd to out. */
-static enum ctip_status
-read_back(struct ctip_buf *out, int fd, const char *path, struct ctip_err *err)
-{
-	char chunk[16384];
-	struct stat st;
-	ssize_t n;
+/* fill_workbook's arguments, for ctip_xlsx_build. */
+struct fill_args {
+	const json_t *report;
+	int threshold;
+	const char *lang;
+};
 
-	if (fstat(fd, &st) != 0 || lseek(fd, 0, SEEK_SET) != 0)
-		return ctip_err_set(err, CTIP_EIO, "could not read \"%s\": %s",
-				    path, strerror(errno));
-	if ((uintmax_t)st.st_size > out->limit - out->len)
-		return ctip_err_set(err, CTIP_ETOOBIG,
-				    "report workbook larger than %zu bytes",
-				    out->limit);
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == 0)
-			return CTIP_OK;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return ctip_err_set(err, CTIP_EIO,
-					    "could not read \"%s\": %s", path,
-					    strerror(errno));
-		if (ctip_buf_add(out, chunk, (size_t)n) != CTIP_OK)
-			return ctip_err_set(err, CTIP_ETOOBIG,
-					    "report workbook larger than %zu "
-					    "bytes",
-					    out->limit);
-	}
+static lxw_error
+fill(lxw_workbook *wb, void *arg)
+{
+	const struct fill_args *fa = arg;
+
+	return fill_workbook(wb, fa->report, fa->threshold, fa->lang);
 }
 
 enum ctip_status
@@ -1006,44 +873,15 @@ ctip_report_xlsx(struct ctip_buf *out, const json_t *report, int threshold,
 		 const char *lang, struct ctip_err *err)
 {
 	const json_t *form, *period, *place;
-	const char *dir = getenv("TMPDIR");
-	char path[4096], tmpdir[4096], title[512], subject[512], keywords[128];
-	lxw_workbook_options opt = { 0 };
+	char title[512], subject[512], keywords[128];
 	lxw_doc_properties props = { 0 };
-	lxw_workbook *wb;
-	lxw_error wrote, closed;
-	size_t start = out->len;
-	enum ctip_status rc;
+	struct fill_args fa = { report, threshold, lang };
 	time_t created;
-	int fd;
+	enum ctip_status rc;
 
 	assert(out != NULL);
 	if ((rc = check(report, threshold, lang, err)) != CTIP_OK)
 		return rc;
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/ctip-report-XXXXXX",
-			     dir) >= sizeof(path))
-		return ctip_err_set(err, CTIP_EIO,
-				    "could not create a temporary file: "
-				    "directory name too long");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return ctip_err_set(err, CTIP_EIO,
-				    "could not create a temporary file in "
-				    "\"%s\": %s",
-				    dir, strerror(errno));
-	/* libxlsxwriter opens the file by name and truncates it; reading it
-	 * back through fd reads this very file even if the name moved. Its
-	 * own scratch files go to the same directory. */
-	snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
-	opt.tmpdir = tmpdir;
-	wb = workbook_new_opt(path, &opt);
-	if (wb == NULL) {
-		rc = ctip_err_set(err, CTIP_EIO,
-				  "could not start the report workbook");
-		goto out;
-	}
 	form = json_object_get(report, "form");
 	period = json_object_get(report, "period");
 	place = json_object_get(report, "place");
@@ -1055,33 +893,7 @@ ctip_report_xlsx(struct ctip_buf *out, const json_t *report, int threshold,
 	props.title = title;
 	props.subject = subject;
 	props.keywords = keywords;
-	created = utc_time(str(report, "computed_at"));
+	created = ctip_xlsx_time(str(report, "computed_at"));
 	props.created = created != (time_t)-1 ? created : 0;
-	wrote = workbook_set_properties(wb, &props);
-	if (wrote == LXW_NO_ERROR)
-		wrote = fill_workbook(wb, report, threshold, lang);
-	closed = workbook_close(wb); /* frees wb, even after an error */
-	if (wrote != LXW_NO_ERROR) {
-		rc = ctip_err_field(err, CTIP_EINVAL, "report",
-				    "report: could not lay it out: %s",
-				    lxw_strerror(wrote));
-		goto out;
-	}
-	if (closed != LXW_NO_ERROR) {
-		rc = ctip_err_set(err, CTIP_EIO,
-				  "could not write the report workbook to "
-				  "\"%s\": %s",
-				  path, lxw_strerror(closed));
-		goto out;
-	}
-	rc = read_back(out, fd, path, err);
-out:
-	if (rc != CTIP_OK) {
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
-	}
-	close(fd);
-	unlink(path);
-	return rc;
+	return ctip_xlsx_build(out, &props, fill, &fa, "report", err);
 }

@@ -4,6 +4,7 @@
  *
  * With CTIP_XLSX_FIXTURE=path set, the sample workbook is also written to
  * path: that is how tests/e2e/fixtures/report-sample.xlsx was made. */
+#include "core/plan_export.h"
 #include "core/report_export.h"
 #include "util/buf.h"
 
@@ -873,6 +874,80 @@ xlsx_without_a_temporary_directory_is_an_io_error(void **state)
 	json_decref(r);
 }
 
+/* ---- the plan workbook (issue 7) --------------------------------------- */
+
+static const char plan_json[] =
+	"{\"id\":3,\"number\":\"12/KH-UBND\",\"title\":\"Kế hoạch phòng, chống "
+	"mua bán người năm 2026\",\"issued_on\":\"2026-02-10\","
+	"\"legal_basis\":\"Quyết định 33/QĐ-TTg\",\"unit_name\":\"Ủy ban nhân "
+	"dân thành phố Hà Nội\",\"sections\":[{\"id\":7,\"number\":\"III\","
+	"\"title\":\"NHIỆM VỤ\"}],\"tasks\":[{\"id\":1,\"section_id\":7,"
+	"\"number\":\"1.1\",\"text\":\"Tuyên truyền trên báo, đài\","
+	"\"expected_output\":\"Chuyên mục hằng tháng\",\"timing\":{\"kind\":"
+	"\"yearly\",\"from\":\"07-01\",\"to\":\"09-30\"},\"lead\":[{"
+	"\"unit_name\":\"Công an thành phố Hà Nội\",\"all_units\":false}],"
+	"\"coordinate\":[{\"all_units\":true}],\"overdue\":false,"
+	"\"progress\":[{\"unit_name\":\"Công an thành phố Hà Nội\","
+	"\"period\":\"2026-H1\",\"status\":\"done\",\"evidence\":\"12 "
+	"chuyên mục\",\"activities\":[{\"participants\":40},{"
+	"\"participants\":60}]}]},{\"id\":2,\"section_id\":7,\"number\":"
+	"\"1.2\",\"text\":\"Rà soát\",\"timing\":{\"kind\":\"once\","
+	"\"due_on\":\"2026-03-31\"},\"lead\":[],\"coordinate\":[],"
+	"\"overdue\":true,\"progress\":[]}]}";
+
+static void
+plan_xlsx_lists_tasks_and_their_progress(void **state)
+{
+	struct ctip_err err = { 0 };
+	struct ctip_buf b;
+	struct sheet s;
+	json_error_t je;
+	json_t *plan = json_loads(plan_json, 0, &je);
+	int at;
+
+	(void)state;
+	assert_non_null(plan);
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_plan_xlsx(&b, plan, "vi", &err), CTIP_OK);
+	sheet_read(&s, (const unsigned char *)b.data, b.len, 1);
+	assert_non_null(text_at(&s, 'A', 1));
+	assert_string_equal(text_at(&s, 'A', 1),
+			    "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI");
+	at = row_with(&s, 'A', "1.1");
+	assert_true(at > 0);
+	assert_string_equal(text_at(&s, 'B', at), "Tuyên truyền trên báo, đài");
+	assert_string_equal(text_at(&s, 'C', at), "Công an thành phố Hà Nội");
+	assert_string_equal(text_at(&s, 'D', at),
+			    "Các sở, ban, ngành, địa phương");
+	assert_string_equal(text_at(&s, 'E', at),
+			    "Hằng năm, từ 01/07 đến 30/09");
+	at = row_with(&s, 'A', "1.2");
+	assert_string_equal(text_at(&s, 'E', at), "Trước ngày 31/03/2026");
+	assert_true(row_with(&s, 'A', "III. NHIỆM VỤ") > 0);
+	sheet_free(&s);
+	sheet_read(&s, (const unsigned char *)b.data, b.len, 2);
+	at = row_with(&s, 'A', "1.1");
+	assert_string_equal(text_at(&s, 'E', at), "Hoàn thành");
+	assert_string_equal(text_at(&s, 'F', at), "12 chuyên mục");
+	assert_string_equal(text_at(&s, 'G', at),
+			    "2 hoạt động (100 lượt người)");
+	at = row_with(&s, 'A', "1.2");
+	assert_string_equal(text_at(&s, 'E', at), "Quá hạn");
+	sheet_free(&s);
+	ctip_buf_free(&b);
+	/* Not a plan; a bad language. */
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(
+		ctip_plan_xlsx(&b, json_object_get(plan, "tasks"), "vi", &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "plan");
+	assert_int_equal(ctip_plan_xlsx(&b, plan, "fr", &err), CTIP_EINVAL);
+	assert_string_equal(err.field, "lang");
+	assert_int_equal(b.len, 0);
+	ctip_buf_free(&b);
+	json_decref(plan);
+}
+
 int
 main(void)
 {
@@ -896,6 +971,7 @@ main(void)
 			xlsx_in_english_and_without_findings_has_one_sheet),
 		cmocka_unit_test(
 			xlsx_without_a_temporary_directory_is_an_io_error),
+		cmocka_unit_test(plan_xlsx_lists_tasks_and_their_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
