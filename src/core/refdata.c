@@ -29,6 +29,7 @@ static const struct {
 	{ CTIP_REF_FORM, "forms/forms.csv" },
 	{ CTIP_REF_FORM_ROW, "forms/rows.csv" },
 	{ CTIP_REF_RULE, "forms/rules.csv" },
+	{ CTIP_REF_PLAN_ALIAS, "plan-agency-aliases.csv" },
 };
 
 /* Per-row fix-ups: CSV values into stored values. */

@@ -313,40 +313,56 @@ small(long long v, int threshold)
 	return v >= 1 && v < threshold;
 }
 
-/* The marks of count row (checked) under threshold. */
+/* The marks of count row (checked) under threshold. In a split row
+ * that partitions a shown total, the hidden cells' sum is known, so
+ * hiding only the small ones can give them away (one small cell alone;
+ * two that add up to 2 or to 2(threshold-1)). Other cells are hidden
+ * too, smallest first, until at least two are hidden and together they
+ * hold at least 2 x threshold - 1, so that the known sum can be split in
+ * more than one way; when no cell is left, the total is hidden. */
 static void
 mark_row(struct marks *m, const json_t *row, int threshold)
 {
 	const json_t *cells = json_object_get(row, "cells");
-	long long v, least = 0;
-	size_t i, n_small = 0, pick = 0;
-	bool found = false;
+	long long v, least, sum = 0;
+	size_t i, n_hidden = 0, pick;
+	bool found;
 
 	m->total = small(count_of(row, "total"), threshold) ? SMALL : SHOWN;
 	m->n_cells = json_array_size(cells);
 	for (i = 0; i < m->n_cells; i++) {
 		v = count_of(json_array_get(cells, i), "value");
 		m->cell[i] = small(v, threshold) ? SMALL : SHOWN;
-		if (m->cell[i] == SMALL)
-			n_small++;
-	}
-	/* Two or more small cells already hide each other; a hidden total
-	 * leaves nothing to subtract from. */
-	if (n_small != 1 || m->total != SHOWN ||
-	    !json_is_true(json_object_get(row, "partitions")))
-		return;
-	for (i = 0; i < m->n_cells; i++) {
-		v = count_of(json_array_get(cells, i), "value");
-		if (m->cell[i] != SHOWN || v == 0)
-			continue;
-		if (!found || v < least) {
-			found = true;
-			least = v;
-			pick = i;
+		if (m->cell[i] == SMALL) {
+			n_hidden++;
+			sum += v;
 		}
 	}
-	if (found)
+	if (n_hidden == 0 || m->total != SHOWN ||
+	    !json_is_true(json_object_get(row, "partitions")))
+		return;
+	while (n_hidden < 2 || sum < 2LL * threshold - 1) {
+		found = false;
+		least = 0;
+		pick = 0;
+		for (i = 0; i < m->n_cells; i++) {
+			v = count_of(json_array_get(cells, i), "value");
+			if (m->cell[i] != SHOWN || v == 0)
+				continue;
+			if (!found || v < least) {
+				found = true;
+				least = v;
+				pick = i;
+			}
+		}
+		if (!found) {
+			m->total = HIDDEN;
+			return;
+		}
 		m->cell[pick] = HIDDEN;
+		n_hidden++;
+		sum += least;
+	}
 }
 
 /* The text of count v marked m: "12", "<5" or "x". */

@@ -96,7 +96,8 @@ enum stmt_id {
 	S_CASE = S_CASEWORK + 64, /* store_sqlite_case.c */
 	S_STATS = S_CASE + 64,    /* store_sqlite_stats.c */
 	S_REPORT = S_STATS + 128, /* store_sqlite_report.c */
-	S_N = S_REPORT + 64
+	S_PLAN = S_REPORT + 64,   /* store_sqlite_plan.c */
+	S_N = S_PLAN + 64
 };
 
 struct sqlite_store {
@@ -121,12 +122,14 @@ const char *sq_casework_sql(int id);
 const char *sq_case_sql(int id);
 const char *sq_stats_sql(int id);
 const char *sq_report_sql(int id);
+const char *sq_plan_sql(int id);
 
 /* The sub-tables of operations the other files fill in. */
 extern const struct ctip_casework_ops sq_casework_ops;
 extern const struct ctip_case_ops sq_case_ops;
 extern const struct ctip_stats_ops sq_stats_ops;
 extern const struct ctip_report_ops sq_report_ops;
+extern const struct ctip_plan_ops sq_plan_ops;
 
 /* A store error from SQLite's last error: CTIP_EEXIST for a unique key,
  * CTIP_EINVAL for another constraint, CTIP_ESTORE otherwise. */

@@ -58,6 +58,7 @@ static const char *const form_row_cols[] = {
 	"layout",   "seq",      "section_vi", "section_en", "label_no",
 	"label_vi", "label_en", "item",       "by",         NULL
 };
+static const char *const alias_cols[] = { "alias", "agency", NULL };
 static const char *const rule_cols[] = { "code",       "left",     "op",
 					 "right",      "severity", "message_vi",
 					 "message_en", NULL };
@@ -94,6 +95,8 @@ ctip_ref_columns(enum ctip_ref_kind kind)
 		return form_row_cols;
 	case CTIP_REF_RULE:
 		return rule_cols;
+	case CTIP_REF_PLAN_ALIAS:
+		return alias_cols;
 	case CTIP_REF_N_KINDS:
 		break;
 	}
@@ -105,11 +108,11 @@ const char *
 ctip_ref_name(enum ctip_ref_kind kind)
 {
 	static const char *const names[] = {
-		"admin units",      "ethnic groups",   "countries",
-		"purposes",         "support types",   "support entitlements",
-		"support amounts",  "intake channels", "agencies",
-		"indicators",       "KPI rates",       "report forms",
-		"report form rows", "validation rules"
+		"admin units",      "ethnic groups",    "countries",
+		"purposes",         "support types",    "support entitlements",
+		"support amounts",  "intake channels",  "agencies",
+		"indicators",       "KPI rates",        "report forms",
+		"report form rows", "validation rules", "plan agency aliases"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);
@@ -120,11 +123,11 @@ const char *
 ctip_ref_key(enum ctip_ref_kind kind)
 {
 	static const char *const keys[] = {
-		"admin_units",      "ethnic_groups",   "countries",
-		"purposes",         "support_types",   "support_entitlements",
-		"support_amounts",  "intake_channels", "agencies",
-		"indicators",       "kpi_rates",       "report_forms",
-		"report_form_rows", "validation_rules"
+		"admin_units",      "ethnic_groups",    "countries",
+		"purposes",         "support_types",    "support_entitlements",
+		"support_amounts",  "intake_channels",  "agencies",
+		"indicators",       "kpi_rates",        "report_forms",
+		"report_form_rows", "validation_rules", "plan_agency_aliases"
 	};
 
 	assert((int)kind >= 0 && kind < CTIP_REF_N_KINDS);

@@ -18,11 +18,12 @@ enum ctip_ref_kind {
 	CTIP_REF_SUPPORT_AMOUNT,
 	CTIP_REF_INTAKE_CHANNEL,
 	CTIP_REF_AGENCY,
-	CTIP_REF_INDICATOR, /* data/indicators/indicators.csv (issue 6) */
-	CTIP_REF_KPI_RATE,  /* data/indicators/rates.csv */
-	CTIP_REF_FORM,      /* data/forms/forms.csv */
-	CTIP_REF_FORM_ROW,  /* data/forms/rows.csv */
-	CTIP_REF_RULE,      /* data/forms/rules.csv */
+	CTIP_REF_INDICATOR,  /* data/indicators/indicators.csv (issue 6) */
+	CTIP_REF_KPI_RATE,   /* data/indicators/rates.csv */
+	CTIP_REF_FORM,       /* data/forms/forms.csv */
+	CTIP_REF_FORM_ROW,   /* data/forms/rows.csv */
+	CTIP_REF_RULE,       /* data/forms/rules.csv */
+	CTIP_REF_PLAN_ALIAS, /* data/plan-agency-aliases.csv (issue 7) */
 	CTIP_REF_N_KINDS
 };
 
@@ -683,6 +684,7 @@ struct ctip_store_ops {
 	const struct ctip_case_ops *cases;
 	const struct ctip_stats_ops *stats;    /* store_stats.h (issue 6) */
 	const struct ctip_report_ops *reports; /* store_report.h */
+	const struct ctip_plan_ops *plans;     /* store_plan.h (issue 7) */
 
 	void (*close)(struct ctip_store *st);
 };
@@ -729,6 +731,7 @@ const char *ctip_ref_key(enum ctip_ref_kind kind);
 
 #include "store/store_case.h"
 #include "store/store_casework.h"
+#include "store/store_plan.h"
 #include "store/store_report.h"
 #include "store/store_stats.h"
 

@@ -199,6 +199,14 @@ static const struct {
 			    "SELECT 1 FROM validation_rule WHERE code = ?1",
 			    "SELECT code FROM validation_rule ORDER BY code",
 			    "DELETE FROM validation_rule" },
+	[CTIP_REF_PLAN_ALIAS] = { "INSERT INTO plan_agency_alias (alias, "
+				  "agency) VALUES (?1, ?2)",
+				  0, "SELECT count(*) FROM plan_agency_alias",
+				  "SELECT 1 FROM plan_agency_alias WHERE alias "
+				  "= ?1",
+				  "SELECT alias FROM plan_agency_alias ORDER "
+				  "BY alias",
+				  "DELETE FROM plan_agency_alias" },
 };
 
 static const char *const count_sql[CTIP_COUNT_N_KINDS] = {
@@ -739,8 +747,10 @@ stmt_sql(enum stmt_id id)
 		return sq_case_sql(id);
 	if (id >= S_STATS && id < S_REPORT)
 		return sq_stats_sql(id);
-	if (id >= S_REPORT && id < S_N)
+	if (id >= S_REPORT && id < S_PLAN)
 		return sq_report_sql(id);
+	if (id >= S_PLAN && id < S_N)
+		return sq_plan_sql(id);
 	assert(!"statement without SQL");
 	return NULL;
 }
@@ -3139,6 +3149,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.cases = &sq_case_ops,
 	.stats = &sq_stats_ops,
 	.reports = &sq_report_ops,
+	.plans = &sq_plan_ops,
 	.close = sq_close,
 };
 

@@ -20,6 +20,7 @@ static const char *const data_files[] = {
 	"agencies.csv",         "indicators/indicators.csv",
 	"indicators/rates.csv", "forms/forms.csv",
 	"forms/rows.csv",       "forms/rules.csv",
+	"plan-agency-aliases.csv",
 };
 
 static char *
