@@ -21,6 +21,9 @@ import * as personNew from './views/person-new.js';
 import * as personDetail from './views/person-detail.js';
 import * as personTimeline from './views/person-timeline.js';
 import * as stats from './views/stats.js';
+import * as reports from './views/reports.js';
+import * as reportDetail from './views/report-detail.js';
+import * as activities from './views/activities.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +39,10 @@ const PERSON_NEW_ROLES = ['hotline_operator', 'case_worker', 'investigator'];
 const PERSON_ROLES = [...PERSON_NEW_ROLES, 'supervisor'];
 // Statistics: who the stats API lets read aggregates of their scope.
 const STATS_ROLES = ['statistician', 'supervisor', 'case_worker', 'investigator'];
+// Periodic reports: who sees them (statisticians and supervisors submit and
+// review them); activities: who records them (the same roles).
+const REPORT_ROLES = STATS_ROLES;
+const ACTIVITY_ROLES = STATS_ROLES;
 
 // path -> page; roles: who may open it (absent: anyone signed in).
 const ROUTES = {
@@ -52,6 +59,10 @@ const ROUTES = {
   '/persons': { view: persons, roles: PERSON_ROLES },
   '/persons/new': { view: personNew, roles: PERSON_NEW_ROLES, nav: '/persons' },
   '/stats': { view: stats, roles: STATS_ROLES },
+  '/reports': { view: reports, roles: REPORT_ROLES },
+  '/reports/view': { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' },
+  '/reports/print': { view: reportDetail.printPage, roles: REPORT_ROLES, nav: '/reports' },
+  '/activities': { view: activities, roles: ACTIVITY_ROLES },
 };
 
 // Paths with an id: [pattern, page]; the page gets args.id.
@@ -60,6 +71,7 @@ const PATTERNS = [
   [/^\/cases\/(\d+)$/, { view: caseDetail, roles: CASE_ROLES, nav: '/cases' }],
   [/^\/persons\/(\d+)$/, { view: personDetail, roles: PERSON_ROLES, nav: '/persons' }],
   [/^\/persons\/(\d+)\/timeline$/, { view: personTimeline, roles: PERSON_ROLES, nav: '/persons' }],
+  [/^\/reports\/(\d+)$/, { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' }],
 ];
 
 function lookup(path) {
@@ -80,6 +92,8 @@ const NAV = [
   { path: '/persons', key: 'person.nav', roles: PERSON_ROLES },
   { path: '/cases', key: 'case.nav', roles: CASE_KPI_ROLES },
   { path: '/stats', key: 'stats.nav', roles: STATS_ROLES },
+  { path: '/reports', key: 'report.nav', roles: REPORT_ROLES, count: 'reminders' },
+  { path: '/activities', key: 'activity.nav', roles: ACTIVITY_ROLES },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
@@ -116,6 +130,7 @@ function signedIn(session) {
 function signedOut(notice = null) {
   state.user = null;
   state.waiting = 0;
+  state.reminders = 0;
   setCsrf(null);
   state.notice = notice;
 }
@@ -165,10 +180,32 @@ function renderChrome(path) {
         a.id = 'nav-referrals';
         if (state.waiting) setText(a, 'nav.referrals_n', { n: state.waiting });
       }
+      if (item.count === 'reminders') {
+        a.id = 'nav-reports';
+        if (state.reminders) setText(a, 'report.nav_n', { n: state.reminders });
+      }
       list.append(h('li', {}, a));
     }
   document.body.classList.toggle('signed-in', Boolean(full));
   if (full && allowed(INTAKE_ROLES, user)) refreshWaiting();
+  if (full && allowed(REPORT_ROLES, user)) refreshReminders();
+}
+
+// The reminders of periodic reports (due, to review, missing), in the nav
+// entry: "Báo cáo định kỳ (3)". Called on each route.
+let remindSeq = 0;
+async function refreshReminders() {
+  const mine = ++remindSeq;
+  let n;
+  try {
+    n = (await get('/api/reports/reminders', { redirect: false })).items?.length ?? 0;
+  } catch {
+    return;
+  }
+  if (mine !== remindSeq) return;
+  state.reminders = n;
+  const a = $('nav-reports');
+  if (a) setText(a, n ? 'report.nav_n' : 'report.nav', { n });
 }
 
 // The referrals waiting for an answer in the user's inbox, in the nav entry:

@@ -267,10 +267,11 @@ ctip_h_report_reminders(struct ctip_req *req, struct ctip_resp *resp)
 	for (i = 0; i < n; i++)
 		json_array_append_new(
 			items,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, "
-				  "s:I}",
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, "
+				  "s:o, s:I}",
 				  "kind", r[i].kind, "form", r[i].form.code,
-				  "form_name_vi", r[i].form.name_vi, "period",
+				  "form_name_vi", r[i].form.name_vi,
+				  "form_name_en", r[i].form.name_en, "period",
 				  r[i].period.key, "due_on", r[i].due_on,
 				  "days_left", r[i].days_left, "place",
 				  ctip_json_str_or_null(r[i].place_code),

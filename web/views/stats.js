@@ -3,7 +3,9 @@
 // total and categories of a disaggregation with bars; the programme's KPI
 // rates as traffic lights (GET /api/kpi/intakes, /api/kpi/cases); for
 // national users, the indicator in each of the 34 provinces, ranked.
-// Charts are plain HTML bars (no library, no external service).
+// Charts are plain HTML bars (no library, no external service). Under
+// them, the indicator over the last 8 quarters (GET /api/stats/trend) as an
+// inline SVG line, the quarter still running marked as partial.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { pick, num, lang, has, t } from '../i18n.js';
@@ -12,9 +14,69 @@ import { placePicker } from './place-picker.js';
 import { provinces, communes, ethnicGroups, countries, refLater } from '../ref.js';
 import { percent, lightBadge, lightOf } from './kpi.js';
 import { today } from './cases.js';
+import { dmy } from './report-common.js';
 
 const COUNTS = ['intakes', 'persons', 'services', 'cases', 'offenders', 'referrals'];
 const RANK_CONCURRENCY = 4;
+const TREND_QUARTERS = 8;
+const SVG = 'http://www.w3.org/2000/svg';
+
+// An SVG element with attributes (SVG needs its namespace; h() makes HTML).
+function svg(tag, attrs = {}, ...kids) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...kids.filter(Boolean));
+  return el;
+}
+
+// A line chart of items [{period, total, partial}]: a point per period, a
+// dashed segment and a hollow point for a partial one.
+export function trendChart(items) {
+  const W = 640;
+  const H = 220;
+  const L = 44;
+  const R = 44;
+  const T = 24;
+  const B = 40;
+  const max = Math.max(1, ...items.map((x) => x.total));
+  const step = items.length > 1 ? (W - L - R) / (items.length - 1) : 0;
+  const x = (i) => L + i * step;
+  const y = (v) => T + (H - T - B) * (1 - v / max);
+  const kids = [];
+  for (const v of [0, max / 2, max]) {
+    const yy = y(v).toFixed(1);
+    kids.push(svg('line', { x1: L, x2: W - R, y1: yy, y2: yy, class: 'grid' }),
+      svg('text', { x: L - 6, y: Number(yy) + 4, 'text-anchor': 'end', class: 'axis' }));
+    kids.at(-1).textContent = num(Math.round(v));
+  }
+  items.forEach((it, i) => {
+    if (i > 0) {
+      const prev = items[i - 1];
+      kids.push(svg('line', { x1: x(i - 1).toFixed(1), y1: y(prev.total).toFixed(1), x2: x(i).toFixed(1),
+        y2: y(it.total).toFixed(1), class: it.partial ? 'trend-line partial' : 'trend-line' }));
+    }
+  });
+  items.forEach((it, i) => {
+    const c = svg('circle', { cx: x(i).toFixed(1), cy: y(it.total).toFixed(1), r: 4.5,
+      class: it.partial ? 'trend-point partial' : 'trend-point', 'data-period': it.period });
+    const tip = svg('title');
+    tip.textContent = `${it.period}: ${num(it.total)}${it.partial ? ` (${t('stats.trend.partial')})` : ''}`;
+    c.append(tip);
+    const label = svg('text', { x: x(i).toFixed(1), y: H - B + 18, 'text-anchor': 'middle', class: 'axis' });
+    label.textContent = it.period;
+    const val = svg('text', { x: x(i).toFixed(1), y: (y(it.total) - 9).toFixed(1), 'text-anchor': 'middle',
+      class: 'value' });
+    val.textContent = num(it.total);
+    kids.push(c, label, val);
+    if (it.partial) {
+      const p = svg('text', { x: x(i).toFixed(1), y: H - B + 33, 'text-anchor': 'middle', class: 'axis partial' });
+      p.textContent = `(${t('stats.trend.partial')})`;
+      kids.push(p);
+    }
+  });
+  return svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', class: 'trend-chart',
+    'aria-labelledby': 'stats-trend-h' }, ...kids);
+}
 
 // The children that are there (replaceChildren() would show null as text).
 const present = (...kids) => kids.filter((k) => k !== null && k !== undefined && k !== false);
@@ -197,6 +259,7 @@ export function render(ctx) {
     const q = { indicator: indSel.value, from: from.input.value, to: to.input.value, ...placeQuery() };
     const dim = bySel.value;
     loadKpis(q);
+    loadTrend(q);
     try {
       const r = await get(withQuery('/api/stats/values', { ...q, by: dim }));
       if (!ctx.current() || mine !== seq) return;
@@ -346,6 +409,42 @@ export function render(ctx) {
     });
   }
 
+  // --- the trend over the last quarters ---
+  const trendOut = h('div', { class: 'trend-out', 'aria-live': 'polite' },
+    h('p', { class: 'hint', i18n: 'stats.trend.choose' }));
+  const trendSection = h('section', { class: 'card stats-trend', 'aria-labelledby': 'stats-trend-h' },
+    h('h2', { id: 'stats-trend-h', i18n: 'stats.trend.title', args: { n: TREND_QUARTERS } }),
+    h('p', { class: 'hint', i18n: 'stats.trend.lead' }), trendOut);
+  let tseq = 0;
+  async function loadTrend(q) {
+    const mine = ++tseq;
+    const { indicator: ind, province, commune } = q;
+    trendOut.setAttribute('aria-busy', 'true');
+    try {
+      const r = await get(withQuery('/api/stats/trend', { indicator: ind, period_type: 'quarter',
+        count: TREND_QUARTERS, province, commune }));
+      if (!ctx.current() || mine !== tseq) return;
+      const items = r.items ?? [];
+      trendOut.replaceChildren(trendChart(items),
+        h('table', { class: 'data trend-table' },
+          h('caption', { class: 'visually-hidden', i18n: 'stats.trend.title', args: { n: TREND_QUARTERS } }),
+          h('thead', {}, h('tr', {}, ['stats.trend.col.period', 'stats.trend.col.dates', 'stats.col.value']
+            .map((k) => h('th', { scope: 'col', i18n: k })))),
+          h('tbody', {}, items.map((it) => h('tr', { 'data-period': it.period, class: it.partial ? 'partial' : null },
+            h('th', { scope: 'row' }, h('span', { text: it.period }), it.partial
+              ? h('span', { class: 'badge wait', i18n: 'stats.trend.partial' }) : null),
+            h('td', { i18n: 'stats.trend.dates', args: { from: dmy(it.from), to: dmy(it.to) } }),
+            h('td', { class: 'num', 'data-total': String(it.total), text: num(it.total) }))))));
+    } catch (err) {
+      if (!ctx.current() || mine !== tseq) return;
+      // Not an alert: the query form above says the same error already.
+      trendOut.replaceChildren(...present(err.handled ? null : h('p', { class: 'field-error',
+        i18n: err.status === 403 ? 'stats.error.place_forbidden' : errorKey(err, 'stats') })));
+    } finally {
+      if (mine === tseq) trendOut.removeAttribute('aria-busy');
+    }
+  }
+
   loadKpis({ from: from.input.value, to: to.input.value });
 
   return h('div', { class: 'stats' },
@@ -353,5 +452,6 @@ export function render(ctx) {
     h('p', { class: 'lead', i18n: 'stats.lead' }),
     form,
     kpiSection,
-    rankSection);
+    rankSection,
+    trendSection);
 }

@@ -1,0 +1,188 @@
+// reports.js: the periodic reports (báo cáo định kỳ). On top, the user's
+// reminders (GET /api/reports/reminders): reports due, waiting for review,
+// units that have not reported. Then a form and a period (the latest
+// period whose end has passed): for a form of the user's own level, its
+// report's status and deadline with a link to it (GET /api/reports); for a
+// form of the level below, the completeness of its places (GET
+// /api/reports/completeness): counts, and each place's status and
+// timeliness, a submitted report opening in the detail view.
+import { get, withQuery } from '../api.js';
+import { h, field, alertBox, time } from '../dom.js';
+import { t } from '../i18n.js';
+import { errorKey } from './errors.js';
+import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText, dmy, reportHref,
+  hashQuery, LEVELS_FOR } from './report-common.js';
+
+const COUNTS = ['expected', 'submitted', 'on_time', 'late', 'missing', 'overdue'];
+
+// One reminder as a list item with a link to where it is acted on.
+function reminder(r) {
+  const period = periodText(r.period);
+  const args = { form: r.form_name_vi ?? r.form, period: r.period, due: dmy(r.due_on), n: r.count ?? 0,
+    days: Math.abs(r.days_left ?? 0) };
+  let key = `report.reminder.${r.kind}`;
+  if (r.kind === 'due') key = (r.days_left ?? 0) < 0 ? 'report.reminder.due_over' : 'report.reminder.due';
+  const href = reportHref('/reports', { form: r.form, period: r.period });
+  return h('li', { class: `reminder reminder-${r.kind}`, 'data-kind': r.kind, 'data-form': r.form },
+    h('a', { href, i18n: key, args }), ' ', h('span', { class: 'muted', i18n: period.key, args: period.args }));
+}
+
+export function render(ctx) {
+  ctx.setTitle('report.title');
+  const unit = ctx.user?.org_unit ?? {};
+  const level = unit.level ?? 'commune';
+  const levels = LEVELS_FOR[level] ?? ['commune'];
+  const q = hashQuery();
+  const alert = alertBox();
+  let forms = [];
+
+  // --- reminders ---
+  const remList = h('ul', { class: 'reminders' }, h('li', { i18n: 'loading' }));
+  const remSection = h('section', { class: 'card report-reminders', 'aria-labelledby': 'rep-rem-h' },
+    h('h2', { id: 'rep-rem-h', i18n: 'report.reminders' }), remList);
+  get('/api/reports/reminders').then((res) => {
+    if (!ctx.current()) return;
+    const items = res.items ?? [];
+    remList.replaceChildren(...(items.length ? items.map(reminder)
+      : [h('li', { class: 'muted', i18n: 'report.reminders.none' })]));
+  }, (err) => {
+    if (!ctx.current() || err.handled) return;
+    remList.replaceChildren(h('li', { class: 'field-error', i18n: errorKey(err, 'report') }));
+  });
+
+  // --- the choice of form and period ---
+  const formSel = h('select', { 'data-autofocus': true }, h('option', { value: '', i18n: 'loading' }));
+  const periodSel = h('select', {});
+  const formF = field({ name: 'form', label: 'report.form', control: formSel });
+  const periodF = field({ name: 'period', label: 'report.period', control: periodSel });
+  const out = h('div', { class: 'report-out', 'aria-live': 'polite' });
+  const chooser = h('section', { class: 'card report-choose', 'aria-labelledby': 'rep-choose-h' },
+    h('h2', { id: 'rep-choose-h', i18n: 'report.choose' }), alert.el,
+    h('div', { class: 'row' }, formF.el, periodF.el), out);
+
+  const current = () => forms.find((f) => f.code === formSel.value);
+
+  function fillPeriods(want) {
+    const f = current();
+    if (!f) {
+      periodSel.replaceChildren();
+      return;
+    }
+    const keys = periodKeys(f.period_type);
+    periodSel.replaceChildren(...keys.map((k) => {
+      const p = periodText(k);
+      return h('option', { value: k, i18n: p.key, args: p.args });
+    }));
+    periodSel.value = want && keys.includes(want) ? want : defaultPeriod(f.period_type);
+  }
+
+  let seq = 0;
+  async function load() {
+    const mine = ++seq;
+    const f = current();
+    alert.hide();
+    if (!f) {
+      out.replaceChildren();
+      return;
+    }
+    const period = periodSel.value;
+    history.replaceState(null, '', reportHref('/reports', { form: f.code, period }));
+    out.setAttribute('aria-busy', 'true');
+    out.replaceChildren(h('p', { i18n: 'loading' }));
+    try {
+      if (f.level === level) {
+        const v = await get(withQuery('/api/reports', { form: f.code, period }));
+        if (!ctx.current() || mine !== seq) return;
+        out.replaceChildren(own(f, v));
+      } else {
+        const c = await get(withQuery('/api/reports/completeness', { form: f.code, period }));
+        if (!ctx.current() || mine !== seq) return;
+        out.replaceChildren(completeness(f, c));
+      }
+    } catch (err) {
+      if (!ctx.current() || mine !== seq || err.handled) return;
+      out.replaceChildren();
+      alert.show(errorKey(err, 'report'));
+    } finally {
+      if (mine === seq) out.removeAttribute('aria-busy');
+    }
+  }
+
+  // The user's own report of the form and period.
+  function own(f, v) {
+    const p = periodText(v.report?.period?.key ?? periodSel.value);
+    return h('div', { class: 'report-own' },
+      h('dl', { class: 'facts' },
+        h('dt', { i18n: 'report.place' }), h('dd', { text: v.report?.place?.name ?? '' }),
+        h('dt', { i18n: 'report.period' }), h('dd', { i18n: p.key, args: p.args }),
+        h('dt', { i18n: 'report.status' }), h('dd', {}, statusBadge(v.status)),
+        h('dt', { i18n: 'report.due_on' }), h('dd', { text: v.due_on ? dmy(v.due_on) : '—' }),
+        v.submitted_at ? h('dt', { i18n: 'report.submitted_at' }) : null,
+        v.submitted_at ? h('dd', {}, time(v.submitted_at)) : null),
+      v.status === 'returned' && v.review_comment
+        ? h('p', { class: 'alert report-returned' }, h('span', { i18n: 'report.returned_comment' }), ' ',
+          h('span', { class: 'comment', text: v.review_comment })) : null,
+      h('p', { class: 'actions' }, h('a', { class: 'button primary', href: v.id
+        ? reportHref(`/reports/${v.id}`) : reportHref('/reports/view', { form: f.code, period: periodSel.value }),
+      i18n: v.may_submit ? 'report.open_submit' : 'report.open' })));
+  }
+
+  // The places of the level below, with counts.
+  function completeness(f, c) {
+    const counts = c.counts ?? {};
+    const cols = ['report.col.code', 'report.col.place', 'report.col.status', 'report.col.timeliness',
+      'report.col.submitted_at', 'report.col.open'];
+    return h('div', { class: 'report-completeness' },
+      h('p', {}, h('span', { i18n: 'report.due_on' }), ' ', h('strong', { text: c.due_on ? dmy(c.due_on) : '—' })),
+      h('ul', { class: 'counts' }, COUNTS.map((k) => h('li', { 'data-count': k },
+        h('span', { i18n: `report.count.${k}` }), ' ', h('strong', { text: String(counts[k] ?? 0) })))),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data completeness' },
+        h('caption', { i18n: 'report.completeness', args: { n: (c.places ?? []).length } }),
+        h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))),
+        h('tbody', {}, (c.places ?? []).map((p) => h('tr', { 'data-place': p.code, 'data-status': p.status },
+          h('td', { class: 'mono', text: p.code }),
+          h('th', { scope: 'row', text: p.name }),
+          h('td', {}, statusBadge(p.status)),
+          h('td', {}, timelinessBadge(p.timeliness)),
+          h('td', {}, p.submitted_at ? time(p.submitted_at) : ''),
+          h('td', {}, p.report_id ? h('a', { href: reportHref(`/reports/${p.report_id}`), i18n: 'report.open_short' })
+            : null)))))));
+  }
+
+  formSel.addEventListener('change', () => {
+    fillPeriods();
+    load();
+  });
+  periodSel.addEventListener('change', load);
+
+  get('/api/reports/forms').then((res) => {
+    if (!ctx.current()) return;
+    forms = (res.items ?? []).filter((f) => levels.includes(f.level));
+    forms.sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level));
+    formSel.replaceChildren(...levels.map((l) => {
+      const og = h('optgroup', {});
+      og.dataset.i18nAttr = `label:report.level.${l}`;
+      og.label = t(`report.level.${l}`);
+      og.append(...forms.filter((f) => f.level === l).map((f) => {
+        const o = bi(f.name_vi, f.name_en, 'option');
+        o.value = f.code;
+        return o;
+      }));
+      return og;
+    }).filter((og) => og.children.length));
+    const want = q.get('form');
+    if (want && forms.some((f) => f.code === want)) formSel.value = want;
+    fillPeriods(q.get('period'));
+    load();
+  }, (err) => {
+    if (!ctx.current() || err.handled) return;
+    formSel.replaceChildren();
+    alert.show(errorKey(err, 'report'));
+  });
+
+  return h('div', { class: 'reports' },
+    h('h1', { i18n: 'report.title' }),
+    h('p', { class: 'lead', i18n: 'report.lead' }),
+    remSection,
+    chooser);
+}
