@@ -64,5 +64,6 @@ int ctip_cmd_org_list(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_token_create(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_audit_verify(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_key_rotate(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_plan_import(const struct ctip_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -40,6 +40,9 @@ static const struct ctip_cmd commands[] = {
 	{ "key rotate", "",
 	  "add a new data key and re-encrypt identity fields with it",
 	  ctip_cmd_key_rotate },
+	{ "plan import", "FILE",
+	  "read a plan document and print the structure ctip proposes",
+	  ctip_cmd_plan_import },
 	{ "version", "", "print the version", cmd_version },
 };
 

@@ -272,5 +272,16 @@ const struct ctip_route ctip_routes[] = {
 	{ "POST", "/api/activities", ctip_h_activity_create, 0 },
 	{ "GET", "/api/activities/{id}", ctip_h_activity_get, 0 },
 	{ "POST", "/api/activities/{id}/edit", ctip_h_activity_edit, 0 },
+	{ "GET", "/api/plans", ctip_h_plan_list, 0 },
+	{ "POST", "/api/plans", ctip_h_plan_create, 0 },
+	{ "GET", "/api/plans/due", ctip_h_plan_due, 0 },
+	{ "POST", "/api/plans/import", ctip_h_plan_import, 0 },
+	{ "GET", "/api/plans/{id}", ctip_h_plan_get, 0 },
+	{ "POST", "/api/plans/{id}/cascade", ctip_h_plan_cascade, 0 },
+	{ "GET", "/api/plans/{id}/rollup", ctip_h_plan_rollup, 0 },
+	{ "GET", "/api/plans/{id}/export", ctip_h_plan_export, 0 },
+	{ "POST", "/api/plans/{id}/tasks/{tid}", ctip_h_plan_task_update, 0 },
+	{ "POST", "/api/plans/{id}/tasks/{tid}/progress", ctip_h_plan_progress,
+	  0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };

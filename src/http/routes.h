@@ -80,6 +80,16 @@ void ctip_h_activity_create(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_activity_edit(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_activity_get(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_activity_list(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_list(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_create(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_get(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_cascade(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_task_update(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_progress(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_rollup(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_due(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_export(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_plan_import(struct ctip_req *req, struct ctip_resp *resp);
 
 /* A person as p may see it (identity null unless shown). */
 struct ctip_person_view;

@@ -451,17 +451,15 @@ read_progress(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 }
 
 static int
-progress(struct ctip_task_progress_row **out, int *n_out,
-	 struct ctip_store *st, int64_t plan_id, struct ctip_arena *a,
-	 struct ctip_err *err)
+progress(struct ctip_task_progress_row **out, int *n_out, struct ctip_store *st,
+	 int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
 	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_PROGRESS,
 			 plan_id, read_progress, a, err);
 }
 
 static void
-read_progress_report(sqlite3_stmt *q, void *row, struct ctip_arena *a,
-		     bool *ok)
+read_progress_report(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 {
 	struct ctip_progress_report_row *r = row;
 
@@ -515,9 +513,8 @@ read_coverage(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 }
 
 static int
-coverage(struct ctip_plan_coverage_row **out, int *n_out,
-	 struct ctip_store *st, int64_t plan_id, struct ctip_arena *a,
-	 struct ctip_err *err)
+coverage(struct ctip_plan_coverage_row **out, int *n_out, struct ctip_store *st,
+	 int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
 	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_COVERAGE,
 			 plan_id, read_coverage, a, err);
@@ -666,8 +663,8 @@ aliases(struct ctip_plan_alias_row **out, int *n_out, struct ctip_store *st,
 
 	if (q == NULL)
 		return err->code;
-	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
-			   read_alias, a, err);
+	return sq_read_all((void **)out, n_out, sizeof(**out), s, q, read_alias,
+			   a, err);
 }
 
 const struct ctip_plan_ops sq_plan_ops = {

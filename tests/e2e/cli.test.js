@@ -8,7 +8,7 @@ import { DATA, fileMode, initDb, run, runOk, sha256, sharedDb, tempDir } from '.
 
 const EXIT = { OK: 0, FAIL: 1, USAGE: 2, INPUT: 3, MISSING: 4 };
 
-const COMMANDS = ['init', 'migrate', 'backup', 'ref stats', 'ref load', 'import', 'serve', 'version'];
+const COMMANDS = ['init', 'migrate', 'backup', 'ref stats', 'ref load', 'import', 'serve', 'plan import', 'version'];
 
 // Files in dir whose names start with one of the given prefixes.
 function leftovers(dir, ...prefixes) {
@@ -252,6 +252,45 @@ test('ref stats prints the row counts of the reference data', async () => {
 	assert.equal(s['support types'], 10);
 	assert.ok(s.countries >= 249, `countries: ${s.countries}`);
 	assert.ok(s.purposes > 0 && s.agencies > 0 && s['intake channels'] > 0);
+});
+
+test('plan import prints the proposed structure of each seed plan; --json gives the API\'s proposal', async () => {
+	const { db } = await sharedDb();
+	const plans = path.join(DATA, '..', 'tests', 'unit', 'data', 'plans');
+	for (const f of fs.readdirSync(plans).filter((x) => x.endsWith('.txt'))) {
+		// The hand-checked expected file has one line per task.
+		const expected = fs.readFileSync(path.join(plans, f.replace(/\.txt$/, '.expected')), 'utf8')
+			.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).length;
+		const out = await runOk(['plan', 'import', '--db', db, '--place', '01', path.join(plans, f)]);
+		assert.match(out, new RegExp(`^${expected} tasks, \\d+ with a lead unit`, 'm'), f);
+		const json = JSON.parse(await runOk(['plan', 'import', '--db', db, '--json', path.join(plans, f)]));
+		assert.equal(json.proposal.tasks.length, expected, f);
+		assert.equal(json.stats.tasks, expected, f);
+	}
+});
+
+test('plan import refuses an empty, binary, huge or task-less file with exit 3 and one line naming it', async () => {
+	const { db } = await sharedDb();
+	const dir = tempDir('ctip-e2e-plan');
+	const cases = {
+		'empty.txt': [Buffer.alloc(0), /is empty/],
+		'binary.txt': [Buffer.from([0x4b, 0x48, 0x00, 0x01, 0xff]), /binary: NUL byte at byte 2/],
+		'latin1.txt': [Buffer.from('K\xe9 ho\xe1ch', 'latin1'), /not UTF-8 text: invalid byte at byte 1/],
+		'notasks.txt': [Buffer.from('Một đoạn văn không có nhiệm vụ nào.\n'), /no tasks found/],
+		'huge.txt': [Buffer.alloc(50 * 1024 * 1024, 0x61), /larger than 4194304 bytes/],
+	};
+	for (const [name, [bytes, why]] of Object.entries(cases)) {
+		const file = path.join(dir, name);
+		fs.writeFileSync(file, bytes);
+		const r = await run(['plan', 'import', '--db', db, file]);
+		assert.equal(r.code, EXIT.INPUT, `${name}: ${r.stderr}`);
+		assert.match(r.stderr, why, name);
+		assert.match(r.stderr, new RegExp(name.replace('.', '\\.')), name);
+		assert.equal(r.stderr.trim().split('\n').length, 1, name);
+		assert.equal(r.stdout, '');
+	}
+	const r = await run(['plan', 'import', '--db', db, '--place', '99999', path.join(dir, 'notasks.txt')]);
+	assert.equal(r.code, EXIT.INPUT);
 });
 
 test('ref load reloads the reference data and keeps the same counts', async () => {

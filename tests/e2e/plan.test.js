@@ -1,0 +1,310 @@
+// plan.test.js: issue 7, plans against the real binary on 127.0.0.1: a
+// province plan with sections and tasks, its checks naming the field,
+// who sees it; a commune's plan cascaded from it and the coverage shown
+// above; progress with an activity and a stale version; the due list;
+// the roll-up; the JSON export; the import of the seed documents and of
+// bad files; the audit entries of every write.
+//
+// One database and one server for the whole file; the tests run in order.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, initDb, sqlite, startServer, stopOk } from './lib.js';
+import { addUser, signIn } from './users.js';
+import { readSheet } from './xlsx.js';
+
+let db;
+let key;
+let server;
+const as = {};
+
+const SEEDS = path.join(ROOT, 'tests/unit/data/plans');
+
+function ok(r, status = 200) {
+	assert.equal(r.status, status, r.text);
+	return r.body;
+}
+
+function problem(r, status, code, field) {
+	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
+	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
+	assert.equal(r.body.code, code, r.text);
+	if (field !== undefined)
+		assert.equal(r.body.field, field, r.text);
+	return r.body;
+}
+
+// A day n days from today in Viet Nam (UTC+7), yyyy-mm-dd.
+function day(n) {
+	return new Date(Date.now() + 7 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+}
+
+// POST the bytes of a document to /api/plans/import as text/plain.
+async function importText(client, bytes) {
+	const res = await fetch(client.url + '/api/plans/import', {
+		method: 'POST',
+		headers: {
+			cookie: `ctip_session=${client.cookie}`,
+			'x-csrf-token': client.csrf,
+			'content-type': 'text/plain; charset=utf-8',
+		},
+		body: bytes,
+	});
+	const text = await res.text();
+	let body = null;
+	if (/json/.test(res.headers.get('content-type') ?? '') && text !== '')
+		body = JSON.parse(text);
+	return { status: res.status, headers: res.headers, text, body };
+}
+
+before(async () => {
+	({ db, key } = await initDb({ demo: 0 }));
+	server = await startServer({ db });
+	const users = {
+		hn: { adminCode: '01', roles: ['supervisor'], agency: 'PEOPLES_COMMITTEE' },
+		hnpol: { adminCode: '01', roles: ['investigator'], agency: 'POLICE' },
+		hnedu: { adminCode: '01', roles: ['case_worker'], agency: 'EDUCATION' },
+		bd: { adminCode: '00004', roles: ['statistician'], agency: 'PEOPLES_COMMITTEE' },
+		nh: { adminCode: '00008', roles: ['statistician'], agency: 'PEOPLES_COMMITTEE' },
+		hcm: { adminCode: '79', roles: ['supervisor'], agency: 'PEOPLES_COMMITTEE' },
+		adm: { adminCode: '01', roles: ['administrator'], agency: 'POLICE' },
+		aud: { adminCode: '01', roles: ['auditor'], agency: 'POLICE' },
+	};
+	for (const [name, u] of Object.entries(users)) {
+		const acc = await addUser(db, key, `plan-${name}`, { name: `E2E ${name}`, ...u });
+		as[name] = await signIn(server.url, acc);
+	}
+});
+
+after(async () => {
+	await stopOk(server);
+});
+
+let plan;
+
+const body = () => ({
+	number: '45/KH-UBND',
+	title: 'Kế hoạch phòng, chống mua bán người năm 2026',
+	issued_on: '2026-01-15',
+	legal_basis: 'Luật Phòng, chống mua bán người 2024',
+	period_from: '2026-01-01',
+	period_to: '2026-12-31',
+	sections: [
+		{ key: 'II', number: 'II', title: 'NHIỆM VỤ' },
+		{ key: '1', number: '1', title: 'Truyền thông', parent: 'II' },
+	],
+	tasks: [
+		{ section: '1', number: '1.1', text: 'Điều tra, xử lý các vụ mua bán người', expected_output: 'Báo cáo',
+			timing: { kind: 'once', due_on: day(-5) }, lead: [{ agency: 'POLICE' }], coordinate: [{ agency: 'HEALTH' }] },
+		{ section: '1', number: '1.2', text: 'Tuyên truyền trong đợt cao điểm',
+			timing: { kind: 'once', due_on: day(12) }, lead: [{ all_units: true, phrase: 'các sở, ban, ngành' }] },
+		{ section: 'II', number: '2', text: 'Rà soát hằng năm',
+			timing: { kind: 'yearly', from: '01-01', to: '12-31' }, lead: [{ agency: 'POLICE' }] },
+	],
+});
+
+test('a province plan is created with its sections and tasks, and read back', async () => {
+	const bad = body();
+	bad.tasks[2].timing = { kind: 'yearly', from: '07-01' };
+	problem(await as.hn.post('/api/plans', bad), 400, 'invalid', 'tasks[2].timing');
+	bad.tasks[2].timing = { kind: 'once', due_on: '2026-13-01' };
+	problem(await as.hn.post('/api/plans', bad), 400, 'invalid', 'tasks[2].timing');
+	bad.tasks[2].timing = { kind: 'continuous' };
+	bad.tasks[1].lead = [];
+	problem(await as.hn.post('/api/plans', bad), 400, 'invalid', 'tasks[1].lead');
+	problem(await as.hn.post('/api/plans', { ...body(), title: '' }), 400, 'invalid', 'title');
+	problem(await as.hnpol.post('/api/plans', body()), 403, 'forbidden');
+	assert.equal(sqlite(db, 'SELECT count(*) FROM plan'), '0');
+
+	plan = ok(await as.hn.post('/api/plans', body()), 201);
+	assert.equal(plan.admin_code, '01');
+	assert.equal(plan.version, 1);
+	assert.equal(plan.sections.length, 2);
+	assert.equal(plan.tasks.length, 3);
+	assert.equal(plan.tasks[0].lead[0].unit_id, as.hnpol.user.org_unit.id);
+	assert.equal(plan.tasks[0].overdue, true);
+	assert.equal(plan.tasks[0].status, 'not_started');
+	assert.equal(plan.tasks[1].lead[0].all_units, true);
+	// A yearly task is due on its last day of this year.
+	assert.equal(plan.tasks[2].timing.to, '12-31');
+	assert.equal(plan.tasks[2].due_on, `${day(0).slice(0, 4)}-12-31`);
+	assert.equal(plan.tasks[2].overdue, false);
+	const again = ok(await as.hn.get(`/api/plans/${plan.id}`));
+	assert.deepEqual(again, plan);
+});
+
+test('scope: other provinces see nothing, administrators and auditors are refused', async () => {
+	ok(await as.bd.get(`/api/plans/${plan.id}`));
+	problem(await as.hcm.get(`/api/plans/${plan.id}`), 404, 'not_found');
+	problem(await as.hcm.get('/api/plans/999999'), 404, 'not_found');
+	problem(await as.adm.get(`/api/plans/${plan.id}`), 403, 'forbidden');
+	problem(await as.aud.get('/api/plans'), 403, 'forbidden');
+	const mine = ok(await as.bd.get('/api/plans'));
+	assert.deepEqual(mine.items.map((p) => p.id), [plan.id]);
+	assert.equal(mine.items[0].tasks, 3);
+	assert.equal(mine.items[0].overdue, 1);
+	assert.deepEqual(ok(await as.hcm.get('/api/plans')).items, []);
+});
+
+let lower;
+
+test('a commune plan cascades from the province plan, and coverage shows above', async () => {
+	const req = { task_ids: [plan.tasks[0].id, plan.tasks[1].id], title: 'Kế hoạch xã Ba Đình', issued_on: '2026-02-01', period_from: '2026-01-01', period_to: '2026-12-31' };
+	problem(await as.bd.post(`/api/plans/${plan.id}/cascade`, { ...req, task_ids: [] }), 400, 'invalid', 'task_ids');
+	problem(await as.hn.post(`/api/plans/${plan.id}/cascade`, req), 403, 'forbidden');
+	problem(await as.hcm.post(`/api/plans/${plan.id}/cascade`, req), 404, 'not_found');
+	lower = ok(await as.bd.post(`/api/plans/${plan.id}/cascade`, req), 201);
+	assert.equal(lower.parent_plan_id, plan.id);
+	assert.equal(lower.admin_code, '00004');
+	assert.deepEqual(lower.tasks.map((t) => t.source_task_id), req.task_ids);
+	assert.equal(lower.tasks[0].lead[0].unit_id, as.bd.user.org_unit.id);
+	ok(await as.nh.post(`/api/plans/${plan.id}/cascade`, { ...req, task_ids: [plan.tasks[0].id] }), 201);
+	const up = ok(await as.hn.get(`/api/plans/${plan.id}`));
+	assert.deepEqual(up.tasks[0].coverage, { plans: 2, places: ['00004', '00008'] });
+	assert.deepEqual(up.tasks[1].coverage, { plans: 1, places: ['00004'] });
+	assert.deepEqual(up.tasks[2].coverage, { plans: 0, places: [] });
+	// The other commune does not see Ba Đình's plan.
+	problem(await as.nh.get(`/api/plans/${lower.id}`), 404, 'not_found');
+});
+
+test('progress: the units named report, with evidence, activities and versions', async () => {
+	const t0 = plan.tasks[0].id;
+	const a = ok(await as.hnpol.post('/api/activities', {
+		kind: 'operation', title: 'Đợt truy quét', started_on: '2026-03-01', ended_on: '2026-03-05', participants: 20,
+	}), 201);
+	const entry = { period: '2026-H1', status: 'in_progress', evidence: 'Đã lập 2 chuyên án', activity_ids: [a.id], version: 0 };
+	problem(await as.hnedu.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, entry), 403, 'forbidden');
+	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, status: 'cannot_do' }), 400, 'invalid', 'reason');
+	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, period: '2026-Q2' }), 400, 'invalid', 'period');
+	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, report_ids: [42] }), 400, 'invalid', 'report_ids');
+	let p = ok(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, entry));
+	let g = p.tasks[0].progress[0];
+	assert.equal(g.status, 'in_progress');
+	assert.equal(g.evidence, 'Đã lập 2 chuyên án');
+	assert.equal(g.version, 1);
+	assert.deepEqual(g.activities.map((x) => x.id), [a.id]);
+	assert.equal(p.tasks[0].status, 'in_progress');
+	assert.equal(sqlite(db, `SELECT plan_task_id FROM activity WHERE id = ${a.id}`), String(t0));
+	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, entry), 409, 'conflict', 'version');
+	p = ok(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, status: 'done', version: 1 }));
+	assert.equal(p.tasks[0].status, 'done');
+	assert.equal(p.tasks[0].overdue, false);
+	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, version: 1 }), 409, 'conflict', 'version');
+	// All units of the place report on an all-units task.
+	p = ok(await as.hnedu.post(`/api/plans/${plan.id}/tasks/${plan.tasks[1].id}/progress`,
+		{ period: '2026', status: 'cannot_do', reason: 'Chưa có kinh phí', version: 0 }));
+	assert.equal(p.tasks[1].status, 'cannot_do');
+});
+
+test('the due list holds the unit\'s overdue and soon-due tasks', async () => {
+	const pol = ok(await as.hnpol.get('/api/plans/due?days=30'));
+	// Task 0 is done; task 1 is all units' and due in 12 days (the
+	// yearly task 2 is listed too in the last month of the year).
+	assert.deepEqual(pol.items.map((x) => x.task_id).filter((t) => t !== plan.tasks[2].id), [plan.tasks[1].id]);
+	assert.equal(pol.items[0].days_left, 12);
+	assert.equal(pol.items[0].overdue, false);
+	problem(await as.hnpol.get('/api/plans/due?days=abc'), 400, 'invalid', 'days');
+	const edu = ok(await as.hnedu.get('/api/plans/due'));
+	assert.deepEqual(edu.items, []); // cannot_do settles it
+	const bd = ok(await as.bd.get('/api/plans/due?days=60'));
+	assert.ok(bd.items.some((x) => x.plan_id === lower.id && x.overdue === true), JSON.stringify(bd));
+});
+
+test('the roll-up counts by unit and by section', async () => {
+	problem(await as.hn.get(`/api/plans/${plan.id}/rollup`), 400, 'invalid', 'period');
+	const r = ok(await as.hn.get(`/api/plans/${plan.id}/rollup?period=2026-H1`));
+	const pol = r.by_unit.find((u) => u.unit_id === plan.tasks[0].lead[0].unit_id);
+	assert.equal(pol.tasks, 2);
+	assert.equal(pol.done, 1);
+	assert.equal(pol.not_started, 1);
+	const sec = r.by_section.find((s) => s.number === '1');
+	assert.equal(sec.tasks, 2);
+	assert.equal(sec.done, 1);
+	assert.equal(sec.not_started, 1);
+	problem(await as.hcm.get(`/api/plans/${plan.id}/rollup?period=2026`), 404, 'not_found');
+});
+
+test('a task is changed by the issuing unit at the version read', async () => {
+	const t2 = plan.tasks[2];
+	const change = { text: 'Rà soát, cập nhật danh sách', timing: { kind: 'year' }, lead: [{ agency: 'POLICE' }], coordinate: [{ agency: 'WOMENS_UNION' }], version: 1 };
+	problem(await as.bd.post(`/api/plans/${plan.id}/tasks/${t2.id}`, change), 403, 'forbidden');
+	problem(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, { ...change, timing: { kind: 'once' } }), 400, 'invalid', 'timing');
+	const p = ok(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, change));
+	assert.equal(p.version, 2);
+	assert.equal(p.tasks[2].text, change.text);
+	assert.equal(p.tasks[2].coordinate.length, 1);
+	problem(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, change), 409, 'conflict', 'version');
+});
+
+test('the plan is exported as JSON and XLSX to download', async () => {
+	const r = await as.bd.get(`/api/plans/${plan.id}/export?format=json`);
+	assert.equal(r.status, 200, r.text);
+	assert.match(r.headers.get('content-disposition'), /attachment; filename="?plan_\d+\.json/);
+	const j = JSON.parse(r.text);
+	assert.equal(j.id, plan.id);
+	assert.equal(j.tasks.length, 3);
+	problem(await as.bd.get(`/api/plans/${plan.id}/export?format=pdf`), 400, 'invalid', 'format');
+	problem(await as.bd.get(`/api/plans/${plan.id}/export?format=xlsx&lang=fr`), 400, 'invalid', 'lang');
+	const res = await fetch(`${server.url}/api/plans/${plan.id}/export?format=xlsx`, {
+		headers: { cookie: `ctip_session=${as.bd.cookie}` },
+	});
+	assert.equal(res.status, 200);
+	assert.match(res.headers.get('content-disposition'), /attachment; filename="?plan_\d+\.xlsx/);
+	const buf = Buffer.from(await res.arrayBuffer());
+	assert.equal(buf.subarray(0, 2).toString('latin1'), 'PK');
+	const texts = Object.values(readSheet(buf)).filter((x) => typeof x === 'string');
+	for (const t of j.tasks)
+		assert.ok(texts.some((x) => x.includes(t.text)), `no cell holds "${t.text}"`);
+	problem(await as.hcm.get(`/api/plans/${plan.id}/export?format=json`), 404, 'not_found');
+});
+
+test('the seed documents are proposed with their tasks; nothing is saved', async () => {
+	const before = sqlite(db, 'SELECT count(*) FROM plan');
+	for (const f of fs.readdirSync(SEEDS).filter((n) => n.endsWith('.txt'))) {
+		const expected = fs.readFileSync(path.join(SEEDS, f.replace(/\.txt$/, '.expected')), 'utf8')
+			.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+		const r = await importText(as.hn, fs.readFileSync(path.join(SEEDS, f)));
+		assert.equal(r.status, 200, `${f}: ${r.text.slice(0, 300)}`);
+		assert.equal(r.body.proposal.tasks.length, expected, f);
+		assert.equal(r.body.stats.tasks, expected, f);
+		assert.ok(r.body.stats.with_lead > 0, f);
+		for (const t of r.body.proposal.tasks)
+			for (const u of [...t.lead, ...t.coordinate]) {
+				assert.equal(typeof u.all_units, 'boolean');
+				if (u.agency === 'ALL')
+					assert.equal(u.all_units, true);
+			}
+	}
+	assert.equal(sqlite(db, 'SELECT count(*) FROM plan'), before);
+	// The province's police unit exists: its phrases are matched to it.
+	const r = await importText(as.hn, fs.readFileSync(path.join(SEEDS, '004_55e8217417afd0fc.txt')));
+	const police = plan.tasks[0].lead[0].unit_id;
+	assert.ok(r.body.proposal.tasks.some((t) => t.lead.some((u) => u.agency === 'POLICE' && u.unit_id === police)));
+});
+
+test('bad documents are refused naming the file; a body over 1 MiB is too big', async () => {
+	let r = await importText(as.hn, Buffer.alloc(0));
+	problem(r, 400, 'invalid', 'file');
+	assert.match(r.body.message, /empty/);
+	r = await importText(as.hn, Buffer.from('KẾ HOẠCH\n\0\n1. Việc'));
+	problem(r, 400, 'invalid', 'file');
+	assert.match(r.body.message, /binary: NUL byte at byte \d+/);
+	r = await importText(as.hn, Buffer.from([0x31, 0x2e, 0x20, 0xc3, 0x28, 0x0a]));
+	problem(r, 400, 'invalid', 'file');
+	assert.match(r.body.message, /not UTF-8/);
+	r = await importText(as.hn, Buffer.from('Một đoạn văn không có nhiệm vụ nào.\n'));
+	problem(r, 400, 'invalid', 'file');
+	assert.match(r.body.message, /no tasks found/);
+	r = await importText(as.hn, Buffer.alloc((1 << 20) + 10, 'a'));
+	assert.equal(r.status, 413, r.text);
+	problem(await importText(as.hnpol, Buffer.from('1. Việc\n')), 403, 'forbidden');
+});
+
+test('every write is in the audit log', async () => {
+	const count = (action) => Number(sqlite(db, `SELECT count(*) FROM audit_log WHERE action = '${action}'`));
+	assert.equal(count('plan.create'), 1);
+	assert.equal(count('plan.cascade'), 2);
+	assert.equal(count('plan.progress'), 3);
+	assert.equal(count('plan.task.update'), 1);
+});
