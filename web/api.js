@@ -32,17 +32,18 @@ export function on(event, fn) {
 
 // Options: redirect (see on()), headers (added to the request), full
 // (resolve with { status, data } instead of the data, e.g. to tell a 201
-// "created" from a 200 "that one already").
-async function call(method, path, body, { redirect = true, headers: extra = {}, full = false } = {}) {
+// "created" from a 200 "that one already"), type (send body as it is, of
+// that content type, instead of as JSON).
+async function call(method, path, body, { redirect = true, headers: extra = {}, full = false, type = null } = {}) {
   const headers = { Accept: 'application/json', ...extra };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = type ?? 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   let r;
   try {
     r = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || type ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -58,7 +59,7 @@ async function call(method, path, body, { redirect = true, headers: extra = {}, 
   }
   if (!r.ok) {
     const p = data ?? {};
-    const code = p.code ?? (r.status === 401 ? 'unauthenticated' : 'internal');
+    const code = p.code ?? (r.status === 401 ? 'unauthenticated' : r.status === 413 ? 'too_big' : 'internal');
     const err = new ApiError(r.status, code, p.message ?? '', p.field, p);
     if (r.status === 401 && redirect && !p.field && handlers.unauthenticated) {
       err.handled = true;
@@ -87,3 +88,7 @@ export const post = (path, body = {}, opts) => call('POST', path, body, opts);
 export const put = (path, body = {}, opts) => call('PUT', path, body, opts);
 export const patch = (path, body = {}, opts) => call('PATCH', path, body, opts);
 export const del = (path, opts) => call('DELETE', path, undefined, opts);
+// POST the bytes of a file (a Blob) as text/plain: the server judges
+// whether it is text (a plan document).
+export const postText = (path, blob, opts) =>
+  call('POST', path, blob, { ...opts, type: 'text/plain; charset=utf-8' });

@@ -24,6 +24,10 @@ import * as stats from './views/stats.js';
 import * as reports from './views/reports.js';
 import * as reportDetail from './views/report-detail.js';
 import * as activities from './views/activities.js';
+import * as plans from './views/plans.js';
+import * as planImport from './views/plan-import.js';
+import * as planDetail from './views/plan-detail.js';
+import { PLAN_ROLES, PLAN_WRITE_ROLES } from './views/plan-common.js';
 import * as notFound from './views/not-found.js';
 
 const $ = (id) => document.getElementById(id);
@@ -63,6 +67,8 @@ const ROUTES = {
   '/reports/view': { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' },
   '/reports/print': { view: reportDetail.printPage, roles: REPORT_ROLES, nav: '/reports' },
   '/activities': { view: activities, roles: ACTIVITY_ROLES },
+  '/plans': { view: plans, roles: PLAN_ROLES },
+  '/plans/import': { view: planImport, roles: PLAN_WRITE_ROLES, nav: '/plans' },
 };
 
 // Paths with an id: [pattern, page]; the page gets args.id.
@@ -72,6 +78,8 @@ const PATTERNS = [
   [/^\/persons\/(\d+)$/, { view: personDetail, roles: PERSON_ROLES, nav: '/persons' }],
   [/^\/persons\/(\d+)\/timeline$/, { view: personTimeline, roles: PERSON_ROLES, nav: '/persons' }],
   [/^\/reports\/(\d+)$/, { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' }],
+  [/^\/plans\/(\d+)$/, { view: planDetail, roles: PLAN_ROLES, nav: '/plans' }],
+  [/^\/plans\/(\d+)\/print$/, { view: planDetail.printPage, roles: PLAN_ROLES, nav: '/plans' }],
 ];
 
 function lookup(path) {
@@ -94,6 +102,7 @@ const NAV = [
   { path: '/stats', key: 'stats.nav', roles: STATS_ROLES },
   { path: '/reports', key: 'report.nav', roles: REPORT_ROLES, count: 'reminders' },
   { path: '/activities', key: 'activity.nav', roles: ACTIVITY_ROLES },
+  { path: '/plans', key: 'plan.nav', roles: PLAN_ROLES },
   { path: '/users', key: 'nav.users', roles: ['administrator'] },
   { path: '/org-units', key: 'nav.org_units', roles: ['administrator'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },

@@ -115,7 +115,7 @@ test('the operator changes the one-time password and finds the intake pages', as
   await nav.getByRole('link').first().waitFor();
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
     ['Trang chủ', 'Tiếp nhận tin báo', 'Danh sách tin báo', 'Chuyển tuyến', 'Nạn nhân và người được hỗ trợ',
-      'Đổi mật khẩu']);
+      'Kế hoạch', 'Đổi mật khẩu']);
   // The role card links to both.
   assert.ok(await page.locator('.role-card').getByRole('link', { name: 'Tiếp nhận tin báo' }).isVisible());
   await nav.getByRole('link', { name: 'Tiếp nhận tin báo' }).click();
