@@ -686,6 +686,12 @@ struct ctip_store_ops {
 	const struct ctip_report_ops *reports; /* store_report.h */
 	const struct ctip_plan_ops *plans;     /* store_plan.h (issue 7) */
 
+	/* Another connection to the same database, for work done on a
+	 * second thread (a report's counts); CTIP_EINVAL for an in-memory
+	 * database, which has no second connection. */
+	int (*open_again)(struct ctip_store **out, struct ctip_store *st,
+			  struct ctip_err *err);
+
 	void (*close)(struct ctip_store *st);
 };
 

@@ -6,9 +6,9 @@
  * timestamps with the end excluded for intakes and referrals), ?4 the
  * dimension (NULL: the total) and ?5 a support type (NULL: any). The
  * dimension is a bound value chosen by a CASE, so one statement serves
- * the total and every disaggregation; the trafficking events are joined
- * only when the dimension needs them (the join's condition is false
- * otherwise, so a person stays one row). The SQL is the subset SQLite and
+ * the total and every disaggregation; the person measures have two more,
+ * joining the trafficking events for abroad and destination, and their
+ * purposes too for purpose. The SQL is the subset SQLite and
  * PostgreSQL share. */
 #include "store/sqlite_int.h"
 
@@ -16,7 +16,9 @@ enum {
 	Q_INDICATORS = S_STATS,
 	Q_INDICATOR_GET,
 	Q_COUNT, /* + measure * CTIP_SCOPE_N + scope */
-	Q_END = Q_COUNT + CTIP_M_N * CTIP_SCOPE_N
+	Q_EVENTS = Q_COUNT + CTIP_M_N * CTIP_SCOPE_N, /* person measures */
+	Q_PURPOSES = Q_EVENTS + (CTIP_M_SERVICES_GIVEN + 1) * CTIP_SCOPE_N,
+	Q_END = Q_PURPOSES + (CTIP_M_SERVICES_GIVEN + 1) * CTIP_SCOPE_N
 };
 
 _Static_assert((int)Q_END <= (int)S_STATS + 128,
@@ -49,20 +51,24 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 	"'unknown' WHEN p.ethnicity_code = '01' THEN 'kinh' ELSE "             \
 	"'minority' END "                                                      \
 	"WHEN 'ethnicity' THEN coalesce(p.ethnicity_code, 'unknown') "         \
-	"WHEN 'purpose' THEN coalesce(pu.parent_code, pu.code, 'unknown') "    \
-	"WHEN 'abroad' THEN CASE e.abroad WHEN 1 THEN 'abroad' WHEN 0 THEN "   \
-	"'domestic' ELSE 'unknown' END "                                       \
-	"WHEN 'destination' THEN coalesce(e.destination_country, "             \
-	"CASE e.abroad WHEN 0 THEN 'VN' ELSE 'unknown' END) "                  \
+	EVENT_DIMS                                                             \
 	"WHEN 'province' THEN p.province_code "                                \
 	"WHEN 'commune' THEN coalesce(p.commune_code, 'unknown') "             \
 	"ELSE '' END"
 
-#define EVENT_JOINS                                                            \
-	" LEFT JOIN trafficking_event e ON (?4 = 'purpose' OR ?4 = "           \
-	"'abroad' OR ?4 = 'destination') AND e.person_id = p.id "              \
-	"LEFT JOIN event_purpose ep ON ?4 = 'purpose' AND ep.event_id = e.id " \
-	"LEFT JOIN purpose pu ON pu.code = ep.purpose_code "
+/* The dimensions of a person's events, and the joins they need: the
+ * events for abroad and destination, their purposes too for purpose. */
+#define ABROAD_BRANCHES                                                        \
+	"WHEN 'abroad' THEN CASE e.abroad WHEN 1 THEN 'abroad' WHEN 0 THEN "   \
+	"'domestic' ELSE 'unknown' END "                                       \
+	"WHEN 'destination' THEN coalesce(e.destination_country, "             \
+	"CASE e.abroad WHEN 0 THEN 'VN' ELSE 'unknown' END) "
+#define EVENT_TABLES " LEFT JOIN trafficking_event e ON e.person_id = p.id "
+#define PURPOSE_BRANCH                                                         \
+	"WHEN 'purpose' THEN coalesce(pu.parent_code, pu.code, 'unknown') "
+#define PURPOSE_TABLES                                                         \
+	EVENT_TABLES "LEFT JOIN event_purpose ep ON ep.event_id = e.id "       \
+		     "LEFT JOIN purpose pu ON pu.code = ep.purpose_code "
 
 #define P_COMMUNE  "p.commune_code = ?1"
 #define P_PROVINCE "p.province_code = ?1"
@@ -82,6 +88,7 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 	"FROM (" source ") m JOIN person p ON p.id = m.person_id" EVENT_JOINS  \
 	"WHERE " scope " GROUP BY 1 ORDER BY 1"
 
+/* The sources, for the nation: read by date. */
 #define STEPS(step)                                                            \
 	"SELECT person_id, min(on_date) AS d FROM person_step WHERE step = "   \
 	"'" step "' AND on_date >= ?2 AND on_date <= ?3 GROUP BY person_id"
@@ -91,13 +98,39 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 	"provided_on >= ?2 AND provided_on <= ?3 AND (?5 IS NULL OR "          \
 	"support_code = ?5) GROUP BY person_id"
 
-/* Services given in the period, each counted (not by person). */
-#define SERVICES(scope)                                                        \
+/* The same for a province or a commune (where: on person q), read from
+ * the place's persons (CROSS JOIN keeps that order in SQLite), each
+ * person's rows through its person_id index: a commune's few hundred
+ * persons, not the nation's steps of the period. The date and step are
+ * compared as expressions (x || '') so that the planner cannot pick the
+ * national date index for the inner loop instead, which would read the
+ * whole period once per person. */
+#define STEPS_OF(step, where)                                                  \
+	"SELECT s.person_id, min(s.on_date) AS d FROM person q CROSS JOIN "    \
+	"person_step s WHERE " where " AND s.person_id = q.id AND s.step || "  \
+	"'' = '" step "' AND s.on_date || '' >= ?2 AND s.on_date || '' <= ?3 " \
+	"GROUP BY s.person_id"
+
+#define SUPPORTED_OF(where)                                                    \
+	"SELECT s.person_id, min(s.provided_on) AS d FROM person q CROSS "     \
+	"JOIN support_service s WHERE " where " AND s.person_id = q.id AND "   \
+	"s.provided_on || '' >= ?2 AND s.provided_on || '' <= ?3 AND (?5 IS "  \
+	"NULL OR s.support_code = ?5) GROUP BY s.person_id"
+
+/* Services given in the period, each counted (not by person): for the
+ * nation by date, for a place from its persons. */
+#define SERVICES_FROM(from, day, scope)                                        \
 	"SELECT " PERSON_DIM("s.provided_on") ", count(DISTINCT s.id) "        \
-	"FROM support_service s JOIN person p ON p.id = s.person_id"           \
-	EVENT_JOINS "WHERE s.provided_on >= ?2 AND s.provided_on <= ?3 "       \
-	"AND (?5 IS NULL OR s.support_code = ?5) AND " scope                   \
+	"FROM " from EVENT_JOINS "WHERE s.person_id = p.id AND " day " >= ?2 " \
+	"AND " day " <= ?3 AND (?5 IS NULL OR s.support_code = ?5) AND " scope \
 	" GROUP BY 1 ORDER BY 1"
+#define SERVICES(scope)                                                        \
+	SERVICES_FROM("support_service s JOIN person p ON p.id = "             \
+		      "s.person_id",                                           \
+		      "s.provided_on", scope)
+#define SERVICES_OF(scope)                                                     \
+	SERVICES_FROM("person p CROSS JOIN support_service s",                 \
+		      "s.provided_on || ''", scope)
 /* clang-format on */
 
 /* Intakes received in the period (timestamps) meeting cond. */
@@ -173,16 +206,27 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 /* Referrals sent in the period (timestamps), placed by the sending
  * unit: a commune unit in its commune, a province unit in its province
  * only, a national unit in the nation only. */
-#define REFERRALS(scope)                                                       \
+#define REFERRALS_FROM(from, scope)                                            \
 	"SELECT CASE ?4 WHEN 'province' THEN CASE au.level WHEN 'nation' "     \
 	"THEN 'none' ELSE coalesce(au.province_code, au.code) END WHEN "       \
 	"'commune' THEN CASE WHEN au.level = 'commune' THEN au.code ELSE "     \
-	"'none' END ELSE '' END, count(*) FROM referral r JOIN org_unit u ON " \
-	"u.id = r.from_unit_id JOIN admin_unit au ON au.code = u.admin_code "  \
-	"WHERE r.sent_at >= ?2 AND r.sent_at < ?3 AND " scope                  \
+	"'none' END ELSE '' END, count(*) FROM " from " AND " scope            \
 	" GROUP BY 1 ORDER BY 1"
-#define R_COMMUNE  "u.admin_code = ?1"
-#define R_PROVINCE "coalesce(au.province_code, au.code) = ?1"
+#define REFERRALS(scope)                                                       \
+	REFERRALS_FROM("referral r JOIN org_unit u ON u.id = r.from_unit_id "  \
+		       "JOIN admin_unit au ON au.code = u.admin_code WHERE "   \
+		       "r.sent_at >= ?2 AND r.sent_at < ?3",                   \
+		       scope)
+/* A place's referrals from its units (as STEPS_OF, the date compared as
+ * an expression keeps the national date index out of the inner loop). */
+#define REFERRALS_OF(scope)                                                    \
+	REFERRALS_FROM("admin_unit au CROSS JOIN org_unit u CROSS JOIN "       \
+		       "referral r WHERE u.admin_code = au.code AND "          \
+		       "r.from_unit_id = u.id AND r.sent_at || '' >= ?2 AND "  \
+		       "r.sent_at || '' < ?3",                                 \
+		       scope)
+#define R_COMMUNE  "au.code = ?1"
+#define R_PROVINCE "(au.province_code = ?1 OR au.code = ?1)"
 
 #define NOT_MINOR "p.role <> 'accompanying_minor'"
 #define MINOR     "p.role = 'accompanying_minor'"
@@ -194,12 +238,21 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 		[CTIP_SCOPE_COMMUNE] = m(P_COMMUNE),                           \
 	}
 
-#define RECEIVED(sc)     PERSON_BY_DATE("received_on", NOT_MINOR, sc)
-#define MINORS(sc)       PERSON_BY_DATE("received_on", MINOR, sc)
-#define IDENTIFIED(sc)   PERSON_BY_DATE("identified_on", "1 = 1", sc)
-#define VERIFIED(sc)     PERSON_BY_SOURCE(STEPS("verify"), sc)
-#define REINTEGRATED(sc) PERSON_BY_SOURCE(STEPS("reintegrate"), sc)
-#define PSUPPORTED(sc)   PERSON_BY_SOURCE(SUPPORTED, sc)
+#define RECEIVED(sc)   PERSON_BY_DATE("received_on", NOT_MINOR, sc)
+#define MINORS(sc)     PERSON_BY_DATE("received_on", MINOR, sc)
+#define IDENTIFIED(sc) PERSON_BY_DATE("identified_on", "1 = 1", sc)
+/* Persons by a source of theirs: the nation by date, a place from its
+ * persons. */
+#define BY_SOURCE(all, of)                                                     \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = PERSON_BY_SOURCE(all, ANYWHERE),         \
+		[CTIP_SCOPE_PROVINCE] = PERSON_BY_SOURCE(                      \
+			of("q.province_code = ?1"), P_PROVINCE),               \
+		[CTIP_SCOPE_COMMUNE] = PERSON_BY_SOURCE(                       \
+			of("q.commune_code = ?1"), P_COMMUNE),                 \
+	}
+#define VERIFY_OF(w)      STEPS_OF("verify", w)
+#define REINTEGRATE_OF(w) STEPS_OF("reintegrate", w)
 
 #define INTAKE_SCOPES(cond)                                                    \
 	{                                                                      \
@@ -214,14 +267,35 @@ _Static_assert((int)Q_END <= (int)S_STATS + 128,
 		[CTIP_SCOPE_COMMUNE] = CASES(col, C_COMMUNE),                  \
 	}
 
+/* The person measures' statements, in the order of enum
+ * ctip_stats_measure (they come first); built twice below: without the
+ * person's events, and with them for the dimensions that need them. */
+#define PERSON_MEASURES                                                        \
+	BY_SCOPE(RECEIVED), BY_SCOPE(MINORS),                                  \
+		BY_SOURCE(STEPS("verify"), VERIFY_OF), BY_SCOPE(IDENTIFIED),   \
+		BY_SOURCE(SUPPORTED, SUPPORTED_OF),                            \
+		BY_SOURCE(STEPS("reintegrate"), REINTEGRATE_OF),               \
+	{                                                                      \
+		[CTIP_SCOPE_NATION] = SERVICES(ANYWHERE),                      \
+		[CTIP_SCOPE_PROVINCE] = SERVICES_OF(P_PROVINCE),               \
+		[CTIP_SCOPE_COMMUNE] = SERVICES_OF(P_COMMUNE),                 \
+	}
+#define N_PERSON_MEASURES (CTIP_M_SERVICES_GIVEN + 1)
+_Static_assert(CTIP_M_PERSONS_RECEIVED == 0 &&
+		       CTIP_M_MINORS_ACCOMPANYING == 1 &&
+		       CTIP_M_PERSONS_VERIFIED == 2 &&
+		       CTIP_M_PERSONS_IDENTIFIED == 3 &&
+		       CTIP_M_PERSONS_SUPPORTED == 4 &&
+		       CTIP_M_PERSONS_REINTEGRATED == 5 &&
+		       CTIP_M_SERVICES_GIVEN == 6,
+	       "PERSON_MEASURES lists the person measures in enum order");
+
+/* Joining a person's events costs a third of a person count even when
+ * its condition is false: only the event dimensions have them. */
+#define EVENT_DIMS  ""
+#define EVENT_JOINS " "
 static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
-	[CTIP_M_PERSONS_RECEIVED] = BY_SCOPE(RECEIVED),
-	[CTIP_M_MINORS_ACCOMPANYING] = BY_SCOPE(MINORS),
-	[CTIP_M_PERSONS_VERIFIED] = BY_SCOPE(VERIFIED),
-	[CTIP_M_PERSONS_IDENTIFIED] = BY_SCOPE(IDENTIFIED),
-	[CTIP_M_PERSONS_SUPPORTED] = BY_SCOPE(PSUPPORTED),
-	[CTIP_M_PERSONS_REINTEGRATED] = BY_SCOPE(REINTEGRATED),
-	[CTIP_M_SERVICES_GIVEN] = BY_SCOPE(SERVICES),
+	PERSON_MEASURES,
 	[CTIP_M_INTAKES_RECEIVED] = INTAKE_SCOPES("1 = 1"),
 	[CTIP_M_INTAKES_CLASSIFIED] =
 		INTAKE_SCOPES("i.classification IS NOT NULL"),
@@ -241,8 +315,8 @@ static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
 	},
 	[CTIP_M_REFERRALS] = {
 		[CTIP_SCOPE_NATION] = REFERRALS(ANYWHERE),
-		[CTIP_SCOPE_PROVINCE] = REFERRALS(R_PROVINCE),
-		[CTIP_SCOPE_COMMUNE] = REFERRALS(R_COMMUNE),
+		[CTIP_SCOPE_PROVINCE] = REFERRALS_OF(R_PROVINCE),
+		[CTIP_SCOPE_COMMUNE] = REFERRALS_OF(R_COMMUNE),
 	},
 	[CTIP_M_CASES_COHORT_SOLVED] = COHORT_SCOPES("solved_on"),
 	[CTIP_M_CASES_COHORT_INDICTED] = COHORT_SCOPES("indicted_on"),
@@ -250,6 +324,24 @@ static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
 	[CTIP_M_ACTIVITIES] = ACTIVITY_SCOPES("count(*)"),
 	[CTIP_M_ACTIVITY_PARTICIPANTS] = ACTIVITY_SCOPES("sum(a.participants)"),
 };
+#undef EVENT_DIMS
+#undef EVENT_JOINS
+
+/* The person measures by abroad or destination, and by purpose. */
+#define EVENT_DIMS  ABROAD_BRANCHES
+#define EVENT_JOINS EVENT_TABLES
+static const char *const event_sql[N_PERSON_MEASURES][CTIP_SCOPE_N] = {
+	PERSON_MEASURES,
+};
+#undef EVENT_DIMS
+#undef EVENT_JOINS
+#define EVENT_DIMS  PURPOSE_BRANCH
+#define EVENT_JOINS PURPOSE_TABLES
+static const char *const purpose_sql[N_PERSON_MEASURES][CTIP_SCOPE_N] = {
+	PERSON_MEASURES,
+};
+#undef EVENT_DIMS
+#undef EVENT_JOINS
 
 const char *
 sq_stats_sql(int id)
@@ -264,9 +356,15 @@ sq_stats_sql(int id)
 	default:
 		break;
 	}
-	if (id >= Q_COUNT && id < Q_END)
+	if (id >= Q_COUNT && id < Q_EVENTS)
 		return count_sql[(id - Q_COUNT) / CTIP_SCOPE_N]
 				[(id - Q_COUNT) % CTIP_SCOPE_N];
+	if (id >= Q_EVENTS && id < Q_PURPOSES)
+		return event_sql[(id - Q_EVENTS) / CTIP_SCOPE_N]
+				[(id - Q_EVENTS) % CTIP_SCOPE_N];
+	if (id >= Q_PURPOSES && id < Q_END)
+		return purpose_sql[(id - Q_PURPOSES) / CTIP_SCOPE_N]
+				  [(id - Q_PURPOSES) % CTIP_SCOPE_N];
 	return NULL;
 }
 
@@ -338,6 +436,21 @@ by_timestamp(enum ctip_stats_measure m)
 	       m == CTIP_M_INTAKES_RESOLVED_IN_TIME || m == CTIP_M_REFERRALS;
 }
 
+/* The first statement id for q: the person measures by an event's
+ * dimension have statements of their own. */
+static int
+first_id(const struct ctip_stats_query *q)
+{
+	if (q->measure > CTIP_M_SERVICES_GIVEN || q->dimension == NULL)
+		return Q_COUNT;
+	if (strcmp(q->dimension, "purpose") == 0)
+		return Q_PURPOSES;
+	if (strcmp(q->dimension, "abroad") == 0 ||
+	    strcmp(q->dimension, "destination") == 0)
+		return Q_EVENTS;
+	return Q_COUNT;
+}
+
 static int
 count(struct ctip_stats_cell **out, int *n_out, struct ctip_store *st,
       const struct ctip_stats_query *qy, struct ctip_arena *a,
@@ -349,7 +462,8 @@ count(struct ctip_stats_cell **out, int *n_out, struct ctip_store *st,
 
 	assert(qy->measure < CTIP_M_N && qy->scope < CTIP_SCOPE_N);
 	q = sq_stmt(s,
-		    Q_COUNT + (int)qy->measure * CTIP_SCOPE_N + (int)qy->scope,
+		    first_id(qy) + (int)qy->measure * CTIP_SCOPE_N +
+			    (int)qy->scope,
 		    err);
 	if (q == NULL)
 		return err->code;

@@ -13,13 +13,20 @@
 #include <sodium.h>
 
 static const char *const data_files[] = {
-	"admin-units.csv",      "ethnic-groups.csv",
-	"countries.csv",        "purposes.csv",
-	"support-types.csv",    "support-entitlements.csv",
-	"support-amounts.csv",  "intake-channels.csv",
-	"agencies.csv",         "indicators/indicators.csv",
-	"indicators/rates.csv", "forms/forms.csv",
-	"forms/rows.csv",       "forms/rules.csv",
+	"admin-units.csv",
+	"ethnic-groups.csv",
+	"countries.csv",
+	"purposes.csv",
+	"support-types.csv",
+	"support-entitlements.csv",
+	"support-amounts.csv",
+	"intake-channels.csv",
+	"agencies.csv",
+	"indicators/indicators.csv",
+	"indicators/rates.csv",
+	"forms/forms.csv",
+	"forms/rows.csv",
+	"forms/rules.csv",
 	"plan-agency-aliases.csv",
 };
 

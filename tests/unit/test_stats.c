@@ -118,7 +118,7 @@ person_item(int m, const char *key, const char *date, const struct pers *p)
 	struct item *it = add_item(m);
 
 	snprintf(it->key, sizeof(it->key), "%s", key);
-	snprintf(it->date, sizeof(it->date), "%s", date);
+	snprintf(it->date, sizeof(it->date), "%.23s", date);
 	snprintf(it->prov, sizeof(it->prov), "%s", p->prov);
 	snprintf(it->comm, sizeof(it->comm), "%s", p->comm);
 	it->p = p;
