@@ -58,20 +58,6 @@ check_input(const struct ctip_activity_input *in, struct ctip_err *err)
 	return CTIP_OK;
 }
 
-static enum ctip_status
-audit(const struct ctip_access *ax, const struct ctip_principal *p,
-      const char *action, int64_t id, struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "activity",
-				       .object_id = object_id };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	return ctip_audit_append(ax->st, ax->kr, &ev, err);
-}
-
 /* Run fn's write, its audit entry and the commit as one transaction. */
 static enum ctip_status
 commit_with_audit(const struct ctip_access *ax, const struct ctip_principal *p,
@@ -86,7 +72,8 @@ commit_with_audit(const struct ctip_access *ax, const struct ctip_principal *p,
 	rc = r->id == 0 ? st->ops->reports->activity_insert(id, st, r, err)
 			: st->ops->reports->activity_update(st, r, err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, action, r->id != 0 ? r->id : *id, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, action, "activity",
+				       r->id != 0 ? r->id : *id, NULL, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)

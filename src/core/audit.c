@@ -440,3 +440,20 @@ ctip_auditq_stop(struct ctip_auditq *q)
 	pthread_cond_destroy(&q->work);
 	free(q);
 }
+
+enum ctip_status
+ctip_audit_change(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_principal *p, const char *action,
+		  const char *object_type, int64_t id, const char *reason,
+		  struct ctip_err *err)
+{
+	char object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = action,
+				       .object_type = object_type,
+				       .object_id = object_id,
+				       .reason = reason };
+
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	return ctip_audit_append(st, kr, &ev, err);
+}

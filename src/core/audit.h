@@ -29,6 +29,14 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_audit_append(struct ctip_store *st, const struct ctip_keyring *kr,
 		  const struct ctip_audit_event *ev, struct ctip_err *err);
 
+/* Append "p did action to object_type id" (reason: why, or NULL) inside
+ * the caller's write transaction, as ctip_audit_append. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_change(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_principal *p, const char *action,
+		  const char *object_type, int64_t id, const char *reason,
+		  struct ctip_err *err);
+
 /* Append ev in a transaction of its own. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_audit_write(struct ctip_store *st, const struct ctip_keyring *kr,

@@ -81,21 +81,6 @@ check_number(const char *s, struct ctip_err *err)
 	return rc;
 }
 
-static enum ctip_status
-audit(const struct ctip_access *ax, const struct ctip_principal *p,
-      const char *action, int64_t id, const char *reason, struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "case",
-				       .object_id = object_id,
-				       .reason = reason };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	return ctip_audit_append(ax->st, ax->kr, &ev, err);
-}
-
 /*
  * Case id for a write by p at version: *sc its scope. CTIP_ENOTFOUND
  * outside the scope, CTIP_ECONFLICT naming "version" when stale;
@@ -152,7 +137,8 @@ save(const struct ctip_access *ax, const struct ctip_principal *p,
 	if (rc == CTIP_OK && more != NULL)
 		rc = more(ax, c, arg, err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, action, c->id, reason, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, action, "case", c->id,
+				       reason, err);
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->commit(ax->st, err);
 	if (rc != CTIP_OK)
@@ -201,7 +187,8 @@ ctip_case_create(int64_t *out, const struct ctip_access *ax,
 		goto out;
 	rc = ax->st->ops->case_insert(out, ax->st, &c, err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, "case.create", *out, NULL, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, "case.create", "case",
+				       *out, NULL, err);
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->commit(ax->st, err);
 	if (rc != CTIP_OK)

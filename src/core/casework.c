@@ -163,21 +163,6 @@ load_writable(struct ctip_person_rec *rec, const struct ctip_access *ax,
 	return ctip_person_writable(rec, ax, p, id, a, err);
 }
 
-/* Audit action on person id inside the open transaction. */
-static enum ctip_status
-audit(const struct ctip_access *ax, const struct ctip_principal *p,
-      const char *action, int64_t id, struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "person",
-				       .object_id = object_id };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	return ctip_audit_append(ax->st, ax->kr, &ev, err);
-}
-
 /* Commit rc's transaction if it is CTIP_OK, else roll it back. */
 static enum ctip_status
 finish(struct ctip_store *st, enum ctip_status rc, struct ctip_err *err)
@@ -220,7 +205,8 @@ change_person(int64_t *out, const struct ctip_access *ax,
 		if (rc == CTIP_OK)
 			rc = fn(&c, in, out ? out : &unused, err);
 		if (rc == CTIP_OK)
-			rc = audit(ax, p, c.action, id, err);
+			rc = ctip_audit_change(ax->st, ax->kr, p, c.action,
+					       "person", id, NULL, err);
 		rc = finish(ax->st, rc, err);
 	}
 	ctip_arena_free(&c.a);

@@ -126,20 +126,6 @@ visible_plan(struct ctip_plan_row *out, struct ctip_store *st,
 	return rc;
 }
 
-static enum ctip_status
-audit(const struct ctip_access *ax, const struct ctip_principal *p,
-      const char *action, const char *type, int64_t id, struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = type,
-				       .object_id = object_id };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	return ctip_audit_append(ax->st, ax->kr, &ev, err);
-}
-
 /* ---- a plan read whole ------------------------------------------------ */
 
 struct loaded {
@@ -1189,7 +1175,8 @@ write_draft(int64_t *id_out, const struct ctip_access *ax,
 					 d->plan.created_at, err);
 	}
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, action, "plan", *id_out, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, action, "plan",
+				       *id_out, NULL, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK) {
@@ -1378,7 +1365,8 @@ ctip_plan_task_update(const struct ctip_access *ax,
 	if (rc == CTIP_OK)
 		rc = write_units(st, tid, &t, r.admin_code, now, err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, "plan.task.update", "plan_task", tid, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, "plan.task.update",
+				       "plan_task", tid, NULL, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)
@@ -1552,7 +1540,8 @@ ctip_plan_progress(const struct ctip_access *ax, const struct ctip_principal *p,
 	for (i = 0; i < n_acts && rc == CTIP_OK; i++)
 		rc = st->ops->plans->activity_link(st, acts[i], tid, err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, "plan.progress", "plan_task", tid, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p, "plan.progress",
+				       "plan_task", tid, NULL, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)

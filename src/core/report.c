@@ -245,6 +245,26 @@ reviews(const struct ctip_principal *p, const struct ctip_admin_unit *u)
 	return false;
 }
 
+/* The form code and the period key of a request, checked. */
+static enum ctip_status
+form_period(struct ctip_form *f, struct ctip_period *pd, struct ctip_store *st,
+	    const char *form, const char *period, struct ctip_arena *a,
+	    struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if (form == NULL || form[0] == '\0')
+		return ctip_err_field(err, CTIP_EINVAL, "form",
+				      "form: required");
+	rc = st->ops->reports->form_get(f, st, form, a, err);
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_field(err, CTIP_ENOTFOUND, "form",
+				      "form: no form \"%s\"", form);
+	if (rc != CTIP_OK)
+		return rc;
+	return ctip_period_parse(pd, f->period_type, period, err);
+}
+
 /* The form, the period and the place of a request, checked. */
 static enum ctip_status
 resolve(struct ctip_report_view *out, struct ctip_store *st,
@@ -256,17 +276,8 @@ resolve(struct ctip_report_view *out, struct ctip_store *st,
 	if (!ctip_stats_may_see(p))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not see reports");
-	if (form == NULL || form[0] == '\0')
-		return ctip_err_field(err, CTIP_EINVAL, "form",
-				      "form: required");
-	rc = st->ops->reports->form_get(&out->form, st, form, a, err);
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_field(err, CTIP_ENOTFOUND, "form",
-				      "form: no form \"%s\"", form);
-	if (rc != CTIP_OK)
-		return rc;
-	if ((rc = ctip_period_parse(&out->period, out->form.period_type, period,
-				    err)) != CTIP_OK)
+	if ((rc = form_period(&out->form, &out->period, st, form, period, a,
+			      err)) != CTIP_OK)
 		return rc;
 	if (place == NULL || place[0] == '\0')
 		place = own_place(p);
@@ -932,20 +943,6 @@ ctip_report_get_id(struct ctip_report_view *out, const struct ctip_access *ax,
 	return view_fill(out, p, ax->st, a, err);
 }
 
-static enum ctip_status
-audit(const struct ctip_access *ax, const struct ctip_principal *p,
-      const char *action, int64_t id, struct ctip_err *err)
-{
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "report",
-				       .object_id = object_id };
-
-	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-	return ctip_audit_append(ax->st, ax->kr, &ev, err);
-}
-
 enum ctip_status
 ctip_report_submit(int64_t *id_out, const struct ctip_access *ax,
 		   const struct ctip_principal *p, const char *form,
@@ -1039,7 +1036,9 @@ ctip_report_submit(int64_t *id_out, const struct ctip_access *ax,
 	if ((rc = st->ops->begin(st, err)) == CTIP_OK) {
 		rc = st->ops->reports->submit(id_out, st, &r, err);
 		if (rc == CTIP_OK)
-			rc = audit(ax, p, "report.submit", *id_out, err);
+			rc = ctip_audit_change(ax->st, ax->kr, p,
+					       "report.submit", "report",
+					       *id_out, NULL, err);
 		if (rc == CTIP_OK)
 			rc = st->ops->commit(st, err);
 		if (rc != CTIP_OK)
@@ -1096,8 +1095,10 @@ ctip_report_review(const struct ctip_access *ax, const struct ctip_principal *p,
 		p->unit_id, now, ctip_text_blank(comment) ? NULL : comment,
 		err);
 	if (rc == CTIP_OK)
-		rc = audit(ax, p, approve ? "report.approve" : "report.return",
-			   id, err);
+		rc = ctip_audit_change(ax->st, ax->kr, p,
+				       approve ? "report.approve"
+					       : "report.return",
+				       "report", id, NULL, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)
@@ -1145,17 +1146,8 @@ ctip_report_completeness(struct ctip_report_completeness *out,
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "a commune unit sees its own report "
 				    "only");
-	if (form == NULL || form[0] == '\0')
-		return ctip_err_field(err, CTIP_EINVAL, "form",
-				      "form: required");
-	rc = st->ops->reports->form_get(&out->form, st, form, a, err);
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_field(err, CTIP_ENOTFOUND, "form",
-				      "form: no form \"%s\"", form);
-	if (rc != CTIP_OK)
-		return rc;
-	if ((rc = ctip_period_parse(&out->period, out->form.period_type, period,
-				    err)) != CTIP_OK)
+	if ((rc = form_period(&out->form, &out->period, st, form, period, a,
+			      err)) != CTIP_OK)
 		return rc;
 	if (strcmp(p->level, "province") == 0) {
 		if (province != NULL && strcmp(province, p->province_code) != 0)

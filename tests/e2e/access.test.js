@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initDb, personCount, run, runOk, sleep, sqlite, startServer, stopOk, tempDir } from './lib.js';
-import { Client, PASSWORD, addToken, addUser, setCookie, signIn } from './users.js';
+import { Client, PASSWORD, addToken, addUser, problem, setCookie, signIn } from './users.js';
 
 // The person of commune A (Ba Đình, 00004) at the centre of the attacks.
 const DAO = {
@@ -55,15 +55,6 @@ function secrets() {
 	for (const o of OTHERS)
 		s.push(...nameForms(o.full_name), o.citizen_id, o.phone, o.stored);
 	return s;
-}
-
-// A problem answer: status, the stable code, a message; returns the body.
-function problem(r, status, code) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	assert.equal(typeof r.body.message, 'string');
-	return r.body;
 }
 
 // Two 404 answers tell nothing apart: same status, headers that matter,

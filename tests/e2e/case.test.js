@@ -10,27 +10,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addOrg, addUser, signIn } from './users.js';
+import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
 let key;
 let server;
 const acc = {};
 const as = {};
-
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, r.text);
-	return r.body;
-}
 
 // The day n days from today in Viet Nam (UTC+7), yyyy-mm-dd.
 function vnDay(n = 0) {

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DATA, initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addOrg, addUser, signIn } from './users.js';
+import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
 let key;
@@ -122,22 +122,6 @@ function expectedEntitlements(p, adult, location) {
 }
 
 // --- answers ---
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, `${status} expected: ${r.status} ${r.text}`);
-	return r.body;
-}
-
-// A problem answer: status, the stable code, the field if given.
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	assert.equal(typeof r.body.message, 'string');
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
 
 // Two 404 answers tell nothing apart: same status, content type, keys,
 // code, and the same text once each asked id is blanked out.

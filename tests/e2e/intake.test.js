@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addUser, signIn } from './users.js';
+import { addUser, problem, signIn } from './users.js';
 
 // The hotline call of the scenario: a reporter who gives a name and a
 // phone, and the phones and names the caller mentions.
@@ -63,16 +63,6 @@ function intake(over = {}) {
 		urgency: 'high',
 		...over,
 	};
-}
-
-// A problem answer: status, the stable code, the field; returns the body.
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} ${field ?? ''} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
 }
 
 const count = () => Number(sqlite(db, 'select count(*) from intake'));

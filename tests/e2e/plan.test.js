@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addUser, signIn } from './users.js';
+import { addUser, ok, problem, signIn } from './users.js';
 import { readSheet } from './xlsx.js';
 
 let db;
@@ -20,20 +20,6 @@ let server;
 const as = {};
 
 const SEEDS = path.join(ROOT, 'tests/unit/data/plans');
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, r.text);
-	return r.body;
-}
-
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
 
 // A day n days from today in Viet Nam (UTC+7), yyyy-mm-dd.
 function day(n) {

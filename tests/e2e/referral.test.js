@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addOrg, addUser, signIn } from './users.js';
+import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
 let key;
@@ -28,21 +28,6 @@ function intake(summary, extra = {}) {
 		commune: '00004', summary, reporter: { anonymous: false, name: 'Trần Văn Báo', phone: '0987 111 222' },
 		classification: 'victim_help', urgency: 'high', ...extra,
 	};
-}
-
-// A problem answer: status, the stable code, the field if given.
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, r.text);
-	return r.body;
 }
 
 async function newIntake(client, summary, extra) {

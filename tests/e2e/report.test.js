@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addOrg, addUser, signIn } from './users.js';
+import { addOrg, addUser, ok, problem, signIn } from './users.js';
 import { readSheet } from './xlsx.js';
 
 let db;
@@ -20,20 +20,6 @@ const as = {};
 
 const H1 = '2026-H1';
 const Q = `form=BC_XA_6T&period=${H1}`;
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, r.text);
-	return r.body;
-}
-
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
 
 function row(report, item, by = null) {
 	const r = report.rows.find((x) => x.item === item && (x.by ?? null) === by);

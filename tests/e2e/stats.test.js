@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addOrg, addUser, signIn } from './users.js';
+import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
 let key;
@@ -22,20 +22,6 @@ const units = {};
 const FROM = '2020-01-01';
 // Tomorrow in Viet Nam (UTC+7): whatever is recorded today counts.
 const TO = new Date(Date.now() + 7 * 3600000 + 86400000).toISOString().slice(0, 10);
-
-function ok(r, status = 200) {
-	assert.equal(r.status, status, r.text);
-	return r.body;
-}
-
-function problem(r, status, code, field) {
-	assert.equal(r.status, status, `${status} ${code} expected: ${r.status} ${r.text}`);
-	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
-	assert.equal(r.body.code, code, r.text);
-	if (field !== undefined)
-		assert.equal(r.body.field, field, r.text);
-	return r.body;
-}
 
 function values(client, params) {
 	return client.get(`/api/stats/values?${new URLSearchParams({ from: FROM, to: TO, ...params })}`);

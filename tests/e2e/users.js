@@ -132,3 +132,20 @@ export async function signIn(url, account) {
 	account.changed = true;
 	return c;
 }
+
+// The body of a successful answer of status (200 unless said).
+export function ok(r, status = 200) {
+	assert.equal(r.status, status, `${status} expected: ${r.status} ${r.text}`);
+	return r.body;
+}
+
+// A problem answer: status, the stable code, a message, the field if given.
+export function problem(r, status, code, field) {
+	assert.equal(r.status, status, `${status} ${code} ${field ?? ''} expected: ${r.status} ${r.text}`);
+	assert.match(r.headers.get('content-type'), /^application\/problem\+json\b/);
+	assert.equal(r.body.code, code, r.text);
+	assert.equal(typeof r.body.message, 'string');
+	if (field !== undefined)
+		assert.equal(r.body.field, field, r.text);
+	return r.body;
+}
