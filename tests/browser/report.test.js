@@ -247,3 +247,21 @@ test('a national supervisor sees the province forms and the 34 provinces reporti
   assert.equal(await page.locator('[data-count="expected"] strong').textContent(), '34');
   await page.done();
 });
+
+test('the province sets its own deadline for its half-year report', async () => {
+  const page = await ui.pageFor(hn);
+  await page.goto(`${server.url}/#/reports?form=BC_TINH_6T&period=${PERIOD}`);
+  const input = page.getByLabel('Hạn nộp báo cáo của tỉnh kỳ này (tháng-ngày, MM-DD)');
+  await input.waitFor();
+  assert.equal(await input.inputValue(), '06-18');
+  // A day that does not exist: the field says why, nothing changes.
+  await input.fill('02-30');
+  await page.getByRole('button', { name: 'Lưu hạn nộp' }).click();
+  await page.locator('.report-deadline .field-error:not([hidden])').waitFor();
+  await input.fill('06-25');
+  await page.getByRole('button', { name: 'Lưu hạn nộp' }).click();
+  await page.locator('dd', { hasText: '25/06/2026' }).waitFor();
+  const r = await (await apiSignIn(server.url, { ...hn, changed: true })).get(`/api/reports?form=BC_TINH_6T&period=${PERIOD}`);
+  assert.equal(r.body.due_on, '2026-06-25');
+  await page.done();
+});

@@ -6,7 +6,7 @@
 // form of the level below, the completeness of its places (GET
 // /api/reports/completeness): counts, and each place's status and
 // timeliness, a submitted report opening in the detail view.
-import { get, withQuery } from '../api.js';
+import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, time } from '../dom.js';
 import { t } from '../i18n.js';
 import { errorKey } from './errors.js';
@@ -14,6 +14,12 @@ import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText
   hashQuery, LEVELS_FOR } from './report-common.js';
 
 const COUNTS = ['expected', 'submitted', 'on_time', 'late', 'missing', 'overdue'];
+
+// The number of a period within its year, as the deadlines count them.
+function periodNo(key) {
+  const m = /-[QH](\d)$/.exec(key ?? '');
+  return m ? Number(m[1]) : 1;
+}
 
 // One reminder as a list item with a link to where it is acted on.
 function reminder(r) {
@@ -124,7 +130,38 @@ export function render(ctx) {
           h('span', { class: 'comment', text: v.review_comment })) : null,
       h('p', { class: 'actions' }, h('a', { class: 'button primary', href: v.id
         ? reportHref(`/reports/${v.id}`) : reportHref('/reports/view', { form: f.code, period: periodSel.value }),
-      i18n: v.may_submit ? 'report.open_submit' : 'report.open' })));
+      i18n: v.may_submit ? 'report.open_submit' : 'report.open' })),
+      deadlineForm(f, v));
+  }
+
+  // A province sets its own deadline for its forms (the programme leaves
+  // it to the province): statisticians and supervisors of the province.
+  function deadlineForm(f, v) {
+    const roles = ctx.user?.roles ?? [];
+    if (f.level !== 'province' || level !== 'province' ||
+        !roles.some((r) => r === 'statistician' || r === 'supervisor')) return null;
+    const input = h('input', { type: 'text', name: 'month_day', value: (v.due_on ?? '').slice(5) });
+    input.setAttribute('placeholder', 'MM-DD');
+    input.setAttribute('inputmode', 'numeric');
+    const f1 = field({ name: 'month_day', label: 'report.deadline.label', control: input });
+    const msg = h('p', { class: 'muted', role: 'status' });
+    const form = h('form', { class: 'report-deadline row' }, f1.el,
+      h('button', { type: 'submit', class: 'button', i18n: 'report.deadline.save' }), msg);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      f1.error(null);
+      msg.textContent = '';
+      try {
+        await post('/api/reports/deadlines', { form: f.code, period_no: periodNo(periodSel.value),
+          month_day: input.value.trim() });
+        if (!ctx.current()) return;
+        await load();
+      } catch (err) {
+        if (!ctx.current() || err.handled) return;
+        f1.error(errorKey(err, 'report'));
+      }
+    });
+    return form;
   }
 
   // The places of the level below, with counts.
