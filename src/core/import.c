@@ -327,7 +327,8 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 	}
 	ctip_org_cache_init(&orgs, owner_agency);
 	if ((rc = st->ops->bulk(st, true, err)) != CTIP_OK ||
-	    (rc = st->ops->begin(st, err)) != CTIP_OK)
+	    (rc = st->ops->begin(st, err)) != CTIP_OK ||
+	    (rc = st->ops->load_indexes(st, true, err)) != CTIP_OK)
 		goto out;
 	while ((r = ctip_csv_next(&c, &e)) == 1) {
 		for (i = 0; i < C_N; i++) {
@@ -351,7 +352,8 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 					       c.line, col_names[i]);
 		goto out;
 	}
-	rc = st->ops->commit(st, err);
+	if ((rc = st->ops->load_indexes(st, false, err)) == CTIP_OK)
+		rc = st->ops->commit(st, err);
 out:
 	if (rc != CTIP_OK) {
 		st->ops->rollback(st);

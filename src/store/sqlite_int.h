@@ -105,6 +105,9 @@ struct sqlite_store {
 	sqlite3 *db;
 	bool writing; /* holds writer_lock (a transaction is open) */
 	sqlite3_stmt *stmts[S_N];
+	/* The secondary indexes a first bulk load dropped, to create again
+	 * before it commits (sq_load_indexes); NULL-terminated. */
+	char **dropped;
 };
 
 static inline struct sqlite_store *

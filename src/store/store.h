@@ -406,6 +406,15 @@ struct ctip_store_ops {
 
 	/* Bulk mode on or off: a larger cache for one big transaction. */
 	int (*bulk)(struct ctip_store *st, bool on, struct ctip_err *err);
+	/*
+	 * Inside a bulk load's transaction: when drop, and when there are no
+	 * persons yet (a first load), drop the secondary indexes of persons
+	 * and events; when not drop, create them again (one sorted build
+	 * each, instead of a random insert per row). A rollback brings them
+	 * back as they were.
+	 */
+	int (*load_indexes)(struct ctip_store *st, bool drop,
+			    struct ctip_err *err);
 
 	int (*begin)(struct ctip_store *st, struct ctip_err *err);
 	int (*commit)(struct ctip_store *st, struct ctip_err *err);

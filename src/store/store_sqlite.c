@@ -939,6 +939,66 @@ sq_bulk(struct ctip_store *st, bool on, struct ctip_err *err)
 			"set the cache size", err);
 }
 
+/* Forget the indexes a load dropped (after they are back, or on a
+ * rollback, which restores them). */
+static void
+forget_dropped(struct sqlite_store *s)
+{
+	char **d;
+
+	for (d = s->dropped; d != NULL && *d != NULL; d++)
+		sqlite3_free(*d);
+	free(s->dropped);
+	s->dropped = NULL;
+}
+
+static int
+sq_load_indexes(struct ctip_store *st, bool drop, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	char **d, **names, sql[256];
+	size_t n = 0, i;
+	int rc = CTIP_OK;
+
+	if (!drop) {
+		for (d = s->dropped; d != NULL && *d != NULL && rc == CTIP_OK;
+		     d++)
+			rc = exec_sql(s, *d, "create an index again", err);
+		forget_dropped(s);
+		return rc;
+	}
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT name, sql FROM sqlite_master WHERE "
+			       "type = 'index' AND sql IS NOT NULL AND sql "
+			       "NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN "
+			       "('person', 'trafficking_event') AND NOT "
+			       "EXISTS (SELECT 1 FROM person)",
+			       -1, &q, NULL) != SQLITE_OK)
+		return sq_db_error(s, err, "read the indexes");
+	forget_dropped(s);
+	s->dropped = ctip_xmalloc(64 * sizeof(*s->dropped));
+	names = ctip_xmalloc(64 * sizeof(*names));
+	while (n < 63 && sqlite3_step(q) == SQLITE_ROW) {
+		names[n] = sqlite3_mprintf(
+			"%s", (const char *)sqlite3_column_text(q, 0));
+		s->dropped[n++] = sqlite3_mprintf(
+			"%s", (const char *)sqlite3_column_text(q, 1));
+	}
+	s->dropped[n] = NULL;
+	/* A schema change waits for the reading statement to end. */
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++) {
+		/* Index names are the schema's own identifiers. */
+		snprintf(sql, sizeof(sql), "DROP INDEX %s", names[i]);
+		if (rc == CTIP_OK)
+			rc = exec_sql(s, sql, "drop an index", err);
+		sqlite3_free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
 static int
 sq_commit(struct ctip_store *st, struct ctip_err *err)
 {
@@ -953,6 +1013,7 @@ sq_rollback(struct ctip_store *st)
 {
 	if (!sqlite3_get_autocommit(S(st)->db))
 		sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
+	forget_dropped(S(st));
 	end_write(S(st));
 }
 
@@ -3100,6 +3161,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
 	.bulk = sq_bulk,
+	.load_indexes = sq_load_indexes,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
