@@ -1150,12 +1150,21 @@ import_with_a_bad_third_row_imports_nothing(void **state)
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 	char bad[sizeof(row_other)];
+	const char *indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql "
+			      "FROM sqlite_master WHERE type = 'index' AND "
+			      "tbl_name IN ('person', 'trafficking_event') "
+			      "ORDER BY name)";
+	char *before = raw_text(&f->arena, f->db, indexes, NULL);
 
 	memcpy(bad, row_other, sizeof(bad));
 	bad[strlen("P3,,under_identification,Giàng Thị Mỷ,")] = 'X';
 	assert_int_equal(
 		import_text(f, csv_of(f, row_adult, row_minor, bad), &s, &err),
 		CTIP_EINVAL);
+	/* The first load dropped the secondary indexes in its transaction:
+	 * the rollback brought every one back. */
+	assert_non_null(before);
+	assert_string_equal(raw_text(&f->arena, f->db, indexes, NULL), before);
 	assert_string_equal(err.msg, "line 4: sex: must be F, M or U");
 	assert_string_equal(err.field, "sex");
 	assert_int_equal(s.persons, 0);
@@ -1163,6 +1172,36 @@ import_with_a_bad_third_row_imports_nothing(void **state)
 	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
 	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 0);
 	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 0);
+}
+
+static void
+a_first_load_builds_the_indexes_again(void **state)
+{
+	struct db_fixture *f = *state;
+	struct ctip_import_stats s;
+	struct ctip_err err = { 0 };
+	const char *indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql "
+			      "FROM sqlite_master WHERE type = 'index' AND "
+			      "tbl_name IN ('person', 'trafficking_event') "
+			      "ORDER BY name)";
+	char *before = raw_text(&f->arena, f->db, indexes, NULL);
+
+	assert_non_null(strstr(before, "person_received"));
+	assert_int_equal(import_text(f,
+				     csv_of(f, row_adult, row_minor, row_other),
+				     &s, &err),
+			 CTIP_OK);
+	assert_string_equal(raw_text(&f->arena, f->db, indexes, NULL), before);
+	/* And they hold the rows loaded while they were away. */
+	assert_int_equal(raw_long(f->db,
+				  "SELECT count(*) FROM person INDEXED BY "
+				  "person_commune WHERE commune_code IS NOT "
+				  "NULL",
+				  NULL),
+			 raw_long(f->db,
+				  "SELECT count(*) FROM person WHERE "
+				  "commune_code IS NOT NULL",
+				  NULL));
 }
 
 static void
@@ -1478,6 +1517,7 @@ main(void)
 		LOADED(synth_dataset_imports_cleanly),
 		LOADED(import_creates_persons_events_and_their_units),
 		LOADED(import_with_a_bad_third_row_imports_nothing),
+		LOADED(a_first_load_builds_the_indexes_again),
 		LOADED(import_names_a_multi_line_row_by_its_first_line),
 		LOADED(import_refuses_unknown_and_later_accompanies_refs),
 		LOADED(import_refuses_a_ref_used_twice),
