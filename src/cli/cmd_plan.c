@@ -7,6 +7,15 @@
 #include "core/plan_parse.h"
 #include "util/fs.h"
 
+/* String member key of o, or "(none)". */
+static const char *
+or_none(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL ? v : "(none)";
+}
+
 /* "Công an tỉnh → POLICE (unit 12)" for each unit of a task's role. */
 static void
 print_units(const char *role, const json_t *units)
@@ -24,8 +33,7 @@ print_units(const char *role, const json_t *units)
 		json_int_t unit =
 			json_integer_value(json_object_get(u, "unit_id"));
 
-		printf("%s %s", i > 0 ? ";" : "",
-		       json_string_value(json_object_get(u, "phrase")));
+		printf("%s %s", i > 0 ? ";" : "", or_none(u, "phrase"));
 		if (json_is_true(json_object_get(u, "all_units")))
 			printf(" -> all units");
 		else if (agency == NULL)
@@ -37,15 +45,6 @@ print_units(const char *role, const json_t *units)
 			printf(" -> %s (no org unit yet)", agency);
 	}
 	printf("\n");
-}
-
-/* String member key of o, or "(none)". */
-static const char *
-or_none(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v != NULL ? v : "(none)";
 }
 
 /* The proposal as an indented outline. */
@@ -72,24 +71,19 @@ print_outline(const json_t *out)
 			json_string_value(json_object_get(t, "section"));
 
 		if (sec != NULL && (section == NULL || strcmp(sec, section)))
-			json_array_foreach(json_object_get(p, "sections"), k, s) if (
-				strcmp(json_string_value(
-					       json_object_get(s, "key")),
-				       sec) == 0)
-				printf("\n%s. %s\n",
-				       json_string_value(
-					       json_object_get(s, "number")),
-				       json_string_value(
-					       json_object_get(s, "title")));
+			json_array_foreach(
+				json_object_get(p, "sections"), k,
+				s) if (strcmp(or_none(s, "key"), sec) == 0)
+				printf("\n%s. %s\n", or_none(s, "number"),
+				       or_none(s, "title"));
 		section = sec;
-		text = json_string_value(json_object_get(t, "text"));
+		text = or_none(t, "text");
 		/* At most 100 bytes, cut at a character's start. */
 		cut = strlen(text) > 100 ? 100 : strlen(text);
 		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
 			cut--;
-		printf("  %-6s %.*s%s\n",
-		       json_string_value(json_object_get(t, "number")),
-		       (int)cut, text, cut < strlen(text) ? "..." : "");
+		printf("  %-6s %.*s%s\n", or_none(t, "number"), (int)cut, text,
+		       cut < strlen(text) ? "..." : "");
 		print_units("lead", json_object_get(t, "lead"));
 		print_units("coordinate", json_object_get(t, "coordinate"));
 		if (json_string_value(json_object_get(t, "timing_text")))

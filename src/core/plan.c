@@ -487,9 +487,27 @@ coverage_json(const struct loaded *l, int64_t tid)
 	return json_pack("{s:i, s:o}", "plans", n_plans, "places", places);
 }
 
+/* Whether viewer p sees progress entry g in full: the entries of units
+ * in its own scope (a commune unit: its commune's; a province unit: its
+ * province's; national units: all). Others count in the task's status
+ * only, as activities are seen (activity.c). */
+static bool
+progress_visible(const struct ctip_principal *p,
+		 const struct ctip_task_progress_row *g)
+{
+	if (strcmp(p->level, "nation") == 0)
+		return true;
+	if (strcmp(p->level, "province") == 0)
+		return g->unit_province != NULL &&
+		       strcmp(g->unit_province, p->province_code) == 0;
+	return g->unit_admin_code != NULL &&
+	       strcmp(g->unit_admin_code, p->admin_code) == 0;
+}
+
 static enum ctip_status
 plan_json(json_t **out, struct ctip_store *st, const struct loaded *l,
-	  const char *today, struct ctip_arena *a, struct ctip_err *err)
+	  const struct ctip_principal *p, const char *today,
+	  struct ctip_arena *a, struct ctip_err *err)
 {
 	const struct ctip_plan_row *r = &l->plan;
 	json_t *j, *secs = json_array(), *tasks = json_array();
@@ -514,7 +532,8 @@ plan_json(json_t **out, struct ctip_store *st, const struct loaded *l,
 		if ((rc = due_of(&d, st, r, t, today, a, err)) != CTIP_OK)
 			break;
 		for (k = 0; k < l->n_progress; k++)
-			if (l->progress[k].task_id == t->id)
+			if (l->progress[k].task_id == t->id &&
+			    progress_visible(p, &l->progress[k]))
 				json_array_append_new(
 					prog,
 					progress_json(l, &l->progress[k]));
@@ -571,7 +590,7 @@ ctip_plan_get(json_t **out, const struct ctip_access *ax,
 	    (rc = load(&l, ax->st, &r, a, err)) != CTIP_OK)
 		return rc;
 	ctip_today(today);
-	return plan_json(out, ax->st, &l, today, a, err);
+	return plan_json(out, ax->st, &l, p, today, a, err);
 }
 
 /* How many tasks of l are overdue. */
@@ -1518,6 +1537,12 @@ ctip_plan_progress(const struct ctip_access *ax, const struct ctip_principal *p,
 					      (long long)acts[i]);
 		if (rc != CTIP_OK)
 			return ctip_err_set(err, rc, "%s", e2.msg);
+		/* Only the unit that recorded an activity links it. */
+		if (act.org_unit_id != p->unit_id)
+			return ctip_err_field(err, CTIP_EINVAL, "activity_ids",
+					      "activity_ids: activity %lld was "
+					      "recorded by another unit",
+					      (long long)acts[i]);
 	}
 	for (i = 0; i < n_reps; i++) {
 		rc = st->ops->reports->get_id(&rep, st, reps[i], a, &e2);

@@ -178,7 +178,7 @@ ctip_report_due(char due_on[11], bool *expected, struct ctip_store *st,
 		const struct ctip_form *form, const struct ctip_period *period,
 		const char *province, struct ctip_err *err)
 {
-	char md[6], own[6];
+	char md[6], own[6], day[32];
 	bool found = false;
 	enum ctip_status rc;
 
@@ -194,7 +194,12 @@ ctip_report_due(char due_on[11], bool *expected, struct ctip_store *st,
 		if (found)
 			memcpy(md, own, sizeof(md));
 	}
-	snprintf(due_on, 11, "%04d-%s", period->year, md);
+	/* The first such day after the period: an annual report due on
+	 * 10 January is due in the next year. */
+	snprintf(day, sizeof(day), "%04d-%s", period->year, md);
+	if (strcmp(day, period->to) <= 0)
+		snprintf(day, sizeof(day), "%04d-%s", period->year + 1, md);
+	snprintf(due_on, 11, "%.10s", day);
 	return CTIP_OK;
 }
 
@@ -1444,6 +1449,7 @@ ctip_report_deadline_set(const struct ctip_access *ax,
 	else if (rc == CTIP_OK && !month_day_valid(month_day))
 		rc = ctip_err_field(err, CTIP_EINVAL, "month_day",
 				    "month_day: a day of the year as MM-DD");
+
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		snprintf(object_id, sizeof(object_id), "%s/%s/%d", f.code,
@@ -1588,6 +1594,7 @@ ctip_report_catalogue_check(struct ctip_store *st, struct ctip_err *err)
 	struct ctip_rule *rules;
 	struct ctip_indicator ind;
 	struct ctip_stats_value v;
+	struct ctip_err why = { 0 };
 	char md[6];
 	const char *w;
 	int n_forms, n_rows, n_rates, n_rules, f, i, k, no, n;
@@ -1664,12 +1671,12 @@ ctip_report_catalogue_check(struct ctip_store *st, struct ctip_err *err)
 			rc = ctip_stats_count(&v, st, CTIP_SCOPE_COMMUNE,
 					      "00000", "1900-01-01",
 					      "1900-01-01", rows[i].by, &a,
-					      err);
+					      &why);
 			if (rc != CTIP_OK)
 				rc = ctip_err_set(err, CTIP_EINVAL,
 						  "layout %s row %d: %s",
 						  forms[f].layout, rows[i].seq,
-						  err->msg);
+						  why.msg);
 		}
 	}
 	for (i = 0; rc == CTIP_OK && i < n_rules; i++) {

@@ -39,9 +39,10 @@ void ctip_period_of(struct ctip_period *out, const char *period_type,
 /*
  * The due date (yyyy-mm-dd) of form's period for a place of province
  * (NULL for the nation): the province's own deadline for province forms
- * when it set one, else the form's. *expected = false (and due_on "")
- * when the form has no deadline for that period number (the national
- * quarterly report is due for quarters 1 and 3 only).
+ * when it set one, else the form's; the first such day after the period
+ * ends (10 January for an annual report: in the next year). *expected =
+ * false (and due_on "") when the form has no deadline for that period
+ * number (the national quarterly report is due for quarters 1 and 3).
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_report_due(char due_on[11], bool *expected, struct ctip_store *st,

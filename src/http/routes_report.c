@@ -294,16 +294,16 @@ ctip_h_report_deadline(struct ctip_req *req, struct ctip_resp *resp)
 	if (!ctip_json_str(&form, body, "form", resp) ||
 	    !ctip_json_str(&md, body, "month_day", resp))
 		goto out;
-	if (!json_is_integer(no)) {
+	if (!json_is_integer(no) || json_integer_value(no) < 1 ||
+	    json_integer_value(no) > 4) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "period_no",
-				  "period_no: a period number is required");
+				  "period_no: a period number from 1 to 4 "
+				  "is required");
 		goto out;
 	}
 	if (ctip_report_deadline_set(&req->access, req->who, form,
-				     json_integer_value(no) > 4
-					     ? 0
-					     : (int)json_integer_value(no),
-				     md, &err) != CTIP_OK)
+				     (int)json_integer_value(no), md,
+				     &err) != CTIP_OK)
 		ctip_resp_err(resp, &err);
 	else
 		ctip_resp_json(resp, 200,
@@ -402,13 +402,12 @@ ctip_h_stats_trend(struct ctip_req *req, struct ctip_resp *resp)
 
 	if (count != NULL && count[0] != '\0') {
 		n_want = strtol(count, &end, 10);
-		if (*end != '\0')
+		if (*end != '\0' || n_want < 1 || n_want > 12)
 			n_want = 0;
 	}
 	if (ctip_report_trend(&pts, &n, req->store, req->who,
 			      ctip_req_query(req, "indicator"),
-			      ctip_req_query(req, "period_type"),
-			      n_want > 12 ? 0 : (int)n_want,
+			      ctip_req_query(req, "period_type"), (int)n_want,
 			      opt(req, "commune"), opt(req, "province"),
 			      req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);

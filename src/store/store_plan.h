@@ -63,9 +63,12 @@ struct ctip_plan_task_unit_row {
 
 struct ctip_task_progress_row {
 	int64_t id, task_id, org_unit_id;
-	const char *unit_name; /* read only */
-	const char *period;    /* 2026-H1, 2026-H2, 2026 */
-	const char *status;    /* not_started, in_progress, done, cannot_do */
+	const char *unit_name;                       /* read only */
+	const char *unit_admin_code, *unit_province; /* the unit's place;
+							province NULL for
+							the nation */
+	const char *period; /* 2026-H1, 2026-H2, 2026 */
+	const char *status; /* not_started, in_progress, done, cannot_do */
 	const char *reason, *evidence;
 	int64_t reported_by;
 	const char *reported_at;

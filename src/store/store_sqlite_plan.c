@@ -98,13 +98,16 @@ sq_plan_sql(int id)
 		       "x.phrase, u.name FROM plan_task_unit x JOIN plan_task "
 		       "t ON t.id = x.task_id LEFT JOIN org_unit u ON u.id = "
 		       "x.org_unit_id WHERE t.plan_id = ?1 ORDER BY t.seq, "
-		       "x.rowid";
+		       "x.id";
 	case Q_PROGRESS:
 		return "SELECT g.id, g.task_id, g.org_unit_id, u.name, "
 		       "g.period, g.status, g.reason, g.evidence, "
-		       "g.reported_by, g.reported_at, g.version FROM "
+		       "g.reported_by, g.reported_at, g.version, "
+		       "u.admin_code, CASE au.level WHEN 'nation' THEN NULL "
+		       "ELSE coalesce(au.province_code, au.code) END FROM "
 		       "task_progress g JOIN plan_task t ON t.id = g.task_id "
-		       "JOIN org_unit u ON u.id = g.org_unit_id WHERE "
+		       "JOIN org_unit u ON u.id = g.org_unit_id JOIN "
+		       "admin_unit au ON au.code = u.admin_code WHERE "
 		       "t.plan_id = ?1 ORDER BY t.seq, g.period, u.name, g.id";
 	case Q_PROGRESS_REPORTS:
 		return "SELECT r.progress_id, r.report_id FROM "
@@ -140,8 +143,9 @@ sq_plan_sql(int id)
 		return "DELETE FROM task_progress_report WHERE progress_id = "
 		       "?1";
 	case Q_PROGRESS_REPORT_INSERT:
-		return "INSERT OR IGNORE INTO task_progress_report "
-		       "(progress_id, report_id) VALUES (?1, ?2)";
+		return "INSERT INTO task_progress_report (progress_id, "
+		       "report_id) VALUES (?1, ?2) ON CONFLICT (progress_id, "
+		       "report_id) DO NOTHING";
 	case Q_ACTIVITY_LINK:
 		return "UPDATE activity SET plan_task_id = ?2 WHERE id = ?1";
 	case Q_UNIT_FIND:
@@ -448,6 +452,8 @@ read_progress(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 	r->reported_by = sqlite3_column_int64(q, 8);
 	r->reported_at = sq_col_text(q, 9, a, ok);
 	r->version = sqlite3_column_int(q, 10);
+	r->unit_admin_code = sq_col_text(q, 11, a, ok);
+	r->unit_province = sq_col_text(q, 12, a, ok);
 }
 
 static int

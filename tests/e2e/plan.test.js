@@ -181,6 +181,24 @@ test('progress: the units named report, with evidence, activities and versions',
 	p = ok(await as.hnedu.post(`/api/plans/${plan.id}/tasks/${plan.tasks[1].id}/progress`,
 		{ period: '2026', status: 'cannot_do', reason: 'Chưa có kinh phí', version: 0 }));
 	assert.equal(p.tasks[1].status, 'cannot_do');
+	// An activity is linked by the unit that recorded it, no other: the
+	// education department may see the police's but not take it over.
+	problem(await as.hnedu.post(`/api/plans/${plan.id}/tasks/${plan.tasks[1].id}/progress`,
+		{ period: '2026', status: 'in_progress', activity_ids: [a.id], version: 1 }), 400, 'invalid', 'activity_ids');
+	assert.equal(sqlite(db, `SELECT plan_task_id FROM activity WHERE id = ${a.id}`), String(t0));
+});
+
+test('a commune reading the province plan sees its own progress, not other communes\'', async () => {
+	const t0 = lower.tasks[0].source_task_id;
+	// The province's units reported on the province plan: a commune sees
+	// the plan and its tasks' status, not their entries.
+	const seenByCommune = ok(await as.nh.get(`/api/plans/${plan.id}`));
+	const units = seenByCommune.tasks.flatMap((t) => t.progress.map((g) => g.unit_id));
+	assert.deepEqual(units, [], 'Ngọc Hà sees none of the province units\' entries');
+	// The status still counts every lead unit's progress.
+	assert.equal(seenByCommune.tasks.find((t) => t.id === t0).status, 'done');
+	const seenByProvince = ok(await as.hn.get(`/api/plans/${plan.id}`));
+	assert.ok(seenByProvince.tasks.flatMap((t) => t.progress).length >= 2);
 });
 
 test('the due list holds the unit\'s overdue and soon-due tasks', async () => {

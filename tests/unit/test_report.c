@@ -114,6 +114,22 @@ due_dates_come_from_the_form_or_the_province(void **state)
 		ctip_report_due(due, &expected, f->st, &form, &p, "01", &err),
 		CTIP_OK);
 	assert_string_equal(due, "2026-06-25");
+	/* A day on or before the period's end falls in the next year. */
+	assert_int_equal(f->st->ops->reports->form_get(
+				 &form, f->st, "BC_TINH_NAM", &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_report_deadline_set(&f->ax, &prov, "BC_TINH_NAM",
+						  1, "01-10", &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_period_parse(&p, "year", "2026", &err), CTIP_OK);
+	assert_int_equal(
+		ctip_report_due(due, &expected, f->st, &form, &p, "01", &err),
+		CTIP_OK);
+	assert_string_equal(due, "2027-01-10");
+	assert_int_equal(f->st->ops->reports->form_get(
+				 &form, f->st, "BC_TINH_6T", &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_period_parse(&p, "half_year", H1, &err), CTIP_OK);
 	/* Another province keeps the form's. */
 	assert_int_equal(
 		ctip_report_due(due, &expected, f->st, &form, &p, "79", &err),
@@ -139,7 +155,7 @@ due_dates_come_from_the_form_or_the_province(void **state)
 				  "SELECT count(*) FROM audit_log WHERE action "
 				  "= 'report.deadline'",
 				  NULL),
-			 1);
+			 2);
 }
 
 /* --- a populated database --- */

@@ -64,6 +64,7 @@ CREATE INDEX plan_task_source ON plan_task (source_task_id);
 -- Who leads and who coordinates a task: an org unit, or (all_units) the
 -- collective "các sở, ban, ngành, địa phương"; phrase as in the document.
 CREATE TABLE plan_task_unit (
+	id INTEGER PRIMARY KEY,
 	task_id INTEGER NOT NULL REFERENCES plan_task (id),
 	role TEXT NOT NULL CHECK (role = 'lead' OR role = 'coordinate'),
 	org_unit_id INTEGER REFERENCES org_unit (id),
