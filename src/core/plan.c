@@ -785,10 +785,20 @@ get_timing(struct ctip_plan_task_row *t, const json_t *v, const char *field,
 }
 
 /* The unit list member key of o (lead or coordinate). */
+/* Whether org unit u is at place (an admin code) or below it. */
+static bool
+unit_below(const struct ctip_org_unit_row *u, const char *place)
+{
+	return strcmp(place, "VN") == 0 || strcmp(u->admin_code, place) == 0 ||
+	       (u->province_code != NULL &&
+		strcmp(u->province_code, place) == 0);
+}
+
 static enum ctip_status
 get_units(struct draft_unit **out, int *n_out, struct ctip_store *st,
-	  const json_t *o, const char *key, const char *prefix, bool required,
-	  struct ctip_arena *a, struct ctip_err *err)
+	  const char *place, const json_t *o, const char *key,
+	  const char *prefix, bool required, struct ctip_arena *a,
+	  struct ctip_err *err)
 {
 	const json_t *arr = json_object_get(o, key), *u, *all;
 	struct ctip_org_unit_row unit;
@@ -851,6 +861,15 @@ get_units(struct draft_unit **out, int *n_out, struct ctip_store *st,
 						      (long long)d->unit_id);
 			if (rc != CTIP_OK)
 				return ctip_err_set(err, rc, "%s", e2.msg);
+			/* A plan assigns its own place's units and those
+			 * below it. */
+			if (!unit_below(&unit, place))
+				return ctip_err_field(err, CTIP_EINVAL, field,
+						      "%s: org unit %lld is "
+						      "not at the plan's "
+						      "place or below it",
+						      field,
+						      (long long)d->unit_id);
 		} else if (json_is_string(json_object_get(u, "agency"))) {
 			d->agency =
 				json_string_value(json_object_get(u, "agency"));
@@ -878,8 +897,9 @@ get_units(struct draft_unit **out, int *n_out, struct ctip_store *st,
 /* The task fields of v (text, expected_output, timing, lead,
  * coordinate) into t; prefix ("tasks[2]." or "") names the fields. */
 static enum ctip_status
-get_task_body(struct draft_task *t, struct ctip_store *st, const json_t *v,
-	      const char *prefix, struct ctip_arena *a, struct ctip_err *err)
+get_task_body(struct draft_task *t, struct ctip_store *st, const char *place,
+	      const json_t *v, const char *prefix, struct ctip_arena *a,
+	      struct ctip_err *err)
 {
 	char field[64];
 
@@ -894,11 +914,11 @@ get_task_body(struct draft_task *t, struct ctip_store *st, const json_t *v,
 	if (get_timing(&t->row, json_object_get(v, "timing"), field, err) !=
 	    CTIP_OK)
 		return CTIP_EINVAL;
-	if (get_units(&t->lead, &t->n_lead, st, v, "lead", prefix, true, a,
-		      err) != CTIP_OK)
+	if (get_units(&t->lead, &t->n_lead, st, place, v, "lead", prefix, true,
+		      a, err) != CTIP_OK)
 		return err->code;
-	return get_units(&t->coord, &t->n_coord, st, v, "coordinate", prefix,
-			 false, a, err);
+	return get_units(&t->coord, &t->n_coord, st, place, v, "coordinate",
+			 prefix, false, a, err);
 }
 
 /* Index of section key in d, -1 if none. */
@@ -1115,7 +1135,8 @@ parse_create(struct draft *d, struct ctip_store *st,
 					      "the parent plan",
 					      field,
 					      (long long)t->row.source_task_id);
-		if ((rc = get_task_body(t, st, v, prefix, a, err)) != CTIP_OK)
+		if ((rc = get_task_body(t, st, p->admin_code, v, prefix, a,
+					err)) != CTIP_OK)
 			return rc;
 	}
 	return CTIP_OK;
@@ -1370,7 +1391,8 @@ ctip_plan_task_update(const struct ctip_access *ax,
 				      "required");
 	memset(&t, 0, sizeof(t));
 	t.row = tasks[i];
-	if ((rc = get_task_body(&t, st, in, "", a, err)) != CTIP_OK)
+	if ((rc = get_task_body(&t, st, r.admin_code, in, "", a, err)) !=
+	    CTIP_OK)
 		return rc;
 	ctip_now(now);
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)

@@ -131,6 +131,10 @@ test('scope: other provinces see nothing, administrators and auditors are refuse
 	assert.equal(mine.items[0].tasks, 3);
 	assert.equal(mine.items[0].overdue, 1);
 	assert.deepEqual(ok(await as.hcm.get('/api/plans')).items, []);
+	// A plan names units of its own place and below, not another province's.
+	const other = body();
+	other.tasks[0].lead = [{ unit_id: as.hcm.user.org_unit.id }];
+	problem(await as.hn.post('/api/plans', other), 400, 'invalid', 'tasks[0].lead[0]');
 });
 
 let lower;
