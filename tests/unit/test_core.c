@@ -1143,6 +1143,12 @@ import_creates_persons_events_and_their_units(void **state)
 			    "3");
 }
 
+/* The index definitions of persons and events, as one string. */
+static const char indexes[] =
+	"SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master "
+	"WHERE type = 'index' AND tbl_name IN ('person', 'trafficking_event') "
+	"ORDER BY name)";
+
 static void
 import_with_a_bad_third_row_imports_nothing(void **state)
 {
@@ -1150,10 +1156,6 @@ import_with_a_bad_third_row_imports_nothing(void **state)
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
 	char bad[sizeof(row_other)];
-	const char *indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql "
-			      "FROM sqlite_master WHERE type = 'index' AND "
-			      "tbl_name IN ('person', 'trafficking_event') "
-			      "ORDER BY name)";
 	char *before = raw_text(&f->arena, f->db, indexes, NULL);
 
 	memcpy(bad, row_other, sizeof(bad));
@@ -1180,10 +1182,6 @@ a_first_load_builds_the_indexes_again(void **state)
 	struct db_fixture *f = *state;
 	struct ctip_import_stats s;
 	struct ctip_err err = { 0 };
-	const char *indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql "
-			      "FROM sqlite_master WHERE type = 'index' AND "
-			      "tbl_name IN ('person', 'trafficking_event') "
-			      "ORDER BY name)";
 	char *before = raw_text(&f->arena, f->db, indexes, NULL);
 
 	assert_non_null(strstr(before, "person_received"));
