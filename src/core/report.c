@@ -407,6 +407,7 @@ struct draft {
 	struct job *jobs;
 	int n_jobs;
 	atomic_int next_job; /* the next job a worker takes */
+	bool frozen;         /* for a snapshot: one thread, one read */
 };
 
 static const struct ctip_rate_def *
@@ -749,7 +750,7 @@ count_all(struct draft *d, const struct ctip_form_row *rows, int n,
 	atomic_store(&d->next_job, 0);
 	second->d = d;
 	second->rc = CTIP_OK;
-	if (d->scope != CTIP_SCOPE_COMMUNE &&
+	if (!d->frozen && d->scope != CTIP_SCOPE_COMMUNE &&
 	    d->st->ops->open_again(&second->st, d->st, &second->err) ==
 		    CTIP_OK) {
 		two = pthread_create(&t, NULL, work, second) == 0;
@@ -773,12 +774,12 @@ count_all(struct draft *d, const struct ctip_form_row *rows, int n,
 	return CTIP_OK;
 }
 
-/* Compute v's report now into v->body. */
+/* Compute v's report now into v->body (frozen: see draft()). */
 static enum ctip_status
-draft(struct ctip_report_view *v, struct ctip_store *st, struct ctip_arena *a,
-      struct ctip_err *err)
+compute(struct ctip_report_view *v, struct ctip_store *st, bool frozen,
+	struct ctip_arena *a, struct ctip_err *err)
 {
-	struct draft d = { .st = st, .v = v, .a = a };
+	struct draft d = { .st = st, .v = v, .a = a, .frozen = frozen };
 	struct worker second = { 0 };
 	struct ctip_arena second_arena;
 	struct ctip_form_row *rows;
@@ -869,11 +870,41 @@ count_findings(struct ctip_report_view *v)
 	}
 }
 
+/*
+ * Compute v's report now into v->body. A draft to look at shares its
+ * counts between two connections, each reading the database as it is
+ * when it reads; a draft to freeze (frozen: a submission) reads on one
+ * connection in one read transaction, so that the snapshot's rows and
+ * checks agree with each other even while others write.
+ */
+static enum ctip_status
+draft(struct ctip_report_view *v, struct ctip_store *st, bool frozen,
+      struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_err e2 = { 0 };
+	enum ctip_status rc;
+
+	if (!frozen)
+		return compute(v, st, false, a, err);
+	if ((rc = st->ops->read_snapshot(st, true, err)) != CTIP_OK)
+		return rc;
+	rc = compute(v, st, true, a, err);
+	if (st->ops->read_snapshot(st, false, &e2) != CTIP_OK &&
+	    rc == CTIP_OK) {
+		json_decref(v->body);
+		v->body = NULL;
+		*err = e2;
+		rc = e2.code;
+	}
+	return rc;
+}
+
 /* Fill the stored report's state into v, and its body: the snapshot when
- * submitted or approved, a draft otherwise. */
+ * submitted or approved, a draft otherwise (frozen: see draft()). */
 static enum ctip_status
 view_fill(struct ctip_report_view *v, const struct ctip_principal *p,
-	  struct ctip_store *st, struct ctip_arena *a, struct ctip_err *err)
+	  struct ctip_store *st, bool frozen, struct ctip_arena *a,
+	  struct ctip_err *err)
 {
 	json_error_t jerr;
 	enum ctip_status rc;
@@ -886,7 +917,7 @@ view_fill(struct ctip_report_view *v, const struct ctip_principal *p,
 					    "report %lld: its snapshot does "
 					    "not parse: %s",
 					    (long long)v->rec.id, jerr.text);
-	} else if ((rc = draft(v, st, a, err)) != CTIP_OK) {
+	} else if ((rc = draft(v, st, frozen, a, err)) != CTIP_OK) {
 		return rc;
 	}
 	count_findings(v);
@@ -898,11 +929,12 @@ view_fill(struct ctip_report_view *v, const struct ctip_principal *p,
 	return CTIP_OK;
 }
 
-enum ctip_status
-ctip_report_get(struct ctip_report_view *out, const struct ctip_access *ax,
-		const struct ctip_principal *p, const char *form,
-		const char *period, const char *place, struct ctip_arena *a,
-		struct ctip_err *err)
+/* ctip_report_get, the draft computed to be frozen when frozen. */
+static enum ctip_status
+get_view(struct ctip_report_view *out, const struct ctip_access *ax,
+	 const struct ctip_principal *p, const char *form, const char *period,
+	 const char *place, bool frozen, struct ctip_arena *a,
+	 struct ctip_err *err)
 {
 	enum ctip_status rc;
 
@@ -916,7 +948,16 @@ ctip_report_get(struct ctip_report_view *out, const struct ctip_access *ax,
 	if (rc != CTIP_OK && rc != CTIP_ENOTFOUND)
 		return rc;
 	out->stored = rc == CTIP_OK;
-	return view_fill(out, p, ax->st, a, err);
+	return view_fill(out, p, ax->st, frozen, a, err);
+}
+
+enum ctip_status
+ctip_report_get(struct ctip_report_view *out, const struct ctip_access *ax,
+		const struct ctip_principal *p, const char *form,
+		const char *period, const char *place, struct ctip_arena *a,
+		struct ctip_err *err)
+{
+	return get_view(out, ax, p, form, period, place, false, a, err);
 }
 
 enum ctip_status
@@ -945,7 +986,7 @@ ctip_report_get_id(struct ctip_report_view *out, const struct ctip_access *ax,
 		return rc;
 	out->rec = rec;
 	out->stored = true;
-	return view_fill(out, p, ax->st, a, err);
+	return view_fill(out, p, ax->st, false, a, err);
 }
 
 enum ctip_status
@@ -962,7 +1003,7 @@ ctip_report_submit(int64_t *id_out, const struct ctip_access *ax,
 	enum ctip_status rc;
 
 	*id_out = 0;
-	if ((rc = ctip_report_get(&v, ax, p, form, period, place, a, err)) !=
+	if ((rc = get_view(&v, ax, p, form, period, place, true, a, err)) !=
 	    CTIP_OK)
 		goto out;
 	if (!is_reporter(p) || strcmp(p->admin_code, v.place.code) != 0) {

@@ -417,6 +417,10 @@ struct ctip_store_ops {
 			    struct ctip_err *err);
 
 	int (*begin)(struct ctip_store *st, struct ctip_err *err);
+	/* A read-only transaction (on) and its end (off): the reads between
+	 * see one state of the database. Not inside a write transaction. */
+	int (*read_snapshot)(struct ctip_store *st, bool on,
+			     struct ctip_err *err);
 	int (*commit)(struct ctip_store *st, struct ctip_err *err);
 	/* Never fails in a way the caller can act on. */
 	void (*rollback)(struct ctip_store *st);

@@ -1000,6 +1000,15 @@ sq_load_indexes(struct ctip_store *st, bool drop, struct ctip_err *err)
 }
 
 static int
+sq_read_snapshot(struct ctip_store *st, bool on, struct ctip_err *err)
+{
+	/* A deferred transaction takes its snapshot at its first read and
+	 * no write lock. */
+	return exec_sql(S(st), on ? "BEGIN" : "COMMIT",
+			on ? "begin a read" : "end a read", err);
+}
+
+static int
 sq_commit(struct ctip_store *st, struct ctip_err *err)
 {
 	int rc = exec_sql(S(st), "COMMIT", "commit", err);
@@ -3162,6 +3171,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.backup = sq_backup,
 	.bulk = sq_bulk,
 	.load_indexes = sq_load_indexes,
+	.read_snapshot = sq_read_snapshot,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
