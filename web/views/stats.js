@@ -282,13 +282,11 @@ export function render(ctx) {
             : r.scope?.level === 'province' ? refLater(provinces, r.scope.code) : null),
           h('p', {}, h('span', { i18n: 'stats.total' }), ' ',
             h('strong', { class: 'total', 'data-total': String(r.total), text: num(r.total) }))),
-        r.by ? (rows.length ? barTable({ caption: { i18n: 'stats.caption', args: { dim: '' } },
+        r.by ? (rows.length ? barTable({ caption: { i18n: `stats.dim.${r.by}` },
           head: ['stats.col.category', 'stats.col.value', 'stats.col.bar'], rows, cls: 'stats-values' })
           : h('p', { i18n: 'stats.empty' })) : null,
         r.by && ['purpose', 'abroad', 'destination'].includes(r.by)
           ? h('p', { class: 'hint', i18n: 'stats.overlap' }) : null));
-      const cap = out.querySelector('caption');
-      if (cap) setText(cap, `stats.dim.${r.by}`);
     } catch (err) {
       if (!ctx.current() || mine !== seq) return;
       out.replaceChildren();
