@@ -379,14 +379,6 @@ category_label(const char **vi, const char **en, const struct names *nm,
 	*en = r != NULL && r->name_en != NULL ? r->name_en : *vi;
 }
 
-/* Totals computed so far, by item code. */
-struct totals {
-	const char *code[128];
-	long value[128];
-	int n;
-};
-
-/* What a draft is computed from. */
 /* One count a draft needs, made before the rows are laid out. */
 struct job {
 	const char *item, *by;
@@ -394,6 +386,7 @@ struct job {
 	bool done;
 };
 
+/* What a draft is computed from. */
 struct draft {
 	struct ctip_store *st;
 	struct ctip_report_view *v;
@@ -402,7 +395,6 @@ struct draft {
 	struct ctip_rate_def *rates;
 	int n_rates;
 	struct names names;
-	struct totals totals;
 	struct ctip_arena *a;
 	struct job *jobs;
 	int n_jobs;
@@ -458,27 +450,16 @@ count(struct ctip_stats_value *out, struct draft *d, const char *code,
 				err);
 }
 
-/* The total of indicator code, counted once per draft. */
+/* The total of indicator code (a job of the draft's). */
 static enum ctip_status
 total_of(long *out, struct draft *d, const char *code, struct ctip_err *err)
 {
 	struct ctip_stats_value v;
 	enum ctip_status rc;
-	int i;
 
-	for (i = 0; i < d->totals.n; i++)
-		if (strcmp(d->totals.code[i], code) == 0) {
-			*out = d->totals.value[i];
-			return CTIP_OK;
-		}
-	if ((rc = count(&v, d, code, NULL, err)) != CTIP_OK)
-		return rc;
-	if (d->totals.n < (int)CTIP_NELEM(d->totals.code)) {
-		d->totals.code[d->totals.n] = v.ind.code;
-		d->totals.value[d->totals.n++] = v.total;
-	}
-	*out = v.total;
-	return CTIP_OK;
+	if ((rc = count(&v, d, code, NULL, err)) == CTIP_OK)
+		*out = v.total;
+	return rc;
 }
 
 /* The cells of v, with the fixed categories of its dimension first (zero
@@ -582,10 +563,6 @@ row_json(json_t **out, json_t *findings, struct draft *d,
 	json_object_set_new(j, "kind", json_string("count"));
 	json_object_set_new(j, "counts", json_string(v.ind.counts));
 	if (r->by == NULL) {
-		if (d->totals.n < (int)CTIP_NELEM(d->totals.code)) {
-			d->totals.code[d->totals.n] = v.ind.code;
-			d->totals.value[d->totals.n++] = v.total;
-		}
 		json_object_set_new(j, "total", json_integer(v.total));
 		return CTIP_OK;
 	}
@@ -620,7 +597,7 @@ row_json(json_t **out, json_t *findings, struct draft *d,
 	return CTIP_OK;
 }
 
-/* The rules whose two items the draft has counted. */
+/* The rules whose two items the draft has counted (in total). */
 static enum ctip_status
 check_rules(json_t *findings, struct draft *d, struct ctip_err *err)
 {
@@ -635,13 +612,17 @@ check_rules(json_t *findings, struct draft *d, struct ctip_err *err)
 		return rc;
 	for (i = 0; i < n; i++) {
 		have = 0;
-		for (k = 0; k < d->totals.n; k++) {
-			if (strcmp(d->totals.code[k], rules[i].left) == 0) {
-				l = d->totals.value[k];
+		for (k = 0; k < d->n_jobs; k++) {
+			const struct job *j = &d->jobs[k];
+
+			if (!j->done || j->by != NULL)
+				continue;
+			if (strcmp(j->item, rules[i].left) == 0) {
+				l = j->v.total;
 				have |= 1;
 			}
-			if (strcmp(d->totals.code[k], rules[i].right) == 0) {
-				r = d->totals.value[k];
+			if (strcmp(j->item, rules[i].right) == 0) {
+				r = j->v.total;
 				have |= 2;
 			}
 		}
