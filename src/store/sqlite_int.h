@@ -192,6 +192,12 @@ int sq_read_all(void **out, int *n_out, size_t size, struct sqlite_store *s,
 /* Column 0 as an int64_t (a reader for id lists). */
 void sq_read_id_v(sqlite3_stmt *q, void *id, struct ctip_arena *a, bool *ok);
 
+/* Every row of statement id bound with one integer key, read into an
+ * array of size-byte items. */
+int sq_rows_of(void **out, int *n_out, size_t size, struct sqlite_store *s,
+	       int id, int64_t key, sq_row_reader read, struct ctip_arena *a,
+	       struct ctip_err *err);
+
 /* Ids from statement id bound with one integer key. */
 int sq_ids_of(int64_t **out, int *n_out, struct sqlite_store *s, int id,
 	      int64_t key, struct ctip_arena *a, struct ctip_err *err);

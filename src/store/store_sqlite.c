@@ -3059,16 +3059,24 @@ sq_intake_person_link(struct ctip_store *st, int64_t intake_id,
 
 /* Ids from statement id bound with one integer key. */
 int
-sq_ids_of(int64_t **out, int *n_out, struct sqlite_store *s, int id,
-	  int64_t key, struct ctip_arena *a, struct ctip_err *err)
+sq_rows_of(void **out, int *n_out, size_t size, struct sqlite_store *s, int id,
+	   int64_t key, sq_row_reader read, struct ctip_arena *a,
+	   struct ctip_err *err)
 {
 	sqlite3_stmt *q = sq_stmt(s, id, err);
 
 	if (q == NULL)
 		return err->code;
 	sqlite3_bind_int64(q, 1, key);
-	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
-			   sq_read_id_v, a, err);
+	return sq_read_all(out, n_out, size, s, q, read, a, err);
+}
+
+int
+sq_ids_of(int64_t **out, int *n_out, struct sqlite_store *s, int id,
+	  int64_t key, struct ctip_arena *a, struct ctip_err *err)
+{
+	return sq_rows_of((void **)out, n_out, sizeof(**out), s, id, key,
+			  sq_read_id_v, a, err);
 }
 
 static int

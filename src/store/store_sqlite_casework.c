@@ -200,27 +200,12 @@ read_step(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 	r->created_at = sq_col_text(q, 14, a, ok);
 }
 
-/* Every row of statement id for person_id, read with read. */
-static int
-rows_of(void **out, int *n_out, size_t size, struct ctip_store *st, int id,
-	int64_t person_id, sq_row_reader read, struct ctip_arena *a,
-	struct ctip_err *err)
-{
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = sq_stmt(s, id, err);
-
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, person_id);
-	return sq_read_all(out, n_out, size, s, q, read, a, err);
-}
-
 static int
 steps(struct ctip_step_row **out, int *n_out, struct ctip_store *st,
       int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return rows_of((void **)out, n_out, sizeof(**out), st, Q_STEPS,
-		       person_id, read_step, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_STEPS,
+			  person_id, read_step, a, err);
 }
 
 /* Run an UPDATE guarded by a version: CTIP_ECONFLICT naming what when it
@@ -319,8 +304,8 @@ static int
 consents(struct ctip_consent_row **out, int *n_out, struct ctip_store *st,
 	 int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return rows_of((void **)out, n_out, sizeof(**out), st, Q_CONSENTS,
-		       person_id, read_consent, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_CONSENTS,
+			  person_id, read_consent, a, err);
 }
 
 static int
@@ -375,8 +360,8 @@ static int
 services(struct ctip_service_row **out, int *n_out, struct ctip_store *st,
 	 int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return rows_of((void **)out, n_out, sizeof(**out), st, Q_SERVICES,
-		       person_id, read_service, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_SERVICES,
+			  person_id, read_service, a, err);
 }
 
 static int
@@ -495,8 +480,8 @@ static int
 protections(struct ctip_protection_row **out, int *n_out, struct ctip_store *st,
 	    int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return rows_of((void **)out, n_out, sizeof(**out), st, Q_PROTECTIONS,
-		       person_id, read_protection, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st),
+			  Q_PROTECTIONS, person_id, read_protection, a, err);
 }
 
 static int
@@ -556,8 +541,8 @@ static int
 follow_ups(struct ctip_follow_up_row **out, int *n_out, struct ctip_store *st,
 	   int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return rows_of((void **)out, n_out, sizeof(**out), st, Q_FOLLOW_UPS,
-		       person_id, read_follow_up, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st),
+			  Q_FOLLOW_UPS, person_id, read_follow_up, a, err);
 }
 
 static int
@@ -632,8 +617,8 @@ static int
 events(struct ctip_event_rec **out, int *n_out, struct ctip_store *st,
        int64_t person_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	int rc = rows_of((void **)out, n_out, sizeof(**out), st, Q_EVENTS,
-			 person_id, read_event, a, err);
+	int rc = sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_EVENTS,
+			    person_id, read_event, a, err);
 	int i;
 
 	for (i = 0; rc == CTIP_OK && i < *n_out; i++)

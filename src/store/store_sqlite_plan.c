@@ -351,21 +351,6 @@ list(struct ctip_plan_row **out, int *n_out, struct ctip_store *st,
 			   a, err);
 }
 
-/* Every row of statement id for plan_id. */
-static int
-plan_rows(void **out, int *n_out, size_t size, struct ctip_store *st, int id,
-	  int64_t plan_id, sq_row_reader read, struct ctip_arena *a,
-	  struct ctip_err *err)
-{
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = sq_stmt(s, id, err);
-
-	if (q == NULL)
-		return err->code;
-	sqlite3_bind_int64(q, 1, plan_id);
-	return sq_read_all(out, n_out, size, s, q, read, a, err);
-}
-
 static void
 read_section(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 {
@@ -383,8 +368,8 @@ static int
 sections(struct ctip_plan_section_row **out, int *n_out, struct ctip_store *st,
 	 int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_SECTIONS,
-			 plan_id, read_section, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_SECTIONS,
+			  plan_id, read_section, a, err);
 }
 
 static void
@@ -410,8 +395,8 @@ static int
 tasks(struct ctip_plan_task_row **out, int *n_out, struct ctip_store *st,
       int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_TASKS,
-			 plan_id, read_task, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_TASKS,
+			  plan_id, read_task, a, err);
 }
 
 static void
@@ -432,8 +417,8 @@ task_units(struct ctip_plan_task_unit_row **out, int *n_out,
 	   struct ctip_store *st, int64_t plan_id, struct ctip_arena *a,
 	   struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_TASK_UNITS,
-			 plan_id, read_task_unit, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st),
+			  Q_TASK_UNITS, plan_id, read_task_unit, a, err);
 }
 
 static void
@@ -460,8 +445,8 @@ static int
 progress(struct ctip_task_progress_row **out, int *n_out, struct ctip_store *st,
 	 int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_PROGRESS,
-			 plan_id, read_progress, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_PROGRESS,
+			  plan_id, read_progress, a, err);
 }
 
 static void
@@ -480,9 +465,9 @@ progress_reports(struct ctip_progress_report_row **out, int *n_out,
 		 struct ctip_store *st, int64_t plan_id, struct ctip_arena *a,
 		 struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st,
-			 Q_PROGRESS_REPORTS, plan_id, read_progress_report, a,
-			 err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st),
+			  Q_PROGRESS_REPORTS, plan_id, read_progress_report, a,
+			  err);
 }
 
 static void
@@ -504,8 +489,8 @@ activities(struct ctip_plan_activity_row **out, int *n_out,
 	   struct ctip_store *st, int64_t plan_id, struct ctip_arena *a,
 	   struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_ACTIVITIES,
-			 plan_id, read_activity, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st),
+			  Q_ACTIVITIES, plan_id, read_activity, a, err);
 }
 
 static void
@@ -522,8 +507,8 @@ static int
 coverage(struct ctip_plan_coverage_row **out, int *n_out, struct ctip_store *st,
 	 int64_t plan_id, struct ctip_arena *a, struct ctip_err *err)
 {
-	return plan_rows((void **)out, n_out, sizeof(**out), st, Q_COVERAGE,
-			 plan_id, read_coverage, a, err);
+	return sq_rows_of((void **)out, n_out, sizeof(**out), S(st), Q_COVERAGE,
+			  plan_id, read_coverage, a, err);
 }
 
 /* A stale progress entry: CTIP_ECONFLICT naming "version". */
