@@ -1586,11 +1586,11 @@ ctip_report_trend(struct ctip_trend_point **out, int *n_out,
 		pts[i].partial = strcmp(today, cur.to) <= 0;
 		period_before(&cur, period_type, &cur);
 	}
-	/* The first count checks the roles and the scope over the whole
-	 * span; each period is then counted for the same place. */
-	rc = ctip_stats_value(&v, st, p, code, pts[0].period.from,
-			      pts[count - 1].period.to, commune, province, NULL,
-			      a, err);
+	/* The roles and the scope are checked once, over the whole span;
+	 * each period is then counted for that place. */
+	rc = ctip_stats_request(&v, st, p, code, pts[0].period.from,
+				pts[count - 1].period.to, commune, province, a,
+				err);
 	for (i = 0; rc == CTIP_OK && i < count; i++) {
 		rc = ctip_stats_count(&v, st, v.scope, v.place,
 				      pts[i].period.from, pts[i].period.to,

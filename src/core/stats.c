@@ -310,6 +310,22 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 		 const char *province, const char *by, struct ctip_arena *a,
 		 struct ctip_err *err)
 {
+	enum ctip_status rc;
+
+	if ((rc = ctip_stats_request(out, st, p, code, from, to, commune,
+				     province, a, err)) != CTIP_OK)
+		return rc;
+	return ctip_stats_count(out, st, out->scope, out->place, from, to, by,
+				a, err);
+}
+
+enum ctip_status
+ctip_stats_request(struct ctip_stats_value *out, struct ctip_store *st,
+		   const struct ctip_principal *p, const char *code,
+		   const char *from, const char *to, const char *commune,
+		   const char *province, struct ctip_arena *a,
+		   struct ctip_err *err)
+{
 	struct ctip_kpi_filter f;
 	const char *c;
 	enum ctip_status rc;
@@ -330,10 +346,11 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 	if ((rc = ctip_kpi_place_scope(&f, &c, st, p, from, to, commune,
 				       province, a, err)) != CTIP_OK)
 		return rc;
-	return ctip_stats_count(out, st,
-				c != NULL                 ? CTIP_SCOPE_COMMUNE
-				: f.province_code != NULL ? CTIP_SCOPE_PROVINCE
-							  : CTIP_SCOPE_NATION,
-				c != NULL ? c : f.province_code, from, to, by,
-				a, err);
+	out->scope = c != NULL                 ? CTIP_SCOPE_COMMUNE
+		     : f.province_code != NULL ? CTIP_SCOPE_PROVINCE
+					       : CTIP_SCOPE_NATION;
+	out->place = c != NULL ? c : f.province_code;
+	out->from = from;
+	out->to = to;
+	return CTIP_OK;
 }

@@ -65,6 +65,18 @@ ctip_stats_value(struct ctip_stats_value *out, struct ctip_store *st,
 		 struct ctip_err *err);
 
 /*
+ * The checks of ctip_stats_value (roles, indicator, period, place and
+ * scope, with its codes) without the count: out->ind, scope, place,
+ * from and to filled, total 0.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_stats_request(struct ctip_stats_value *out, struct ctip_store *st,
+		   const struct ctip_principal *p, const char *code,
+		   const char *from, const char *to, const char *commune,
+		   const char *province, struct ctip_arena *a,
+		   struct ctip_err *err);
+
+/*
  * Count the indicator out->ind (filled by the caller) for a place and a
  * period, without checking who asks (callers check: ctip_stats_value,
  * the reports): scope and place (a province or commune code; NULL for
