@@ -182,6 +182,33 @@ bad:
 	return 0;
 }
 
+const char *
+ctip_req_lang(struct ctip_req *req, struct ctip_resp *resp)
+{
+	const char *lang = ctip_req_query(req, "lang");
+
+	if (lang == NULL || lang[0] == '\0')
+		return "vi";
+	if (strcmp(lang, "vi") == 0 || strcmp(lang, "en") == 0)
+		return lang;
+	ctip_resp_problem(resp, CTIP_EINVAL, "lang", "lang: vi or en");
+	return NULL;
+}
+
+enum ctip_status
+ctip_json_dump(struct ctip_buf *out, const json_t *j, const char *what,
+	       struct ctip_err *err)
+{
+	char *text = json_dumps(j, JSON_INDENT(1));
+	enum ctip_status rc =
+		text != NULL && ctip_buf_puts(out, text) == CTIP_OK
+			? CTIP_OK
+			: ctip_err_set(err, CTIP_ETOOBIG, "%s too large", what);
+
+	free(text);
+	return rc;
+}
+
 bool
 ctip_require(struct ctip_req *req, struct ctip_resp *resp, enum ctip_perm perm)
 {

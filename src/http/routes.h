@@ -129,6 +129,17 @@ int ctip_json_version(json_t *body, struct ctip_resp *resp);
 /* A positive id from path parameter i, or 0 after answering 404. */
 int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);
 
+/* The "lang" query parameter of an export: "vi" (also when absent) or
+ * "en"; NULL after answering 400 naming "lang". */
+const char *ctip_req_lang(struct ctip_req *req, struct ctip_resp *resp);
+
+/* Append j as indented JSON to out (an export's JSON format); what names
+ * it when out is full (CTIP_ETOOBIG). */
+CTIP_MUST_CHECK enum ctip_status ctip_json_dump(struct ctip_buf *out,
+						const json_t *j,
+						const char *what,
+						struct ctip_err *err);
+
 /* Answer 403 unless the signed-in user's role allows perm. */
 bool ctip_require(struct ctip_req *req, struct ctip_resp *resp,
 		  enum ctip_perm perm);

@@ -168,10 +168,10 @@ ctip_h_plan_export(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_err err = { 0 };
 	const char *format = ctip_req_query(req, "format");
-	const char *lang = ctip_req_query(req, "lang");
+	const char *lang;
 	int64_t id = ctip_req_id(req, resp, 0);
 	struct ctip_buf out;
-	char name[64], *text;
+	char name[64];
 	enum ctip_status rc;
 	bool json;
 	json_t *j;
@@ -185,28 +185,16 @@ ctip_h_plan_export(struct ctip_req *req, struct ctip_resp *resp)
 		return;
 	}
 	json = strcmp(format, "json") == 0;
-	if (lang == NULL || lang[0] == '\0')
-		lang = "vi";
-	if (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "lang", "lang: vi or en");
+	if ((lang = ctip_req_lang(req, resp)) == NULL)
 		return;
-	}
 	if (ctip_plan_get(&j, &req->access, req->who, id, req->arena, &err) !=
 	    CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
 	ctip_buf_init(&out, 32u << 20);
-	if (json) {
-		text = json_dumps(j, JSON_INDENT(1));
-		rc = text != NULL && ctip_buf_puts(&out, text) == CTIP_OK
-			     ? CTIP_OK
-			     : ctip_err_set(&err, CTIP_ETOOBIG,
-					    "plan too large");
-		free(text);
-	} else {
-		rc = ctip_plan_xlsx(&out, j, lang, &err);
-	}
+	rc = json ? ctip_json_dump(&out, j, "plan", &err)
+		  : ctip_plan_xlsx(&out, j, lang, &err);
 	json_decref(j);
 	if (rc != CTIP_OK) {
 		ctip_buf_free(&out);

@@ -325,7 +325,7 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_buf out;
 	const char *format = ctip_req_query(req, "format");
 	const char *sup = ctip_req_query(req, "suppress");
-	const char *lang = ctip_req_query(req, "lang");
+	const char *lang;
 	char name[128], *end = NULL;
 	long threshold = 0;
 	enum ctip_status rc;
@@ -346,30 +346,18 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 			return;
 		}
 	}
-	if (lang == NULL || lang[0] == '\0')
-		lang = "vi";
-	if (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "lang", "lang: vi or en");
-		return;
-	}
-	if (!view_of_query(&v, req, resp))
+	if ((lang = ctip_req_lang(req, resp)) == NULL ||
+	    !view_of_query(&v, req, resp))
 		return;
 	snprintf(name, sizeof(name), "%s_%s_%s.%s", v.form.code, v.period.key,
 		 v.place.code, format);
 	ctip_buf_init(&out, 32u << 20);
-	if (strcmp(format, "json") == 0) {
-		char *text = json_dumps(v.body, JSON_INDENT(1));
-
-		rc = text != NULL && ctip_buf_puts(&out, text) == CTIP_OK
-			     ? CTIP_OK
-			     : ctip_err_set(&err, CTIP_ETOOBIG,
-					    "report too large");
-		free(text);
-	} else if (strcmp(format, "csv") == 0) {
+	if (strcmp(format, "json") == 0)
+		rc = ctip_json_dump(&out, v.body, "report", &err);
+	else if (strcmp(format, "csv") == 0)
 		rc = ctip_report_csv(&out, v.body, (int)threshold, lang, &err);
-	} else {
+	else
 		rc = ctip_report_xlsx(&out, v.body, (int)threshold, lang, &err);
-	}
 	json_decref(v.body);
 	if (rc != CTIP_OK) {
 		ctip_buf_free(&out);
