@@ -145,8 +145,9 @@ export function render(ctx) {
     input.setAttribute('inputmode', 'numeric');
     const f1 = field({ name: 'month_day', label: 'report.deadline.label', control: input });
     const msg = h('p', { class: 'muted', role: 'status' });
-    const form = h('form', { class: 'report-deadline row' }, f1.el,
-      h('button', { type: 'submit', class: 'button', i18n: 'report.deadline.save' }), msg);
+    const form = h('form', { class: 'report-deadline stack' }, f1.el,
+      h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', i18n: 'report.deadline.save' })),
+      msg);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       f1.error(null);
