@@ -3,6 +3,8 @@
 #include "core/org.h"
 #include "util/csv.h"
 
+#include <pthread.h>
+
 enum col {
 	C_REF,
 	C_ACCOMPANIES_REF,
@@ -156,7 +158,7 @@ refmap_free(struct refmap *m)
  * differently from the file (and org units by "admin_code").
  */
 static const char *
-column_of(const char *field, const char **f)
+column_of(const char *field, const char *const *f)
 {
 	if (strcmp(field, "accompanies_id") == 0)
 		return "accompanies_ref";
@@ -173,7 +175,7 @@ column_of(const char *field, const char **f)
 /* Report err of row line as "line N: column: reason". */
 static enum ctip_status
 row_error(struct ctip_err *err, const struct ctip_err *e, long line,
-	  const char **f)
+	  const char *const *f)
 {
 	const char *col, *reason = e->msg;
 	size_t n = strlen(e->field);
@@ -188,40 +190,103 @@ row_error(struct ctip_err *err, const struct ctip_err *e, long line,
 			      reason);
 }
 
+/*
+ * The import runs as a pipeline of two threads when the database has a
+ * second connection: one reads, validates and seals rows (its reference
+ * checks on that connection) into batches; the other stores them in one
+ * transaction. An in-memory database does both in turn on one thread.
+ * docs/decisions.md ("Bulk import") says why.
+ */
+#define BATCH_ROWS 256
+#define N_BATCHES  4
+
+/* The roles a valid row has (ctip_person_prepare checks). */
+static const char *const roles[] = { "victim", "under_identification",
+				     "accompanying_minor" };
+
+/* A row ready to store, its strings in its batch's arena. */
+struct item {
+	long line;
+	long adult;        /* index in the file of the adult, or -1 */
+	const char *place; /* the owning unit's commune, else province */
+	const char *f[C_N];
+	struct ctip_person_row person;
+	bool has_event;
+	struct ctip_event_input ev_in; /* event.purposes points into it */
+	struct ctip_event_row event;
+};
+
+struct batch {
+	struct ctip_arena a;
+	struct item items[BATCH_ROWS];
+	int n;
+	long first; /* index in the file of items[0] */
+};
+
+/* What the reading side keeps: the file and what earlier lines were. */
+struct reader {
+	struct ctip_csv c;
+	int map[C_N];
+	struct ctip_store *st; /* reference checks */
+	struct ctip_ref_seen *memo;
+	const struct ctip_keyring *kr;
+	const char *now;
+	bool demo;
+	struct refmap refs;            /* ref -> index in the file */
+	struct ctip_adult_ref *adults; /* by index in the file */
+	char (*received)[11];
+	size_t cap;
+	long n; /* rows read */
+	uint64_t checksum;
+};
+
+/* What the storing side keeps. */
+struct writer {
+	struct ctip_store *st;
+	struct ctip_org_cache orgs;
+	const char *now;
+	int64_t *ids; /* person id by index in the file */
+	size_t cap;
+	struct ctip_import_stats *out;
+};
+
 static const char *
 opt(const char *s)
 {
 	return s[0] == '\0' ? NULL : s;
 }
 
+/* Validate and seal row f (copied into b's arena) as it; the reader
+ * remembers it for the minors of later lines. */
 static enum ctip_status
-import_row(struct ctip_import_stats *out, struct ctip_store *st,
-	   const struct ctip_keyring *kr, struct ctip_org_cache *orgs,
-	   struct refmap *refs, const char **f, const char *now, bool demo,
-	   struct ctip_err *err)
+read_row(struct item *it, struct reader *r, struct ctip_arena *a,
+	 struct ctip_err *err)
 {
 	struct ctip_person_input p;
-	struct ctip_event_input ev;
-	char purposes[256], *save, *tok;
-	int64_t person_id, event_id;
+	const char **f = it->f;
+	char *purposes, *save, *tok, *end;
 	enum ctip_status rc;
-	char *end;
+	long idx = r->n;
+	int i;
 
 	memset(&p, 0, sizeof(p));
+	it->adult = -1;
 	if (f[C_REF][0] == '\0')
 		return ctip_err_field(err, CTIP_EINVAL, "ref", "ref: required");
-	if (refmap_get(refs, f[C_REF]) != 0)
+	if (refmap_get(&r->refs, f[C_REF]) != 0)
 		return ctip_err_field(err, CTIP_EINVAL, "ref",
 				      "ref: \"%s\" appears twice", f[C_REF]);
 	p.role = f[C_ROLE];
 	if (f[C_ACCOMPANIES_REF][0] != '\0') {
-		p.accompanies_id = refmap_get(refs, f[C_ACCOMPANIES_REF]);
-		if (p.accompanies_id == 0)
+		/* The map holds index + 1: 0 is "none". */
+		it->adult = refmap_get(&r->refs, f[C_ACCOMPANIES_REF]) - 1;
+		if (it->adult < 0)
 			return ctip_err_field(err, CTIP_EINVAL,
 					      "accompanies_ref",
 					      "accompanies_ref: no earlier "
 					      "line has ref \"%s\"",
 					      f[C_ACCOMPANIES_REF]);
+		p.adult = &r->adults[it->adult];
 	}
 	p.full_name = f[C_FULL_NAME];
 	p.sex = f[C_SEX];
@@ -245,47 +310,260 @@ import_row(struct ctip_import_stats *out, struct ctip_store *st,
 	p.received_on = opt(f[C_RECEIVED_ON]);
 	if (p.received_on == NULL)
 		p.received_on = opt(f[C_DISCOVERED_ON]);
-	p.is_demo = demo;
-	rc = ctip_org_for_place(
-		&p.owner_unit_id, orgs, st,
-		p.commune_code ? p.commune_code : p.province_code, now, err);
-	if (rc == CTIP_OK)
-		rc = ctip_person_create(&person_id, st, kr, &p, now, err);
+	p.is_demo = r->demo;
+	it->place = p.commune_code ? p.commune_code : p.province_code;
+	rc = ctip_person_prepare(&it->person, a, r->st, r->memo, r->kr, &p,
+				 r->now, err);
 	if (rc != CTIP_OK)
 		return rc;
-	if (!refmap_put(refs, f[C_REF], person_id))
+	if ((size_t)idx >= r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 4096;
+		r->adults =
+			ctip_xrealloc(r->adults, r->cap * sizeof(*r->adults));
+		r->received = ctip_xrealloc(r->received,
+					    r->cap * sizeof(*r->received));
+	}
+	snprintf(r->received[idx], sizeof(r->received[idx]), "%s",
+		 it->person.received_on);
+	/* The role outlives the batch: one of the valid roles' names. */
+	for (i = 0; i < 2 && strcmp(roles[i], p.role) != 0; i++)
+		;
+	r->adults[idx].role = roles[i];
+	r->adults[idx].received_on = r->received[idx];
+	if (!refmap_put(&r->refs, f[C_REF], idx + 1))
 		return ctip_err_set(err, CTIP_ETOOBIG, "too many refs");
-	out->persons++;
-	if (f[C_DISCOVERED_ON][0] == '\0')
+	it->has_event = f[C_DISCOVERED_ON][0] != '\0';
+	if (!it->has_event)
 		return CTIP_OK;
-	memset(&ev, 0, sizeof(ev));
+	memset(&it->ev_in, 0, sizeof(it->ev_in));
 	if (strcmp(f[C_EVENT_ABROAD], "1") == 0)
-		ev.abroad = true;
+		it->ev_in.abroad = true;
 	else if (strcmp(f[C_EVENT_ABROAD], "0") != 0)
 		return ctip_err_field(err, CTIP_EINVAL, "event_abroad",
 				      "event_abroad: must be 0 or 1");
-	ev.destination_country = opt(f[C_DESTINATION]);
-	ev.recruitment_means = opt(f[C_RECRUITMENT_MEANS]);
-	ev.recruited_on = opt(f[C_RECRUITED_ON]);
-	ev.discovery = f[C_DISCOVERY];
-	ev.discovered_on = f[C_DISCOVERED_ON];
-	if ((size_t)snprintf(purposes, sizeof(purposes), "%s", f[C_PURPOSES]) >=
-	    sizeof(purposes))
+	it->ev_in.destination_country = opt(f[C_DESTINATION]);
+	it->ev_in.recruitment_means = opt(f[C_RECRUITMENT_MEANS]);
+	it->ev_in.recruited_on = opt(f[C_RECRUITED_ON]);
+	it->ev_in.discovery = f[C_DISCOVERY];
+	it->ev_in.discovered_on = f[C_DISCOVERED_ON];
+	if ((purposes = ctip_arena_strdup(a, f[C_PURPOSES])) == NULL)
 		return ctip_err_field(err, CTIP_EINVAL, "purposes",
 				      "purposes: too long");
 	for (tok = strtok_r(purposes, ";", &save); tok != NULL;
 	     tok = strtok_r(NULL, ";", &save)) {
-		if (ev.n_purposes == CTIP_PURPOSES_MAX)
+		if (it->ev_in.n_purposes == CTIP_PURPOSES_MAX)
 			return ctip_err_field(err, CTIP_EINVAL, "purposes",
 					      "purposes: more than %d",
 					      CTIP_PURPOSES_MAX);
-		ev.purposes[ev.n_purposes++] = tok;
+		it->ev_in.purposes[it->ev_in.n_purposes++] = tok;
 	}
-	rc = ctip_event_create(&event_id, st, person_id, p.province_code, &ev,
-			       now, 0, err);
-	if (rc == CTIP_OK)
-		out->events++;
+	/* The person's id is the writer's to fill in. */
+	return ctip_event_prepare(&it->event, r->st, r->memo, 0,
+				  p.province_code, &it->ev_in, r->now, 0, err);
+}
+
+/* Fill b with the next rows of the file; false at its end. On an error
+ * *rc is set and b holds the rows before the bad one. */
+static bool
+read_batch(struct batch *b, struct reader *r, enum ctip_status *rc,
+	   struct ctip_err *err)
+{
+	struct ctip_err e = { 0 };
+	struct item *it;
+	int i, k;
+
+	ctip_arena_reset(&b->a);
+	b->n = 0;
+	b->first = r->n;
+	while (b->n < BATCH_ROWS) {
+		k = ctip_csv_next(&r->c, &e);
+		if (k == 0)
+			return b->n > 0;
+		if (k < 0) {
+			*rc = ctip_err_set(err, CTIP_EINVAL, "%s", e.msg);
+			for (i = 0; i < C_N && r->c.bad_field >= 0; i++)
+				if (r->map[i] == r->c.bad_field)
+					ctip_err_field(err, CTIP_EINVAL,
+						       col_names[i],
+						       "line %ld: %s: not "
+						       "valid UTF-8",
+						       r->c.line, col_names[i]);
+			return false;
+		}
+		it = &b->items[b->n];
+		it->line = r->c.line;
+		for (i = 0; i < C_N; i++) {
+			it->f[i] = ctip_arena_strdup(
+				&b->a,
+				r->map[i] >= 0 && r->map[i] < r->c.n_fields
+					? r->c.fields[r->map[i]]
+					: "");
+			if (it->f[i] == NULL) {
+				*rc = ctip_err_set(err, CTIP_ETOOBIG,
+						   "line %ld: too long",
+						   it->line);
+				return false;
+			}
+			r->checksum = ctip_fnv_add(r->checksum, it->f[i]);
+		}
+		if ((*rc = read_row(it, r, &b->a, &e)) != CTIP_OK) {
+			row_error(err, &e, it->line, it->f);
+			return false;
+		}
+		r->n++;
+		b->n++;
+	}
+	return true;
+}
+
+/* Store the rows of b. */
+static enum ctip_status
+write_batch(struct writer *w, const struct batch *b, struct ctip_err *err)
+{
+	struct ctip_err e = { 0 };
+	enum ctip_status rc = CTIP_OK;
+	struct ctip_person_row person;
+	struct ctip_event_row event;
+	const struct item *it;
+	int64_t id, event_id;
+	int i;
+
+	if ((size_t)(b->first + b->n) > w->cap) {
+		w->cap = 2 * (size_t)(b->first + b->n);
+		w->ids = ctip_xrealloc(w->ids, w->cap * sizeof(*w->ids));
+	}
+	for (i = 0; i < b->n && rc == CTIP_OK; i++) {
+		it = &b->items[i];
+		person = it->person;
+		if (it->adult >= 0)
+			person.accompanies_id = w->ids[it->adult];
+		rc = ctip_org_for_place(&person.owner_unit_id, &w->orgs, w->st,
+					it->place, w->now, &e);
+		if (rc == CTIP_OK)
+			rc = w->st->ops->person_insert(&id, w->st, &person, &e);
+		if (rc == CTIP_OK) {
+			w->ids[b->first + i] = id;
+			w->out->persons++;
+		}
+		if (rc == CTIP_OK && it->has_event) {
+			event = it->event;
+			event.person_id = id;
+			rc = w->st->ops->event_insert(&event_id, w->st, &event,
+						      &e);
+			if (rc == CTIP_OK)
+				w->out->events++;
+		}
+		if (rc != CTIP_OK)
+			row_error(err, &e, it->line, it->f);
+	}
 	return rc;
+}
+
+/* The batches between the two threads: [head, head + filled) are read
+ * and wait to be stored. */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *b;
+	long head, filled;
+	bool done;    /* the reader has finished */
+	bool stopped; /* the writer has failed: stop reading */
+	struct reader *r;
+	enum ctip_status rc; /* the reader's */
+	struct ctip_err err;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct batch *b;
+	bool more = true;
+	long tail = 0;
+
+	while (more) {
+		pthread_mutex_lock(&p->mu);
+		while (p->filled == N_BATCHES && !p->stopped)
+			pthread_cond_wait(&p->cv, &p->mu);
+		more = !p->stopped;
+		pthread_mutex_unlock(&p->mu);
+		if (!more)
+			break;
+		b = &p->b[tail % N_BATCHES];
+		more = read_batch(b, p->r, &p->rc, &p->err);
+		pthread_mutex_lock(&p->mu);
+		if (b->n > 0) {
+			p->filled++;
+			tail++;
+		}
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Read on a second thread (its own connection rd) and store here. */
+static enum ctip_status
+run_threads(struct reader *r, struct writer *w, struct batch *b,
+	    struct ctip_err *err)
+{
+	struct pipe p = { .b = b, .r = r, .rc = CTIP_OK };
+	enum ctip_status rc = CTIP_OK;
+	pthread_t t;
+
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&t, NULL, reader_main, &p) != 0) {
+		rc = ctip_err_set(err, CTIP_EIO, "could not start a thread");
+		goto out;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		while (p.filled == 0 && !p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		if (p.filled == 0)
+			break; /* done, all stored */
+		rc = write_batch(w, &b[p.head % N_BATCHES], err);
+		pthread_mutex_lock(&p.mu);
+		p.head++;
+		p.filled--;
+		p.stopped = rc != CTIP_OK;
+		pthread_cond_signal(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (rc != CTIP_OK)
+			break;
+	}
+	pthread_join(t, NULL);
+	/* The writer's error is of an earlier line than the reader's. */
+	if (rc == CTIP_OK && p.rc != CTIP_OK) {
+		rc = p.rc;
+		*err = p.err;
+	}
+out:
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
+/* Read and store in turn, on one connection. */
+static enum ctip_status
+run_in_turn(struct reader *r, struct writer *w, struct batch *b,
+	    struct ctip_err *err)
+{
+	enum ctip_status rc = CTIP_OK, read_rc = CTIP_OK;
+	bool more = true;
+
+	while (more && read_rc == CTIP_OK && rc == CTIP_OK) {
+		more = read_batch(b, r, &read_rc, err);
+		if (b->n > 0)
+			rc = write_batch(w, b, err);
+	}
+	return rc != CTIP_OK ? rc : read_rc;
 }
 
 enum ctip_status
@@ -293,75 +571,88 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		    const struct ctip_keyring *kr, const char *text, size_t len,
 		    const char *owner_agency, bool demo, struct ctip_err *err)
 {
-	struct ctip_org_cache orgs;
-	struct refmap refs;
-	struct ctip_csv c;
+	struct ctip_store *rd = NULL;
 	struct ctip_err e = { 0 };
-	const char *f[C_N];
-	int map[C_N];
+	struct reader r;
+	struct writer w;
+	struct batch *b;
 	char now[24];
 	enum ctip_status rc;
-	int i, r;
+	int i, k;
 
 	memset(out, 0, sizeof(*out));
-	out->checksum = CTIP_FNV_INIT;
-	memset(&refs, 0, sizeof(refs));
-	ctip_arena_init(&refs.arena, (size_t)1 << 30);
+	memset(&r, 0, sizeof(r));
+	memset(&w, 0, sizeof(w));
 	ctip_now(now);
-	ctip_csv_open(&c, text, len);
-	r = ctip_csv_next(&c, &e);
-	if (r <= 0) {
-		ctip_csv_close(&c);
+	ctip_arena_init(&r.refs.arena, (size_t)1 << 30);
+	r.kr = kr;
+	r.now = w.now = now;
+	r.demo = demo;
+	r.checksum = CTIP_FNV_INIT;
+	w.st = st;
+	w.out = out;
+	ctip_csv_open(&r.c, text, len);
+	k = ctip_csv_next(&r.c, &e);
+	if (k <= 0) {
+		ctip_csv_close(&r.c);
+		refmap_free(&r.refs);
 		return ctip_err_set(err, CTIP_EINVAL, "%s",
-				    r == 0 ? "empty file: no header line"
+				    k == 0 ? "empty file: no header line"
 					   : e.msg);
 	}
 	for (i = 0; i < C_N; i++) {
-		map[i] = ctip_csv_find(&c, col_names[i]);
-		if (map[i] < 0 && i != C_RECEIVED_ON) {
-			ctip_csv_close(&c);
+		r.map[i] = ctip_csv_find(&r.c, col_names[i]);
+		if (r.map[i] < 0 && i != C_RECEIVED_ON) {
+			ctip_csv_close(&r.c);
+			refmap_free(&r.refs);
 			return ctip_err_field(err, CTIP_EINVAL, col_names[i],
 					      "header: no column \"%s\"",
 					      col_names[i]);
 		}
 	}
-	ctip_org_cache_init(&orgs, owner_agency);
+	r.memo = ctip_ref_seen_new();
+	b = ctip_xmalloc(N_BATCHES * sizeof(*b));
+	for (i = 0; i < N_BATCHES; i++)
+		ctip_arena_init(&b[i].a, (size_t)64 << 20);
+	ctip_org_cache_init(&w.orgs, owner_agency);
+	/* The reading connection starts before the load changes the
+	 * schema (load_indexes) and reads only committed reference data. */
+	if (st->ops->open_again(&rd, st, &e) != CTIP_OK)
+		rd = NULL;
+	r.st = rd != NULL ? rd : st;
 	if ((rc = st->ops->bulk(st, true, err)) != CTIP_OK ||
 	    (rc = st->ops->begin(st, err)) != CTIP_OK ||
 	    (rc = st->ops->load_indexes(st, true, err)) != CTIP_OK)
 		goto out;
-	while ((r = ctip_csv_next(&c, &e)) == 1) {
-		for (i = 0; i < C_N; i++) {
-			f[i] = map[i] >= 0 && map[i] < c.n_fields
-				       ? c.fields[map[i]]
-				       : "";
-			out->checksum = ctip_fnv_add(out->checksum, f[i]);
-		}
-		rc = import_row(out, st, kr, &orgs, &refs, f, now, demo, &e);
-		if (rc != CTIP_OK) {
-			row_error(err, &e, c.line, f);
-			goto out;
-		}
+	rc = rd != NULL ? run_threads(&r, &w, b, err)
+			: run_in_turn(&r, &w, b, err);
+	if (rd != NULL) {
+		/* Before the commit, so that its checkpoint is not held back
+		 * by this connection's snapshot. */
+		rd->ops->close(rd);
+		rd = NULL;
 	}
-	if (r < 0) {
-		rc = ctip_err_set(err, CTIP_EINVAL, "%s", e.msg);
-		for (i = 0; i < C_N && c.bad_field >= 0; i++)
-			if (map[i] == c.bad_field)
-				ctip_err_field(err, CTIP_EINVAL, col_names[i],
-					       "line %ld: %s: not valid UTF-8",
-					       c.line, col_names[i]);
-		goto out;
-	}
-	if ((rc = st->ops->load_indexes(st, false, err)) == CTIP_OK)
+	if (rc == CTIP_OK &&
+	    (rc = st->ops->load_indexes(st, false, err)) == CTIP_OK)
 		rc = st->ops->commit(st, err);
 out:
+	if (rd != NULL)
+		rd->ops->close(rd);
 	if (rc != CTIP_OK) {
 		st->ops->rollback(st);
 		out->persons = out->events = 0;
 	}
+	out->checksum = r.checksum;
 	st->ops->bulk(st, false, &e);
-	ctip_org_cache_free(&orgs);
-	refmap_free(&refs);
-	ctip_csv_close(&c);
+	ctip_org_cache_free(&w.orgs);
+	for (i = 0; i < N_BATCHES; i++)
+		ctip_arena_free(&b[i].a);
+	free(b);
+	free(w.ids);
+	free(r.adults);
+	free(r.received);
+	ctip_ref_seen_free(r.memo);
+	refmap_free(&r.refs);
+	ctip_csv_close(&r.c);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* person.c: creating persons and trafficking events. */
 #include "core/person.h"
+#include "core/import.h"
 #include "util/text.h"
 
 #include <ctype.h>
@@ -174,30 +175,120 @@ ctip_name_tokens(unsigned char out[][CTIP_BLIND_BYTES],
 	return n;
 }
 
+/* Reference codes found valid, each with what else it was checked
+ * against (a commune's province): an open-addressing set of keys. */
+struct ctip_ref_seen {
+	struct ctip_arena a;
+	char **keys;
+	size_t cap, n;
+};
+
+struct ctip_ref_seen *
+ctip_ref_seen_new(void)
+{
+	struct ctip_ref_seen *s = ctip_xmalloc(sizeof(*s));
+
+	ctip_arena_init(&s->a, (size_t)16 << 20);
+	s->cap = 1024;
+	s->n = 0;
+	s->keys = calloc(s->cap, sizeof(*s->keys));
+	if (s->keys == NULL)
+		abort();
+	return s;
+}
+
+void
+ctip_ref_seen_free(struct ctip_ref_seen *s)
+{
+	if (s == NULL)
+		return;
+	ctip_arena_free(&s->a);
+	free(s->keys);
+	free(s);
+}
+
+/* The slot of key in s: where it is, or the empty one it would go. */
+static char **
+seen_slot(char **keys, size_t cap, const char *key)
+{
+	uint64_t h = CTIP_FNV_INIT;
+	const char *k;
+	size_t i;
+
+	for (k = key; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 0x100000001b3ull;
+	for (i = h & (cap - 1); keys[i] != NULL && strcmp(keys[i], key) != 0;
+	     i = (i + 1) & (cap - 1))
+		;
+	return &keys[i];
+}
+
+/* Whether kind/code/extra is in s (false when s is NULL), and the key to
+ * add when it is not. */
+static bool
+seen(const struct ctip_ref_seen *s, char key[64], enum ctip_ref_kind kind,
+     const char *code, const char *extra)
+{
+	if (s == NULL ||
+	    (size_t)snprintf(key, 64, "%d/%s/%s", (int)kind, code, extra) >= 64)
+		return false;
+	return *seen_slot(s->keys, s->cap, key) != NULL;
+}
+
+static void
+seen_add(struct ctip_ref_seen *s, const char *key)
+{
+	char **old = s->keys, **slot;
+	size_t i, cap = s->cap;
+
+	if (2 * (s->n + 1) > s->cap) {
+		s->cap *= 2;
+		s->keys = calloc(s->cap, sizeof(*s->keys));
+		if (s->keys == NULL)
+			abort();
+		for (i = 0; i < cap; i++)
+			if (old[i] != NULL)
+				*seen_slot(s->keys, s->cap, old[i]) = old[i];
+		free(old);
+	}
+	slot = seen_slot(s->keys, s->cap, key);
+	if (*slot == NULL && (*slot = ctip_arena_strdup(&s->a, key)) != NULL)
+		s->n++;
+}
+
 static enum ctip_status
-check_ref(struct ctip_store *st, enum ctip_ref_kind kind, const char *code,
-	  const char *field, struct ctip_err *err)
+check_ref(struct ctip_store *st, struct ctip_ref_seen *memo,
+	  enum ctip_ref_kind kind, const char *code, const char *field,
+	  struct ctip_err *err)
 {
 	enum ctip_status rc;
+	char key[64];
 	bool ok;
 
+	if (seen(memo, key, kind, code, ""))
+		return CTIP_OK;
 	if ((rc = st->ops->ref_exists(&ok, st, kind, code, err)) != CTIP_OK)
 		return rc;
 	if (!ok)
 		return ctip_err_field(err, CTIP_EINVAL, field,
 				      "%s: unknown code \"%s\"", field, code);
+	if (memo != NULL)
+		seen_add(memo, key);
 	return CTIP_OK;
 }
 
 /* The commune code must name a commune of province. */
 static enum ctip_status
-check_commune(struct ctip_store *st, const char *commune, const char *province,
-	      struct ctip_err *err)
+check_commune(struct ctip_store *st, struct ctip_ref_seen *memo,
+	      const char *commune, const char *province, struct ctip_err *err)
 {
 	struct ctip_admin_unit au;
 	struct ctip_arena a;
 	enum ctip_status rc;
+	char key[64];
 
+	if (seen(memo, key, CTIP_REF_ADMIN_UNIT, commune, province))
+		return CTIP_OK;
 	ctip_arena_init(&a, 4096);
 	rc = st->ops->admin_unit_get(&au, st, commune, &a, err);
 	if (rc == CTIP_ENOTFOUND)
@@ -210,6 +301,8 @@ check_commune(struct ctip_store *st, const char *commune, const char *province,
 				    "\"%s\"",
 				    commune, province);
 	ctip_arena_free(&a);
+	if (rc == CTIP_OK && memo != NULL)
+		seen_add(memo, key);
 	return rc;
 }
 
@@ -220,23 +313,34 @@ static const char *const citizenships[] = { "vn_citizen", "stateless_resident",
 					    "foreigner", NULL };
 
 /* The adult an accompanying minor is registered with: a person who is not
- * a minor; and the minor must be under 18 when their age is known. */
+ * a minor; and the minor must be under 18 when their age is known. The
+ * adult is in->adult when the caller knows it (an earlier line of the
+ * same import), else the stored person in->accompanies_id. */
 static enum ctip_status
 check_adult(struct ctip_store *st, const struct ctip_person_input *in,
 	    const char *received_on, int birth_year, struct ctip_err *err)
 {
-	struct ctip_person_rec adult;
+	struct ctip_adult_ref adult = { 0 };
+	struct ctip_person_rec rec;
 	char adult_received[11] = "";
 	struct ctip_arena a;
-	enum ctip_status rc;
+	enum ctip_status rc = CTIP_OK;
 	int age;
 
 	ctip_arena_init(&a, 1u << 16);
-	rc = st->ops->person_get(&adult, st, in->accompanies_id, &a, err);
-	if (rc == CTIP_ENOTFOUND)
-		rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
-				    "accompanies_id: no such person");
-	else if (rc == CTIP_OK && strcmp(adult.role, "accompanying_minor") == 0)
+	if (in->adult != NULL) {
+		adult = *in->adult;
+	} else {
+		rc = st->ops->person_get(&rec, st, in->accompanies_id, &a, err);
+		if (rc == CTIP_ENOTFOUND)
+			rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+					    "accompanies_id: no such person");
+		if (rc == CTIP_OK) {
+			adult.role = rec.role;
+			adult.received_on = rec.received_on;
+		}
+	}
+	if (rc == CTIP_OK && strcmp(adult.role, "accompanying_minor") == 0)
 		rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
 				    "accompanies_id: a minor accompanies a "
 				    "victim or a person under identification, "
@@ -258,28 +362,60 @@ check_adult(struct ctip_store *st, const struct ctip_person_input *in,
 	return CTIP_OK;
 }
 
-enum ctip_status
-ctip_person_create(int64_t *out, struct ctip_store *st,
-		   const struct ctip_keyring *kr,
-		   const struct ctip_person_input *in, const char *now,
-		   struct ctip_err *err)
+/* n bytes from a, or a scratch buffer and *full set when a has no room
+ * left (the caller then fails as a whole). */
+static void *
+room(struct ctip_arena *a, size_t n, bool *full)
 {
-	unsigned char name_enc[4 * CTIP_NAME_MAX + CTIP_SEAL_OVERHEAD];
-	unsigned char addr_enc[4 * CTIP_ADDRESS_MAX + CTIP_SEAL_OVERHEAD];
-	unsigned char cid_enc[12 + CTIP_SEAL_OVERHEAD];
-	unsigned char phone_enc[24 + CTIP_SEAL_OVERHEAD];
-	unsigned char contacts_enc[4 * CTIP_NOTE_MAX + CTIP_SEAL_OVERHEAD];
-	unsigned char cid_bidx[CTIP_BLIND_BYTES], phone_bidx[CTIP_BLIND_BYTES];
-	unsigned char name_bidx[CTIP_BLIND_BYTES];
-	unsigned char tokens[CTIP_NAME_TOKENS_MAX][CTIP_BLIND_BYTES];
-	const unsigned char *token_ptrs[CTIP_NAME_TOKENS_MAX];
-	int i;
-	char key[4 * CTIP_NAME_MAX + 1], phone[24], today[11], verify_due[11];
-	struct ctip_person_row row;
-	enum ctip_status rc;
-	size_t n;
+	static _Thread_local unsigned char
+		scratch[4 * CTIP_NOTE_MAX + CTIP_SEAL_OVERHEAD];
+	void *p = n <= sizeof(scratch) ? ctip_arena_alloc(a, n) : NULL;
 
-	memset(&row, 0, sizeof(row));
+	if (p != NULL)
+		return p;
+	*full = true;
+	return scratch;
+}
+
+/* Seal n bytes of clear under context into a. */
+static const unsigned char *
+seal_into(size_t *len, struct ctip_arena *a, bool *full,
+	  const struct ctip_keyring *kr, const char *context, const char *clear,
+	  size_t n)
+{
+	unsigned char *out = room(a, n + CTIP_SEAL_OVERHEAD, full);
+
+	ctip_seal(out, kr, context, clear, n);
+	*len = n + CTIP_SEAL_OVERHEAD;
+	return out;
+}
+
+/* A blind index of clear under context, in a. */
+static const unsigned char *
+blind_into(struct ctip_arena *a, bool *full, const struct ctip_keyring *kr,
+	   const char *context, const char *clear)
+{
+	unsigned char *out = room(a, CTIP_BLIND_BYTES, full);
+
+	ctip_blind(out, kr, context, clear);
+	return out;
+}
+
+enum ctip_status
+ctip_person_prepare(struct ctip_person_row *row, struct ctip_arena *a,
+		    struct ctip_store *st, struct ctip_ref_seen *memo,
+		    const struct ctip_keyring *kr,
+		    const struct ctip_person_input *in, const char *now,
+		    struct ctip_err *err)
+{
+	unsigned char tokens[CTIP_NAME_TOKENS_MAX][CTIP_BLIND_BYTES];
+	const unsigned char **token_ptrs;
+	char key[4 * CTIP_NAME_MAX + 1], phone[24], today[11], *day;
+	enum ctip_status rc;
+	bool full = false;
+	int i;
+
+	memset(row, 0, sizeof(*row));
 	if (in->full_name == NULL || in->full_name[0] == '\0')
 		return ctip_err_field(err, CTIP_EINVAL, "full_name",
 				      "full_name: required");
@@ -292,7 +428,7 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 				      "under_identification or "
 				      "accompanying_minor");
 	if ((strcmp(in->role, "accompanying_minor") == 0) !=
-	    (in->accompanies_id > 0))
+	    (in->accompanies_id > 0 || in->adult != NULL))
 		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
 				      "accompanies_id: required for an "
 				      "accompanying minor and only for one");
@@ -306,17 +442,19 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 				      "stateless_resident or foreigner");
 	/* Dates are Viet Nam's days: "today" is today there. */
 	ctip_day_of(today, now);
-	row.received_on = in->received_on;
-	if (row.received_on == NULL) {
-		row.received_on = today;
-	} else if (!ctip_date_valid(row.received_on) ||
-		   strcmp(row.received_on, today) > 0) {
+	row->received_on = in->received_on;
+	if (row->received_on == NULL) {
+		day = room(a, sizeof(today), &full);
+		memcpy(day, today, sizeof(today));
+		row->received_on = day;
+	} else if (!ctip_date_valid(row->received_on) ||
+		   strcmp(row->received_on, today) > 0) {
 		return ctip_err_field(
 			err, CTIP_EINVAL, "received_on",
 			"received_on: not a date yyyy-mm-dd up to "
 			"today");
 	}
-	row.birth_year = in->birth_year;
+	row->birth_year = in->birth_year;
 	if (in->has_estimated_age) {
 		if (in->birth_date != NULL || in->birth_year != 0)
 			return ctip_err_field(err, CTIP_EINVAL, "estimated_age",
@@ -327,9 +465,9 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 			return ctip_err_field(err, CTIP_EINVAL, "estimated_age",
 					      "estimated_age: must be 0 to "
 					      "120 years");
-		row.birth_year = (int)strtol(row.received_on, NULL, 10) -
-				 in->estimated_age;
-		row.birth_estimated = true;
+		row->birth_year = (int)strtol(row->received_on, NULL, 10) -
+				  in->estimated_age;
+		row->birth_estimated = true;
 	}
 	if (in->birth_date != NULL) {
 		if (!ctip_date_valid(in->birth_date) ||
@@ -337,7 +475,7 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 			return ctip_err_field(err, CTIP_EINVAL, "birth_date",
 					      "birth_date: not a past date "
 					      "yyyy-mm-dd");
-		row.birth_year = (int)strtol(in->birth_date, NULL, 10);
+		row->birth_year = (int)strtol(in->birth_date, NULL, 10);
 	} else if (in->birth_year != 0 &&
 		   (in->birth_year < 1900 ||
 		    in->birth_year > (int)strtol(now, NULL, 10))) {
@@ -347,7 +485,7 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 	if (in->province_code == NULL || !all_digits(in->province_code, 2))
 		return ctip_err_field(err, CTIP_EINVAL, "province",
 				      "province: a 2-digit code is required");
-	if ((rc = check_ref(st, CTIP_REF_ADMIN_UNIT, in->province_code,
+	if ((rc = check_ref(st, memo, CTIP_REF_ADMIN_UNIT, in->province_code,
 			    "province", err)) != CTIP_OK)
 		return rc;
 	if (in->commune_code != NULL) {
@@ -355,99 +493,117 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 			return ctip_err_field(err, CTIP_EINVAL, "commune",
 					      "commune: must be a 5-digit "
 					      "code");
-		if ((rc = check_commune(st, in->commune_code, in->province_code,
-					err)) != CTIP_OK)
+		if ((rc = check_commune(st, memo, in->commune_code,
+					in->province_code, err)) != CTIP_OK)
 			return rc;
 	}
-	if (in->accompanies_id > 0 &&
-	    (rc = check_adult(st, in, row.received_on, row.birth_year, err)) !=
-		    CTIP_OK)
+	if ((in->accompanies_id > 0 || in->adult != NULL) &&
+	    (rc = check_adult(st, in, row->received_on, row->birth_year,
+			      err)) != CTIP_OK)
 		return rc;
 	if (in->ethnicity_code != NULL &&
-	    (rc = check_ref(st, CTIP_REF_ETHNIC_GROUP, in->ethnicity_code,
+	    (rc = check_ref(st, memo, CTIP_REF_ETHNIC_GROUP, in->ethnicity_code,
 			    "ethnicity", err)) != CTIP_OK)
 		return rc;
 	if (in->nationality != NULL &&
-	    (rc = check_ref(st, CTIP_REF_COUNTRY, in->nationality,
+	    (rc = check_ref(st, memo, CTIP_REF_COUNTRY, in->nationality,
 			    "nationality", err)) != CTIP_OK)
 		return rc;
 
 	if (ctip_text_key(key, sizeof(key), in->full_name) <= 0)
 		return ctip_err_field(err, CTIP_EINVAL, "full_name",
 				      "full_name: has no letters");
-	ctip_blind(name_bidx, kr, "name", key);
-	row.name_bidx = name_bidx;
-	row.n_name_tokens = ctip_name_tokens(tokens, kr, key);
-	for (i = 0; i < row.n_name_tokens; i++)
-		token_ptrs[i] = tokens[i];
-	row.name_tokens = token_ptrs;
-	n = strlen(in->full_name);
-	ctip_seal(name_enc, kr, "person.name", in->full_name, n);
-	row.name_enc = name_enc;
-	row.name_enc_len = n + CTIP_SEAL_OVERHEAD;
+	row->name_bidx = blind_into(a, &full, kr, "name", key);
+	row->n_name_tokens = ctip_name_tokens(tokens, kr, key);
+	token_ptrs = room(a, sizeof(*token_ptrs) * CTIP_NAME_TOKENS_MAX, &full);
+	for (i = 0; i < row->n_name_tokens; i++)
+		token_ptrs[i] = memcpy(room(a, CTIP_BLIND_BYTES, &full),
+				       tokens[i], CTIP_BLIND_BYTES);
+	row->name_tokens = token_ptrs;
+	row->name_enc =
+		seal_into(&row->name_enc_len, a, &full, kr, "person.name",
+			  in->full_name, strlen(in->full_name));
 	if (in->citizen_id != NULL) {
 		if (!all_digits(in->citizen_id, 12))
 			return ctip_err_field(err, CTIP_EINVAL, "citizen_id",
 					      "citizen_id: must be 12 digits");
-		ctip_seal(cid_enc, kr, "person.citizen_id", in->citizen_id, 12);
-		ctip_blind(cid_bidx, kr, "citizen_id", in->citizen_id);
-		row.citizen_id_enc = cid_enc;
-		row.citizen_id_enc_len = 12 + CTIP_SEAL_OVERHEAD;
-		row.citizen_id_bidx = cid_bidx;
+		row->citizen_id_enc =
+			seal_into(&row->citizen_id_enc_len, a, &full, kr,
+				  "person.citizen_id", in->citizen_id, 12);
+		row->citizen_id_bidx =
+			blind_into(a, &full, kr, "citizen_id", in->citizen_id);
 	}
 	if (in->phone != NULL) {
 		if (!ctip_phone_normalize(phone, in->phone))
 			return ctip_err_field(err, CTIP_EINVAL, "phone",
 					      "phone: not a phone number");
-		n = strlen(phone);
-		ctip_seal(phone_enc, kr, "person.phone", phone, n);
-		ctip_blind(phone_bidx, kr, "phone", phone);
-		row.phone_enc = phone_enc;
-		row.phone_enc_len = n + CTIP_SEAL_OVERHEAD;
-		row.phone_bidx = phone_bidx;
+		row->phone_enc =
+			seal_into(&row->phone_enc_len, a, &full, kr,
+				  "person.phone", phone, strlen(phone));
+		row->phone_bidx = blind_into(a, &full, kr, "phone", phone);
 	}
 	if (in->address != NULL) {
 		if ((rc = ctip_text_check(in->address, CTIP_ADDRESS_MAX, false,
 					  "address", err)) != CTIP_OK)
 			return rc;
-		n = strlen(in->address);
-		ctip_seal(addr_enc, kr, "person.address", in->address, n);
-		row.address_enc = addr_enc;
-		row.address_enc_len = n + CTIP_SEAL_OVERHEAD;
+		row->address_enc = seal_into(&row->address_enc_len, a, &full,
+					     kr, "person.address", in->address,
+					     strlen(in->address));
 	}
 	if (in->contacts != NULL && in->contacts[0] != '\0') {
 		if ((rc = ctip_text_check(in->contacts, CTIP_NOTE_MAX, false,
 					  "contacts", err)) != CTIP_OK)
 			return rc;
-		n = strlen(in->contacts);
-		ctip_seal(contacts_enc, kr, "person.contacts", in->contacts, n);
-		row.contacts_enc = contacts_enc;
-		row.contacts_enc_len = n + CTIP_SEAL_OVERHEAD;
+		row->contacts_enc = seal_into(
+			&row->contacts_enc_len, a, &full, kr, "person.contacts",
+			in->contacts, strlen(in->contacts));
 	}
 	/* A person under identification has 3 days to be verified (Law
 	 * Art. 27.3); one registered as a victim was identified before. */
-	row.status = "received";
+	row->status = "received";
 	if (strcmp(in->role, "under_identification") == 0) {
-		ctip_date_add(verify_due, row.received_on, 3, 0);
-		row.verify_due = verify_due;
+		day = room(a, 11, &full);
+		ctip_date_add(day, row->received_on, 3, 0);
+		row->verify_due = day;
 	} else if (strcmp(in->role, "victim") == 0) {
-		row.status = "identified";
-		row.identified_on = row.received_on;
+		row->status = "identified";
+		row->identified_on = row->received_on;
 	}
-	row.owner_unit_id = in->owner_unit_id;
-	row.province_code = in->province_code;
-	row.commune_code = in->commune_code;
-	row.role = in->role;
-	row.accompanies_id = in->accompanies_id;
-	row.sex = in->sex;
-	row.birth_date = in->birth_date;
-	row.ethnicity_code = in->ethnicity_code;
-	row.nationality = in->nationality;
-	row.citizenship = in->citizenship;
-	row.is_demo = in->is_demo;
-	row.now = now;
-	row.created_by = in->created_by;
-	return st->ops->person_insert(out, st, &row, err);
+	row->owner_unit_id = in->owner_unit_id;
+	row->province_code = in->province_code;
+	row->commune_code = in->commune_code;
+	row->role = in->role;
+	row->accompanies_id = in->accompanies_id;
+	row->sex = in->sex;
+	row->birth_date = in->birth_date;
+	row->ethnicity_code = in->ethnicity_code;
+	row->nationality = in->nationality;
+	row->citizenship = in->citizenship;
+	row->is_demo = in->is_demo;
+	row->now = now;
+	row->created_by = in->created_by;
+	if (full)
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "person: no room left to prepare it");
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_person_create(int64_t *out, struct ctip_store *st,
+		   const struct ctip_keyring *kr,
+		   const struct ctip_person_input *in, const char *now,
+		   struct ctip_err *err)
+{
+	struct ctip_person_row row;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 1u << 16);
+	rc = ctip_person_prepare(&row, &a, st, NULL, kr, in, now, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->person_insert(out, st, &row, err);
+	ctip_arena_free(&a);
+	return rc;
 }
 
 static const char *const means[] = { "online_ad", "broker", "acquaintance",
@@ -459,16 +615,16 @@ static const char *const discoveries[] = {
 };
 
 enum ctip_status
-ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
-		  const char *province_code, const struct ctip_event_input *in,
-		  const char *now, int64_t created_by, struct ctip_err *err)
+ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
+		   struct ctip_ref_seen *memo, int64_t person_id,
+		   const char *province_code, const struct ctip_event_input *in,
+		   const char *now, int64_t created_by, struct ctip_err *err)
 {
-	struct ctip_event_row row;
 	enum ctip_status rc;
 	char today[11];
 	int i, j;
 
-	memset(&row, 0, sizeof(row));
+	memset(row, 0, sizeof(*row));
 	ctip_day_of(today, now);
 	if (in->discovery == NULL || !ctip_one_of(in->discovery, discoveries))
 		return ctip_err_field(err, CTIP_EINVAL, "discovery",
@@ -497,7 +653,7 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 				      "destination_country: required when "
 				      "abroad");
 	if (in->destination_country != NULL &&
-	    (rc = check_ref(st, CTIP_REF_COUNTRY, in->destination_country,
+	    (rc = check_ref(st, memo, CTIP_REF_COUNTRY, in->destination_country,
 			    "destination_country", err)) != CTIP_OK)
 		return rc;
 	if (in->n_purposes < 1 || in->n_purposes > CTIP_PURPOSES_MAX)
@@ -505,7 +661,7 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 				      "purposes: between 1 and %d codes",
 				      CTIP_PURPOSES_MAX);
 	for (i = 0; i < in->n_purposes; i++) {
-		if ((rc = check_ref(st, CTIP_REF_PURPOSE, in->purposes[i],
+		if ((rc = check_ref(st, memo, CTIP_REF_PURPOSE, in->purposes[i],
 				    "purposes", err)) != CTIP_OK)
 			return rc;
 		for (j = 0; j < i; j++)
@@ -516,17 +672,32 @@ ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
 						      "twice",
 						      in->purposes[i]);
 	}
-	row.person_id = person_id;
-	row.province_code = province_code;
-	row.abroad = in->abroad;
-	row.destination_country = in->destination_country;
-	row.recruitment_means = in->recruitment_means;
-	row.recruited_on = in->recruited_on;
-	row.discovery = in->discovery;
-	row.discovered_on = in->discovered_on;
-	row.purposes = in->purposes;
-	row.n_purposes = in->n_purposes;
-	row.now = now;
-	row.created_by = created_by;
-	return st->ops->event_insert(out, st, &row, err);
+	row->person_id = person_id;
+	row->province_code = province_code;
+	row->abroad = in->abroad;
+	row->destination_country = in->destination_country;
+	row->recruitment_means = in->recruitment_means;
+	row->recruited_on = in->recruited_on;
+	row->discovery = in->discovery;
+	row->discovered_on = in->discovered_on;
+	row->purposes = in->purposes;
+	row->n_purposes = in->n_purposes;
+	row->now = now;
+	row->created_by = created_by;
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
+		  const char *province_code, const struct ctip_event_input *in,
+		  const char *now, int64_t created_by, struct ctip_err *err)
+{
+	struct ctip_event_row row;
+	enum ctip_status rc;
+
+	rc = ctip_event_prepare(&row, st, NULL, person_id, province_code, in,
+				now, created_by, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->event_insert(out, st, &row, err);
+	return rc;
 }

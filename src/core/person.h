@@ -12,6 +12,13 @@
 #define CTIP_NAME_TOKENS_MAX 8    /* words of a name that are indexed */
 #define CTIP_NOTE_MAX        2000 /* code points in a free-text note */
 
+/* The adult a minor accompanies, as the caller knows it when the adult is
+ * not in the store yet (an earlier line of the same import). */
+struct ctip_adult_ref {
+	const char *role;
+	const char *received_on; /* yyyy-mm-dd */
+};
+
 /* A person as entered, identity in clear. Strings are borrowed. */
 struct ctip_person_input {
 	int64_t owner_unit_id;
@@ -20,11 +27,14 @@ struct ctip_person_input {
 	const char *role;          /* victim, under_identification,
 				      accompanying_minor */
 	int64_t accompanies_id;    /* the adult, for accompanying_minor */
-	const char *sex;           /* F, M or U */
-	const char *birth_date;    /* yyyy-mm-dd or NULL */
-	int birth_year;            /* 0 when unknown; from birth_date if set */
-	bool has_estimated_age;    /* no birth date: an age estimated at */
-	int estimated_age;         /* reception, in years */
+	const struct ctip_adult_ref *adult; /* or the adult not stored yet:
+					       the caller sets the row's
+					       accompanies_id */
+	const char *sex;                    /* F, M or U */
+	const char *birth_date;             /* yyyy-mm-dd or NULL */
+	int birth_year;         /* 0 when unknown; from birth_date if set */
+	bool has_estimated_age; /* no birth date: an age estimated at */
+	int estimated_age;      /* reception, in years */
 	const char *ethnicity_code;
 	const char *nationality;
 	const char *citizenship; /* vn_citizen, stateless_resident, foreigner */
@@ -60,6 +70,33 @@ ctip_person_create(int64_t *out, struct ctip_store *st,
 		   const struct ctip_keyring *kr,
 		   const struct ctip_person_input *in, const char *now,
 		   struct ctip_err *err);
+
+/* Reference codes already found valid, so that a bulk import asks the
+ * store once per code instead of once per row. Not thread-safe. */
+struct ctip_ref_seen;
+struct ctip_ref_seen *ctip_ref_seen_new(void);
+void ctip_ref_seen_free(struct ctip_ref_seen *s);
+
+/*
+ * The validation and sealing of ctip_person_create without the insert:
+ * *row is the person to store, its sealed fields in a (which needs room
+ * for about 16 KiB), its other strings borrowed from in. Reads reference
+ * data (and an adult given by accompanies_id) from st; codes in memo (if
+ * not NULL) are known valid, and the valid ones are added to it.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_person_prepare(struct ctip_person_row *row, struct ctip_arena *a,
+		    struct ctip_store *st, struct ctip_ref_seen *memo,
+		    const struct ctip_keyring *kr,
+		    const struct ctip_person_input *in, const char *now,
+		    struct ctip_err *err);
+
+/* The validation of ctip_event_create without the insert. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
+		   struct ctip_ref_seen *memo, int64_t person_id,
+		   const char *province_code, const struct ctip_event_input *in,
+		   const char *now, int64_t created_by, struct ctip_err *err);
 
 /* Validate and store an event of person_id, which lives in province. */
 CTIP_MUST_CHECK enum ctip_status

@@ -404,7 +404,9 @@ struct ctip_store_ops {
 	int (*backup)(struct ctip_store *st, const char *path,
 		      struct ctip_err *err);
 
-	/* Bulk mode on or off: a larger cache for one big transaction. */
+	/* Bulk mode on or off, outside a transaction: a larger cache for
+	 * one big transaction, and foreign keys not enforced, so the caller
+	 * writes only references it has checked. */
 	int (*bulk)(struct ctip_store *st, bool on, struct ctip_err *err);
 	/*
 	 * Inside a bulk load's transaction: when drop, and when there are no

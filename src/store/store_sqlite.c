@@ -930,13 +930,22 @@ end_write(struct sqlite_store *s)
  * the WAL. */
 #define MMAP_BYTES "17179869184"
 
+/* A bulk load leaves foreign keys to its caller, which writes only
+ * references it has checked (docs/decisions.md, "Bulk import"): SQLite's
+ * check is one parent look-up per reference per row, about 16 per person.
+ * The pragma has no effect inside a transaction, hence here. */
 static int
 sq_bulk(struct ctip_store *st, bool on, struct ctip_err *err)
 {
+	if (on)
+		return exec_sql(S(st),
+				"PRAGMA foreign_keys = OFF; "
+				"PRAGMA cache_size = " BULK_CACHE_KIB,
+				"start a bulk load", err);
 	return exec_sql(S(st),
-			on ? "PRAGMA cache_size = " BULK_CACHE_KIB
-			   : "PRAGMA cache_size = " CACHE_KIB,
-			"set the cache size", err);
+			"PRAGMA foreign_keys = ON; "
+			"PRAGMA cache_size = " CACHE_KIB,
+			"end a bulk load", err);
 }
 
 /* Forget the indexes a load dropped (after they are back, or on a

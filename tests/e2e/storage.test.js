@@ -81,6 +81,18 @@ const BAD_IMPORTS = {
 	'a minor accompanying an unknown ref': {
 		edit: (rows) => (rows[2].accompanies_ref = 'nobody'), line: 4, field: 'accompanies_ref',
 	},
+	'a minor accompanying another minor': {
+		edit: (rows) => rows.push({ ...rows[2], ref: 'Bm2', accompanies_ref: rows[2].ref }), line: 5,
+		field: 'accompanies_ref',
+	},
+	'a minor who is 18 or older': {
+		edit: (rows) => (rows[2].birth_date = '2000-01-01'), line: 4, field: 'birth_date',
+	},
+	'a commune of another province': {
+		// 00004 is in Hà Nội (01); the second row says Hải Phòng (31), so the memo of valid codes must not let the pair pass.
+		edit: (rows) => rows.splice(1, 0, { ...rows[0], ref: 'Bhp', province: '31' }), line: 3,
+		field: 'commune',
+	},
 	'a ref that appears twice': { edit: (rows) => (rows[2].ref = rows[1].ref), line: 4, field: 'ref' },
 	'a discovery date in the future': {
 		edit: (rows) => (rows[0].discovered_on = '2999-01-01'), line: 2, field: 'discovered_on',
@@ -136,6 +148,25 @@ test('import takes the reception date from received_on, else from discovered_on;
 	const old = csv(goodRows('O')).split('\n').map((l) => l.split(',').slice(0, -1).join(',')).join('\n');
 	const r2 = await run(['import', '--db', db, '--key', key, writeCsv(dir, 'v10.csv', old)]);
 	assert.equal(r2.code, 0, r2.stderr);
+});
+
+test('import links a minor to an adult a thousand lines earlier, and counts what it stored', async () => {
+	// The import reads and stores in batches of a few hundred rows on two
+	// threads: the adult is stored batches before the minor is read.
+	const { db, key, dir } = await sharedDb();
+	const rows = manyRows(1000, 'L');
+	rows.push({
+		ref: 'Lminor', accompanies_ref: 'L3', role: 'accompanying_minor', full_name: 'Phạm Bé Út', sex: 'M',
+		birth_date: '2019-05-05', citizenship: 'vn_citizen', province: '01', event_abroad: '0',
+	});
+	const maxId = Number(sqlite(db, 'select max(id) from person'));
+	const r = await run(['import', '--db', db, '--key', key, writeCsv(dir, 'far-minor.csv', csv(rows))]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /imported 1001 persons and 0 events/);
+	assert.equal(sqlite(db, `select count(*) from person where id > ${maxId}`), '1001');
+	// Rows are stored in file order: L3 is the fourth new id.
+	assert.equal(sqlite(db, `select accompanies_id - ${maxId} from person where id > ${maxId}
+		and role = 'accompanying_minor'`), '4');
 });
 
 test('import of a bad row after a thousand good ones adds none of them', async () => {
