@@ -65,7 +65,9 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 	ctip_keyring_wipe(&kr);
 	free(text);
 	if (n != CTIP_OK) {
-		fprintf(stderr, "ctip: %s: nothing was imported\n", pos[0]);
+		if (s.persons == 0)
+			fprintf(stderr, "ctip: %s: nothing was imported\n",
+				pos[0]);
 		return ctip_cli_fail(&err);
 	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) +

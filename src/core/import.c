@@ -62,17 +62,6 @@ const char ctip_import_header[] =
 	"commune,event_abroad,destination,purposes,recruitment_means,"
 	"recruited_on,discovery,discovered_on,received_on";
 
-uint64_t
-ctip_fnv_add(uint64_t h, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	h ^= 0x1f; /* field separator */
-	return h * 0x100000001b3ull;
-}
-
 /* ref -> person id, open addressing; refs copied into an arena. */
 struct refmap {
 	struct ctip_arena arena;
@@ -197,12 +186,9 @@ row_error(struct ctip_err *err, const struct ctip_err *e, long line,
  * transaction. An in-memory database does both in turn on one thread.
  * docs/decisions.md ("Bulk import") says why.
  */
-#define BATCH_ROWS 256
-#define N_BATCHES  4
-
-/* The roles a valid row has (ctip_person_prepare checks). */
-static const char *const roles[] = { "victim", "under_identification",
-				     "accompanying_minor" };
+#define BATCH_ROWS       256
+#define N_BATCHES        4
+#define PURPOSES_LEN_MAX 255 /* bytes of the purposes column */
 
 /* A row ready to store, its strings in its batch's arena. */
 struct item {
@@ -234,7 +220,6 @@ struct reader {
 	bool demo;
 	struct refmap refs;            /* ref -> index in the file */
 	struct ctip_adult_ref *adults; /* by index in the file */
-	char (*received)[11];
 	size_t cap;
 	long n; /* rows read */
 	uint64_t checksum;
@@ -256,18 +241,55 @@ opt(const char *s)
 	return s[0] == '\0' ? NULL : s;
 }
 
-/* Validate and seal row f (copied into b's arena) as it; the reader
- * remembers it for the minors of later lines. */
+/* Validate the event columns of the row in it into it->event; the id of
+ * the person is the writer's to fill in. */
+static enum ctip_status
+read_event(struct item *it, struct reader *r, struct ctip_arena *a,
+	   struct ctip_err *err)
+{
+	const char *const *f = it->f;
+	char *purposes, *save, *tok;
+
+	memset(&it->ev_in, 0, sizeof(it->ev_in));
+	if (strcmp(f[C_EVENT_ABROAD], "1") == 0)
+		it->ev_in.abroad = true;
+	else if (strcmp(f[C_EVENT_ABROAD], "0") != 0)
+		return ctip_err_field(err, CTIP_EINVAL, "event_abroad",
+				      "event_abroad: must be 0 or 1");
+	it->ev_in.destination_country = opt(f[C_DESTINATION]);
+	it->ev_in.recruitment_means = opt(f[C_RECRUITMENT_MEANS]);
+	it->ev_in.recruited_on = opt(f[C_RECRUITED_ON]);
+	it->ev_in.discovery = f[C_DISCOVERY];
+	it->ev_in.discovered_on = f[C_DISCOVERED_ON];
+	if (strlen(f[C_PURPOSES]) > PURPOSES_LEN_MAX ||
+	    (purposes = ctip_arena_strdup(a, f[C_PURPOSES])) == NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "purposes",
+				      "purposes: too long");
+	for (tok = strtok_r(purposes, ";", &save); tok != NULL;
+	     tok = strtok_r(NULL, ";", &save)) {
+		if (it->ev_in.n_purposes == CTIP_PURPOSES_MAX)
+			return ctip_err_field(err, CTIP_EINVAL, "purposes",
+					      "purposes: more than %d",
+					      CTIP_PURPOSES_MAX);
+		it->ev_in.purposes[it->ev_in.n_purposes++] = tok;
+	}
+	return ctip_event_prepare(&it->event, r->st, r->memo, 0,
+				  it->person.province_code, &it->ev_in, r->now,
+				  0, err);
+}
+
+/* Validate and seal the row in it->f (copies in a, the batch's arena)
+ * into it; the reader remembers the row for the minors of later lines. */
 static enum ctip_status
 read_row(struct item *it, struct reader *r, struct ctip_arena *a,
 	 struct ctip_err *err)
 {
 	struct ctip_person_input p;
-	const char **f = it->f;
-	char *purposes, *save, *tok, *end;
+	const char *const *f = it->f;
+	struct ctip_adult_ref *self;
 	enum ctip_status rc;
 	long idx = r->n;
-	int i;
+	char *end;
 
 	memset(&p, 0, sizeof(p));
 	it->adult = -1;
@@ -320,46 +342,16 @@ read_row(struct item *it, struct reader *r, struct ctip_arena *a,
 		r->cap = r->cap ? 2 * r->cap : 4096;
 		r->adults =
 			ctip_xrealloc(r->adults, r->cap * sizeof(*r->adults));
-		r->received = ctip_xrealloc(r->received,
-					    r->cap * sizeof(*r->received));
 	}
-	snprintf(r->received[idx], sizeof(r->received[idx]), "%s",
+	/* A copy: the batch's strings are gone when a later line needs it. */
+	self = &r->adults[idx];
+	self->minor = strcmp(p.role, "accompanying_minor") == 0;
+	snprintf(self->received_on, sizeof(self->received_on), "%s",
 		 it->person.received_on);
-	/* The role outlives the batch: one of the valid roles' names. */
-	for (i = 0; i < 2 && strcmp(roles[i], p.role) != 0; i++)
-		;
-	r->adults[idx].role = roles[i];
-	r->adults[idx].received_on = r->received[idx];
 	if (!refmap_put(&r->refs, f[C_REF], idx + 1))
 		return ctip_err_set(err, CTIP_ETOOBIG, "too many refs");
 	it->has_event = f[C_DISCOVERED_ON][0] != '\0';
-	if (!it->has_event)
-		return CTIP_OK;
-	memset(&it->ev_in, 0, sizeof(it->ev_in));
-	if (strcmp(f[C_EVENT_ABROAD], "1") == 0)
-		it->ev_in.abroad = true;
-	else if (strcmp(f[C_EVENT_ABROAD], "0") != 0)
-		return ctip_err_field(err, CTIP_EINVAL, "event_abroad",
-				      "event_abroad: must be 0 or 1");
-	it->ev_in.destination_country = opt(f[C_DESTINATION]);
-	it->ev_in.recruitment_means = opt(f[C_RECRUITMENT_MEANS]);
-	it->ev_in.recruited_on = opt(f[C_RECRUITED_ON]);
-	it->ev_in.discovery = f[C_DISCOVERY];
-	it->ev_in.discovered_on = f[C_DISCOVERED_ON];
-	if ((purposes = ctip_arena_strdup(a, f[C_PURPOSES])) == NULL)
-		return ctip_err_field(err, CTIP_EINVAL, "purposes",
-				      "purposes: too long");
-	for (tok = strtok_r(purposes, ";", &save); tok != NULL;
-	     tok = strtok_r(NULL, ";", &save)) {
-		if (it->ev_in.n_purposes == CTIP_PURPOSES_MAX)
-			return ctip_err_field(err, CTIP_EINVAL, "purposes",
-					      "purposes: more than %d",
-					      CTIP_PURPOSES_MAX);
-		it->ev_in.purposes[it->ev_in.n_purposes++] = tok;
-	}
-	/* The person's id is the writer's to fill in. */
-	return ctip_event_prepare(&it->event, r->st, r->memo, 0,
-				  p.province_code, &it->ev_in, r->now, 0, err);
+	return it->has_event ? read_event(it, r, a, err) : CTIP_OK;
 }
 
 /* Fill b with the next rows of the file; false at its end. On an error
@@ -506,13 +498,15 @@ reader_main(void *arg)
 	return NULL;
 }
 
-/* Read on a second thread (its own connection rd) and store here. */
+/* Read on a second thread (r->st, a connection of its own) and store
+ * here. */
 static enum ctip_status
 run_threads(struct reader *r, struct writer *w, struct batch *b,
 	    struct ctip_err *err)
 {
 	struct pipe p = { .b = b, .r = r, .rc = CTIP_OK };
 	enum ctip_status rc = CTIP_OK;
+	bool empty;
 	pthread_t t;
 
 	pthread_mutex_init(&p.mu, NULL);
@@ -525,9 +519,10 @@ run_threads(struct reader *r, struct writer *w, struct batch *b,
 		pthread_mutex_lock(&p.mu);
 		while (p.filled == 0 && !p.done)
 			pthread_cond_wait(&p.cv, &p.mu);
+		empty = p.filled == 0;
 		pthread_mutex_unlock(&p.mu);
-		if (p.filled == 0)
-			break; /* done, all stored */
+		if (empty)
+			break; /* the reader is done, and all is stored */
 		rc = write_batch(w, &b[p.head % N_BATCHES], err);
 		pthread_mutex_lock(&p.mu);
 		p.head++;
@@ -643,14 +638,19 @@ out:
 		out->persons = out->events = 0;
 	}
 	out->checksum = r.checksum;
-	st->ops->bulk(st, false, &e);
+	/* Foreign keys back on, or say so: the connection is unsafe for
+	 * other writes without them, stored rows or not. */
+	if (st->ops->bulk(st, false, &e) != CTIP_OK && rc == CTIP_OK)
+		rc = ctip_err_set(err, e.code,
+				  "the rows were stored, but this connection "
+				  "could not leave bulk mode: %s",
+				  e.msg);
 	ctip_org_cache_free(&w.orgs);
 	for (i = 0; i < N_BATCHES; i++)
 		ctip_arena_free(&b[i].a);
 	free(b);
 	free(w.ids);
 	free(r.adults);
-	free(r.received);
 	ctip_ref_seen_free(r.memo);
 	refmap_free(&r.refs);
 	ctip_csv_close(&r.c);

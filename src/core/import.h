@@ -4,6 +4,7 @@
 #define CTIP_IMPORT_H
 
 #include "core/person.h"
+#include "util/hash.h"
 
 struct ctip_import_stats {
 	long persons;      /* persons created */
@@ -25,9 +26,5 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		    const struct ctip_keyring *kr, const char *text, size_t len,
 		    const char *owner_agency, bool demo, struct ctip_err *err);
-
-/* Start an FNV-1a checksum / add a field to it. */
-#define CTIP_FNV_INIT 0xcbf29ce484222325ull
-uint64_t ctip_fnv_add(uint64_t h, const char *s);
 
 #endif

@@ -1,6 +1,6 @@
 /* person.c: creating persons and trafficking events. */
 #include "core/person.h"
-#include "core/import.h"
+#include "util/hash.h"
 #include "util/text.h"
 
 #include <ctype.h>
@@ -211,36 +211,40 @@ ctip_ref_seen_free(struct ctip_ref_seen *s)
 static char **
 seen_slot(char **keys, size_t cap, const char *key)
 {
-	uint64_t h = CTIP_FNV_INIT;
-	const char *k;
 	size_t i;
 
-	for (k = key; *k != '\0'; k++)
-		h = (h ^ (unsigned char)*k) * 0x100000001b3ull;
-	for (i = h & (cap - 1); keys[i] != NULL && strcmp(keys[i], key) != 0;
+	for (i = ctip_fnv_add(CTIP_FNV_INIT, key) & (cap - 1);
+	     keys[i] != NULL && strcmp(keys[i], key) != 0;
 	     i = (i + 1) & (cap - 1))
 		;
 	return &keys[i];
 }
 
-/* Whether kind/code/extra is in s (false when s is NULL), and the key to
- * add when it is not. */
+/* Whether kind/code/extra is in s (false when s is NULL), and in key
+ * what to add when it proves valid ("" when s is NULL or the code too long
+ * to remember: then it is looked up each time). */
 static bool
 seen(const struct ctip_ref_seen *s, char key[64], enum ctip_ref_kind kind,
      const char *code, const char *extra)
 {
-	if (s == NULL ||
-	    (size_t)snprintf(key, 64, "%d/%s/%s", (int)kind, code, extra) >= 64)
+	if (s == NULL || (size_t)snprintf(key, 64, "%d/%s/%s", (int)kind, code,
+					  extra) >= 64) {
+		key[0] = '\0';
 		return false;
+	}
 	return *seen_slot(s->keys, s->cap, key) != NULL;
 }
 
 static void
 seen_add(struct ctip_ref_seen *s, const char *key)
 {
-	char **old = s->keys, **slot;
-	size_t i, cap = s->cap;
+	char **old, **slot;
+	size_t i, cap;
 
+	if (s == NULL || key[0] == '\0')
+		return;
+	old = s->keys;
+	cap = s->cap;
 	if (2 * (s->n + 1) > s->cap) {
 		s->cap *= 2;
 		s->keys = calloc(s->cap, sizeof(*s->keys));
@@ -272,8 +276,7 @@ check_ref(struct ctip_store *st, struct ctip_ref_seen *memo,
 	if (!ok)
 		return ctip_err_field(err, CTIP_EINVAL, field,
 				      "%s: unknown code \"%s\"", field, code);
-	if (memo != NULL)
-		seen_add(memo, key);
+	seen_add(memo, key);
 	return CTIP_OK;
 }
 
@@ -301,7 +304,7 @@ check_commune(struct ctip_store *st, struct ctip_ref_seen *memo,
 				    "\"%s\"",
 				    commune, province);
 	ctip_arena_free(&a);
-	if (rc == CTIP_OK && memo != NULL)
+	if (rc == CTIP_OK)
 		seen_add(memo, key);
 	return rc;
 }
@@ -322,38 +325,37 @@ check_adult(struct ctip_store *st, const struct ctip_person_input *in,
 {
 	struct ctip_adult_ref adult = { 0 };
 	struct ctip_person_rec rec;
-	char adult_received[11] = "";
 	struct ctip_arena a;
 	enum ctip_status rc = CTIP_OK;
 	int age;
 
-	ctip_arena_init(&a, 1u << 16);
 	if (in->adult != NULL) {
 		adult = *in->adult;
 	} else {
+		ctip_arena_init(&a, 1u << 16);
 		rc = st->ops->person_get(&rec, st, in->accompanies_id, &a, err);
 		if (rc == CTIP_ENOTFOUND)
 			rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
 					    "accompanies_id: no such person");
 		if (rc == CTIP_OK) {
-			adult.role = rec.role;
-			adult.received_on = rec.received_on;
+			adult.minor =
+				strcmp(rec.role, "accompanying_minor") == 0;
+			snprintf(adult.received_on, sizeof(adult.received_on),
+				 "%s", rec.received_on ? rec.received_on : "");
 		}
+		ctip_arena_free(&a);
+		if (rc != CTIP_OK)
+			return rc;
 	}
-	if (rc == CTIP_OK && strcmp(adult.role, "accompanying_minor") == 0)
-		rc = ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
-				    "accompanies_id: a minor accompanies a "
-				    "victim or a person under identification, "
-				    "not another minor");
-	if (rc == CTIP_OK && adult.received_on != NULL)
-		snprintf(adult_received, sizeof(adult_received), "%s",
-			 adult.received_on);
-	ctip_arena_free(&a);
-	if (rc != CTIP_OK)
-		return rc;
+	if (adult.minor)
+		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+				      "accompanies_id: a minor accompanies a "
+				      "victim or a person under "
+				      "identification, not another minor");
 	/* Under 18 when received with the adult. */
 	age = ctip_age_on(in->birth_date, birth_year,
-			  adult_received[0] ? adult_received : received_on);
+			  adult.received_on[0] ? adult.received_on
+					       : received_on);
 	if (age >= 18)
 		return ctip_err_field(err, CTIP_EINVAL, "birth_date",
 				      "birth_date: an accompanying minor must "
@@ -367,6 +369,10 @@ check_adult(struct ctip_store *st, const struct ctip_person_input *in,
 static void *
 room(struct ctip_arena *a, size_t n, bool *full)
 {
+	/* The longest sealed field (checked before it is sealed) fits. */
+	_Static_assert(CTIP_NOTE_MAX >= CTIP_ADDRESS_MAX &&
+			       CTIP_NOTE_MAX >= CTIP_NAME_MAX,
+		       "scratch must hold every sealed field");
 	static _Thread_local unsigned char
 		scratch[4 * CTIP_NOTE_MAX + CTIP_SEAL_OVERHEAD];
 	void *p = n <= sizeof(scratch) ? ctip_arena_alloc(a, n) : NULL;

@@ -15,8 +15,8 @@
 /* The adult a minor accompanies, as the caller knows it when the adult is
  * not in the store yet (an earlier line of the same import). */
 struct ctip_adult_ref {
-	const char *role;
-	const char *received_on; /* yyyy-mm-dd */
+	bool minor;           /* the adult is an accompanying minor: refused */
+	char received_on[11]; /* yyyy-mm-dd, "" when unknown */
 };
 
 /* A person as entered, identity in clear. Strings are borrowed. */

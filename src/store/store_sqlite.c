@@ -937,15 +937,34 @@ end_write(struct sqlite_store *s)
 static int
 sq_bulk(struct ctip_store *st, bool on, struct ctip_err *err)
 {
-	if (on)
-		return exec_sql(S(st),
-				"PRAGMA foreign_keys = OFF; "
-				"PRAGMA cache_size = " BULK_CACHE_KIB,
-				"start a bulk load", err);
-	return exec_sql(S(st),
-			"PRAGMA foreign_keys = ON; "
-			"PRAGMA cache_size = " CACHE_KIB,
-			"end a bulk load", err);
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	int rc, fk = -1;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return ctip_err_set(err, CTIP_ESTORE,
+				    "bulk mode changes outside a transaction "
+				    "only");
+	rc = exec_sql(s,
+		      on ? "PRAGMA foreign_keys = OFF; "
+			   "PRAGMA cache_size = " BULK_CACHE_KIB
+			 : "PRAGMA foreign_keys = ON; "
+			   "PRAGMA cache_size = " CACHE_KIB,
+		      on ? "start a bulk load" : "end a bulk load", err);
+	if (rc != CTIP_OK)
+		return rc;
+	/* The pragma fails silently: read it back. */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_keys", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			fk = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (fk != (on ? 0 : 1))
+		return ctip_err_set(err, CTIP_ESTORE,
+				    "foreign keys are still %s",
+				    on ? "on" : "off");
+	return CTIP_OK;
 }
 
 /* Forget the indexes a load dropped (after they are back, or on a

@@ -169,6 +169,29 @@ test('import links a minor to an adult a thousand lines earlier, and counts what
 		and role = 'accompanying_minor'`), '4');
 });
 
+test('import checks a minor against an adult read more than 4,096 lines before', async () => {
+	// What the reader keeps of each line grows as the file is read; the
+	// adult's reception date must survive it (an 18-year-old "minor" is
+	// refused by that date, a 17-year-old accepted).
+	const { db, key, dir } = await sharedDb();
+	const rows = manyRows(5000, 'K');
+	rows[1].received_on = '2024-01-01';
+	const minor = {
+		ref: 'Kminor', accompanies_ref: 'K1', role: 'accompanying_minor', full_name: 'Phạm Văn Út', sex: 'M',
+		birth_date: '2006-02-01', citizenship: 'vn_citizen', province: '01', event_abroad: '0',
+	};
+	const before = personCount(db);
+	const old = await run(['import', '--db', db, '--key', key,
+		writeCsv(dir, 'far-adult-18.csv', csv([...rows, { ...minor, birth_date: '2005-12-31' }]))]);
+	assert.equal(old.code, 3, old.stderr);
+	assert.match(old.stderr, /line 5002: birth_date: .*under 18 \(is 18\)/);
+	assert.equal(personCount(db), before);
+	const ok = await run(['import', '--db', db, '--key', key,
+		writeCsv(dir, 'far-adult-17.csv', csv([...rows, minor]))]);
+	assert.equal(ok.code, 0, ok.stderr);
+	assert.equal(personCount(db), before + 5001);
+});
+
 test('import of a bad row after a thousand good ones adds none of them', async () => {
 	const { db, key, dir } = await sharedDb();
 	const rows = manyRows(1000, 'M');

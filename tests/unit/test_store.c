@@ -494,6 +494,34 @@ foreign_keys_refuse_a_person_in_an_unknown_province(void **state)
 	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 1);
 }
 
+/* Bulk mode leaves references to its caller and gives them back to the
+ * schema after; it changes only outside a transaction. */
+static void
+bulk_mode_lifts_foreign_keys_until_it_ends(void **state)
+{
+	struct fixture *f = *state;
+	struct ctip_person_row r;
+	struct ctip_err err = { 0 };
+	int64_t unit, id = 0;
+
+	seed(f);
+	unit = org(f, "00004");
+	assert_int_equal(f->st->ops->begin(f->st, &err), CTIP_OK);
+	assert_int_equal(f->st->ops->bulk(f->st, true, &err), CTIP_ESTORE);
+	f->st->ops->rollback(f->st);
+	assert_int_equal(f->st->ops->bulk(f->st, true, &err), CTIP_OK);
+	assert_int_equal(f->st->ops->begin(f->st, &err), CTIP_OK);
+	r = person_row(unit, "98", NULL);
+	assert_int_equal(f->st->ops->person_insert(&id, f->st, &r, &err),
+			 CTIP_OK);
+	f->st->ops->rollback(f->st);
+	assert_int_equal(f->st->ops->bulk(f->st, false, &err), CTIP_OK);
+	assert_int_equal(f->st->ops->person_insert(&id, f->st, &r, &err),
+			 CTIP_EINVAL);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+	assert_int_equal(store_count(f->st, CTIP_COUNT_PERSONS), 0);
+}
+
 static void
 schema_checks_refuse_a_minor_without_an_adult(void **state)
 {
@@ -796,6 +824,7 @@ main(void)
 		BOTH(user_insert_of_a_taken_username_is_eexist),
 		BOTH(user_insert_with_an_unknown_org_unit_is_refused),
 		BOTH(foreign_keys_refuse_a_person_in_an_unknown_province),
+		BOTH(bulk_mode_lifts_foreign_keys_until_it_ends),
 		BOTH(schema_checks_refuse_a_minor_without_an_adult),
 		BOTH(event_insert_stores_the_event_and_its_purposes),
 		BOTH(rollback_leaves_nothing_and_commit_keeps_everything),
