@@ -906,28 +906,6 @@ ctip_case_list(struct ctip_case_rec **out, int *n_out,
 	return CTIP_OK;
 }
 
-void
-ctip_case_rate_fill(struct ctip_case_rate *r, long part, long whole, int pct,
-		    bool strict)
-{
-	r->part = part;
-	r->whole = whole;
-	r->target = pct / 100.0;
-	r->strict = strict;
-	if (whole <= 0) {
-		r->rate = -1.0;
-		r->light = "none";
-		return;
-	}
-	r->rate = (double)part / (double)whole;
-	if (strict ? part * 100 > pct * whole : part * 100 >= pct * whole)
-		r->light = "green";
-	else if (part * 100 >= (pct - 10) * whole)
-		r->light = "amber";
-	else
-		r->light = "red";
-}
-
 enum ctip_status
 ctip_case_kpi(struct ctip_case_kpi *out, struct ctip_store *st,
 	      const struct ctip_principal *p, const char *from, const char *to,
@@ -943,11 +921,13 @@ ctip_case_kpi(struct ctip_case_kpi *out, struct ctip_store *st,
 	if ((rc = st->ops->cases->kpi_counts(&out->counts, st, &out->filter,
 					     err)) != CTIP_OK)
 		return rc;
-	ctip_case_rate_fill(&out->solved, out->counts.solved,
-			    out->counts.initiated, 90, true);
-	ctip_case_rate_fill(&out->indicted, out->counts.indicted,
-			    out->counts.solved, 95, false);
-	ctip_case_rate_fill(&out->tried, out->counts.tried,
-			    out->counts.indicted, 90, false);
-	return CTIP_OK;
+	if ((rc = ctip_kpi_rate_of(&out->solved, st, "KPI_SOLVED",
+				   out->counts.solved, out->counts.initiated, a,
+				   err)) != CTIP_OK ||
+	    (rc = ctip_kpi_rate_of(&out->indicted, st, "KPI_INDICTED",
+				   out->counts.indicted, out->counts.solved, a,
+				   err)) != CTIP_OK)
+		return rc;
+	return ctip_kpi_rate_of(&out->tried, st, "KPI_TRIED", out->counts.tried,
+				out->counts.indicted, a, err);
 }

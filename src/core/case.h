@@ -8,6 +8,7 @@
 #define CTIP_CASE_H
 
 #include "core/access.h"
+#include "core/kpi.h"
 
 #define CTIP_CASE_TITLE_MAX     500  /* characters */
 #define CTIP_CASE_NOTE_MAX      2000 /* a stage change's reason or note */
@@ -193,29 +194,14 @@ ctip_case_list(struct ctip_case_rec **out, int *n_out,
 	       const char *stage, int64_t before_id, int limit,
 	       struct ctip_arena *a, struct ctip_err *err);
 
-/* One KPI rate: part of whole, against the programme's target. */
-struct ctip_case_rate {
-	long part, whole;
-	double rate;       /* part / whole; -1 when whole is 0 */
-	double target;     /* 0.90, 0.95, 0.90 */
-	bool strict;       /* the target is "over" (>), not "at least" */
-	const char *light; /* "green" (target met), "amber" (within 10
-			      points), "red", "none" (whole is 0) */
-};
-
-/* Fill r: part of whole against the target of pct percent ("above" when
- * strict, else "at least"), compared in integers (9 of 10 is exactly
- * 90%); amber within 10 points. Used by the case KPIs and the reports'
- * KPI rates. */
-void ctip_case_rate_fill(struct ctip_case_rate *r, long part, long whole,
-			 int pct, bool strict);
-
 struct ctip_case_kpi {
 	struct ctip_kpi_filter filter; /* from, to: dates, both included */
 	struct ctip_case_counts counts;
-	struct ctip_case_rate solved;   /* solved / initiated, > 90% */
-	struct ctip_case_rate indicted; /* indicted / solved, >= 95% */
-	struct ctip_case_rate tried;    /* tried / indicted, >= 90% */
+	/* Against the targets of the catalogue (KPI_SOLVED, KPI_INDICTED,
+	 * KPI_TRIED in data/indicators/rates.csv). */
+	struct ctip_kpi_rate solved;   /* solved / initiated */
+	struct ctip_kpi_rate indicted; /* indicted / solved */
+	struct ctip_kpi_rate tried;    /* tried / indicted */
 };
 
 /*

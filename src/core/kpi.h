@@ -7,13 +7,39 @@
 
 #include "core/authz.h"
 
+/* One KPI rate: part of whole, against the programme's target. */
+struct ctip_kpi_rate {
+	long part, whole;
+	double rate;       /* part / whole; -1 when whole is 0 */
+	double target;     /* a share: 0.90 for 90% */
+	bool strict;       /* the target is "above" (>), not "at least" */
+	const char *light; /* "green" (target met), "amber" (within 10
+			      points), "red", "none" (whole is 0) */
+};
+
+/* Fill r: part of whole against the target of pct percent ("above" when
+ * strict, else "at least"), compared in integers (9 of 10 is exactly
+ * 90%); amber within 10 points. */
+void ctip_kpi_rate_fill(struct ctip_kpi_rate *r, long part, long whole, int pct,
+			bool strict);
+
+/* Fill r with part of whole against the target and comparison of the KPI
+ * rate code of the catalogue (data/indicators/rates.csv), the one place
+ * the programme's targets are written. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_kpi_rate_of(struct ctip_kpi_rate *r, struct ctip_store *st,
+		 const char *code, long part, long whole, struct ctip_arena *a,
+		 struct ctip_err *err);
+
 struct ctip_intake_kpi {
 	struct ctip_kpi_filter filter; /* the scope and period counted */
 	struct ctip_intake_counts counts;
 	double share_classified;   /* of received; -1 when none received */
 	double share_resolved;     /* of received; -1 when none */
 	double share_tips_in_time; /* of tips; -1 when no tips */
-	const char **agencies;     /* referrals by receiving agency */
+	struct ctip_kpi_rate classified; /* of received (KPI_CLASSIFIED) */
+	struct ctip_kpi_rate resolved;   /* of received (KPI_RESOLVED) */
+	const char **agencies;           /* referrals by receiving agency */
 	long *agency_counts;
 	int n_agencies;
 	double median_hours_to_referral; /* -1 when nothing was referred */

@@ -527,7 +527,7 @@ row_json(json_t **out, json_t *findings, struct draft *d,
 {
 	const struct ctip_rate_def *rd = rate_of(d, r->item);
 	struct ctip_stats_value v;
-	struct ctip_case_rate rate;
+	struct ctip_kpi_rate rate;
 	long num, den, total, sum;
 	json_t *j;
 	enum ctip_status rc;
@@ -543,8 +543,8 @@ row_json(json_t **out, json_t *findings, struct draft *d,
 		if ((rc = total_of(&num, d, rd->numerator, err)) != CTIP_OK ||
 		    (rc = total_of(&den, d, rd->denominator, err)) != CTIP_OK)
 			return rc;
-		ctip_case_rate_fill(&rate, num, den, rd->target_percent,
-				    strcmp(rd->comparison, "above") == 0);
+		ctip_kpi_rate_fill(&rate, num, den, rd->target_percent,
+				   strcmp(rd->comparison, "above") == 0);
 		json_object_set_new(j, "kind", json_string("rate"));
 		json_object_set_new(j, "numerator", json_integer(num));
 		json_object_set_new(j, "denominator", json_integer(den));

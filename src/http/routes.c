@@ -1,5 +1,6 @@
 /* routes.c: the API's route table, public handlers and shared helpers. */
 #include "http/routes.h"
+#include "core/kpi.h"
 #include "core/refdata.h"
 
 /*
@@ -312,3 +313,20 @@ const struct ctip_route ctip_routes[] = {
 	  0 },
 	{ NULL, NULL, NULL, 0 }, /* end of table */
 };
+
+json_t *
+ctip_json_kpi_rate(const struct ctip_kpi_rate *r)
+{
+	json_t *j = json_pack(
+		"{s:I, s:I, s:f, s:s, s:s}", "count", (json_int_t)r->part, "of",
+		(json_int_t)r->whole, "target", r->target, "comparison",
+		r->strict ? "above" : "at_least", "status", r->light);
+
+	/* Four decimals, as the shares of the intake KPIs. */
+	json_object_set_new(
+		j, "rate",
+		r->rate < 0 ? json_null()
+			    : json_real((double)(long)(r->rate * 10000 + 0.5) /
+					10000));
+	return j;
+}

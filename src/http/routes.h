@@ -106,6 +106,10 @@ void ctip_json_casework(json_t *j, const struct ctip_casework *cw);
 void ctip_resp_duplicates(struct ctip_resp *resp,
 			  const struct ctip_person_view *v, int n);
 
+/* A KPI rate: {"count","of","rate","target","comparison","status"}. */
+struct ctip_kpi_rate;
+json_t *ctip_json_kpi_rate(const struct ctip_kpi_rate *r);
+
 /* A JSON string, or null for NULL. */
 json_t *ctip_json_str_or_null(const char *s);
 

@@ -412,23 +412,6 @@ out:
 	json_decref(body);
 }
 
-static json_t *
-rate_json(const struct ctip_case_rate *r)
-{
-	json_t *j = json_pack(
-		"{s:I, s:I, s:f, s:s, s:s}", "count", (json_int_t)r->part, "of",
-		(json_int_t)r->whole, "target", r->target, "comparison",
-		r->strict ? "above" : "at_least", "status", r->light);
-
-	/* Four decimals, as the intake KPIs. */
-	json_object_set_new(
-		j, "rate",
-		r->rate < 0 ? json_null()
-			    : json_real((double)(long)(r->rate * 10000 + 0.5) /
-					10000));
-	return j;
-}
-
 /* GET /api/kpi/cases?from=&to=[&unit=|&province=] */
 void
 ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp)
@@ -460,7 +443,8 @@ ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp)
 		      (json_int_t)k.counts.verdict, "suspended",
 		      (json_int_t)k.counts.suspended, "closed",
 		      (json_int_t)k.counts.closed, "solved",
-		      rate_json(&k.solved), "indicted", rate_json(&k.indicted),
-		      "tried", rate_json(&k.tried));
+		      ctip_json_kpi_rate(&k.solved), "indicted",
+		      ctip_json_kpi_rate(&k.indicted), "tried",
+		      ctip_json_kpi_rate(&k.tried));
 	ctip_resp_json(resp, 200, j);
 }

@@ -398,6 +398,10 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 	json_object_set_new(j, "share_resolved", ratio(k.share_resolved));
 	json_object_set_new(j, "share_tips_resolved_in_time",
 			    ratio(k.share_tips_in_time));
+	/* The two programme KPIs with their targets and traffic lights. */
+	json_object_set_new(j, "kpi_classified",
+			    ctip_json_kpi_rate(&k.classified));
+	json_object_set_new(j, "kpi_resolved", ctip_json_kpi_rate(&k.resolved));
 	json_object_set_new(j, "median_hours_to_referral",
 			    k.median_hours_to_referral < 0
 				    ? json_null()

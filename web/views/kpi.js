@@ -14,16 +14,3 @@ export const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 1
 export function lightBadge(status) {
   return h('span', { class: `badge light-${status} ${LIGHT_TONE[status] ?? ''}`, i18n: `case.kpi.status.${status}` });
 }
-
-// The status of count of whole against target (a share, 0..1) as the case
-// KPI endpoint computes it, in integers (so 9 of 10 is exactly 90%):
-// comparison 'above' needs more than the target, 'at_least' the target;
-// amber within 10 percentage points below it, red further, none without a
-// whole.
-export function lightOf(count, whole, target, comparison) {
-  if (!whole) return 'none';
-  const c = count * 100;
-  const t = Math.round(target * 100) * whole;
-  if (comparison === 'above' ? c > t : c >= t) return 'green';
-  return c >= t - 10 * whole ? 'amber' : 'red';
-}

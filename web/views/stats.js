@@ -12,7 +12,7 @@ import { pick, num, lang, has, t } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
 import { provinces, communes, ethnicGroups, countries, refLater } from '../ref.js';
-import { percent, lightBadge, lightOf } from './kpi.js';
+import { percent, lightBadge } from './kpi.js';
 import { today } from './cases.js';
 import { dmy } from './report-common.js';
 
@@ -330,11 +330,8 @@ export function render(ctx) {
     kpiOut.removeAttribute('aria-busy');
     const cards = [];
     if (ik.status === 'fulfilled') {
-      const k = ik.value;
-      cards.push(card('classified', { count: k.classified, of: k.received, rate: k.share_classified,
-        target: 1, comparison: 'at_least', status: lightOf(k.classified, k.received, 1, 'at_least') }));
-      cards.push(card('resolved', { count: k.resolved, of: k.received, rate: k.share_resolved,
-        target: 0.9, comparison: 'above', status: lightOf(k.resolved, k.received, 0.9, 'above') }));
+      // Targets and lights are the server's, from the KPI catalogue.
+      cards.push(card('classified', ik.value.kpi_classified), card('resolved', ik.value.kpi_resolved));
     }
     if (ck.status === 'fulfilled')
       for (const n of ['solved', 'indicted', 'tried']) cards.push(card(n, ck.value[n]));
