@@ -1,7 +1,10 @@
 // intake-detail.js: one intake (GET /api/intakes/{id}) and what the user may
 // do with it, each a small form sending the intake's version: classify,
 // extend the legal clock and decide (investigators, tips only), resolve
-// (non-tips), refer to another unit (POST /api/referrals). After an action
+// (non-tips), refer to another unit (POST /api/referrals); open a
+// criminal-case lead from a tip that has none yet (investigators, POST
+// /api/intakes/{id}/case, no version); register the person the intake is
+// about (a link to person-new.js, #/persons/new?intake=ID). After an action
 // the intake is loaded again and a success message said; a server error is
 // shown next to its field; 409: someone else changed the intake meanwhile.
 // The persons and criminal cases opened from the intake are linked.
@@ -11,6 +14,7 @@ import { has, pick } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
+import { ARTICLES } from './cases.js';
 
 const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
 const DECISIONS = ['initiate', 'not_initiate', 'suspend'];
@@ -189,9 +193,44 @@ export function render(ctx) {
       send: (b) => post('/api/referrals', b), ok: 'detail.refer.done' });
   }
 
+  // Open a criminal-case lead from a tip: the article if known, and the
+  // title the server asks for (the case list and page show it).
+  function caseForm() {
+    const article = field({ name: 'article', label: 'case.field.article',
+      control: h('select', {}, h('option', { value: '', i18n: 'case.article.none' }),
+        ARTICLES.map((a) => h('option', { value: a, i18n: `case.article.${a}` }))) });
+    const title = field({ name: 'title', label: 'case.field.title', required: true, hint: 'case.field.title_hint',
+      attrs: { maxlength: 500, autocomplete: 'off' } });
+    return actionForm({ key: 'case', fields: { article, title },
+      body: () => {
+        const text = title.input.value.trim().normalize('NFC');
+        if (!text) {
+          title.error('detail.case.error.title');
+          title.input.focus();
+          return null;
+        }
+        return { article: article.input.value || null, title: text };
+      },
+      send: (b) => post(url('case'), b), ok: 'detail.case.done' });
+  }
+
+  // Registering the person the intake is about is a page of its own (the
+  // whole person form, see person-new.js): a card with the link to it.
+  function registerCard() {
+    return h('section', { class: 'card action action-register', 'aria-labelledby': 'act-register-h' },
+      h('h2', { id: 'act-register-h', i18n: 'detail.register.title' }),
+      h('p', { class: 'hint', i18n: 'detail.register.hint' }),
+      h('div', { class: 'actions' },
+        h('a', { href: `#/persons/new?intake=${id}`, class: 'button-link', i18n: 'detail.register.link' })));
+  }
+
   function showActions(i) {
     const owner = i.owner_unit_id === ctx.user?.org_unit?.id;
-    if (!handler || !owner) {
+    // A unit the intake was referred to handles it too: the server shows
+    // it the identity (the reporter), and lets it register the person and
+    // open a case; classifying, deciding and referring stay the owner's.
+    const handles = handler && (owner || i.reporter !== null);
+    if (!handles) {
       actions.replaceChildren();
       return;
     }
@@ -199,11 +238,13 @@ export function render(ctx) {
     const tip = Boolean(i.legal);
     const undecided = tip && !i.legal.decision;
     actions.replaceChildren(...[
-      open ? classifyForm(i) : null,
-      investigator && undecided ? extendForm() : null,
-      investigator && undecided ? decideForm() : null,
-      open && !tip ? resolveForm() : null,
-      referForm(i)].filter(Boolean));
+      owner && open ? classifyForm(i) : null,
+      owner && investigator && undecided ? extendForm() : null,
+      owner && investigator && undecided ? decideForm() : null,
+      owner && open && !tip ? resolveForm() : null,
+      investigator && tip && !i.case_ids?.length ? caseForm() : null,
+      registerCard(),
+      owner ? referForm(i) : null].filter(Boolean));
   }
 
   async function load(message) {

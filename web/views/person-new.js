@@ -1,10 +1,14 @@
 // person-new.js: registering a person (POST /api/persons): a person under
 // identification or a victim, or, from #/persons/new?accompanies=ID, an
 // accompanying minor of that adult (prefilled with the adult's place and
-// citizenship). A suspected duplicate (409 duplicate_suspected) shows the
-// candidates, each with a link to open it, and a button to register the
-// new person all the same ("confirm_new": true). After an adult is
-// registered, "add an accompanying minor" opens the minor's form.
+// citizenship), or, from #/persons/new?intake=ID, the person that intake is
+// about (prefilled with the intake's place; sent as {"person": ...} to
+// POST /api/intakes/ID/persons, which links the two, and read back with
+// GET /api/persons/{id}; its field errors name "person.<field>"). A
+// suspected duplicate (409 duplicate_suspected) shows the candidates, each
+// with a link to open it, and a button to register the new person all the
+// same ("confirm_new": true). After an adult is registered, "add an
+// accompanying minor" opens the minor's form.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { has } from '../i18n.js';
@@ -14,21 +18,33 @@ import { birth, statusBadge } from './persons.js';
 import { ethnicGroups, countries, byName, refOption, refText, find, fillSelect, choose } from '../ref.js';
 import { placePicker } from './place-picker.js';
 
-function accompaniesOf(hash) {
+// The id in the hash's query parameter name (?accompanies=ID, ?intake=ID),
+// or null.
+function idOf(hash, name) {
   const i = hash.indexOf('?');
-  const v = i < 0 ? '' : new URLSearchParams(hash.slice(i + 1)).get('accompanies') ?? '';
+  const v = i < 0 ? '' : new URLSearchParams(hash.slice(i + 1)).get(name) ?? '';
   return /^[1-9]\d{0,17}$/.test(v) ? Number(v) : null;
 }
 
 export function render(ctx) {
-  const adultId = accompaniesOf(location.hash);
+  const adultId = idOf(location.hash, 'accompanies');
   const minor = adultId !== null;
-  ctx.setTitle(minor ? 'person.new.minor_title' : 'person.new.title');
+  // A minor is registered on their own, not from an intake.
+  const intakeId = minor ? null : idOf(location.hash, 'intake');
+  const fromIntake = intakeId !== null;
+  const title = minor ? ['person.new.minor_title'] : fromIntake
+    ? ['person.new.intake_title', { id: String(intakeId) }] : ['person.new.title'];
+  ctx.setTitle(...title);
   const unit = ctx.user?.org_unit ?? {};
   const alert = alertBox();
   const done = h('div', { class: 'success', role: 'status', hidden: true, tabindex: '-1' });
   const dupBox = h('section', { class: 'duplicates', hidden: true, 'aria-labelledby': 'dup-h', tabindex: '-1' });
-  const adultNote = h('p', { class: 'notice adult-note', hidden: !minor });
+  // Whom the minor accompanies, or the intake the person comes from.
+  const note = h('p', { class: 'notice adult-note', hidden: !minor && !fromIntake });
+  const showNote = (...children) => {
+    delete note.dataset.i18n; // no longer "loading" (a language switch would bring it back)
+    note.replaceChildren(...children);
+  };
 
   const opt = (value, key) => h('option', { value, i18n: key });
   const role = field({ name: 'role', label: 'person.field.role', required: true,
@@ -112,8 +128,11 @@ export function render(ctx) {
     contacts.el,
     countryList,
     h('div', { class: 'actions' }, submit,
-      h('a', { href: minor ? `#/persons/${adultId}` : '#/persons', i18n: 'person.new.cancel' })));
+      h('a', { href: minor ? `#/persons/${adultId}` : fromIntake ? `#/intakes/${intakeId}` : '#/persons',
+        i18n: 'person.new.cancel' })));
 
+  // Empty the form; adult: the accompanied adult, whose citizenship and
+  // place a minor gets; else the place is the intake's, if any, or the unit's.
   function reset(adult) {
     for (const f of Object.values(fields)) {
       f.error(null);
@@ -124,8 +143,9 @@ export function render(ctx) {
     showCountry();
     citizenship.input.value = adult?.citizenship ?? 'vn_citizen';
     choose(ethnicity.input, adult?.ethnicity ?? '');
-    place.set(adult?.province ?? unit.province_code ?? '',
-      adult ? adult.commune ?? '' : unit.level === 'commune' ? unit.admin_code ?? '' : '');
+    const from = adult ?? intake;
+    place.set(from?.province ?? unit.province_code ?? '',
+      from ? from.commune ?? '' : unit.level === 'commune' ? unit.admin_code ?? '' : '');
     received.input.value = adult?.received_on ?? today();
   }
 
@@ -185,7 +205,9 @@ export function render(ctx) {
       h('p', { class: 'actions' },
         h('a', { href: `#/persons/new?accompanies=${adultRole ? p.id : adultId}`, class: 'button-link',
           i18n: adultRole ? 'person.new.add_minor' : 'person.new.add_another_minor' }),
-        !adultRole ? h('a', { href: `#/persons/${adultId}`, i18n: 'person.new.back_adult' }) : null));
+        !adultRole ? h('a', { href: `#/persons/${adultId}`, i18n: 'person.new.back_adult' }) : null,
+        fromIntake ? h('a', { href: `#/intakes/${intakeId}`, i18n: 'person.new.back_intake',
+          args: { id: String(intakeId) } }) : null));
     done.hidden = false;
     done.focus();
   }
@@ -210,20 +232,28 @@ export function render(ctx) {
           h('td', {}, h('a', { href: `#/persons/${c.id}`, target: '_blank', rel: 'noopener',
             i18n: 'person.dup.open', args: { pseudonym: c.pseudonym } })))))),
       h('p', { class: 'actions' }, again));
-    again.addEventListener('click', () => send({ ...body, confirm_new: true }));
+    again.addEventListener('click', () => send(body, true));
     dupBox.hidden = false;
     dupBox.focus();
   }
 
+  // Register body (confirmNew: despite the suspected duplicates); resolves
+  // with the person as GET /api/persons/{id} shows it.
+  async function create(body, confirmNew) {
+    if (!fromIntake) return post('/api/persons', confirmNew ? { ...body, confirm_new: true } : body);
+    const r = await post(`/api/intakes/${intakeId}/persons`, { person: body, confirm_new: confirmNew });
+    return get(`/api/persons/${r.person_ids[0]}`);
+  }
+
   let busy = false;
-  async function send(body) {
+  async function send(body, confirmNew = false) {
     if (busy) return;
     busy = true;
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     alert.hide();
     try {
-      const p = await post('/api/persons', body);
+      const p = await create(body, confirmNew);
       if (!ctx.current()) return;
       registered(p);
     } catch (err) {
@@ -232,11 +262,13 @@ export function render(ctx) {
         showDuplicates(err.body?.candidates ?? [], body);
         return;
       }
-      const f = fields[err.field];
+      // From an intake the server names the field "person.<field>".
+      const name = err.field?.replace(/^person\./, '');
+      const f = fields[name];
       if (f && f !== role) {
-        f.error(has(`person.error.${err.field}`) ? `person.error.${err.field}` : errorKey(err, 'person'));
+        f.error(has(`person.error.${name}`) ? `person.error.${name}` : errorKey(err, 'person'));
         f.input.focus();
-      } else alert.show(err.field && has(`person.error.${err.field}`) ? `person.error.${err.field}`
+      } else alert.show(name && has(`person.error.${name}`) ? `person.error.${name}`
         : errorKey(err, 'person'));
     } finally {
       busy = false;
@@ -261,9 +293,10 @@ export function render(ctx) {
   });
 
   let adult = null;
+  let intake = null; // GET /api/intakes/{intakeId}: its place
   reset(null);
   if (minor) {
-    setText(adultNote, 'loading');
+    setText(note, 'loading');
     get(`/api/persons/${adultId}`).then((a) => {
       if (!ctx.current()) return;
       adult = a;
@@ -273,23 +306,40 @@ export function render(ctx) {
         submit.disabled = true;
         alert.show('person.new.adult_read_only');
       }
-      adultNote.replaceChildren(h('span', { i18n: 'person.new.with_adult' }), ' ',
+      showNote(h('span', { i18n: 'person.new.with_adult' }), ' ',
         h('a', { href: `#/persons/${a.id}` }, a.identity?.full_name ? `${a.identity.full_name} ` : '',
           h('span', { class: 'mono', text: a.pseudonym })), ' (',
         h('span', { i18n: `person.role.${a.role}` }), ')');
     }, (err) => {
       if (!ctx.current() || err.handled) return;
-      adultNote.hidden = true;
+      note.hidden = true;
       submit.disabled = true;
       alert.show(err.code === 'not_found' ? 'person.new.no_adult' : errorKey(err, 'person'));
     });
   }
 
+  if (fromIntake) {
+    setText(note, 'loading');
+    get(`/api/intakes/${intakeId}`).then((i) => {
+      if (!ctx.current()) return;
+      intake = i;
+      // Only the place: what was typed meanwhile stays.
+      place.set(i.province ?? '', i.commune ?? '');
+      showNote(h('span', { i18n: 'person.new.from_intake' }), ' ',
+        h('a', { href: `#/intakes/${i.id}`, i18n: 'person.new.intake_link', args: { id: String(i.id) } }), '.');
+    }, (err) => {
+      if (!ctx.current() || err.handled) return;
+      note.hidden = true;
+      submit.disabled = true;
+      alert.show(err.code === 'not_found' ? 'person.new.no_intake' : errorKey(err, 'person'));
+    });
+  }
+
   return h('div', { class: 'person-new' },
     h('div', { class: 'title-row' },
-      h('h1', { id: 'person-new-h', i18n: minor ? 'person.new.minor_title' : 'person.new.title' }),
+      h('h1', { id: 'person-new-h', i18n: title[0], args: title[1] }),
       h('a', { href: '#/persons', class: 'button-link', i18n: 'person.back' })),
-    adultNote,
+    note,
     done,
     alert.el,
     dupBox,
