@@ -17,7 +17,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, startServer, stopOk, sqlite } from '../e2e/lib.js';
 import { addOrg, addUser, signIn as apiSignIn, ok } from '../e2e/users.js';
-import { openBrowser, shots, h1, unlabelled, describedBy, VIETNAM } from './lib.js';
+import { openBrowser, shots, h1, unlabelled, describedBy, VIETNAM, until, success, open } from './lib.js';
 
 let db;
 let server;
@@ -59,22 +59,7 @@ async function newIntake(client, body) {
     reporter: { anonymous: true }, mentioned_phones: [], mentioned_names: [], urgency: 'normal', ...body }), 201);
 }
 
-// Go to a page of the app (a new hash: no reload, as a link would).
-async function open(page, hash) {
-  await page.evaluate((x) => { location.hash = x; }, hash);
-  await page.waitForURL((u) => u.hash === hash);
-}
 
-// Wait until check() resolves true (the value of a field filled late).
-async function until(check, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${check}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const success = (page, text) => page.locator('.success[role="status"]').filter({ hasText: text }).waitFor();
 const count = (sql) => Number(sqlite(db, sql));
 
 // The requests page sends to path with method POST (their bodies).

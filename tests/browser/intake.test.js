@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
 import { addUser } from '../e2e/users.js';
-import { openBrowser, changePassword, shots, h1, unlabelled, describedBy } from './lib.js';
+import { openBrowser, changePassword, shots, h1, unlabelled, describedBy, until } from './lib.js';
 
 const PASSWORD = 'tổng đài 111 trực suốt ngày đêm';
 let server;
@@ -67,15 +67,6 @@ function intakes(page, query = '') {
     if (!r.ok) throw new Error(`GET /api/intakes${q}: ${r.status}`);
     return (await r.json()).items;
   }, query);
-}
-
-// Wait until check() resolves true (a list loaded late).
-async function until(check, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${check}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 // The province and commune pickers of the form.

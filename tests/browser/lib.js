@@ -120,3 +120,21 @@ export function describedBy(locator) {
     .filter((d) => d && !d.hidden && d.textContent.trim())
     .map((d) => d.textContent.trim()));
 }
+
+// Wait until check() resolves true (the value of a field filled late).
+export async function until(check, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Wait for the success message (role status) that says text.
+export const success = (page, text) => page.locator('.success[role="status"]').filter({ hasText: text }).waitFor();
+
+// Go to a page of the app (a new hash: no reload, as a link would).
+export async function open(page, hash) {
+  await page.evaluate((x) => { location.hash = x; }, hash);
+  await page.waitForURL((u) => u.hash === hash);
+}

@@ -19,7 +19,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
 import { addUser, signIn as apiSignIn } from '../e2e/users.js';
-import { openBrowser, shots, h1, VIETNAM } from './lib.js';
+import { openBrowser, shots, h1, VIETNAM, until, success, open } from './lib.js';
 
 let server;
 let ui;
@@ -52,21 +52,7 @@ after(async () => {
   if (server) await stopOk(server);
 });
 
-// Go to a page of the app (a new hash: no reload, as a link would).
-async function open(page, hash) {
-  await page.evaluate((x) => { location.hash = x; }, hash);
-  await page.waitForURL((u) => u.hash === hash);
-}
 const idOf = async (link) => Number(/#\/persons\/(\d+)$/.exec(await link.getAttribute('href'))[1]);
-// Wait until check() resolves true (the value of a field filled late).
-async function until(check, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${check}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const success = (page, text) => page.locator('.success[role="status"]').filter({ hasText: text }).waitFor();
 
 test('a case worker registers a woman under identification and the boy with her', async () => {
   const page = await ui.pageFor(worker);
