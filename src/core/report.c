@@ -1533,6 +1533,56 @@ ctip_report_steps(struct ctip_report_step **out, int *n_out,
 	return ax->st->ops->reports->steps(out, n_out, ax->st, id, a, err);
 }
 
+enum ctip_status
+ctip_report_submission(struct ctip_report_submission *out,
+		       const struct ctip_access *ax,
+		       const struct ctip_principal *p, int64_t id, int n,
+		       struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_report_step *steps;
+	const char *snapshot;
+	json_error_t jerr;
+	int n_steps, i;
+	enum ctip_status rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n < 1)
+		return ctip_err_field(err, CTIP_EINVAL, "n",
+				      "n: a submission number, 1 or more");
+	/* The steps' read checks the scope. */
+	if ((rc = ctip_report_steps(&steps, &n_steps, ax, p, id, a, err)) !=
+	    CTIP_OK)
+		return rc;
+	for (i = 0; i < n_steps && steps[i].submission != n; i++)
+		;
+	if (i == n_steps)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "report %lld has no submission %d",
+				    (long long)id, n);
+	out->report_id = id;
+	out->n = n;
+	out->step = &steps[i];
+	/* The step after a submission decides it; none: it is current. */
+	if (i + 1 < n_steps && strcmp(steps[i + 1].action, "submit") != 0) {
+		out->review = &steps[i + 1];
+		out->status_after = strcmp(out->review->action, "approve") == 0
+					    ? "approved"
+					    : "returned";
+	} else {
+		out->status_after = "current";
+	}
+	if ((rc = ax->st->ops->reports->submission(&snapshot, ax->st, id, n, a,
+						   err)) != CTIP_OK)
+		return rc;
+	out->body = json_loads(snapshot, 0, &jerr);
+	if (out->body == NULL)
+		return ctip_err_set(err, CTIP_EINTERNAL,
+				    "report %lld: the snapshot of submission "
+				    "%d does not parse: %s",
+				    (long long)id, n, jerr.text);
+	return CTIP_OK;
+}
+
 /* ---- trends -------------------------------------------------------------- */
 
 /* The period before p of the same type. */

@@ -94,8 +94,9 @@ ctip_report_get_id(struct ctip_report_view *out, const struct ctip_access *ax,
  * stored (version 0) or returned (version: the version read). Refused
  * with CTIP_EINVAL naming "report" while validation errors remain, and
  * naming "note" when warnings remain without a note explaining them;
- * CTIP_ECONFLICT when it was submitted meanwhile (or is stale).
- * Audited ("report.submit").
+ * CTIP_ECONFLICT when it was submitted meanwhile (or is stale). The
+ * snapshot is the report's until the next submission and its submit
+ * step's for good (ctip_report_submission). Audited ("report.submit").
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_report_submit(int64_t *id_out, const struct ctip_access *ax,
@@ -210,7 +211,8 @@ ctip_report_trend(struct ctip_trend_point **out, int *n_out,
 		  struct ctip_arena *a, struct ctip_err *err);
 
 /* The forms, the rates and the steps of report id (scope as
- * ctip_report_get_id). */
+ * ctip_report_get_id; each submit step with its number and whether its
+ * snapshot was kept). */
 CTIP_MUST_CHECK enum ctip_status
 ctip_report_forms(struct ctip_form **out, int *n_out, struct ctip_store *st,
 		  const struct ctip_principal *p, struct ctip_arena *a,
@@ -219,6 +221,35 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_report_steps(struct ctip_report_step **out, int *n_out,
 		  const struct ctip_access *ax, const struct ctip_principal *p,
 		  int64_t id, struct ctip_arena *a, struct ctip_err *err);
+
+/* One submission of a stored report, as it was submitted. */
+struct ctip_report_submission {
+	int64_t report_id;
+	int n;                               /* 1, 2, ... */
+	const struct ctip_report_step *step; /* its submit step, in a */
+	const char *status_after; /* returned, approved, or current (the
+				     one waiting for review) */
+	const struct ctip_report_step *review; /* the step that returned or
+						  approved it, in a; NULL
+						  when current */
+	json_t *body; /* the snapshot submitted; the caller releases it
+			 (json_decref) */
+};
+
+/*
+ * Submission n (1, 2, ...: the report's submit steps in order) of stored
+ * report id, with the snapshot it submitted, what became of it and the
+ * step that decided it. Who may: as ctip_report_get_id (a report outside
+ * p's scope is CTIP_ENOTFOUND as a missing one). CTIP_EINVAL naming "n"
+ * when n < 1; CTIP_ENOTFOUND when there is no such submission, or its
+ * snapshot was not kept (submitted before 012_report_versions). Not
+ * audited, as report reads are not (aggregates, no identity).
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_report_submission(struct ctip_report_submission *out,
+		       const struct ctip_access *ax,
+		       const struct ctip_principal *p, int64_t id, int n,
+		       struct ctip_arena *a, struct ctip_err *err);
 
 /*
  * Check the forms' reference data after a load: every form's layout has

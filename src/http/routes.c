@@ -296,6 +296,8 @@ const struct ctip_route ctip_routes[] = {
 	{ "GET", "/api/reports", ctip_h_report_get, 0 },
 	{ "GET", "/api/reports/{id}", ctip_h_report_get_id, 0 },
 	{ "POST", "/api/reports/{id}/review", ctip_h_report_review, 0 },
+	{ "GET", "/api/reports/{id}/submissions/{n}", ctip_h_report_submission,
+	  0 },
 	{ "GET", "/api/activities", ctip_h_activity_list, 0 },
 	{ "POST", "/api/activities", ctip_h_activity_create, 0 },
 	{ "GET", "/api/activities/{id}", ctip_h_activity_get, 0 },

@@ -70,6 +70,7 @@ void ctip_h_stats_trend(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_forms(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_get(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp);
+void ctip_h_report_submission(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_submit(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_review(struct ctip_req *req, struct ctip_resp *resp);
 void ctip_h_report_completeness(struct ctip_req *req, struct ctip_resp *resp);

@@ -121,14 +121,20 @@ answer_id(struct ctip_req *req, struct ctip_resp *resp, int64_t id)
 		return;
 	}
 	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(
-			items,
-			json_pack("{s:s, s:s, s:s, s:s, s:o}", "action",
-				  steps[i].action, "at", steps[i].at, "user",
-				  steps[i].user_name, "unit",
-				  steps[i].unit_name, "comment",
-				  ctip_json_str_or_null(steps[i].comment)));
+	for (i = 0; i < n; i++) {
+		json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:o}", "action",
+				      steps[i].action, "at", steps[i].at,
+				      "user", steps[i].user_name, "unit",
+				      steps[i].unit_name, "comment",
+				      ctip_json_str_or_null(steps[i].comment));
+
+		if (s != NULL && steps[i].submission > 0)
+			json_object_update_new(
+				s, json_pack("{s:i, s:b}", "submission",
+					     steps[i].submission, "kept",
+					     steps[i].kept));
+		json_array_append_new(items, s);
+	}
 	j = view_json(&v);
 	json_object_set_new(j, "steps", items);
 	ctip_resp_json(resp, 200, j);
@@ -142,6 +148,52 @@ ctip_h_report_get_id(struct ctip_req *req, struct ctip_resp *resp)
 
 	if (id != 0)
 		answer_id(req, resp, id);
+}
+
+/* GET /api/reports/{id}/submissions/{n}: submission n of a stored report
+ * as it was submitted, and what became of it. */
+void
+ctip_h_report_submission(struct ctip_req *req, struct ctip_resp *resp)
+{
+	struct ctip_report_submission sub;
+	struct ctip_err err = { 0 };
+	int64_t id = ctip_req_id(req, resp, 0);
+	const char *s = req->n_params > 1 ? req->params[1] : NULL;
+	char *end;
+	long long n;
+
+	if (id == 0)
+		return;
+	errno = 0;
+	n = s != NULL && s[0] >= '1' && s[0] <= '9' ? strtoll(s, &end, 10) : 0;
+	if (n <= 0 || errno != 0 || *end != '\0' || n > INT32_MAX) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "n",
+				  "n: a submission number, 1 or more");
+		return;
+	}
+	if (ctip_report_submission(&sub, &req->access, req->who, id, (int)n,
+				   req->arena, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		return;
+	}
+	ctip_resp_json(
+		resp, 200,
+		json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:s, s:o, s:o, "
+			  "s:o, s:o}",
+			  "report_id", (json_int_t)sub.report_id, "submission",
+			  sub.n, "submitted_at", sub.step->at, "submitted_by",
+			  sub.step->user_name, "unit", sub.step->unit_name,
+			  "note", ctip_json_str_or_null(sub.step->comment),
+			  "status_after", sub.status_after, "reviewed_at",
+			  ctip_json_str_or_null(sub.review ? sub.review->at
+							   : NULL),
+			  "reviewed_by",
+			  ctip_json_str_or_null(
+				  sub.review ? sub.review->user_name : NULL),
+			  "comment",
+			  ctip_json_str_or_null(sub.review ? sub.review->comment
+							   : NULL),
+			  "snapshot", sub.body));
 }
 
 /* POST /api/reports/submit {"form","period","place","note","version"}

@@ -66,6 +66,9 @@ struct ctip_report_step {
 	int64_t user_id, unit_id;
 	const char *user_name, *unit_name;
 	const char *comment;
+	int submission; /* submit steps: 1, 2, ... in order; else 0 */
+	bool kept;      /* a submit step holds the snapshot it submitted (false
+			   for submissions made before 012_report_versions) */
 };
 
 /* An activity a unit recorded. */
@@ -137,7 +140,9 @@ struct ctip_report_ops {
 		    struct ctip_err *err);
 	/* Store a submission: a new report (r->id 0; *id_out its id) or a
 	 * returned one submitted again (r->id, r->version the version
-	 * read: CTIP_ECONFLICT if it changed). Adds the submit step. */
+	 * read: CTIP_ECONFLICT if it changed). Adds the submit step, which
+	 * keeps r->snapshot as well (the report's is replaced by the next
+	 * submission, the step's stays). */
 	int (*submit)(int64_t *id_out, struct ctip_store *st,
 		      const struct ctip_report_rec *r, struct ctip_err *err);
 	/* Approve or return (status) report id at version; adds the
@@ -146,9 +151,17 @@ struct ctip_report_ops {
 		      const char *status, int64_t user_id, int64_t unit_id,
 		      const char *at, const char *comment,
 		      struct ctip_err *err);
+	/* The steps of report_id, oldest first, in a. */
 	int (*steps)(struct ctip_report_step **out, int *n_out,
 		     struct ctip_store *st, int64_t report_id,
 		     struct ctip_arena *a, struct ctip_err *err);
+	/* The snapshot (JSON, in a) that submission n (1, 2, ...: the
+	 * report's submit steps in order) of report_id submitted.
+	 * CTIP_ENOTFOUND when there is no such submission or its snapshot
+	 * was not kept. */
+	int (*submission)(const char **out, struct ctip_store *st,
+			  int64_t report_id, int n, struct ctip_arena *a,
+			  struct ctip_err *err);
 
 	/* Activities. insert sets *id_out; update changes the fields of
 	 * r->id at r->version (CTIP_ECONFLICT otherwise). */

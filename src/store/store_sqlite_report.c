@@ -19,6 +19,7 @@ enum {
 	Q_REVIEW,
 	Q_STEP_INSERT,
 	Q_STEPS,
+	Q_SUBMISSION,
 	Q_ACT_INSERT,
 	Q_ACT_UPDATE,
 	Q_ACT_GET,
@@ -111,13 +112,23 @@ sq_report_sql(int id)
 		       "version + 1 WHERE id = ?1 AND version = ?6";
 	case Q_STEP_INSERT:
 		return "INSERT INTO report_step (report_id, action, at, "
-		       "user_id, unit_id, comment) VALUES (?1, ?2, ?3, ?4, ?5, "
-		       "?6)";
+		       "user_id, unit_id, comment, snapshot) VALUES (?1, ?2, "
+		       "?3, ?4, ?5, ?6, ?7)";
+	/* A submit step's number is how many submit steps of its report
+	 * came up to it (report_step_report covers the count). */
 	case Q_STEPS:
 		return "SELECT s.id, s.action, s.at, s.user_id, s.unit_id, "
-		       "u.display_name, o.name, s.comment FROM report_step s "
-		       "JOIN app_user u ON u.id = s.user_id JOIN org_unit o ON "
-		       "o.id = s.unit_id WHERE s.report_id = ?1 ORDER BY s.id";
+		       "u.display_name, o.name, s.comment, CASE WHEN s.action "
+		       "= 'submit' THEN (SELECT count(*) FROM report_step t "
+		       "WHERE t.report_id = s.report_id AND t.action = "
+		       "'submit' AND t.id <= s.id) ELSE 0 END, CASE WHEN "
+		       "s.snapshot IS NULL THEN 0 ELSE 1 END FROM report_step "
+		       "s JOIN app_user u ON u.id = s.user_id JOIN org_unit o "
+		       "ON o.id = s.unit_id WHERE s.report_id = ?1 ORDER BY "
+		       "s.id";
+	case Q_SUBMISSION:
+		return "SELECT snapshot FROM report_step WHERE report_id = ?1 "
+		       "AND action = 'submit' ORDER BY id LIMIT 1 OFFSET ?2";
 	case Q_ACT_INSERT:
 		return "INSERT INTO activity (org_unit_id, province_code, "
 		       "commune_code, kind, title, started_on, ended_on, "
@@ -396,7 +407,7 @@ list(struct ctip_report_rec **out, int *n_out, struct ctip_store *st,
 static int
 step_insert(struct sqlite_store *s, int64_t report_id, const char *action,
 	    const char *at, int64_t user_id, int64_t unit_id,
-	    const char *comment, struct ctip_err *err)
+	    const char *comment, const char *snapshot, struct ctip_err *err)
 {
 	sqlite3_stmt *q = sq_stmt(s, Q_STEP_INSERT, err);
 	int64_t id;
@@ -409,6 +420,7 @@ step_insert(struct sqlite_store *s, int64_t report_id, const char *action,
 	sq_bind_id(q, 4, user_id);
 	sq_bind_id(q, 5, unit_id);
 	sq_bind_text(q, 6, comment);
+	sq_bind_text(q, 7, snapshot);
 	return sq_insert_row(&id, s, q, "store the report step", err);
 }
 
@@ -465,7 +477,7 @@ submit(int64_t *id_out, struct ctip_store *st, const struct ctip_report_rec *r,
 	if (rc == CTIP_OK)
 		rc = step_insert(s, *id_out, "submit", r->submitted_at,
 				 r->submitted_by, r->submitted_unit_id, r->note,
-				 err);
+				 r->snapshot, err);
 	return sq_own_end(s, own, rc, err);
 }
 
@@ -500,7 +512,7 @@ review(struct ctip_store *st, int64_t id, int version, const char *status,
 		rc = step_insert(s, id,
 				 strcmp(status, "approved") == 0 ? "approve"
 								 : "return",
-				 at, user_id, unit_id, comment, err);
+				 at, user_id, unit_id, comment, NULL, err);
 	return sq_own_end(s, own, rc, err);
 }
 
@@ -517,6 +529,8 @@ read_step(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 	r->user_name = sq_col_text(q, 5, a, ok);
 	r->unit_name = sq_col_text(q, 6, a, ok);
 	r->comment = sq_col_text(q, 7, a, ok);
+	r->submission = sqlite3_column_int(q, 8);
+	r->kept = sqlite3_column_int(q, 9) != 0;
 }
 
 static int
@@ -531,6 +545,44 @@ steps(struct ctip_report_step **out, int *n_out, struct ctip_store *st,
 	sqlite3_bind_int64(q, 1, report_id);
 	return sq_read_all((void **)out, n_out, sizeof(**out), s, q, read_step,
 			   a, err);
+}
+
+static int
+submission(const char **out, struct ctip_store *st, int64_t report_id, int n,
+	   struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+	bool ok = true;
+	int rc;
+
+	*out = NULL;
+	if (n < 1)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "report %lld has no submission %d",
+				    (long long)report_id, n);
+	if ((q = sq_stmt(s, Q_SUBMISSION, err)) == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, report_id);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)n - 1);
+	rc = sq_step_one(s, q, "submission", err);
+	if (rc == CTIP_OK)
+		*out = sq_col_text(q, 0, a, &ok);
+	sq_done(q);
+	if (rc == CTIP_ENOTFOUND)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "report %lld has no submission %d",
+				    (long long)report_id, n);
+	if (rc != CTIP_OK)
+		return rc;
+	if (!ok)
+		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	if (*out == NULL)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "submission %d of report %lld was made "
+				    "before submissions were kept",
+				    n, (long long)report_id);
+	return CTIP_OK;
 }
 
 static int
@@ -651,6 +703,7 @@ const struct ctip_report_ops sq_report_ops = {
 	.submit = submit,
 	.review = review,
 	.steps = steps,
+	.submission = submission,
 	.activity_insert = activity_insert,
 	.activity_update = activity_update,
 	.activity_get = activity_get,

@@ -5,10 +5,13 @@
 // paper form, sees the API's numbers, is told to explain the warning,
 // submits with a note; the province statistician of Hà Nội sees it in the
 // completeness table and returns it with a comment; the commune sees the
-// comment and submits again; the province approves. The print view has the
+// comment and submits again; the province approves, and opens the first
+// submission from the steps: the rows as submitted under a banner saying
+// it is submission 1, returned with the comment. The print view has the
 // national header; the statistics page draws the trend of 8 quarters; a
 // national supervisor sees the 34 provinces in the completeness table.
-// Saves tests/browser/screenshots/report-*.png, activities.png and
+// Saves tests/browser/screenshots/report-*.png (report-submission.png:
+// the earlier submission), activities.png and
 // stats-trend.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -193,6 +196,34 @@ test('a commune records an activity, submits its report, the province returns it
   assert.equal(await row(pp, 'V_RECEIVED').locator('th').textContent(), 'Persons received');
   await pp.getByRole('button', { name: 'Tiếng Việt' }).click();
   await h1(pp).filter({ hasText: 'Báo cáo 6 tháng' }).waitFor();
+
+  // --- the first submission, as submitted, under its banner ---
+  await pp.locator('.report-steps tr[data-submission="1"]').getByRole('link', { name: 'Xem lần gửi 1' }).click();
+  await pp.waitForURL(new RegExp(`#/reports/${submitted.id}\\?submission=1$`));
+  const banner = pp.locator('.submission-banner[data-submission="1"][data-status-after="returned"]');
+  await banner.waitFor();
+  assert.equal(await banner.locator('.submission-title').textContent(),
+    'Đây là lần gửi thứ 1 (số liệu như khi gửi, chỉ xem), đã bị cấp trên trả lại với ý kiến:');
+  assert.equal(await banner.locator('.comment').textContent(), 'Đề nghị bổ sung số liệu tháng 5');
+  const first = await bdApi.get(`/api/reports/${submitted.id}/submissions/1`);
+  assert.equal(first.status, 200, first.text);
+  assert.deepEqual(first.body.snapshot.rows, submitted.report.rows);
+  for (const item of ['V_RECEIVED', 'V_IDENTIFIED', 'ACT_TRAINING_PEOPLE'])
+    assert.equal(await row(pp, item).locator('td.num').textContent(),
+      String(first.body.snapshot.rows.find((r) => r.item === item && !r.by).total), item);
+  assert.equal(await pp.locator('.submitted-by').textContent(), 'Lê Thị Xã (Công an phường Ba Đình)');
+  // Read only: no review form, no exports of the report as it is now.
+  assert.equal(await pp.locator('form.report-review').count(), 0);
+  assert.equal(await pp.locator('a.export').count(), 0);
+  assert.equal(await pp.locator('.report-steps a[aria-current="page"]').textContent(), 'Xem lần gửi 1');
+  assert.deepEqual(await unlabelled(pp), []);
+  await pp.screenshot({ path: `${shots}report-submission.png`, fullPage: true });
+  // The second is the approved one; back to the report as it is now.
+  await pp.getByRole('link', { name: 'Xem lần gửi 2' }).click();
+  await pp.locator('.submission-banner[data-submission="2"][data-status-after="approved"]').waitFor();
+  await pp.getByRole('link', { name: '← Quay lại báo cáo hiện tại' }).click();
+  await pp.waitForURL(new RegExp(`#/reports/${submitted.id}$`));
+  await pp.locator('.report-facts .report-status').filter({ hasText: 'Đã duyệt' }).waitFor();
 
   // --- the print view: A4, the national header, the place, the table ---
   await cp.reload();

@@ -4,12 +4,15 @@
 // province returns it, the commune submits again, the province approves;
 // completeness; the exports (XLSX read back cell by cell, CSV, JSON) hold
 // the report's numbers, with small cells suppressed on request; scope and
-// bad input answer with problem JSON naming the field.
+// bad input answer with problem JSON naming the field. Every submission
+// stays readable as it was submitted (/api/reports/{id}/submissions/{n}),
+// also after migrating a database of schema 11, which kept only the last.
 //
 // One database and one server for the whole file; the tests run in order.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { initDb, runOk, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
 import { readSheet } from './xlsx.js';
 
@@ -17,6 +20,7 @@ let db;
 let key;
 let server;
 const as = {};
+const accounts = {};
 
 const H1 = '2026-H1';
 const Q = `form=BC_XA_6T&period=${H1}`;
@@ -43,6 +47,7 @@ before(async () => {
 	for (const [name, u] of Object.entries(users)) {
 		const acc = await addUser(db, key, `rep-${name}`, { name: `E2E ${name}`, ...u });
 		as[name] = await signIn(server.url, acc);
+		accounts[name] = acc;
 	}
 	// Persons of Ba Đình received and identified in the half-year.
 	sqlite(db, "UPDATE person SET province_code = '01', commune_code = '00004', "
@@ -148,6 +153,65 @@ test('the province returns it with a comment, the commune submits again, the pro
 	assert.equal(v.status, 'approved');
 	assert.deepEqual(v.steps.map((s) => s.action), ['submit', 'return', 'submit', 'approve']);
 	assert.equal(sqlite(db, "SELECT count(*) FROM audit_log WHERE object_type = 'report'"), '4');
+});
+
+test('every submission stays readable as it was submitted, in scope only', async () => {
+	const v = ok(await as.hn.get(`/api/reports/${id}`));
+	assert.deepEqual(v.steps.map((s) => s.submission ?? null), [1, null, 2, null]);
+	assert.deepEqual(v.steps.map((s) => s.kept ?? null), [true, null, true, null]);
+	const s1 = ok(await as.hn.get(`/api/reports/${id}/submissions/1`));
+	assert.equal(s1.report_id, id);
+	assert.equal(s1.submission, 1);
+	assert.equal(s1.submitted_at, v.steps[0].at);
+	assert.equal(s1.submitted_by, 'E2E bd');
+	assert.equal(s1.note, 'Số liệu đã rà soát');
+	assert.equal(s1.status_after, 'returned');
+	assert.equal(s1.comment, 'Bổ sung số liệu tháng 5');
+	assert.equal(s1.reviewed_by, 'E2E hn');
+	// The first submission as it was, not as the report is now.
+	assert.deepEqual(s1.snapshot, frozen);
+	assert.ok(row(v.report, 'V_RECEIVED').total > row(s1.snapshot, 'V_RECEIVED').total);
+	const s2 = ok(await as.bd.get(`/api/reports/${id}/submissions/2`));
+	assert.equal(s2.status_after, 'approved');
+	assert.equal(s2.comment, null);
+	assert.deepEqual(s2.snapshot, v.report);
+	// Another commune or province: as if there were no such report.
+	problem(await as.nh.get(`/api/reports/${id}/submissions/1`), 404, 'not_found');
+	problem(await as.hcm.get(`/api/reports/${id}/submissions/2`), 404, 'not_found');
+	problem(await as.hn.get(`/api/reports/${id}/submissions/3`), 404, 'not_found');
+	problem(await as.hn.get('/api/reports/99999/submissions/1'), 404, 'not_found');
+	for (const n of ['0', '-1', 'x', '1x', '01', '99999999999'])
+		problem(await as.hn.get(`/api/reports/${id}/submissions/${n}`), 400, 'invalid', 'n');
+	// Reading is not a change: nothing more in the audit log.
+	assert.equal(sqlite(db, "SELECT count(*) FROM audit_log WHERE object_type = 'report'"), '4');
+});
+
+test('migrating a schema-11 database keeps the current snapshot as the latest submission', async () => {
+	// A copy as schema 11 had it: no snapshot column on the steps, the
+	// report's snapshot the last submission's.
+	const old = path.join(path.dirname(db), 'schema-11.db');
+	await runOk(['backup', '--db', db, old]);
+	sqlite(old, 'ALTER TABLE report_step DROP COLUMN snapshot; DELETE FROM schema_migration WHERE version = 12');
+	assert.equal(sqlite(old, 'SELECT max(version) FROM schema_migration'), '11');
+	assert.match(await runOk(['migrate', '--db', old]), /at schema version 12 \(1 migration applied\)/);
+	assert.equal(sqlite(old, `SELECT count(*) FROM report_step s JOIN report r ON r.id = s.report_id
+		WHERE s.report_id = ${id} AND s.action = 'submit' AND s.snapshot = r.snapshot`), '1');
+	assert.equal(sqlite(old, 'SELECT count(*) FROM report_step WHERE snapshot IS NOT NULL'),
+		sqlite(old, 'SELECT count(*) FROM report'));
+	const srv = await startServer({ db: old, key });
+	try {
+		const c = await signIn(srv.url, accounts.hn);
+		const v = ok(await c.get(`/api/reports/${id}`));
+		assert.deepEqual(v.steps.map((s) => s.submission ?? null), [1, null, 2, null]);
+		assert.deepEqual(v.steps.map((s) => s.kept ?? null), [false, null, true, null]);
+		const s2 = ok(await c.get(`/api/reports/${id}/submissions/2`));
+		assert.deepEqual(s2.snapshot, v.report);
+		assert.equal(s2.status_after, 'approved');
+		// The first was overwritten before versions were kept.
+		problem(await c.get(`/api/reports/${id}/submissions/1`), 404, 'not_found');
+	} finally {
+		await stopOk(srv);
+	}
 });
 
 test('the XLSX export holds the report\'s numbers, cell by cell', async () => {

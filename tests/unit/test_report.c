@@ -526,6 +526,151 @@ who_may_submit_review_and_see(void **state)
 		CTIP_ENOTFOUND);
 }
 
+/* Each submission is kept as it was submitted: the first, returned, keeps
+ * its rows when records change and the report is submitted again. */
+static void
+every_submission_is_kept_as_submitted(void **state)
+{
+	struct db_fixture *f = *state;
+	struct ctip_principal st =
+		user_at(f, "bd.stat", "POLICE", BA_DINH, "statistician");
+	struct ctip_principal hn =
+		user_at(f, "hn.sup", "POLICE", "01", "supervisor");
+	struct ctip_principal other =
+		user_at(f, "nh.stat", "POLICE", NGOC_HA, "statistician");
+	struct ctip_principal hcm =
+		user_at(f, "hcm.stat", "POLICE", "79", "statistician");
+	struct ctip_principal cw =
+		user_at(f, "bd.cw", "POLICE", BA_DINH, "case_worker");
+	struct ctip_report_submission s1, s2;
+	struct ctip_report_step *steps;
+	struct ctip_err err = { 0 };
+	const char *first;
+	int64_t id;
+	long before;
+	int n;
+
+	assert_int_equal(ctip_report_submit(&id, &f->ax, &st, "BC_XA_6T", H1,
+					    NULL, "Tiếp nhận từ kỳ trước", 0,
+					    &f->arena, &err),
+			 CTIP_OK);
+	first = raw_text(&f->arena, f->db,
+			 "SELECT snapshot FROM report WHERE id = 1", NULL);
+	/* Submission 1 is current until reviewed, and is the report's. */
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &hn, id, 1,
+						&f->arena, &err),
+			 CTIP_OK);
+	assert_string_equal(s1.status_after, "current");
+	assert_null(s1.review);
+	assert_string_equal(s1.step->action, "submit");
+	assert_string_equal(s1.step->comment, "Tiếp nhận từ kỳ trước");
+	before = row_total(s1.body, "V_RECEIVED", NULL);
+	json_decref(s1.body);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &st, id, 2,
+						&f->arena, &err),
+			 CTIP_ENOTFOUND);
+	/* Returned, more persons received, submitted again. */
+	assert_int_equal(ctip_report_review(&f->ax, &hn, id, 1, "return",
+					    "Kiểm tra lại số liệu", &f->arena,
+					    &err),
+			 CTIP_OK);
+	assert_int_equal(raw_exec(f->db,
+				  "UPDATE person SET commune_code = '" BA_DINH
+				  "', province_code = '01', received_on = "
+				  "'2026-02-02' WHERE id % 10 = 5"),
+			 SQLITE_OK);
+	assert_int_equal(ctip_report_submit(&id, &f->ax, &st, "BC_XA_6T", H1,
+					    NULL, "Đã bổ sung", 2, &f->arena,
+					    &err),
+			 CTIP_OK);
+	/* The report's snapshot is the second; the first is still there,
+	 * byte for byte, with its smaller count. */
+	assert_string_not_equal(
+		raw_text(&f->arena, f->db,
+			 "SELECT snapshot FROM report WHERE id = 1", NULL),
+		first);
+	assert_string_equal(
+		raw_text(&f->arena, f->db,
+			 "SELECT snapshot FROM report_step WHERE id = 1", NULL),
+		first);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &st, id, 1,
+						&f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_report_submission(&s2, &f->ax, &st, id, 2,
+						&f->arena, &err),
+			 CTIP_OK);
+	assert_string_equal(s1.status_after, "returned");
+	assert_string_equal(s1.review->action, "return");
+	assert_string_equal(s1.review->comment, "Kiểm tra lại số liệu");
+	assert_string_equal(s2.status_after, "current");
+	assert_int_equal(row_total(s1.body, "V_RECEIVED", NULL), before);
+	assert_true(row_total(s2.body, "V_RECEIVED", NULL) > before);
+	assert_string_equal(
+		json_string_value(json_object_get(s2.body, "submitted_at")),
+		s2.step->at);
+	json_decref(s1.body);
+	json_decref(s2.body);
+	/* Approved: submission 2 says so. */
+	assert_int_equal(ctip_report_review(&f->ax, &hn, id, 3, "approve", NULL,
+					    &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_report_submission(&s2, &f->ax, &hn, id, 2,
+						&f->arena, &err),
+			 CTIP_OK);
+	assert_string_equal(s2.status_after, "approved");
+	json_decref(s2.body);
+	/* The steps number the submissions; review steps keep nothing. */
+	assert_int_equal(
+		ctip_report_steps(&steps, &n, &f->ax, &st, id, &f->arena, &err),
+		CTIP_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(steps[0].submission, 1);
+	assert_true(steps[0].kept);
+	assert_int_equal(steps[1].submission, 0);
+	assert_false(steps[1].kept);
+	assert_int_equal(steps[2].submission, 2);
+	assert_true(steps[2].kept);
+	assert_int_equal(steps[3].submission, 0);
+	assert_int_equal(raw_long(f->db,
+				  "SELECT count(*) FROM report_step WHERE "
+				  "snapshot IS NOT NULL AND action <> 'submit'",
+				  NULL),
+			 0);
+	/* Outside the scope is as missing; a bad number names n. */
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &other, id, 1,
+						&f->arena, &err),
+			 CTIP_ENOTFOUND);
+	assert_null(s1.body);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &hcm, id, 1,
+						&f->arena, &err),
+			 CTIP_ENOTFOUND);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &cw, id, 1,
+						&f->arena, &err),
+			 CTIP_OK);
+	json_decref(s1.body);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &st, id, 0,
+						&f->arena, &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "n");
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &st, 999, 1,
+						&f->arena, &err),
+			 CTIP_ENOTFOUND);
+	/* A submission whose snapshot was not kept (made before
+	 * 012_report_versions) is numbered but not found. */
+	assert_int_equal(raw_exec(f->db, "UPDATE report_step SET snapshot = "
+					 "NULL WHERE id = 1"),
+			 SQLITE_OK);
+	assert_int_equal(
+		ctip_report_steps(&steps, &n, &f->ax, &st, id, &f->arena, &err),
+		CTIP_OK);
+	assert_int_equal(steps[0].submission, 1);
+	assert_false(steps[0].kept);
+	assert_int_equal(ctip_report_submission(&s1, &f->ax, &st, id, 1,
+						&f->arena, &err),
+			 CTIP_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "before submissions were kept"));
+}
+
 static void
 validation_errors_block_the_submission(void **state)
 {
@@ -844,6 +989,9 @@ main(void)
 			data_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(who_may_submit_review_and_see,
 						data_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(
+			every_submission_is_kept_as_submitted, data_setup,
+			db_teardown),
 		cmocka_unit_test_setup_teardown(
 			validation_errors_block_the_submission, data_setup,
 			db_teardown),

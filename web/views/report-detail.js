@@ -8,6 +8,11 @@
 // may_review; the steps taken; the review comment of a returned report;
 // exports (XLSX, CSV, JSON; "published" suppresses small cells); a print
 // view (#/reports/print?..., A4 with the national header and signatures).
+// Each submit step links to that submission as it was submitted
+// (#/reports/{id}?submission=N, GET /api/reports/{id}/submissions/N): the
+// same page and table, read only, under a banner saying which submission
+// it is and whether it was returned (with the comment), approved or is the
+// current one.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { lang } from '../i18n.js';
@@ -73,17 +78,36 @@ function findingsBox(report) {
       list(warnings, 'finding-warnings')) : null);
 }
 
-// Where the page's view comes from: { id } or { form, period, place }.
+// Where the page's view comes from: { id[, submission] } or { form,
+// period, place }.
 function source(ctx) {
-  if (ctx.args.id) return { id: ctx.args.id };
   const q = hashQuery();
-  if (q.get('id')) return { id: Number(q.get('id')) };
+  const submission = /^[1-9]\d*$/.test(q.get('submission') ?? '') ? Number(q.get('submission')) : null;
+  if (ctx.args.id) return { id: ctx.args.id, submission };
+  if (q.get('id')) return { id: Number(q.get('id')), submission };
   return { form: q.get('form') ?? '', period: q.get('period') ?? '', place: q.get('place') ?? '' };
 }
 
 function fetchView(src) {
   if (src.id) return get(`/api/reports/${src.id}`);
   return get(withQuery('/api/reports', { form: src.form, period: src.period, place: src.place }));
+}
+
+// The view, and the submission it asks for (null when none).
+async function fetchAll(src) {
+  if (!src.submission) return [await fetchView(src), null];
+  return Promise.all([fetchView(src), get(`/api/reports/${src.id}/submissions/${src.submission}`)]);
+}
+
+// Which submission this is and what became of it.
+function submissionBanner(sub) {
+  const returned = sub.status_after === 'returned';
+  return h('div', { class: `${returned ? 'alert' : 'notice'} submission-banner`, role: 'status',
+    'data-submission': String(sub.submission), 'data-status-after': sub.status_after },
+  h('p', { class: 'submission-title', i18n: `report.submission.${sub.status_after}`,
+    args: { n: String(sub.submission) } }),
+  returned && sub.comment ? h('p', { class: 'comment', text: sub.comment }) : null,
+  h('p', { class: 'no-print' }, h('a', { href: `#/reports/${sub.report_id}`, i18n: 'report.submission.back' })));
 }
 
 // The national header, place, title, period, table and signatures (A4).
@@ -127,10 +151,10 @@ export function render(ctx, { print = false } = {}) {
 
   async function load(ok) {
     try {
-      const v = await fetchView(src);
+      const [v, sub] = await fetchAll(src);
       if (!ctx.current()) return;
       if (v.id && !src.id) src.id = v.id;
-      root.replaceChildren(...(print ? [printView(ctx, v)] : page(v)));
+      root.replaceChildren(...(print ? [printView(ctx, v)] : page(v, sub)));
       if (ok) {
         done.hidden = false;
         setText(done, ok);
@@ -145,38 +169,46 @@ export function render(ctx, { print = false } = {}) {
     }
   }
 
-  function page(v) {
-    const r = v.report;
+  // The report, or (sub) one of its submissions as submitted: the same
+  // facts, table and findings, without the exports and the forms.
+  function page(v, sub = null) {
+    const r = sub ? sub.snapshot : v.report;
     const p = periodText(r.period.key);
     const where = { form: r.form.code, period: r.period.key, place: r.place.code };
+    const submittedAt = sub ? sub.submitted_at : v.submitted_at;
+    const note = sub ? sub.note : v.note;
     return [
       h('p', { class: 'no-print' }, h('a', { href: reportHref('/reports', { form: r.form.code, period: r.period.key }),
         i18n: 'report.back' })),
       bi(r.form.name_vi, r.form.name_en, 'h1'),
       done,
-      v.status === 'returned' && v.review_comment ? h('div', { class: 'alert report-returned', role: 'alert' },
+      sub ? submissionBanner(sub) : null,
+      !sub && v.status === 'returned' && v.review_comment ? h('div', { class: 'alert report-returned', role: 'alert' },
         h('p', { i18n: 'report.returned_comment' }), h('p', { class: 'comment', text: v.review_comment })) : null,
       h('dl', { class: 'facts report-facts' },
         h('dt', { i18n: 'report.place' }), h('dd', { class: 'place', text: r.place.name }),
         h('dt', { i18n: 'report.period' }), h('dd', {}, h('span', { i18n: p.key, args: p.args }), ' ',
           h('span', { class: 'muted', i18n: 'report.period.range',
             args: { from: dmy(r.period.from), to: dmy(r.period.to) } })),
-        h('dt', { i18n: 'report.status' }), h('dd', {}, statusBadge(v.status)),
+        sub ? null : h('dt', { i18n: 'report.status' }), sub ? null : h('dd', {}, statusBadge(v.status)),
         h('dt', { i18n: 'report.due_on' }), h('dd', { text: v.due_on ? dmy(v.due_on) : '—' }),
-        h('dt', { i18n: 'report.version' }), h('dd', { class: 'version', text: String(v.version ?? 0) }),
-        v.submitted_at ? h('dt', { i18n: 'report.submitted_at' }) : null,
-        v.submitted_at ? h('dd', {}, time(v.submitted_at)) : null,
-        v.note ? h('dt', { i18n: 'report.note_shown' }) : null,
-        v.note ? h('dd', { class: 'note', text: v.note }) : null,
+        sub ? null : h('dt', { i18n: 'report.version' }),
+        sub ? null : h('dd', { class: 'version', text: String(v.version ?? 0) }),
+        submittedAt ? h('dt', { i18n: 'report.submitted_at' }) : null,
+        submittedAt ? h('dd', {}, time(submittedAt)) : null,
+        sub ? h('dt', { i18n: 'report.submission.by' }) : null,
+        sub ? h('dd', { class: 'submitted-by', text: `${sub.submitted_by} (${sub.unit})` }) : null,
+        note ? h('dt', { i18n: 'report.note_shown' }) : null,
+        note ? h('dd', { class: 'note', text: note }) : null,
         h('dt', { i18n: 'report.legal_basis' }), h('dd', { class: 'muted', text: r.form.legal_basis ?? '' })),
-      h('div', { class: 'report-tools no-print' }, exports(where),
+      sub ? null : h('div', { class: 'report-tools no-print' }, exports(where),
         h('a', { class: 'button secondary print-link', href: reportHref('/reports/print', v.id ? { id: v.id } : where),
           i18n: 'report.print' })),
       h('div', { class: 'table-wrap' }, reportTable(r)),
       findingsBox(r),
-      v.may_submit ? submitForm(v, where) : null,
-      v.may_review ? reviewForm(v) : null,
-      steps(v),
+      !sub && v.may_submit ? submitForm(v, where) : null,
+      !sub && v.may_review ? reviewForm(v) : null,
+      steps(v, sub),
     ].filter(Boolean);
   }
 
@@ -273,20 +305,32 @@ export function render(ctx, { print = false } = {}) {
     return form;
   }
 
-  function steps(v) {
+  // The steps; a submit step links to its submission when it was kept
+  // (the one shown, sub, is marked as the current page).
+  function steps(v, sub) {
     const list = v.steps ?? [];
     if (!list.length) return null;
     const cols = ['report.step.at', 'report.step.action', 'report.step.user', 'report.step.unit', 'report.step.comment'];
+    const link = (s) => {
+      if (!s.submission || !v.id) return null;
+      if (!s.kept) return h('span', { class: 'muted submission-lost', i18n: 'report.submission.lost' });
+      return h('a', { class: 'submission-link', href: `#/reports/${v.id}?submission=${s.submission}`,
+        'aria-current': sub?.submission === s.submission ? 'page' : null,
+        i18n: 'report.submission.open', args: { n: String(s.submission) } });
+    };
     return h('section', { class: 'report-steps', 'aria-labelledby': 'rep-steps-h' },
       h('h2', { id: 'rep-steps-h', i18n: 'report.steps' }),
       h('table', { class: 'data steps' },
         h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))),
-        h('tbody', {}, list.map((s) => h('tr', { 'data-action': s.action },
-          h('td', {}, time(s.at)),
-          h('td', { i18n: `report.step.${s.action}` }),
-          h('td', { text: s.user ?? '' }),
-          h('td', { text: s.unit ?? '' }),
-          h('td', { class: 'comment', text: s.comment ?? '' }))))));
+        h('tbody', {}, list.map((s) => {
+          const a = link(s);
+          return h('tr', { 'data-action': s.action, 'data-submission': s.submission ?? null },
+            h('td', {}, time(s.at)),
+            h('td', {}, h('span', { i18n: `report.step.${s.action}` }), a ? ' ' : null, a),
+            h('td', { text: s.user ?? '' }),
+            h('td', { text: s.unit ?? '' }),
+            h('td', { class: 'comment', text: s.comment ?? '' }));
+        }))));
   }
 
   load();
