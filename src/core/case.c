@@ -921,13 +921,16 @@ ctip_case_kpi(struct ctip_case_kpi *out, struct ctip_store *st,
 	if ((rc = st->ops->cases->kpi_counts(&out->counts, st, &out->filter,
 					     err)) != CTIP_OK)
 		return rc;
-	if ((rc = ctip_kpi_rate_of(&out->solved, st, "KPI_SOLVED",
-				   out->counts.solved, out->counts.initiated, a,
-				   err)) != CTIP_OK ||
-	    (rc = ctip_kpi_rate_of(&out->indicted, st, "KPI_INDICTED",
-				   out->counts.indicted, out->counts.solved, a,
-				   err)) != CTIP_OK)
-		return rc;
-	return ctip_kpi_rate_of(&out->tried, st, "KPI_TRIED", out->counts.tried,
-				out->counts.indicted, a, err);
+	{
+		const struct ctip_kpi_ask asks[] = {
+			{ &out->solved, "KPI_SOLVED", out->counts.solved,
+			  out->counts.initiated },
+			{ &out->indicted, "KPI_INDICTED", out->counts.indicted,
+			  out->counts.solved },
+			{ &out->tried, "KPI_TRIED", out->counts.tried,
+			  out->counts.indicted },
+		};
+
+		return ctip_kpi_rates_fill(st, asks, CTIP_NELEM(asks), a, err);
+	}
 }

@@ -27,26 +27,29 @@ ctip_kpi_rate_fill(struct ctip_kpi_rate *r, long part, long whole, int pct,
 }
 
 enum ctip_status
-ctip_kpi_rate_of(struct ctip_kpi_rate *r, struct ctip_store *st,
-		 const char *code, long part, long whole, struct ctip_arena *a,
-		 struct ctip_err *err)
+ctip_kpi_rates_fill(struct ctip_store *st, const struct ctip_kpi_ask *asks,
+		    int n_asks, struct ctip_arena *a, struct ctip_err *err)
 {
 	struct ctip_rate_def *rates;
 	enum ctip_status rc;
-	int n, i;
+	int n, i, k;
 
 	if ((rc = st->ops->reports->rates(&rates, &n, st, a, err)) != CTIP_OK)
 		return rc;
-	for (i = 0; i < n && strcmp(rates[i].code, code) != 0; i++)
-		;
-	if (i == n)
-		return ctip_err_set(err, CTIP_ESTORE,
-				    "the KPI catalogue has no rate %s (run "
-				    "\"ctip ref load\" to load "
-				    "data/indicators/rates.csv)",
-				    code);
-	ctip_kpi_rate_fill(r, part, whole, rates[i].target_percent,
-			   strcmp(rates[i].comparison, "above") == 0);
+	for (k = 0; k < n_asks; k++) {
+		for (i = 0; i < n && strcmp(rates[i].code, asks[k].code) != 0;
+		     i++)
+			;
+		if (i == n)
+			return ctip_err_set(err, CTIP_ESTORE,
+					    "the KPI catalogue has no rate %s "
+					    "(run \"ctip ref load\" to load "
+					    "data/indicators/rates.csv)",
+					    asks[k].code);
+		ctip_kpi_rate_fill(asks[k].out, asks[k].part, asks[k].whole,
+				   rates[i].target_percent,
+				   strcmp(rates[i].comparison, "above") == 0);
+	}
 	return CTIP_OK;
 }
 
@@ -248,13 +251,18 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	out->share_resolved = share(out->counts.resolved, out->counts.received);
 	out->share_tips_in_time =
 		share(out->counts.tips_in_time, out->counts.tips);
-	if ((rc = ctip_kpi_rate_of(&out->classified, st, "KPI_CLASSIFIED",
-				   out->counts.classified, out->counts.received,
-				   a, err)) != CTIP_OK ||
-	    (rc = ctip_kpi_rate_of(&out->resolved, st, "KPI_RESOLVED",
-				   out->counts.resolved, out->counts.received,
-				   a, err)) != CTIP_OK)
-		return rc;
+	{
+		const struct ctip_kpi_ask asks[] = {
+			{ &out->classified, "KPI_CLASSIFIED",
+			  out->counts.classified, out->counts.received },
+			{ &out->resolved, "KPI_RESOLVED", out->counts.resolved,
+			  out->counts.received },
+		};
+
+		if ((rc = ctip_kpi_rates_fill(st, asks, CTIP_NELEM(asks), a,
+					      err)) != CTIP_OK)
+			return rc;
+	}
 	out->median_hours_to_referral = -1.0;
 	if (n > 0) {
 		/* Seconds, sorted; the median of an even count is the mean

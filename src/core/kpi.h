@@ -23,13 +23,19 @@ struct ctip_kpi_rate {
 void ctip_kpi_rate_fill(struct ctip_kpi_rate *r, long part, long whole, int pct,
 			bool strict);
 
-/* Fill r with part of whole against the target and comparison of the KPI
- * rate code of the catalogue (data/indicators/rates.csv), the one place
- * the programme's targets are written. */
+/* A rate to fill: part of whole, against the catalogue's rate code. */
+struct ctip_kpi_ask {
+	struct ctip_kpi_rate *out;
+	const char *code; /* KPI_SOLVED, ... */
+	long part, whole;
+};
+
+/* Fill each ask's rate against the target and comparison of its code in
+ * the catalogue (data/indicators/rates.csv), the one place the
+ * programme's targets are written; read once for all. */
 CTIP_MUST_CHECK enum ctip_status
-ctip_kpi_rate_of(struct ctip_kpi_rate *r, struct ctip_store *st,
-		 const char *code, long part, long whole, struct ctip_arena *a,
-		 struct ctip_err *err);
+ctip_kpi_rates_fill(struct ctip_store *st, const struct ctip_kpi_ask *asks,
+		    int n_asks, struct ctip_arena *a, struct ctip_err *err);
 
 struct ctip_intake_kpi {
 	struct ctip_kpi_filter filter; /* the scope and period counted */

@@ -224,6 +224,12 @@ test('a commune records an activity, submits its report, the province returns it
   await pp.getByRole('link', { name: '← Quay lại báo cáo hiện tại' }).click();
   await pp.waitForURL(new RegExp(`#/reports/${submitted.id}$`));
   await pp.locator('.report-facts .report-status').filter({ hasText: 'Đã duyệt' }).waitFor();
+  // A submission the report does not have (a stale or typed link): the
+  // report as it is now, with a notice, not an error page.
+  await pp.evaluate((x) => { location.hash = x; }, `#/reports/${submitted.id}?submission=9`);
+  await pp.locator('.submission-missing[role="alert"]').filter({ hasText: 'lần thứ 9' }).waitFor();
+  await pp.locator('.report-facts .report-status').filter({ hasText: 'Đã duyệt' }).waitFor();
+  assert.equal(await pp.locator('.submission-banner').count(), 0);
 
   // --- the print view: A4, the national header, the place, the table ---
   await cp.reload();

@@ -11,6 +11,7 @@ import { addUser, signIn, ok } from './users.js';
 
 let server;
 let stat;
+let op;
 
 before(async () => {
 	const { db, key } = await initDb({ demo: 0, name: 'targets' });
@@ -24,8 +25,22 @@ before(async () => {
 	fs.writeFileSync(rates, edited);
 	await runOk(['ref', 'load', '--db', db, '--data', data]);
 	const account = await addUser(db, key, 'targets.stat', { adminCode: '01', roles: ['statistician'] });
+	const operator = await addUser(db, key, 'targets.op', { adminCode: '00004', roles: ['hotline_operator'] });
 	server = await startServer({ db });
 	stat = await signIn(server.url, account);
+	op = await signIn(server.url, operator);
+	// Ten calls of the year, eight resolved: 80%, green against "at least
+	// 75%", amber against the shipped "above 90%".
+	for (let i = 0; i < 10; i++) {
+		const call = ok(await op.post('/api/intakes', {
+			received_at: `2026-11-${String(10 + i).padStart(2, '0')}T09:00:00Z`, channel: 'HOTLINE_111',
+			province: '01', commune: '00004', summary: `Cuộc gọi hỏi về hỗ trợ số ${i + 1}.`,
+			reporter: { anonymous: true }, urgency: 'normal', classification: 'victim_help',
+		}), 201);
+		if (i < 8)
+			ok(await op.post(`/api/intakes/${call.id}/resolve`, { resolution: 'Đã hướng dẫn.',
+				version: call.version }));
+	}
 });
 
 after(async () => {
@@ -35,12 +50,13 @@ after(async () => {
 test('the KPI endpoints take their targets from the loaded catalogue', async () => {
 	const q = 'from=2026-01-01&to=2026-12-31';
 	const ik = ok(await stat.get(`/api/kpi/intakes?${q}`));
-	assert.deepEqual(ik.kpi_resolved, { count: 0, of: 0, rate: null, target: 0.75, comparison: 'at_least',
-		status: 'none' });
-	assert.deepEqual(ik.kpi_classified, { count: 0, of: 0, rate: null, target: 1, comparison: 'at_least',
-		status: 'none' });
+	assert.deepEqual(ik.kpi_resolved, { count: 8, of: 10, rate: 0.8, target: 0.75, comparison: 'at_least',
+		status: 'green' });
+	assert.deepEqual(ik.kpi_classified, { count: 10, of: 10, rate: 1, target: 1, comparison: 'at_least',
+		status: 'green' });
 	const ck = ok(await stat.get(`/api/kpi/cases?${q}`));
 	assert.equal(ck.solved.target, 0.8);
 	assert.equal(ck.solved.comparison, 'above');
 	assert.equal(ck.indicted.target, 0.95);
+	assert.equal(ck.solved.status, 'none'); // no cases: nothing to light
 });

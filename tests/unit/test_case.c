@@ -439,6 +439,32 @@ kpi_counts_per_scope(void **state)
 		audits);
 }
 
+/* The targets come from the catalogue; without its rates the KPIs say
+ * what to load instead of lighting against a target of their own. */
+static void
+kpi_without_the_rate_catalogue_says_what_is_missing(void **state)
+{
+	struct db_fixture *f = *state;
+	struct ctip_principal stat =
+		user_at(f, "stat", "POLICE", "VN", "statistician");
+	struct ctip_case_kpi k;
+	struct ctip_err err = { 0 };
+
+	assert_int_equal(ctip_case_kpi(&k, f->st, &stat, "2025-01-01",
+				       "2025-12-31", 0, NULL, &f->arena, &err),
+			 CTIP_OK);
+	assert_true(k.solved.target > 0.89 && k.solved.target < 0.91);
+	/* As a database whose catalogue lost the rate would be. */
+	assert_int_equal(raw_exec(f->db, "DELETE FROM kpi_rate WHERE code = "
+					 "'KPI_SOLVED'"),
+			 SQLITE_OK);
+	assert_int_equal(ctip_case_kpi(&k, f->st, &stat, "2025-01-01",
+				       "2025-12-31", 0, NULL, &f->arena, &err),
+			 CTIP_ESTORE);
+	assert_non_null(strstr(err.msg, "KPI_SOLVED"));
+	assert_non_null(strstr(err.msg, "rates.csv"));
+}
+
 int
 main(void)
 {
@@ -449,6 +475,7 @@ main(void)
 		LOADED(each_agency_moves_its_stages),
 		LOADED(warnings_from_the_age_at_the_event),
 		LOADED(kpi_counts_per_scope),
+		LOADED(kpi_without_the_rate_catalogue_says_what_is_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,11 +2,12 @@
 // do with it, each a small form sending the intake's version: classify,
 // extend the legal clock and decide (investigators, tips only), resolve
 // (non-tips), refer to another unit (POST /api/referrals); open a
-// criminal-case lead from a tip that has none yet (investigators, POST
-// /api/intakes/{id}/case, no version); register the person the intake is
-// about (a link to person-new.js, #/persons/new?intake=ID). After an action
-// the intake is loaded again and a success message said; a server error is
-// shown next to its field; 409: someone else changed the intake meanwhile.
+// criminal-case lead from a tip (investigators, POST /api/intakes/{id}/case,
+// no version; another if a unit needs its own); register the person the
+// intake is about (a link to person-new.js, #/persons/new?intake=ID). After
+// an action the intake is loaded again and a success message said; a
+// server error is shown next to its field; 409: someone else changed the
+// intake meanwhile.
 // The persons and criminal cases opened from the intake are linked.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
@@ -242,7 +243,8 @@ export function render(ctx) {
       owner && investigator && undecided ? extendForm() : null,
       owner && investigator && undecided ? decideForm() : null,
       owner && open && !tip ? resolveForm() : null,
-      investigator && tip && !i.case_ids?.length ? caseForm() : null,
+      // A tip with the legal clock, or any intake classified as one.
+      investigator && (tip || i.classification === 'trafficking_tip') ? caseForm() : null,
       registerCard(),
       owner ? referForm(i) : null].filter(Boolean));
   }

@@ -242,7 +242,13 @@ export function render(ctx) {
   async function create(body, confirmNew) {
     if (!fromIntake) return post('/api/persons', confirmNew ? { ...body, confirm_new: true } : body);
     const r = await post(`/api/intakes/${intakeId}/persons`, { person: body, confirm_new: confirmNew });
-    return get(`/api/persons/${r.person_ids[0]}`);
+    const id = r.person_ids[0];
+    // Registered either way: if the read-back fails, say so by number
+    // rather than as a failure (which would invite registering twice).
+    return get(`/api/persons/${id}`).catch((err) => {
+      if (err.handled) throw err;
+      return { id, role: body.role, pseudonym: `#${id}` };
+    });
   }
 
   let busy = false;
@@ -320,11 +326,13 @@ export function render(ctx) {
 
   if (fromIntake) {
     setText(note, 'loading');
+    const before = place.value();
     get(`/api/intakes/${intakeId}`).then((i) => {
       if (!ctx.current()) return;
+      // Only the place, and only if the user has not chosen one meanwhile.
+      const untouched = JSON.stringify(place.value()) === JSON.stringify(before);
       intake = i;
-      // Only the place: what was typed meanwhile stays.
-      place.set(i.province ?? '', i.commune ?? '');
+      if (untouched) place.set(i.province ?? '', i.commune ?? '');
       showNote(h('span', { i18n: 'person.new.from_intake' }), ' ',
         h('a', { href: `#/intakes/${i.id}`, i18n: 'person.new.intake_link', args: { id: String(i.id) } }), '.');
     }, (err) => {

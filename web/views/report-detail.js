@@ -93,10 +93,16 @@ function fetchView(src) {
   return get(withQuery('/api/reports', { form: src.form, period: src.period, place: src.place }));
 }
 
-// The view, and the submission it asks for (null when none).
+// The view, and the submission it asks for: null when none is asked,
+// 'lost' when the report has no such submission (a stale or typed link:
+// the report itself is still shown).
 async function fetchAll(src) {
   if (!src.submission) return [await fetchView(src), null];
-  return Promise.all([fetchView(src), get(`/api/reports/${src.id}/submissions/${src.submission}`)]);
+  const sub = get(`/api/reports/${src.id}/submissions/${src.submission}`).catch((err) => {
+    if (err.status === 404) return 'lost';
+    throw err;
+  });
+  return Promise.all([fetchView(src), sub]);
 }
 
 // Which submission this is and what became of it.
@@ -151,10 +157,16 @@ export function render(ctx, { print = false } = {}) {
 
   async function load(ok) {
     try {
-      const [v, sub] = await fetchAll(src);
+      const [v, got] = await fetchAll(src);
       if (!ctx.current()) return;
       if (v.id && !src.id) src.id = v.id;
+      const sub = got === 'lost' ? null : got;
+      if (sub) ctx.setTitle('report.submission.title', { n: String(sub.submission) });
       root.replaceChildren(...(print ? [printView(ctx, v)] : page(v, sub)));
+      if (got === 'lost') {
+        root.insertBefore(h('p', { class: 'alert submission-missing', role: 'alert', i18n: 'report.submission.missing',
+          args: { n: String(src.submission) } }), root.children[2] ?? null);
+      }
       if (ok) {
         done.hidden = false;
         setText(done, ok);
