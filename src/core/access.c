@@ -501,6 +501,26 @@ check_adult(const struct ctip_access *ax, const struct ctip_principal *p,
 	return rc;
 }
 
+/* A minor came with the adult: the intakes the adult was registered from
+ * are the minor's too (as when both are registered from the intake at
+ * once), so that an intake lists everyone it brought in. */
+static enum ctip_status
+link_adults_intakes(struct ctip_store *st, int64_t adult_id, int64_t minor_id,
+		    struct ctip_err *err)
+{
+	struct ctip_arena a;
+	enum ctip_status rc;
+	int64_t *intakes;
+	int n, i;
+
+	ctip_arena_init(&a, 1 << 16);
+	rc = st->ops->person_intakes(&intakes, &n, st, adult_id, &a, err);
+	for (i = 0; rc == CTIP_OK && i < n; i++)
+		rc = st->ops->intake_person_link(st, intakes[i], minor_id, err);
+	ctip_arena_free(&a);
+	return rc;
+}
+
 enum ctip_status
 ctip_person_register(int64_t *out, const struct ctip_access *ax,
 		     const struct ctip_principal *p,
@@ -527,6 +547,8 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 	rc = ctip_person_create(out, ax->st, ax->kr, in, now, err);
 	if (rc == CTIP_OK)
 		rc = ctip_person_record_reception(ax->st, p, *out, now, err);
+	if (rc == CTIP_OK && in->accompanies_id > 0)
+		rc = link_adults_intakes(ax->st, in->accompanies_id, *out, err);
 	if (rc == CTIP_OK) {
 		snprintf(id, sizeof(id), "%lld", (long long)*out);
 		ev.object_id = id;

@@ -134,7 +134,8 @@ ctip_person_record_reception(struct ctip_store *st,
 
 /* Register a person owned by p's unit, audited ("person.create") in the
  * same transaction. CTIP_EFORBIDDEN if p's role may not. An accompanying
- * minor's adult must be in p's own unit or granted to it. */
+ * minor's adult must be in p's own unit or granted to it; the minor is
+ * linked to the intakes the adult was registered from. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_person_register(int64_t *out, const struct ctip_access *ax,
 		     const struct ctip_principal *p,

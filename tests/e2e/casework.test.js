@@ -957,6 +957,15 @@ test('the timeline holds the reception, intake, events, services, consents, prot
 	}), 201);
 	const id = reg.person_ids[0];
 	assert.deepEqual((await getPerson(as.cw, id)).intake_ids, [intake.id]);
+	// A minor registered later with her came from the same intake.
+	const minor = ok(await as.cw.post('/api/persons', {
+		role: 'accompanying_minor', accompanies_id: id, sex: 'M', full_name: uniqueName(),
+		citizenship: 'vn_citizen', province: '01', commune: '00004', birth_year: 2019,
+		received_on: addDays(today(), -2),
+	}), 201);
+	assert.deepEqual((await getPerson(as.cw, minor.id)).intake_ids, [intake.id]);
+	assert.deepEqual(ok(await as.cw.get(`/api/intakes/${intake.id}`)).person_ids.sort((a, b) => a - b),
+		[id, minor.id].sort((a, b) => a - b));
 	ok(await as.cw.post(`/api/persons/${id}/events`, {
 		abroad: true, destination: 'KH', discovery: 'rescued', discovered_on: addDays(today(), -4),
 		purposes: ['LABOUR.FORCED_CRIMINALITY'],
