@@ -184,7 +184,7 @@ row_error(struct ctip_err *err, const struct ctip_err *e, long line,
  * second connection: one reads, validates and seals rows (its reference
  * checks on that connection) into batches; the other stores them in one
  * transaction. An in-memory database does both in turn on one thread.
- * docs/decisions.md ("Bulk import") says why.
+ * docs/decisions.md ("Bulk import on two threads") says why.
  */
 #define BATCH_ROWS       256
 #define N_BATCHES        4
