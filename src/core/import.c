@@ -62,86 +62,6 @@ const char ctip_import_header[] =
 	"commune,event_abroad,destination,purposes,recruitment_means,"
 	"recruited_on,discovery,discovered_on,received_on";
 
-/* ref -> person id, open addressing; refs copied into an arena. */
-struct refmap {
-	struct ctip_arena arena;
-	const char **keys;
-	int64_t *ids;
-	size_t cap, n;
-};
-
-static uint64_t
-hash_str(const char *s)
-{
-	return ctip_fnv_add(CTIP_FNV_INIT, s);
-}
-
-static void
-refmap_grow(struct refmap *m)
-{
-	size_t old = m->cap, i, j;
-	const char **keys = m->keys;
-	int64_t *ids = m->ids;
-
-	m->cap = old ? 2 * old : 1024;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->ids = ctip_xmalloc(m->cap * sizeof(*m->ids));
-	if (m->keys == NULL)
-		abort();
-	for (i = 0; i < old; i++) {
-		if (keys[i] == NULL)
-			continue;
-		for (j = hash_str(keys[i]) & (m->cap - 1); m->keys[j] != NULL;
-		     j = (j + 1) & (m->cap - 1))
-			;
-		m->keys[j] = keys[i];
-		m->ids[j] = ids[i];
-	}
-	free(keys);
-	free(ids);
-}
-
-static int64_t
-refmap_get(const struct refmap *m, const char *ref)
-{
-	size_t j;
-
-	if (m->cap == 0)
-		return 0;
-	for (j = hash_str(ref) & (m->cap - 1); m->keys[j] != NULL;
-	     j = (j + 1) & (m->cap - 1))
-		if (strcmp(m->keys[j], ref) == 0)
-			return m->ids[j];
-	return 0;
-}
-
-/* false when the arena is full */
-static bool
-refmap_put(struct refmap *m, const char *ref, int64_t id)
-{
-	size_t j;
-
-	if (2 * (m->n + 1) > m->cap)
-		refmap_grow(m);
-	for (j = hash_str(ref) & (m->cap - 1); m->keys[j] != NULL;
-	     j = (j + 1) & (m->cap - 1))
-		;
-	m->keys[j] = ctip_arena_strdup(&m->arena, ref);
-	if (m->keys[j] == NULL)
-		return false;
-	m->ids[j] = id;
-	m->n++;
-	return true;
-}
-
-static void
-refmap_free(struct refmap *m)
-{
-	ctip_arena_free(&m->arena);
-	free(m->keys);
-	free(m->ids);
-}
-
 /*
  * The CSV column an error of core is about: core names a few fields
  * differently from the file (and org units by "admin_code").
@@ -218,7 +138,7 @@ struct reader {
 	const struct ctip_keyring *kr;
 	const char *now;
 	bool demo;
-	struct refmap refs;            /* ref -> index in the file */
+	struct ctip_strmap refs;       /* ref -> index in the file + 1 */
 	struct ctip_adult_ref *adults; /* by index in the file */
 	size_t cap;
 	long n; /* rows read */
@@ -295,13 +215,13 @@ read_row(struct item *it, struct reader *r, struct ctip_arena *a,
 	it->adult = -1;
 	if (f[C_REF][0] == '\0')
 		return ctip_err_field(err, CTIP_EINVAL, "ref", "ref: required");
-	if (refmap_get(&r->refs, f[C_REF]) != 0)
+	if (ctip_strmap_get(&r->refs, f[C_REF]) != 0)
 		return ctip_err_field(err, CTIP_EINVAL, "ref",
 				      "ref: \"%s\" appears twice", f[C_REF]);
 	p.role = f[C_ROLE];
 	if (f[C_ACCOMPANIES_REF][0] != '\0') {
 		/* The map holds index + 1: 0 is "none". */
-		it->adult = refmap_get(&r->refs, f[C_ACCOMPANIES_REF]) - 1;
+		it->adult = ctip_strmap_get(&r->refs, f[C_ACCOMPANIES_REF]) - 1;
 		if (it->adult < 0)
 			return ctip_err_field(err, CTIP_EINVAL,
 					      "accompanies_ref",
@@ -348,7 +268,7 @@ read_row(struct item *it, struct reader *r, struct ctip_arena *a,
 	self->minor = strcmp(p.role, "accompanying_minor") == 0;
 	snprintf(self->received_on, sizeof(self->received_on), "%s",
 		 it->person.received_on);
-	if (!refmap_put(&r->refs, f[C_REF], idx + 1))
+	if (!ctip_strmap_put(&r->refs, f[C_REF], idx + 1))
 		return ctip_err_set(err, CTIP_ETOOBIG, "too many refs");
 	it->has_event = f[C_DISCOVERED_ON][0] != '\0';
 	return it->has_event ? read_event(it, r, a, err) : CTIP_OK;
@@ -579,7 +499,7 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 	memset(&r, 0, sizeof(r));
 	memset(&w, 0, sizeof(w));
 	ctip_now(now);
-	ctip_arena_init(&r.refs.arena, (size_t)1 << 30);
+	ctip_strmap_init(&r.refs, (size_t)1 << 30);
 	r.kr = kr;
 	r.now = w.now = now;
 	r.demo = demo;
@@ -590,7 +510,7 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 	k = ctip_csv_next(&r.c, &e);
 	if (k <= 0) {
 		ctip_csv_close(&r.c);
-		refmap_free(&r.refs);
+		ctip_strmap_free(&r.refs);
 		return ctip_err_set(err, CTIP_EINVAL, "%s",
 				    k == 0 ? "empty file: no header line"
 					   : e.msg);
@@ -599,7 +519,7 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 		r.map[i] = ctip_csv_find(&r.c, col_names[i]);
 		if (r.map[i] < 0 && i != C_RECEIVED_ON) {
 			ctip_csv_close(&r.c);
-			refmap_free(&r.refs);
+			ctip_strmap_free(&r.refs);
 			return ctip_err_field(err, CTIP_EINVAL, col_names[i],
 					      "header: no column \"%s\"",
 					      col_names[i]);
@@ -652,7 +572,7 @@ out:
 	free(w.ids);
 	free(r.adults);
 	ctip_ref_seen_free(r.memo);
-	refmap_free(&r.refs);
+	ctip_strmap_free(&r.refs);
 	ctip_csv_close(&r.c);
 	return rc;
 }

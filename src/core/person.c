@@ -176,11 +176,9 @@ ctip_name_tokens(unsigned char out[][CTIP_BLIND_BYTES],
 }
 
 /* Reference codes found valid, each with what else it was checked
- * against (a commune's province): an open-addressing set of keys. */
+ * against (a commune's province), as keys mapped to 1. */
 struct ctip_ref_seen {
-	struct ctip_arena a;
-	char **keys;
-	size_t cap, n;
+	struct ctip_strmap codes;
 };
 
 struct ctip_ref_seen *
@@ -188,12 +186,7 @@ ctip_ref_seen_new(void)
 {
 	struct ctip_ref_seen *s = ctip_xmalloc(sizeof(*s));
 
-	ctip_arena_init(&s->a, (size_t)16 << 20);
-	s->cap = 1024;
-	s->n = 0;
-	s->keys = calloc(s->cap, sizeof(*s->keys));
-	if (s->keys == NULL)
-		abort();
+	ctip_strmap_init(&s->codes, (size_t)16 << 20);
 	return s;
 }
 
@@ -202,22 +195,8 @@ ctip_ref_seen_free(struct ctip_ref_seen *s)
 {
 	if (s == NULL)
 		return;
-	ctip_arena_free(&s->a);
-	free(s->keys);
+	ctip_strmap_free(&s->codes);
 	free(s);
-}
-
-/* The slot of key in s: where it is, or the empty one it would go. */
-static char **
-seen_slot(char **keys, size_t cap, const char *key)
-{
-	size_t i;
-
-	for (i = ctip_fnv_add(CTIP_FNV_INIT, key) & (cap - 1);
-	     keys[i] != NULL && strcmp(keys[i], key) != 0;
-	     i = (i + 1) & (cap - 1))
-		;
-	return &keys[i];
 }
 
 /* Whether kind/code/extra is in s (false when s is NULL), and in key
@@ -232,32 +211,15 @@ seen(const struct ctip_ref_seen *s, char key[64], enum ctip_ref_kind kind,
 		key[0] = '\0';
 		return false;
 	}
-	return *seen_slot(s->keys, s->cap, key) != NULL;
+	return ctip_strmap_get(&s->codes, key) != 0;
 }
 
+/* Remember key (from seen()); a full memo only means more look-ups. */
 static void
 seen_add(struct ctip_ref_seen *s, const char *key)
 {
-	char **old, **slot;
-	size_t i, cap;
-
-	if (s == NULL || key[0] == '\0')
-		return;
-	old = s->keys;
-	cap = s->cap;
-	if (2 * (s->n + 1) > s->cap) {
-		s->cap *= 2;
-		s->keys = calloc(s->cap, sizeof(*s->keys));
-		if (s->keys == NULL)
-			abort();
-		for (i = 0; i < cap; i++)
-			if (old[i] != NULL)
-				*seen_slot(s->keys, s->cap, old[i]) = old[i];
-		free(old);
-	}
-	slot = seen_slot(s->keys, s->cap, key);
-	if (*slot == NULL && (*slot = ctip_arena_strdup(&s->a, key)) != NULL)
-		s->n++;
+	if (s != NULL && key[0] != '\0')
+		(void)ctip_strmap_put(&s->codes, key, 1);
 }
 
 static enum ctip_status

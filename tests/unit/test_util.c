@@ -4,6 +4,7 @@
 #include "util/csv.h"
 #include "util/err.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include "helpers.h"
 
@@ -662,6 +663,40 @@ fs_mkparent_through_a_file_is_an_io_error(void **state)
 
 #define FS_TEST(t) cmocka_unit_test_setup_teardown(t, fs_setup, fs_teardown)
 
+/* The map keeps every key through its growth, updates in place, and says
+ * when its keys' room is used up, changing nothing. */
+static void
+strmap_keeps_keys_through_growth_and_refuses_past_its_room(void **state)
+{
+	struct ctip_strmap m;
+	char key[32];
+	int i;
+
+	(void)state;
+	ctip_strmap_init(&m, 64 * 1024);
+	assert_int_equal(ctip_strmap_get(&m, "A1"), 0);
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "ref-%d", i);
+		assert_true(ctip_strmap_put(&m, key, i + 1));
+	}
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "ref-%d", i);
+		assert_int_equal(ctip_strmap_get(&m, key), i + 1);
+	}
+	assert_int_equal(ctip_strmap_get(&m, "ref-3000"), 0);
+	assert_true(ctip_strmap_put(&m, "ref-7", 99));
+	assert_int_equal(ctip_strmap_get(&m, "ref-7"), 99);
+	assert_int_equal(m.n, 3000);
+	ctip_strmap_free(&m);
+
+	ctip_strmap_init(&m, 16);
+	assert_true(ctip_strmap_put(&m, "short", 1));
+	assert_false(ctip_strmap_put(&m, "a key longer than the room", 2));
+	assert_int_equal(ctip_strmap_get(&m, "a key longer than the room"), 0);
+	assert_int_equal(m.n, 1);
+	ctip_strmap_free(&m);
+}
+
 int
 main(void)
 {
@@ -701,6 +736,8 @@ main(void)
 			csv_refuses_invalid_utf8_naming_line_and_field),
 		cmocka_unit_test(
 			csv_refuses_a_nul_byte_instead_of_truncating_the_field),
+		cmocka_unit_test(
+			strmap_keeps_keys_through_growth_and_refuses_past_its_room),
 		FS_TEST(fs_read_of_a_missing_file_is_notfound),
 		FS_TEST(fs_read_returns_the_whole_file_nul_terminated),
 		FS_TEST(fs_read_past_the_limit_is_too_big),
