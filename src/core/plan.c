@@ -1883,8 +1883,8 @@ proposal_units(const struct ctip_plan_unit *units, int n, struct ctip_store *st,
 		if (u->agency == NULL)
 			(*unmatched)++;
 		if (u->agency != NULL && !all) {
-			*rc = st->ops->plans->unit_find(&uid, st, u->agency,
-							place, err);
+			*rc = st->ops->org_unit_find(&uid, st, u->agency, place,
+						     err);
 			if (*rc == CTIP_ENOTFOUND) {
 				*rc = CTIP_OK;
 				uid = 0;

@@ -471,6 +471,10 @@ struct ctip_store_ops {
 	int (*count)(long *out, struct ctip_store *st,
 		     enum ctip_count_kind kind, struct ctip_err *err);
 
+	/* The org unit of agency at admin_code; CTIP_ENOTFOUND if none. */
+	int (*org_unit_find)(int64_t *out, struct ctip_store *st,
+			     const char *agency, const char *admin_code,
+			     struct ctip_err *err);
 	/* The org unit of agency at admin unit, created with name if
 	 * missing. */
 	int (*org_unit_ensure)(int64_t *out, struct ctip_store *st,

@@ -175,10 +175,6 @@ struct ctip_plan_ops {
 	int (*activity_link)(struct ctip_store *st, int64_t activity_id,
 			     int64_t task_id, struct ctip_err *err);
 
-	/* The org unit of agency at admin_code; CTIP_ENOTFOUND if none. */
-	int (*unit_find)(int64_t *out, struct ctip_store *st,
-			 const char *agency, const char *admin_code,
-			 struct ctip_err *err);
 	/* The tasks unit_id answers for: named on them, or all-unit tasks
 	 * of plans of admin_code. */
 	int (*unit_tasks)(struct ctip_plan_task_ref **out, int *n_out,

@@ -1584,6 +1584,13 @@ org_lookup(int64_t *out, struct sqlite_store *s, const char *agency,
 }
 
 static int
+sq_org_unit_find(int64_t *out, struct ctip_store *st, const char *agency,
+		 const char *admin_code, struct ctip_err *err)
+{
+	return org_lookup(out, S(st), agency, admin_code, err);
+}
+
+static int
 sq_org_unit_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 		   const char *admin_code, const char *name, const char *now,
 		   struct ctip_err *err)
@@ -3222,6 +3229,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.admin_unit_get = sq_admin_unit_get,
 	.communes = sq_communes,
 	.count = sq_count,
+	.org_unit_find = sq_org_unit_find,
 	.org_unit_ensure = sq_org_unit_ensure,
 	.user_insert = sq_user_insert,
 	.person_insert = sq_person_insert,

@@ -27,7 +27,6 @@ enum {
 	Q_PROGRESS_REPORTS_CLEAR,
 	Q_PROGRESS_REPORT_INSERT,
 	Q_ACTIVITY_LINK,
-	Q_UNIT_FIND,
 	Q_UNIT_TASKS,
 	Q_ALIASES,
 	Q_END
@@ -148,9 +147,6 @@ sq_plan_sql(int id)
 		       "report_id) DO NOTHING";
 	case Q_ACTIVITY_LINK:
 		return "UPDATE activity SET plan_task_id = ?2 WHERE id = ?1";
-	case Q_UNIT_FIND:
-		return "SELECT id FROM org_unit WHERE agency_code = ?1 AND "
-		       "admin_code = ?2 ORDER BY id LIMIT 1";
 	case Q_UNIT_TASKS:
 		return "SELECT DISTINCT t.plan_id, t.id FROM plan_task t JOIN "
 		       "plan_task_unit x ON x.task_id = t.id JOIN plan p ON "
@@ -590,25 +586,6 @@ activity_link(struct ctip_store *st, int64_t activity_id, int64_t task_id,
 	return sq_exec_change(s, q, "activity", err);
 }
 
-static int
-unit_find(int64_t *out, struct ctip_store *st, const char *agency,
-	  const char *admin_code, struct ctip_err *err)
-{
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = sq_stmt(s, Q_UNIT_FIND, err);
-	int rc;
-
-	if (q == NULL)
-		return err->code;
-	sq_bind_text(q, 1, agency);
-	sq_bind_text(q, 2, admin_code);
-	rc = sq_step_one(s, q, "org unit", err);
-	if (rc == CTIP_OK)
-		*out = sqlite3_column_int64(q, 0);
-	sq_done(q);
-	return rc;
-}
-
 static void
 read_task_ref(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 {
@@ -677,7 +654,6 @@ const struct ctip_plan_ops sq_plan_ops = {
 	.coverage = coverage,
 	.progress_save = progress_save,
 	.activity_link = activity_link,
-	.unit_find = unit_find,
 	.unit_tasks = unit_tasks,
 	.aliases = aliases,
 };
