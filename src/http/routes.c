@@ -165,22 +165,28 @@ ctip_json_version(json_t *body, struct ctip_resp *resp)
 }
 
 int64_t
-ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i)
+ctip_req_number(const struct ctip_req *req, int i)
 {
 	const char *s = i < req->n_params ? req->params[i] : NULL;
 	char *end;
 	long long v;
 
 	if (s == NULL || s[0] < '1' || s[0] > '9')
-		goto bad;
+		return 0;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno == 0 && *end == '\0' && v > 0)
-		return v;
-bad:
-	ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL, "no such resource: %s",
-			  req->path);
-	return 0;
+	return errno == 0 && *end == '\0' && v > 0 ? v : 0;
+}
+
+int64_t
+ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i)
+{
+	int64_t v = ctip_req_number(req, i);
+
+	if (v == 0)
+		ctip_resp_problem(resp, CTIP_ENOTFOUND, NULL,
+				  "no such resource: %s", req->path);
+	return v;
 }
 
 const char *

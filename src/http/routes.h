@@ -131,6 +131,10 @@ bool ctip_json_person(struct ctip_person_input *in, json_t *obj,
  * -1 after answering 400. */
 int ctip_json_version(json_t *body, struct ctip_resp *resp);
 
+/* Path parameter i as a positive integer written without sign or leading
+ * zero, or 0 when it is not one. */
+int64_t ctip_req_number(const struct ctip_req *req, int i);
+
 /* A positive id from path parameter i, or 0 after answering 404. */
 int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);
 

@@ -158,15 +158,12 @@ ctip_h_report_submission(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_report_submission sub;
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
-	const char *s = req->n_params > 1 ? req->params[1] : NULL;
-	char *end;
-	long long n;
+	int64_t n;
 
 	if (id == 0)
 		return;
-	errno = 0;
-	n = s != NULL && s[0] >= '1' && s[0] <= '9' ? strtoll(s, &end, 10) : 0;
-	if (n <= 0 || errno != 0 || *end != '\0' || n > INT32_MAX) {
+	n = ctip_req_number(req, 1);
+	if (n == 0 || n > INT32_MAX) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "n",
 				  "n: a submission number, 1 or more");
 		return;
