@@ -121,8 +121,9 @@ const allowed = (roles, user) => !roles || roles.some((r) => user?.roles?.includ
 
 function currentPath() {
   // #/intakes?due=soon -> /intakes (the page reads its own query)
+  // #/ is the home page, as an empty hash is.
   const m = /^#(\/[\w-]*(?:\/[\w-]+)*)/.exec(location.hash);
-  return m ? m[1] : '';
+  return m && m[1] !== '/' ? m[1] : '';
 }
 
 export function go(path) {

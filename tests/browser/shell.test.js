@@ -142,6 +142,10 @@ test('the home page shows the administrator, the unit and the role navigation', 
   await page.reload();
   await h1(page).filter({ hasText: 'Người dùng' }).waitFor();
   assert.match(page.url(), /#\/users$/);
+  // "#/" (the address with its slash) is the home page too.
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.waitForURL(/#\/home$/);
+  await h1(page).filter({ hasText: 'Xin chào, Quản trị hệ thống' }).waitFor();
   // A page the roles may not open says so.
   await page.evaluate(() => { location.hash = '#/audit'; });
   await h1(page).filter({ hasText: 'Không có quyền truy cập' }).waitFor();
