@@ -109,8 +109,9 @@ ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
 		 const char *status, int limit, struct ctip_arena *a,
 		 struct ctip_err *err);
 
-/* Earlier contacts with phone within p's scope: intake ids and person
- * ids (nothing outside the scope, not even a count). */
+/* Earlier contacts with phone: the intakes p's unit owns or was referred,
+ * and the persons a search by that phone shows p without a reason (each
+ * audited "person.search"). Nothing else, not even a count. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 		   int *n_persons, const struct ctip_access *ax,

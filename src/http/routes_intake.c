@@ -251,8 +251,7 @@ ctip_h_intake_repeat(struct ctip_req *req, struct ctip_resp *resp)
 		ctip_resp_err(resp, &err);
 		return;
 	}
-	/* Ids and times only (the store's search is already limited to the
-	 * scope): nothing sealed is opened, so nothing to audit. */
+	/* Ids and times only, of records core found p may open. */
 	ji = json_array();
 	for (i = 0; i < ni; i++) {
 		if (req->store->ops->intake_get(&row, req->store, intakes[i],

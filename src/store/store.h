@@ -608,8 +608,9 @@ struct ctip_store_ops {
 	 * otherwise). list: ids of unit_id's intakes (of one status unless
 	 * status is NULL); for the due modes,
 	 * unresolved ones whose deadline is before now (overdue) or between
-	 * now and soon (due soon). repeat: ids of intakes within scope whose
-	 * reporter or a mentioned phone has blind index bidx. */
+	 * now and soon (due soon). repeat: ids of the intakes unit_id owns or
+	 * was referred whose reporter or a mentioned phone has blind index
+	 * bidx, newest first. */
 	int (*intake_insert)(int64_t *out, struct ctip_store *st,
 			     const struct ctip_intake_row *row,
 			     struct ctip_err *err);
@@ -627,9 +628,9 @@ struct ctip_store_ops {
 			   const char *soon, const char *status, int limit,
 			   struct ctip_arena *a, struct ctip_err *err);
 	int (*intake_repeat)(int64_t **out, int *n_out, struct ctip_store *st,
-			     const struct ctip_person_scope *scope,
-			     const unsigned char *bidx, int limit,
-			     struct ctip_arena *a, struct ctip_err *err);
+			     int64_t unit_id, const unsigned char *bidx,
+			     int limit, struct ctip_arena *a,
+			     struct ctip_err *err);
 
 	/* Referrals. update writes status to closed_by if the version is
 	 * still row->version and bumps it (CTIP_ECONFLICT otherwise). list:

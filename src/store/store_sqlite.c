@@ -546,12 +546,12 @@ stmt_sql(enum stmt_id id)
 		       "AND deadline < ?3 ORDER BY deadline LIMIT ?4";
 	case S_INTAKE_REPEAT:
 		return "SELECT i.id FROM intake i WHERE (i.reporter_phone_bidx "
-		       "= "
-		       "?3 OR EXISTS (SELECT 1 FROM intake_mention m WHERE "
-		       "m.intake_id = i.id AND m.bidx = ?3)) AND "
-		       "(i.owner_unit_id "
-		       "= ?1 OR i.province_code = ?2) ORDER BY i.id DESC LIMIT "
-		       "?4";
+		       "= ?2 OR EXISTS (SELECT 1 FROM intake_mention m WHERE "
+		       "m.intake_id = i.id AND m.bidx = ?2)) AND "
+		       "(i.owner_unit_id = ?1 OR EXISTS (SELECT 1 FROM "
+		       "access_grant g WHERE g.object_type = 'intake' AND "
+		       "g.object_id = i.id AND g.unit_id = ?1)) ORDER BY i.id "
+		       "DESC LIMIT ?3";
 	case S_REFERRAL_INSERT:
 		return "INSERT INTO referral (object_type, object_id, "
 		       "from_unit_id, to_unit_id, note_enc, status, sent_at, "
@@ -2834,19 +2834,17 @@ sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
 
 static int
 sq_intake_repeat(int64_t **out, int *n_out, struct ctip_store *st,
-		 const struct ctip_person_scope *scope,
-		 const unsigned char *bidx, int limit, struct ctip_arena *a,
-		 struct ctip_err *err)
+		 int64_t unit_id, const unsigned char *bidx, int limit,
+		 struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_REPEAT, err);
 
 	if (q == NULL)
 		return err->code;
-	sqlite3_bind_int64(q, 1, scope->unit_id);
-	sq_bind_text(q, 2, scope->province_code);
-	sq_bind_blob(q, 3, bidx, CTIP_BLIND_BYTES);
-	sqlite3_bind_int(q, 4, limit);
+	sqlite3_bind_int64(q, 1, unit_id);
+	sq_bind_blob(q, 2, bidx, CTIP_BLIND_BYTES);
+	sqlite3_bind_int(q, 3, limit);
 	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
 			   sq_read_id_v, a, err);
 }

@@ -491,6 +491,10 @@ test('repeat contacts name the unit\'s persons with that phone by pseudonym, not
 	assert.deepEqual(r.body.persons, [{ id: p.body.id, pseudonym: p.body.pseudonym }]);
 	assert.match(r.body.persons[0].pseudonym, /^P-[0-9A-F]{12}$/);
 	assert.ok(!r.text.includes(REPORTER.name), 'the repeat notice names no one');
+	// Finding a person by phone ties the phone to the record: audited, as a search is.
+	const log = await as.aud.get(`/api/audit?${new URLSearchParams({ action: 'person.search', limit: '500' })}`);
+	assert.equal(log.status, 200, log.text);
+	assert.ok(log.body.items.some((e) => e.object_id === String(p.body.id) && e.username === 'inop'), log.text);
 	const other = await as.op2.get(`/api/intakes/repeat?phone=${REPORTER_PHONE}`);
 	assert.equal(other.status, 200, other.text);
 	assert.deepEqual(other.body, { intakes: [], persons: [] });

@@ -120,6 +120,7 @@ test('an intake referred to the health department: seen with identity while it s
 	const i = await newIntake(as.op, summary);
 	// Before: the health department's case worker gets 404, like for an id that does not exist.
 	const hidden = await as.health.get(`/api/intakes/${i.id}`);
+	assert.ok(!ok(await as.health.get('/api/intakes/repeat?phone=0987111222')).intakes.some((x) => x.id === i.id));
 	const missing = await as.health.get(`/api/intakes/${i.id + 100000}`);
 	problem(hidden, 404, 'not_found');
 	// (The department's supervisor sees the province's intakes pseudonymised.)
@@ -142,6 +143,9 @@ test('an intake referred to the health department: seen with identity while it s
 	assert.equal(seen.owner_unit_id, unit.police);
 	// Another case worker of the same unit too: the grant is to the unit.
 	assert.equal(ok(await as.health2.get(`/api/intakes/${i.id}`)).summary, summary);
+	// And the reporter's phone finds it as an earlier contact (before, nothing).
+	const repeat = ok(await as.health.get('/api/intakes/repeat?phone=0987111222'));
+	assert.ok(repeat.intakes.some((x) => x.id === i.id), JSON.stringify(repeat));
 	// The unit's supervisor: pseudonymised, as before; the referral without its note; no steps.
 	const sup = ok(await as.healthSup.get(`/api/intakes/${i.id}`));
 	assert.equal(sup.summary, null);
