@@ -70,12 +70,12 @@ ctip_user_create(int64_t *out, struct ctip_store *st, const char *username,
 		return ctip_err_field(err, CTIP_EINVAL, "username",
 				      "username: 3 to 64 characters of a-z, "
 				      "0-9, '.', '_' or '-'");
-	if (display_name[0] == '\0' ||
+	if (ctip_text_blank(display_name) ||
 	    !ctip_text_valid(display_name, strlen(display_name)) ||
 	    ctip_text_length(display_name) > 200)
 		return ctip_err_field(err, CTIP_EINVAL, "display_name",
 				      "display_name: 1 to 200 characters of "
-				      "valid UTF-8");
+				      "valid UTF-8, not only spaces");
 	if (roles[0] == NULL)
 		return ctip_err_field(err, CTIP_EINVAL, "roles",
 				      "roles: at least one role is required");

@@ -407,6 +407,56 @@ actor(const struct ctip_principal *by, struct ctip_principal *system)
 	return system;
 }
 
+/*
+ * Whether by may manage the accounts of unit_id (the command line, by NULL,
+ * may manage all): CTIP_OK, or CTIP_EFORBIDDEN naming org_unit_id when the
+ * unit is outside by's administration.
+ */
+static enum ctip_status
+administered(struct ctip_store *st, const struct ctip_principal *by,
+	     int64_t unit_id, struct ctip_err *err)
+{
+	struct ctip_org_unit_row u;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	if (by == NULL)
+		return CTIP_OK;
+	ctip_arena_init(&a, 1 << 12);
+	rc = st->ops->org_unit_get(&u, st, unit_id, &a, err);
+	if (rc == CTIP_OK && !ctip_authz_administers(by, &u))
+		rc = ctip_err_field(err, CTIP_EFORBIDDEN, "org_unit_id",
+				    "org_unit_id: unit %lld is outside your "
+				    "administration",
+				    (long long)unit_id);
+	ctip_arena_free(&a);
+	return rc;
+}
+
+/* The same for an existing account: one outside by's administration
+ * answers as one that does not exist. */
+static enum ctip_status
+administered_user(struct ctip_store *st, const struct ctip_principal *by,
+		  int64_t user_id, struct ctip_err *err)
+{
+	struct ctip_user_row u;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	if (by == NULL)
+		return CTIP_OK;
+	ctip_arena_init(&a, 1 << 12);
+	rc = st->ops->user_get(&u, st, user_id, &a, err);
+	if (rc == CTIP_OK)
+		rc = administered(st, by, u.org_unit_id, err);
+	ctip_arena_free(&a);
+	if (rc == CTIP_ENOTFOUND || rc == CTIP_EFORBIDDEN)
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "user %lld does not exist",
+				    (long long)user_id);
+	return rc;
+}
+
 enum ctip_status
 ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
 		    struct ctip_store *st, const struct ctip_keyring *kr,
@@ -422,6 +472,8 @@ ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
 
 	ev.who = actor(by, &system);
 	ctip_password_generate(password);
+	if ((rc = administered(st, by, org_unit_id, err)) != CTIP_OK)
+		return rc;
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
 	rc = ctip_user_create(out, st, username, display_name, org_unit_id,
@@ -445,6 +497,8 @@ ctip_account_reset_password(char password[CTIP_PASSWORD_GEN_LEN + 1],
 
 	ev.who = actor(by, &system);
 	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	if ((rc = administered_user(st, by, user_id, err)) != CTIP_OK)
+		return rc;
 	ctip_password_generate(password);
 	if (crypto_pwhash_str(hash, password, strlen(password),
 			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -474,6 +528,8 @@ ctip_account_disable(struct ctip_store *st, const struct ctip_keyring *kr,
 
 	ev.who = actor(by, &system);
 	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	if ((rc = administered_user(st, by, user_id, err)) != CTIP_OK)
+		return rc;
 	ctip_now(now);
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;

@@ -61,7 +61,11 @@ CTIP_MUST_CHECK enum ctip_status ctip_auth_principal(struct ctip_principal *p,
  * by the machine's operator, logged as "system"):
  * create a user with a generated one-time password; reset a password to a
  * new one-time one (ending the user's sessions); disable a user (ending
- * the sessions); create an API token (the token is shown once).
+ * the sessions); create an API token (the token is shown once). An
+ * administrator `by` manages only the units it administers
+ * (ctip_authz_administers): a unit beyond is CTIP_EFORBIDDEN naming
+ * org_unit_id, a user beyond answers CTIP_ENOTFOUND as one that does not
+ * exist.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],

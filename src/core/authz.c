@@ -102,6 +102,20 @@ ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm)
 	return false;
 }
 
+bool
+ctip_authz_administers(const struct ctip_principal *p,
+		       const struct ctip_org_unit_row *u)
+{
+	if (!ctip_authz_can(p, CTIP_PERM_USER_ADMIN))
+		return false;
+	if (strcmp(p->level, "nation") == 0)
+		return true;
+	if (strcmp(p->level, "province") == 0)
+		return u->province_code != NULL &&
+		       strcmp(u->province_code, p->province_code) == 0;
+	return strcmp(u->admin_code, p->admin_code) == 0;
+}
+
 enum ctip_status
 ctip_authz_person(enum ctip_view *view, bool *needs_reason,
 		  struct ctip_store *st, const struct ctip_principal *p,

@@ -67,6 +67,16 @@ unsigned ctip_roles_parse(const char *list);
 bool ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm);
 
 /*
+ * Whether administrator p administers org unit u: a national unit's
+ * administrators every unit, a province unit's the units of its province,
+ * a commune unit's those of its commune. Accounts are managed only within
+ * it, so an administrator cannot give itself a way into another place's
+ * records. False unless p has CTIP_PERM_USER_ADMIN.
+ */
+bool ctip_authz_administers(const struct ctip_principal *p,
+			    const struct ctip_org_unit_row *u);
+
+/*
  * How p may see person rec: *view, and *needs_reason when the access
  * comes from p's province-level scope rather than p's own unit or a
  * grant (a reason must then be given and audited).

@@ -42,7 +42,9 @@ ctip_h_org_units(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, ctip_json_org_unit(&units[i]));
+		if (ctip_authz_administers(req->who, &units[i]))
+			json_array_append_new(items,
+					      ctip_json_org_unit(&units[i]));
 	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -79,6 +81,14 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 	if (rc == CTIP_OK)
 		rc = ctip_org_ensure(&unit, req->store, agency, admin, now,
 				     &err);
+	if (rc == CTIP_OK)
+		rc = req->store->ops->org_unit_get(&o, req->store, unit,
+						   req->arena, &err);
+	if (rc == CTIP_OK && !ctip_authz_administers(req->who, &o))
+		rc = ctip_err_field(&err, CTIP_EFORBIDDEN, "admin_code",
+				    "admin_code: %s is outside your "
+				    "administration",
+				    admin);
 	if (rc == CTIP_OK) {
 		snprintf(id, sizeof(id), "%lld", (long long)unit);
 		ev.object_id = id;
@@ -88,9 +98,6 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 		rc = req->store->ops->commit(req->store, &err);
 	if (rc != CTIP_OK)
 		req->store->ops->rollback(req->store);
-	if (rc == CTIP_OK)
-		rc = req->store->ops->org_unit_get(&o, req->store, unit,
-						   req->arena, &err);
 	if (rc != CTIP_OK)
 		ctip_resp_err(resp, &err);
 	else
@@ -99,25 +106,44 @@ out:
 	json_decref(body);
 }
 
+static int
+unit_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct ctip_org_unit_row *)a)->id;
+	int64_t y = ((const struct ctip_org_unit_row *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
 /* GET /api/users */
 void
 ctip_h_users(struct ctip_req *req, struct ctip_resp *resp)
 {
+	struct ctip_org_unit_row *units, *u, key = { 0 };
 	struct ctip_user_row *users;
 	struct ctip_err err = { 0 };
 	json_t *items;
-	int n, i;
+	int n, n_units, i;
 
 	if (!ctip_require(req, resp, CTIP_PERM_USER_ADMIN))
 		return;
 	if (req->store->ops->user_list(&users, &n, req->store, req->arena,
-				       &err) != CTIP_OK) {
+				       &err) != CTIP_OK ||
+	    req->store->ops->org_unit_list(&units, &n_units, req->store,
+					   req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
+	/* The accounts of the units the administrator administers. */
+	qsort(units, (size_t)n_units, sizeof(*units), unit_cmp);
 	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(items, user_json(&users[i]));
+	for (i = 0; i < n; i++) {
+		key.id = users[i].org_unit_id;
+		u = bsearch(&key, units, (size_t)n_units, sizeof(*units),
+			    unit_cmp);
+		if (u != NULL && ctip_authz_administers(req->who, u))
+			json_array_append_new(items, user_json(&users[i]));
+	}
 	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 

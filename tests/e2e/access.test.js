@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initDb, personCount, run, runOk, sleep, sqlite, startServer, stopOk, tempDir } from './lib.js';
-import { Client, PASSWORD, addToken, addUser, problem, setCookie, signIn } from './users.js';
+import { Client, PASSWORD, addToken, addUser, ok, problem, setCookie, signIn } from './users.js';
 
 // The person of commune A (Ba Đình, 00004) at the centre of the attacks.
 const DAO = {
@@ -94,6 +94,8 @@ before(async () => {
 		otherProv: { adminCode: '04', roles: ['case_worker', 'supervisor'] }, // Cao Bằng
 		stat: { adminCode: 'VN', roles: ['statistician'] },
 		adm: { adminCode: 'VN', roles: ['administrator'] },
+		admProv: { adminCode: '04', roles: ['administrator'] }, // Cao Bằng's administrator
+		admCommune: { adminCode: '00008', roles: ['administrator'] }, // commune B's
 		aud: { adminCode: 'VN', roles: ['auditor'] },
 		// for the login and session tests
 		fresh: { adminCode: '00004', roles: ['case_worker'] },
@@ -104,7 +106,8 @@ before(async () => {
 	};
 	for (const [name, u] of Object.entries(users))
 		acc[name] = await addUser(db, key, name.toLowerCase(), { name: `E2E ${name}`, ...u });
-	const signed = ['cwA', 'cwB', 'provCw', 'provSup', 'otherProv', 'stat', 'adm', 'aud', 'dis', 'rst'];
+	const signed = ['cwA', 'cwB', 'provCw', 'provSup', 'otherProv', 'stat', 'adm', 'admProv', 'admCommune', 'aud',
+		'dis', 'rst'];
 	await Promise.all(signed.map(async (n) => {
 		as[n] = await signIn(url, acc[n]);
 	}));
@@ -339,6 +342,59 @@ test('case workers and supervisors may not touch users, org units or the audit l
 	problem(await as.adm.get('/api/audit'), 403, 'forbidden');
 	problem(await as.aud.get('/api/users'), 403, 'forbidden');
 	assert.equal((await as.aud.get('/api/audit')).status, 200);
+});
+
+test('an administrator manages only the accounts and units of its own place', async () => {
+	const units = async (c) => ok(await c.get('/api/org-units')).items;
+	const unitOf = async (code) => (await units(as.adm)).find((u) => u.admin_code === code && u.agency === 'POLICE');
+	const unitA = await unitOf('00004');
+	const unitCaoBang = await unitOf('04');
+	const countUsers = () => Number(sqlite(db, 'select count(*) from app_user'));
+	const countUnits = () => Number(sqlite(db, 'select count(*) from org_unit'));
+
+	// What each one sees: the nation all; a province its own; a commune its own.
+	const all = ok(await as.adm.get('/api/users')).items.map((u) => u.username);
+	assert.ok(all.includes(acc.cwA.username) && all.includes(acc.admProv.username));
+	const prov = ok(await as.admProv.get('/api/users')).items.map((u) => u.username);
+	assert.ok(prov.includes(acc.otherProv.username) && prov.includes(acc.admProv.username), prov.join());
+	assert.ok(!prov.includes(acc.cwA.username) && !prov.includes(acc.adm.username), prov.join());
+	const commune = ok(await as.admCommune.get('/api/users')).items.map((u) => u.username);
+	assert.deepEqual(commune.sort(), [acc.admCommune.username, acc.cwB.username].sort());
+	assert.ok((await units(as.admProv)).every((u) => u.province_code === '04'));
+	assert.deepEqual((await units(as.admCommune)).map((u) => u.admin_code), ['00008']);
+
+	// Neither can make itself a way into commune A: no account there, no
+	// unit there, no reset or disabling of A's accounts (which answer as
+	// accounts that do not exist); nothing changes.
+	const [nUsers, nUnits] = [countUsers(), countUnits()];
+	for (const c of [as.admProv, as.admCommune]) {
+		problem(await c.post('/api/users', { username: 'mole', display_name: 'Nội gián',
+			org_unit_id: unitA.id, roles: ['case_worker'] }), 403, 'forbidden', 'org_unit_id');
+		problem(await c.post('/api/org-units', { agency: 'HEALTH', admin_code: '00004' }), 403, 'forbidden',
+			'admin_code');
+		const missing = await c.post('/api/users/999999/reset-password');
+		problem(missing, 404, 'not_found');
+		for (const action of ['reset-password', 'disable']) {
+			const r = await c.post(`/api/users/${acc.cwA.id}/${action}`);
+			problem(r, 404, 'not_found');
+			assert.equal(r.body.message.replace(String(acc.cwA.id), 'ID'), missing.body.message.replace('999999', 'ID'));
+		}
+	}
+	problem(await as.admCommune.post('/api/users', { username: 'mole2', display_name: 'Nội gián',
+		org_unit_id: unitCaoBang.id, roles: ['case_worker'] }), 403, 'forbidden', 'org_unit_id');
+	assert.equal(countUsers(), nUsers);
+	assert.equal(countUnits(), nUnits);
+	assert.equal(ok(await as.cwA.get(`/api/persons/${daoId}`)).identity.full_name, DAO.full_name, 'cwA still signed in');
+
+	// Within its own place it works: Cao Bằng's administrator adds a unit
+	// of a Cao Bằng commune and an account in it.
+	const communeCaoBang = ok(await as.admProv.get('/api/ref/communes?province=04')).items[0].code;
+	const health = ok(await as.admProv.post('/api/org-units', { agency: 'HEALTH', admin_code: communeCaoBang }), 201);
+	const made = ok(await as.admProv.post('/api/users', { username: 'caobang.yte', display_name: 'Y tế Cao Bằng',
+		org_unit_id: health.id, roles: ['case_worker'] }), 201);
+	assert.equal(made.user.org_unit_id, health.id);
+	assert.ok(ok(await as.admProv.get('/api/users')).items.some((u) => u.id === made.user.id));
+	assert.ok(!ok(await as.admCommune.get('/api/users')).items.some((u) => u.id === made.user.id));
 });
 
 // 3. CSRF and API tokens.

@@ -217,6 +217,54 @@ authz_can_follows_the_role_table(void **state)
 	assert_false(ctip_authz_can(&aud, CTIP_PERM_AUDIT_READ));
 }
 
+static void
+administrators_administer_their_own_place(void **state)
+{
+	struct db_fixture *f = *state;
+	struct ctip_principal nat = user_at(f, "nat", "POLICE", "VN",
+					    "administrator"),
+			      hn = user_at(f, "hn", "POLICE", "01",
+					   "administrator"),
+			      bd = user_at(f, "bd", "POLICE", BA_DINH,
+					   "administrator"),
+			      cw = user_at(f, "cw", "POLICE", BA_DINH,
+					   "case_worker");
+	const struct ctip_org_unit_row nation = { .admin_code = "VN",
+						  .level = "nation" },
+				       hanoi = { .admin_code = "01",
+						 .level = "province",
+						 .province_code = "01" },
+				       ba_dinh = { .admin_code = BA_DINH,
+						   .level = "commune",
+						   .province_code = "01" },
+				       ngoc_ha = { .admin_code = "00008",
+						   .level = "commune",
+						   .province_code = "01" },
+				       cao_bang = { .admin_code = "04",
+						    .level = "province",
+						    .province_code = "04" };
+
+	assert_true(ctip_authz_administers(&nat, &nation));
+	assert_true(ctip_authz_administers(&nat, &cao_bang));
+	assert_true(ctip_authz_administers(&nat, &ba_dinh));
+
+	assert_true(ctip_authz_administers(&hn, &hanoi));
+	assert_true(ctip_authz_administers(&hn, &ba_dinh));
+	assert_true(ctip_authz_administers(&hn, &ngoc_ha));
+	assert_false(ctip_authz_administers(&hn, &nation));
+	assert_false(ctip_authz_administers(&hn, &cao_bang));
+
+	assert_true(ctip_authz_administers(&bd, &ba_dinh));
+	assert_false(ctip_authz_administers(&bd, &ngoc_ha));
+	assert_false(ctip_authz_administers(&bd, &hanoi));
+	assert_false(ctip_authz_administers(&bd, &nation));
+
+	/* Not an administrator, or not yet past the one-time password. */
+	assert_false(ctip_authz_administers(&cw, &ba_dinh));
+	nat.must_change_password = true;
+	assert_false(ctip_authz_administers(&nat, &ba_dinh));
+}
+
 /* How p may see rec: the view, and needs_reason through *reason. */
 static enum ctip_view
 view_of(struct db_fixture *f, const struct ctip_principal *p,
@@ -2223,6 +2271,7 @@ main(void)
 		cmocka_unit_test(
 			role_lists_parse_into_bits_and_skip_unknown_names),
 		LOADED(authz_can_follows_the_role_table),
+		LOADED(administrators_administer_their_own_place),
 		LOADED(owner_unit_sees_identity_or_a_pseudonym_by_role),
 		LOADED(another_commune_sees_nothing_until_granted),
 		LOADED(province_unit_sees_its_province_with_a_reason),
