@@ -215,6 +215,24 @@ ctip_activity_list(struct ctip_activity **out, int *n_out,
 					      "province");
 		f->province_code = p->province_code;
 	}
+	if (f->commune_code != NULL) {
+		struct ctip_admin_unit au;
+		enum ctip_status rc;
+
+		rc = ax->st->ops->admin_unit_get(&au, ax->st, f->commune_code,
+						 a, err);
+		if (rc == CTIP_ENOTFOUND ||
+		    (rc == CTIP_OK && strcmp(au.level, "commune") != 0))
+			return ctip_err_field(err, CTIP_EINVAL, "commune",
+					      "commune: not a commune code");
+		if (rc != CTIP_OK)
+			return rc;
+		if (f->province_code != NULL &&
+		    strcmp(au.province_code, f->province_code) != 0)
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "commune",
+					      "commune: outside your "
+					      "province");
+	}
 	return ax->st->ops->reports->activity_list(out, n_out, ax->st, f, a,
 						   err);
 }

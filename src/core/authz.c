@@ -103,17 +103,23 @@ ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm)
 }
 
 bool
-ctip_authz_administers(const struct ctip_principal *p,
-		       const struct ctip_org_unit_row *u)
+ctip_authz_within(const struct ctip_principal *p, const char *admin_code,
+		  const char *province_code)
 {
-	if (!ctip_authz_can(p, CTIP_PERM_USER_ADMIN))
-		return false;
 	if (strcmp(p->level, "nation") == 0)
 		return true;
 	if (strcmp(p->level, "province") == 0)
-		return u->province_code != NULL &&
-		       strcmp(u->province_code, p->province_code) == 0;
-	return strcmp(u->admin_code, p->admin_code) == 0;
+		return province_code != NULL &&
+		       strcmp(province_code, p->province_code) == 0;
+	return admin_code != NULL && strcmp(admin_code, p->admin_code) == 0;
+}
+
+bool
+ctip_authz_administers(const struct ctip_principal *p,
+		       const struct ctip_org_unit_row *u)
+{
+	return ctip_authz_can(p, CTIP_PERM_USER_ADMIN) &&
+	       ctip_authz_within(p, u->admin_code, u->province_code);
 }
 
 enum ctip_status

@@ -67,6 +67,16 @@ unsigned ctip_roles_parse(const char *list);
 bool ctip_authz_can(const struct ctip_principal *p, enum ctip_perm perm);
 
 /*
+ * Whether the place admin_code (province_code: its province, NULL for the
+ * nation) lies within p's unit's own place: all for a national unit, the
+ * province's own places for a province unit, the commune itself for a
+ * commune unit. What a unit sees of other units' plan progress, and what
+ * an administrator administers.
+ */
+bool ctip_authz_within(const struct ctip_principal *p, const char *admin_code,
+		       const char *province_code);
+
+/*
  * Whether administrator p administers org unit u: a national unit's
  * administrators every unit, a province unit's the units of its province,
  * a commune unit's those of its commune. Accounts are managed only within

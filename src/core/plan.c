@@ -459,8 +459,11 @@ progress_json(const struct loaded *l, const struct ctip_task_progress_row *g)
 		"version", g->version, "activities", acts, "report_ids", reps);
 }
 
+/* The places that made a plan from task tid, and how many plans: of those
+ * within p's own place (ctip_authz_within), as progress is shown. */
 static json_t *
-coverage_json(const struct loaded *l, int64_t tid)
+coverage_json(const struct loaded *l, const struct ctip_principal *p,
+	      int64_t tid)
 {
 	json_t *places = json_array();
 	int64_t last_plan = 0;
@@ -471,7 +474,8 @@ coverage_json(const struct loaded *l, int64_t tid)
 		const struct ctip_plan_coverage_row *c = &l->cov[i];
 		bool have = false;
 
-		if (c->source_task_id != tid)
+		if (c->source_task_id != tid ||
+		    !ctip_authz_within(p, c->admin_code, c->province_code))
 			continue;
 		if (c->plan_id != last_plan)
 			n_plans++;
@@ -495,13 +499,7 @@ static bool
 progress_visible(const struct ctip_principal *p,
 		 const struct ctip_task_progress_row *g)
 {
-	if (strcmp(p->level, "nation") == 0)
-		return true;
-	if (strcmp(p->level, "province") == 0)
-		return g->unit_province != NULL &&
-		       strcmp(g->unit_province, p->province_code) == 0;
-	return g->unit_admin_code != NULL &&
-	       strcmp(g->unit_admin_code, p->admin_code) == 0;
+	return ctip_authz_within(p, g->unit_admin_code, g->unit_province);
 }
 
 static enum ctip_status
@@ -555,7 +553,7 @@ plan_json(json_t **out, struct ctip_store *st, const struct loaded *l,
 				  units_json(l, t->id, "coordinate"),
 				  "progress", prog, "status", status, "overdue",
 				  is_overdue(&d, status, today), "coverage",
-				  coverage_json(l, t->id)));
+				  coverage_json(l, p, t->id)));
 	}
 	j = json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:s, "
 		      "s:s, s:i, s:o, s:o}",
@@ -1651,6 +1649,7 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 		 const struct ctip_principal *p, int64_t id, const char *period,
 		 struct ctip_arena *a, struct ctip_err *err)
 {
+	struct ctip_org_unit_row o;
 	struct ctip_plan_row r;
 	struct ctip_period per;
 	struct loaded l;
@@ -1698,10 +1697,17 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 		for (k = 0; k < n_units; k++)
 			if (units[k] == u)
 				break;
-		if (k == n_units) {
-			units[n_units] = u;
-			names[n_units++] = name;
-		}
+		if (k < n_units)
+			continue;
+		/* A unit's own counts are its progress: only of units within
+		 * p's place, as the plan shows progress. */
+		if ((rc = ax->st->ops->org_unit_get(&o, ax->st, u, a, err)) !=
+		    CTIP_OK)
+			return rc;
+		if (!ctip_authz_within(p, o.admin_code, o.province_code))
+			continue;
+		units[n_units] = u;
+		names[n_units++] = name;
 	}
 	by_unit = json_array();
 	for (k = 0; k < n_units; k++) {

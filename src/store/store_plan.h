@@ -90,7 +90,8 @@ struct ctip_plan_activity_row {
 /* A task of a lower plan copied from a task of this plan. */
 struct ctip_plan_coverage_row {
 	int64_t source_task_id, plan_id;
-	const char *admin_code;
+	const char *admin_code;    /* the place of the plan */
+	const char *province_code; /* its province; NULL for the nation */
 };
 
 /* A row of plan_agency_alias. */

@@ -121,8 +121,11 @@ sq_plan_sql(int id)
 		       "t.plan_id = ?1 ORDER BY a.started_on, a.id";
 	case Q_COVERAGE:
 		return "SELECT DISTINCT lt.source_task_id, lp.id, "
-		       "lp.admin_code FROM plan_task lt JOIN plan lp ON lp.id "
-		       "= lt.plan_id JOIN plan_task ut ON ut.id = "
+		       "lp.admin_code, CASE WHEN au.level = 'commune' THEN "
+		       "au.province_code WHEN au.level = 'province' THEN "
+		       "au.code END FROM plan_task lt JOIN plan lp ON lp.id "
+		       "= lt.plan_id JOIN admin_unit au ON au.code = "
+		       "lp.admin_code JOIN plan_task ut ON ut.id = "
 		       "lt.source_task_id WHERE ut.plan_id = ?1 ORDER BY "
 		       "lt.source_task_id, lp.admin_code, lp.id";
 	case Q_PROGRESS_INSERT:
@@ -497,6 +500,7 @@ read_coverage(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 	r->source_task_id = sqlite3_column_int64(q, 0);
 	r->plan_id = sqlite3_column_int64(q, 1);
 	r->admin_code = sq_col_text(q, 2, a, ok);
+	r->province_code = sq_col_text(q, 3, a, ok);
 }
 
 static int

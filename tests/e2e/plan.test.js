@@ -154,8 +154,12 @@ test('a commune plan cascades from the province plan, and coverage shows above',
 	assert.deepEqual(up.tasks[0].coverage, { plans: 2, places: ['00004', '00008'] });
 	assert.deepEqual(up.tasks[1].coverage, { plans: 1, places: ['00004'] });
 	assert.deepEqual(up.tasks[2].coverage, { plans: 0, places: [] });
-	// The other commune does not see Ba Đình's plan.
+	// The other commune does not see Ba Đình's plan, nor that it made one.
 	problem(await as.nh.get(`/api/plans/${lower.id}`), 404, 'not_found');
+	const fromNh = ok(await as.nh.get(`/api/plans/${plan.id}`));
+	assert.deepEqual(fromNh.tasks[0].coverage, { plans: 1, places: ['00008'] });
+	assert.deepEqual(fromNh.tasks[1].coverage, { plans: 0, places: [] });
+	assert.deepEqual(ok(await as.bd.get(`/api/plans/${plan.id}`)).tasks[0].coverage, { plans: 1, places: ['00004'] });
 });
 
 test('progress: the units named report, with evidence, activities and versions', async () => {
@@ -231,6 +235,12 @@ test('the roll-up counts by unit and by section', async () => {
 	assert.equal(sec.done, 1);
 	assert.equal(sec.not_started, 1);
 	problem(await as.hcm.get(`/api/plans/${plan.id}/rollup?period=2026`), 404, 'not_found');
+	// A commune's roll-up counts the same sections, but by unit only its
+	// own: other units' counts are their progress, which it does not see.
+	const bd = ok(await as.bd.get(`/api/plans/${plan.id}/rollup?period=2026-H1`));
+	assert.deepEqual(bd.by_section, r.by_section);
+	assert.ok(bd.by_unit.every((u) => u.unit_id === as.bd.user.org_unit.id), JSON.stringify(bd.by_unit));
+	assert.ok(!bd.by_unit.some((u) => u.unit_id === pol.unit_id));
 });
 
 test('a task is changed by the issuing unit at the version read', async () => {
