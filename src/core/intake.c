@@ -305,11 +305,14 @@ ctip_intake_create(int64_t *out, bool *existed, const struct ctip_access *ax,
 				       "intake.summary", in->summary, &a);
 	for (i = 0; i < in->n_phones; i++, n++) {
 		if (!ctip_phone_normalize(phone, in->phones[i])) {
-			rc = ctip_err_field(err, CTIP_EINVAL,
-					    "mentioned_phones",
-					    "mentioned_phones: \"%.20s\" is "
-					    "not a phone number",
-					    in->phones[i]);
+			/* Quote at most 20 bytes, on a whole character. */
+			rc = ctip_err_field(
+				err, CTIP_EINVAL, "mentioned_phones",
+				"mentioned_phones: \"%.*s\" is not a phone "
+				"number",
+				(int)ctip_text_cut(in->phones[i],
+						   strnlen(in->phones[i], 20)),
+				in->phones[i]);
 			goto out;
 		}
 		mentions[n].kind = "phone";

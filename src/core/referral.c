@@ -87,7 +87,8 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 {
 	struct ctip_referral_row r;
 	struct ctip_org_unit_row unit;
-	struct ctip_person_view v;
+	struct ctip_person_pending pp;
+	struct ctip_audit_event ev;
 	struct ctip_arena a;
 	int64_t open;
 	char now[24], due[24];
@@ -104,12 +105,16 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	    CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
+	/* The record first, without reading it (an unknown unit tells
+	 * nothing about it either), then the receiving unit. National units
+	 * see aggregates only, and could never answer. */
 	if (strcmp(object_type, "intake") == 0)
 		rc = ctip_intake_visible(ax, p, object_id, err);
 	else
-		rc = ctip_person_read(&v, ax, p, object_id, NULL, &a, err);
+		rc = ctip_person_authorize(&pp, ax, p, object_id, NULL, &a,
+					   err);
 	if (rc == CTIP_OK && strcmp(object_type, "person") == 0 &&
-	    v.view != CTIP_VIEW_IDENTITY)
+	    pp.view != CTIP_VIEW_IDENTITY)
 		rc = ctip_err_set(err, CTIP_ENOTFOUND,
 				  "person %lld does not exist",
 				  (long long)object_id);
@@ -121,7 +126,6 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	if (rc == CTIP_OK && to_unit_id == p->unit_id)
 		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
 				    "to_unit_id: the record is already yours");
-	/* National units see aggregates only, and could never answer. */
 	if (rc == CTIP_OK && strcmp(unit.level, "nation") == 0)
 		rc = ctip_err_field(err, CTIP_EINVAL, "to_unit_id",
 				    "to_unit_id: a national unit takes no "
@@ -156,6 +160,12 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 		rc = ax->st->ops->access_grant(ax->st, object_type, object_id,
 					       to_unit_id, p->user_id, now,
 					       err);
+	}
+	/* The person's identity is read, audited with the referral: a
+	 * refused referral audits nothing. */
+	if (rc == CTIP_OK && strcmp(object_type, "person") == 0 && pp.audit) {
+		ctip_person_audit_event(&ev, &pp, p);
+		rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
 	}
 	if (rc == CTIP_OK)
 		rc = audit(ax, p, "referral.send", &r, err);

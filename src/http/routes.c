@@ -133,8 +133,8 @@ ctip_json_org_unit(const struct ctip_org_unit_row *o)
 }
 
 bool
-ctip_json_str(const char **out, json_t *obj, const char *key,
-	      struct ctip_resp *resp)
+ctip_json_str_in(const char **out, json_t *obj, const char *where,
+		 const char *key, struct ctip_resp *resp)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -142,12 +142,35 @@ ctip_json_str(const char **out, json_t *obj, const char *key,
 	if (v == NULL || json_is_null(v))
 		return true;
 	if (!json_is_string(v)) {
-		ctip_resp_problem(resp, CTIP_EINVAL, key,
-				  "%s: must be a string", key);
+		char field[64];
+
+		snprintf(field, sizeof(field), "%s%s", where, key);
+		ctip_resp_problem(resp, CTIP_EINVAL, field,
+				  "%s: must be a string", field);
 		return false;
 	}
 	*out = json_string_value(v);
 	return true;
+}
+
+bool
+ctip_json_str(const char **out, json_t *obj, const char *key,
+	      struct ctip_resp *resp)
+{
+	return ctip_json_str_in(out, obj, "", key, resp);
+}
+
+bool
+ctip_json_bool(bool *out, json_t *obj, const char *key, struct ctip_resp *resp)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = json_is_true(v);
+	if (v == NULL || json_is_null(v) || json_is_boolean(v))
+		return true;
+	ctip_resp_problem(resp, CTIP_EINVAL, key, "%s: must be true or false",
+			  key);
+	return false;
 }
 
 int

@@ -122,10 +122,21 @@ json_t *ctip_json_org_unit(const struct ctip_org_unit_row *o);
 bool ctip_json_str(const char **out, json_t *obj, const char *key,
 		   struct ctip_resp *resp);
 
-/* A person input from a JSON object (strings borrowed from obj), or false
- * after answering 400. */
+/* As ctip_json_str, for a member of an object nested in the body: the
+ * field named is where then key ("reporter." "name"). */
+bool ctip_json_str_in(const char **out, json_t *obj, const char *where,
+		      const char *key, struct ctip_resp *resp);
+
+/* A boolean member into *out (false when absent or null); false after
+ * answering 400 naming the field when present but not true or false. */
+bool ctip_json_bool(bool *out, json_t *obj, const char *key,
+		    struct ctip_resp *resp);
+
+/* A person input from the JSON object at where in the body ("" for the
+ * body itself, "person", "minors[0]"): strings borrowed from obj, fields
+ * named under where; or false after answering 400. */
 bool ctip_json_person(struct ctip_person_input *in, json_t *obj,
-		      struct ctip_resp *resp);
+		      const char *where, struct ctip_resp *resp);
 
 /* The "version" member of a change's body (the version the user saw), or
  * -1 after answering 400. */

@@ -295,8 +295,8 @@ ctip_h_person_event(struct ctip_req *req, struct ctip_resp *resp)
 
 	if ((body = begin(&id, req, resp)) == NULL)
 		return;
-	in.abroad = json_is_true(json_object_get(body, "abroad"));
-	if (!ctip_json_str(&in.destination_country, body, "destination",
+	if (!ctip_json_bool(&in.abroad, body, "abroad", resp) ||
+	    !ctip_json_str(&in.destination_country, body, "destination",
 			   resp) ||
 	    !ctip_json_str(&in.recruitment_means, body, "recruitment_means",
 			   resp) ||

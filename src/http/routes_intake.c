@@ -164,8 +164,10 @@ ctip_h_intake_create(struct ctip_req *req, struct ctip_resp *resp)
 		goto out;
 	}
 	in.reporter_anonymous = json_is_true(anon);
-	if (!ctip_json_str(&in.reporter_name, rep, "name", resp) ||
-	    !ctip_json_str(&in.reporter_phone, rep, "phone", resp))
+	if (!ctip_json_str_in(&in.reporter_name, rep, "reporter.", "name",
+			      resp) ||
+	    !ctip_json_str_in(&in.reporter_phone, rep, "reporter.", "phone",
+			      resp))
 		goto out;
 	in.idempotency_key = ctip_req_header(req, "Idempotency-Key");
 	if (ctip_intake_create(&id, &existed, &req->access, req->who, &in,
@@ -418,12 +420,16 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
 	json_t *body, *jm, *v, *out;
+	char where[32], field[48];
+	bool confirm_new;
 	size_t i;
 	int n = 0;
 
 	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	if (!ctip_json_person(&adult, json_object_get(body, "person"), resp))
+	if (!ctip_json_person(&adult, json_object_get(body, "person"), "person",
+			      resp) ||
+	    !ctip_json_bool(&confirm_new, body, "confirm_new", resp))
 		goto done;
 	jm = json_object_get(body, "minors");
 	if (jm != NULL && !json_is_null(jm)) {
@@ -437,13 +443,26 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 		}
 		json_array_foreach(jm, i, v)
 		{
-			if (!ctip_json_person(&minors[n], v, resp))
+			snprintf(where, sizeof(where), "minors[%zu]", i);
+			if (!ctip_json_person(&minors[n], v, where, resp))
 				goto done;
+			/* A minor's role is implied: any other is a mistake,
+			 * not something to overwrite. */
+			if (minors[n].role != NULL &&
+			    strcmp(minors[n].role, "accompanying_minor") != 0) {
+				snprintf(field, sizeof(field), "%s.role",
+					 where);
+				ctip_resp_problem(resp, CTIP_EINVAL, field,
+						  "%s: accompanying_minor, or "
+						  "leave it out",
+						  field);
+				goto done;
+			}
 			n++;
 		}
 	}
 	/* The same duplicate warning as a registration of its own. */
-	if (!json_is_true(json_object_get(body, "confirm_new"))) {
+	if (!confirm_new) {
 		struct ctip_person_view *dups;
 		int n_dups;
 

@@ -161,8 +161,32 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Integer member key of obj into *out when present and not null, within
+ * [min, max]; false after answering 400 with message (e.g. "must be a
+ * year") naming where + key. */
+static bool
+person_int(int64_t *out, bool *given, json_t *obj, const char *where,
+	   const char *key, json_int_t min, json_int_t max, const char *message,
+	   struct ctip_resp *resp)
+{
+	json_t *x = json_object_get(obj, key);
+	char field[64];
+
+	*given = x != NULL && !json_is_null(x);
+	if (!*given)
+		return true;
+	if (json_is_integer(x) && json_integer_value(x) >= min &&
+	    json_integer_value(x) <= max) {
+		*out = (int64_t)json_integer_value(x);
+		return true;
+	}
+	snprintf(field, sizeof(field), "%s%s", where, key);
+	ctip_resp_problem(resp, CTIP_EINVAL, field, "%s: %s", field, message);
+	return false;
+}
+
 bool
-ctip_json_person(struct ctip_person_input *in, json_t *obj,
+ctip_json_person(struct ctip_person_input *in, json_t *obj, const char *where,
 		 struct ctip_resp *resp)
 {
 	static const char *const fields[] = {
@@ -172,17 +196,23 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 		"contacts",    "received_on",
 	};
 	const char *vals[CTIP_NELEM(fields)];
-	json_t *x;
+	char prefix[48];
+	int64_t v;
+	bool given;
 	size_t i;
 
 	memset(in, 0, sizeof(*in));
 	if (!json_is_object(obj)) {
-		ctip_resp_problem(resp, CTIP_EINVAL, NULL,
-				  "a person must be a JSON object");
+		ctip_resp_problem(resp, CTIP_EINVAL, where,
+				  "%s: a person must be a JSON object",
+				  where[0] != '\0' ? where : "body");
 		return false;
 	}
+	/* Fields of a nested person are named under it: "person.sex". */
+	snprintf(prefix, sizeof(prefix), "%s%s", where,
+		 where[0] != '\0' ? "." : "");
 	for (i = 0; i < CTIP_NELEM(fields); i++)
-		if (!ctip_json_str(&vals[i], obj, fields[i], resp))
+		if (!ctip_json_str_in(&vals[i], obj, prefix, fields[i], resp))
 			return false;
 	in->role = vals[0];
 	in->sex = vals[1];
@@ -198,36 +228,20 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj,
 	in->commune_code = vals[11];
 	in->contacts = vals[12];
 	in->received_on = vals[13];
-	x = json_object_get(obj, "estimated_age");
-	if (x != NULL && !json_is_null(x)) {
-		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
-		    json_integer_value(x) > 120) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "estimated_age",
-					  "estimated_age: 0 to 120 years");
-			return false;
-		}
-		in->has_estimated_age = true;
-		in->estimated_age = (int)json_integer_value(x);
-	}
-	x = json_object_get(obj, "birth_year");
-	if (x != NULL && !json_is_null(x)) {
-		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
-		    json_integer_value(x) > 9999) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "birth_year",
-					  "birth_year: must be a year");
-			return false;
-		}
-		in->birth_year = (int)json_integer_value(x);
-	}
-	x = json_object_get(obj, "accompanies_id");
-	if (x != NULL && !json_is_null(x)) {
-		if (!json_is_integer(x)) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "accompanies_id",
-					  "accompanies_id: must be an id");
-			return false;
-		}
-		in->accompanies_id = (int64_t)json_integer_value(x);
-	}
+	if (!person_int(&v, &given, obj, prefix, "estimated_age", 0, 120,
+			"0 to 120 years", resp))
+		return false;
+	in->has_estimated_age = given;
+	in->estimated_age = given ? (int)v : 0;
+	if (!person_int(&v, &given, obj, prefix, "birth_year", 1, 9999,
+			"must be a year", resp))
+		return false;
+	in->birth_year = given ? (int)v : 0;
+	/* Absent or null: no adult. An id is positive: 0 is not "none". */
+	if (!person_int(&v, &given, obj, prefix, "accompanies_id", 1, INT64_MAX,
+			"must be an id", resp))
+		return false;
+	in->accompanies_id = given ? v : 0;
 	return true;
 }
 
@@ -258,15 +272,17 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_person_view v, *dups;
 	struct ctip_err err = { 0 };
 	json_t *body;
+	bool confirm_new;
 	int64_t id;
 	int n;
 
 	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
 	    (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	if (!ctip_json_person(&in, body, resp))
+	if (!ctip_json_person(&in, body, "", resp) ||
+	    !ctip_json_bool(&confirm_new, body, "confirm_new", resp))
 		goto out;
-	if (!json_is_true(json_object_get(body, "confirm_new"))) {
+	if (!confirm_new) {
 		if (ctip_person_duplicates(&dups, &n, &req->access, req->who,
 					   &in, req->arena, &err) != CTIP_OK) {
 			ctip_resp_err(resp, &err);

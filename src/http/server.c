@@ -5,6 +5,7 @@
 #include "core/auth.h"
 #include "core/setup.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -138,23 +139,32 @@ void
 ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 		  const char *field, const char *fmt, ...)
 {
-	char msg[512];
+	/* U+FFFD takes three bytes for each bad byte it stands for. */
+	char msg[512], text_msg[3 * sizeof(msg)], text_field[256];
 	json_t *j;
 	char *text;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(msg))
+		msg[ctip_text_cut(msg, sizeof(msg) - 1)] = '\0';
+	/* A message may quote input that is not UTF-8 (a query string's
+	 * bytes): jansson refuses such a string, so the bad bytes become
+	 * U+FFFD, and the field is kept. */
+	ctip_text_scrub(text_msg, sizeof(text_msg), msg);
 	j = json_pack("{s:s, s:s}", "code", ctip_status_name(code), "message",
-		      msg);
-	if (j != NULL && field != NULL && field[0] != '\0')
-		json_object_set_new(j, "field", json_string(field));
+		      text_msg);
+	if (j != NULL && field != NULL && field[0] != '\0') {
+		ctip_text_scrub(text_field, sizeof(text_field), field);
+		json_object_set_new(j, "field", json_string(text_field));
+	}
 	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	ctip_buf_reset(&resp->body);
-	/* A message that is not valid UTF-8 makes jansson fail: fall back
-	 * to a fixed text rather than send nothing. */
+	/* Out of memory: a fixed text rather than nothing. */
 	if (text == NULL || ctip_buf_puts(&resp->body, text) != CTIP_OK) {
 		ctip_buf_reset(&resp->body);
 		if (ctip_buf_printf(&resp->body,
@@ -167,7 +177,7 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 	resp->status = ctip_status_to_http(code);
 	resp->content_type = "application/problem+json; charset=utf-8";
 	if (code == CTIP_ESTORE || code == CTIP_EINTERNAL || code == CTIP_EIO)
-		ctip_log(CTIP_LOG_ERROR, "request failed: %s", msg);
+		ctip_log(CTIP_LOG_ERROR, "request failed: %s", text_msg);
 }
 
 void

@@ -1,5 +1,15 @@
 /* err.c: filling in struct ctip_err. */
 #include "util/err.h"
+#include "util/text.h"
+
+/* After a cut to cap bytes (n the length the text wanted), end buf on a
+ * whole UTF-8 character: a message quoting Vietnamese input stays UTF-8. */
+static void
+whole(char *buf, size_t cap, int n)
+{
+	if (n >= (int)cap)
+		buf[ctip_text_cut(buf, cap - 1)] = '\0';
+}
 
 static void
 vset(struct ctip_err *err, enum ctip_status code, const char *field,
@@ -8,8 +18,10 @@ vset(struct ctip_err *err, enum ctip_status code, const char *field,
 	if (err == NULL)
 		return;
 	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	whole(err->field, sizeof(err->field),
+	      snprintf(err->field, sizeof(err->field), "%s", field));
+	whole(err->msg, sizeof(err->msg),
+	      vsnprintf(err->msg, sizeof(err->msg), fmt, ap));
 }
 
 enum ctip_status

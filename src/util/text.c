@@ -21,6 +21,52 @@ ctip_text_valid(const char *s, size_t n)
 }
 
 size_t
+ctip_text_cut(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = n, need;
+
+	/* Back over the continuation bytes (at most three) to the lead. */
+	while (i > 0 && n - i < 3 && (p[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0 || p[i - 1] < 0xC2 || p[i - 1] > 0xF4)
+		return n; /* ASCII, or never a lead byte: nothing was cut */
+	need = p[i - 1] >= 0xF0 ? 4 : p[i - 1] >= 0xE0 ? 3 : 2;
+	return n - (i - 1) < need ? i - 1 : n;
+}
+
+size_t
+ctip_text_scrub(char *out, size_t cap, const char *s)
+{
+	static const char bad[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t left = strlen(s), n = 0, k;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	const char *from;
+
+	while (left > 0) {
+		r = utf8proc_iterate(p, (utf8proc_ssize_t)left, &cp);
+		if (r > 0) {
+			from = (const char *)p;
+			k = (size_t)r;
+		} else {
+			from = bad;
+			k = sizeof(bad) - 1;
+			r = 1;
+		}
+		if (n + k >= cap)
+			break;
+		memcpy(out + n, from, k);
+		n += k;
+		p += r;
+		left -= (size_t)r;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t
 ctip_text_length(const char *s)
 {
 	size_t n = 0;

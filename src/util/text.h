@@ -9,6 +9,21 @@
 /* True when s[0..n) is well-formed UTF-8 without NUL bytes. */
 bool ctip_text_valid(const char *s, size_t n);
 
+/*
+ * The length of s[0..n) without an incomplete UTF-8 character at its end:
+ * n, or less when the last bytes begin a character whose other bytes lie
+ * past n (text cut on a byte to fit a buffer). Only the end is looked at.
+ */
+size_t ctip_text_cut(const char *s, size_t n);
+
+/*
+ * Copy s into out (cap > 0 bytes, NUL-terminated) as valid UTF-8: each
+ * byte that does not begin a well-formed character becomes U+FFFD, and
+ * the copy stops before a character that does not fit. Returns the
+ * number of bytes written, not counting the NUL.
+ */
+size_t ctip_text_scrub(char *out, size_t cap, const char *s);
+
 /* Whether s (which may be NULL) is one of the NULL-terminated set. */
 bool ctip_one_of(const char *s, const char *const *set);
 

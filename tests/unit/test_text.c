@@ -109,6 +109,65 @@ validity_and_length_count_code_points(void **state)
 	assert_int_equal(ctip_text_length("Nguyễn"), 6);
 }
 
+static void
+cut_never_ends_inside_a_character(void **state)
+{
+	const char *s = "aữ😀"; /* 1, 3 and 4 bytes */
+
+	(void)state;
+	assert_int_equal(ctip_text_cut(s, 8), 8);
+	assert_int_equal(ctip_text_cut(s, 7), 4);
+	assert_int_equal(ctip_text_cut(s, 5), 4);
+	assert_int_equal(ctip_text_cut(s, 4), 4);
+	assert_int_equal(ctip_text_cut(s, 3), 1);
+	assert_int_equal(ctip_text_cut(s, 2), 1);
+	assert_int_equal(ctip_text_cut(s, 1), 1);
+	assert_int_equal(ctip_text_cut(s, 0), 0);
+	assert_int_equal(ctip_text_cut("Đ", 1), 0);
+	/* Bytes that were never UTF-8 are left for ctip_text_scrub. */
+	assert_int_equal(ctip_text_cut("a\xff", 2), 2);
+	assert_int_equal(ctip_text_cut("\x80\x80\x80\x80", 4), 4);
+}
+
+static void
+scrub_replaces_bad_bytes_and_keeps_the_rest(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(ctip_text_scrub(out, sizeof(out), "Đào"),
+			 strlen("Đào"));
+	assert_string_equal(out, "Đào");
+	ctip_text_scrub(out, sizeof(out),
+			"a\xff\xfe"
+			"b");
+	assert_string_equal(out, "a\uFFFD\uFFFD"
+				 "b");
+	/* Overlong, surrogate, and a character cut short. */
+	ctip_text_scrub(out, sizeof(out), "\xc0\x80|\xed\xa0\x80|\xe1\xbb");
+	assert_string_equal(out, "\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD|"
+				 "\uFFFD\uFFFD");
+	assert_true(ctip_text_valid(out, strlen(out)));
+	ctip_text_scrub(out, sizeof(out), "");
+	assert_string_equal(out, "");
+}
+
+static void
+scrub_stops_before_a_character_that_does_not_fit(void **state)
+{
+	char out[6];
+
+	(void)state;
+	assert_int_equal(ctip_text_scrub(out, sizeof(out), "ab\xff"), 2 + 3);
+	assert_string_equal(out, "ab\uFFFD");
+	assert_int_equal(ctip_text_scrub(out, sizeof(out), "abc\xff"), 3);
+	assert_string_equal(out, "abc");
+	assert_int_equal(ctip_text_scrub(out, sizeof(out), "aaữữ"), 5);
+	assert_string_equal(out, "aaữ");
+	assert_int_equal(ctip_text_scrub(out, 1, "ữ"), 0);
+	assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
@@ -122,6 +181,10 @@ main(void)
 		cmocka_unit_test(nfc_composes_and_trims),
 		cmocka_unit_test(fold_lowers_vietnamese_capitals),
 		cmocka_unit_test(validity_and_length_count_code_points),
+		cmocka_unit_test(cut_never_ends_inside_a_character),
+		cmocka_unit_test(scrub_replaces_bad_bytes_and_keeps_the_rest),
+		cmocka_unit_test(
+			scrub_stops_before_a_character_that_does_not_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 #include "helpers.h"
 
@@ -55,6 +56,34 @@ err_set_takes_a_null_record_and_truncates(void **state)
 	big[sizeof(big) - 1] = '\0';
 	ctip_err_set(&err, CTIP_EINVAL, "%s", big);
 	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+}
+
+static void
+err_truncates_on_a_whole_character(void **state)
+{
+	struct ctip_err err = { 0 };
+	char big[600], field[100];
+	size_t i;
+
+	(void)state;
+	/* "x: a" then 3-byte characters: 255 bytes end inside the 84th. */
+	big[0] = 'a';
+	for (i = 0; i < 190; i++)
+		memcpy(big + 1 + 3 * i, "ữ", 3);
+	big[1 + 3 * 190] = '\0';
+	ctip_err_field(&err, CTIP_EINVAL, "x", "x: %s", big);
+	assert_int_equal(strlen(err.msg), 4 + 3 * 83);
+	assert_true(ctip_text_valid(err.msg, strlen(err.msg)));
+	/* A field of 2-byte characters: 63 bytes end inside the 32nd. */
+	for (i = 0; i < 40; i++)
+		memcpy(field + 2 * i, "đ", 2);
+	field[2 * 40] = '\0';
+	ctip_err_field(&err, CTIP_EINVAL, field, "bad");
+	assert_int_equal(strlen(err.field), 2 * 31);
+	assert_true(ctip_text_valid(err.field, strlen(err.field)));
+	/* A message that fits is left as it is. */
+	ctip_err_set(&err, CTIP_EINVAL, "%s", "ữ\xe1");
+	assert_string_equal(err.msg, "ữ\xe1");
 }
 
 static void
@@ -706,6 +735,7 @@ main(void)
 		cmocka_unit_test(
 			err_field_names_the_field_and_err_set_clears_it),
 		cmocka_unit_test(err_set_takes_a_null_record_and_truncates),
+		cmocka_unit_test(err_truncates_on_a_whole_character),
 		cmocka_unit_test(status_names_are_stable_and_distinct),
 		cmocka_unit_test(
 			arena_returns_null_past_its_limit_instead_of_crashing),
