@@ -201,8 +201,19 @@ ctip_activity_list(struct ctip_activity **out, int *n_out,
 		return ctip_err_field(err, CTIP_EINVAL, "limit",
 				      "limit: from 1 to 200");
 	if (strcmp(p->level, "commune") == 0) {
-		if (f->province_code != NULL || f->commune_code != NULL ||
-		    (f->unit_id != 0 && f->unit_id != p->unit_id))
+		/* Its own unit's: a filter naming its own place changes
+		 * nothing, another place is refused by name. */
+		if (f->province_code != NULL &&
+		    strcmp(f->province_code, p->province_code) != 0)
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "province",
+					      "province: a commune unit sees "
+					      "its own activities only");
+		if (f->commune_code != NULL &&
+		    strcmp(f->commune_code, p->admin_code) != 0)
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "commune",
+					      "commune: a commune unit sees "
+					      "its own activities only");
+		if (f->unit_id != 0 && f->unit_id != p->unit_id)
 			return ctip_err_set(err, CTIP_EFORBIDDEN,
 					    "a commune unit sees its own "
 					    "activities only");
@@ -227,11 +238,20 @@ ctip_activity_list(struct ctip_activity **out, int *n_out,
 					      "commune: not a commune code");
 		if (rc != CTIP_OK)
 			return rc;
+		/* Beyond a province unit's province: refused; not in the
+		 * province a national user named with it: nothing to find. */
 		if (f->province_code != NULL &&
 		    strcmp(au.province_code, f->province_code) != 0)
-			return ctip_err_field(err, CTIP_EFORBIDDEN, "commune",
-					      "commune: outside your "
-					      "province");
+			return strcmp(p->level, "province") == 0
+				       ? ctip_err_field(err, CTIP_EFORBIDDEN,
+							"commune",
+							"commune: outside your "
+							"province")
+				       : ctip_err_field(err, CTIP_EINVAL,
+							"commune",
+							"commune: not in "
+							"province %s",
+							f->province_code);
 	}
 	return ax->st->ops->reports->activity_list(out, n_out, ax->st, f, a,
 						   err);

@@ -465,6 +465,7 @@ ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
 		    const char *const *roles, struct ctip_err *err)
 {
 	struct ctip_principal system;
+	size_t i;
 	struct ctip_audit_event ev = { .action = "user.create",
 				       .object_type = "user",
 				       .object_id = username };
@@ -474,6 +475,15 @@ ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
 	ctip_password_generate(password);
 	if ((rc = administered(st, by, org_unit_id, err)) != CTIP_OK)
 		return rc;
+	/* An auditor reads the whole audit log, of every place: only the
+	 * nation's administrators (or the command line) make one. */
+	for (i = 0; by != NULL && roles[i] != NULL; i++)
+		if (strcmp(roles[i], "auditor") == 0 &&
+		    strcmp(by->level, "nation") != 0)
+			return ctip_err_field(err, CTIP_EFORBIDDEN, "roles",
+					      "roles: only a national "
+					      "administrator may make an "
+					      "auditor");
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
 	rc = ctip_user_create(out, st, username, display_name, org_unit_id,

@@ -65,7 +65,8 @@ CTIP_MUST_CHECK enum ctip_status ctip_auth_principal(struct ctip_principal *p,
  * administrator `by` manages only the units it administers
  * (ctip_authz_administers): a unit beyond is CTIP_EFORBIDDEN naming
  * org_unit_id, a user beyond answers CTIP_ENOTFOUND as one that does not
- * exist.
+ * exist. Only a national administrator makes an auditor (who reads the
+ * log of every place): CTIP_EFORBIDDEN naming roles.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],

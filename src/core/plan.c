@@ -843,6 +843,10 @@ get_units(struct draft_unit **out, int *n_out, struct ctip_store *st,
 			return CTIP_EINVAL;
 		d->phrase = phrase;
 		all = json_object_get(u, "all_units");
+		if (all != NULL && !json_is_null(all) && !json_is_boolean(all))
+			return ctip_err_field(err, CTIP_EINVAL, field,
+					      "%s.all_units: true or false",
+					      field);
 		if (json_is_true(all)) {
 			d->all_units = true;
 		} else if (json_object_get(u, "unit_id") != NULL &&

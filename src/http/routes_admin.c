@@ -56,6 +56,7 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 				       .action = "org_unit.create",
 				       .object_type = "org_unit" };
 	struct ctip_org_unit_row o;
+	struct ctip_admin_unit au;
 	struct ctip_err err = { 0 };
 	const char *agency, *admin;
 	char now[24], id[24];
@@ -76,19 +77,26 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 				  agency == NULL ? "agency" : "admin_code");
 		goto out;
 	}
+	/* Within the administrator's place, checked before anything is
+	 * written (an unknown code is ctip_org_ensure's to refuse). */
+	rc = req->store->ops->admin_unit_get(&au, req->store, admin, req->arena,
+					     &err);
+	if (rc == CTIP_OK &&
+	    !ctip_authz_within(req->who, admin,
+			       strcmp(au.level, "province") == 0
+				       ? au.code
+				       : au.province_code)) {
+		ctip_resp_problem(resp, CTIP_EFORBIDDEN, "admin_code",
+				  "admin_code: %s is outside your "
+				  "administration",
+				  admin);
+		goto out;
+	}
 	ctip_now(now);
 	rc = req->store->ops->begin(req->store, &err);
 	if (rc == CTIP_OK)
 		rc = ctip_org_ensure(&unit, req->store, agency, admin, now,
 				     &err);
-	if (rc == CTIP_OK)
-		rc = req->store->ops->org_unit_get(&o, req->store, unit,
-						   req->arena, &err);
-	if (rc == CTIP_OK && !ctip_authz_administers(req->who, &o))
-		rc = ctip_err_field(&err, CTIP_EFORBIDDEN, "admin_code",
-				    "admin_code: %s is outside your "
-				    "administration",
-				    admin);
 	if (rc == CTIP_OK) {
 		snprintf(id, sizeof(id), "%lld", (long long)unit);
 		ev.object_id = id;
@@ -98,6 +106,9 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 		rc = req->store->ops->commit(req->store, &err);
 	if (rc != CTIP_OK)
 		req->store->ops->rollback(req->store);
+	if (rc == CTIP_OK)
+		rc = req->store->ops->org_unit_get(&o, req->store, unit,
+						   req->arena, &err);
 	if (rc != CTIP_OK)
 		ctip_resp_err(resp, &err);
 	else

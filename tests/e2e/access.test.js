@@ -382,6 +382,11 @@ test('an administrator manages only the accounts and units of its own place', as
 	}
 	problem(await as.admCommune.post('/api/users', { username: 'mole2', display_name: 'Nội gián',
 		org_unit_id: unitCaoBang.id, roles: ['case_worker'] }), 403, 'forbidden', 'org_unit_id');
+	// An auditor reads the log of every place: not theirs to make, even at home.
+	const own = { admProv: unitCaoBang, admCommune: (await units(as.admCommune))[0] };
+	for (const who of ['admProv', 'admCommune'])
+		problem(await as[who].post('/api/users', { username: `aud.${who.toLowerCase()}`, display_name: 'Kiểm tra',
+			org_unit_id: own[who].id, roles: ['auditor'] }), 403, 'forbidden', 'roles');
 	assert.equal(countUsers(), nUsers);
 	assert.equal(countUnits(), nUnits);
 	assert.equal(ok(await as.cwA.get(`/api/persons/${daoId}`)).identity.full_name, DAO.full_name, 'cwA still signed in');
@@ -395,6 +400,9 @@ test('an administrator manages only the accounts and units of its own place', as
 	assert.equal(made.user.org_unit_id, health.id);
 	assert.ok(ok(await as.admProv.get('/api/users')).items.some((u) => u.id === made.user.id));
 	assert.ok(!ok(await as.admCommune.get('/api/users')).items.some((u) => u.id === made.user.id));
+	// The nation's administrator may make an auditor anywhere.
+	ok(await as.adm.post('/api/users', { username: 'caobang.kiemtra', display_name: 'Kiểm tra Cao Bằng',
+		org_unit_id: unitCaoBang.id, roles: ['auditor'] }), 201);
 });
 
 // 3. CSRF and API tokens.

@@ -651,8 +651,11 @@ test('the outsiders\' lists hold their own records (the lists above were not emp
 	// So does the plan's export.
 	const exported = ok(await as.bcw.get(`/api/plans/${ids.provPlan}/export?format=json`)).tasks[0].progress;
 	assert.deepEqual(exported.map((g) => g.unit_id), [unit.B]);
-	// (The roll-up does list A's unit with its status counts, the task
-	// naming it: counts, not entries.)
+	// Nor does its roll-up by unit: a unit's counts are its progress.
+	const rollup = ok(await as.bcw.get(`/api/plans/${ids.provPlan}/rollup?period=${YEAR}`));
+	assert.deepEqual(rollup.by_unit.map((u) => u.unit_id), [unit.B]);
+	// Nor its coverage: B does not learn that A made a plan from the task.
+	assert.ok(prov.tasks.every((t) => !t.coverage.places.includes('00004')), JSON.stringify(prov.tasks));
 });
 
 test('the outsiders\' counts are their own: A\'s records add nothing to them', async () => {
@@ -694,7 +697,12 @@ test('asking for A\'s place by name: 403, and nothing of A\'s', async () => {
 		for (const path of asks) {
 			const r = await as[who].get(path);
 			try {
-				assert.ok(r.status === 403 || r.status === 400, `${path} as ${who}: ${r.status} ${r.text.slice(0, 300)}`);
+				// Province 01 is B's province too: B's units may name it
+				// and get their own activities, none of A's.
+				const own = B_UNIT.includes(who) && path === '/api/activities?province=01' && r.status === 200 &&
+					r.body.items.every((x) => x.unit_id === unit.B);
+				assert.ok(r.status === 403 || r.status === 400 || own,
+					`${path} as ${who}: ${r.status} ${r.text.slice(0, 300)}`);
 				noLeak(r, `${path} as ${who}`);
 			} catch (e) {
 				failures.push(e.message);

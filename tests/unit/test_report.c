@@ -923,6 +923,32 @@ activities_are_recorded_once_and_counted(void **state)
 					    &f->arena, &err),
 			 CTIP_OK);
 	assert_int_equal(n, 0);
+	/* Filters: a commune may name its own place, not another; the
+	 * province not a commune of another province. */
+	fl = (struct ctip_activity_filter){ .limit = 50,
+					    .commune_code = BA_DINH,
+					    .province_code = "01" };
+	assert_int_equal(ctip_activity_list(&rows, &n, &f->ax, &bd, &fl,
+					    &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(n, 1);
+	fl = (struct ctip_activity_filter){ .limit = 50,
+					    .commune_code = BA_DINH };
+	assert_int_equal(ctip_activity_list(&rows, &n, &f->ax, &nh, &fl,
+					    &f->arena, &err),
+			 CTIP_EFORBIDDEN);
+	assert_string_equal(err.field, "commune");
+	fl = (struct ctip_activity_filter){ .limit = 50,
+					    .commune_code = BA_DINH };
+	assert_int_equal(ctip_activity_list(&rows, &n, &f->ax, &hn, &fl,
+					    &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(n, 1);
+	fl = (struct ctip_activity_filter){ .limit = 50, .commune_code = "01" };
+	assert_int_equal(ctip_activity_list(&rows, &n, &f->ax, &hn, &fl,
+					    &f->arena, &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "commune");
 	/* Counted in the commune's and the province's reports. */
 	assert_int_equal(ctip_report_get(&v, &f->ax, &hn, "BC_XA_6T", H1,
 					 BA_DINH, &f->arena, &err),
