@@ -104,12 +104,22 @@ ctip_person_authorize(struct ctip_person_pending *pp,
 	if (!ctip_authz_can(p, CTIP_PERM_PERSON_READ))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not read persons");
+	snprintf(pp->object_id, sizeof(pp->object_id), "%lld", (long long)id);
 	rc = ax->st->ops->person_get(&pp->rec, ax->st, id, a, err);
 	if (rc == CTIP_OK)
 		rc = ctip_authz_person(&pp->view, &needs_reason, ax->st, p,
 				       &pp->rec, err);
 	if (rc == CTIP_OK && pp->view == CTIP_VIEW_NONE)
 		rc = CTIP_ENOTFOUND;
+	/* A refused read is audited too, so that probing leaves a trace; a
+	 * missing id like a hidden one, so that neither the answer nor its
+	 * time tells them apart. */
+	if (rc == CTIP_ENOTFOUND ||
+	    (rc == CTIP_OK && pp->view == CTIP_VIEW_IDENTITY && needs_reason &&
+	     ctip_text_blank(reason))) {
+		pp->audit = pp->denied = true;
+		pp->reason = ctip_text_blank(reason) ? NULL : reason;
+	}
 	if (rc == CTIP_ENOTFOUND)
 		/* The same words whether it does not exist or is not
 		 * yours to see. */
@@ -118,14 +128,12 @@ ctip_person_authorize(struct ctip_person_pending *pp,
 				    (long long)id);
 	if (rc != CTIP_OK)
 		return rc;
-	if (pp->view == CTIP_VIEW_IDENTITY && needs_reason &&
-	    ctip_text_blank(reason))
+	if (pp->denied)
 		return ctip_err_field(err, CTIP_EREASON, "reason",
 				      "reason: required to see a person "
 				      "outside your own unit");
 	pp->audit = pp->view == CTIP_VIEW_IDENTITY;
 	pp->reason = needs_reason ? reason : NULL;
-	snprintf(pp->object_id, sizeof(pp->object_id), "%lld", (long long)id);
 	return CTIP_OK;
 }
 
@@ -148,6 +156,7 @@ ctip_person_audit_event(struct ctip_audit_event *ev,
 	ev->object_type = "person";
 	ev->object_id = pp->object_id;
 	ev->reason = pp->reason;
+	ev->outcome = pp->denied ? "denied" : NULL;
 }
 
 enum ctip_status
@@ -165,16 +174,22 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 {
 	struct ctip_person_pending pp;
 	struct ctip_audit_event ev;
+	struct ctip_err refusal;
 	enum ctip_status rc;
 
 	rc = ctip_person_authorize(&pp, ax, p, id, reason, a, err);
-	if (rc != CTIP_OK)
+	if (rc != CTIP_OK && !pp.audit)
 		return rc;
+	refusal = *err;
 	if (pp.audit) {
 		ctip_person_audit_event(&ev, &pp, p);
-		rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
-		if (rc != CTIP_OK)
-			return rc;
+		if (ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err) !=
+		    CTIP_OK)
+			return err->code;
+	}
+	if (rc != CTIP_OK) {
+		*err = refusal;
+		return rc;
 	}
 	return ctip_person_release(out, ax->kr, &pp, a, err);
 }

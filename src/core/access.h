@@ -41,12 +41,16 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
  * audit entry without holding a thread: ctip_person_authorize checks
  * everything and says whether an entry must be logged (pp->audit, with
  * ctip_person_audit_event); only after that entry is committed may
- * ctip_person_release decrypt. pp lives in the caller's arena.
+ * ctip_person_release decrypt. A refusal as missing (or outside the
+ * scope) or for want of a reason comes with pp->audit set too, for a
+ * read by id to log (outcome "denied"; ctip_person_read does). pp lives
+ * in the caller's arena.
  */
 struct ctip_person_pending {
 	struct ctip_person_rec rec;
 	enum ctip_view view;
-	bool audit;         /* log an entry before releasing */
+	bool audit;  /* log an entry before releasing, or before refusing */
+	bool denied; /* the read is refused (missing, hidden, no reason) */
 	const char *reason; /* to log, or NULL */
 	char object_id[24];
 };

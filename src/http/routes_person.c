@@ -81,6 +81,14 @@ person_get_done(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(resp, 200, j);
 }
 
+/* The answer is already in resp (a refusal, logged meanwhile). */
+static void
+keep_answer(struct ctip_req *req, struct ctip_resp *resp)
+{
+	(void)req;
+	(void)resp;
+}
+
 /*
  * GET /api/persons/{id}?reason=: authorize now; an identity view waits
  * (without holding a thread) until its audit entry is committed, and is
@@ -104,7 +112,12 @@ ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
 	if (ctip_person_authorize(pp, &req->access, req->who, id,
 				  ctip_req_query(req, "reason"), req->arena,
 				  &err) != CTIP_OK) {
+		/* Refused: answered once the refusal is in the audit log. */
 		ctip_resp_err(resp, &err);
+		if (pp->audit) {
+			ctip_person_audit_event(&ev, pp, req->who);
+			ctip_resp_defer(req, resp, &ev, keep_answer);
+		}
 		return;
 	}
 	req->state = pp;

@@ -176,6 +176,12 @@ test('commune B gets the same 404 for the person as for an id that does not exis
 	problem(a, 400, 'invalid');
 	assert.equal(a.body.field, 'accompanies_id');
 	assert.equal(a.text, b.text);
+	// Each refused read is in the audit log, for the hidden id as for the
+	// missing one: the auditor sees the probing, the prober nothing.
+	const refused = (await audit({ action: 'person.read', user: 'cwb' })).filter((e) => e.outcome === 'denied');
+	for (const id of [daoId, missingId])
+		assert.ok(refused.some((e) => e.object_id === String(id)), JSON.stringify(refused));
+	assert.ok(refused.some((e) => e.object_id === String(daoId) && e.reason === REASON), JSON.stringify(refused));
 });
 
 test('commune B finds nothing by name, citizen ID or phone, and its list leaves the person out', async () => {
