@@ -453,10 +453,23 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 	if (rc == CTIP_OK &&
 	    (out->view = intake_view(p, r, ok)) == CTIP_VIEW_NONE)
 		rc = CTIP_ENOTFOUND;
-	if (rc == CTIP_ENOTFOUND)
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	ev.object_id = object_id;
+	if (rc == CTIP_ENOTFOUND) {
+		struct ctip_err e2 = { 0 };
+
+		/* A refused read is audited, a missing id as a hidden one:
+		 * a trace of probing, and the same answer and time. */
+		ev.outcome = "denied";
+		if (audit && ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1,
+					    &e2) != CTIP_OK) {
+			*err = e2;
+			return e2.code;
+		}
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "intake %lld does not exist",
 				    (long long)id);
+	}
 	if (rc != CTIP_OK)
 		return rc;
 	ctip_now(now);
@@ -468,8 +481,6 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 			strcmp(r->status, "resolved") != 0 &&
 			strcmp(r->deadline, soon) < 0;
 	if (out->view == CTIP_VIEW_IDENTITY) {
-		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-		ev.object_id = object_id;
 		if (audit)
 			rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
 		if (rc == CTIP_OK)
