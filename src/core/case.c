@@ -323,9 +323,20 @@ ctip_case_detail(struct ctip_case_detail *out, const struct ctip_access *ax,
 		if (out->scope.view == CTIP_VIEW_NONE)
 			rc = CTIP_ENOTFOUND;
 	}
-	if (rc == CTIP_ENOTFOUND)
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	if (rc == CTIP_ENOTFOUND) {
+		struct ctip_err e2 = { 0 };
+
+		/* A refused read is audited, a missing id as a hidden one:
+		 * a trace of probing, and the same answer and time. */
+		ev.outcome = "denied";
+		if (ctip_audit_log(ax->q, st, ax->kr, &ev, 1, &e2) != CTIP_OK) {
+			*err = e2;
+			return e2.code;
+		}
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "case %lld does not exist", (long long)id);
+	}
 	if (rc != CTIP_OK)
 		return rc;
 	identity = out->scope.view == CTIP_VIEW_IDENTITY;
@@ -358,7 +369,6 @@ ctip_case_detail(struct ctip_case_detail *out, const struct ctip_access *ax,
 	next_steps(out);
 	/* The entry is durable before any sealed field is opened. */
 	if (identity) {
-		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 		rc = ctip_audit_log(ax->q, st, ax->kr, &ev, 1, err);
 		if (rc != CTIP_OK)
 			return rc;

@@ -318,6 +318,11 @@ test('scope: another unit, another province, national units get 404 identical to
 		assert.equal(r.message.replace(String(c.id), 'ID'), m.body.message.replace(String(missing), 'ID'), who);
 		assert.ok(!JSON.stringify(r).includes('bí mật'));
 	}
+	// Each refused read is in the audit log, the missing id's as the hidden one's.
+	const denied = (await audit('case.read')).filter((e) => e.outcome === 'denied');
+	for (const id of [c.id, missing])
+		assert.ok(denied.some((e) => e.object_id === String(id) && e.username === acc.other.username),
+			`${id}: ${JSON.stringify(denied)}`);
 	// Writes too: 404 for the other commune, as for a missing case.
 	for (const [path, body] of [['stage', { to: 'initiated', on: '2026-01-05', case_number: '1' }],
 		['offenders', { role: 'broker' }], ['edit', { title: 'x' }], ['victims', { person_id: 1 }],
