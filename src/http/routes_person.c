@@ -1,6 +1,7 @@
 /* routes_person.c: persons (scope-checked, audited) and the audit log. */
 #include "http/routes.h"
 #include "core/casework.h"
+#include "util/text.h"
 
 json_t *
 ctip_json_person_view(const struct ctip_person_view *v)
@@ -318,10 +319,12 @@ out:
 	json_decref(body);
 }
 
-/* GET /api/audit?before_id=&user=&action=&limit= */
+/* GET /api/audit?before_id=&user=&action=&outcome=&limit= */
 void
 ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp)
 {
+	static const char *const outcomes[] = { "ok", "denied", "failed",
+						"locked", NULL };
 	struct ctip_audit_filter f = { 0 };
 	struct ctip_audit_row *rows;
 	struct ctip_err err = { 0 };
@@ -336,9 +339,15 @@ ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp)
 	f.limit = limit ? (int)strtol(limit, NULL, 10) : 100;
 	f.username = ctip_req_query(req, "user");
 	f.action = ctip_req_query(req, "action");
+	f.outcome = ctip_req_query(req, "outcome");
 	if (f.limit < 1 || f.limit > 500 || f.before_id < 0) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
 				  "limit: 1 to 500; before_id: an id");
+		return;
+	}
+	if (f.outcome != NULL && !ctip_one_of(f.outcome, outcomes)) {
+		ctip_resp_problem(resp, CTIP_EINVAL, "outcome",
+				  "outcome: ok, denied, failed or locked");
 		return;
 	}
 	if (req->store->ops->audit_list(&rows, &n, req->store, &f, req->arena,

@@ -229,7 +229,8 @@ struct ctip_audit_filter {
 	int64_t before_id; /* only ids below; 0: from the newest */
 	const char *username;
 	const char *action;
-	int limit; /* 1..500 */
+	const char *outcome; /* "ok", "denied", ... or NULL for all */
+	int limit;           /* 1..500 */
 };
 
 /* A sealed value with its blind index (intake mentions). */

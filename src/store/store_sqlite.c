@@ -725,9 +725,8 @@ stmt_sql(enum stmt_id id)
 		return "SELECT id, at, user_id, username, org_unit_id, action, "
 		       "object_type, object_id, ip, reason, outcome, mac FROM "
 		       "audit_log WHERE (?1 = 0 OR id < ?1) AND (?2 IS NULL OR "
-		       "username = ?2) AND (?3 IS NULL OR action = ?3) ORDER "
-		       "BY id "
-		       "DESC LIMIT ?4";
+		       "username = ?2) AND (?3 IS NULL OR action = ?3) AND (?5 "
+		       "IS NULL OR outcome = ?5) ORDER BY id DESC LIMIT ?4";
 	case S_AUDIT_WALK:
 		return "SELECT id, at, user_id, username, org_unit_id, action, "
 		       "object_type, object_id, ip, reason, outcome, mac FROM "
@@ -2582,6 +2581,7 @@ sq_audit_list(struct ctip_audit_row **out, int *n_out, struct ctip_store *st,
 	sq_bind_text(q, 2, f->username);
 	sq_bind_text(q, 3, f->action);
 	sqlite3_bind_int(q, 4, f->limit);
+	sq_bind_text(q, 5, f->outcome);
 	return sq_read_all((void **)out, n_out, sizeof(**out), s, q,
 			   read_audit_v, a, err);
 }

@@ -242,6 +242,17 @@ test('the auditor reads the audit log in an accessible table', async () => {
   });
   await page.getByRole('button', { name: 'Xóa bộ lọc' }).click();
   await table.getByRole('rowheader', { name: 'admin' }).first().waitFor();
+  // Filter by outcome: the administrator's failed sign-in, alone.
+  await page.getByLabel('Kết quả').selectOption({ label: 'Thất bại' });
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('main tbody tr')];
+    return rows.length > 0 && rows.every((tr) => tr.children[4]?.textContent === 'Thất bại');
+  });
+  assert.ok(await table.getByRole('rowheader', { name: 'admin' }).count() > 0);
+  await page.getByRole('button', { name: 'Xóa bộ lọc' }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('main tbody tr')].some((tr) => tr.children[4]?.textContent === 'Thành công'));
   await page.screenshot({ path: `${shots}/shell-audit.png` });
   await page.done();
 });

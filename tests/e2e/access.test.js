@@ -182,6 +182,11 @@ test('commune B gets the same 404 for the person as for an id that does not exis
 	for (const id of [daoId, missingId])
 		assert.ok(refused.some((e) => e.object_id === String(id)), JSON.stringify(refused));
 	assert.ok(refused.some((e) => e.object_id === String(daoId) && e.reason === REASON), JSON.stringify(refused));
+	// The auditor asks for the refusals alone.
+	const only = await audit({ outcome: 'denied', user: 'cwb' });
+	assert.ok(only.length >= 3 && only.every((e) => e.outcome === 'denied'), JSON.stringify(only));
+	assert.deepEqual(only.map((e) => e.id), refused.map((e) => e.id));
+	problem(await as.aud.get('/api/audit?outcome=maybe'), 400, 'invalid', 'outcome');
 });
 
 test('commune B finds nothing by name, citizen ID or phone, and its list leaves the person out', async () => {

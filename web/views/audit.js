@@ -1,5 +1,5 @@
 // audit.js: the auditor's view of the audit log (GET /api/audit): the
-// hash chain's state, filters by user and action, 50 entries a page,
+// hash chain's state, filters by user, action and outcome, 50 entries a page,
 // newest first, with "older entries" below.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
@@ -11,10 +11,21 @@ const LIMIT = 50;
 // Actions the server writes to the log (src/core, src/http), for the filter.
 const ACTIONS = [
   'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
-  'user.password_reset', 'org_unit.create', 'person.create', 'person.read', 'person.search',
-  'person.name', 'person.citizen_id', 'person.phone', 'person.address', 'intake.create', 'intake.read',
-  'intake.classify', 'intake.extend', 'intake.decide', 'intake.resolve', 'token.create', 'key.rotate',
+  'user.password_reset', 'token.create', 'org_unit.create', 'key.rotate',
+  'person.create', 'person.read', 'person.search', 'person.step', 'person.event', 'person.support',
+  'person.consent', 'person.consent.withdraw', 'person.protection', 'person.protection.end',
+  'person.follow_up', 'person.visit',
+  'intake.create', 'intake.read', 'intake.classify', 'intake.extend', 'intake.decide', 'intake.resolve',
+  'intake.person',
+  'referral.send', 'referral.accept', 'referral.refuse', 'referral.complete', 'referral.withdraw',
+  'case.create', 'case.read', 'case.stage', 'case.update', 'case.offender_add', 'case.victim_link',
+  'case.intake_link',
+  'report.submit', 'report.approve', 'report.return', 'report.deadline',
+  'activity.create', 'activity.update', 'plan.create', 'plan.cascade', 'plan.task.update', 'plan.progress',
 ];
+
+// Outcomes, for the filter: refused reads ("denied") show probing.
+const OUTCOMES = ['ok', 'denied', 'failed', 'locked'];
 
 export function render(ctx) {
   ctx.setTitle('nav.audit');
@@ -26,10 +37,14 @@ export function render(ctx) {
     h('option', { value: '', i18n: 'audit.action_all' }),
     ACTIONS.map((a) => h('option', { value: a, i18n: `audit.act.${a}` })));
   const action = field({ name: 'action', label: 'audit.action', control: actionSelect });
+  const outcomeSelect = h('select', {},
+    h('option', { value: '', i18n: 'audit.outcome_all' }),
+    OUTCOMES.map((o) => h('option', { value: o, i18n: `audit.outcome.${o}` })));
+  const outcome = field({ name: 'outcome', label: 'audit.col.outcome', control: outcomeSelect });
   const clear = h('button', { type: 'button', class: 'secondary', i18n: 'audit.clear' });
   const form = h('form', { class: 'filters', role: 'search', 'aria-labelledby': 'audit-filter-h' },
     h('h2', { id: 'audit-filter-h', class: 'visually-hidden', i18n: 'audit.filter' }),
-    user.el, action.el,
+    user.el, action.el, outcome.el,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', i18n: 'audit.apply' }), clear));
   const cols = ['audit.col.at', 'audit.col.user', 'audit.col.action', 'audit.col.object',
@@ -97,7 +112,7 @@ export function render(ctx) {
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    filter = { user: user.input.value.trim(), action: actionSelect.value };
+    filter = { user: user.input.value.trim(), action: actionSelect.value, outcome: outcomeSelect.value };
     load(false);
   });
   clear.addEventListener('click', () => {
