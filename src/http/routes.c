@@ -201,6 +201,33 @@ ctip_req_number(const struct ctip_req *req, int i)
 	return errno == 0 && *end == '\0' && v > 0 ? v : 0;
 }
 
+bool
+ctip_req_long(long long *out, struct ctip_req *req, struct ctip_resp *resp,
+	      const char *name, long long min, long long max, long long dflt)
+{
+	const char *s = ctip_req_query(req, name);
+	const char *digits;
+	long long v;
+
+	*out = dflt;
+	if (s == NULL || s[0] == '\0')
+		return true;
+	digits = s + (s[0] == '-');
+	if (digits[0] != '\0' &&
+	    strspn(digits, "0123456789") == strlen(digits)) {
+		errno = 0;
+		v = strtoll(s, NULL, 10);
+		if (errno == 0 && v >= min && v <= max) {
+			*out = v;
+			return true;
+		}
+	}
+	ctip_resp_problem(resp, CTIP_EINVAL, name,
+			  "%s: a whole number from %lld to %lld", name, min,
+			  max);
+	return false;
+}
+
 int64_t
 ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i)
 {

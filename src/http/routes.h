@@ -146,6 +146,14 @@ int ctip_json_version(json_t *body, struct ctip_resp *resp);
  * zero, or 0 when it is not one. */
 int64_t ctip_req_number(const struct ctip_req *req, int i);
 
+/* Query parameter name as a whole number (digits, optionally after '-')
+ * within [min, max] into *out; dflt when absent or empty. False after
+ * answering 400 naming it. strtol alone would read "abc" as 0 and "7x"
+ * as 7. */
+bool ctip_req_long(long long *out, struct ctip_req *req, struct ctip_resp *resp,
+		   const char *name, long long min, long long max,
+		   long long dflt);
+
 /* A positive id from path parameter i, or 0 after answering 404. */
 int64_t ctip_req_id(struct ctip_req *req, struct ctip_resp *resp, int i);
 

@@ -187,28 +187,16 @@ ctip_h_case_get(struct ctip_req *req, struct ctip_resp *resp)
 void
 ctip_h_case_list(struct ctip_req *req, struct ctip_resp *resp)
 {
-	const char *limit = ctip_req_query(req, "limit");
 	struct ctip_case_rec *rows;
 	struct ctip_err err = { 0 };
 	json_t *items;
-	char *end;
-	long lim = 50;
+	long long lim;
 	int64_t bef;
 	int n, i;
 
-	if (limit != NULL) {
-		errno = 0;
-		lim = strtol(limit, &end, 10);
-		if (errno != 0 || *end != '\0' || end == limit)
-			lim = 0;
-	}
-	if (!query_id(&bef, req, "before", "case", resp))
+	if (!query_id(&bef, req, "before", "case", resp) ||
+	    !ctip_req_long(&lim, req, resp, "limit", 1, CTIP_CASE_LIST_MAX, 50))
 		return;
-	if (lim < 1 || lim > CTIP_CASE_LIST_MAX) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "limit", "limit: 1 to %d",
-				  CTIP_CASE_LIST_MAX);
-		return;
-	}
 	if (ctip_case_list(&rows, &n, &req->access, req->who,
 			   ctip_req_query(req, "stage"), bef, (int)lim,
 			   req->arena, &err) != CTIP_OK) {

@@ -608,20 +608,14 @@ ctip_h_follow_ups_due(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_follow_up_row *f;
 	struct ctip_err err = { 0 };
-	const char *days = ctip_req_query(req, "days");
+	long long days;
 	char today[11];
 	json_t *items;
 	int n, i;
 
-	/* Digits only: strtol would read "abc" as 0 and "7days" as 7. */
-	if (days != NULL && (days[0] == '\0' || strlen(days) > 3 ||
-			     strspn(days, "0123456789") != strlen(days))) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "days",
-				  "days: from 0 to 366");
+	if (!ctip_req_long(&days, req, resp, "days", 0, 366, 14))
 		return;
-	}
-	if (ctip_casework_visits_due(&f, &n, &req->access, req->who,
-				     days ? (int)strtol(days, NULL, 10) : 14,
+	if (ctip_casework_visits_due(&f, &n, &req->access, req->who, (int)days,
 				     req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;

@@ -195,19 +195,16 @@ void
 ctip_h_intake_list(struct ctip_req *req, struct ctip_resp *resp)
 {
 	const char *due = ctip_req_query(req, "due");
-	const char *limit = ctip_req_query(req, "limit");
 	struct ctip_intake_view v;
 	struct ctip_err err = { 0 };
 	enum ctip_due mode = CTIP_DUE_ALL;
 	int64_t *ids;
 	json_t *items;
-	int n, i, lim = limit ? (int)strtol(limit, NULL, 10) : 50;
+	long long lim;
+	int n, i;
 
-	if (lim < 1 || lim > 200) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
-				  "limit: 1 to 200");
+	if (!ctip_req_long(&lim, req, resp, "limit", 1, 200, 50))
 		return;
-	}
 	if (due != NULL && strcmp(due, "overdue") == 0)
 		mode = CTIP_DUE_OVERDUE;
 	else if (due != NULL && strcmp(due, "soon") == 0)
@@ -218,8 +215,8 @@ ctip_h_intake_list(struct ctip_req *req, struct ctip_resp *resp)
 		return;
 	}
 	if (ctip_intake_list(&ids, &n, &req->access, req->who, mode,
-			     ctip_req_query(req, "status"), lim, req->arena,
-			     &err) != CTIP_OK) {
+			     ctip_req_query(req, "status"), (int)lim,
+			     req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}

@@ -138,8 +138,8 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_person_search s = { 0 };
 	struct ctip_person_view *views;
 	struct ctip_err err = { 0 };
-	const char *limit = ctip_req_query(req, "limit");
 	const char *overdue = ctip_req_query(req, "overdue");
+	long long limit;
 	json_t *items;
 	int n, i;
 
@@ -158,12 +158,9 @@ ctip_h_person_find(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	s.verify_overdue = overdue != NULL;
 	s.reason = ctip_req_query(req, "reason");
-	s.limit = limit ? (int)strtol(limit, NULL, 10) : 50;
-	if (s.limit < 1 || s.limit > 200) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
-				  "limit: 1 to 200");
+	if (!ctip_req_long(&limit, req, resp, "limit", 1, 200, 50))
 		return;
-	}
+	s.limit = (int)limit;
 	if (ctip_person_find(&views, &n, &req->access, req->who, &s, req->arena,
 			     &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
@@ -328,23 +325,19 @@ ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_audit_filter f = { 0 };
 	struct ctip_audit_row *rows;
 	struct ctip_err err = { 0 };
-	const char *before = ctip_req_query(req, "before_id");
-	const char *limit = ctip_req_query(req, "limit");
+	long long before, limit;
 	json_t *items;
 	int n, i;
 
-	if (!ctip_require(req, resp, CTIP_PERM_AUDIT_READ))
+	if (!ctip_require(req, resp, CTIP_PERM_AUDIT_READ) ||
+	    !ctip_req_long(&before, req, resp, "before_id", 0, INT64_MAX, 0) ||
+	    !ctip_req_long(&limit, req, resp, "limit", 1, 500, 100))
 		return;
-	f.before_id = before ? strtoll(before, NULL, 10) : 0;
-	f.limit = limit ? (int)strtol(limit, NULL, 10) : 100;
+	f.before_id = before;
+	f.limit = (int)limit;
 	f.username = ctip_req_query(req, "user");
 	f.action = ctip_req_query(req, "action");
 	f.outcome = ctip_req_query(req, "outcome");
-	if (f.limit < 1 || f.limit > 500 || f.before_id < 0) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
-				  "limit: 1 to 500; before_id: an id");
-		return;
-	}
 	if (f.outcome != NULL && !ctip_one_of(f.outcome, outcomes)) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "outcome",
 				  "outcome: ok, denied, failed or locked");

@@ -141,19 +141,11 @@ void
 ctip_h_plan_due(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_err err = { 0 };
-	const char *s = ctip_req_query(req, "days");
-	char *end = NULL;
-	long days = 30;
+	long long days;
 	json_t *j;
 
-	if (s != NULL && s[0] != '\0') {
-		days = strtol(s, &end, 10);
-		if (*end != '\0' || days < 0 || days > 366) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "days",
-					  "days: from 0 to 366");
-			return;
-		}
-	}
+	if (!ctip_req_long(&days, req, resp, "days", 0, 366, 30))
+		return;
 	if (ctip_plan_due(&j, &req->access, req->who, (int)days, req->arena,
 			  &err) != CTIP_OK)
 		ctip_resp_err(resp, &err);

@@ -79,27 +79,24 @@ ctip_h_referral_list(struct ctip_req *req, struct ctip_resp *resp)
 	static const char *const names[5] = { "sent", "accepted", "refused",
 					      "completed", "withdrawn" };
 	const char *box = ctip_req_query(req, "box");
-	const char *limit = ctip_req_query(req, "limit");
 	struct ctip_referral_view v;
 	struct ctip_err err = { 0 };
 	long counts[5], late;
 	int64_t *ids;
 	json_t *items, *jc;
-	int n, i, lim = limit ? (int)strtol(limit, NULL, 10) : 50;
+	long long lim;
+	int n, i;
 	bool inbox = box == NULL || strcmp(box, "in") == 0;
 
 	if (box != NULL && strcmp(box, "in") != 0 && strcmp(box, "out") != 0) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "box", "box: in or out");
 		return;
 	}
-	if (lim < 1 || lim > 200) {
-		ctip_resp_problem(resp, CTIP_EINVAL, "limit",
-				  "limit: 1 to 200");
+	if (!ctip_req_long(&lim, req, resp, "limit", 1, 200, 50))
 		return;
-	}
 	if (ctip_referral_list(&ids, &n, &req->access, req->who, inbox,
-			       ctip_req_query(req, "status"), lim, req->arena,
-			       &err) != CTIP_OK ||
+			       ctip_req_query(req, "status"), (int)lim,
+			       req->arena, &err) != CTIP_OK ||
 	    ctip_referral_counts(counts, &late, &req->access, req->who, &err) !=
 		    CTIP_OK) {
 		ctip_resp_err(resp, &err);

@@ -373,10 +373,9 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_err err = { 0 };
 	struct ctip_buf out;
 	const char *format = ctip_req_query(req, "format");
-	const char *sup = ctip_req_query(req, "suppress");
 	const char *lang;
-	char name[128], *end = NULL;
-	long threshold = 0;
+	char name[128];
+	long long threshold;
 	enum ctip_status rc;
 
 	if (format == NULL ||
@@ -386,15 +385,8 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 				  "format: xlsx, csv or json");
 		return;
 	}
-	if (sup != NULL && sup[0] != '\0') {
-		threshold = strtol(sup, &end, 10);
-		if (*end != '\0' || threshold < 0 || threshold > 100) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "suppress",
-					  "suppress: a threshold from 0 to "
-					  "100");
-			return;
-		}
-	}
+	if (!ctip_req_long(&threshold, req, resp, "suppress", 0, 100, 0))
+		return;
 	if ((lang = ctip_req_lang(req, resp)) == NULL ||
 	    !view_of_query(&v, req, resp))
 		return;
@@ -431,17 +423,12 @@ ctip_h_stats_trend(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_trend_point *pts;
 	struct ctip_err err = { 0 };
-	const char *count = ctip_req_query(req, "count");
-	char *end = NULL;
-	long n_want = 8;
+	long long n_want;
 	json_t *items;
 	int n, i;
 
-	if (count != NULL && count[0] != '\0') {
-		n_want = strtol(count, &end, 10);
-		if (*end != '\0' || n_want < 1 || n_want > 12)
-			n_want = 0;
-	}
+	if (!ctip_req_long(&n_want, req, resp, "count", 1, 12, 8))
+		return;
 	if (ctip_report_trend(&pts, &n, req->store, req->who,
 			      ctip_req_query(req, "indicator"),
 			      ctip_req_query(req, "period_type"), (int)n_want,
@@ -584,9 +571,7 @@ ctip_h_activity_list(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_activity_filter f = { 0 };
 	struct ctip_activity *rows;
 	struct ctip_err err = { 0 };
-	const char *limit = ctip_req_query(req, "limit");
-	const char *before = ctip_req_query(req, "before");
-	char *end = NULL;
+	long long limit, before;
 	json_t *items;
 	int n, i;
 
@@ -595,20 +580,11 @@ ctip_h_activity_list(struct ctip_req *req, struct ctip_resp *resp)
 	f.to = opt(req, "to");
 	f.province_code = opt(req, "province");
 	f.commune_code = opt(req, "commune");
-	f.limit = 50;
-	if (limit != NULL && limit[0] != '\0') {
-		long v = strtol(limit, &end, 10);
-
-		f.limit = *end == '\0' && v > 0 && v <= 200 ? (int)v : 0;
-	}
-	if (before != NULL && before[0] != '\0') {
-		f.before_id = strtoll(before, &end, 10);
-		if (*end != '\0' || f.before_id < 0) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "before",
-					  "before: an activity id");
-			return;
-		}
-	}
+	if (!ctip_req_long(&limit, req, resp, "limit", 1, 200, 50) ||
+	    !ctip_req_long(&before, req, resp, "before", 0, INT64_MAX, 0))
+		return;
+	f.limit = (int)limit;
+	f.before_id = before;
 	if (ctip_activity_list(&rows, &n, &req->access, req->who, &f,
 			       req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);

@@ -834,8 +834,10 @@ test('follow-up visits: scheduled, visited with an outcome; GET /api/follow-ups 
 	assert.ok(!(await list(as.cw, 0)).some((f) => f.id === soon.id));
 	// Another unit sees none of them.
 	assert.ok(!(await list(as.other, 366)).some((f) => f.person_id === v.id));
-	for (const bad of ['-1', '367', 'abc', '7days', ''])
+	for (const bad of ['-1', '367', 'abc', '7days', '1e2'])
 		problem(await as.cw.get(`/api/follow-ups?days=${bad}`), 400, 'invalid', 'days');
+	// Empty is absent, as for every parameter: the default 14 days.
+	assert.deepEqual(ok(await as.cw.get('/api/follow-ups?days=')), ok(await as.cw.get('/api/follow-ups')));
 	problem(await as.sup.get('/api/follow-ups'), 403, 'forbidden');
 	problem(await as.op.get('/api/follow-ups'), 403, 'forbidden');
 });

@@ -901,6 +901,34 @@ for (const qr of QUERIES) {
 	});
 }
 
+// Numeric query parameters take a whole number in range, nothing else:
+// strtol alone would read "7x" as 7 and "abc" as 0.
+const NUMBERS = [
+	['cw', '/api/persons?q=L%C3%B2', 'limit'], ['cw', '/api/intakes?', 'limit'], ['cw', '/api/referrals?', 'limit'],
+	['inv', '/api/cases?', 'limit'], ['cw', '/api/follow-ups?', 'days'], ['cw', '/api/activities?', 'limit'],
+	['cw', '/api/activities?', 'before'], ['cw', '/api/plans/due?', 'days'],
+	['st', '/api/stats/trend?indicator=V_RECEIVED&period_type=quarter', 'count'],
+	['st', '/api/reports/export?form=BC_XA_6T&period=2026-H1&place=00004&format=csv', 'suppress'],
+];
+const NOT_NUMBERS = ['7x', 'abc', '1e3', '%205', '5%20', '%2B5', '0x10', '-1', '1.5', '99999999999999999999', '100000'];
+
+test('numeric query parameters refuse anything but a whole number in range, naming the parameter', async () => {
+	const faults = [];
+	for (const [who, path, p] of NUMBERS) {
+		const sep = path.endsWith('?') ? '' : '&';
+		const good = await send(as[who], 'GET', `${path}${sep}${p}=1`);
+		if (good.status !== 200)
+			faults.push(`${path} ${p}=1: ${good.status} ${good.text.slice(0, 200)}`);
+		// (100000 is out of range for all but an id to page from.)
+		for (const v of NOT_NUMBERS.filter((x) => p !== 'before' || x !== '100000')) {
+			const r = await send(as[who], 'GET', `${path}${sep}${p}=${v}`);
+			if (r.status !== 400 || JSON.parse(r.text).field !== p)
+				faults.push(`${path} ${p}=${v}: ${r.status} ${r.text.slice(0, 200)}`);
+		}
+	}
+	assert.deepEqual(faults, []);
+});
+
 test('after all that the server still answers, printed no sanitizer report, and exits cleanly', async () => {
 	const h = await request(`${server.url}/healthz`);
 	assert.equal(h.status, 200);
