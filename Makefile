@@ -23,9 +23,10 @@ build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # Install what is missing, build, create var/ctip.db with reference and
-# demo data on first use (printing the admin's one-time password), serve.
+# demo data on first use (printing the admin's one-time password), with
+# demo casework in Phường Ba Đình for a trial user to find, serve.
 run: deps build
-	@if [ ! -f $(DB) ]; then $(BUILD)/ctip init --db $(DB) --key $(KEY); \
+	@if [ ! -f $(DB) ]; then $(BUILD)/ctip init --db $(DB) --key $(KEY) --demo-records; \
 	else echo "ctip: using existing $(DB) (delete var/ to start afresh)"; \
 	$(BUILD)/ctip migrate --db $(DB); fi
 	$(BUILD)/ctip serve --listen $(LISTEN) --db $(DB)

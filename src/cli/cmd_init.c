@@ -22,6 +22,11 @@ ctip_cmd_init(const struct ctip_cmd *cmd, int argc, char **argv)
 		{ "demo", "N", "synthetic demo persons to generate (0: none)",
 		  &demo, NULL },
 		{ "seed", "N", "seed of the demo data generator", &seed, NULL },
+		{ "demo-records", NULL,
+		  "also demo casework in Phường Ba Đình (00004), Hà Nội: "
+		  "intakes, persons, referrals, cases, activities by the "
+		  "disabled account \"demo\" (needs --demo N > 0)",
+		  NULL, &o.demo_records },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	int n;
@@ -46,6 +51,11 @@ ctip_cmd_init(const struct ctip_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "ctip init: --seed must be a whole number\n");
 		return CTIP_EXIT_USAGE;
 	}
+	if (o.demo_records && o.demo_persons == 0) {
+		fprintf(stderr, "ctip init: --demo-records needs the demo "
+				"persons (--demo N with N > 0)\n");
+		return CTIP_EXIT_USAGE;
+	}
 	if (ctip_setup_init(&r, &o, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
 	printf("ctip: initialised %s\n", o.db_path);
@@ -58,6 +68,14 @@ ctip_cmd_init(const struct ctip_cmd *cmd, int argc, char **argv)
 		printf("  demo data: %ld SYNTHETIC persons and %ld events "
 		       "(seed %s; fictional, not real people)\n",
 		       r.demo.persons, r.demo.events, seed);
+	if (o.demo_persons > 0 && o.demo_records)
+		printf("  demo casework: %ld intakes, %ld persons, %ld "
+		       "referrals, %ld cases, %ld activities in %s (%s), %s "
+		       "(SYNTHETIC; made by the disabled account %s)\n",
+		       r.records.intakes, r.records.persons,
+		       r.records.referrals, r.records.cases,
+		       r.records.activities, r.records.commune,
+		       CTIP_DEMO_COMMUNE, r.records.province, CTIP_DEMO_USER);
 	printf("  key file: %s (%s; keep an offline copy: without it the "
 	       "identity fields cannot be read)\n",
 	       o.key_path, r.key_created ? "created" : "existing");

@@ -905,7 +905,9 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 
 		in->owner_unit_id = p->unit_id;
 		in->created_by = p->user_id;
-		in->is_demo = false;
+		/* Synthetic only when the caller says so (the demo casework;
+		 * the HTTP layer never does), minors as their adult. */
+		in->is_demo = adult->is_demo;
 		in->accompanies_id = 0;
 		if (i >= 0) {
 			in->role = "accompanying_minor";

@@ -126,6 +126,11 @@ ctip_setup_init(struct ctip_init_result *out, const struct ctip_init_opts *o,
 	if (rc == CTIP_OK && o->demo_persons > 0)
 		rc = ctip_setup_demo(&out->demo, st, &kr, o->demo_persons,
 				     o->demo_seed, err);
+	/* Only with the demo persons: casework without them would be the
+	 * one made-up thing in a real database. */
+	if (rc == CTIP_OK && o->demo_persons > 0 && o->demo_records)
+		rc = ctip_setup_demo_records(&out->records, st, &kr,
+					     o->demo_seed, err);
 	if (st != NULL)
 		st->ops->close(st);
 	ctip_keyring_wipe(&kr);

@@ -4,6 +4,7 @@
 #define CTIP_SETUP_H
 
 #include "core/account.h"
+#include "core/demo.h"
 #include "core/import.h"
 #include "core/refdata.h"
 
@@ -14,6 +15,7 @@ struct ctip_init_opts {
 	const char *admin;    /* administrator's username */
 	long demo_persons;    /* 0 for no demo data */
 	uint64_t demo_seed;
+	bool demo_records; /* and demo casework (core/demo.h), with persons */
 };
 
 struct ctip_init_result {
@@ -21,6 +23,7 @@ struct ctip_init_result {
 	bool key_created; /* false when an existing key file was used */
 	struct ctip_ref_stats ref;
 	struct ctip_import_stats demo;
+	struct ctip_demo_records records; /* zero unless demo_records */
 };
 
 /*
