@@ -35,6 +35,12 @@ export function datetime(iso) {
     + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+// A date yyyy-mm-dd as dd/mm/yyyy, the same form (anything else as it is).
+export function dmy(date) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date ?? '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : (date ?? '');
+}
+
 export function has(key) {
   return Object.hasOwn(texts, key);
 }

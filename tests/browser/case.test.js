@@ -161,6 +161,8 @@ test('the province procurator finds the case, indicts it and reads the KPI rates
   const row = page.locator(`table.cases tr[data-id="${caseId}"]`);
   await row.waitFor();
   assert.match(await row.textContent(), /12\/2026\/QĐ-CSHS.*Điều 151.*Đã khám phá/);
+  // Dates read dd/mm/yyyy, as everywhere in the UI.
+  assert.match(await row.locator('td').nth(4).textContent(), /^\d{2}\/\d{2}\/\d{4}$/);
   // The KPIs of this year: one case initiated and solved, none indicted yet.
   const kpi = page.locator('table.kpi');
   await kpi.waitFor();

@@ -6,9 +6,9 @@
 // shown at their field, in Vietnamese.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { pick } from '../i18n.js';
+import { pick, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { dmy } from './report-common.js';
+
 import { today } from './cases.js';
 
 export const KINDS = ['communication', 'training', 'inspection', 'operation'];

@@ -7,7 +7,7 @@
 // version (409 conflict) is said in words.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { pick, t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { ARTICLES, stageBadge, today } from './cases.js';
@@ -41,7 +41,7 @@ export function render(ctx) {
     facts.replaceChildren(
       ...fact('case.field.case_number', h('span', { class: 'mono', text: dash(c.case_number) })),
       ...fact('case.field.article', h('span', { i18n: c.article ? `case.article.${c.article}` : 'case.article.none' })),
-      ...fact('case.field.stage', h('span', {}, stageBadge(c.stage), c.stage_on ? ` ${t('case.since', { on: c.stage_on })}` : '',
+      ...fact('case.field.stage', h('span', {}, stageBadge(c.stage), c.stage_on ? ` ${t('case.since', { on: dmy(c.stage_on) })}` : '',
         c.suspended_from ? [' ', h('span', { class: 'muted', i18n: 'case.suspended_from',
           args: { stage: t(`case.stage.${c.suspended_from}`) } })] : null)),
       ...fact('case.field.title', c.title !== null ? h('span', { text: c.title })
@@ -49,7 +49,7 @@ export function render(ctx) {
       ...fact('case.field.owner', h('span', { text: c.owner_unit?.name ?? String(c.owner_unit_id) })),
       ...fact('case.field.dates', h('ul', { class: 'plain case-dates' },
         ['initiated', 'investigated', 'solved', 'indicted', 'tried', 'verdict'].filter((s) => c[`${s}_on`])
-          .map((s) => h('li', {}, h('span', { i18n: `case.stage.${s}` }), `: ${c[`${s}_on`]}`)))));
+          .map((s) => h('li', {}, h('span', { i18n: `case.stage.${s}` }), `: ${dmy(c[`${s}_on`])}`)))));
     warnings.replaceChildren(...c.warnings.map((w) => {
       const v = c.victims.find((x) => x.person_id === w.person_id);
       return h('p', { class: 'alert warning', role: 'note', 'data-code': w.code, i18n: `case.warning.${w.code}`,
@@ -67,7 +67,7 @@ export function render(ctx) {
     history.replaceChildren(table('case-history', ['case.col.from', 'case.col.to', 'case.col.on', 'case.col.by',
       'case.col.note'], c.stages.map((s) => h('tr', {},
       h('td', {}, stageBadge(s.from)), h('td', {}, stageBadge(s.to)),
-      h('td', { class: 'nowrap', text: s.on }), h('td', { text: dash(s.by) }),
+      h('td', { class: 'nowrap', text: dmy(s.on) }), h('td', { text: dash(s.by) }),
       h('td', { text: s.note ?? '' }))), 'case.history.empty'));
     offenders.replaceChildren(table('case-offenders', ['case.col.role', 'case.col.name', 'case.col.citizen_id',
       'case.col.sex', 'case.col.birth_year', 'case.col.nationality'], c.offenders.map((o) => h('tr', {},
@@ -84,7 +84,7 @@ export function render(ctx) {
       h('td', { text: dash(v.birth_year) }),
       h('td', {}, v.age_max === null ? h('span', { class: 'muted', i18n: 'case.age.unknown' })
         : h('span', { i18n: v.age_min === v.age_max ? 'case.age.exact' : 'case.age.range',
-          args: { min: String(v.age_min), max: String(v.age_max), on: v.age_on } })))), 'case.victims.empty'));
+          args: { min: String(v.age_min), max: String(v.age_max), on: dmy(v.age_on) } })))), 'case.victims.empty'));
     intakes.replaceChildren(c.intake_ids.length
       ? h('ul', { class: 'plain' }, c.intake_ids.map((i) => h('li', {},
         h('a', { href: `#/intakes/${i}`, i18n: 'case.intake', args: { id: String(i) } }))))

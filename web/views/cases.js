@@ -6,7 +6,7 @@
 // its count, target and status in words, not by colour only.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { pick } from '../i18n.js';
+import { pick, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
 import { percent, lightBadge } from './kpi.js';
@@ -65,8 +65,8 @@ export function render(ctx) {
         h('td', { class: 'mono', text: c.case_number ?? '—' }),
         h('td', { i18n: c.article ? `case.article.${c.article}` : 'case.article.none' }),
         h('td', {}, stageBadge(c.stage)),
-        h('td', { class: 'nowrap', text: c.stage_on ?? '—' }),
-        h('td', { class: 'nowrap', text: c.initiated_on ?? '—' })))
+        h('td', { class: 'nowrap', text: c.stage_on ? dmy(c.stage_on) : '—' }),
+        h('td', { class: 'nowrap', text: c.initiated_on ? dmy(c.initiated_on) : '—' })))
         : [h('tr', {}, h('td', { colspan: cols.length, i18n: 'case.empty' }))]));
       table.removeAttribute('aria-busy');
     } catch (err) {
@@ -158,7 +158,7 @@ export function render(ctx) {
       const c = k.counts;
       kpiOut.replaceChildren(
         h('table', { class: 'data kpi' },
-          h('caption', { i18n: 'case.kpi.caption', args: { from: k.period.from, to: k.period.to,
+          h('caption', { i18n: 'case.kpi.caption', args: { from: dmy(k.period.from), to: dmy(k.period.to),
             n: String(c.initiated) } }),
           h('thead', {}, h('tr', {}, ['case.kpi.col.rate', 'case.kpi.col.count', 'case.kpi.col.rate_value',
             'case.kpi.col.target', 'case.kpi.col.status'].map((key) => h('th', { scope: 'col', i18n: key })))),

@@ -48,11 +48,6 @@ export function today(d = new Date()) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-// yyyy-mm-dd -> dd/mm/yyyy, the usual form in Vietnamese offices.
-export function dmy(date) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date ?? '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : (date ?? '');
-}
 
 // A number of VND as "1.500.000 ₫" (vi) or "1,500,000 ₫" (en).
 export function vnd(n) {

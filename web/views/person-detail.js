@@ -13,13 +13,13 @@
 // after each, and a stale version (409 conflict) offers to reload.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { has, t } from '../i18n.js';
+import { has, t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES } from './intake-codes.js';
 import {
   EVIDENCE, DOC_TYPES, REASON_STEPS, SUPPORTS, UNITS, LOCATIONS, CONSENT_SCOPES, GIVEN_BY, PROTECTION_KINDS,
-  BENEFICIARIES, OUTCOMES, DISCOVERIES, MEANS, VERIFY_OPEN, today, dmy, vnd, lastReason, basis,
+  BENEFICIARIES, OUTCOMES, DISCOVERIES, MEANS, VERIFY_OPEN, today, vnd, lastReason, basis,
 } from './person-codes.js';
 import { birth, overdue, statusBadge } from './persons.js';
 import { provinces, communes, ethnicGroups, countries, byName, refOption, refLater } from '../ref.js';

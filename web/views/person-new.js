@@ -11,9 +11,9 @@
 // accompanying minor" opens the minor's form.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { has } from '../i18n.js';
+import { has, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { SEXES, CITIZENSHIPS, today, dmy } from './person-codes.js';
+import { SEXES, CITIZENSHIPS, today } from './person-codes.js';
 import { birth, statusBadge } from './persons.js';
 import { ethnicGroups, countries, byName, refOption, refText, find, fillSelect, choose } from '../ref.js';
 import { placePicker } from './place-picker.js';

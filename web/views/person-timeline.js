@@ -4,9 +4,9 @@
 // criminal cases linked to the person, each said in Vietnamese by kind.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox } from '../dom.js';
-import { has, t, datetime } from '../i18n.js';
+import { has, t, datetime, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { dmy, lastReason } from './person-codes.js';
+import { lastReason } from './person-codes.js';
 
 // The text key of what an entry of kind is about (its "what" code).
 const WHAT = {

@@ -10,10 +10,10 @@
 // a unit's scope lies in one province anyway).
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { has } from '../i18n.js';
+import { has, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { PURPOSES } from './intake-codes.js';
-import { ROLES, STATUSES, dmy, lastReason, VERIFY_OPEN, today } from './person-codes.js';
+import { ROLES, STATUSES, lastReason, VERIFY_OPEN, today } from './person-codes.js';
 import { countries, byName, fillSelect, choose } from '../ref.js';
 import { placePicker } from './place-picker.js';
 

@@ -2,8 +2,8 @@
 // plan-detail.js): who sees plans, the level of a place code, a task's
 // timing in words, the status badge of a task, sections in document order
 // with their depth.
+import { dmy } from '../i18n.js';
 import { h } from '../dom.js';
-import { dmy } from './report-common.js';
 
 // Every signed-in role except administrators and auditors reads plans;
 // supervisors and statisticians create, import and cascade them; these

@@ -14,9 +14,9 @@
 // | Thời gian).
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
-import { t, lang } from '../i18n.js';
+import { t, lang, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { dmy, periodText, hashQuery } from './report-common.js';
+import { periodText, hashQuery } from './report-common.js';
 import { provinces, communes, refName } from '../ref.js';
 import { holds, levelOf, above, statusBadge, overdueBadge, timingText, orderSections, todayVn, STATUSES,
   PLAN_WRITE_ROLES, PROGRESS_ROLES } from './plan-common.js';

@@ -5,8 +5,8 @@
 // button to import a plan document (#/plans/import).
 import { get } from '../api.js';
 import { h } from '../dom.js';
+import { dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { dmy } from './report-common.js';
 import { holds, PLAN_WRITE_ROLES, statusBadge } from './plan-common.js';
 
 function dueItem(d) {

@@ -71,11 +71,6 @@ export function periodText(key) {
   return { key: 'report.period.Q', args: { n: m[2][1], year: m[1] } };
 }
 
-// yyyy-mm-dd -> dd/mm/yyyy.
-export function dmy(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : (iso ?? '');
-}
 
 // The address of a report page with its query.
 export function reportHref(path, { form, period, place, id } = {}) {

@@ -15,10 +15,10 @@
 // current one.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
-import { lang } from '../i18n.js';
+import { lang, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { percent, lightBadge } from './kpi.js';
-import { bi, statusBadge, periodText, dmy, reportHref, hashQuery } from './report-common.js';
+import { bi, statusBadge, periodText, reportHref, hashQuery } from './report-common.js';
 
 // The table of a report body's rows.
 export function reportTable(report) {

@@ -8,9 +8,9 @@
 // timeliness, a submitted report opening in the detail view.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, time } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText, dmy, reportHref,
+import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText, reportHref,
   hashQuery, LEVELS_FOR } from './report-common.js';
 
 const COUNTS = ['expected', 'submitted', 'on_time', 'late', 'missing', 'overdue'];

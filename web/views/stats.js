@@ -8,13 +8,12 @@
 // inline SVG line, the quarter still running marked as partial.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { pick, num, lang, has, t } from '../i18n.js';
+import { pick, num, lang, has, t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
 import { provinces, communes, ethnicGroups, countries, refLater } from '../ref.js';
 import { percent, lightBadge } from './kpi.js';
 import { today } from './cases.js';
-import { dmy } from './report-common.js';
 
 const COUNTS = ['intakes', 'persons', 'services', 'cases', 'offenders', 'referrals'];
 const RANK_CONCURRENCY = 4;
