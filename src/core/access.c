@@ -111,24 +111,23 @@ ctip_person_authorize(struct ctip_person_pending *pp,
 				       &pp->rec, err);
 	if (rc == CTIP_OK && pp->view == CTIP_VIEW_NONE)
 		rc = CTIP_ENOTFOUND;
-	/* A refused read is audited too, so that probing leaves a trace; a
-	 * missing id like a hidden one, so that neither the answer nor its
-	 * time tells them apart. */
-	if (rc == CTIP_ENOTFOUND ||
-	    (rc == CTIP_OK && pp->view == CTIP_VIEW_IDENTITY && needs_reason &&
-	     ctip_text_blank(reason))) {
+	if (rc == CTIP_ENOTFOUND) {
+		/* Refused, and audited so that probing leaves a trace: a
+		 * missing id like a hidden one, so that neither the answer
+		 * nor its time tells them apart. */
 		pp->audit = pp->denied = true;
 		pp->reason = ctip_text_blank(reason) ? NULL : reason;
-	}
-	if (rc == CTIP_ENOTFOUND)
 		/* The same words whether it does not exist or is not
 		 * yours to see. */
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "person %lld does not exist",
 				    (long long)id);
+	}
 	if (rc != CTIP_OK)
 		return rc;
-	if (pp->denied)
+	/* Not a probe: the page asks for the reason after this answer. */
+	if (pp->view == CTIP_VIEW_IDENTITY && needs_reason &&
+	    ctip_text_blank(reason))
 		return ctip_err_field(err, CTIP_EREASON, "reason",
 				      "reason: required to see a person "
 				      "outside your own unit");

@@ -42,15 +42,14 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
  * everything and says whether an entry must be logged (pp->audit, with
  * ctip_person_audit_event); only after that entry is committed may
  * ctip_person_release decrypt. A refusal as missing (or outside the
- * scope) or for want of a reason comes with pp->audit set too, for a
- * read by id to log (outcome "denied"; ctip_person_read does). pp lives
- * in the caller's arena.
+ * scope) comes with pp->audit set too, for a read by id to log (outcome
+ * "denied"; ctip_person_read does). pp lives in the caller's arena.
  */
 struct ctip_person_pending {
 	struct ctip_person_rec rec;
 	enum ctip_view view;
 	bool audit;  /* log an entry before releasing, or before refusing */
-	bool denied; /* the read is refused (missing, hidden, no reason) */
+	bool denied; /* the read is refused (missing or hidden) */
 	const char *reason; /* to log, or NULL */
 	char object_id[24];
 };

@@ -328,9 +328,11 @@ ctip_case_detail(struct ctip_case_detail *out, const struct ctip_access *ax,
 		struct ctip_err e2 = { 0 };
 
 		/* A refused read is audited, a missing id as a hidden one:
-		 * a trace of probing, and the same answer and time. */
+		 * a trace of probing, and the same answer and time (not for a
+		 * role that reads no case at all: nothing to probe). */
 		ev.outcome = "denied";
-		if (ctip_audit_log(ax->q, st, ax->kr, &ev, 1, &e2) != CTIP_OK) {
+		if (ctip_authz_can(p, CTIP_PERM_CASE_READ) &&
+		    ctip_audit_log(ax->q, st, ax->kr, &ev, 1, &e2) != CTIP_OK) {
 			*err = e2;
 			return e2.code;
 		}

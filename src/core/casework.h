@@ -210,7 +210,7 @@ struct ctip_timeline_entry {
 };
 
 /* The timeline of person id: every event, referral, intake, case,
- * decision and service, audited as a read ("person.timeline"). */
+ * decision and service, audited as a read ("person.read"). */
 CTIP_MUST_CHECK enum ctip_status
 ctip_casework_timeline(struct ctip_timeline_entry **out, int *n_out,
 		       const struct ctip_access *ax,

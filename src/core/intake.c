@@ -459,10 +459,13 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 		struct ctip_err e2 = { 0 };
 
 		/* A refused read is audited, a missing id as a hidden one:
-		 * a trace of probing, and the same answer and time. */
+		 * a trace of probing, and the same answer and time (not for a
+		 * role that reads no intake at all: nothing to probe). */
 		ev.outcome = "denied";
-		if (audit && ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1,
-					    &e2) != CTIP_OK) {
+		if (audit &&
+		    (may_handle(p) || (p->roles & CTIP_ROLE_SUPERVISOR)) &&
+		    ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, &e2) !=
+			    CTIP_OK) {
 			*err = e2;
 			return e2.code;
 		}

@@ -201,6 +201,14 @@ ctip_req_number(const struct ctip_req *req, int i)
 	return errno == 0 && *end == '\0' && v > 0 ? v : 0;
 }
 
+const char *
+ctip_req_opt(const struct ctip_req *req, const char *name)
+{
+	const char *v = ctip_req_query(req, name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
 bool
 ctip_req_long(long long *out, struct ctip_req *req, struct ctip_resp *resp,
 	      const char *name, long long min, long long max, long long dflt)

@@ -146,6 +146,9 @@ int ctip_json_version(json_t *body, struct ctip_resp *resp);
  * zero, or 0 when it is not one. */
 int64_t ctip_req_number(const struct ctip_req *req, int i);
 
+/* Query parameter name, or NULL when absent or empty (empty is absent). */
+const char *ctip_req_opt(const struct ctip_req *req, const char *name);
+
 /* Query parameter name as a whole number (digits, optionally after '-')
  * within [min, max] into *out; dflt when absent or empty. False after
  * answering 400 naming it. strtol alone would read "abc" as 0 and "7x"

@@ -19,30 +19,6 @@ json_id(json_t *obj, const char *key, struct ctip_resp *resp)
 	return (int64_t)json_integer_value(v);
 }
 
-/* Query parameter key as a positive id into *out, 0 when absent; false
- * after answering 400 naming key ("KEY: a WHAT id"). */
-static bool
-query_id(int64_t *out, struct ctip_req *req, const char *key, const char *what,
-	 struct ctip_resp *resp)
-{
-	const char *s = ctip_req_query(req, key);
-	long long v;
-	char *end;
-
-	*out = 0;
-	if (s == NULL)
-		return true;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v < 1) {
-		ctip_resp_problem(resp, CTIP_EINVAL, key, "%s: a %s id", key,
-				  what);
-		return false;
-	}
-	*out = (int64_t)v;
-	return true;
-}
-
 static json_t *
 case_json(const struct ctip_case_detail *d)
 {
@@ -190,11 +166,10 @@ ctip_h_case_list(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_case_rec *rows;
 	struct ctip_err err = { 0 };
 	json_t *items;
-	long long lim;
-	int64_t bef;
+	long long lim, bef;
 	int n, i;
 
-	if (!query_id(&bef, req, "before", "case", resp) ||
+	if (!ctip_req_long(&bef, req, resp, "before", 1, INT64_MAX, 0) ||
 	    !ctip_req_long(&lim, req, resp, "limit", 1, CTIP_CASE_LIST_MAX, 50))
 		return;
 	if (ctip_case_list(&rows, &n, &req->access, req->who,
@@ -406,10 +381,10 @@ ctip_h_kpi_cases(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_case_kpi k;
 	struct ctip_err err = { 0 };
-	int64_t uid;
+	long long uid;
 	json_t *j;
 
-	if (!query_id(&uid, req, "unit", "unit", resp))
+	if (!ctip_req_long(&uid, req, resp, "unit", 1, INT64_MAX, 0))
 		return;
 	if (ctip_case_kpi(&k, req->store, req->who, ctip_req_query(req, "from"),
 			  ctip_req_query(req, "to"), uid,

@@ -335,9 +335,9 @@ ctip_h_audit(struct ctip_req *req, struct ctip_resp *resp)
 		return;
 	f.before_id = before;
 	f.limit = (int)limit;
-	f.username = ctip_req_query(req, "user");
-	f.action = ctip_req_query(req, "action");
-	f.outcome = ctip_req_query(req, "outcome");
+	f.username = ctip_req_opt(req, "user");
+	f.action = ctip_req_opt(req, "action");
+	f.outcome = ctip_req_opt(req, "outcome");
 	if (f.outcome != NULL && !ctip_one_of(f.outcome, outcomes)) {
 		ctip_resp_problem(resp, CTIP_EINVAL, "outcome",
 				  "outcome: ok, denied, failed or locked");

@@ -5,15 +5,6 @@
 #include "core/report_export.h"
 #include "http/routes.h"
 
-/* Query parameter name, NULL when absent or empty. */
-static const char *
-opt(const struct ctip_req *req, const char *name)
-{
-	const char *v = ctip_req_query(req, name);
-
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
 /* GET /api/reports/forms */
 void
 ctip_h_report_forms(struct ctip_req *req, struct ctip_resp *resp)
@@ -262,10 +253,11 @@ ctip_h_report_completeness(struct ctip_req *req, struct ctip_resp *resp)
 	json_t *items;
 	int i;
 
-	if (ctip_report_completeness(
-		    &c, &req->access, req->who, ctip_req_query(req, "form"),
-		    ctip_req_query(req, "period"), opt(req, "province"),
-		    req->arena, &err) != CTIP_OK) {
+	if (ctip_report_completeness(&c, &req->access, req->who,
+				     ctip_req_query(req, "form"),
+				     ctip_req_query(req, "period"),
+				     ctip_req_opt(req, "province"), req->arena,
+				     &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
@@ -432,8 +424,9 @@ ctip_h_stats_trend(struct ctip_req *req, struct ctip_resp *resp)
 	if (ctip_report_trend(&pts, &n, req->store, req->who,
 			      ctip_req_query(req, "indicator"),
 			      ctip_req_query(req, "period_type"), (int)n_want,
-			      opt(req, "commune"), opt(req, "province"),
-			      req->arena, &err) != CTIP_OK) {
+			      ctip_req_opt(req, "commune"),
+			      ctip_req_opt(req, "province"), req->arena,
+			      &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
@@ -575,11 +568,11 @@ ctip_h_activity_list(struct ctip_req *req, struct ctip_resp *resp)
 	json_t *items;
 	int n, i;
 
-	f.kind = opt(req, "kind");
-	f.from = opt(req, "from");
-	f.to = opt(req, "to");
-	f.province_code = opt(req, "province");
-	f.commune_code = opt(req, "commune");
+	f.kind = ctip_req_opt(req, "kind");
+	f.from = ctip_req_opt(req, "from");
+	f.to = ctip_req_opt(req, "to");
+	f.province_code = ctip_req_opt(req, "province");
+	f.commune_code = ctip_req_opt(req, "commune");
 	if (!ctip_req_long(&limit, req, resp, "limit", 1, 200, 50) ||
 	    !ctip_req_long(&before, req, resp, "before", 0, INT64_MAX, 0))
 		return;

@@ -905,7 +905,7 @@ for (const qr of QUERIES) {
 // strtol alone would read "7x" as 7 and "abc" as 0.
 const NUMBERS = [
 	['cw', '/api/persons?q=L%C3%B2', 'limit'], ['cw', '/api/intakes?', 'limit'], ['cw', '/api/referrals?', 'limit'],
-	['inv', '/api/cases?', 'limit'], ['cw', '/api/follow-ups?', 'days'], ['cw', '/api/activities?', 'limit'],
+	['inv', '/api/cases?', 'limit'], ['inv', '/api/cases?', 'before'], ['cw', '/api/follow-ups?', 'days'], ['cw', '/api/activities?', 'limit'],
 	['cw', '/api/activities?', 'before'], ['cw', '/api/plans/due?', 'days'],
 	['st', '/api/stats/trend?indicator=V_RECEIVED&period_type=quarter', 'count'],
 	['st', '/api/reports/export?form=BC_XA_6T&period=2026-H1&place=00004&format=csv', 'suppress'],

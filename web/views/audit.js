@@ -13,6 +13,7 @@ const ACTIONS = [
   'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
   'user.password_reset', 'token.create', 'org_unit.create', 'key.rotate',
   'person.create', 'person.read', 'person.search', 'person.step', 'person.event', 'person.support',
+  'person.support.override',
   'person.consent', 'person.consent.withdraw', 'person.protection', 'person.protection.end',
   'person.follow_up', 'person.visit',
   'intake.create', 'intake.read', 'intake.classify', 'intake.extend', 'intake.decide', 'intake.resolve',

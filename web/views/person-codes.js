@@ -48,7 +48,6 @@ export function today(d = new Date()) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-
 // A number of VND as "1.500.000 ₫" (vi) or "1,500,000 ₫" (en).
 export function vnd(n) {
   return `${Number(n ?? 0).toLocaleString(lang() === 'en' ? 'en-GB' : 'vi-VN')} ₫`;

@@ -71,7 +71,6 @@ export function periodText(key) {
   return { key: 'report.period.Q', args: { n: m[2][1], year: m[1] } };
 }
 
-
 // The address of a report page with its query.
 export function reportHref(path, { form, period, place, id } = {}) {
   const q = new URLSearchParams();
