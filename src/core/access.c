@@ -173,23 +173,18 @@ ctip_person_read(struct ctip_person_view *out, const struct ctip_access *ax,
 {
 	struct ctip_person_pending pp;
 	struct ctip_audit_event ev;
-	struct ctip_err refusal;
 	enum ctip_status rc;
 
 	rc = ctip_person_authorize(&pp, ax, p, id, reason, a, err);
-	if (rc != CTIP_OK && !pp.audit)
-		return rc;
-	refusal = *err;
-	if (pp.audit) {
+	if (pp.audit)
 		ctip_person_audit_event(&ev, &pp, p);
-		if (ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err) !=
-		    CTIP_OK)
-			return err->code;
-	}
-	if (rc != CTIP_OK) {
-		*err = refusal;
+	if (rc != CTIP_OK)
+		return pp.audit ? ctip_audit_refusal(ax->q, ax->st, ax->kr, &ev,
+						     rc, err)
+				: rc;
+	if (pp.audit && (rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1,
+					     err)) != CTIP_OK)
 		return rc;
-	}
 	return ctip_person_release(out, ax->kr, &pp, a, err);
 }
 

@@ -142,6 +142,21 @@ ctip_audit_log(struct ctip_auditq *q, struct ctip_store *st,
 	return rc;
 }
 
+enum ctip_status
+ctip_audit_refusal(struct ctip_auditq *q, struct ctip_store *st,
+		   const struct ctip_keyring *kr, struct ctip_audit_event *ev,
+		   enum ctip_status rc, struct ctip_err *err)
+{
+	struct ctip_err logged = { 0 };
+
+	ev->outcome = "denied";
+	if (ctip_audit_log(q, st, kr, ev, 1, &logged) != CTIP_OK) {
+		*err = logged;
+		return logged.code;
+	}
+	return rc;
+}
+
 struct verify_state {
 	unsigned char key[32];
 	unsigned char prev[32];

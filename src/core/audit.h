@@ -67,6 +67,14 @@ ctip_audit_log(struct ctip_auditq *q, struct ctip_store *st,
 	       const struct ctip_keyring *kr, const struct ctip_audit_event *ev,
 	       int n, struct ctip_err *err);
 
+/* Log ev, a read refused as rc (its outcome set to "denied"), as
+ * ctip_audit_log does, and return rc with err as the caller set it; or the
+ * log's own failure. So that probing leaves a trace. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_refusal(struct ctip_auditq *q, struct ctip_store *st,
+		   const struct ctip_keyring *kr, struct ctip_audit_event *ev,
+		   enum ctip_status rc, struct ctip_err *err);
+
 /* Called on the writer thread once the entry is committed (rc CTIP_OK)
  * or failed; must not block for long. */
 typedef void (*ctip_audit_done_fn)(void *arg, enum ctip_status rc,

@@ -325,19 +325,15 @@ ctip_case_detail(struct ctip_case_detail *out, const struct ctip_access *ax,
 	}
 	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 	if (rc == CTIP_ENOTFOUND) {
-		struct ctip_err e2 = { 0 };
-
+		ctip_err_set(err, CTIP_ENOTFOUND, "case %lld does not exist",
+			     (long long)id);
 		/* A refused read is audited, a missing id as a hidden one:
 		 * a trace of probing, and the same answer and time (not for a
 		 * role that reads no case at all: nothing to probe). */
-		ev.outcome = "denied";
-		if (ctip_authz_can(p, CTIP_PERM_CASE_READ) &&
-		    ctip_audit_log(ax->q, st, ax->kr, &ev, 1, &e2) != CTIP_OK) {
-			*err = e2;
-			return e2.code;
-		}
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "case %lld does not exist", (long long)id);
+		return ctip_authz_can(p, CTIP_PERM_CASE_READ)
+			       ? ctip_audit_refusal(ax->q, st, ax->kr, &ev, rc,
+						    err)
+			       : rc;
 	}
 	if (rc != CTIP_OK)
 		return rc;

@@ -456,22 +456,16 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 	ev.object_id = object_id;
 	if (rc == CTIP_ENOTFOUND) {
-		struct ctip_err e2 = { 0 };
-
+		ctip_err_set(err, CTIP_ENOTFOUND, "intake %lld does not exist",
+			     (long long)id);
 		/* A refused read is audited, a missing id as a hidden one:
 		 * a trace of probing, and the same answer and time (not for a
 		 * role that reads no intake at all: nothing to probe). */
-		ev.outcome = "denied";
-		if (audit &&
-		    (may_handle(p) || (p->roles & CTIP_ROLE_SUPERVISOR)) &&
-		    ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, &e2) !=
-			    CTIP_OK) {
-			*err = e2;
-			return e2.code;
-		}
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "intake %lld does not exist",
-				    (long long)id);
+		return audit && (may_handle(p) ||
+				 (p->roles & CTIP_ROLE_SUPERVISOR))
+			       ? ctip_audit_refusal(ax->q, ax->st, ax->kr, &ev,
+						    rc, err)
+			       : rc;
 	}
 	if (rc != CTIP_OK)
 		return rc;
