@@ -248,16 +248,17 @@ make_account(struct demo *d, struct ctip_err *err)
 	return rc;
 }
 
-/* The current version of intake id. */
+/* The current version of intake id (the row as stored: no need to open
+ * its sealed fields). */
 static enum ctip_status
 intake_version(int *out, struct demo *d, int64_t id, struct ctip_err *err)
 {
-	struct ctip_intake_view v;
+	struct ctip_intake_row r;
 	enum ctip_status rc;
 
-	rc = ctip_intake_echo(&v, &d->ax, &d->police, id, &d->a, err);
+	rc = d->ax.st->ops->intake_get(&r, d->ax.st, id, &d->a, err);
 	if (rc == CTIP_OK)
-		*out = v.row.version;
+		*out = r.version;
 	return rc;
 }
 
@@ -623,25 +624,18 @@ make_referrals(struct demo *d, int64_t person_b, struct ctip_err *err)
 	return rc;
 }
 
-/* The current version of case id. */
+/* The current version of case id (the row as stored, not the unit's
+ * whole list searched for it). */
 static enum ctip_status
 case_version(int *out, struct demo *d, int64_t id, struct ctip_err *err)
 {
-	struct ctip_case_rec *rows;
+	struct ctip_case_rec r;
 	enum ctip_status rc;
-	int i, n = 0;
 
-	rc = ctip_case_list(&rows, &n, &d->ax, &d->police, NULL, 0,
-			    CTIP_CASE_LIST_MAX, &d->a, err);
-	for (i = 0; rc == CTIP_OK && i < n; i++)
-		if (rows[i].id == id) {
-			*out = rows[i].version;
-			return CTIP_OK;
-		}
-	return rc != CTIP_OK
-		       ? rc
-		       : ctip_err_set(err, CTIP_ENOTFOUND,
-				      "case %lld not listed", (long long)id);
+	rc = d->ax.st->ops->cases->get(&r, d->ax.st, id, &d->a, err);
+	if (rc == CTIP_OK)
+		*out = r.version;
+	return rc;
 }
 
 /* Move case id to stage to on date on. */
