@@ -495,7 +495,9 @@ main(int argc, char **argv)
 		printf("   --sql %s: %.1f ms\n", extra_sql,
 		       bench_ms_since(&t0));
 	}
-	if (ctip_store_open(&st, b.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+	/* Mapped, as the server's connection for counting routes. */
+	if (ctip_store_open(&st, b.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK ||
+	    st->ops->map(st, true, &err) != CTIP_OK)
 		return bench_fail("reopen", &err);
 	for (j = 0; j < n_prov; j++) {
 		struct tally *ty = &prov[j].years[year - YEAR0];

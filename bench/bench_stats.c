@@ -282,7 +282,9 @@ main(int argc, char **argv)
 	       bench_ms_since(&t0));
 	/* A fresh connection, as a server's. */
 	st->ops->close(st);
-	if (ctip_store_open(&st, b.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
+	/* Mapped, as the server's connection for counting routes. */
+	if (ctip_store_open(&st, b.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK ||
+	    st->ops->map(st, true, &err) != CTIP_OK)
 		return bench_fail("reopen", &err);
 
 	memset(&pn, 0, sizeof(pn));

@@ -1111,32 +1111,93 @@ strings(int n, struct ctip_arena *a)
 	return ctip_arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof(char *));
 }
 
+/* The rows of a person's casework (ctip_casework_load). */
+static enum ctip_status
+load_rows(struct ctip_casework *cw, struct ctip_store *st, int64_t id,
+	  struct ctip_arena *a, struct ctip_err *err)
+{
+	const struct ctip_casework_ops *ops = st->ops->casework;
+	enum ctip_status rc;
+
+	if ((rc = ops->steps(&cw->steps, &cw->n_steps, st, id, a, err)) !=
+		    CTIP_OK ||
+	    (rc = ops->events(&cw->events, &cw->n_events, st, id, a, err)) !=
+		    CTIP_OK ||
+	    (rc = ops->consents(&cw->consents, &cw->n_consents, st, id, a,
+				err)) != CTIP_OK ||
+	    (rc = ops->services(&cw->services, &cw->n_services, st, id, a,
+				err)) != CTIP_OK ||
+	    (rc = ops->protections(&cw->protections, &cw->n_protections, st, id,
+				   a, err)) != CTIP_OK ||
+	    (rc = ops->follow_ups(&cw->follow_ups, &cw->n_follow_ups, st, id, a,
+				  err)) != CTIP_OK ||
+	    (rc = ops->minors(&cw->minors, &cw->n_minors, st, id, a, err)) !=
+		    CTIP_OK)
+		return rc;
+	return st->ops->person_intakes(&cw->intakes, &cw->n_intakes, st, id, a,
+				       err);
+}
+
+/* End the read transaction the caller began (read_snapshot): rc, or the
+ * end's failure after a success. */
+static enum ctip_status
+end_read(struct ctip_store *st, enum ctip_status rc, struct ctip_err *err)
+{
+	struct ctip_err e2 = { 0 };
+
+	if (st->ops->read_snapshot(st, false, &e2) != CTIP_OK &&
+	    rc == CTIP_OK) {
+		*err = e2;
+		rc = e2.code;
+	}
+	return rc;
+}
+
+/* Each reads in one read transaction: one state of the database, and one
+ * snapshot instead of one per statement. */
+enum ctip_status
+ctip_casework_authorize(struct ctip_person_pending *pp,
+			struct ctip_casework *cw, const struct ctip_access *ax,
+			const struct ctip_principal *p, int64_t id,
+			const char *reason, struct ctip_arena *a,
+			struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	memset(pp, 0, sizeof(*pp));
+	memset(cw, 0, sizeof(*cw));
+	if ((rc = ax->st->ops->read_snapshot(ax->st, true, err)) != CTIP_OK)
+		return rc;
+	rc = ctip_person_authorize(pp, ax, p, id, reason, a, err);
+	if (rc == CTIP_OK)
+		rc = load_rows(cw, ax->st, id, a, err);
+	return end_read(ax->st, rc, err);
+}
+
 enum ctip_status
 ctip_casework_load(struct ctip_casework *cw, struct ctip_store *st,
 		   const struct ctip_keyring *kr,
 		   const struct ctip_person_rec *rec, enum ctip_view view,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
-	const struct ctip_casework_ops *ops = st->ops->casework;
 	enum ctip_status rc;
-	int i;
 
 	memset(cw, 0, sizeof(*cw));
-	if ((rc = ops->steps(&cw->steps, &cw->n_steps, st, rec->id, a, err)) !=
-		    CTIP_OK ||
-	    (rc = ops->events(&cw->events, &cw->n_events, st, rec->id, a,
-			      err)) != CTIP_OK ||
-	    (rc = ops->consents(&cw->consents, &cw->n_consents, st, rec->id, a,
-				err)) != CTIP_OK ||
-	    (rc = ops->services(&cw->services, &cw->n_services, st, rec->id, a,
-				err)) != CTIP_OK ||
-	    (rc = ops->protections(&cw->protections, &cw->n_protections, st,
-				   rec->id, a, err)) != CTIP_OK ||
-	    (rc = ops->follow_ups(&cw->follow_ups, &cw->n_follow_ups, st,
-				  rec->id, a, err)) != CTIP_OK ||
-	    (rc = ops->minors(&cw->minors, &cw->n_minors, st, rec->id, a,
-			      err)) != CTIP_OK)
+	if ((rc = st->ops->read_snapshot(st, true, err)) != CTIP_OK)
 		return rc;
+	rc = end_read(st, load_rows(cw, st, rec->id, a, err), err);
+	return rc == CTIP_OK ? ctip_casework_open(cw, kr, rec, view, a, err)
+			     : rc;
+}
+
+enum ctip_status
+ctip_casework_open(struct ctip_casework *cw, const struct ctip_keyring *kr,
+		   const struct ctip_person_rec *rec, enum ctip_view view,
+		   struct ctip_arena *a, struct ctip_err *err)
+{
+	enum ctip_status rc = CTIP_OK;
+	int i;
+
 	cw->step_reasons = strings(cw->n_steps, a);
 	cw->step_doc_numbers = strings(cw->n_steps, a);
 	cw->consent_representatives = strings(cw->n_consents, a);
@@ -1236,11 +1297,12 @@ by_date(const void *x, const void *y)
 	return c != 0 ? c : strcmp(a->at, b->at);
 }
 
-/* The entries of the records linked to person id: intakes, referrals and
- * criminal cases. */
+/* The entries of the records linked to person id: its intakes (cw),
+ * referrals and criminal cases. */
 static enum ctip_status
 add_links(struct timeline *t, struct ctip_store *st, int64_t id,
-	  struct ctip_arena *a, struct ctip_err *err)
+	  const struct ctip_casework *cw, struct ctip_arena *a,
+	  struct ctip_err *err)
 {
 	struct ctip_intake_row in;
 	struct ctip_referral_row ref;
@@ -1250,10 +1312,10 @@ add_links(struct timeline *t, struct ctip_store *st, int64_t id,
 	enum ctip_status rc;
 	bool ok = true;
 
-	rc = st->ops->person_intakes(&ids, &n, st, id, a, err);
-	for (i = 0; rc == CTIP_OK && i < n; i++)
-		if ((rc = st->ops->intake_get(&in, st, ids[i], a, err)) ==
-		    CTIP_OK)
+	rc = CTIP_OK;
+	for (i = 0; rc == CTIP_OK && i < cw->n_intakes; i++)
+		if ((rc = st->ops->intake_get(&in, st, cw->intakes[i], a,
+					      err)) == CTIP_OK)
 			ok &= add(t, in.received_at, in.created_at, "intake",
 				  in.id, in.channel, NULL);
 	if (rc == CTIP_OK)
@@ -1335,7 +1397,7 @@ ctip_casework_timeline(struct ctip_timeline_entry **out, int *n_out,
 			  cw.follow_up_notes[i]);
 	if (!ok)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	if ((rc = add_links(&t, ax->st, id, a, err)) != CTIP_OK)
+	if ((rc = add_links(&t, ax->st, id, &cw, a, err)) != CTIP_OK)
 		return rc;
 	if (t.n > 1)
 		qsort(t.e, (size_t)t.n, sizeof(*t.e), by_date);

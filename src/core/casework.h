@@ -187,14 +187,36 @@ struct ctip_casework {
 	const char **follow_up_notes;
 	int64_t *minors;
 	int n_minors;
+	int64_t *intakes; /* the intakes the person was registered from */
+	int n_intakes;
 	const char *next_steps[9];
 };
 
 /* Load the casework of rec, which p was authorized to see as view (by
- * ctip_person_authorize, whose audit entry covers this read). */
+ * ctip_person_authorize, whose audit entry covers this read), from one
+ * state of the database: not inside a write transaction. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_casework_load(struct ctip_casework *out, struct ctip_store *st,
 		   const struct ctip_keyring *kr,
+		   const struct ctip_person_rec *rec, enum ctip_view view,
+		   struct ctip_arena *a, struct ctip_err *err);
+
+/*
+ * The person page in two halves, like ctip_person_authorize and
+ * ctip_person_release: ctip_casework_authorize is ctip_person_authorize
+ * and, when it allows, the casework's rows still sealed, both from one
+ * state of the database (not inside a write transaction);
+ * ctip_casework_open opens the rows' notes for pp's view once the audit
+ * entry is committed.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_casework_authorize(struct ctip_person_pending *pp,
+			struct ctip_casework *cw, const struct ctip_access *ax,
+			const struct ctip_principal *p, int64_t id,
+			const char *reason, struct ctip_arena *a,
+			struct ctip_err *err);
+CTIP_MUST_CHECK enum ctip_status
+ctip_casework_open(struct ctip_casework *cw, const struct ctip_keyring *kr,
 		   const struct ctip_person_rec *rec, enum ctip_view view,
 		   struct ctip_arena *a, struct ctip_err *err);
 

@@ -44,41 +44,40 @@ ctip_json_person_view(const struct ctip_person_view *v)
 	return j;
 }
 
+/* A person read waiting for its audit entry: authorized, with its
+ * casework's rows, nothing opened yet. */
+struct person_get {
+	struct ctip_person_pending pp;
+	struct ctip_casework cw;
+};
+
 /* The answer of GET /api/persons/{id}, once its read is in the log. */
 static void
 person_get_done(struct ctip_req *req, struct ctip_resp *resp)
 {
-	const struct ctip_person_pending *pp = req->state;
+	struct person_get *g = req->state;
 	struct ctip_person_view v;
-	struct ctip_casework cw;
 	struct ctip_err err = { 0 };
-
-	int64_t *intakes;
 	json_t *j, *ji;
-	int n, i;
+	int i;
 
-	if (ctip_person_release(&v, req->access.kr, pp, req->arena, &err) !=
+	if (ctip_person_release(&v, req->access.kr, &g->pp, req->arena, &err) !=
 		    CTIP_OK ||
-	    req->store->ops->person_intakes(&intakes, &n, req->store,
-					    pp->rec.id, req->arena,
-					    &err) != CTIP_OK) {
-		ctip_resp_err(resp, &err);
-		return;
-	}
-	if (ctip_casework_load(&cw, req->store, req->access.kr, &pp->rec,
-			       v.view, req->arena, &err) != CTIP_OK) {
+	    ctip_casework_open(&g->cw, req->access.kr, &g->pp.rec, v.view,
+			       req->arena, &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
 	/* The intakes this person was registered from (both ways). */
 	j = ctip_json_person_view(&v);
 	ji = json_array();
-	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
-		json_array_append_new(ji, json_integer(intakes[i]));
+	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < g->cw.n_intakes; i++)
+		json_array_append_new(ji, json_integer(g->cw.intakes[i]));
 	json_object_set_new(j, "intake_ids", ji);
-	json_object_set_new(j, "may_change",
-			    json_boolean(ctip_person_may_change(req->who, pp)));
-	ctip_json_casework(j, &cw);
+	json_object_set_new(
+		j, "may_change",
+		json_boolean(ctip_person_may_change(req->who, &g->pp)));
+	ctip_json_casework(j, &g->cw);
 	ctip_resp_json(resp, 200, j);
 }
 
@@ -91,42 +90,42 @@ keep_answer(struct ctip_req *req, struct ctip_resp *resp)
 }
 
 /*
- * GET /api/persons/{id}?reason=: authorize now; an identity view waits
- * (without holding a thread) until its audit entry is committed, and is
- * decrypted only then.
+ * GET /api/persons/{id}?reason=: authorize now and read the casework from
+ * the same state; an identity view waits (without holding a thread) until
+ * its audit entry is committed, and is decrypted only then.
  */
 void
 ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
 {
-	struct ctip_person_pending *pp;
+	struct person_get *g;
 	struct ctip_audit_event ev;
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
 
 	if (id == 0)
 		return;
-	pp = ctip_arena_alloc(req->arena, sizeof(*pp));
-	if (pp == NULL) {
+	g = ctip_arena_alloc(req->arena, sizeof(*g));
+	if (g == NULL) {
 		ctip_resp_problem(resp, CTIP_ETOOBIG, NULL, "out of memory");
 		return;
 	}
-	if (ctip_person_authorize(pp, &req->access, req->who, id,
-				  ctip_req_query(req, "reason"), req->arena,
-				  &err) != CTIP_OK) {
+	if (ctip_casework_authorize(&g->pp, &g->cw, &req->access, req->who, id,
+				    ctip_req_query(req, "reason"), req->arena,
+				    &err) != CTIP_OK) {
 		/* Refused: answered once the refusal is in the audit log. */
 		ctip_resp_err(resp, &err);
-		if (pp->audit) {
-			ctip_person_audit_event(&ev, pp, req->who);
+		if (g->pp.audit) {
+			ctip_person_audit_event(&ev, &g->pp, req->who);
 			ctip_resp_defer(req, resp, &ev, keep_answer);
 		}
 		return;
 	}
-	req->state = pp;
-	if (!pp->audit) {
+	req->state = g;
+	if (!g->pp.audit) {
 		person_get_done(req, resp);
 		return;
 	}
-	ctip_person_audit_event(&ev, pp, req->who);
+	ctip_person_audit_event(&ev, &g->pp, req->who);
 	ctip_resp_defer(req, resp, &ev, person_get_done);
 }
 

@@ -4,6 +4,7 @@
 #include "http/server.h"
 #include "core/auth.h"
 #include "core/setup.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -31,6 +32,7 @@ struct ctip_server {
 	char *web_dir;
 	int port;
 	pthread_key_t store_key; /* each worker thread's store */
+	pthread_key_t count_key; /* and its mapped one (CTIP_COUNTS) */
 	struct ctip_keyring kr;  /* the database's key file */
 	char *key_path;
 	pthread_rwlock_t key_lock;  /* reloads of kr wait for handlers */
@@ -105,17 +107,17 @@ ctip_status_to_http(enum ctip_status code)
 void
 ctip_resp_json(struct ctip_resp *resp, int status, void *json)
 {
-	char *text = json_dumps(json, JSON_COMPACT);
+	enum ctip_status rc;
 
-	json_decref(json);
 	ctip_buf_reset(&resp->body);
-	if (text == NULL || ctip_buf_puts(&resp->body, text) != CTIP_OK) {
-		free(text);
+	/* NULL: a value that could not be built (out of memory). */
+	rc = json != NULL ? ctip_json_write(&resp->body, json) : CTIP_ETOOBIG;
+	json_decref(json);
+	if (rc != CTIP_OK) {
 		ctip_resp_problem(resp, CTIP_ETOOBIG, NULL,
 				  "response too large");
 		return;
 	}
-	free(text);
 	resp->status = status;
 	resp->content_type = "application/json; charset=utf-8";
 }
@@ -142,7 +144,6 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 	/* U+FFFD takes three bytes for each bad byte it stands for. */
 	char msg[512], text_msg[3 * sizeof(msg)], text_field[256];
 	json_t *j;
-	char *text;
 	va_list ap;
 	int n;
 
@@ -161,11 +162,9 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 		ctip_text_scrub(text_field, sizeof(text_field), field);
 		json_object_set_new(j, "field", json_string(text_field));
 	}
-	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
 	ctip_buf_reset(&resp->body);
 	/* Out of memory: a fixed text rather than nothing. */
-	if (text == NULL || ctip_buf_puts(&resp->body, text) != CTIP_OK) {
+	if (j == NULL || ctip_json_write(&resp->body, j) != CTIP_OK) {
 		ctip_buf_reset(&resp->body);
 		if (ctip_buf_printf(&resp->body,
 				    "{\"code\":\"%s\",\"message\":\"request "
@@ -173,7 +172,7 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 				    ctip_status_name(code)) != CTIP_OK)
 			abort();
 	}
-	free(text);
+	json_decref(j);
 	resp->status = ctip_status_to_http(code);
 	resp->content_type = "application/problem+json; charset=utf-8";
 	if (code == CTIP_ESTORE || code == CTIP_EINTERNAL || code == CTIP_EIO)
@@ -221,16 +220,23 @@ match(const char *pattern, const char *path, struct ctip_req *req)
 	return *p == '\0' && *s == '\0';
 }
 
+/* This thread's connection, or for a route that counts over many records
+ * its mapped one (store.h, map). Each is opened on first use. */
 static struct ctip_store *
-thread_store(struct ctip_server *srv, struct ctip_err *err)
+thread_store(struct ctip_server *srv, bool counts, struct ctip_err *err)
 {
-	struct ctip_store *st = pthread_getspecific(srv->store_key);
+	pthread_key_t key = counts ? srv->count_key : srv->store_key;
+	struct ctip_store *st = pthread_getspecific(key);
 
 	if (st != NULL)
 		return st;
 	if (ctip_store_open(&st, srv->db, CTIP_OPEN_EXISTING, err) != CTIP_OK)
 		return NULL;
-	pthread_setspecific(srv->store_key, st);
+	if (counts && st->ops->map(st, true, err) != CTIP_OK) {
+		st->ops->close(st);
+		return NULL;
+	}
+	pthread_setspecific(key, st);
 	return st;
 }
 
@@ -377,7 +383,8 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 			continue;
 		}
 		if (strncmp(r->pattern, "/api/", 5) == 0) {
-			req->store = thread_store(srv, &err);
+			req->counts = (r->flags & CTIP_COUNTS) != 0;
+			req->store = thread_store(srv, req->counts, &err);
 			if (req->store == NULL) {
 				ctip_resp_err(resp, &err);
 				return;
@@ -623,7 +630,7 @@ resume(struct ctip_server *srv, struct conn_ctx *ctx, const char *method,
 		return finish(ctx, method, url);
 	}
 	pthread_rwlock_rdlock(&srv->key_lock);
-	req->store = thread_store(srv, &err);
+	req->store = thread_store(srv, req->counts, &err);
 	if (req->store == NULL) {
 		ctip_resp_err(resp, &err);
 	} else {
@@ -850,6 +857,7 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	s->web_dir = ctip_xstrdup(conf->web_dir);
 	s->secure_cookie = conf->secure_cookie;
 	pthread_key_create(&s->store_key, close_thread_store);
+	pthread_key_create(&s->count_key, close_thread_store);
 	/* Writer-preferring: under a steady stream of requests a key file
 	 * reload would otherwise wait for ever (glibc prefers readers). */
 	pthread_rwlockattr_init(&rwattr);
@@ -929,6 +937,7 @@ ctip_server_stop(struct ctip_server *s)
 			close(lsock);
 	}
 	pthread_key_delete(s->store_key);
+	pthread_key_delete(s->count_key);
 	ctip_auditq_stop(s->auditq);
 	ctip_keyring_wipe(&s->kr);
 	pthread_rwlock_destroy(&s->key_lock);

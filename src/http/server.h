@@ -26,6 +26,7 @@ struct ctip_req {
 	size_t body_len;
 	struct ctip_arena *arena; /* freed after the response is sent */
 	struct ctip_store *store; /* this thread's connection */
+	bool counts;              /* the route is CTIP_COUNTS */
 	const char *params[4];    /* values of {name} segments, in order */
 	int n_params;
 	void *conn; /* struct MHD_Connection, for headers */
@@ -61,6 +62,8 @@ enum {
 	CTIP_PUBLIC = 1 << 0,   /* no sign-in needed */
 	CTIP_PWCHANGE = 1 << 1, /* allowed before the one-time password is
 				   changed */
+	CTIP_COUNTS = 1 << 2,   /* counts over many records: served on the
+				   thread's mapped connection */
 };
 
 struct ctip_route {

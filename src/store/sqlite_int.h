@@ -91,6 +91,9 @@ enum stmt_id {
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
 	S_AUDIT_WALK,
+	S_TX_READ, /* transactions, prepared once like the rest */
+	S_TX_WRITE,
+	S_TX_COMMIT,
 	/* Each further file of the backend owns a range of ids. */
 	S_CASEWORK,               /* store_sqlite_casework.c */
 	S_CASE = S_CASEWORK + 64, /* store_sqlite_case.c */
@@ -104,6 +107,7 @@ struct sqlite_store {
 	struct ctip_store base; /* first, so the two pointers convert */
 	sqlite3 *db;
 	bool writing; /* holds writer_lock (a transaction is open) */
+	bool mapped;  /* sq_map */
 	sqlite3_stmt *stmts[S_N];
 	/* The secondary indexes a first bulk load dropped, to create again
 	 * before it commits (sq_load_indexes); NULL-terminated. */

@@ -425,6 +425,11 @@ struct ctip_store_ops {
 	int (*read_snapshot)(struct ctip_store *st, bool on,
 			     struct ctip_err *err);
 	int (*commit)(struct ctip_store *st, struct ctip_err *err);
+	/* Map the database for reading (on), or not (off, as opened):
+	 * for a connection that counts over many records, not for one that
+	 * serves short reads while others write. A second connection
+	 * (open_again) is mapped like the first. */
+	int (*map)(struct ctip_store *st, bool on, struct ctip_err *err);
 	/* Never fails in a way the caller can act on. */
 	void (*rollback)(struct ctip_store *st);
 

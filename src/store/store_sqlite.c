@@ -727,6 +727,12 @@ stmt_sql(enum stmt_id id)
 		       "audit_log WHERE (?1 = 0 OR id < ?1) AND (?2 IS NULL OR "
 		       "username = ?2) AND (?3 IS NULL OR action = ?3) AND (?5 "
 		       "IS NULL OR outcome = ?5) ORDER BY id DESC LIMIT ?4";
+	case S_TX_READ:
+		return "BEGIN";
+	case S_TX_WRITE:
+		return "BEGIN IMMEDIATE";
+	case S_TX_COMMIT:
+		return "COMMIT";
 	case S_AUDIT_WALK:
 		return "SELECT id, at, user_id, username, org_unit_id, action, "
 		       "object_type, object_id, ip, reason, outcome, mac FROM "
@@ -872,6 +878,15 @@ exec_sql(struct sqlite_store *s, const char *sql, const char *what,
 	return CTIP_OK;
 }
 
+/* Run transaction statement id (S_TX_*). */
+static int
+tx(struct sqlite_store *s, int id, const char *what, struct ctip_err *err)
+{
+	sqlite3_stmt *q = sq_stmt(s, id, err);
+
+	return q != NULL ? sq_exec_stmt(s, q, what, err) : err->code;
+}
+
 /*
  * Writers of one process queue on a mutex before SQLite's write lock.
  * SQLite's busy handler sleeps 1 to 100 ms between retries, so threads of
@@ -898,7 +913,7 @@ sq_begin(struct ctip_store *st, struct ctip_err *err)
 				    "database stayed busy for 10 s");
 	/* IMMEDIATE: take the write lock now, so a busy writer waits on the
 	 * busy timeout here instead of failing half-way through. */
-	rc = exec_sql(s, "BEGIN IMMEDIATE", "begin a transaction", err);
+	rc = tx(s, S_TX_WRITE, "begin a transaction", err);
 	if (rc == CTIP_OK)
 		s->writing = true;
 	else
@@ -922,12 +937,29 @@ end_write(struct sqlite_store *s)
 #define CACHE_KIB      "-65536"
 #define BULK_CACHE_KIB "-524288"
 
-/* Reads map the database file (up to 16 GiB) instead of copying each page
- * through read(2) into the page cache: statistics over a national half-
- * year touch some 70,000 scattered person rows, more than the cache
- * holds (docs/decisions.md, "Periodic reports"). Writes still go through
- * the WAL. */
+/* A mapped connection reads the database file (up to 16 GiB) through a
+ * mapping instead of copying each page through read(2) into its page
+ * cache: statistics over a national half-year touch some 70,000 scattered
+ * person rows, more than the cache holds. Only connections that count are
+ * mapped: SQLite drops a connection's whole mapping at its next read after
+ * any other connection wrote, so a connection serving short reads beside
+ * writers would unmap and map the file again at nearly every request
+ * (docs/decisions.md, "Periodic reports"). */
 #define MMAP_BYTES "17179869184"
+
+static int
+sq_map(struct ctip_store *st, bool on, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	int rc = exec_sql(s,
+			  on ? "PRAGMA mmap_size = " MMAP_BYTES
+			     : "PRAGMA mmap_size = 0",
+			  "map the database", err);
+
+	if (rc == CTIP_OK)
+		s->mapped = on;
+	return rc;
+}
 
 /* A bulk load leaves foreign keys to its caller, which writes only
  * references it has checked (docs/decisions.md, "Bulk import"): SQLite's
@@ -1031,14 +1063,14 @@ sq_read_snapshot(struct ctip_store *st, bool on, struct ctip_err *err)
 {
 	/* A deferred transaction takes its snapshot at its first read and
 	 * no write lock. */
-	return exec_sql(S(st), on ? "BEGIN" : "COMMIT",
-			on ? "begin a read" : "end a read", err);
+	return tx(S(st), on ? S_TX_READ : S_TX_COMMIT,
+		  on ? "begin a read" : "end a read", err);
 }
 
 static int
 sq_commit(struct ctip_store *st, struct ctip_err *err)
 {
-	int rc = exec_sql(S(st), "COMMIT", "commit", err);
+	int rc = tx(S(st), S_TX_COMMIT, "commit", err);
 
 	end_write(S(st));
 	return rc;
@@ -3186,7 +3218,15 @@ sq_open_again(struct ctip_store **out, struct ctip_store *st,
 		return ctip_err_set(err, CTIP_EINVAL,
 				    "an in-memory database has no second "
 				    "connection");
-	return ctip_store_sqlite_open(out, path, CTIP_OPEN_EXISTING, err);
+	if (ctip_store_sqlite_open(out, path, CTIP_OPEN_EXISTING, err) !=
+	    CTIP_OK)
+		return err->code;
+	if (S(st)->mapped && sq_map(*out, true, err) != CTIP_OK) {
+		(*out)->ops->close(*out);
+		*out = NULL;
+		return err->code;
+	}
+	return CTIP_OK;
 }
 
 static void
@@ -3213,6 +3253,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.bulk = sq_bulk,
 	.load_indexes = sq_load_indexes,
 	.read_snapshot = sq_read_snapshot,
+	.map = sq_map,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -3289,14 +3330,25 @@ static const struct ctip_store_ops sqlite_ops = {
 	.close = sq_close,
 };
 
+/* SQLite's memory statistics take one process-wide mutex on every
+ * allocation, which the server's worker threads then queue on; ctip never
+ * reads them. Must run before SQLite initialises itself. */
+static void
+sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum ctip_status
 ctip_store_sqlite_open(struct ctip_store **out, const char *path,
 		       enum ctip_open_mode mode, struct ctip_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sqlite_store *s;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	bool memory = strcmp(path, ":memory:") == 0;
 
+	pthread_once(&once, sq_configure);
 	if (!memory && mode == CTIP_OPEN_EXISTING && access(path, F_OK) != 0)
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "could not open database \"%s\": it does "
@@ -3333,8 +3385,6 @@ ctip_store_sqlite_open(struct ctip_store **out, const char *path,
 	    exec_sql(s, "PRAGMA synchronous = FULL", "set synchronous mode",
 		     err) != CTIP_OK ||
 	    exec_sql(s, "PRAGMA cache_size = " CACHE_KIB, "set the cache size",
-		     err) != CTIP_OK ||
-	    exec_sql(s, "PRAGMA mmap_size = " MMAP_BYTES, "map the database",
 		     err) != CTIP_OK) {
 		ctip_err_set(err, err->code,
 			     "could not open database \"%s\": %s", path,

@@ -149,6 +149,59 @@ give(struct fixture *f, int64_t id, const char *code, const char *unit,
 	return ctip_casework_service(&sid, &f->base.ax, &f->cw, id, &in, err);
 }
 
+/* --- the person page --- */
+
+/* The page's first half reads the person and its casework still sealed;
+ * the second opens the notes. A refusal reads no casework. Neither leaves
+ * a transaction open. */
+static void
+page_reads_casework_sealed_then_opens_it_and_refuses_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct ctip_principal other =
+		user_at(&f->base, "other", "POLICE", NGOC_HA, "case_worker");
+	struct ctip_person_pending pp;
+	struct ctip_casework cw;
+	struct ctip_err err = { 0 };
+	int64_t id = enroll(f, adult("under_identification", "2025-03-01"));
+	int64_t minor = enroll(f, minor_of(id));
+
+	take_ok(f, id, "verify", "2025-03-02");
+	take_ok(f, id, "close", "2025-03-03");
+	assert_int_equal(ctip_casework_authorize(&pp, &cw, &f->base.ax, &f->cw,
+						 id, NULL, &f->base.arena,
+						 &err),
+			 CTIP_OK);
+	assert_int_equal(pp.view, CTIP_VIEW_IDENTITY);
+	assert_true(pp.audit);
+	assert_int_equal(pp.rec.id, id);
+	assert_string_equal(pp.rec.status, "closed");
+	assert_int_equal(cw.n_steps, 3); /* receive, verify, close */
+	assert_string_equal(cw.steps[2].step, "close");
+	assert_int_equal(cw.n_minors, 1);
+	assert_int_equal(cw.minors[0], minor);
+	assert_null(cw.step_reasons); /* not opened before the audit */
+	assert_int_equal(ctip_casework_open(&cw, f->base.ax.kr, &pp.rec,
+					    pp.view, &f->base.arena, &err),
+			 CTIP_OK);
+	assert_string_equal(cw.step_reasons[2], "lý do");
+	assert_string_equal(cw.next_steps[0], "reopen");
+
+	/* Another commune's case worker: missing, to be logged as denied,
+	 * and nothing of the casework read. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(ctip_casework_authorize(&pp, &cw, &f->base.ax, &other,
+						 id, NULL, &f->base.arena,
+						 &err),
+			 CTIP_ENOTFOUND);
+	assert_true(pp.audit && pp.denied);
+	assert_int_equal(cw.n_steps + cw.n_minors + cw.n_intakes, 0);
+
+	/* Both ended their read: a write can begin. */
+	assert_int_equal(f->base.st->ops->begin(f->base.st, &err), CTIP_OK);
+	f->base.st->ops->rollback(f->base.st);
+}
+
 /* --- the state machine --- */
 
 /* The steps as one comma-separated string. */
@@ -705,6 +758,7 @@ main(void)
 		T(limits_are_counted_over_the_ledger),
 		T(amounts_are_checked_against_the_rate_per_unit),
 		T(nothing_is_given_to_closed_persons_or_persons_not_victims),
+		T(page_reads_casework_sealed_then_opens_it_and_refuses_whole),
 	};
 
 	if (sodium_init() < 0)

@@ -5,6 +5,7 @@
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/json.h"
 #include "util/text.h"
 
 #include "helpers.h"
@@ -508,6 +509,122 @@ csv_refuses_a_nul_byte_instead_of_truncating_the_field(void **state)
 			 "line 2: field 2 is not valid UTF-8");
 }
 
+/* --- json --- */
+
+/* ctip_json_write(j) must be exactly jansson's compact text of j. */
+static void
+assert_json_like_jansson(const json_t *j)
+{
+	char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct ctip_buf b;
+
+	assert_non_null(want);
+	ctip_buf_init(&b, 1 << 20);
+	assert_int_equal(ctip_json_write(&b, j), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b), want);
+	assert_int_equal(b.len, strlen(want));
+	ctip_buf_free(&b);
+	free(want);
+}
+
+static void
+json_write_matches_jansson_on_every_kind_of_value(void **state)
+{
+	char all_controls[64];
+	json_t *j;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		all_controls[i] = (char)(i + 1 == 32 ? 0x7f : i + 1);
+	all_controls[32] = '\0';
+	j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:f, s:f, "
+		      "s:f, s:b, s:b, s:n, s:[], s:{}, s:[i, [], {}, [s]], "
+		      "s:{s:{s:[n]}}}",
+		      "vi", "Nguyễn Thị Đào, Phường Ba Đình", "escapes",
+		      "quote \" backslash \\ slash / tab \t cr \r lf \n",
+		      "controls", all_controls, "astral", "🧾 U+1F9FE",
+		      "zero", (json_int_t)0, "min", (json_int_t)INT64_MIN,
+		      "max", (json_int_t)INT64_MAX, "tenth", 0.1, "big", 1e300,
+		      "whole", 3.0, "negative", -2.5, "yes", 1, "no", 0,
+		      "nothing", "empty_array", "empty_object", "nested", 7,
+		      "x", "deep", "a", "b");
+	assert_non_null(j);
+	/* A NUL inside a string and inside a key (json_stringn,
+	 * json_object_setn). */
+	json_object_set_new(j, "nul", json_stringn("a\0b", 3));
+	json_object_setn_new(j, "k\0ey", 4, json_true());
+	assert_json_like_jansson(j);
+	assert_json_like_jansson(json_object_get(j, "escapes"));
+	assert_json_like_jansson(json_object_get(j, "tenth"));
+	json_decref(j);
+}
+
+static void
+json_write_matches_jansson_on_random_documents(void **state)
+{
+	static const char *const words[] = {
+		"", "a", "Đ", "\"", "\\", "\n", "\x1f", "/", "ễ", "mười",
+	};
+	uint64_t seed = 20261124;
+	json_t *stack[8], *v;
+	int i, depth = 0;
+
+	(void)state;
+	stack[0] = json_object();
+	for (i = 0; i < 5000; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		switch ((seed >> 33) % 7) {
+		case 0:
+			v = json_string(words[(seed >> 40) % 10]);
+			break;
+		case 1:
+			v = json_integer((json_int_t)(seed >> 20) - 1000);
+			break;
+		case 2:
+			v = json_real((double)(seed >> 40) / 7.0);
+			break;
+		case 3:
+			v = json_boolean((seed >> 40) & 1);
+			break;
+		case 4:
+			v = json_null();
+			break;
+		case 5:
+			v = json_array();
+			break;
+		default:
+			v = json_object();
+			break;
+		}
+		if (json_is_array(stack[depth]))
+			json_array_append(stack[depth], v);
+		else
+			json_object_set(stack[depth], words[(seed >> 44) % 10],
+					v);
+		if ((json_is_array(v) || json_is_object(v)) && depth < 7)
+			stack[++depth] = v;
+		else if (depth > 0 && (seed >> 50) % 3 == 0)
+			depth--;
+		json_decref(v);
+	}
+	assert_json_like_jansson(stack[0]);
+	json_decref(stack[0]);
+}
+
+static void
+json_write_past_the_limit_is_too_big(void **state)
+{
+	json_t *j = json_pack("{s:s}", "k", "a value longer than the limit");
+	struct ctip_buf b;
+
+	(void)state;
+	ctip_buf_init(&b, 16);
+	assert_int_equal(ctip_json_write(&b, j), CTIP_ETOOBIG);
+	ctip_buf_free(&b);
+	json_decref(j);
+}
+
 /* --- fs --- */
 
 struct fs_fixture {
@@ -768,6 +885,11 @@ main(void)
 			csv_refuses_a_nul_byte_instead_of_truncating_the_field),
 		cmocka_unit_test(
 			strmap_keeps_keys_through_growth_and_refuses_past_its_room),
+		cmocka_unit_test(
+			json_write_matches_jansson_on_every_kind_of_value),
+		cmocka_unit_test(
+			json_write_matches_jansson_on_random_documents),
+		cmocka_unit_test(json_write_past_the_limit_is_too_big),
 		FS_TEST(fs_read_of_a_missing_file_is_notfound),
 		FS_TEST(fs_read_returns_the_whole_file_nul_terminated),
 		FS_TEST(fs_read_past_the_limit_is_too_big),
