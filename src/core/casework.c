@@ -1282,19 +1282,35 @@ add(struct timeline *t, const char *on, const char *at, const char *kind,
 			memcpy(grown, t->e, (size_t)t->n * sizeof(*grown));
 		t->e = grown;
 	}
-	t->e[t->n++] = (struct ctip_timeline_entry){ on, at ? at : on, kind,
-						     id, what,         detail };
+	t->e[t->n] = (struct ctip_timeline_entry){ .on = on,
+						   .at = at ? at : on,
+						   .kind = kind,
+						   .id = id,
+						   .what = what,
+						   .detail = detail };
+	/* A timestamp (UTC) happened on its day in Viet Nam: an intake
+	 * received at 20:00Z came in the next morning. */
+	if (strlen(on) > 10)
+		ctip_day_of(t->e[t->n].day, on);
+	else
+		snprintf(t->e[t->n].day, sizeof(t->e[t->n].day), "%s", on);
+	t->n++;
 	return true;
 }
 
-/* By day, then by when it was recorded. */
+/* By day, then by when it was recorded, then by kind and id (records of
+ * the same second). */
 static int
 by_date(const void *x, const void *y)
 {
 	const struct ctip_timeline_entry *a = x, *b = y;
-	int c = strncmp(a->on, b->on, 10);
+	int c = strcmp(a->day, b->day);
 
-	return c != 0 ? c : strcmp(a->at, b->at);
+	if (c == 0)
+		c = strcmp(a->at, b->at);
+	if (c == 0)
+		c = strcmp(a->kind, b->kind);
+	return c != 0 ? c : (a->id > b->id) - (a->id < b->id);
 }
 
 /* The entries of the records linked to person id: its intakes (cw),

@@ -26,6 +26,8 @@ let missingId; // an id no person has
 
 const iso = (d) => d.toISOString().slice(0, 10);
 const today = () => iso(new Date(Date.now() + 7 * 3600000));
+// The day in Viet Nam of a date or a UTC timestamp (a timeline's order).
+const vnDay = (on) => (on.length > 10 ? iso(new Date(Date.parse(on) + 7 * 3600000)) : on);
 function addDays(date, n) {
 	const d = new Date(`${date}T12:00:00Z`);
 	d.setUTCDate(d.getUTCDate() + n);
@@ -947,12 +949,17 @@ test('search filters: commune, status, role, purpose (with its sub-codes), desti
 let scoped; // { id, consent, measure, followUp }: the person of the scope tests
 
 test('the timeline holds the reception, intake, events, services, consents, protection, visits and referrals, oldest first', async () => {
-	const received = new Date(Date.now() - 3 * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	// 20:00 UTC is 03:00 the next morning in Viet Nam: the intake came in
+	// the day after the event of 4 days ago, although the UTC dates match.
+	// It is recorded a second before the event, so that ordering by the UTC
+	// date would put it first (records of one second keep their order).
+	const received = `${addDays(today(), -4)}T20:00:00Z`;
 	const intake = ok(await as.cw.post('/api/intakes', {
 		received_at: received, channel: 'HOTLINE_111', language: 'vi', province: '01', commune: '00004',
 		summary: 'Người nhà báo con gái bị lừa sang Campuchia', reporter: { anonymous: true },
 		classification: 'victim_help', urgency: 'high',
 	}), 201);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
 	const reg = ok(await as.cw.post(`/api/intakes/${intake.id}/persons`, {
 		person: { role: 'under_identification', sex: 'F', full_name: uniqueName(), citizenship: 'vn_citizen',
 			province: '01', commune: '00004', birth_year: 2001, received_on: addDays(today(), -2) },
@@ -984,8 +991,8 @@ test('the timeline holds the reception, intake, events, services, consents, prot
 	const kinds = t.map((e) => e.kind);
 	for (const k of ['intake', 'event', 'step', 'consent', 'service', 'protection', 'visit_due'])
 		assert.ok(kinds.includes(k), `no ${k} in ${kinds}`);
-	const days = t.map((e) => e.on.slice(0, 10));
-	assert.deepEqual(days, [...days].sort(), 'oldest first');
+	const days = t.map((e) => vnDay(e.on));
+	assert.deepEqual(days, [...days].sort(), 'oldest first, by the day in Viet Nam');
 	assert.deepEqual(t.filter((e) => e.kind === 'step').map((e) => [e.what, e.on]),
 		[['receive', addDays(today(), -2)], ['verify', addDays(today(), -1)]]);
 	assert.equal(t.find((e) => e.kind === 'step' && e.what === 'verify').detail, 'Giao Sở Y tế');
@@ -1100,7 +1107,7 @@ test('scope: a province case worker reads with a reason but may write only once 
 	assert.equal(after.steps.find((x) => x.id === s.id).unit_id, as.prov.user.org_unit.id);
 	const t = ok(await as.cw.get(`/api/persons/${scoped.id}/timeline`)).items;
 	assert.ok(t.some((e) => e.kind === 'referral'), 'the referral is on the timeline');
-	const days = t.map((e) => e.on.slice(0, 10));
+	const days = t.map((e) => vnDay(e.on));
 	assert.deepEqual(days, [...days].sort());
 });
 
