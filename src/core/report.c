@@ -657,9 +657,17 @@ work(void *arg)
 {
 	struct worker *w = arg;
 	struct draft *d = w->d;
+	struct ctip_err e2 = { 0 };
 	struct job *j;
 	int i;
 
+	/* Each worker counts in one read transaction of its own: one state
+	 * per worker, and a mapped connection maps the file once for the
+	 * draft instead of again at each count after another connection
+	 * wrote. A frozen draft is already in one (draft()). */
+	if (!d->frozen && (w->rc = w->st->ops->read_snapshot(
+				   w->st, true, &w->err)) != CTIP_OK)
+		return NULL;
 	while (w->rc == CTIP_OK &&
 	       (i = atomic_fetch_add(&d->next_job, 1)) < d->n_jobs) {
 		j = &d->jobs[i];
@@ -676,6 +684,12 @@ work(void *arg)
 						 d->v->period.to, j->by, w->a,
 						 &w->err);
 		j->done = w->rc == CTIP_OK;
+	}
+	if (!d->frozen &&
+	    w->st->ops->read_snapshot(w->st, false, &e2) != CTIP_OK &&
+	    w->rc == CTIP_OK) {
+		w->err = e2;
+		w->rc = e2.code;
 	}
 	return NULL;
 }

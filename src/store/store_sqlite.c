@@ -937,14 +937,16 @@ end_write(struct sqlite_store *s)
 #define CACHE_KIB      "-65536"
 #define BULK_CACHE_KIB "-524288"
 
-/* A mapped connection reads the database file (up to 16 GiB) through a
- * mapping instead of copying each page through read(2) into its page
- * cache: statistics over a national half-year touch some 70,000 scattered
- * person rows, more than the cache holds. Only connections that count are
- * mapped: SQLite drops a connection's whole mapping at its next read after
- * any other connection wrote, so a connection serving short reads beside
- * writers would unmap and map the file again at nearly every request
- * (docs/decisions.md, "Periodic reports"). */
+/* A mapped connection reads the database file through a mapping instead
+ * of copying each page through read(2) into its page cache: statistics
+ * over a national half-year touch some 70,000 scattered person rows, more
+ * than the cache holds. 16 GiB asked; SQLite caps it at its compiled
+ * maximum (2 GiB in Debian's build), past which pages are read through
+ * the page cache. Only connections that count are mapped: SQLite drops a
+ * connection's whole mapping at its next read after any other connection
+ * wrote, so a connection serving short reads beside writers would unmap
+ * and map the file again at nearly every request (docs/decisions.md,
+ * "Periodic reports"). */
 #define MMAP_BYTES "17179869184"
 
 static int
@@ -1063,8 +1065,15 @@ sq_read_snapshot(struct ctip_store *st, bool on, struct ctip_err *err)
 {
 	/* A deferred transaction takes its snapshot at its first read and
 	 * no write lock. */
-	return tx(S(st), on ? S_TX_READ : S_TX_COMMIT,
-		  on ? "begin a read" : "end a read", err);
+	struct sqlite_store *s = S(st);
+	int rc = tx(s, on ? S_TX_READ : S_TX_COMMIT,
+		    on ? "begin a read" : "end a read", err);
+
+	/* A read that could not end must not stay open on a connection a
+	 * server thread keeps: it would refuse every later transaction. */
+	if (rc != CTIP_OK && !on && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 static int
