@@ -195,6 +195,12 @@ change_person(int64_t *out, const struct ctip_access *ax,
 	      change_fn fn, const void *in, struct ctip_err *err)
 {
 	struct change c = { .ax = ax, .p = p, .action = action };
+	char object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = action,
+				       .object_type = "person",
+				       .object_id = object_id };
+	bool refused = false;
 	int64_t unused;
 	enum ctip_status rc;
 
@@ -202,6 +208,7 @@ change_person(int64_t *out, const struct ctip_access *ax,
 	ctip_now(c.now);
 	if ((rc = ax->st->ops->begin(ax->st, err)) == CTIP_OK) {
 		rc = load_writable(&c.rec, ax, p, id, &c.a, err);
+		refused = rc == CTIP_ENOTFOUND;
 		if (rc == CTIP_OK)
 			rc = fn(&c, in, out ? out : &unused, err);
 		if (rc == CTIP_OK)
@@ -210,6 +217,13 @@ change_person(int64_t *out, const struct ctip_access *ax,
 		rc = finish(ax->st, rc, err);
 	}
 	ctip_arena_free(&c.a);
+	/* Refused as missing (or outside p's scope, in the same words): a
+	 * trace for the auditor, as for a refused read, once the write's
+	 * transaction is over. */
+	if (refused) {
+		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+		rc = ctip_audit_refusal(ax->q, ax->st, ax->kr, &ev, rc, err);
+	}
 	return rc;
 }
 

@@ -1047,6 +1047,14 @@ test('scope: another commune\'s case worker gets the same 404 as for a missing i
 	}
 	assert.deepEqual(counts(), before, 'refused calls changed nothing');
 	assert.deepEqual(await getPerson(as.cw, scoped.id), owner);
+	// Each refused write left a trace, the hidden id as the missing one.
+	const denied = (await audit({ outcome: 'denied', user: acc.other.username }))
+		.map((e) => `${e.action} ${e.object_id}`);
+	for (const action of ['person.step', 'person.event', 'person.support', 'person.consent',
+		'person.consent.withdraw', 'person.protection', 'person.protection.end', 'person.follow_up',
+		'person.visit'])
+		for (const id of [scoped.id, missingId])
+			assert.ok(denied.includes(`${action} ${id}`), `no denied ${action} of ${id} in ${denied}`);
 });
 
 test('scope: a supervisor of the unit reads pseudonymised with notes null, and may write nothing', async () => {

@@ -457,14 +457,15 @@ function routes() {
 		},
 		{ route: 'POST /api/users/{id}/disable', as: 'adm', path: '/api/users/{id}/disable', ids: { id: () => rec.pwUser }, bodyless: true },
 		{ route: 'POST /api/users/{id}/reset-password', as: 'adm', path: '/api/users/{id}/reset-password', ids: { id: () => rec.pwUser }, bodyless: true },
-		// Persons.
+		// Persons. A casework write refused for its person id (missing, or
+		// another unit's) is audited as denied, like a refused read.
 		{
 			route: 'POST /api/persons', as: 'cw', path: '/api/persons',
 			base: () => personInput(),
 			fields: personFields(''),
 		},
 		{
-			route: 'POST /api/persons/{id}/steps', as: 'cw', path: '/api/persons/{id}/steps', ids: { id: () => rec.person },
+			route: 'POST /api/persons/{id}/steps', as: 'cw', audits: ['person.step'], path: '/api/persons/{id}/steps', ids: { id: () => rec.person },
 			base: async () => ({
 				step: 'identify', on: today(), reason: 'Xác định nạn nhân', evidence: ['a', 'dd'],
 				document: { type: 'rescue_confirmation', issuer: 'Đồn Biên phòng', number: '17/XN', date: today() },
@@ -479,7 +480,7 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/persons/{id}/events', as: 'cw', path: '/api/persons/{id}/events', ids: { id: () => rec.person },
+			route: 'POST /api/persons/{id}/events', as: 'cw', audits: ['person.event'], path: '/api/persons/{id}/events', ids: { id: () => rec.person },
 			base: () => ({
 				abroad: true, destination: 'KH', recruitment_means: 'online_ad', recruited_on: '2026-01-10',
 				discovery: 'rescued', discovered_on: '2026-02-01', purposes: ['LABOUR'],
@@ -490,7 +491,7 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/persons/{id}/services', as: 'cw', path: '/api/persons/{id}/services', ids: { id: () => rec.victim },
+			route: 'POST /api/persons/{id}/services', as: 'cw', audits: ['person.support'], path: '/api/persons/{id}/services', ids: { id: () => rec.victim },
 			base: () => ({
 				support: 'ESSENTIAL', provider: 'Cơ sở bảo trợ xã hội', provided_on: today(), location: 'in_vn',
 				unit: 'day', quantity: 1, amount_vnd: 0, note: 'Ăn ở',
@@ -501,34 +502,34 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/persons/{id}/consents', as: 'cw', path: '/api/persons/{id}/consents', ids: { id: () => rec.victim },
+			route: 'POST /api/persons/{id}/consents', as: 'cw', audits: ['person.consent'], path: '/api/persons/{id}/consents', ids: { id: () => rec.victim },
 			base: () => ({ scope: 'research', given_by: 'self', representative: null, given_on: today() }),
 			fields: { scope: CODE, given_by: CODE, representative: TEXT, given_on: OPT_DATE },
 		},
 		{
-			route: 'POST /api/persons/{id}/consents/{cid}/withdraw', as: 'cw', path: '/api/persons/{id}/consents/{cid}/withdraw',
+			route: 'POST /api/persons/{id}/consents/{cid}/withdraw', as: 'cw', audits: ['person.consent.withdraw'], path: '/api/persons/{id}/consents/{cid}/withdraw',
 			ids: { id: () => rec.victim, cid: () => rec.consent },
 			base: async () => ({ on: today(), reason: 'Không đồng ý nữa', version: await version(as.cw, `/api/persons/${rec.victim}`) }),
 			fields: { on: OPT_DATE, reason: TEXT, version: VERSION },
 		},
 		{
-			route: 'POST /api/persons/{id}/protection', as: 'cw', path: '/api/persons/{id}/protection', ids: { id: () => rec.victim },
+			route: 'POST /api/persons/{id}/protection', as: 'cw', audits: ['person.protection'], path: '/api/persons/{id}/protection', ids: { id: () => rec.victim },
 			base: () => ({ kind: 'residence_guard', beneficiary: 'person', start_on: today(), end_on: null, note: 'Canh gác' }),
 			fields: { kind: CODE, beneficiary: OPT_CODE, start_on: OPT_DATE, end_on: OPT_DATE, note: TEXT },
 		},
 		{
-			route: 'POST /api/persons/{id}/protection/{mid}/end', as: 'cw', path: '/api/persons/{id}/protection/{mid}/end',
+			route: 'POST /api/persons/{id}/protection/{mid}/end', as: 'cw', audits: ['person.protection.end'], path: '/api/persons/{id}/protection/{mid}/end',
 			ids: { id: () => rec.victim, mid: () => rec.measure },
 			base: async () => ({ on: today(), version: await version(as.cw, `/api/persons/${rec.victim}`) }),
 			fields: { on: OPT_DATE, version: VERSION },
 		},
 		{
-			route: 'POST /api/persons/{id}/follow-ups', as: 'cw', path: '/api/persons/{id}/follow-ups', ids: { id: () => rec.victim },
+			route: 'POST /api/persons/{id}/follow-ups', as: 'cw', audits: ['person.follow_up'], path: '/api/persons/{id}/follow-ups', ids: { id: () => rec.victim },
 			base: () => ({ due_on: '2027-01-15', note: 'Thăm lại' }),
 			fields: { due_on: DATE, note: TEXT },
 		},
 		{
-			route: 'POST /api/persons/{id}/follow-ups/{fid}/visit', as: 'cw', path: '/api/persons/{id}/follow-ups/{fid}/visit',
+			route: 'POST /api/persons/{id}/follow-ups/{fid}/visit', as: 'cw', audits: ['person.visit'], path: '/api/persons/{id}/follow-ups/{fid}/visit',
 			ids: { id: () => rec.victim, fid: () => rec.followUp },
 			base: async () => ({ done_on: today(), outcome: 'stable', note: 'Ổn định', version: await version(as.cw, `/api/persons/${rec.victim}`) }),
 			fields: { done_on: OPT_DATE, outcome: CODE, note: TEXT, version: VERSION },
