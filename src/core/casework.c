@@ -1301,7 +1301,8 @@ add(struct timeline *t, const char *on, const char *at, const char *kind,
 						   .kind = kind,
 						   .id = id,
 						   .what = what,
-						   .detail = detail };
+						   .detail = detail,
+						   .seq = t->n };
 	/* A timestamp (UTC) happened on its day in Viet Nam: an intake
 	 * received at 20:00Z came in the next morning. */
 	if (strlen(on) > 10)
@@ -1312,8 +1313,8 @@ add(struct timeline *t, const char *on, const char *at, const char *kind,
 	return true;
 }
 
-/* By day, then by when it was recorded, then by kind and id (records of
- * the same second). */
+/* By day, then by when it was recorded, then (records of the same
+ * second) in the order gathered: steps, events, services, consents... */
 static int
 by_date(const void *x, const void *y)
 {
@@ -1322,9 +1323,7 @@ by_date(const void *x, const void *y)
 
 	if (c == 0)
 		c = strcmp(a->at, b->at);
-	if (c == 0)
-		c = strcmp(a->kind, b->kind);
-	return c != 0 ? c : (a->id > b->id) - (a->id < b->id);
+	return c != 0 ? c : a->seq - b->seq;
 }
 
 /* The entries of the records linked to person id: its intakes (cw),

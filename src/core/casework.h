@@ -224,6 +224,7 @@ ctip_casework_open(struct ctip_casework *cw, const struct ctip_keyring *kr,
 struct ctip_timeline_entry {
 	const char *on;   /* yyyy-mm-dd or a timestamp */
 	char day[11];     /* on as a day in Viet Nam: orders the timeline */
+	int seq;          /* the order entries were gathered in: last tie */
 	const char *at;   /* when it was recorded (orders a day) */
 	const char *kind; /* step, event, intake, referral, case, service,
 			     consent, protection, follow_up */
