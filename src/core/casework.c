@@ -1314,7 +1314,7 @@ add(struct timeline *t, const char *on, const char *at, const char *kind,
 }
 
 /* By day, then by when it was recorded, then (records of the same
- * second) in the order gathered: steps, events, services, consents... */
+ * second) in the order gathered: intakes, steps, events, services... */
 static int
 by_date(const void *x, const void *y)
 {
@@ -1326,14 +1326,32 @@ by_date(const void *x, const void *y)
 	return c != 0 ? c : a->seq - b->seq;
 }
 
-/* The entries of the records linked to person id: its intakes (cw),
- * referrals and criminal cases. */
+/* The entries of the intakes the person came from (cw): first, so that
+ * in a tie (recorded the same second) the intake precedes the reception. */
 static enum ctip_status
-add_links(struct timeline *t, struct ctip_store *st, int64_t id,
-	  const struct ctip_casework *cw, struct ctip_arena *a,
-	  struct ctip_err *err)
+add_intakes(struct timeline *t, struct ctip_store *st,
+	    const struct ctip_casework *cw, struct ctip_arena *a,
+	    struct ctip_err *err)
 {
 	struct ctip_intake_row in;
+	enum ctip_status rc = CTIP_OK;
+	int i;
+
+	for (i = 0; rc == CTIP_OK && i < cw->n_intakes; i++)
+		if ((rc = st->ops->intake_get(&in, st, cw->intakes[i], a,
+					      err)) == CTIP_OK &&
+		    !add(t, in.received_at, in.created_at, "intake", in.id,
+			 in.channel, NULL))
+			rc = ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	return rc;
+}
+
+/* The entries of the records linked to person id since: referrals and
+ * criminal cases. */
+static enum ctip_status
+add_links(struct timeline *t, struct ctip_store *st, int64_t id,
+	  struct ctip_arena *a, struct ctip_err *err)
+{
 	struct ctip_referral_row ref;
 	struct ctip_case_rec cs;
 	int64_t *ids;
@@ -1341,14 +1359,7 @@ add_links(struct timeline *t, struct ctip_store *st, int64_t id,
 	enum ctip_status rc;
 	bool ok = true;
 
-	rc = CTIP_OK;
-	for (i = 0; rc == CTIP_OK && i < cw->n_intakes; i++)
-		if ((rc = st->ops->intake_get(&in, st, cw->intakes[i], a,
-					      err)) == CTIP_OK)
-			ok &= add(t, in.received_at, in.created_at, "intake",
-				  in.id, in.channel, NULL);
-	if (rc == CTIP_OK)
-		rc = st->ops->casework->referrals(&ids, &n, st, id, a, err);
+	rc = st->ops->casework->referrals(&ids, &n, st, id, a, err);
 	for (i = 0; rc == CTIP_OK && i < n; i++)
 		if ((rc = st->ops->referral_get(&ref, st, ids[i], a, err)) ==
 		    CTIP_OK)
@@ -1382,7 +1393,8 @@ ctip_casework_timeline(struct ctip_timeline_entry **out, int *n_out,
 
 	if ((rc = ctip_person_read(&v, ax, p, id, reason, a, err)) != CTIP_OK ||
 	    (rc = ctip_casework_load(&cw, ax->st, ax->kr, &v.rec, v.view, a,
-				     err)) != CTIP_OK)
+				     err)) != CTIP_OK ||
+	    (rc = add_intakes(&t, ax->st, &cw, a, err)) != CTIP_OK)
 		return rc;
 	for (i = 0; i < cw.n_steps; i++)
 		ok &= add(&t, cw.steps[i].on_date, cw.steps[i].created_at,
@@ -1426,7 +1438,7 @@ ctip_casework_timeline(struct ctip_timeline_entry **out, int *n_out,
 			  cw.follow_up_notes[i]);
 	if (!ok)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	if ((rc = add_links(&t, ax->st, id, &cw, a, err)) != CTIP_OK)
+	if ((rc = add_links(&t, ax->st, id, a, err)) != CTIP_OK)
 		return rc;
 	if (t.n > 1)
 		qsort(t.e, (size_t)t.n, sizeof(*t.e), by_date);
