@@ -112,9 +112,10 @@ ctip_h_person_get(struct ctip_req *req, struct ctip_resp *resp)
 	if (ctip_casework_authorize(&g->pp, &g->cw, &req->access, req->who, id,
 				    ctip_req_query(req, "reason"), req->arena,
 				    &err) != CTIP_OK) {
-		/* Refused: answered once the refusal is in the audit log. */
+		/* Refused: answered once the refusal is in the audit log. (A
+		 * failure after an allowed read released nothing: no entry.) */
 		ctip_resp_err(resp, &err);
-		if (g->pp.audit) {
+		if (g->pp.denied) {
 			ctip_person_audit_event(&ev, &g->pp, req->who);
 			ctip_resp_defer(req, resp, &ev, keep_answer);
 		}
