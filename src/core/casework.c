@@ -1152,21 +1152,6 @@ load_rows(struct ctip_casework *cw, struct ctip_store *st, int64_t id,
 				       err);
 }
 
-/* End the read transaction the caller began (read_snapshot): rc, or the
- * end's failure after a success. */
-static enum ctip_status
-end_read(struct ctip_store *st, enum ctip_status rc, struct ctip_err *err)
-{
-	struct ctip_err e2 = { 0 };
-
-	if (st->ops->read_snapshot(st, false, &e2) != CTIP_OK &&
-	    rc == CTIP_OK) {
-		*err = e2;
-		rc = e2.code;
-	}
-	return rc;
-}
-
 /* Each reads in one read transaction: one state of the database, and one
  * snapshot instead of one per statement. */
 enum ctip_status
@@ -1185,7 +1170,7 @@ ctip_casework_authorize(struct ctip_person_pending *pp,
 	rc = ctip_person_authorize(pp, ax, p, id, reason, a, err);
 	if (rc == CTIP_OK)
 		rc = load_rows(cw, ax->st, id, a, err);
-	return end_read(ax->st, rc, err);
+	return ctip_store_read_end(ax->st, rc, err);
 }
 
 enum ctip_status
@@ -1199,7 +1184,7 @@ ctip_casework_load(struct ctip_casework *cw, struct ctip_store *st,
 	memset(cw, 0, sizeof(*cw));
 	if ((rc = st->ops->read_snapshot(st, true, err)) != CTIP_OK)
 		return rc;
-	rc = end_read(st, load_rows(cw, st, rec->id, a, err), err);
+	rc = ctip_store_read_end(st, load_rows(cw, st, rec->id, a, err), err);
 	return rc == CTIP_OK ? ctip_casework_open(cw, kr, rec, view, a, err)
 			     : rc;
 }

@@ -657,7 +657,6 @@ work(void *arg)
 {
 	struct worker *w = arg;
 	struct draft *d = w->d;
-	struct ctip_err e2 = { 0 };
 	struct job *j;
 	int i;
 
@@ -685,12 +684,8 @@ work(void *arg)
 						 &w->err);
 		j->done = w->rc == CTIP_OK;
 	}
-	if (!d->frozen &&
-	    w->st->ops->read_snapshot(w->st, false, &e2) != CTIP_OK &&
-	    w->rc == CTIP_OK) {
-		w->err = e2;
-		w->rc = e2.code;
-	}
+	if (!d->frozen)
+		w->rc = ctip_store_read_end(w->st, w->rc, &w->err);
 	return NULL;
 }
 
@@ -876,20 +871,19 @@ static enum ctip_status
 draft(struct ctip_report_view *v, struct ctip_store *st, bool frozen,
       struct ctip_arena *a, struct ctip_err *err)
 {
-	struct ctip_err e2 = { 0 };
 	enum ctip_status rc;
+	bool computed;
 
 	if (!frozen)
 		return compute(v, st, false, a, err);
 	if ((rc = st->ops->read_snapshot(st, true, err)) != CTIP_OK)
 		return rc;
 	rc = compute(v, st, true, a, err);
-	if (st->ops->read_snapshot(st, false, &e2) != CTIP_OK &&
-	    rc == CTIP_OK) {
+	computed = rc == CTIP_OK;
+	rc = ctip_store_read_end(st, rc, err);
+	if (computed && rc != CTIP_OK) {
 		json_decref(v->body);
 		v->body = NULL;
-		*err = e2;
-		rc = e2.code;
 	}
 	return rc;
 }

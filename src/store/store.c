@@ -18,6 +18,20 @@ ctip_store_open(struct ctip_store **out, const char *url,
 	return ctip_store_sqlite_open(out, url, mode, err);
 }
 
+enum ctip_status
+ctip_store_read_end(struct ctip_store *st, enum ctip_status rc,
+		    struct ctip_err *err)
+{
+	struct ctip_err e2 = { 0 };
+
+	if (st->ops->read_snapshot(st, false, &e2) != CTIP_OK &&
+	    rc == CTIP_OK) {
+		*err = e2;
+		rc = e2.code;
+	}
+	return rc;
+}
+
 static const char *const admin_unit_cols[] = {
 	"code",          "level",        "name",     "full_name", "unit_type",
 	"province_code", "full_name_en", "name_key", NULL

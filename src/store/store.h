@@ -742,6 +742,12 @@ CTIP_MUST_CHECK enum ctip_status ctip_store_open(struct ctip_store **out,
 						 enum ctip_open_mode mode,
 						 struct ctip_err *err);
 
+/* End the read transaction begun with read_snapshot after work that
+ * returned rc: rc, or the end's failure (into err) after a success. */
+CTIP_MUST_CHECK enum ctip_status ctip_store_read_end(struct ctip_store *st,
+						     enum ctip_status rc,
+						     struct ctip_err *err);
+
 /* Backends' open functions (called by ctip_store_open). */
 enum ctip_status ctip_store_sqlite_open(struct ctip_store **out,
 					const char *path,

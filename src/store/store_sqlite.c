@@ -1060,6 +1060,15 @@ sq_load_indexes(struct ctip_store *st, bool drop, struct ctip_err *err)
 	return rc;
 }
 
+static void
+sq_rollback(struct ctip_store *st)
+{
+	if (!sqlite3_get_autocommit(S(st)->db))
+		sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
+	forget_dropped(S(st));
+	end_write(S(st));
+}
+
 static int
 sq_read_snapshot(struct ctip_store *st, bool on, struct ctip_err *err)
 {
@@ -1071,8 +1080,8 @@ sq_read_snapshot(struct ctip_store *st, bool on, struct ctip_err *err)
 
 	/* A read that could not end must not stay open on a connection a
 	 * server thread keeps: it would refuse every later transaction. */
-	if (rc != CTIP_OK && !on && !sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != CTIP_OK && !on)
+		sq_rollback(st);
 	return rc;
 }
 
@@ -1083,15 +1092,6 @@ sq_commit(struct ctip_store *st, struct ctip_err *err)
 
 	end_write(S(st));
 	return rc;
-}
-
-static void
-sq_rollback(struct ctip_store *st)
-{
-	if (!sqlite3_get_autocommit(S(st)->db))
-		sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
-	forget_dropped(S(st));
-	end_write(S(st));
 }
 
 static int
