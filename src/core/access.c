@@ -492,7 +492,7 @@ ctip_person_record_reception(struct ctip_store *st,
 }
 
 /* The adult of a minor must be one p may work on: else the id reads as
- * unknown, exactly like a missing one. */
+ * unknown, exactly like a missing one, and is audited as denied. */
 static enum ctip_status
 check_adult(const struct ctip_access *ax, const struct ctip_principal *p,
 	    int64_t id, struct ctip_err *err)
@@ -504,10 +504,12 @@ check_adult(const struct ctip_access *ax, const struct ctip_principal *p,
 	ctip_arena_init(&a, 1u << 16);
 	rc = ctip_person_writable(&adult, ax, p, id, &a, err);
 	ctip_arena_free(&a);
-	if (rc == CTIP_ENOTFOUND || rc == CTIP_EFORBIDDEN)
-		return ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
-				      "accompanies_id: no such person");
-	return rc;
+	if (rc != CTIP_ENOTFOUND && rc != CTIP_EFORBIDDEN)
+		return rc;
+	ctip_err_field(err, CTIP_EINVAL, "accompanies_id",
+		       "accompanies_id: no such person");
+	return ctip_audit_denied(ax->q, ax->st, ax->kr, p, "person.create",
+				 "person", id, CTIP_EINVAL, err);
 }
 
 /* A minor came with the adult: the intakes the adult was registered from

@@ -157,6 +157,22 @@ ctip_audit_refusal(struct ctip_auditq *q, struct ctip_store *st,
 	return rc;
 }
 
+enum ctip_status
+ctip_audit_denied(struct ctip_auditq *q, struct ctip_store *st,
+		  const struct ctip_keyring *kr, const struct ctip_principal *p,
+		  const char *action, const char *object_type, int64_t id,
+		  enum ctip_status rc, struct ctip_err *err)
+{
+	char object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = action,
+				       .object_type = object_type,
+				       .object_id = object_id };
+
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+	return ctip_audit_refusal(q, st, kr, &ev, rc, err);
+}
+
 struct verify_state {
 	unsigned char key[32];
 	unsigned char prev[32];

@@ -75,6 +75,15 @@ ctip_audit_refusal(struct ctip_auditq *q, struct ctip_store *st,
 		   const struct ctip_keyring *kr, struct ctip_audit_event *ev,
 		   enum ctip_status rc, struct ctip_err *err);
 
+/* Log that p was refused action on object_type id, a write naming a
+ * record that is missing or outside p's scope (rc CTIP_ENOTFOUND), as
+ * ctip_audit_refusal does; outside any write transaction. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_denied(struct ctip_auditq *q, struct ctip_store *st,
+		  const struct ctip_keyring *kr, const struct ctip_principal *p,
+		  const char *action, const char *object_type, int64_t id,
+		  enum ctip_status rc, struct ctip_err *err);
+
 /* Called on the writer thread once the entry is committed (rc CTIP_OK)
  * or failed; must not block for long. */
 typedef void (*ctip_audit_done_fn)(void *arg, enum ctip_status rc,

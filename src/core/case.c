@@ -82,15 +82,17 @@ check_number(const char *s, struct ctip_err *err)
 }
 
 /*
- * Case id for a write by p at version: *sc its scope. CTIP_ENOTFOUND
- * outside the scope, CTIP_ECONFLICT naming "version" when stale;
+ * Case id for action (a write) by p at version: *sc its scope.
+ * CTIP_ENOTFOUND outside the scope (audited as denied, like a missing
+ * id), CTIP_ECONFLICT naming "version" when stale;
  * CTIP_EFORBIDDEN when deed is set (what only investigators do: "link
  * victims") and p may not investigate the case.
  */
 static enum ctip_status
 load(struct ctip_case_rec *c, struct ctip_case_scope *sc,
      const struct ctip_access *ax, const struct ctip_principal *p, int64_t id,
-     int version, const char *deed, struct ctip_arena *a, struct ctip_err *err)
+     int version, const char *action, const char *deed, struct ctip_arena *a,
+     struct ctip_err *err)
 {
 	enum ctip_status rc;
 
@@ -103,9 +105,12 @@ load(struct ctip_case_rec *c, struct ctip_case_scope *sc,
 		if (sc->view != CTIP_VIEW_IDENTITY)
 			rc = CTIP_ENOTFOUND;
 	}
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "case %lld does not exist", (long long)id);
+	if (rc == CTIP_ENOTFOUND) {
+		ctip_err_set(err, CTIP_ENOTFOUND, "case %lld does not exist",
+			     (long long)id);
+		return ctip_audit_denied(ax->q, ax->st, ax->kr, p, action,
+					 "case", id, CTIP_ENOTFOUND, err);
+	}
 	if (rc == CTIP_OK && c->version != version)
 		return ctip_err_field(err, CTIP_ECONFLICT, "version",
 				      "case %lld was changed by someone else: "
@@ -456,7 +461,8 @@ ctip_case_move(const struct ctip_access *ax, const struct ctip_principal *p,
 				  err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
-	if ((rc = load(&c, &sc, ax, p, id, version, NULL, &a, err)) != CTIP_OK)
+	if ((rc = load(&c, &sc, ax, p, id, version, "case.stage", NULL, &a,
+		       err)) != CTIP_OK)
 		goto out;
 	from = c.stage;
 	i = index_of(from, chain);
@@ -585,8 +591,8 @@ ctip_case_edit(const struct ctip_access *ax, const struct ctip_principal *p,
 	    (rc = check_number(case_number, err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
-	if ((rc = load(&c, &sc, ax, p, id, version, "edit a case", &a, err)) !=
-	    CTIP_OK)
+	if ((rc = load(&c, &sc, ax, p, id, version, "case.update",
+		       "edit a case", &a, err)) != CTIP_OK)
 		goto out;
 	if (case_number != NULL && c.initiated_on == NULL) {
 		rc = ctip_err_field(err, CTIP_EINVAL, "case_number",
@@ -683,8 +689,8 @@ ctip_case_add_offender(int64_t *out, const struct ctip_access *ax,
 					      "code");
 	}
 	ctip_arena_init(&a, 1 << 20);
-	if ((rc = load(&c, &sc, ax, p, id, version, "record offenders", &a,
-		       err)) != CTIP_OK)
+	if ((rc = load(&c, &sc, ax, p, id, version, "case.offender_add",
+		       "record offenders", &a, err)) != CTIP_OK)
 		goto out;
 	if ((rc = ax->st->ops->cases->offenders(&existing, &n, ax->st, id, &a,
 						err)) != CTIP_OK)
@@ -762,20 +768,23 @@ ctip_case_link_victim(const struct ctip_access *ax,
 	int n, i;
 
 	ctip_arena_init(&a, 1 << 20);
-	if ((rc = load(&c, &sc, ax, p, id, version, "link victims", &a, err)) !=
-	    CTIP_OK)
+	if ((rc = load(&c, &sc, ax, p, id, version, "case.victim_link",
+		       "link victims", &a, err)) != CTIP_OK)
 		goto out;
 	/* The same answer for a person that does not exist and one p may
-	 * not see with identity. */
+	 * not see with identity, and the same trace for the auditor. */
 	rc = person_id > 0 ? ctip_person_authorize(&pp, ax, p, person_id,
 						   reason, &a, err)
 			   : CTIP_ENOTFOUND;
 	if (rc == CTIP_OK && pp.view != CTIP_VIEW_IDENTITY)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND || rc == CTIP_EFORBIDDEN) {
-		rc = ctip_err_field(err, CTIP_ENOTFOUND, "person_id",
-				    "person %lld does not exist",
-				    (long long)person_id);
+		ctip_err_field(err, CTIP_ENOTFOUND, "person_id",
+			       "person %lld does not exist",
+			       (long long)person_id);
+		rc = ctip_audit_denied(ax->q, ax->st, ax->kr, p,
+				       "case.victim_link", "person", person_id,
+				       CTIP_ENOTFOUND, err);
 		goto out;
 	}
 	if (rc != CTIP_OK)
@@ -820,11 +829,10 @@ ctip_case_link_intake(const struct ctip_access *ax,
 	int n, i;
 
 	ctip_arena_init(&a, 1 << 20);
-	if ((rc = load(&c, &sc, ax, p, id, version, "link intakes", &a, err)) !=
-	    CTIP_OK)
+	if ((rc = load(&c, &sc, ax, p, id, version, "case.intake_link",
+		       "link intakes", &a, err)) != CTIP_OK)
 		goto out;
-	rc = intake_id > 0 ? ctip_intake_visible(ax, p, intake_id, err)
-			   : CTIP_ENOTFOUND;
+	rc = ctip_intake_visible(ax, p, intake_id, "case.intake_link", err);
 	if (rc == CTIP_ENOTFOUND) {
 		rc = ctip_err_field(err, CTIP_ENOTFOUND, "intake_id",
 				    "intake %lld does not exist",

@@ -195,11 +195,6 @@ change_person(int64_t *out, const struct ctip_access *ax,
 	      change_fn fn, const void *in, struct ctip_err *err)
 {
 	struct change c = { .ax = ax, .p = p, .action = action };
-	char object_id[24];
-	struct ctip_audit_event ev = { .who = p,
-				       .action = action,
-				       .object_type = "person",
-				       .object_id = object_id };
 	bool refused = false;
 	int64_t unused;
 	enum ctip_status rc;
@@ -220,10 +215,9 @@ change_person(int64_t *out, const struct ctip_access *ax,
 	/* Refused as missing (or outside p's scope, in the same words): a
 	 * trace for the auditor, as for a refused read, once the write's
 	 * transaction is over. */
-	if (refused) {
-		snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
-		rc = ctip_audit_refusal(ax->q, ax->st, ax->kr, &ev, rc, err);
-	}
+	if (refused)
+		rc = ctip_audit_denied(ax->q, ax->st, ax->kr, p, action,
+				       "person", id, rc, err);
 	return rc;
 }
 

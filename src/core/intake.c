@@ -406,10 +406,22 @@ granted(bool *out, const struct ctip_access *ax, const struct ctip_principal *p,
 					   p->unit_id, err);
 }
 
+/* Intake id, named by p's action, is missing or outside p's scope: the
+ * same answer for both, and a trace for the auditor. */
+static enum ctip_status
+refused(const struct ctip_access *ax, const struct ctip_principal *p,
+	int64_t id, const char *action, struct ctip_err *err)
+{
+	ctip_err_set(err, CTIP_ENOTFOUND, "intake %lld does not exist",
+		     (long long)id);
+	return ctip_audit_denied(ax->q, ax->st, ax->kr, p, action, "intake", id,
+				 CTIP_ENOTFOUND, err);
+}
+
 enum ctip_status
 ctip_intake_visible(const struct ctip_access *ax,
 		    const struct ctip_principal *p, int64_t id,
-		    struct ctip_err *err)
+		    const char *action, struct ctip_err *err)
 {
 	struct ctip_intake_row r;
 	struct ctip_arena a;
@@ -424,11 +436,7 @@ ctip_intake_visible(const struct ctip_access *ax,
 	    (!may_handle(p) || intake_view(p, &r, ok) != CTIP_VIEW_IDENTITY))
 		rc = CTIP_ENOTFOUND;
 	ctip_arena_free(&a);
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "intake %lld does not exist",
-				    (long long)id);
-	return rc;
+	return rc == CTIP_ENOTFOUND ? refused(ax, p, id, action, err) : rc;
 }
 
 static enum ctip_status
@@ -542,13 +550,14 @@ ctip_intake_echo(struct ctip_intake_view *out, const struct ctip_access *ax,
 }
 
 /*
- * Load intake id for a change by p: the owning unit's handlers only, on
- * the version the user saw. The caller changes *r and calls save().
+ * Load intake id for action (a change) by p: the owning unit's handlers
+ * only, on the version the user saw; one p may not see is missing, and
+ * audited as denied. The caller changes *r and calls save().
  */
 static enum ctip_status
 load(struct ctip_intake_row *r, const struct ctip_access *ax,
      const struct ctip_principal *p, int64_t id, int version, unsigned roles,
-     struct ctip_arena *a, struct ctip_err *err)
+     const char *action, struct ctip_arena *a, struct ctip_err *err)
 {
 	enum ctip_status rc;
 	bool ok = false;
@@ -563,9 +572,7 @@ load(struct ctip_intake_row *r, const struct ctip_access *ax,
 	if (rc == CTIP_OK && intake_view(p, r, ok) != CTIP_VIEW_IDENTITY)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "intake %lld does not exist",
-				    (long long)id);
+		return refused(ax, p, id, action, err);
 	/* A referral lets the receiving unit see the intake, not handle it. */
 	if (rc == CTIP_OK && r->owner_unit_id != p->unit_id)
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
@@ -624,7 +631,8 @@ ctip_intake_classify(const struct ctip_access *ax,
 			     err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
-	rc = load(&r, ax, p, id, version, INTAKE_ROLES, &a, err);
+	rc = load(&r, ax, p, id, version, INTAKE_ROLES, "intake.classify", &a,
+		  err);
 	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is already resolved",
@@ -664,7 +672,8 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 		return ctip_err_field(err, CTIP_EINVAL, "kind",
 				      "kind: complex or procuracy");
 	ctip_arena_init(&a, 1 << 20);
-	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR, &a, err);
+	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR,
+		  "intake.extend", &a, err);
 	if (rc == CTIP_OK && r.deadline == NULL)
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is not a tip: no legal "
@@ -714,7 +723,8 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	if ((rc = ctip_text_check(note, 2000, false, "note", err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
-	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR, &a, err);
+	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR,
+		  "intake.decide", &a, err);
 	if (rc == CTIP_OK && r.deadline == NULL)
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is not a tip: resolve it "
@@ -755,7 +765,8 @@ ctip_intake_resolve(const struct ctip_access *ax,
 	    CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
-	rc = load(&r, ax, p, id, version, INTAKE_ROLES, &a, err);
+	rc = load(&r, ax, p, id, version, INTAKE_ROLES, "intake.resolve", &a,
+		  err);
 	if (rc == CTIP_OK && r.deadline != NULL)
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is a tip: it ends with a "
@@ -892,7 +903,8 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 		return ctip_err_field(err, CTIP_EINVAL, "person.role",
 				      "person.role: victim or "
 				      "under_identification");
-	if ((rc = ctip_intake_visible(ax, p, intake_id, err)) != CTIP_OK)
+	if ((rc = ctip_intake_visible(ax, p, intake_id, "intake.person",
+				      err)) != CTIP_OK)
 		return rc;
 	ctip_now(now);
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
@@ -966,7 +978,8 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 				      "article: 150, 151 or other");
 	if ((rc = ctip_text_check(title, 500, true, "title", err)) != CTIP_OK)
 		return rc;
-	if ((rc = ctip_intake_visible(ax, p, intake_id, err)) != CTIP_OK)
+	if ((rc = ctip_intake_visible(ax, p, intake_id, "case.create", err)) !=
+	    CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 16);
 	rc = ax->st->ops->intake_get(&in, ax->st, intake_id, &a, err);

@@ -119,11 +119,12 @@ ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 		   struct ctip_arena *a, struct ctip_err *err);
 
 /* CTIP_OK if p handles intake id with identity (its unit owns it or it
- * was referred to it), else CTIP_ENOTFOUND. */
+ * was referred to it), else CTIP_ENOTFOUND, audited as p's action
+ * denied. Outside any write transaction. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_intake_visible(const struct ctip_access *ax,
 		    const struct ctip_principal *p, int64_t id,
-		    struct ctip_err *err);
+		    const char *action, struct ctip_err *err);
 
 #define CTIP_MINORS_MAX 10 /* accompanying minors registered at once */
 

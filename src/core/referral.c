@@ -108,16 +108,21 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	/* The record first, without reading it (an unknown unit tells
 	 * nothing about it either), then the receiving unit. National units
 	 * see aggregates only, and could never answer. */
-	if (strcmp(object_type, "intake") == 0)
-		rc = ctip_intake_visible(ax, p, object_id, err);
-	else
+	if (strcmp(object_type, "intake") == 0) {
+		rc = ctip_intake_visible(ax, p, object_id, "referral.send",
+					 err);
+	} else {
 		rc = ctip_person_authorize(&pp, ax, p, object_id, NULL, &a,
 					   err);
-	if (rc == CTIP_OK && strcmp(object_type, "person") == 0 &&
-	    pp.view != CTIP_VIEW_IDENTITY)
-		rc = ctip_err_set(err, CTIP_ENOTFOUND,
-				  "person %lld does not exist",
-				  (long long)object_id);
+		if (rc == CTIP_OK && pp.view != CTIP_VIEW_IDENTITY)
+			rc = ctip_err_set(err, CTIP_ENOTFOUND,
+					  "person %lld does not exist",
+					  (long long)object_id);
+		if (rc == CTIP_ENOTFOUND)
+			rc = ctip_audit_denied(ax->q, ax->st, ax->kr, p,
+					       "referral.send", "person",
+					       object_id, rc, err);
+	}
 	if (rc == CTIP_OK &&
 	    ax->st->ops->org_unit_get(&unit, ax->st, to_unit_id, &a, err) !=
 		    CTIP_OK)
@@ -162,7 +167,7 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 					       err);
 	}
 	/* The person's identity is read, audited with the referral: a
-	 * refused referral audits nothing. */
+	 * referral refused after its record was found audits nothing. */
 	if (rc == CTIP_OK && strcmp(object_type, "person") == 0 && pp.audit) {
 		ctip_person_audit_event(&ev, &pp, p);
 		rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
@@ -178,11 +183,12 @@ out:
 	return rc;
 }
 
-/* Load referral id for a step by p; *to: p is of the receiving unit. */
+/* Load referral id for action (a step) by p; *to: p is of the receiving
+ * unit. One of neither unit is missing, and audited as denied. */
 static enum ctip_status
 load(struct ctip_referral_row *r, bool *to, const struct ctip_access *ax,
      const struct ctip_principal *p, int64_t id, int version,
-     struct ctip_arena *a, struct ctip_err *err)
+     const char *action, struct ctip_arena *a, struct ctip_err *err)
 {
 	enum ctip_status rc;
 
@@ -193,10 +199,12 @@ load(struct ctip_referral_row *r, bool *to, const struct ctip_access *ax,
 	if (rc == CTIP_OK && r->to_unit_id != p->unit_id &&
 	    r->from_unit_id != p->unit_id)
 		rc = CTIP_ENOTFOUND;
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "referral %lld does not exist",
-				    (long long)id);
+	if (rc == CTIP_ENOTFOUND) {
+		ctip_err_set(err, CTIP_ENOTFOUND,
+			     "referral %lld does not exist", (long long)id);
+		return ctip_audit_denied(ax->q, ax->st, ax->kr, p, action,
+					 "referral", id, CTIP_ENOTFOUND, err);
+	}
 	if (rc == CTIP_OK && r->version != version)
 		return ctip_err_field(err, CTIP_ECONFLICT, "version",
 				      "referral %lld was changed by someone "
@@ -251,7 +259,8 @@ ctip_referral_respond(const struct ctip_access *ax,
 					     "reason", err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 16);
-	rc = load(&r, &to, ax, p, id, version, &a, err);
+	rc = load(&r, &to, ax, p, id, version,
+		  accept ? "referral.accept" : "referral.refuse", &a, err);
 	if (rc == CTIP_OK && !to)
 		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
 				  "only the receiving unit answers a "
@@ -292,7 +301,7 @@ ctip_referral_complete(const struct ctip_access *ax,
 	bool to = false;
 
 	ctip_arena_init(&a, 1 << 16);
-	rc = load(&r, &to, ax, p, id, version, &a, err);
+	rc = load(&r, &to, ax, p, id, version, "referral.complete", &a, err);
 	if (rc == CTIP_OK && !to)
 		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
 				  "only the receiving unit completes a "
@@ -325,7 +334,7 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 	bool to = false;
 
 	ctip_arena_init(&a, 1 << 16);
-	rc = load(&r, &to, ax, p, id, version, &a, err);
+	rc = load(&r, &to, ax, p, id, version, "referral.withdraw", &a, err);
 	if (rc == CTIP_OK && r.from_unit_id != p->unit_id)
 		rc = ctip_err_set(err, CTIP_EFORBIDDEN,
 				  "only the sending unit withdraws a "

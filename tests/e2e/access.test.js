@@ -182,10 +182,13 @@ test('commune B gets the same 404 for the person as for an id that does not exis
 	for (const id of [daoId, missingId])
 		assert.ok(refused.some((e) => e.object_id === String(id)), JSON.stringify(refused));
 	assert.ok(refused.some((e) => e.object_id === String(daoId) && e.reason === REASON), JSON.stringify(refused));
+	// So is each refused adult, under the registration it was named in.
+	const adults = (await audit({ action: 'person.create', user: 'cwb' })).filter((e) => e.outcome === 'denied');
+	assert.deepEqual(adults.map((e) => e.object_id).sort(), [daoId, missingId].map(String).sort());
 	// The auditor asks for the refusals alone.
 	const only = await audit({ outcome: 'denied', user: 'cwb' });
-	assert.ok(only.length >= 3 && only.every((e) => e.outcome === 'denied'), JSON.stringify(only));
-	assert.deepEqual(only.map((e) => e.id), refused.map((e) => e.id));
+	assert.ok(only.length >= 5 && only.every((e) => e.outcome === 'denied'), JSON.stringify(only));
+	assert.deepEqual(only.map((e) => e.id), [...refused, ...adults].map((e) => e.id).sort((x, y) => y - x));
 	problem(await as.aud.get('/api/audit?outcome=maybe'), 400, 'invalid', 'outcome');
 });
 

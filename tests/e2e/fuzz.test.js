@@ -457,10 +457,12 @@ function routes() {
 		},
 		{ route: 'POST /api/users/{id}/disable', as: 'adm', path: '/api/users/{id}/disable', ids: { id: () => rec.pwUser }, bodyless: true },
 		{ route: 'POST /api/users/{id}/reset-password', as: 'adm', path: '/api/users/{id}/reset-password', ids: { id: () => rec.pwUser }, bodyless: true },
-		// Persons. A casework write refused for its person id (missing, or
-		// another unit's) is audited as denied, like a refused read.
+		// Persons. A write refused for a record it names (missing, or
+		// another unit's: a path id, person_id, intake_id, object_id,
+		// accompanies_id) is audited as denied, like a refused read; so
+		// are the writes to intakes, cases and referrals below.
 		{
-			route: 'POST /api/persons', as: 'cw', path: '/api/persons',
+			route: 'POST /api/persons', as: 'cw', audits: ['person.create'], path: '/api/persons',
 			base: () => personInput(),
 			fields: personFields(''),
 		},
@@ -549,7 +551,7 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/intakes/{id}/classify', as: 'cw', path: '/api/intakes/{id}/classify', ids: { id: () => rec.info },
+			route: 'POST /api/intakes/{id}/classify', as: 'cw', audits: ['intake.classify'], path: '/api/intakes/{id}/classify', ids: { id: () => rec.info },
 			base: async () => ({ classification: 'victim_help', purpose: 'LABOUR', urgency: 'normal', version: await version(as.cw, `/api/intakes/${rec.info}`) }),
 			fields: { classification: CODE, purpose: CODE, urgency: CODE, version: VERSION },
 		},
@@ -564,12 +566,12 @@ function routes() {
 			fields: { decision: CODE, note: TEXT, version: VERSION },
 		},
 		{
-			route: 'POST /api/intakes/{id}/resolve', as: 'cw', path: '/api/intakes/{id}/resolve', ids: { id: () => rec.info },
+			route: 'POST /api/intakes/{id}/resolve', as: 'cw', audits: ['intake.resolve'], path: '/api/intakes/{id}/resolve', ids: { id: () => rec.info },
 			base: async () => ({ resolution: 'Đã tư vấn', version: await version(as.cw, `/api/intakes/${rec.info}`) }),
 			fields: { resolution: REQUIRED, version: VERSION },
 		},
 		{
-			route: 'POST /api/intakes/{id}/persons', as: 'cw', path: '/api/intakes/{id}/persons', ids: { id: () => rec.tip },
+			route: 'POST /api/intakes/{id}/persons', as: 'cw', audits: ['intake.person'], path: '/api/intakes/{id}/persons', ids: { id: () => rec.tip },
 			base: () => ({ person: personInput({ role: 'victim' }), minors: [minorInput()], confirm_new: true }),
 			fields: {
 				person: OBJECT, minors: [...without(OBJECT, []), [42], ['x'], [[]], Array(200).fill(minorInput())], confirm_new: BOOL,
@@ -579,7 +581,7 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/intakes/{id}/case', as: 'inv', path: '/api/intakes/{id}/case', ids: { id: () => rec.tip },
+			route: 'POST /api/intakes/{id}/case', as: 'inv', audits: ['case.create'], path: '/api/intakes/{id}/case', ids: { id: () => rec.tip },
 			base: () => ({ article: '151', title: 'Vụ án từ tin báo' }),
 			fields: { article: CODE, title: TEXT },
 		},
@@ -590,17 +592,17 @@ function routes() {
 			fields: { title: TEXT, article: CODE },
 		},
 		{
-			route: 'POST /api/cases/{id}/stage', as: 'inv', path: '/api/cases/{id}/stage', ids: { id: () => rec.case },
+			route: 'POST /api/cases/{id}/stage', as: 'inv', audits: ['case.stage'], path: '/api/cases/{id}/stage', ids: { id: () => rec.case },
 			base: async () => ({ to: 'initiated', on: today(), note: 'Khởi tố vụ án', case_number: '01/2026', article: '150', version: await version(as.inv, `/api/cases/${rec.case}`) }),
 			fields: { to: CODE, on: DATE, note: TEXT, case_number: [...REQUIRED, 'z'.repeat(41)], article: CODE, version: VERSION },
 		},
 		{
-			route: 'POST /api/cases/{id}/edit', as: 'inv', path: '/api/cases/{id}/edit', ids: { id: () => rec.case },
+			route: 'POST /api/cases/{id}/edit', as: 'inv', audits: ['case.update'], path: '/api/cases/{id}/edit', ids: { id: () => rec.case },
 			base: async () => ({ title: 'Vụ án đã sửa', article: '150', version: await version(as.inv, `/api/cases/${rec.case}`) }),
 			fields: { title: TEXT, article: CODE, case_number: [...TEXT, 'z'.repeat(41)], version: VERSION },
 		},
 		{
-			route: 'POST /api/cases/{id}/offenders', as: 'inv', path: '/api/cases/{id}/offenders', ids: { id: () => rec.case },
+			route: 'POST /api/cases/{id}/offenders', as: 'inv', audits: ['case.offender_add'], path: '/api/cases/{id}/offenders', ids: { id: () => rec.case },
 			base: async () => ({
 				role: 'recruiter', sex: 'M', birth_year: 1980, nationality: 'VN', name: 'Đối tượng A',
 				citizen_id: '001080000123', version: await version(as.inv, `/api/cases/${rec.case}`),
@@ -611,30 +613,31 @@ function routes() {
 			},
 		},
 		{
-			route: 'POST /api/cases/{id}/victims', as: 'inv', path: '/api/cases/{id}/victims', ids: { id: () => rec.case },
+			route: 'POST /api/cases/{id}/victims', as: 'inv', audits: ['case.victim_link'], path: '/api/cases/{id}/victims', ids: { id: () => rec.case },
 			base: async () => ({ person_id: rec.victim, reason: 'Điều tra', version: await version(as.inv, `/api/cases/${rec.case}`) }),
 			fields: { person_id: ID, reason: TEXT, version: VERSION },
 		},
 		{
-			route: 'POST /api/cases/{id}/intakes', as: 'inv', path: '/api/cases/{id}/intakes', ids: { id: () => rec.case },
+			route: 'POST /api/cases/{id}/intakes', as: 'inv', audits: ['case.intake_link'], path: '/api/cases/{id}/intakes', ids: { id: () => rec.case },
 			base: async () => ({ intake_id: rec.info, version: await version(as.inv, `/api/cases/${rec.case}`) }),
 			fields: { intake_id: ID, version: VERSION },
 		},
 		// Referrals.
 		{
-			route: 'POST /api/referrals', as: 'cw', path: '/api/referrals',
+			route: 'POST /api/referrals', as: 'cw', audits: ['referral.send'], path: '/api/referrals',
 			base: () => ({ object_type: 'person', object_id: rec.spare, to_unit_id: rec.otherUnit, note: 'Chuyển hỗ trợ' }),
 			fields: { object_type: CODE, object_id: ID, to_unit_id: ID, note: TEXT },
 			// to_unit_id is checked before the person is read (with its
-			// identity, audited): a refused referral audits nothing.
+			// identity, audited): a referral refused for anything but its
+			// record audits nothing; a missing or hidden record is denied.
 		},
 		...['accept', 'refuse', 'complete'].map((s) => ({
-			route: `POST /api/referrals/{id}/${s}`, as: 'other', path: `/api/referrals/{id}/${s}`, ids: { id: () => rec.referral },
+			route: `POST /api/referrals/{id}/${s}`, as: 'other', audits: [`referral.${s}`], path: `/api/referrals/{id}/${s}`, ids: { id: () => rec.referral },
 			base: async () => ({ version: await version(as.other, `/api/referrals/${rec.referral}`), ...(s === 'refuse' ? { reason: 'Không đúng thẩm quyền' } : {}) }),
 			fields: { version: VERSION, ...(s === 'refuse' ? { reason: REQUIRED } : {}) },
 		})),
 		{
-			route: 'POST /api/referrals/{id}/withdraw', as: 'cw', path: '/api/referrals/{id}/withdraw', ids: { id: () => rec.referral },
+			route: 'POST /api/referrals/{id}/withdraw', as: 'cw', audits: ['referral.withdraw'], path: '/api/referrals/{id}/withdraw', ids: { id: () => rec.referral },
 			base: async () => ({ version: await version(as.cw, `/api/referrals/${rec.referral}`) }),
 			fields: { version: VERSION },
 		},

@@ -757,6 +757,33 @@ test('A\'s reads and writes of identified data are audited', async () => {
 	assert.ok(reads.filter((e) => e.object_id === String(ids.person)).length >= 4, JSON.stringify(reads.slice(0, 6)));
 });
 
+test('a write refused for a record it names is audited as denied, for A\'s id and a missing one alike', async () => {
+	// [action, object type, key of ids]: a path id, or an id in the body.
+	const refusals = [
+		...['classify', 'extend', 'decide', 'resolve', 'person'].map((a) => [`intake.${a}`, 'intake', 'intake']),
+		['case.create', 'intake', 'intake'],
+		...['stage', 'update', 'offender_add', 'victim_link', 'intake_link'].map((a) => [`case.${a}`, 'case', 'case']),
+		['case.victim_link', 'person', 'person'],
+		['case.intake_link', 'intake', 'intake'],
+		...['accept', 'refuse', 'complete', 'withdraw'].map((a) => [`referral.${a}`, 'referral', 'referral']),
+		['referral.send', 'person', 'person'],
+		['referral.send', 'intake', 'intake'],
+		['person.create', 'person', 'person'],
+		['person.step', 'person', 'person'],
+	];
+	const lacking = [];
+	for (const action of new Set(refusals.map(([a]) => a))) {
+		const denied = new Set((await audit({ action, outcome: 'denied' }))
+			.filter((e) => OUT.includes(e.username.replace(/^sc-/, '')))
+			.map((e) => `${e.object_type}:${e.object_id}`));
+		for (const [a, type, key] of refusals)
+			for (const x of a === action ? [ids, missing] : [])
+				if (!denied.has(`${type}:${x[key]}`))
+					lacking.push(`${action} ${type}:${x[key]}${x === missing ? ' (missing)' : ''}`);
+	}
+	assert.deepEqual(lacking, []);
+});
+
 test('the outsiders have no successful entry on A\'s records, cannot read the log, and the chain is intact', async () => {
 	const aKeys = new Set([`person:${ids.person}`, `person:${ids.minor}`, `intake:${ids.intake}`, `case:${ids.case}`,
 		`activity:${ids.activity}`, `plan:${ids.plan}`, `plan_task:${ids.task}`, `report:${ids.report}`,

@@ -379,7 +379,8 @@ kpi_counts_per_scope(void **state)
 					     "tried",     "verdict" };
 	struct ctip_case_kpi k;
 	struct ctip_err err = { 0 };
-	long audits;
+	char object_id[24];
+	long audits, stages;
 	int64_t id;
 	int i, j;
 
@@ -427,16 +428,29 @@ kpi_counts_per_scope(void **state)
 				       "2025-12-31", a.unit_id, NULL, &f->arena,
 				       &err),
 			 CTIP_EFORBIDDEN);
-	/* A refused step writes nothing, not even an audit entry. */
+	/* A refused step changes nothing. Refused for the case (outside
+	 * a's scope) it leaves a trace for the auditor; refused for its
+	 * input, not even that. */
 	audits = raw_long(f->db, "SELECT count(*) FROM audit_log", NULL);
+	stages = raw_long(f->db, "SELECT count(*) FROM case_stage", NULL);
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 	assert_int_equal(move(f, &a, id, "indicted", "2026-01-01", &err),
 			 CTIP_ENOTFOUND);
+	assert_int_equal(raw_long(f->db,
+				  "SELECT count(*) FROM audit_log WHERE action "
+				  "= 'case.stage' AND outcome = 'denied' AND "
+				  "object_type = 'case' AND object_id = ?1",
+				  object_id),
+			 1);
 	assert_int_equal(move(f, &b, id, "indicted", "2025-12-30", &err),
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, "on");
 	assert_int_equal(
 		raw_long(f->db, "SELECT count(*) FROM audit_log", NULL),
-		audits);
+		audits + 1);
+	assert_int_equal(
+		raw_long(f->db, "SELECT count(*) FROM case_stage", NULL),
+		stages);
 }
 
 /* The targets come from the catalogue; without its rates the KPIs say
