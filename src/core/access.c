@@ -418,9 +418,13 @@ ctip_person_duplicates(struct ctip_person_view **out, int *n_out,
 	struct ctip_duplicate_query q = { .name_bidx = name };
 	struct ctip_person_scope scope;
 	struct ctip_person_view *views;
-	struct ctip_person_rec rec;
+	struct ctip_person_rec *recs;
+	struct ctip_audit_event *evs;
+	enum ctip_view view;
+	bool needs_reason;
+	char *oids;
 	int64_t *ids;
-	int n, i;
+	int n, i, k = 0;
 	enum ctip_status rc;
 
 	*n_out = 0;
@@ -428,6 +432,7 @@ ctip_person_duplicates(struct ctip_person_view **out, int *n_out,
 	    ctip_text_blank(in->full_name) ||
 	    ctip_text_key(key, sizeof(key), in->full_name) <= 0)
 		return CTIP_OK;
+	scope.province_code = NULL; /* its unit's and referred only */
 	ctip_blind(name, ax->kr, "name", key);
 	if (!ctip_text_blank(in->citizen_id)) {
 		ctip_blind(cid, ax->kr, "citizen_id", in->citizen_id);
@@ -450,18 +455,42 @@ ctip_person_duplicates(struct ctip_person_view **out, int *n_out,
 					       err);
 	if (rc != CTIP_OK)
 		return rc;
+	recs = ctip_arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*recs));
+	evs = ctip_arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*evs));
+	oids = ctip_arena_alloc(a, (size_t)(n ? n : 1) * 24);
 	views = ctip_arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*views));
-	if (views == NULL)
+	if (recs == NULL || evs == NULL || oids == NULL || views == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
+	/* A candidate ties the name or citizen ID typed to a record, as a
+	 * search does: only one p sees with identity without a reason, and
+	 * audited as that search. Elsewhere in a province scope it would
+	 * tell, unasked and unlogged, that this person is a victim. */
 	for (i = 0; i < n; i++) {
-		if ((rc = ax->st->ops->person_get(&rec, ax->st, ids[i], a,
-						  err)) != CTIP_OK ||
-		    (rc = build_view(&views[*n_out], ax->kr, &rec,
+		rc = ax->st->ops->person_get(&recs[k], ax->st, ids[i], a, err);
+		if (rc == CTIP_OK)
+			rc = ctip_authz_person(&view, &needs_reason, ax->st, p,
+					       &recs[k], err);
+		if (rc != CTIP_OK)
+			return rc;
+		if (view != CTIP_VIEW_IDENTITY || needs_reason)
+			continue;
+		snprintf(oids + 24 * k, 24, "%lld", (long long)recs[k].id);
+		evs[k] =
+			(struct ctip_audit_event){ .who = p,
+						   .action = "person.search",
+						   .object_type = "person",
+						   .object_id = oids + 24 * k };
+		k++;
+	}
+	if (k > 0 && (rc = ctip_audit_log(ax->q, ax->st, ax->kr, evs, k,
+					  err)) != CTIP_OK)
+		return rc;
+	for (i = 0; i < k; i++)
+		if ((rc = build_view(&views[i], ax->kr, &recs[i],
 				     CTIP_VIEW_PSEUDONYM, a, err)) != CTIP_OK)
 			return rc;
-		(*n_out)++;
-	}
 	*out = views;
+	*n_out = k;
 	return CTIP_OK;
 }
 

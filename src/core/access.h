@@ -117,10 +117,12 @@ ctip_person_find(struct ctip_person_view **out, int *n_out,
 		 struct ctip_err *err);
 
 /*
- * Persons in p's scope who may be the one in about to be registered: the
- * same citizen ID, or the same name with a birth year within a year and
- * the same commune (either unknown matches). Pseudonymised views: the
- * registrar opens a candidate (audited) to compare.
+ * Persons p sees with identity without a reason (its unit's, and those
+ * referred to it) who may be the one in about to be registered: the same
+ * citizen ID, or the same name with a birth year within a year and the
+ * same commune (either unknown matches). Each is audited as a
+ * person.search. Pseudonymised views: the registrar opens a candidate
+ * (audited) to compare.
  */
 CTIP_MUST_CHECK enum ctip_status ctip_person_duplicates(
 	struct ctip_person_view **out, int *n_out, const struct ctip_access *ax,

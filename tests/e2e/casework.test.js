@@ -1220,15 +1220,25 @@ test('the timeline read is audited as a read of the person', async () => {
 	assert.equal(await n(), before + 1);
 });
 
-test('a province case worker is warned of duplicates in its province, pseudonymised', async () => {
+test('a province case worker is warned of the duplicates it may see without a reason, not of a commune\'s', async () => {
 	const base = {
 		role: 'victim', sex: 'M', birth_year: 1988, citizenship: 'vn_citizen', province: '01', commune: '00004',
 		full_name: 'Khổng Văn Tỉnh Lược',
 	};
+	// The commune's person: to tie the name to it, the province needs a
+	// reason (as a search by name does), so registering does not tell.
 	const first = await register(as.cw, { ...base, confirm_new: true });
 	const r = await as.prov.post('/api/persons', { ...base });
-	problem(r, 409, 'duplicate_suspected');
-	assert.deepEqual(r.body.candidates.map((c) => [c.id, c.identity]), [[first.id, null]]);
+	assert.equal(r.status, 201, r.text);
+	assert.notEqual(r.body.id, first.id);
+	// Its own registration is a candidate, pseudonymised, and audited as
+	// the search it is.
+	const again = await as.prov.post('/api/persons', { ...base });
+	problem(again, 409, 'duplicate_suspected');
+	assert.deepEqual(again.body.candidates.map((c) => [c.id, c.identity]), [[r.body.id, null]]);
+	const searches = (await audit({ action: 'person.search', user: acc.prov.username })).map((e) => e.object_id);
+	assert.ok(searches.includes(String(r.body.id)), JSON.stringify(searches));
+	assert.ok(!searches.includes(String(first.id)), JSON.stringify(searches));
 });
 
 test('an event with a purpose given twice is a 400 naming purposes, not a store error', async () => {

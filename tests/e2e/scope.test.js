@@ -833,3 +833,21 @@ test('registering A\'s victim in another commune or province raises no duplicate
 		assert.ok(!JSON.stringify(r.body).includes(snapshot.person.pseudonym));
 	}
 });
+
+test('a province case worker registering A\'s victim gets no duplicate warning without a reason, and no search is logged', async () => {
+	const r = await as.hncw.post('/api/persons', { role: 'victim', sex: 'F', birth_date: '1999-07-21',
+		citizenship: 'vn_citizen', nationality: 'VN', province: '01', commune: '00008', full_name: A.name,
+		citizen_id: A.cid });
+	assert.equal(r.status, 201, r.text);
+	assert.ok(!JSON.stringify(r.body).includes(snapshot.person.pseudonym));
+	// The same question as a search by citizen ID, which needs a reason.
+	assert.deepEqual(ok(await as.hncw.get(`/api/persons?citizen_id=${A.cid}`)).items.map((x) => x.id), [r.body.id]);
+	const found = await audit({ action: 'person.search', user: 'sc-hncw' });
+	assert.ok(!found.some((e) => e.object_id === String(ids.person)), JSON.stringify(found));
+	// Its own registration, once more, warns of itself: the check works.
+	const again = await as.hncw.post('/api/persons', { role: 'victim', sex: 'F', birth_date: '1999-07-21',
+		citizenship: 'vn_citizen', nationality: 'VN', province: '01', commune: '00008', full_name: A.name,
+		citizen_id: A.cid });
+	assert.equal(again.status, 409, again.text);
+	assert.deepEqual(again.body.candidates.map((x) => x.id), [r.body.id]);
+});
