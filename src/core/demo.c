@@ -596,7 +596,7 @@ make_persons(int64_t ids[5], struct demo *d, struct ctip_err *err)
 static enum ctip_status
 make_referrals(struct demo *d, int64_t person_b, struct ctip_err *err)
 {
-	struct ctip_referral_view v;
+	struct ctip_referral_row r;
 	int64_t id = 0;
 	enum ctip_status rc;
 
@@ -608,10 +608,10 @@ make_referrals(struct demo *d, int64_t person_b, struct ctip_err *err)
 	if (rc == CTIP_OK)
 		d->out->referrals++;
 	if (rc == CTIP_OK)
-		rc = ctip_referral_read(&v, &d->ax, &d->health, id, &d->a, err);
+		rc = d->ax.st->ops->referral_get(&r, d->ax.st, id, &d->a, err);
 	if (rc == CTIP_OK)
-		rc = ctip_referral_respond(&d->ax, &d->health, id,
-					   v.row.version, true, NULL, err);
+		rc = ctip_referral_respond(&d->ax, &d->health, id, r.version,
+					   true, NULL, err);
 	if (rc == CTIP_OK)
 		rc = ctip_referral_send(&id, &d->ax, &d->police, "intake",
 					d->intake[IN_REFERRED],

@@ -361,28 +361,39 @@ ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
 	struct ctip_referral_row *r = &out->row;
-	char now[24];
+	char now[24], object_id[24];
+	struct ctip_audit_event ev = { .who = p,
+				       .action = "referral.read",
+				       .object_type = "referral",
+				       .object_id = object_id };
 	enum ctip_status rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!may_refer(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not see referrals");
+	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 	rc = ax->st->ops->referral_get(r, ax->st, id, a, err);
 	if (rc == CTIP_OK && r->to_unit_id != p->unit_id &&
 	    r->from_unit_id != p->unit_id)
 		rc = CTIP_ENOTFOUND;
-	if (rc == CTIP_ENOTFOUND)
-		return ctip_err_set(err, CTIP_ENOTFOUND,
-				    "referral %lld does not exist",
-				    (long long)id);
+	if (rc == CTIP_ENOTFOUND) {
+		/* Refused, a missing id as a hidden one: a trace of probing,
+		 * as for persons, intakes and cases. */
+		ctip_err_set(err, CTIP_ENOTFOUND,
+			     "referral %lld does not exist", (long long)id);
+		return ctip_audit_refusal(ax->q, ax->st, ax->kr, &ev, rc, err);
+	}
 	if (rc != CTIP_OK)
 		return rc;
 	ctip_now(now);
 	out->late = strcmp(r->status, "sent") == 0 &&
 		    strcmp(r->ack_due_at, now) < 0;
-	/* Notes are working text between the two units' handlers. */
+	/* Notes are working text between the two units' handlers, free text
+	 * that may name the person: released once the read is logged. */
 	if (may_refer(p))
+		rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
+	if (rc == CTIP_OK && may_refer(p))
 		rc = ctip_open_text(&out->note, ax->kr, "referral.note",
 				    r->note_enc, r->note_enc_len, a, err);
 	if (rc == CTIP_OK && may_refer(p))

@@ -48,7 +48,8 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 		       struct ctip_err *err);
 
 /* Referral id as p sees it (a user of the sending or receiving unit;
- * CTIP_ENOTFOUND otherwise). */
+ * CTIP_ENOTFOUND otherwise, audited as denied). A handler's read, which
+ * releases the note and refusal reason, is audited "referral.read". */
 CTIP_MUST_CHECK enum ctip_status
 ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
 		   const struct ctip_principal *p, int64_t id,

@@ -280,6 +280,13 @@ test('withdrawal by the sender ends access; the wrong unit gets 403; a third uni
 	}
 	assert.deepEqual(ok(await as.other.get('/api/referrals?box=in')).items, []);
 	assert.deepEqual(ok(await as.other.get('/api/referrals?box=out')).items, []);
+	// Its tries are in the log, the hidden referral as the missing one.
+	const tried = (await audit('referral.read')).filter((e) => e.username === acc.other.username);
+	assert.deepEqual(tried.map((e) => [e.object_id, e.outcome]).sort(),
+		[[String(sent.id), 'denied'], [String(missingRef), 'denied']].sort());
+	const readBy = async (who) => (await audit('referral.read')).filter((e) => e.username === acc[who].username &&
+		e.object_id === String(sent.id) && e.outcome === 'ok').length;
+	const healthReads = await readBy('health');
 
 	// Withdrawn while sent: access ends at once.
 	const w = ok(await step(as.op, sent, 'withdraw'));
@@ -288,6 +295,8 @@ test('withdrawal by the sender ends access; the wrong unit gets 403; a third uni
 	problem(await as.health.get(`/api/intakes/${i.id}`), 404, 'not_found');
 	// The receiving unit still sees the referral itself, withdrawn.
 	assert.equal(ok(await as.health.get(`/api/referrals/${sent.id}`)).status, 'withdrawn');
+	// A handler's read, which holds the note, is logged.
+	assert.equal(await readBy('health'), healthReads + 1);
 	problem(await step(as.health, w, 'accept'), 409, 'conflict');
 	problem(await step(as.op, w, 'withdraw'), 409, 'conflict');
 

@@ -18,7 +18,7 @@ const ACTIONS = [
   'person.follow_up', 'person.visit',
   'intake.create', 'intake.read', 'intake.classify', 'intake.extend', 'intake.decide', 'intake.resolve',
   'intake.person',
-  'referral.send', 'referral.accept', 'referral.refuse', 'referral.complete', 'referral.withdraw',
+  'referral.send', 'referral.read', 'referral.accept', 'referral.refuse', 'referral.complete', 'referral.withdraw',
   'case.create', 'case.read', 'case.stage', 'case.update', 'case.offender_add', 'case.victim_link',
   'case.intake_link',
   'report.submit', 'report.approve', 'report.return', 'report.deadline',
