@@ -82,7 +82,7 @@ cmp_long(const void *a, const void *b)
 }
 
 void
-ctip_kpi_day_after(char out[24], const char *date)
+ctip_kpi_midnight(char out[24], const char *date, int days)
 {
 	struct tm tm;
 	time_t t;
@@ -91,8 +91,8 @@ ctip_kpi_day_after(char out[24], const char *date)
 	sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	tm.tm_mday += 1;
-	t = timegm(&tm);
+	tm.tm_mday += days;
+	t = timegm(&tm) - CTIP_TZ_SECONDS;
 	gmtime_r(&t, &tm);
 	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
@@ -230,12 +230,14 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	if ((rc = ctip_kpi_scope(&out->filter, st, p, from, to, 0, province, a,
 				 err)) != CTIP_OK)
 		return rc;
-	/* The store counts timestamps: from midnight to the next. */
-	from_ts = ctip_arena_printf(a, "%sT00:00:00Z", from);
+	/* The store counts timestamps: from Viet Nam's midnight starting
+	 * from to the one ending to. */
+	from_ts = ctip_arena_alloc(a, 24);
 	to_ts = ctip_arena_alloc(a, 24);
 	if (from_ts == NULL || to_ts == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	ctip_kpi_day_after(to_ts, to);
+	ctip_kpi_midnight(from_ts, from, 0);
+	ctip_kpi_midnight(to_ts, to, 1);
 	out->filter.from = from_ts;
 	out->filter.to = to_ts;
 	if ((rc = st->ops->intake_counts(&out->counts, st, &out->filter,

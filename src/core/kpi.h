@@ -51,10 +51,11 @@ struct ctip_intake_kpi {
 	double median_hours_to_referral; /* -1 when nothing was referred */
 };
 
-/* The day after date (yyyy-mm-dd, valid) as a timestamp
- * (yyyy-mm-ddT00:00:00Z), for the excluded end of a period that includes
- * date. */
-void ctip_kpi_day_after(char out[24], const char *date);
+/* The instant Viet Nam's day date + days (date yyyy-mm-dd, valid) begins,
+ * as a UTC timestamp (yyyy-mm-ddTHH:MM:SSZ): with days 0 the included
+ * start of a period from date, with days 1 the excluded end of a period
+ * to date. Records are stamped in UTC; periods are Viet Nam's days. */
+void ctip_kpi_midnight(char out[24], const char *date, int days);
 
 /*
  * Check a request for statistics by p and resolve its scope into *out:

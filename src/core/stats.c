@@ -246,11 +246,12 @@ ctip_stats_count(struct ctip_stats_value *out, struct ctip_store *st,
 				      "by: %s cannot be split by \"%s\" (it "
 				      "allows: %s)",
 				      out->ind.code, by, out->ind.dimensions);
-	from_ts = ctip_arena_printf(a, "%sT00:00:00Z", from);
+	from_ts = ctip_arena_alloc(a, 24);
 	to_ts = ctip_arena_alloc(a, 24);
 	if (from_ts == NULL || to_ts == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "out of memory");
-	ctip_kpi_day_after(to_ts, to);
+	ctip_kpi_midnight(from_ts, from, 0);
+	ctip_kpi_midnight(to_ts, to, 1);
 	out->scope = scope;
 	out->place = place;
 	out->from = from;

@@ -158,6 +158,26 @@ test('KPI periods and scopes are checked', async () => {
 	assert.equal(r.body.received, 0, 'nothing received in 2025');
 });
 
+test('a record counts on its day in Viet Nam: a call at 06:16 on 15 March in Ha Noi (23:16Z on the 14th)', async () => {
+	const r = await op.post('/api/intakes', {
+		received_at: '2026-03-14T23:16:00Z', channel: 'HOTLINE_111', province: '01', commune: '00004',
+		summary: 'Cuộc gọi lúc sáng sớm', reporter: { anonymous: true },
+	});
+	assert.equal(r.status, 201, r.text);
+	const day = async (c, from, to) => {
+		const k = await c.get(`/api/kpi/intakes?from=${from}&to=${to}`);
+		const v = await c.get(`/api/stats/values?indicator=INT_RECEIVED&from=${from}&to=${to}`);
+		assert.equal(k.status, 200, k.text);
+		assert.equal(v.status, 200, v.text);
+		return [k.body.received, v.body.total];
+	};
+	assert.deepEqual(await day(op, '2026-03-15', '2026-03-15'), [1, 1]);
+	assert.deepEqual(await day(op, '2026-03-14', '2026-03-14'), [0, 0]);
+	// The first quarter ends at 17:00Z on 31 March; the province sees the same.
+	assert.deepEqual(await day(stat, '2026-01-01', '2026-03-14'), [0, 0]);
+	assert.deepEqual(await day(stat, '2026-03-15', '2026-03-31'), [1, 1]);
+});
+
 test('an investigator opens a criminal-case lead from a denunciation, linked both ways', async () => {
 	let r = await inv.post('/api/intakes', {
 		received_at: '2026-11-22T10:00:00Z', channel: 'DENUNCIATION', province: '01', commune: '00004',

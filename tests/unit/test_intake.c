@@ -1,7 +1,9 @@
 /* test_intake.c: the legal clock of intakes (Criminal Procedure Code
  * Art. 147): ctip_intake_deadline's arithmetic of days and months, and
- * the time stamps it refuses. */
+ * the time stamps it refuses; and the days of Viet Nam by which the
+ * KPIs and statistics count those time stamps. */
 #include "core/intake.h"
+#include "core/kpi.h"
 
 #include "helpers.h"
 
@@ -246,6 +248,31 @@ malformed_time_stamps_are_refused(void **state)
 		}
 }
 
+/* A KPI or statistics period counts records stamped in UTC by the days
+ * of Viet Nam (UTC+7): a call at 06:16 on 25 November in Ha Noi is
+ * stamped 23:16Z on the 24th, and is the 25th's. */
+static void
+periods_are_viet_nam_days(void **state)
+{
+	char out[24];
+
+	(void)state;
+	ctip_kpi_midnight(out, "2026-11-25", 0);
+	assert_string_equal(out, "2026-11-24T17:00:00Z");
+	assert_true(strcmp("2026-11-24T23:16:00Z", out) >= 0);
+	ctip_kpi_midnight(out, "2026-11-25", 1);
+	assert_string_equal(out, "2026-11-25T17:00:00Z");
+	/* Across a year end, a leap day and a month end. */
+	ctip_kpi_midnight(out, "2026-01-01", 0);
+	assert_string_equal(out, "2025-12-31T17:00:00Z");
+	ctip_kpi_midnight(out, "2026-12-31", 1);
+	assert_string_equal(out, "2026-12-31T17:00:00Z");
+	ctip_kpi_midnight(out, "2028-02-28", 1);
+	assert_string_equal(out, "2028-02-28T17:00:00Z");
+	ctip_kpi_midnight(out, "2028-03-01", 0);
+	assert_string_equal(out, "2028-02-29T17:00:00Z");
+}
+
 int
 main(void)
 {
@@ -258,6 +285,7 @@ main(void)
 		cmocka_unit_test(procuracy_four_months),
 		cmocka_unit_test(months_every_day),
 		cmocka_unit_test(malformed_time_stamps_are_refused),
+		cmocka_unit_test(periods_are_viet_nam_days),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
