@@ -208,8 +208,10 @@ struct ctip_casework_ops {
 	int (*follow_ups)(struct ctip_follow_up_row **out, int *n_out,
 			  struct ctip_store *st, int64_t person_id,
 			  struct ctip_arena *a, struct ctip_err *err);
-	/* Open visits of unit_id due before date (yyyy-mm-dd), soonest
-	 * first, at most limit. */
+	/* Open visits due before date (yyyy-mm-dd) of the persons unit_id
+	 * works on (owns, or was referred) that are still in its care (not
+	 * closed, not found not to be victims), whoever scheduled them;
+	 * soonest first, at most limit. */
 	int (*follow_ups_due)(struct ctip_follow_up_row **out, int *n_out,
 			      struct ctip_store *st, int64_t unit_id,
 			      const char *before, int limit,

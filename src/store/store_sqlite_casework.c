@@ -113,10 +113,15 @@ sq_casework_sql(int id)
 		       "FROM follow_up WHERE person_id = ?1 ORDER BY due_on, "
 		       "id";
 	case Q_FOLLOW_UPS_DUE:
-		return "SELECT id, person_id, unit_id, due_on, done_on, "
-		       "outcome, note_enc, created_by, created_at, version "
-		       "FROM follow_up WHERE unit_id = ?1 AND done_on IS NULL "
-		       "AND due_on < ?2 ORDER BY due_on, id LIMIT ?3";
+		return "SELECT f.id, f.person_id, f.unit_id, f.due_on, "
+		       "f.done_on, f.outcome, f.note_enc, f.created_by, "
+		       "f.created_at, f.version FROM follow_up f JOIN person p "
+		       "ON p.id = f.person_id WHERE f.person_id IN (SELECT id "
+		       "FROM person WHERE owner_unit_id = ?1 UNION SELECT "
+		       "object_id FROM access_grant WHERE unit_id = ?1 AND "
+		       "object_type = 'person') AND f.done_on IS NULL AND "
+		       "f.due_on < ?2 AND p.status <> 'closed' AND p.status "
+		       "<> 'not_victim' ORDER BY f.due_on, f.id LIMIT ?3";
 	case Q_EVENTS:
 		return "SELECT id, abroad, destination_country, "
 		       "recruitment_means, recruited_on, exploited_from, "

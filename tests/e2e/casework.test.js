@@ -1135,8 +1135,15 @@ test('scope: write access through a referral ends when the referral is withdrawn
 	const ref = ok(await as.cw.post('/api/referrals', {
 		object_type: 'person', object_id: v.id, to_unit_id: as.prov.user.org_unit.id,
 	}), 201);
-	ok(await as.prov.post(`/api/persons/${v.id}/follow-ups`, { due_on: addDays(today(), 9) }), 201);
+	const visit = ok(await as.prov.post(`/api/persons/${v.id}/follow-ups`, { due_on: addDays(today(), 9) }), 201);
+	// A visit due is the person's, whoever scheduled it: on both units'
+	// lists while the referral stands, on the owner's alone after.
+	const due = async (client) => ok(await client.get('/api/follow-ups?days=30')).items.map((f) => f.id);
+	assert.ok((await due(as.prov)).includes(visit.id));
+	assert.ok((await due(as.cw)).includes(visit.id));
 	ok(await as.cw.post(`/api/referrals/${ref.id}/withdraw`, { version: ref.version }));
+	assert.ok(!(await due(as.prov)).includes(visit.id), 'the province no longer sees the person');
+	assert.ok((await due(as.cw)).includes(visit.id));
 	const p = await getPerson(as.cw, v.id);
 	const before = counts();
 	problem(await as.prov.post(`/api/persons/${v.id}/follow-ups`, { due_on: addDays(today(), 9) }), 403,
@@ -1145,6 +1152,10 @@ test('scope: write access through a referral ends when the referral is withdrawn
 		403, 'forbidden');
 	assert.deepEqual(counts(), before);
 	assert.deepEqual(await getPerson(as.cw, v.id), p);
+	// Closed, the person is out of the unit's care: no visit is due.
+	ok(await as.cw.post(`/api/persons/${v.id}/steps`, { step: 'close', reason: 'Chuyển nơi cư trú', version: p.version }),
+		201);
+	assert.ok(!(await due(as.cw)).includes(visit.id), 'a closed person\'s visits are not due');
 });
 
 // 9. More rules: races, dates, ages.
