@@ -318,11 +318,17 @@ check_adult(struct ctip_store *st, const struct ctip_person_input *in,
 	age = ctip_age_on(in->birth_date, birth_year,
 			  adult.received_on[0] ? adult.received_on
 					       : received_on);
-	if (age >= 18)
-		return ctip_err_field(err, CTIP_EINVAL, "birth_date",
-				      "birth_date: an accompanying minor must "
-				      "be under 18 (is %d)",
-				      age);
+	if (age >= 18) {
+		/* The field the age came from, as the user gave it. */
+		const char *field = in->birth_date != NULL  ? "birth_date"
+				    : in->has_estimated_age ? "estimated_age"
+							    : "birth_year";
+
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: an accompanying minor must be under "
+				      "18 (is %d)",
+				      field, age);
+	}
 	return CTIP_OK;
 }
 

@@ -385,6 +385,14 @@ test('a person found not to be a victim is reopened into verification; a closed 
 	await stepOk(as.cw, v.id, 'reopen', { reason: 'Trở về địa phương' });
 	assert.equal((await getPerson(as.cw, v.id)).status, 'support');
 
+	// An accompanying minor must be under 18: the error names the field
+	// the age was given in.
+	for (const [age, field] of [[{ birth_date: '2000-03-04' }, 'birth_date'], [{ birth_year: 2000 }, 'birth_year'],
+		[{ estimated_age: 30 }, 'estimated_age']]) {
+		const r = await as.cw.post('/api/persons', { ...minorInput(v.id, age), birth_date: undefined, ...age });
+		problem(r, 400, 'invalid', field);
+		assert.match(r.body.message, /under 18 \(is \d+\)/);
+	}
 	// An accompanying minor goes from reception to support and back.
 	const m = await register(as.cw, minorInput(v.id));
 	p = await getPerson(as.cw, m.id);
