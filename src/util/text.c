@@ -167,12 +167,16 @@ ctip_text_fold(char **out, struct ctip_arena *a, const char *s,
 	return mapped(out, a, s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, err);
 }
 
-/* Đ and đ have no decomposition, so STRIPMARK keeps them: map by hand. */
+/* Đ and đ have no decomposition, so STRIPMARK keeps them: map by hand.
+ * So are their look-alikes that text converted from legacy Vietnamese
+ * encodings, or typed on other keyboards, puts in their place: Ð and ð
+ * (eth), Ɖ and ɖ (African D). */
 static utf8proc_int32_t
 fold_d(utf8proc_int32_t cp, void *data)
 {
 	(void)data;
-	if (cp == 0x0110 || cp == 0x0111)
+	if (cp == 0x0110 || cp == 0x0111 || cp == 0x00D0 || cp == 0x00F0 ||
+	    cp == 0x0189 || cp == 0x0256)
 		return 'd';
 	return cp;
 }

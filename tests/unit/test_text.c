@@ -18,6 +18,9 @@ search_key_drops_marks_and_folds_d(void **state)
 {
 	(void)state;
 	key_of("Nguyễn Thị Đào", "nguyen thi dao");
+	/* Đ's look-alikes: Ð (U+00D0, eth) from legacy encodings, ð, Ɖ, ɖ. */
+	key_of("Ðặng Văn ðức", "dang van duc");
+	key_of("Ɖoàn ɖông", "doan dong");
 	key_of("ĐẶNG Văn Ưng", "dang van ung");
 	key_of("Phạm Thị Ỷ", "pham thi y");
 	key_of("Lê Quý Đôn", "le quy don");
