@@ -8,6 +8,64 @@
 #include <sodium.h>
 #include <unistd.h>
 
+/*
+ * Every data key of kr must be the one of its id the database knows
+ * (meta "key_check.<id>", recorded when a key is first seen), and every
+ * key the database knows must be in kr ("key_ids"): a file with a wrong
+ * data key would seal records no right file opens, and one that lacks
+ * a key could not open what it sealed.
+ */
+static enum ctip_status
+check_data_keys(struct ctip_store *st, const struct ctip_keyring *kr,
+		struct ctip_arena *a, struct ctip_err *err)
+{
+	unsigned char fp[CTIP_BLIND_BYTES];
+	char hex[2 * CTIP_BLIND_BYTES + 1], name[32], ids[16 * 11 + 1];
+	const char *p;
+	char *have = NULL, *known = NULL, *end;
+	enum ctip_status rc;
+	size_t len = 0;
+	unsigned long id;
+	int i;
+
+	rc = st->ops->meta_get(&known, st, "key_ids", a, err);
+	if (rc == CTIP_ENOTFOUND) {
+		known = "";
+		rc = CTIP_OK;
+	}
+	for (p = known; rc == CTIP_OK && *p != '\0'; p = *end ? end + 1 : end) {
+		id = strtoul(p, &end, 10);
+		for (i = 0; i < kr->n_keys && kr->ids[i] != id; i++)
+			;
+		if (i == kr->n_keys)
+			rc = ctip_err_set(err, CTIP_EINVAL,
+					  "the key file lacks key %lu, which "
+					  "sealed data in this database: use "
+					  "its newest key file",
+					  id);
+	}
+	for (i = 0; rc == CTIP_OK && i < kr->n_keys; i++) {
+		ctip_key_fingerprint(fp, kr, i);
+		sodium_bin2hex(hex, sizeof(hex), fp, sizeof(fp));
+		snprintf(name, sizeof(name), "key_check.%u",
+			 (unsigned)kr->ids[i]);
+		rc = st->ops->meta_get(&have, st, name, a, err);
+		if (rc == CTIP_ENOTFOUND)
+			rc = st->ops->meta_set(st, name, hex, err);
+		else if (rc == CTIP_OK && strcmp(have, hex) != 0)
+			rc = ctip_err_set(err, CTIP_EINVAL,
+					  "key %u of the key file is not the "
+					  "one this database was sealed with: "
+					  "use the key file created with it",
+					  (unsigned)kr->ids[i]);
+		len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%u",
+					i ? "," : "", (unsigned)kr->ids[i]);
+	}
+	if (rc == CTIP_OK && strcmp(known, ids) != 0)
+		rc = st->ops->meta_set(st, "key_ids", ids, err);
+	return rc;
+}
+
 enum ctip_status
 ctip_key_check(struct ctip_store *st, const struct ctip_keyring *kr,
 	       struct ctip_err *err)
@@ -28,6 +86,8 @@ ctip_key_check(struct ctip_store *st, const struct ctip_keyring *kr,
 		rc = ctip_err_set(err, CTIP_EINVAL,
 				  "the key file does not belong to this "
 				  "database: use the key file created with it");
+	if (rc == CTIP_OK)
+		rc = check_data_keys(st, kr, &a, err);
 	ctip_arena_free(&a);
 	return rc;
 }

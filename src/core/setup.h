@@ -37,9 +37,11 @@ CTIP_MUST_CHECK enum ctip_status ctip_setup_init(struct ctip_init_result *out,
 
 /*
  * Check that kr is the key file of this database: the first check records
- * a keyed fingerprint in the database (meta "key_check"), later ones
- * compare with it. CTIP_EINVAL if kr belongs to another database, so no
- * identity field is ever sealed under a key the database cannot open.
+ * a keyed fingerprint in the database (meta "key_check"), and one of each
+ * data key when it is first seen (a rotation adds one); later ones compare
+ * with them. CTIP_EINVAL if kr belongs to another database, holds another
+ * key under a known id, or lacks a key the database knows, so no identity
+ * field is ever sealed under a key the database cannot open.
  */
 CTIP_MUST_CHECK enum ctip_status ctip_key_check(struct ctip_store *st,
 						const struct ctip_keyring *kr,

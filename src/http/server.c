@@ -337,12 +337,15 @@ keys_refresh(struct ctip_server *srv)
 	     st.st_size == srv->key_stat.st_size &&
 	     st.st_ino == srv->key_stat.st_ino))
 		return;
+	if ((db = thread_store(srv, false, &err)) == NULL) {
+		/* Tried again in a second: the file is still unseen. */
+		ctip_log(CTIP_LOG_ERROR, "key file not checked: %s", err.msg);
+		return;
+	}
 	if (ctip_keyring_load(&kr, srv->key_path, &err) != CTIP_OK ||
-	    sodium_memcmp(kr.index_key, srv->kr.index_key, CTIP_KEY_BYTES) !=
-		    0) {
+	    ctip_key_check(db, &kr, &err) != CTIP_OK) {
 		ctip_log(CTIP_LOG_ERROR,
-			 "key file changed but was not reloaded: %s",
-			 err.msg[0] ? err.msg : "its index key differs");
+			 "key file changed but was not reloaded: %s", err.msg);
 		ctip_keyring_wipe(&kr);
 		srv->key_stat = st;
 		return;

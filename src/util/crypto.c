@@ -307,6 +307,16 @@ ctip_open(char *out, const struct ctip_keyring *kr, const char *ad,
 }
 
 void
+ctip_key_fingerprint(unsigned char out[CTIP_BLIND_BYTES],
+		     const struct ctip_keyring *kr, int i)
+{
+	static const char label[] = "ctip data key fingerprint v1";
+
+	crypto_generichash(out, CTIP_BLIND_BYTES, (const unsigned char *)label,
+			   sizeof(label) - 1, kr->keys[i], CTIP_KEY_BYTES);
+}
+
+void
 ctip_blind(unsigned char out[CTIP_BLIND_BYTES], const struct ctip_keyring *kr,
 	   const char *domain, const char *value)
 {

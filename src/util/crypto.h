@@ -70,6 +70,12 @@ ctip_open_text(const char **out, const struct ctip_keyring *kr,
 /* Key id that sealed blob, 0 if the blob is malformed. */
 uint32_t ctip_sealed_key_id(const unsigned char *blob, size_t n);
 
+/* A fingerprint of data key kr->keys[i]: a hash keyed by the key itself,
+ * which tells whether a key file holds the same key without telling
+ * anything of it. */
+void ctip_key_fingerprint(unsigned char out[CTIP_BLIND_BYTES],
+			  const struct ctip_keyring *kr, int i);
+
 /* Keyed hash of value for exact lookup; domain separates kinds of value
  * ("citizen_id", "phone") so equal strings of two kinds do not match. */
 void ctip_blind(unsigned char out[CTIP_BLIND_BYTES],

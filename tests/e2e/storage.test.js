@@ -259,6 +259,52 @@ test('import with the key file of another database is refused',
 		assert.equal(personCount(db), before);
 	});
 
+test('a key file with another data key under a known id, or without a known key, is refused, by a running server too',
+	async () => {
+		const { db, key, dir } = await initDb({ demo: 0, name: 'keys' });
+		const file = writeCsv(dir, 'keys.csv', csv(goodRows('Q')));
+		const good = fs.readFileSync(key, 'utf8');
+		const write = (name, text) => {
+			const f = path.join(dir, name);
+			fs.writeFileSync(f, text, { mode: 0o600 });
+			return f;
+		};
+		// The right index key (so the file passes for this database's),
+		// another key 1: what it sealed no right file would open.
+		const wrong = write('wrong.key', good.replace(/^key 1 [0-9a-f]{64}$/m, `key 1 ${'ab'.repeat(32)}`));
+		assert.notEqual(fs.readFileSync(wrong, 'utf8'), good);
+		let r = await run(['import', '--db', db, '--key', wrong, file]);
+		assert.equal(r.code, 3, r.stderr);
+		assert.match(r.stderr, /^ctip: key 1 of the key file is not the one this database was sealed with/);
+		await assert.rejects(startServer({ db, key: wrong }), /key 1 of the key file is not the one/);
+		assert.equal(personCount(db), 0);
+		// After a rotation the database knows keys 1 and 2: a file
+		// without key 1 cannot open what it sealed.
+		await runOk(['key', 'rotate', '--db', db, '--key', key]);
+		const rotated = fs.readFileSync(key, 'utf8');
+		const lacking = write('lacking.key', rotated.replace(/^key 1 [0-9a-f]{64}\n/m, ''));
+		r = await run(['import', '--db', db, '--key', lacking, file]);
+		assert.equal(r.code, 3, r.stderr);
+		assert.match(r.stderr, /^ctip: the key file lacks key 1, which sealed data in this database/);
+		// A running server does not take a wrong file written over its own,
+		// and goes on with the keys it has.
+		const live = write('live.key', rotated);
+		const server = await startServer({ db, key: live });
+		try {
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			fs.writeFileSync(live, rotated.replace(/^key 2 [0-9a-f]{64}$/m, `key 2 ${'cd'.repeat(32)}`));
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			assert.equal((await request(`${server.url}/api/meta`)).status, 200);
+			for (let i = 0; i < 20 && !/not reloaded/.test(server.stderr); i++)
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			assert.match(server.stderr, /key file changed but was not reloaded: key 2 of the key file is not the one/);
+		} finally {
+			await stopOk(server);
+		}
+		await runOk(['import', '--db', db, '--key', key, file]);
+		assert.equal(personCount(db), 3);
+	});
+
 // Every file of the database (main, -wal, -shm, -journal).
 function databaseBytes(db) {
 	const dir = path.dirname(db);
