@@ -29,7 +29,7 @@ enum demo_end {
 	END_DISMISS,  /* a tip: no case (not_initiate) */
 };
 
-/* The intakes, oldest last. Days before today they were received; a tip
+/* The intakes, by the days before today they were received; a tip
  * (a tip channel, or classified trafficking_tip) has 20 days for a
  * decision (Criminal Procedure Code Art. 147), so the days make one
  * overdue (27), one due soon (18) and the rest within the clock. The
@@ -76,7 +76,7 @@ static const struct demo_intake {
 	  DEMO_MARK "Một nam thanh niên tự trở về từ một cơ sở lừa đảo trực "
 		    "tuyến ở nước ngoài, đến trụ sở Công an phường trình báo "
 		    "và xin hỗ trợ." },
-	{ 35, "CROSS_BORDER_HOTLINE", "trafficking_tip", "SEX.PROSTITUTION",
+	{ 15, "CROSS_BORDER_HOTLINE", "trafficking_tip", "SEX.PROSTITUTION",
 	  "critical", false, END_INITIATE,
 	  DEMO_MARK "Đường dây nóng biên giới chuyển tin: một phụ nữ quê ở "
 		    "phường bị đưa sang bên kia biên giới và bán vào cơ sở mại "
@@ -88,7 +88,7 @@ static const struct demo_intake {
 	{ 50, "HOTLINE_111", "other", NULL, "low", true, END_RESOLVE,
 	  DEMO_MARK "Cuộc gọi hỏi thủ tục làm hộ chiếu, không liên quan đến "
 		    "mua bán người; đã hướng dẫn người gọi." },
-	{ 56, "PRESS", "trafficking_tip", "MONEY.CHILD_SALE", "normal", false,
+	{ 19, "PRESS", "trafficking_tip", "MONEY.CHILD_SALE", "normal", false,
 	  END_DISMISS,
 	  DEMO_MARK "Báo điện tử đưa tin nghi vấn mua bán trẻ sơ sinh tại một "
 		    "nhà trọ trên địa bàn; xác minh cho thấy là việc nhận con "
@@ -302,17 +302,15 @@ make_intakes(struct demo *d, struct ctip_err *err)
 	return rc;
 }
 
-/* Resolve or decide the intakes that have ended. Tips decided now after
- * their 20 days were extended as complex cases first (Art. 147.2), as
- * an investigator would, so that they are decided in time. */
+/* Resolve or decide the intakes that have ended, within their 20 days.
+ * The tip that leads to a criminal case was extended as a complex case
+ * first (Art. 147.2), as an investigator would while the time runs. */
 static enum ctip_status
 end_intakes(struct demo *d, struct ctip_err *err)
 {
 	enum ctip_status rc = CTIP_OK;
-	char deadline[24], now[24];
 	int i, version = 0;
 
-	ctip_now(now);
 	for (i = 0; i < N_INTAKES && rc == CTIP_OK; i++) {
 		const struct demo_intake *t = &intakes[i];
 		int64_t id = d->intake[i];
@@ -330,8 +328,7 @@ end_intakes(struct demo *d, struct ctip_err *err)
 				err);
 			continue;
 		}
-		if (ctip_intake_deadline(deadline, d->received_at[i], "none") &&
-		    strcmp(deadline, now) < 0) {
+		if (t->end == END_INITIATE) {
 			rc = ctip_intake_extend(&d->ax, &d->police, id, version,
 						"complex", err);
 			if (rc == CTIP_OK)

@@ -664,7 +664,7 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 {
 	struct ctip_intake_row r;
 	struct ctip_arena a;
-	char deadline[24];
+	char deadline[24], now[24];
 	enum ctip_status rc;
 
 	if (kind == NULL ||
@@ -693,6 +693,14 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
 				    "kind: the procuracy extends once, after "
 				    "the complex-case extension");
+	/* A time limit is extended while it runs: once it has ended, the
+	 * decision is late, and an extension would count it in time. */
+	ctip_now(now);
+	if (rc == CTIP_OK && strcmp(now, r.deadline) > 0)
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
+				    "kind: the deadline ended at %s; a "
+				    "deadline is extended before it ends",
+				    r.deadline);
 	if (rc == CTIP_OK) {
 		if (!ctip_intake_deadline(deadline, r.received_at, kind))
 			rc = ctip_err_set(err, CTIP_EINTERNAL,

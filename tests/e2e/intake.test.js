@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { initDb, sqlite, startServer, stopOk } from './lib.js';
-import { addUser, problem, signIn } from './users.js';
+import { addUser, ok, problem, signIn } from './users.js';
 
 // The hotline call of the scenario: a reporter who gives a name and a
 // phone, and the phones and names the caller mentions.
@@ -191,23 +191,20 @@ test('an investigator of the unit extends: complex = receipt + 2 months, procura
 	assert.equal((await current(i.id)).legal.deadline, i.legal.deadline);
 });
 
-test('extended at a month end, the deadline is the last day of the month 2 (4) months on', async () => {
-	// 31 July + 2 months: 30 September, not 1 October (Criminal Procedure
-	// Code Art. 134); the procuracy's 2 more: 30 November.
-	let i = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: '2026-07-31T09:00:00Z' }));
-	assert.equal(i.legal.deadline, '2026-08-20T09:00:00Z');
-	let r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version });
-	assert.equal(r.status, 200, r.text);
-	assert.equal(r.body.legal.deadline, '2026-09-30T09:00:00Z');
-	i = r.body;
-	r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'procuracy', version: i.version });
-	assert.equal(r.status, 200, r.text);
-	assert.equal(r.body.legal.deadline, '2026-11-30T09:00:00Z');
-	i = r.body;
-	r = await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend', version: i.version });
-	assert.equal(r.status, 200, r.text);
-	assert.equal(r.body.status, 'resolved');
-	assert.equal(r.body.legal.decision, 'suspend');
+test('a deadline that has ended is not extended: the tip is decided late, and counts so', async () => {
+	// (Extensions at a month end: test_intake.c, complex_at_a_month_end.)
+	let i = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: '2025-07-31T09:00:00Z' }));
+	assert.equal(i.legal.deadline, '2025-08-20T09:00:00Z');
+	assert.equal(i.legal.overdue, true);
+	const r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version });
+	problem(r, 409, 'conflict', 'kind');
+	assert.match(r.body.message, /deadline ended at 2025-08-20T09:00:00Z/);
+	assert.equal((await current(i.id)).legal.deadline, '2025-08-20T09:00:00Z');
+	i = ok(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend', version: i.version }));
+	assert.equal(i.status, 'resolved');
+	assert.equal(i.legal.decision, 'suspend');
+	const k = ok(await as.inv.get('/api/kpi/intakes?from=2025-07-31&to=2025-07-31'));
+	assert.deepEqual([k.tips, k.tips_resolved, k.tips_resolved_in_time], [1, 1, 0]);
 });
 
 test('a stale version on any step is a 409 conflict on the field version', async () => {
