@@ -390,11 +390,13 @@ ctip_json_kpi_rate(const struct ctip_kpi_rate *r)
 		(json_int_t)r->whole, "target", r->target, "comparison",
 		r->strict ? "above" : "at_least", "status", r->light);
 
-	/* Four decimals, as the shares of the intake KPIs. */
-	json_object_set_new(
-		j, "rate",
-		r->rate < 0 ? json_null()
-			    : json_real((double)(long)(r->rate * 10000 + 0.5) /
-					10000));
+	json_object_set_new(j, "rate", ctip_json_rate(r->rate));
 	return j;
+}
+
+json_t *
+ctip_json_rate(double x)
+{
+	return x < 0 ? json_null()
+		     : json_real((double)(long)(x * 10000 + 0.5) / 10000);
 }

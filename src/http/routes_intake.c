@@ -350,14 +350,6 @@ ctip_h_intake_resolve(struct ctip_req *req, struct ctip_resp *resp)
 	step(req, resp, RESOLVE);
 }
 
-/* A share as a JSON number, or null when there is nothing to share. */
-static json_t *
-ratio(double x)
-{
-	return x < 0 ? json_null()
-		     : json_real((double)(long)(x * 10000) / 10000);
-}
-
 /* GET /api/kpi/intakes?from=yyyy-mm-dd&to=yyyy-mm-dd&province= */
 void
 ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
@@ -392,10 +384,12 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 		      "tips_resolved_in_time",
 		      (json_int_t)k.counts.tips_in_time, "referred",
 		      (json_int_t)k.counts.referred, "referrals_by_agency", by);
-	json_object_set_new(j, "share_classified", ratio(k.share_classified));
-	json_object_set_new(j, "share_resolved", ratio(k.share_resolved));
+	json_object_set_new(j, "share_classified",
+			    ctip_json_rate(k.share_classified));
+	json_object_set_new(j, "share_resolved",
+			    ctip_json_rate(k.share_resolved));
 	json_object_set_new(j, "share_tips_resolved_in_time",
-			    ratio(k.share_tips_in_time));
+			    ctip_json_rate(k.share_tips_in_time));
 	/* The two programme KPIs with their targets and traffic lights. */
 	json_object_set_new(j, "kpi_classified",
 			    ctip_json_kpi_rate(&k.classified));

@@ -62,12 +62,13 @@ put_string(struct ctip_buf *b, const char *s, size_t n)
 	return CTIP_OK;
 }
 
-/* A real through jansson itself: its shortest-exact form is not worth
- * copying, and responses hold few reals. */
+/* A real through jansson itself, with 15 significant digits: every real
+ * ctip answers (rates, targets, hours) reads as written, 0.9 and not
+ * jansson's default 0.90000000000000002. */
 static enum ctip_status
 put_real(struct ctip_buf *b, const json_t *j)
 {
-	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = json_dumps(j, CTIP_JSON_FLAGS | JSON_ENCODE_ANY);
 	enum ctip_status rc;
 
 	if (text == NULL)

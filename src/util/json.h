@@ -6,8 +6,11 @@
 
 #include <jansson.h>
 
+/* How ctip writes JSON: compact, reals with 15 significant digits. */
+#define CTIP_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 /*
- * Append j to b as json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) writes it,
+ * Append j to b as json_dumps(j, CTIP_JSON_FLAGS | JSON_ENCODE_ANY) writes it,
  * byte for byte, in a fraction of its time: jansson checks every object
  * and array for loops through a hash table and passes each piece of text
  * through a callback, which cost a tenth of the CPU of an audited person

@@ -515,7 +515,7 @@ csv_refuses_a_nul_byte_instead_of_truncating_the_field(void **state)
 static void
 assert_json_like_jansson(const json_t *j)
 {
-	char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *want = json_dumps(j, CTIP_JSON_FLAGS | JSON_ENCODE_ANY);
 	struct ctip_buf b;
 
 	assert_non_null(want);
@@ -530,6 +530,7 @@ assert_json_like_jansson(const json_t *j)
 static void
 json_write_matches_jansson_on_every_kind_of_value(void **state)
 {
+	struct ctip_buf b;
 	char all_controls[64];
 	json_t *j;
 	int i;
@@ -557,6 +558,13 @@ json_write_matches_jansson_on_every_kind_of_value(void **state)
 	assert_json_like_jansson(j);
 	assert_json_like_jansson(json_object_get(j, "escapes"));
 	assert_json_like_jansson(json_object_get(j, "tenth"));
+	json_decref(j);
+	/* Reals read as written, not as their nearest binary expansion. */
+	j = json_pack("[f, f, f, f]", 0.9, 0.8462, 0.6667, 2.5);
+	ctip_buf_init(&b, 1 << 10);
+	assert_int_equal(ctip_json_write(&b, j), CTIP_OK);
+	assert_string_equal(ctip_buf_str(&b), "[0.9,0.8462,0.6667,2.5]");
+	ctip_buf_free(&b);
 	json_decref(j);
 }
 
