@@ -1,9 +1,11 @@
 /* report_export.c: a periodic report as CSV or as an XLSX workbook shaped
- * like the paper form, with small counts suppressed (report_export.h). */
+ * like the paper form, and its published JSON, with small counts
+ * suppressed across the whole table (report_export.h). */
 #include "core/report_export.h"
 #include "core/xlsx.h"
 #include "util/arena.h"
 
+#include <limits.h>
 #include <math.h>
 #include <time.h>
 
@@ -23,8 +25,8 @@ struct words {
 	const char *cols[5];
 	const char *op_above, *op_at_least;
 	const char *met, *near, *not_met;
-	const char *note, *quote_open, *quote_close, *small_one, *small_range,
-		*small_why, *note_hidden, *note_rate;
+	const char *note, *quote_open, *quote_close;
+	const char *hidden_below, *hidden_also, *note_rate;
 	const char *prepared_on, *preparer, *head, *sign_preparer, *sign_head;
 	const char *check_cols[4];
 	const char *error, *warning;
@@ -50,11 +52,10 @@ static const struct words vi = {
 	.note = "Ghi chú",
 	.quote_open = "“",
 	.quote_close = "”",
-	.small_one = "số bằng 1",
-	.small_range = "số từ 1 đến",
-	.small_why = "không công bố để bảo vệ người có liên quan",
-	.note_hidden = "“x”: số ẩn thêm để không suy ra được số nhỏ từ tổng "
-		       "số",
+	.hidden_below = "không công bố để bảo vệ người có liên quan (số nhỏ "
+			"hơn",
+	.hidden_also = ", hoặc số ẩn thêm để không suy ra được số nhỏ từ "
+		       "các số khác)",
 	.note_rate = "“—”: không có tỷ lệ hoặc tỷ lệ không công bố",
 	.prepared_on = "Ngày lập",
 	.preparer = "NGƯỜI LẬP BIỂU",
@@ -85,11 +86,10 @@ static const struct words en = {
 	.note = "Note",
 	.quote_open = "\"",
 	.quote_close = "\"",
-	.small_one = "a count of 1",
-	.small_range = "a count from 1 to",
-	.small_why = "not published to protect the persons concerned",
-	.note_hidden = "\"x\": hidden as well, so that a small count cannot "
-		       "be worked out from the total",
+	.hidden_below = "not published, to protect the persons concerned (a "
+			"count below",
+	.hidden_also = ", or one hidden as well so that such a count cannot "
+		       "be worked out from the others)",
 	.note_rate = "\"—\": no rate, or a rate not published",
 	.prepared_on = "Prepared on",
 	.preparer = "PREPARED BY",
@@ -247,22 +247,24 @@ check_row(const json_t *row, size_t no, struct ctip_err *err)
 	return CTIP_OK;
 }
 
-/* Check the arguments and that report has what the exports read. */
 static enum ctip_status
-check(const json_t *report, int threshold, const char *lang,
-      struct ctip_err *err)
+check_threshold(int threshold, struct ctip_err *err)
+{
+	if (threshold < 0 || threshold > MAX_THRESHOLD)
+		return ctip_err_field(err, CTIP_EINVAL, "threshold",
+				      "threshold: expected 0 to %d",
+				      MAX_THRESHOLD);
+	return CTIP_OK;
+}
+
+/* Check that report has what the exports read. */
+static enum ctip_status
+check_report(const json_t *report, struct ctip_err *err)
 {
 	const json_t *rows, *row, *findings;
 	enum ctip_status rc;
 	size_t i;
 
-	if (threshold < 0 || threshold > MAX_THRESHOLD)
-		return ctip_err_field(err, CTIP_EINVAL, "threshold",
-				      "threshold: expected 0 to %d",
-				      MAX_THRESHOLD);
-	if (lang == NULL || (strcmp(lang, "vi") != 0 && !english(lang)))
-		return ctip_err_field(err, CTIP_EINVAL, "lang",
-				      "lang: expected vi or en");
 	if (!json_is_object(report) ||
 	    strcmp(str(report, "format"), "ctip-report/1") != 0 ||
 	    !json_is_object(json_object_get(report, "form")) ||
@@ -292,20 +294,40 @@ check(const json_t *report, int threshold, const char *lang,
 	return CTIP_OK;
 }
 
+/* Check the arguments and that report has what the exports read. */
+static enum ctip_status
+check(const json_t *report, int threshold, const char *lang,
+      struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if ((rc = check_threshold(threshold, err)) != CTIP_OK)
+		return rc;
+	if (lang == NULL || (strcmp(lang, "vi") != 0 && !english(lang)))
+		return ctip_err_field(err, CTIP_EINVAL, "lang",
+				      "lang: expected vi or en");
+	return check_report(report, err);
+}
+
 /* ---- suppression ------------------------------------------------------ */
 
-enum mark {
-	SHOWN,  /* the count itself */
-	SMALL,  /* primary: from 1 to threshold-1, shown as "<threshold" */
-	HIDDEN, /* secondary: would give a small one away, shown as "x" */
+/* What a report (checked) shows under a threshold: the rules are in
+ * report_export.h. */
+struct supp {
+	bool *total;   /* by row: a count row's total is hidden, a rate row's
+			* rate suppressed */
+	size_t *first; /* by row: its first cell's index in cell */
+	bool *cell;    /* the cells of every row, in order: hidden */
 };
 
-/* What one count row shows. */
-struct marks {
-	enum mark total;
-	unsigned char cell[MAX_CELLS]; /* enum mark */
-	size_t n_cells;
-};
+static void *
+zalloc(size_t n, size_t size)
+{
+	void *p = ctip_xmalloc(n * size + 1);
+
+	memset(p, 0, n * size + 1);
+	return p;
+}
 
 static bool
 small(long long v, int threshold)
@@ -313,84 +335,276 @@ small(long long v, int threshold)
 	return v >= 1 && v < threshold;
 }
 
-/* The marks of count row (checked) under threshold. In a split row
- * that partitions a shown total, the hidden cells' sum is known, so
- * hiding only the small ones can give them away (one small cell alone;
- * two that add up to 2 or to 2(threshold-1)). Other cells are hidden
- * too, smallest first, until at least two are hidden and together they
- * hold at least 2 x threshold - 1, so that the known sum can be split in
- * more than one way; when no cell is left, the total is hidden. */
-static void
-mark_row(struct marks *m, const json_t *row, int threshold)
+/* a + b for counts, at most LLONG_MAX: a report is not trusted. */
+static long long
+add(long long a, long long b)
 {
-	const json_t *cells = json_object_get(row, "cells");
-	long long v, least, sum = 0;
-	size_t i, n_hidden = 0, pick;
-	bool found;
-
-	m->total = small(count_of(row, "total"), threshold) ? SMALL : SHOWN;
-	m->n_cells = json_array_size(cells);
-	for (i = 0; i < m->n_cells; i++) {
-		v = count_of(json_array_get(cells, i), "value");
-		m->cell[i] = small(v, threshold) ? SMALL : SHOWN;
-		if (m->cell[i] == SMALL) {
-			n_hidden++;
-			sum += v;
-		}
-	}
-	if (n_hidden == 0 || m->total != SHOWN ||
-	    !json_is_true(json_object_get(row, "partitions")))
-		return;
-	while (n_hidden < 2 || sum < 2LL * threshold - 1) {
-		found = false;
-		least = 0;
-		pick = 0;
-		for (i = 0; i < m->n_cells; i++) {
-			v = count_of(json_array_get(cells, i), "value");
-			if (m->cell[i] != SHOWN || v == 0)
-				continue;
-			if (!found || v < least) {
-				found = true;
-				least = v;
-				pick = i;
-			}
-		}
-		if (!found) {
-			m->total = HIDDEN;
-			return;
-		}
-		m->cell[pick] = HIDDEN;
-		n_hidden++;
-		sum += least;
-	}
+	return b > LLONG_MAX - a ? LLONG_MAX : a + b;
 }
 
-/* The text of count v marked m: "12", "<5" or "x". */
-static void
-value_text(char *out, size_t cap, long long v, enum mark m, int threshold)
+/* A row and its item, to find the rows of an item. */
+struct item_row {
+	const char *item;
+	size_t row;
+};
+
+static int
+by_item(const void *a, const void *b)
 {
-	if (m == SMALL)
-		snprintf(out, cap, "<%d", threshold);
-	else if (m == HIDDEN)
+	const struct item_row *x = a, *y = b;
+	int c = strcmp(x->item, y->item);
+
+	if (c != 0)
+		return c;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* A cell's value and place, to hide the smallest first. */
+struct part {
+	long long v;
+	size_t i;
+};
+
+static int
+by_value(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Rule 2: the hidden cells of a split row (checked) that partitions its
+ * shown total, into hidden[]. The reader knows the hidden cells' sum
+ * (the total minus the shown ones) and, 0 being shown, that each is 1
+ * or more: so one hidden cell alone is known, and so are k hidden cells
+ * that add up to k (all ones); 2t-1 or more leave each of two hidden
+ * cells anything from 1 to 2t-2. False when hiding every non-zero cell
+ * is not enough: then the total must go. */
+static bool
+protect(bool *hidden, const json_t *cells, int threshold)
+{
+	size_t n = json_array_size(cells), i, k = 0, n_parts = 0;
+	struct part *parts = zalloc(n, sizeof(*parts));
+	long long v, sum = 0;
+
+	for (i = 0; i < n; i++) {
+		v = count_of(json_array_get(cells, i), "value");
+		hidden[i] = small(v, threshold);
+		if (hidden[i]) {
+			k++;
+			sum = add(sum, v);
+		} else if (v > 0) {
+			parts[n_parts].v = v;
+			parts[n_parts++].i = i;
+		}
+	}
+	qsort(parts, n_parts, sizeof(*parts), by_value);
+	for (i = 0; k > 0 &&
+		    (k < 2 || sum < 2LL * threshold - 1 || sum <= (long long)k);
+	     i++) {
+		if (i == n_parts) {
+			free(parts);
+			return false;
+		}
+		hidden[parts[i].i] = true;
+		k++;
+		sum = add(sum, parts[i].v);
+	}
+	free(parts);
+	return true;
+}
+
+/* s = what report (checked) shows under threshold; supp_free frees it. */
+static void
+supp_make(struct supp *s, const json_t *report, int threshold)
+{
+	const json_t *rows = json_object_get(report, "rows"), *row, *cells;
+	size_t n = json_array_size(rows), n_cells = 0, n_items = 0, n_gone = 0;
+	size_t i, k;
+	struct item_row *items = zalloc(n, sizeof(*items));
+	size_t *group = zalloc(n, sizeof(*group)); /* an item's first row */
+	bool *gone = zalloc(n, sizeof(*gone)); /* by first row: total hidden */
+	long long *hid = zalloc(n, sizeof(*hid)), num, den;
+
+	s->total = zalloc(n, sizeof(*s->total));
+	s->first = zalloc(n, sizeof(*s->first));
+	json_array_foreach(rows, i, row)
+	{
+		s->first[i] = n_cells;
+		n_cells += json_array_size(json_object_get(row, "cells"));
+		group[i] = i;
+		if (strcmp(str(row, "kind"), "count") == 0 &&
+		    *str(row, "item") != '\0') {
+			items[n_items].item = str(row, "item");
+			items[n_items++].row = i;
+		}
+	}
+	s->cell = zalloc(n_cells, sizeof(*s->cell));
+	/* The rows of an item show one figure, its total. */
+	qsort(items, n_items, sizeof(*items), by_item);
+	for (i = 1; i < n_items; i++)
+		if (strcmp(items[i].item, items[i - 1].item) == 0)
+			group[items[i].row] = group[items[i - 1].row];
+
+	/* Rule 1, then rule 2 in the rows of the totals still shown. */
+	json_array_foreach(rows, i, row)
+	{
+		if (strcmp(str(row, "kind"), "count") == 0 &&
+		    small(count_of(row, "total"), threshold))
+			gone[group[i]] = true;
+	}
+	json_array_foreach(rows, i, row)
+	{
+		cells = json_object_get(row, "cells");
+		if (strcmp(str(row, "kind"), "count") != 0 || gone[group[i]])
+			continue;
+		if (json_is_true(json_object_get(row, "partitions"))) {
+			if (!protect(s->cell + s->first[i], cells, threshold))
+				gone[group[i]] = true;
+			continue;
+		}
+		for (k = 0; k < json_array_size(cells); k++)
+			s->cell[s->first[i] + k] = small(
+				count_of(json_array_get(cells, k), "value"),
+				threshold);
+	}
+
+	/* Rule 3: a hidden total, everywhere, with its whole breakdown. */
+	json_array_foreach(rows, i, row)
+	{
+		if (strcmp(str(row, "kind"), "count") != 0 || !gone[group[i]])
+			continue;
+		s->total[i] = true;
+		hid[n_gone++] = count_of(row, "total");
+		for (k = 0; k < json_array_size(json_object_get(row, "cells"));
+		     k++)
+			s->cell[s->first[i] + k] = true;
+	}
+
+	/* Rule 4: rates. A rate row does not name the items of its counts,
+	 * so a count equal to a hidden total is taken for it. */
+	qsort(hid, n_gone, sizeof(*hid), by_count);
+	json_array_foreach(rows, i, row)
+	{
+		if (strcmp(str(row, "kind"), "rate") != 0)
+			continue;
+		num = count_of(row, "numerator");
+		den = count_of(row, "denominator");
+		s->total[i] = small(num, threshold) || small(den, threshold) ||
+			      bsearch(&num, hid, n_gone, sizeof(*hid),
+				      by_count) != NULL ||
+			      bsearch(&den, hid, n_gone, sizeof(*hid),
+				      by_count) != NULL;
+	}
+	free(items);
+	free(group);
+	free(gone);
+	free(hid);
+}
+
+static void
+supp_free(struct supp *s)
+{
+	free(s->total);
+	free(s->first);
+	free(s->cell);
+}
+
+/* Whether cell k of row i is hidden. */
+static bool
+cell_hidden(const struct supp *s, size_t i, size_t k)
+{
+	return s->cell[s->first[i] + k];
+}
+
+/* The text of count v: "12", or "x" when hidden. */
+static void
+value_text(char *out, size_t cap, long long v, bool hidden)
+{
+	if (hidden)
 		snprintf(out, cap, "x");
 	else
 		snprintf(out, cap, "%lld", v);
 }
 
-/* Whether rate row (checked) is shown under threshold, and its percent
- * with one decimal into *pct. */
+/* Whether rate row i (checked) is shown, and its percent with one
+ * decimal into *pct. */
 static bool
-rate_shown(double *pct, const json_t *row, int threshold)
+rate_shown(double *pct, const json_t *row, const struct supp *s, size_t i)
 {
 	long long num = count_of(row, "numerator");
 	long long den = count_of(row, "denominator");
 
 	*pct = 0;
 	if (den == 0 || json_is_null(json_object_get(row, "rate")) ||
-	    small(num, threshold) || small(den, threshold))
+	    s->total[i])
 		return false;
 	*pct = round(1000.0 * (double)num / (double)den) / 10.0;
 	return true;
+}
+
+enum ctip_status
+ctip_report_suppressed(json_t **out, const json_t *report, int threshold,
+		       struct ctip_err *err)
+{
+	struct supp s;
+	json_t *copy, *row, *cell;
+	enum ctip_status rc;
+	size_t i, k;
+
+	assert(out != NULL);
+	*out = NULL;
+	if ((rc = check_threshold(threshold, err)) != CTIP_OK ||
+	    (rc = check_report(report, err)) != CTIP_OK)
+		return rc;
+	if ((copy = json_deep_copy(report)) == NULL)
+		return ctip_err_set(err, CTIP_ETOOBIG,
+				    "could not copy the report: out of "
+				    "memory");
+	if (threshold < 2) {
+		*out = copy;
+		return CTIP_OK;
+	}
+	supp_make(&s, report, threshold);
+	json_array_foreach(json_object_get(copy, "rows"), i, row)
+	{
+		if (strcmp(str(row, "kind"), "rate") == 0) {
+			if (!s.total[i])
+				continue;
+			json_object_set_new(row, "numerator", json_null());
+			json_object_set_new(row, "denominator", json_null());
+			json_object_set_new(row, "rate", json_null());
+			json_object_set_new(row, "light", json_string("none"));
+			json_object_set_new(row, "suppressed", json_true());
+			continue;
+		}
+		if (s.total[i]) {
+			json_object_set_new(row, "total", json_null());
+			json_object_set_new(row, "suppressed", json_true());
+		}
+		json_array_foreach(json_object_get(row, "cells"), k, cell)
+		{
+			if (!cell_hidden(&s, i, k))
+				continue;
+			json_object_set_new(cell, "value", json_null());
+			json_object_set_new(cell, "suppressed", json_true());
+		}
+	}
+	json_object_del(copy, "findings");
+	json_object_set_new(copy, "suppress", json_integer(threshold));
+	supp_free(&s);
+	*out = copy;
+	return CTIP_OK;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -432,38 +646,36 @@ csv_line(struct ctip_buf *b, const char *no, const char *section,
 	return csv_field(b, value, false, true);
 }
 
-/* The lines of one row (checked). */
+/* The lines of row i (checked). */
 static enum ctip_status
-csv_row(struct ctip_buf *b, const json_t *row, int threshold, const char *lang)
+csv_row(struct ctip_buf *b, const json_t *row, const struct supp *s, size_t i,
+	const char *lang)
 {
 	const char *no = str(row, "no");
 	const char *section = text_in(row, "section", lang);
 	const char *label = text_in(row, "label", lang);
 	const json_t *cells = json_object_get(row, "cells"), *cell;
-	struct marks m;
 	enum ctip_status rc;
 	char value[32];
 	double pct;
-	size_t i;
+	size_t k;
 
 	if (strcmp(str(row, "kind"), "rate") == 0) {
-		if (rate_shown(&pct, row, threshold))
+		if (rate_shown(&pct, row, s, i))
 			snprintf(value, sizeof(value), "%.1f", pct);
 		else
 			snprintf(value, sizeof(value), "—");
 		return csv_line(b, no, section, label, "", value);
 	}
-	mark_row(&m, row, threshold);
-	value_text(value, sizeof(value), count_of(row, "total"), m.total,
-		   threshold);
+	value_text(value, sizeof(value), count_of(row, "total"), s->total[i]);
 	if ((rc = csv_line(b, no, section, label, "", value)) != CTIP_OK)
 		return rc;
-	json_array_foreach(cells, i, cell)
+	json_array_foreach(cells, k, cell)
 	{
 		const char *cat = text_in(cell, "label", lang);
 
 		value_text(value, sizeof(value), count_of(cell, "value"),
-			   (enum mark)m.cell[i], threshold);
+			   cell_hidden(s, i, k));
 		if ((rc = csv_line(b, no, section, label,
 				   *cat != '\0' ? cat : str(cell, "category"),
 				   value)) != CTIP_OK)
@@ -478,6 +690,7 @@ ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
 {
 	const struct words *w;
 	const json_t *row;
+	struct supp s;
 	size_t start = out->len, i;
 	enum ctip_status rc;
 
@@ -485,13 +698,15 @@ ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
 	if ((rc = check(report, threshold, lang, err)) != CTIP_OK)
 		return rc;
 	w = english(lang) ? &en : &vi;
+	supp_make(&s, report, threshold);
 	rc = ctip_buf_printf(out, "\xEF\xBB\xBF%s\r\n", w->csv_head);
 	json_array_foreach(json_object_get(report, "rows"), i, row)
 	{
 		if (rc != CTIP_OK)
 			break;
-		rc = csv_row(out, row, threshold, lang);
+		rc = csv_row(out, row, &s, i, lang);
 	}
+	supp_free(&s);
 	if (rc != CTIP_OK) {
 		out->len = start;
 		if (out->data != NULL)
@@ -637,37 +852,31 @@ rate_target(char *out, size_t cap, const json_t *row, bool shown,
 
 /* What the table used, for the note under it. */
 struct used {
-	bool small, hidden, rate;
+	bool hidden, rate;
 };
 
 /* A count's value cell. */
 static void
-put_value(struct sheet *s, int row, long long v, enum mark m, int threshold,
-	  struct used *u)
+put_value(struct sheet *s, int row, long long v, bool hidden, struct used *u)
 {
-	char text[32];
-
-	if (m == SHOWN) {
+	if (!hidden) {
 		ctip_xlsx_num(&s->x, row, 3, (double)v, s->f->num);
 		return;
 	}
-	u->small |= m == SMALL;
-	u->hidden |= m == HIDDEN;
-	value_text(text, sizeof(text), v, m, threshold);
-	ctip_xlsx_put(&s->x, row, 3, text, s->f->text_num);
+	u->hidden = true;
+	ctip_xlsx_put(&s->x, row, 3, "x", s->f->text_num);
 }
 
-/* One row of the report (checked) and its cells. */
+/* Row i of the report (checked) and its cells. */
 static void
-form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
-	 struct used *u)
+form_row(struct sheet *s, const json_t *row, const struct supp *sp, size_t i,
+	 const char *lang, struct used *u)
 {
 	const json_t *cells = json_object_get(row, "cells"), *cell;
 	const char *unit = unit_of(row, lang);
-	struct marks m;
 	char text[64];
 	double pct;
-	size_t i;
+	size_t k;
 	bool shown;
 
 	ctip_xlsx_put(&s->x, s->row, 0, str(row, "no"), s->f->no);
@@ -675,7 +884,7 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 		      s->f->label);
 	ctip_xlsx_put(&s->x, s->row, 2, unit, s->f->unit);
 	if (strcmp(str(row, "kind"), "rate") == 0) {
-		shown = rate_shown(&pct, row, threshold);
+		shown = rate_shown(&pct, row, sp, i);
 		if (shown) {
 			ctip_xlsx_num(&s->x, s->row, 3, pct, s->f->pct);
 		} else {
@@ -686,10 +895,9 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 		ctip_xlsx_put(&s->x, s->row++, 4, text, s->f->target);
 		return;
 	}
-	mark_row(&m, row, threshold);
-	put_value(s, s->row, count_of(row, "total"), m.total, threshold, u);
+	put_value(s, s->row, count_of(row, "total"), sp->total[i], u);
 	ctip_xlsx_put(&s->x, s->row++, 4, "", s->f->target);
-	json_array_foreach(cells, i, cell)
+	json_array_foreach(cells, k, cell)
 	{
 		const char *cat = text_in(cell, "label", lang);
 		char *sub = ctip_xmalloc(strlen(cat) +
@@ -701,7 +909,7 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 		ctip_xlsx_put(&s->x, s->row, 1, sub, s->f->sub);
 		ctip_xlsx_put(&s->x, s->row, 2, unit, s->f->unit);
 		put_value(s, s->row, count_of(cell, "value"),
-			  (enum mark)m.cell[i], threshold, u);
+			  cell_hidden(sp, i, k), u);
 		ctip_xlsx_put(&s->x, s->row++, 4, "", s->f->target);
 		free(sub);
 	}
@@ -709,7 +917,7 @@ form_row(struct sheet *s, const json_t *row, int threshold, const char *lang,
 
 /* The table: headings, then sections and rows. */
 static void
-form_table(struct sheet *s, const json_t *report, int threshold,
+form_table(struct sheet *s, const json_t *report, const struct supp *sp,
 	   const char *lang, struct used *u)
 {
 	static const char *const letters[5] = { "A", "B", "C", "1", "2" };
@@ -736,7 +944,7 @@ form_table(struct sheet *s, const json_t *report, int threshold,
 					text_in(row, "section", lang),
 					s->f->section);
 		section = sec;
-		form_row(s, row, threshold, lang, u);
+		form_row(s, row, sp, i, lang, u);
 	}
 }
 
@@ -747,31 +955,22 @@ form_bottom(struct sheet *s, const json_t *report, int threshold,
 {
 	const struct words *w = s->w;
 	const char *when = str(report, "submitted_at");
-	char note[1024], part[256], date[64];
+	char note[1024], date[64];
 	size_t n;
 	time_t t;
 	struct tm tm;
 
 	s->row++;
 	n = (size_t)snprintf(note, sizeof(note), "%s: ", w->note);
-	if (u->small) {
-		if (threshold == 2)
-			snprintf(part, sizeof(part), "%s<2%s: %s, %s",
-				 w->quote_open, w->quote_close, w->small_one,
-				 w->small_why);
-		else
-			snprintf(part, sizeof(part), "%s<%d%s: %s %d, %s",
-				 w->quote_open, threshold, w->quote_close,
-				 w->small_range, threshold - 1, w->small_why);
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ", part);
-	}
-	if (u->hidden && n < sizeof(note))
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
-				      w->note_hidden);
+	if (u->hidden)
+		n += (size_t)snprintf(note + n, sizeof(note) - n,
+				      "%sx%s: %s %d%s; ", w->quote_open,
+				      w->quote_close, w->hidden_below,
+				      threshold, w->hidden_also);
 	if (u->rate && n < sizeof(note))
 		n += (size_t)snprintf(note + n, sizeof(note) - n, "%s; ",
 				      w->note_rate);
-	if ((u->small || u->hidden || u->rate) && n < sizeof(note)) {
+	if ((u->hidden || u->rate) && n < sizeof(note)) {
 		note[n - 2] = '.';
 		note[n - 1] = '\0';
 		ctip_xlsx_note(&s->x,
@@ -837,7 +1036,8 @@ fill_workbook(lxw_workbook *wb, const json_t *report, int threshold,
 {
 	const json_t *findings = json_object_get(report, "findings");
 	struct formats f;
-	struct used u = { false, false, false };
+	struct used u = { false, false };
+	struct supp sp;
 	struct sheet s = { .f = &f, .w = english(lang) ? &en : &vi };
 
 	make_formats(&f, wb);
@@ -855,9 +1055,12 @@ fill_workbook(lxw_workbook *wb, const json_t *report, int threshold,
 	worksheet_center_horizontally(s.x.ws);
 	ctip_xlsx_note(&s.x, worksheet_set_footer(s.x.ws, "&C&P/&N"));
 	form_top(&s, report, lang);
-	form_table(&s, report, threshold, lang, &u);
+	supp_make(&sp, report, threshold);
+	form_table(&s, report, &sp, lang, &u);
+	supp_free(&sp);
 	form_bottom(&s, report, threshold, &u);
-	if (json_array_size(findings) > 0) {
+	/* A published copy has no findings: they quote the figures. */
+	if (threshold < 2 && json_array_size(findings) > 0) {
 		struct sheet c = { .f = &f, .w = s.w };
 
 		c.x.ws = workbook_add_worksheet(wb, s.w->checks);

@@ -1,6 +1,6 @@
 /* report_export.h: a periodic report (the ctip-report/1 JSON of report.c)
- * as CSV or as an XLSX workbook laid out like the paper form, with small
- * counts suppressed. */
+ * as CSV or as an XLSX workbook laid out like the paper form, and the
+ * published copy of the JSON, with small counts suppressed. */
 #ifndef CTIP_REPORT_EXPORT_H
 #define CTIP_REPORT_EXPORT_H
 
@@ -9,25 +9,35 @@
 #include <jansson.h>
 
 /*
- * Suppression, the same in both formats. threshold t (0 to 100; 0 and 1
- * suppress nothing):
- *  - primary: a count from 1 to t-1 (a row's total or a cell) is shown
- *    as the text "<t" ("<5"); 0 and counts of t or more are shown;
- *  - secondary: in a row split by a dimension that partitions its total
- *    ("partitions": true), when the total is shown and exactly one cell
- *    is primary-suppressed, the smallest other non-zero cell (the first
- *    of equals) is hidden too, so the small one cannot be recovered by
- *    subtracting the others from the total. It is shown as "x", not as
- *    "<t": its value is t or more, and "<t" would be false. Known
- *    limit: a reader who knows this rule knows "x" >= t, so when the
- *    two hidden cells add up to less than 2t-1 the small one is
- *    narrowed down (total 12, Nữ 6: Nam "x" + Không rõ "<5" = 6, hence
- *    Nam = 5 and Không rõ = 1);
- *  - a rate is shown only when neither its numerator nor its denominator
- *    is a suppressed count (1 to t-1) and the denominator is not 0;
- *    otherwise it is shown as "—", and in the XLSX its evaluation
- *    (Đạt / Gần đạt / Chưa đạt), which would hint at the counts, is
- *    left out as well (the target stays).
+ * Suppression, the same in every format (threshold t from 0 to 100; 0
+ * and 1 suppress nothing). It works on the whole table, not row by row.
+ * Rows with the same "item" show one figure, the item's total; a split
+ * row's cells are the parts of that total, and they add up to it when
+ * the row "partitions" it.
+ *  1. primary: an item whose total is from 1 to t-1 is hidden;
+ *  2. a split row that partitions a shown total, with a cell from 1 to
+ *     t-1, hides that cell and then its other non-zero cells, smallest
+ *     first (the first of equals), until at least two are hidden, they
+ *     hold at least 2t-1 together and more than one each on average
+ *     (not all ones), so that neither "total minus the shown cells" nor
+ *     splitting the hidden sum gives any of them; when no cell is left
+ *     to hide, the item's total is hidden instead;
+ *  3. a hidden total is hidden in every row of its item, and so is the
+ *     whole breakdown of each of those rows, zeros included (a shown
+ *     cell would bound the total, a cell equal to it would be it, and a
+ *     shown 0 next to a hidden total tells in which categories the few
+ *     persons are); in a row whose total is shown, a split that does not
+ *     partition it hides only its cells from 1 to t-1, and every 0 is
+ *     shown;
+ *  4. a rate is shown only when its denominator is not 0, neither count
+ *     is from 1 to t-1 and neither equals a hidden total (a rate of a
+ *     shown denominator would give its numerator back); otherwise it is
+ *     "—", and in the XLSX its evaluation (Đạt / Gần đạt / Chưa đạt) is
+ *     left out as well (the target stays).
+ * Groups never share a cell, so one pass of 1-2 then 3-4 is stable. Every
+ * hidden count is shown as the same "x": a reader cannot tell a small
+ * count from one hidden to protect it. A suppressed export (t >= 2)
+ * leaves out the findings: the sum checks quote the row's figures.
  *
  * A rate is 100 * numerator / denominator with one decimal ("83.3"),
  * computed from the two counts, with a point in both languages.
@@ -35,6 +45,22 @@
  * Limits: at most 5000 rows and 1000 cells a row; longer reports are
  * refused with CTIP_EINVAL naming "report".
  */
+
+/*
+ * *out = a copy of report as published under threshold (caller
+ * json_decrefs it): for t of 0 or 1 the report as it is; else with
+ * "suppress": t added at the top, no "findings", and every hidden count
+ * null and flagged: a count row's "total": null with "suppressed": true,
+ * a cell's "value": null with "suppressed": true, a suppressed rate's
+ * "numerator", "denominator" and "rate" null, "light" "none" and
+ * "suppressed": true. What is shown is as in the report.
+ *
+ * CTIP_EINVAL naming "report" or "threshold" as ctip_report_csv.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_report_suppressed(json_t **out,
+							const json_t *report,
+							int threshold,
+							struct ctip_err *err);
 
 /*
  * Append report as CSV to out: UTF-8 with a byte order mark (so that
@@ -75,12 +101,13 @@ ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
  *   người, tin, vụ, đối tượng, lượt, cuộc, lượt người — or "%", the
  *   total as a number, for a rate the target and its evaluation "≥ 90%:
  *   Đạt"); a split row's cells below it as indented "- Nam" rows.
- *   Suppressed values are texts ("<5", "x", "—"), the others numbers.
- *   Below: a note explaining "<5" and "x" when any was used, "Ngày lập:
+ *   Suppressed values are texts ("x", "—"), the others numbers.
+ *   Below: a note explaining "x" and "—" when any was used, "Ngày lập:
  *   dd/mm/yyyy" (the date, in Vietnam, of submitted_at, else of
  *   computed_at), and the signature blocks NGƯỜI LẬP BIỂU and THỦ
  *   TRƯỞNG ĐƠN VỊ. Sheet 2 ("Kiểm tra" / "Checks"), only when the report
- *   has findings: code, severity, row and message of each.
+ *   has findings and nothing is suppressed (threshold 0 or 1): code,
+ *   severity, row and message of each.
  * The document's title is the form's name, its subject the place and
  * period; no author or company. Its creation time is computed_at, so
  * that the same report gives the same file.

@@ -356,8 +356,25 @@ out:
 	json_decref(body);
 }
 
+/* The report body as JSON under threshold: the published copy. */
+static enum ctip_status
+json_export(struct ctip_buf *out, const json_t *body, int threshold,
+	    struct ctip_err *err)
+{
+	json_t *pub;
+	enum ctip_status rc;
+
+	if ((rc = ctip_report_suppressed(&pub, body, threshold, err)) !=
+	    CTIP_OK)
+		return rc;
+	rc = ctip_json_dump(out, pub, "report", err);
+	json_decref(pub);
+	return rc;
+}
+
 /* GET /api/reports/export?form=&period=[&place=]&format=xlsx|csv|json
- * [&suppress=N][&lang=vi|en]: the report as shown, to download. */
+ * [&suppress=N][&lang=vi|en]: the report as shown, to download; with
+ * suppress, the published copy in every format (report_export.h). */
 void
 ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 {
@@ -386,7 +403,7 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 		 v.place.code, format);
 	ctip_buf_init(&out, 32u << 20);
 	if (strcmp(format, "json") == 0)
-		rc = ctip_json_dump(&out, v.body, "report", &err);
+		rc = json_export(&out, v.body, (int)threshold, &err);
 	else if (strcmp(format, "csv") == 0)
 		rc = ctip_report_csv(&out, v.body, (int)threshold, lang, &err);
 	else

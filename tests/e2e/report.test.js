@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initDb, runOk, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
-import { readSheet } from './xlsx.js';
+import { readSheet, sheetNames } from './xlsx.js';
 
 let db;
 let key;
@@ -251,8 +251,14 @@ test('published exports suppress small counts; CSV and JSON hold the same number
 	assert.equal(trainees.total, 3);
 	const line = r.text.split(/\r?\n/).find((l) => l.includes(trainees.label_vi));
 	assert.ok(line, 'the participants row is in the CSV');
-	assert.match(line, /<5/);
+	assert.match(line, /,x$/);
 	assert.doesNotMatch(line, /,3(,|$)/);
+	// The JSON with suppress is the published copy too.
+	r = await as.bd.get(`/api/reports/export?${Q}&format=json&suppress=5`);
+	const pub = JSON.parse(r.text);
+	assert.equal(pub.suppress, 5);
+	assert.deepEqual([row(pub, 'ACT_TRAINING_PEOPLE').total, row(pub, 'ACT_TRAINING_PEOPLE').suppressed], [null, true]);
+	checkPublished(v.report, pub);
 	problem(await as.bd.get(`/api/reports/export?${Q}&format=pdf`), 400, 'invalid', 'format');
 	problem(await as.bd.get(`/api/reports/export?${Q}&format=csv&suppress=-1`), 400, 'invalid', 'suppress');
 	problem(await as.nh.get(`/api/reports/export?${Q}&place=00004&format=csv`), 403, 'forbidden', 'place');
@@ -272,4 +278,113 @@ test('a province sets its own deadline; trends by quarter', async () => {
 	}
 	problem(await as.vn.get('/api/stats/trend?indicator=V_RECEIVED&period_type=week'), 400, 'invalid', 'period_type');
 	problem(await as.vn.get('/api/stats/trend?indicator=V_RECEIVED&period_type=quarter&count=40'), 400, 'invalid', 'count');
+});
+
+// The published copy as a reader who knows the rules sees it: what it
+// shows is the report's, no count from 1 to 4, an item's total shown in
+// every row or in none (with its whole breakdown when hidden), and in a
+// split that partitions a shown total, hidden cells that are none, or
+// two or more holding at least 2 x 5 - 1 and more than one each on
+// average, so that neither a subtraction nor their sum gives one away.
+function checkPublished(report, pub) {
+	assert.equal(pub.rows.length, report.rows.length);
+	const totals = new Map();
+	report.rows.forEach((r, i) => {
+		const p = pub.rows[i];
+		if (r.kind === 'rate') {
+			if (!p.suppressed)
+				assert.deepEqual(p, r, `rate ${r.no}`);
+			else
+				assert.deepEqual([p.numerator, p.denominator, p.rate], [null, null, null]);
+			return;
+		}
+		const hidden = p.total === null;
+		assert.ok(hidden || p.total === r.total, `row ${r.no}`);
+		assert.ok(hidden || !(r.total >= 1 && r.total < 5), `row ${r.no}: ${r.total} shown`);
+		if (totals.has(r.item))
+			assert.equal(hidden, totals.get(r.item), `${r.item}: shown in one row, hidden in another`);
+		totals.set(r.item, hidden);
+		const cells = r.cells ?? [];
+		let rest = r.total;
+		let n = 0;
+		cells.forEach((c, k) => {
+			const pc = p.cells[k];
+			if (pc.value === null) {
+				assert.equal(pc.suppressed, true);
+				n++;
+				return;
+			}
+			assert.ok(!hidden, `row ${r.no}: a cell of a hidden total is shown`);
+			assert.equal(pc.value, c.value);
+			assert.ok(!(c.value >= 1 && c.value < 5), `row ${r.no}: ${c.value} shown`);
+			rest -= c.value;
+		});
+		if (!hidden && r.partitions && n > 0)
+			assert.ok(n >= 2 && rest >= 9 && rest > n, `row ${r.no}: ${n} hidden hold ${rest}`);
+	});
+	for (const r of pub.rows.filter((x) => x.kind === 'rate' && !x.suppressed)) {
+		// A rate of a hidden total would give it back.
+		const hiddenTotals = pub.rows.filter((x) => x.kind === 'count' && x.total === null)
+			.map((x) => report.rows[pub.rows.indexOf(x)].total);
+		assert.ok(!hiddenTotals.includes(r.numerator) && !hiddenTotals.includes(r.denominator), `rate ${r.no}`);
+	}
+}
+
+test('a published export hides a total in every row or none, in every format', async () => {
+	// Six persons received in Ngọc Hà in 2025, one man and five women: the
+	// old export showed 6 in row 5 and hid it in row 5.1 next to
+	// "Nam <5" and "Nữ x" (x only ever 5 or more): 1 man, 5 women. Its
+	// JSON ignored suppress altogether.
+	sqlite(db, "UPDATE person SET received_on = '2024-01-01' WHERE commune_code = '00008' "
+		+ "AND received_on BETWEEN '2024-12-15' AND '2025-12-14'");
+	sqlite(db, "UPDATE person SET province_code = '01', commune_code = '00008', received_on = '2025-03-10', "
+		+ "sex = 'F' WHERE id IN (SELECT id FROM person WHERE role <> 'accompanying_minor' "
+		+ 'AND id % 6 = 2 ORDER BY id LIMIT 6)');
+	sqlite(db, "UPDATE person SET sex = 'M' WHERE id = (SELECT min(id) FROM person "
+		+ "WHERE commune_code = '00008' AND received_on = '2025-03-10')");
+	const Y = 'form=BC_XA_NAM&period=2025';
+	const report = ok(await as.nh.get(`/api/reports?${Y}`)).report;
+	assert.equal(row(report, 'V_RECEIVED').total, 6);
+	assert.deepEqual(row(report, 'V_RECEIVED', 'sex').cells.map((c) => [c.category, c.value]),
+		[['M', 1], ['F', 5], ['U', 0]]);
+
+	// JSON: without suppress the report as it is; with it, the published
+	// copy: hidden counts null and flagged, no findings.
+	let r = await as.nh.get(`/api/reports/export?${Y}&format=json`);
+	assert.deepEqual(JSON.parse(r.text).rows, report.rows);
+	r = await as.nh.get(`/api/reports/export?${Y}&format=json&suppress=5`);
+	assert.equal(r.status, 200);
+	const pub = JSON.parse(r.text);
+	assert.equal(pub.suppress, 5);
+	assert.equal(pub.findings, undefined);
+	assert.equal(pub.form.code, 'BC_XA_NAM');
+	checkPublished(report, pub);
+	for (const x of pub.rows.filter((y) => y.item === 'V_RECEIVED')) {
+		assert.deepEqual([x.total, x.suppressed], [null, true], `row ${x.no}`);
+		assert.ok((x.cells ?? []).every((c) => c.value === null), `row ${x.no}`);
+	}
+	assert.doesNotMatch(r.text, /"value": [1-4],/);
+
+	// CSV: "x" where the JSON has null, nothing else hidden, no "<5".
+	r = await as.nh.get(`/api/reports/export?${Y}&format=csv&suppress=5`);
+	assert.doesNotMatch(r.text, /<5/);
+	const values = r.text.trim().split('\r\n').slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+	const expected = pub.rows.flatMap((x) => (x.kind === 'rate' ? [null]
+		: [x.total, ...(x.cells ?? []).map((c) => c.value)].map((v) => (v === null ? 'x' : String(v)))));
+	assert.equal(values.length, expected.length);
+	expected.forEach((e, i) => e === null || assert.equal(values[i], e, `CSV line ${i + 2}`));
+	const lines = r.text.split('\r\n');
+	assert.ok(lines.filter((l) => l.startsWith('5,') || l.startsWith('5.1,')).every((l) => l.endsWith(',x')));
+
+	// XLSX: the same cells "x", one sheet (no findings).
+	const res = await fetch(`${server.url}/api/reports/export?${Y}&format=xlsx&suppress=5`, {
+		headers: { cookie: `ctip_session=${as.nh.cookie}` },
+	});
+	const buf = Buffer.from(await res.arrayBuffer());
+	assert.deepEqual(sheetNames(buf), ['Báo cáo']);
+	const cells = readSheet(buf);
+	assert.ok(!Object.values(cells).includes('<5'));
+	const at = Number(Object.entries(cells).find(([ref, v]) => /^A\d+$/.test(ref) && v === '5.1')[0].slice(1));
+	assert.deepEqual([cells[`B${at - 1}`], cells[`D${at - 1}`]], [row(report, 'V_RECEIVED').label_vi, 'x']);
+	assert.deepEqual([0, 1, 2, 3].map((k) => cells[`D${at + k}`]), ['x', 'x', 'x', 'x']);
 });
