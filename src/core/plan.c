@@ -9,6 +9,8 @@
 #include "core/report.h"
 #include "util/text.h"
 
+#include <ctype.h>
+
 static const char *const timings[] = { "once",      "continuous", "yearly",
 				       "half_year", "year",       NULL };
 static const char *const statuses[] = { "not_started", "in_progress", "done",
@@ -1855,16 +1857,41 @@ fail:
 
 /* ---- import ----------------------------------------------------------- */
 
+/* The date of a deadline phrase ("trước ngày 30/6/2026", "chậm nhất
+ * ngày 15 tháng 12 năm 2026") in key (a search key: "truoc ngay 30 6
+ * 2026"), as yyyy-mm-dd in out; false without a whole, valid date. */
+static bool
+deadline_date(char out[11], const char *key)
+{
+	static const char *const words[] = { "truoc ngay ", "cham nhat ngay ",
+					     NULL };
+	const char *x = NULL;
+	int i, d, m, y, n = 0;
+
+	for (i = 0; words[i] != NULL && x == NULL; i++)
+		if ((x = strstr(key, words[i])) != NULL)
+			x += strlen(words[i]);
+	if (x == NULL ||
+	    (sscanf(x, "%2d %2d %4d%n", &d, &m, &y, &n) != 3 &&
+	     sscanf(x, "%2d thang %2d nam %4d%n", &d, &m, &y, &n) != 3) ||
+	    isdigit((unsigned char)x[n]))
+		return false;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return y >= 2000 && ctip_date_valid(out);
+}
+
 /* A TIMING read from a task's timing words where they say it plainly
- * ("thường xuyên", "hằng năm", "6 tháng"), else null: a date without
- * a year or "định kỳ" is left to the reviewer. */
+ * ("thường xuyên", "hằng năm", "6 tháng", "trước ngày 30/6/2026"), else
+ * null: a date without a year or "định kỳ" is left to the reviewer. */
 static json_t *
 timing_guess(const char *text)
 {
-	char key[512];
+	char key[512], due[11];
 
 	if (text == NULL || ctip_text_key(key, sizeof(key), text) < 0)
 		return json_null();
+	if (deadline_date(due, key))
+		return json_pack("{s:s, s:s}", "kind", "once", "due_on", due);
 	if (strstr(key, "thuong xuyen") != NULL)
 		return json_pack("{s:s}", "kind", "continuous");
 	if (strstr(key, "hang nam") != NULL)

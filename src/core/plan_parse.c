@@ -573,6 +573,25 @@ find_timing(struct parser *p, const char *s)
 	    (x = find2(s, "từ ngày")) != NULL)
 		return pstrndup(p, x, phrase_len(x, 200));
 	if ((x = find2(s, "trước ngày")) != NULL ||
+	    (x = find2(s, "chậm nhất ngày")) != NULL) {
+		/* The phrase to the end of its date: d/m[/yyyy] or
+		 * d tháng m[ năm yyyy]. */
+		const char *d = strstr(x, "ngày") + strlen("ngày");
+		int k = 0, more = 0;
+
+		while (*d == ' ')
+			d++;
+		if (sscanf(d, "%*d/%*d%n", &k) >= 0 && k > 0) {
+			if (sscanf(d + k, "/%*d%n", &more) >= 0 && more > 0)
+				k += more;
+		} else if (sscanf(d, "%*d tháng %*d%n", &k) >= 0 && k > 0) {
+			if (sscanf(d + k, " năm %*d%n", &more) >= 0 && more > 0)
+				k += more;
+		}
+		if (k > 0)
+			return pstrndup(p, x, (size_t)(d + k - x));
+	}
+	if ((x = find2(s, "trước ngày")) != NULL ||
 	    (x = find2(s, "chậm nhất ngày")) != NULL ||
 	    (x = find2(s, "trong tháng")) != NULL ||
 	    (x = find2(s, "quý ")) != NULL) {

@@ -303,6 +303,19 @@ test('the seed documents are proposed with their tasks; nothing is saved', async
 	assert.ok(r.body.proposal.tasks.some((t) => t.lead.some((u) => u.agency === 'POLICE' && u.unit_id === police)));
 });
 
+test('an imported task with a dated deadline is proposed as done once by that date', async () => {
+	const doc = ['KẾ HOẠCH', 'Thực hiện Chương trình phòng, chống mua bán người', 'I. NHIỆM VỤ',
+		'1. Công an tỉnh chủ trì rà soát các cơ sở kinh doanh có điều kiện, hoàn thành trước ngày 30/6/2026.',
+		'2. Sở Y tế chủ trì tập huấn cho cán bộ y tế cơ sở, chậm nhất ngày 15 tháng 12 năm 2026.',
+		'3. Sở Tư pháp chủ trì trợ giúp pháp lý, trước ngày 31/2/2026.', ''].join('\n');
+	const r = await importText(as.hn, Buffer.from(doc));
+	assert.equal(r.status, 200, r.text);
+	assert.deepEqual(r.body.proposal.tasks.map((t) => t.timing), [
+		{ kind: 'once', due_on: '2026-06-30' }, { kind: 'once', due_on: '2026-12-15' },
+		null, // 31 February: left to the reviewer
+	]);
+});
+
 test('bad documents are refused naming the file; a body over 1 MiB is too big', async () => {
 	let r = await importText(as.hn, Buffer.alloc(0));
 	problem(r, 400, 'invalid', 'file');
