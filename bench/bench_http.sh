@@ -34,7 +34,7 @@ url=http://127.0.0.1:$port
 curl -s -c "$dir/cj" -H 'Content-Type: application/json' \
 	-d "{\"username\":\"bench\",\"password\":\"$pw\"}" "$url/api/session" >"$dir/login.json"
 csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$dir/login.json")
-curl -s -b "$dir/cj" -H "X-CSRF-Token: $csrf" \
+curl -s -b "$dir/cj" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
 	-d "{\"current_password\":\"$pw\",\"new_password\":\"bench-password-1\"}" \
 	"$url/api/session/password"
 cookie=$(awk '$6 == "ctip_session" { print $7 }' "$dir/cj")

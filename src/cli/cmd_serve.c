@@ -25,6 +25,11 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		{ "secure-cookie", NULL,
 		  "mark the session cookie Secure (TLS terminated in front)",
 		  NULL, &conf.secure_cookie },
+		{ "trusted-proxy", "ADDR",
+		  "address of the reverse proxy in front: the last address of "
+		  "its X-Forwarded-For is the client's (login throttle, audit "
+		  "log); others' X-Forwarded-For is ignored",
+		  &conf.trusted_proxy, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_err err = { 0 };

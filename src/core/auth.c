@@ -1,8 +1,11 @@
 /* auth.c: passwords, sessions, throttling, API tokens and accounts. */
 #include "core/auth.h"
 #include "core/person.h"
+#include "util/log.h"
 #include "util/text.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <time.h>
@@ -108,6 +111,193 @@ make_dummy_hash(void)
 		dummy_hash[0] = '\0';
 }
 
+/* --- the throttle of failed logins by address --- */
+
+/* One address's failed logins in its current window. */
+struct ip_slot {
+	char key[64]; /* the address (an IPv6 one cut to its /64); "": free */
+	long since;   /* when the window began (monotonic seconds) */
+	long last;    /* the latest failure counted */
+	int fails;    /* failures counted since `since` */
+};
+
+/* Memory, not the database: the count is a brake, not a record (the
+ * audit log is the record), it costs no write, and a restart forgetting
+ * it leaves every account's own lock in place. A linear scan of 1024
+ * slots under the lock costs microseconds, next to Argon2's 50 ms. */
+static struct ip_slot ip_slots[CTIP_LOGIN_IP_SLOTS];
+static pthread_mutex_t ip_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The throttle's key of ip: one subscriber usually holds a whole IPv6
+ * /64, so its addresses count as one. */
+static void
+ip_key(char out[64], const char *ip)
+{
+	struct in6_addr a;
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET6, ip, &a) == 1 && !IN6_IS_ADDR_V4MAPPED(&a)) {
+		memset(&a.s6_addr[8], 0, 8);
+		if (inet_ntop(AF_INET6, &a, text, sizeof(text)) != NULL) {
+			snprintf(out, 64, "%s/64", text);
+			return;
+		}
+	}
+	copy(out, 64, ip);
+}
+
+/* key's slot, or NULL; with ip_lock held. */
+static struct ip_slot *
+ip_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < CTIP_NELEM(ip_slots); i++)
+		if (ip_slots[i].key[0] != '\0' &&
+		    strcmp(ip_slots[i].key, key) == 0)
+			return &ip_slots[i];
+	return NULL;
+}
+
+static bool
+ip_expired(const struct ip_slot *s, long now)
+{
+	return now - s->since >= CTIP_LOGIN_IP_WINDOW;
+}
+
+/* Where a new address goes, with ip_lock held: a free or expired slot,
+ * else the one with the fewest failures, the least recent of those, so
+ * that many addresses with a failure or two cannot push out one at the
+ * limit. */
+static struct ip_slot *
+ip_victim(long now)
+{
+	struct ip_slot *s, *v = &ip_slots[0];
+
+	for (s = ip_slots; s < ip_slots + CTIP_NELEM(ip_slots); s++) {
+		if (s->key[0] == '\0' || ip_expired(s, now))
+			return s;
+		if (s->fails < v->fails ||
+		    (s->fails == v->fails && s->last < v->last))
+			v = s;
+	}
+	return v;
+}
+
+bool
+ctip_auth_throttled(const char *ip, long now, long *retry_after)
+{
+	struct ip_slot *s;
+	char key[64];
+	bool blocked;
+
+	ip_key(key, ip);
+	pthread_mutex_lock(&ip_lock);
+	s = ip_find(key);
+	blocked = s != NULL && !ip_expired(s, now) &&
+		  s->fails >= CTIP_LOGIN_IP_MAX_FAILS;
+	if (blocked && retry_after != NULL)
+		*retry_after = s->since + CTIP_LOGIN_IP_WINDOW - now;
+	pthread_mutex_unlock(&ip_lock);
+	return blocked;
+}
+
+void
+ctip_auth_throttle_fail(const char *ip, long now)
+{
+	struct ip_slot *s;
+	char key[64];
+
+	ip_key(key, ip);
+	pthread_mutex_lock(&ip_lock);
+	s = ip_find(key);
+	if (s == NULL) {
+		s = ip_victim(now);
+		copy(s->key, sizeof(s->key), key);
+		s->since = now;
+		s->fails = 0;
+	} else if (ip_expired(s, now)) {
+		s->since = now;
+		s->fails = 0;
+	}
+	s->fails++;
+	s->last = now;
+	if (s->fails == CTIP_LOGIN_IP_MAX_FAILS)
+		ctip_log(CTIP_LOG_WARN,
+			 "%d failed logins from %s: its logins are refused "
+			 "for %d minutes",
+			 s->fails, key, CTIP_LOGIN_IP_WINDOW / 60);
+	pthread_mutex_unlock(&ip_lock);
+}
+
+void
+ctip_auth_throttle_clear(void)
+{
+	pthread_mutex_lock(&ip_lock);
+	memset(ip_slots, 0, sizeof(ip_slots));
+	pthread_mutex_unlock(&ip_lock);
+}
+
+static long
+monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+/* --- failures counted against an account --- */
+
+static bool
+locked(const struct ctip_user_row *u, const char *now)
+{
+	return u->locked_until != NULL && strcmp(u->locked_until, now) > 0;
+}
+
+/*
+ * Inside the transaction the caller began, after reading u again there
+ * (NULL: no such user): count one more failure against u, unless it is
+ * locked already, locking it at CTIP_LOGIN_MAX_FAILS (and ending all its
+ * sessions if end_sessions); append ev with the outcome, "locked" if the
+ * account was or now is locked, "failed" otherwise; commit. *locks: this
+ * failure locked the account. Rolls back on failure.
+ */
+static enum ctip_status
+count_failure(bool *locks, struct ctip_store *st, const struct ctip_keyring *kr,
+	      struct ctip_audit_event *ev, const struct ctip_user_row *u,
+	      const char *now, bool end_sessions, struct ctip_err *err)
+{
+	enum ctip_status rc = CTIP_OK;
+	char until[24] = "";
+	int fails;
+
+	*locks = false;
+	ev->outcome = "failed";
+	if (u != NULL && locked(u, now)) {
+		ev->outcome = "locked";
+	} else if (u != NULL) {
+		fails = u->failed_logins + 1;
+		if (fails >= CTIP_LOGIN_MAX_FAILS) {
+			ctip_time_after(until, CTIP_LOGIN_LOCK);
+			ev->outcome = "locked";
+			*locks = true;
+			fails = 0;
+		}
+		rc = st->ops->user_set_login_state(
+			st, u->id, fails, until[0] ? until : NULL, err);
+		if (rc == CTIP_OK && *locks && end_sessions)
+			rc = st->ops->session_delete_user(st, u->id, NULL, err);
+	}
+	if (rc == CTIP_OK)
+		rc = ctip_audit_append(st, kr, ev, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK)
+		st->ops->rollback(st);
+	return rc;
+}
+
 enum ctip_status
 ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		struct ctip_store *st, const struct ctip_keyring *kr,
@@ -120,13 +310,19 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	unsigned char hash[32];
 	char now[24], until[24], name[65];
 	enum ctip_status rc, lrc;
-	bool found, ok;
-	int fails;
+	long mono = monotonic_now(), wait;
+	bool found, ok, locks;
 
 	memset(p, 0, sizeof(*p));
 	pthread_once(&dummy_once, make_dummy_hash);
 	if (dummy_hash[0] == '\0')
 		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+	/* Whatever the name: this answer says nothing about accounts. */
+	if (ctip_auth_throttled(ip, mono, &wait))
+		return ctip_err_set(err, CTIP_ETHROTTLED,
+				    "too many failed logins from this "
+				    "address: try again in %ld minutes",
+				    (wait + 59) / 60);
 	ctip_now(now);
 	loggable(name, username);
 	ev.username = name;
@@ -139,20 +335,12 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	if (rc != CTIP_OK && rc != CTIP_ENOTFOUND)
 		goto out;
 	found = rc == CTIP_OK;
-	if (found && u.locked_until != NULL &&
-	    strcmp(u.locked_until, now) > 0) {
-		ev.outcome = "locked";
-		rc = ctip_audit_write(st, kr, &ev, err);
-		if (rc == CTIP_OK)
-			rc = ctip_err_set(err, CTIP_ELOCKED,
-					  "account locked after repeated "
-					  "failed logins until %s",
-					  u.locked_until);
-		goto out;
-	}
+	/* Verified whatever the account's state, locked or disabled too:
+	 * the answer must not tell them from a wrong password, neither by
+	 * its bytes nor by its time. */
 	ok = crypto_pwhash_str_verify(found ? u.password_hash : dummy_hash,
 				      password, strlen(password)) == 0 &&
-	     found && !u.disabled;
+	     found;
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		goto out;
 	/* Read the counters again inside the (immediate) transaction:
@@ -163,43 +351,12 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		st->ops->rollback(st);
 		goto out;
 	}
-	if (found && u.locked_until != NULL &&
-	    strcmp(u.locked_until, now) > 0) {
-		ev.outcome = "locked";
-		rc = ctip_audit_append(st, kr, &ev, err);
-		if (rc == CTIP_OK)
-			rc = st->ops->commit(st, err);
-		if (rc != CTIP_OK) {
-			st->ops->rollback(st);
+	if (!ok || u.disabled || locked(&u, now)) {
+		rc = count_failure(&locks, st, kr, &ev, found ? &u : NULL, now,
+				   false, err);
+		if (rc != CTIP_OK)
 			goto out;
-		}
-		rc = ctip_err_set(err, CTIP_ELOCKED,
-				  "account locked after repeated failed "
-				  "logins until %s",
-				  u.locked_until);
-		goto out;
-	}
-	if (!ok) {
-		ev.outcome = "failed";
-		if (found) {
-			fails = u.failed_logins + 1;
-			until[0] = '\0';
-			if (fails >= CTIP_LOGIN_MAX_FAILS) {
-				ctip_time_after(until, CTIP_LOGIN_LOCK);
-				ev.outcome = "locked";
-				fails = 0;
-			}
-			rc = st->ops->user_set_login_state(
-				st, u.id, fails, until[0] ? until : NULL, err);
-		}
-		if (rc == CTIP_OK)
-			rc = ctip_audit_append(st, kr, &ev, err);
-		if (rc == CTIP_OK)
-			rc = st->ops->commit(st, err);
-		if (rc != CTIP_OK) {
-			st->ops->rollback(st);
-			goto out;
-		}
+		ctip_auth_throttle_fail(ip, mono);
 		rc = ctip_err_set(err, CTIP_EAUTH,
 				  "wrong username or password");
 		goto out;
@@ -358,33 +515,86 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 	struct ctip_arena a;
 	size_t n = strlen(next);
 	enum ctip_status rc;
+	bool ok, locks;
 
+	/* What no password can be, blank or too long, is bad input, as
+	 * everywhere in the API: nothing is guessed by it, and it is
+	 * neither verified nor counted. */
+	if (ctip_text_blank(current))
+		return ctip_err_field(err, CTIP_EINVAL, "current_password",
+				      "current_password: required");
+	if (strlen(current) > CTIP_PASSWORD_MAX)
+		return ctip_err_field(err, CTIP_EINVAL, "current_password",
+				      "current_password: does not match");
+	ctip_now(now);
 	ctip_arena_init(&a, 1 << 16);
 	rc = st->ops->user_get(&u, st, p->user_id, &a, err);
-	if (rc == CTIP_OK && crypto_pwhash_str_verify(u.password_hash, current,
-						      strlen(current)) != 0)
-		rc = ctip_err_field(err, CTIP_EINVAL, "current_password",
-				    "current_password: does not match");
-	ctip_arena_free(&a);
 	if (rc != CTIP_OK)
-		return rc;
+		goto out;
+	ok = crypto_pwhash_str_verify(u.password_hash, current,
+				      strlen(current)) == 0;
+	if (!ok || locked(&u, now)) {
+		/* A session (or a token) is no licence to guess: each
+		 * wrong password counts as a failed login would. */
+		if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+			goto out;
+		if ((rc = st->ops->user_get(&u, st, p->user_id, &a, err)) !=
+		    CTIP_OK) {
+			st->ops->rollback(st);
+			goto out;
+		}
+		rc = count_failure(&locks, st, kr, &ev, &u, now, true, err);
+		if (rc != CTIP_OK)
+			goto out;
+		/* Naming the field: the page says why the session ended. */
+		if (locks)
+			rc = ctip_err_field(err, CTIP_EAUTH, "current_password",
+					    "current_password: wrong too many "
+					    "times: the account is locked and "
+					    "every session ended");
+		else if (locked(&u, now))
+			rc = ctip_err_set(err, CTIP_ELOCKED,
+					  "account locked after repeated "
+					  "failed attempts until %s",
+					  u.locked_until);
+		else
+			rc = ctip_err_field(err, CTIP_EINVAL,
+					    "current_password",
+					    "current_password: does not match");
+		goto out;
+	}
 	if (n < CTIP_PASSWORD_MIN || n > CTIP_PASSWORD_MAX ||
-	    !ctip_text_valid(next, n))
-		return ctip_err_field(err, CTIP_EINVAL, "new_password",
-				      "new_password: %d to %d characters",
-				      CTIP_PASSWORD_MIN, CTIP_PASSWORD_MAX);
-	if (strcmp(next, current) == 0 || strcmp(next, p->username) == 0)
-		return ctip_err_field(err, CTIP_EINVAL, "new_password",
-				      "new_password: must differ from the "
-				      "current password and the username");
+	    !ctip_text_valid(next, n)) {
+		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+				    "new_password: %d to %d characters",
+				    CTIP_PASSWORD_MIN, CTIP_PASSWORD_MAX);
+		goto out;
+	}
+	/* No password is blank: a blank current one is never right. */
+	if (ctip_text_blank(next)) {
+		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+				    "new_password: not only white space");
+		goto out;
+	}
+	if (strcmp(next, current) == 0 || strcmp(next, p->username) == 0) {
+		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+				    "new_password: must differ from the "
+				    "current password and the username");
+		goto out;
+	}
 	if (crypto_pwhash_str(hash, next, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
-	ctip_now(now);
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		rc = ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+		goto out;
+	}
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
-		return rc;
+		goto out;
 	rc = st->ops->user_set_password(st, p->user_id, hash, false, now, err);
 	sodium_memzero(hash, sizeof(hash));
+	/* The password was right: earlier failures were the user's own. */
+	if (rc == CTIP_OK && u.failed_logins != 0)
+		rc = st->ops->user_set_login_state(st, p->user_id, 0, NULL,
+						   err);
 	/* Whoever knew the old password is signed out everywhere else. */
 	if (rc == CTIP_OK)
 		rc = st->ops->session_delete_user(
@@ -393,6 +603,8 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 	rc = audited(st, kr, &ev, rc, err);
 	if (rc == CTIP_OK)
 		p->must_change_password = false;
+out:
+	ctip_arena_free(&a);
 	return rc;
 }
 

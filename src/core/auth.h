@@ -6,25 +6,53 @@
 #include "core/account.h"
 #include "core/audit.h"
 
-#define CTIP_TOKEN_LEN       43        /* base64url of 32 random bytes */
-#define CTIP_SESSION_IDLE    (30 * 60) /* seconds without a request */
-#define CTIP_SESSION_MAX     (12 * 3600)
-#define CTIP_LOGIN_MAX_FAILS 5         /* failures in a row before a lock */
-#define CTIP_LOGIN_LOCK      (15 * 60) /* seconds an account stays locked */
+#define CTIP_TOKEN_LEN          43        /* base64url of 32 random bytes */
+#define CTIP_SESSION_IDLE       (30 * 60) /* seconds without a request */
+#define CTIP_SESSION_MAX        (12 * 3600)
+#define CTIP_LOGIN_MAX_FAILS    5         /* failures in a row before a lock */
+#define CTIP_LOGIN_LOCK         (15 * 60) /* seconds an account stays locked */
+#define CTIP_LOGIN_IP_MAX_FAILS 20        /* failed logins from one address */
+#define CTIP_LOGIN_IP_WINDOW    (15 * 60) /* ...in this many seconds */
+#define CTIP_LOGIN_IP_SLOTS     1024      /* addresses the throttle holds */
 
 /*
  * Check username and password; on success create a session, fill *p and
  * the new session token (the cookie value). Every attempt is audited;
- * after CTIP_LOGIN_MAX_FAILS failures in a row the account is locked for
- * CTIP_LOGIN_LOCK seconds. CTIP_EAUTH for a wrong name or password (the
- * same answer, and about the same time, whether the name exists or not),
- * CTIP_ELOCKED while locked.
+ * after CTIP_LOGIN_MAX_FAILS failures in a row (logins and wrong current
+ * passwords alike) the account is locked for CTIP_LOGIN_LOCK seconds.
+ * CTIP_EAUTH "wrong username or password" for a wrong name or password,
+ * and for any password while the account is locked or disabled: the same
+ * answer, after the same Argon2id verification, whether the account
+ * exists, is locked or is disabled (the audit log tells them apart:
+ * outcome "failed" or "locked"). Before any of that, CTIP_ETHROTTLED when
+ * the address ip already failed CTIP_LOGIN_IP_MAX_FAILS times within
+ * CTIP_LOGIN_IP_WINDOW seconds (ctip_auth_throttled), whatever the name
+ * and password; such an attempt is neither verified nor audited.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		struct ctip_store *st, const struct ctip_keyring *kr,
 		const char *username, const char *password, const char *ip,
 		struct ctip_err *err);
+
+/*
+ * The throttle of failed logins by client address, held in this
+ * process's memory (a table of CTIP_LOGIN_IP_SLOTS addresses shared by
+ * all threads; it starts empty with the process). An IPv6 address counts
+ * by its /64. now is a monotonic clock in seconds; ctip_auth_login passes
+ * CLOCK_MONOTONIC's.
+ *
+ * ctip_auth_throttled: whether ip has CTIP_LOGIN_IP_MAX_FAILS failures in
+ * the window that began with its first counted failure; if so and
+ * retry_after is not NULL, the seconds until that window ends.
+ * ctip_auth_throttle_fail: count one failed login of ip. When the table is
+ * full, the address with the fewest failures (the least recent of those)
+ * makes room, so that an address at the limit is the last to go.
+ * ctip_auth_throttle_clear: forget every address (tests).
+ */
+bool ctip_auth_throttled(const char *ip, long now, long *retry_after);
+void ctip_auth_throttle_fail(const char *ip, long now);
+void ctip_auth_throttle_clear(void);
 
 /* The principal of a session token; CTIP_EAUTH if unknown, expired or
  * idle for too long, or the user is disabled. */
@@ -42,9 +70,19 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_auth_logout(struct ctip_store *st, const struct ctip_keyring *kr,
 		 const struct ctip_principal *p, struct ctip_err *err);
 
-/* Change p's password after checking the current one (audited) and end
+/*
+ * Change p's password after checking the current one (audited) and end
  * p's other sessions; CTIP_EINVAL naming "current_password" or
- * "new_password". */
+ * "new_password" (a blank new password is refused too). A wrong current
+ * password is audited (outcome "failed") and counts toward the account's
+ * lock as a failed login does: the one that reaches CTIP_LOGIN_MAX_FAILS
+ * locks the account, ends all its sessions (p's too) and is CTIP_EAUTH
+ * naming "current_password" (outcome "locked"). While the account is
+ * locked every attempt, with the right password or not, is CTIP_ELOCKED
+ * (audited "locked"), so that the answer tells nothing. A blank current
+ * password, or one longer than CTIP_PASSWORD_MAX, which no password can
+ * be, is CTIP_EINVAL before any check: not verified, audited or counted.
+ */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 			  struct ctip_principal *p, const char *current,

@@ -27,7 +27,9 @@ session_json(const struct ctip_principal *p)
 		p->csrf);
 }
 
-/* POST /api/session {"username","password"}: sign in. */
+/* POST /api/session {"username","password"}: sign in; 401 alike for a
+ * wrong name or password and a locked or disabled account, 429
+ * too_many_attempts when the address failed too often. */
 void
 ctip_h_session_create(struct ctip_req *req, struct ctip_resp *resp)
 {
@@ -92,7 +94,10 @@ ctip_h_session_delete(struct ctip_req *req, struct ctip_resp *resp)
 	resp->status = 204;
 }
 
-/* POST /api/session/password {"current_password","new_password"}. */
+/* POST /api/session/password {"current_password","new_password"}: 204;
+ * 400 naming the field; 401 naming current_password when this wrong
+ * password locked the account and ended its sessions (the cookie is
+ * cleared); 429 locked while the account is locked. */
 void
 ctip_h_session_password(struct ctip_req *req, struct ctip_resp *resp)
 {
@@ -117,6 +122,8 @@ ctip_h_session_password(struct ctip_req *req, struct ctip_resp *resp)
 	if (ctip_auth_change_password(req->store, req->access.kr, &p, cur, next,
 				      &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
+		if (err.code == CTIP_EAUTH && !p.via_token)
+			ctip_resp_session_cookie(req, resp, NULL);
 		goto out;
 	}
 	resp->status = 204;

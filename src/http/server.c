@@ -40,6 +40,7 @@ struct ctip_server {
 	atomic_long key_checked;    /* second of the last look at the file */
 	struct ctip_auditq *auditq; /* group commit of read audits */
 	bool secure_cookie;
+	char trusted_proxy[INET6_ADDRSTRLEN]; /* "" when none */
 	atomic_int inflight; /* requests begun and not yet completed */
 };
 
@@ -93,7 +94,10 @@ ctip_status_to_http(enum ctip_status code)
 	case CTIP_EPWCHANGE:
 		return 403;
 	case CTIP_ELOCKED:
+	case CTIP_ETHROTTLED:
 		return 429;
+	case CTIP_EMEDIA:
+		return 415;
 	case CTIP_EMETHOD:
 		return 405;
 	case CTIP_ESTORE:
@@ -248,9 +252,9 @@ close_thread_store(void *p)
 	st->ops->close(st);
 }
 
-/* The client's address as text. */
+/* The peer's address as text. */
 static void
-client_ip(char out[64], struct MHD_Connection *conn)
+peer_ip(char out[64], struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -264,6 +268,47 @@ client_ip(char out[64], struct MHD_Connection *conn)
 		inet_ntop(AF_INET6,
 			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
 			  64);
+}
+
+/* addr (text) in the canonical form inet_ntop writes into out; false
+ * when it is not an IPv4 or IPv6 address. */
+static bool
+canonical_ip(char out[INET6_ADDRSTRLEN], const char *addr)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, addr, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, addr, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) != NULL;
+	return false;
+}
+
+/* The client's address as text: the peer's, or, when the peer is the
+ * trusted reverse proxy, the last address of X-Forwarded-For (the one
+ * the proxy appended; those before it are the client's own word). */
+static void
+client_ip(char out[64], struct ctip_req *req)
+{
+	const char *xff, *last;
+	char addr[64], canon[INET6_ADDRSTRLEN];
+	size_t n;
+
+	peer_ip(out, req->conn);
+	if (req->server->trusted_proxy[0] == '\0' ||
+	    strcmp(out, req->server->trusted_proxy) != 0 ||
+	    (xff = ctip_req_header(req, "X-Forwarded-For")) == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n >= sizeof(addr))
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (canonical_ip(canon, addr))
+		snprintf(out, 64, "%s", canon);
 }
 
 static bool
@@ -319,13 +364,16 @@ authenticate(struct ctip_req *req, struct ctip_resp *resp,
 /*
  * `ctip key rotate` adds a key to the key file while servers run: look at
  * the file at most once a second and reload it when it changed, so that
- * new data is sealed with the new key and re-encrypted rows open.
+ * new data is sealed with the new key and re-encrypted rows open. A file
+ * that fails the database's key check (another index key, another data
+ * key under a known id, a known key missing) is not taken.
  */
 static void
 keys_refresh(struct ctip_server *srv)
 {
 	struct ctip_keyring kr;
 	struct ctip_err err = { 0 };
+	struct ctip_store *db;
 	struct stat st;
 	long now = (long)time(NULL);
 
@@ -430,12 +478,35 @@ ctip_req_query(const struct ctip_req *req, const char *name)
 					   name);
 }
 
+/* Whether a Content-Type is application/json, with parameters or without
+ * ("; charset=utf-8"); the media type is case-insensitive (RFC 9110). */
+static bool
+is_json_type(const char *value)
+{
+	static const char json[] = "application/json";
+
+	if (value == NULL || strncasecmp(value, json, sizeof(json) - 1) != 0)
+		return false;
+	value += sizeof(json) - 1;
+	value += strspn(value, " \t");
+	return *value == '\0' || *value == ';';
+}
+
 void *
 ctip_req_json(struct ctip_req *req, struct ctip_resp *resp)
 {
 	json_error_t e;
 	json_t *j;
 
+	/* A form of another site may send text/plain, form-urlencoded or
+	 * multipart without a preflight; application/json needs one, which
+	 * ctip never grants. Refusing the others keeps cross-site forms
+	 * (a login CSRF, say) from reaching any JSON route. */
+	if (!is_json_type(ctip_req_header(req, "Content-Type"))) {
+		ctip_resp_problem(resp, CTIP_EMEDIA, "Content-Type",
+				  "Content-Type must be application/json");
+		return NULL;
+	}
 	j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
 	if (j == NULL) {
 		ctip_resp_problem(resp, CTIP_EINVAL, NULL,
@@ -697,7 +768,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	ctx->req.conn = conn;
 	ctx->req.server = srv;
 	ctx->req.who_buf = &ctx->who;
-	client_ip(ctx->req.ip, conn);
+	client_ip(ctx->req.ip, &ctx->req);
 	if (ctx->too_big)
 		ctip_resp_problem(&ctx->resp, CTIP_ETOOBIG, NULL,
 				  "request body larger than %u bytes",
@@ -859,6 +930,16 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	s->db = ctip_xstrdup(conf->db);
 	s->web_dir = ctip_xstrdup(conf->web_dir);
 	s->secure_cookie = conf->secure_cookie;
+	if (conf->trusted_proxy != NULL &&
+	    !canonical_ip(s->trusted_proxy, conf->trusted_proxy)) {
+		free(s->db);
+		free(s->web_dir);
+		free(s);
+		return ctip_err_field(err, CTIP_EINVAL, "trusted-proxy",
+				      "--trusted-proxy: \"%s\" is not an IP "
+				      "address",
+				      conf->trusted_proxy);
+	}
 	pthread_key_create(&s->store_key, close_thread_store);
 	pthread_key_create(&s->count_key, close_thread_store);
 	/* Writer-preferring: under a steady stream of requests a key file

@@ -17,6 +17,9 @@ struct ctip_server_conf {
 	const char *key;     /* key file of the database */
 	int threads;         /* worker threads */
 	bool secure_cookie;  /* mark cookies Secure (TLS in front of ctip) */
+	/* A reverse proxy's address: from it, X-Forwarded-For names the
+	 * client (for the login throttle and the audit log); NULL: none. */
+	const char *trusted_proxy;
 };
 
 struct ctip_req {
@@ -115,7 +118,8 @@ void ctip_serve_static(struct ctip_req *req, struct ctip_resp *resp);
 const char *ctip_req_query(const struct ctip_req *req, const char *name);
 
 /* The request body as a JSON object (a jansson json_t *, owned by the
- * caller), or NULL after answering 400 with what is wrong. */
+ * caller), or NULL after answering 400 with what is wrong, or 415 when it
+ * was not sent as application/json. */
 void *ctip_req_json(struct ctip_req *req, struct ctip_resp *resp);
 
 /* The signed-in user's session cookie for token, or one that clears it

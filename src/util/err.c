@@ -89,6 +89,10 @@ ctip_status_name(enum ctip_status code)
 		return "not_entitled";
 	case CTIP_EDUPLICATE:
 		return "duplicate_suspected";
+	case CTIP_ETHROTTLED:
+		return "too_many_attempts";
+	case CTIP_EMEDIA:
+		return "unsupported_media_type";
 	}
 	return "internal";
 }

@@ -26,6 +26,10 @@ enum ctip_status {
 	CTIP_ENOTENTITLED = -17, /* a support the person is not entitled to,
 				    or beyond its limit: HTTP 422 */
 	CTIP_EDUPLICATE = -18,   /* probably registered already: HTTP 409 */
+	CTIP_ETHROTTLED = -19,   /* too many failed logins from the client's
+				    address: HTTP 429 */
+	CTIP_EMEDIA = -20,       /* a body of a type the route does not take:
+				    HTTP 415 */
 };
 
 struct ctip_err {

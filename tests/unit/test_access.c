@@ -809,6 +809,37 @@ audit_queue_on_a_missing_database_fails_to_start(void **state)
 
 static const char *const case_worker[] = { "case_worker", NULL };
 
+/* A LOADED fixture with the login throttle cleared: it lives in the
+ * process's memory, across tests, and they all log in from one address. */
+static int
+auth_setup(void **state)
+{
+	ctip_auth_throttle_clear();
+	return db_setup_loaded(state);
+}
+
+#define AUTH(t) cmocka_unit_test_setup_teardown(t, auth_setup, db_teardown)
+
+/* CLOCK_MONOTONIC's seconds, the clock of ctip_auth_login's throttle. */
+static long
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static double
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - since->tv_sec) * 1e3 +
+	       (double)(t.tv_nsec - since->tv_nsec) / 1e6;
+}
+
 /* A user created by the CLI; its one-time password into pw. */
 static int64_t
 account(struct db_fixture *f, const char *username, const char *admin,
@@ -1050,11 +1081,11 @@ five_failed_logins_lock_the_account(void **state)
 				 "SELECT locked_until FROM app_user WHERE "
 				 "username = ?1",
 				 "hoa.tran"));
-	/* Now even the right password is refused. */
-	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err),
-			 CTIP_ELOCKED);
-	assert_int_equal(err.code, CTIP_ELOCKED);
-	assert_non_null(strstr(err.msg, "locked"));
+	/* Now even the right password is refused, as a wrong one is: the
+	 * answer does not say the account exists. */
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_EAUTH);
+	assert_int_equal(err.code, CTIP_EAUTH);
+	assert_string_equal(err.msg, "wrong username or password");
 	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
 			 0);
 	assert_int_equal(audit_count(f, "session.login", "failed"), 4);
@@ -1088,6 +1119,197 @@ successful_login_clears_the_failure_count(void **state)
 			login(f, &p, token, "hoa.tran", "guess guess", &err),
 			CTIP_EAUTH);
 	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
+}
+
+/* The message and the milliseconds of one login attempt. */
+static double
+timed_login(struct db_fixture *f, const char *username, const char *password,
+	    enum ctip_status want, char msg[256])
+{
+	char token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal p;
+	struct ctip_err err;
+	struct timespec t0;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(login(f, &p, token, username, password, &err), want);
+	ms = elapsed_ms(&t0);
+	snprintf(msg, 256, "%s", err.msg);
+	return ms;
+}
+
+static void
+locked_account_answers_as_a_wrong_password_in_as_much_time(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], wrong[256], msg[256];
+	double unknown_ms = 1e9, locked_ms = 1e9, ms;
+	int i;
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	for (i = 0; i < CTIP_LOGIN_MAX_FAILS; i++)
+		timed_login(f, "hoa.tran", "guess guess", CTIP_EAUTH, wrong);
+	assert_string_equal(wrong, "wrong username or password");
+	/* The fastest of three of each: the password is verified (Argon2id,
+	 * tens of milliseconds) for a locked account as for an unknown
+	 * name, not skipped. */
+	for (i = 0; i < 3; i++) {
+		ms = timed_login(f, "no.such.user", pw, CTIP_EAUTH, msg);
+		assert_string_equal(msg, wrong);
+		unknown_ms = ms < unknown_ms ? ms : unknown_ms;
+		ms = timed_login(f, "hoa.tran", i == 0 ? pw : "guess again",
+				 CTIP_EAUTH, msg);
+		assert_string_equal(msg, wrong);
+		locked_ms = ms < locked_ms ? ms : locked_ms;
+	}
+	if (locked_ms < unknown_ms / 2)
+		fail_msg(
+			"a locked account answered in %.1f ms, an unknown name "
+			"in %.1f ms",
+			locked_ms, unknown_ms);
+	/* The auditor still sees the lock. */
+	assert_int_equal(audit_count(f, "session.login", "locked"), 4);
+	assert_string_equal(last_audit(f).outcome, "locked");
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
+}
+
+static void
+disabled_account_answers_as_a_wrong_password_even_when_locked(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], msg[256];
+	struct ctip_err err = { 0 };
+	int64_t id = account(f, "hoa.tran", BA_DINH, pw);
+	int i;
+
+	assert_int_equal(ctip_account_disable(f->st, &f->kr, NULL, id, &err),
+			 CTIP_OK);
+	for (i = 0; i < CTIP_LOGIN_MAX_FAILS + 2; i++) {
+		timed_login(f, "hoa.tran", i % 2 ? pw : "guess guess",
+			    CTIP_EAUTH, msg);
+		assert_string_equal(msg, "wrong username or password");
+	}
+	assert_int_equal(audit_count(f, "session.login", "locked"), 3);
+	assert_int_equal(audit_count(f, "session.login", "failed"),
+			 CTIP_LOGIN_MAX_FAILS - 1);
+}
+
+static void
+address_throttle_counts_failures_in_a_window(void **state)
+{
+	long now = 1000000, wait = -1;
+	int i;
+
+	(void)state;
+	ctip_auth_throttle_clear();
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
+		ctip_auth_throttle_fail("198.51.100.7", now + i);
+	assert_false(ctip_auth_throttled("198.51.100.7", now + 60, &wait));
+	assert_int_equal(wait, -1);
+	ctip_auth_throttle_fail("198.51.100.7", now + 60);
+	assert_true(ctip_auth_throttled("198.51.100.7", now + 60, &wait));
+	assert_int_equal(wait, CTIP_LOGIN_IP_WINDOW - 60);
+	assert_true(ctip_auth_throttled("198.51.100.7",
+					now + CTIP_LOGIN_IP_WINDOW - 1, NULL));
+	/* Another address is not held back. */
+	assert_false(ctip_auth_throttled("198.51.100.8", now + 60, NULL));
+	/* The window ends, and the count starts again. */
+	assert_false(ctip_auth_throttled("198.51.100.7",
+					 now + CTIP_LOGIN_IP_WINDOW, NULL));
+	ctip_auth_throttle_fail("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW);
+	assert_false(ctip_auth_throttled("198.51.100.7",
+					 now + CTIP_LOGIN_IP_WINDOW, NULL));
+	ctip_auth_throttle_clear();
+}
+
+static void
+address_throttle_counts_an_ipv6_slash_64_as_one_address(void **state)
+{
+	long now = 1000000;
+	char ip[64];
+	int i;
+
+	(void)state;
+	ctip_auth_throttle_clear();
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++) {
+		snprintf(ip, sizeof(ip), "2001:db8:1:2:%x::1", i + 1);
+		ctip_auth_throttle_fail(ip, now);
+	}
+	assert_true(ctip_auth_throttled("2001:db8:1:2::abcd", now, NULL));
+	assert_true(ctip_auth_throttled("2001:0db8:0001:0002:ffff:ffff:ffff:"
+					"ffff",
+					now, NULL));
+	assert_false(ctip_auth_throttled("2001:db8:1:3::1", now, NULL));
+	/* IPv4 ones, mapped or not, count one by one. */
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
+		ctip_auth_throttle_fail("::ffff:192.0.2.1", now);
+	assert_true(ctip_auth_throttled("::ffff:192.0.2.1", now, NULL));
+	assert_false(ctip_auth_throttled("::ffff:192.0.2.2", now, NULL));
+	ctip_auth_throttle_clear();
+}
+
+static void
+address_throttle_when_full_forgets_the_addresses_with_fewest_failures(
+	void **state)
+{
+	long now = 1000000;
+	char ip[64];
+	int i;
+
+	(void)state;
+	ctip_auth_throttle_clear();
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
+		ctip_auth_throttle_fail("203.0.113.66", now);
+	/* Four times as many addresses as there are slots, one failure
+	 * each: they take each other's places, not the busy one's. */
+	for (i = 0; i < 4 * CTIP_LOGIN_IP_SLOTS; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (i >> 16) & 255,
+			 (i >> 8) & 255, i & 255);
+		ctip_auth_throttle_fail(ip, now + 1);
+	}
+	assert_true(ctip_auth_throttled("203.0.113.66", now + 1, NULL));
+	/* Once its window is over, its slot is free for another. */
+	assert_false(ctip_auth_throttled("203.0.113.66",
+					 now + CTIP_LOGIN_IP_WINDOW, NULL));
+	ctip_auth_throttle_clear();
+}
+
+static void
+login_from_a_throttled_address_is_refused_whatever_the_name(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal p;
+	struct ctip_err err = { 0 };
+	long rows;
+	int i;
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	/* All but one failure counted already; a real failed login adds
+	 * the last one. */
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
+		ctip_auth_throttle_fail("203.0.113.5", monotonic());
+	assert_int_equal(login(f, &p, token, "no.such.user", pw, &err),
+			 CTIP_EAUTH);
+	rows = audit_rows(f);
+	/* The right password of a real account, an unknown name: the same
+	 * answer, not verified, not audited, no session. */
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err),
+			 CTIP_ETHROTTLED);
+	assert_non_null(strstr(err.msg, "too many failed logins from this "
+					"address"));
+	assert_int_equal(login(f, &p, token, "no.such.user", pw, &err),
+			 CTIP_ETHROTTLED);
+	assert_int_equal(audit_rows(f), rows);
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
+	/* Another address signs in. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(ctip_auth_login(&p, token, f->st, &f->kr, "hoa.tran",
+					 pw, "203.0.113.99", &err),
+			 CTIP_OK);
 }
 
 static void
@@ -1321,6 +1543,7 @@ password_change_checks_both_passwords(void **state)
 	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
 	struct ctip_principal p;
 	struct ctip_err err = { 0 };
+	char long_pw[CTIP_PASSWORD_MAX + 2];
 	long rows;
 
 	account(f, "nguyen.thi.hoa", BA_DINH, pw);
@@ -1337,14 +1560,23 @@ password_change_checks_both_passwords(void **state)
 		assert_string_equal(err.field, want);                          \
 	} while (0)
 	BAD("not my password", "a passphrase of mine", "current_password");
+	assert_int_equal(audit_rows(f), rows + 1); /* the wrong one only */
+	/* What no password can be is refused, not counted. */
 	BAD("", "a passphrase of mine", "current_password");
+	BAD(" \t ", "a passphrase of mine", "current_password");
+	memset(long_pw, 'x', sizeof(long_pw) - 1);
+	long_pw[sizeof(long_pw) - 1] = '\0';
+	BAD(long_pw, "a passphrase of mine", "current_password");
+	assert_int_equal(audit_rows(f), rows + 1);
 	BAD(pw, "short", "new_password");
 	BAD(pw, "eleven char", "new_password");
 	BAD(pw, "nguyen.thi.hoa", "new_password");
 	BAD(pw, pw, "new_password");
 	BAD(pw, "twelve bytes\xff", "new_password");
+	BAD(pw, "            ", "new_password");
 #undef BAD
-	assert_int_equal(audit_rows(f), rows);
+	assert_int_equal(audit_rows(f), rows + 1);
+	assert_int_equal(audit_count(f, "user.password_change", "failed"), 1);
 	assert_true(p.must_change_password);
 	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &p, pw,
 						   "a passphrase of mine",
@@ -1367,6 +1599,142 @@ password_change_checks_both_passwords(void **state)
 			       "a passphrase of mine", &err),
 			 CTIP_OK);
 	assert_false(p.must_change_password);
+}
+
+static void
+wrong_current_passwords_are_audited_and_lock_the_account(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	char other[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal p, q;
+	struct ctip_audit_row r;
+	struct ctip_err err = { 0 };
+	int i;
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
+	assert_int_equal(login(f, &q, other, "hoa.tran", pw, &err), CTIP_OK);
+	for (i = 0; i < CTIP_LOGIN_MAX_FAILS - 1; i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &p,
+							   "guess guess",
+							   "a passphrase of "
+							   "mine",
+							   &err),
+				 CTIP_EINVAL);
+		assert_string_equal(err.field, "current_password");
+		r = last_audit(f);
+		assert_string_equal(r.action, "user.password_change");
+		assert_string_equal(r.outcome, "failed");
+		assert_string_equal(r.username, "hoa.tran");
+		assert_string_equal(r.ip, "203.0.113.5");
+		/* The session goes on meanwhile. */
+		assert_int_equal(lookup(f, &p, token, &err), CTIP_OK);
+	}
+	assert_int_equal(raw_long(f->db,
+				  "SELECT failed_logins FROM app_user WHERE "
+				  "username = ?1",
+				  "hoa.tran"),
+			 CTIP_LOGIN_MAX_FAILS - 1);
+	/* The last guess locks the account and ends every session. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(
+		ctip_auth_change_password(f->st, &f->kr, &p, "guess guess",
+					  "a passphrase of mine", &err),
+		CTIP_EAUTH);
+	assert_string_equal(err.field, "current_password");
+	assert_string_equal(last_audit(f).outcome, "locked");
+	assert_int_equal(audit_count(f, "user.password_change", "failed"),
+			 CTIP_LOGIN_MAX_FAILS - 1);
+	assert_non_null(raw_text(&f->arena, f->db,
+				 "SELECT locked_until FROM app_user WHERE "
+				 "username = ?1",
+				 "hoa.tran"));
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
+	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
+	assert_int_equal(lookup(f, &q, other, &err), CTIP_EAUTH);
+	/* Locked: the right password signs in no more than a wrong one. */
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_EAUTH);
+	assert_string_equal(last_audit(f).outcome, "locked");
+	expect_intact(f, audit_rows(f));
+}
+
+static void
+failed_logins_and_wrong_current_passwords_share_one_count(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	char other[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal p, q;
+	struct ctip_err err = { 0 };
+	int i;
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
+	for (i = 0; i < CTIP_LOGIN_MAX_FAILS - 2; i++)
+		assert_int_equal(
+			login(f, &q, other, "hoa.tran", "guess guess", &err),
+			CTIP_EAUTH);
+	assert_int_equal(
+		ctip_auth_change_password(f->st, &f->kr, &p, "guess guess",
+					  "a passphrase of mine", &err),
+		CTIP_EINVAL);
+	assert_int_equal(
+		ctip_auth_change_password(f->st, &f->kr, &p, "guess guess",
+					  "a passphrase of mine", &err),
+		CTIP_EAUTH);
+	assert_int_equal(lookup(f, &p, token, &err), CTIP_EAUTH);
+}
+
+static void
+password_change_while_locked_is_refused_even_with_the_right_one(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	char api[CTIP_TOKEN_LEN + 6];
+	struct ctip_principal p, q;
+	struct ctip_err err = { 0 };
+	int64_t id = account(f, "sync.bot", BA_DINH, pw), tid = 0;
+	int i;
+
+	/* An API token has no session to end: while the account is locked
+	 * its guesses are refused, right or wrong, and tell nothing. */
+	assert_int_equal(ctip_token_create(&tid, api, f->st, &f->kr, NULL, id,
+					   "nightly sync", &err),
+			 CTIP_OK);
+	for (i = 0; i < CTIP_LOGIN_MAX_FAILS; i++)
+		assert_int_equal(
+			login(f, &q, token, "sync.bot", "guess guess", &err),
+			CTIP_EAUTH);
+	assert_int_equal(ctip_auth_bearer(&p, f->st, api, "10.0.0.9", &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &p, pw,
+						   "a passphrase of mine",
+						   &err),
+			 CTIP_ELOCKED);
+	assert_string_equal(last_audit(f).outcome, "locked");
+	assert_int_equal(
+		ctip_auth_change_password(f->st, &f->kr, &p, "guess guess",
+					  "a passphrase of mine", &err),
+		CTIP_ELOCKED);
+	assert_int_equal(audit_count(f, "user.password_change", "locked"), 2);
+	/* The lock over, the right password changes it and clears the
+	 * count. */
+	assert_int_equal(raw_exec(f->db, "UPDATE app_user SET locked_until = "
+					 "'2000-01-01T00:00:00Z', "
+					 "failed_logins = 2"),
+			 SQLITE_OK);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &p, pw,
+						   "a passphrase of mine",
+						   &err),
+			 CTIP_OK);
+	assert_int_equal(raw_long(f->db,
+				  "SELECT failed_logins FROM app_user WHERE "
+				  "username = ?1",
+				  "sync.bot"),
+			 0);
 }
 
 static void
@@ -2297,21 +2665,32 @@ main(void)
 		EMPTY(audit_queue_chains_entries_logged_from_eight_threads),
 		EMPTY(audit_queue_and_direct_writes_share_one_chain),
 		EMPTY(audit_queue_on_a_missing_database_fails_to_start),
-		LOADED(login_returns_a_session_token_and_the_principal),
-		LOADED(account_create_refuses_a_taken_name_and_logs_only_success),
-		LOADED(wrong_password_and_unknown_name_fail_alike),
-		LOADED(failed_logins_at_the_same_time_all_count),
-		LOADED(five_failed_logins_lock_the_account),
-		LOADED(successful_login_clears_the_failure_count),
-		LOADED(session_token_finds_its_principal),
-		LOADED(logout_ends_the_session),
-		LOADED(session_idle_for_31_minutes_expires),
-		LOADED(session_past_its_absolute_expiry_expires),
-		LOADED(session_records_activity_at_most_once_a_minute),
-		LOADED(disabled_user_cannot_use_a_session_or_sign_in),
-		LOADED(password_reset_ends_sessions_and_requires_a_change),
-		LOADED(password_change_checks_both_passwords),
-		LOADED(api_token_authenticates_until_revoked),
+		AUTH(login_returns_a_session_token_and_the_principal),
+		AUTH(account_create_refuses_a_taken_name_and_logs_only_success),
+		AUTH(wrong_password_and_unknown_name_fail_alike),
+		AUTH(failed_logins_at_the_same_time_all_count),
+		AUTH(five_failed_logins_lock_the_account),
+		AUTH(successful_login_clears_the_failure_count),
+		AUTH(locked_account_answers_as_a_wrong_password_in_as_much_time),
+		AUTH(disabled_account_answers_as_a_wrong_password_even_when_locked),
+		cmocka_unit_test(address_throttle_counts_failures_in_a_window),
+		cmocka_unit_test(
+			address_throttle_counts_an_ipv6_slash_64_as_one_address),
+		cmocka_unit_test(
+			address_throttle_when_full_forgets_the_addresses_with_fewest_failures),
+		AUTH(login_from_a_throttled_address_is_refused_whatever_the_name),
+		AUTH(session_token_finds_its_principal),
+		AUTH(logout_ends_the_session),
+		AUTH(session_idle_for_31_minutes_expires),
+		AUTH(session_past_its_absolute_expiry_expires),
+		AUTH(session_records_activity_at_most_once_a_minute),
+		AUTH(disabled_user_cannot_use_a_session_or_sign_in),
+		AUTH(password_reset_ends_sessions_and_requires_a_change),
+		AUTH(password_change_checks_both_passwords),
+		AUTH(wrong_current_passwords_are_audited_and_lock_the_account),
+		AUTH(failed_logins_and_wrong_current_passwords_share_one_count),
+		AUTH(password_change_while_locked_is_refused_even_with_the_right_one),
+		AUTH(api_token_authenticates_until_revoked),
 		LOADED(tokens_are_stored_only_as_hashes),
 		LOADED(owner_reads_a_registered_person_with_identity),
 		LOADED(register_files_the_person_under_the_own_unit_only),
