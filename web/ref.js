@@ -82,6 +82,17 @@ export function refLater(load, code, fmt) {
   return el;
 }
 
+// A <span> naming a place, "01 – Hà Nội / Phường Ba Đình (00004)": the
+// codes until the names are there (and when they cannot be had).
+export function placeText(province, commune) {
+  const el = document.createElement('span');
+  el.className = 'place';
+  if (province) el.append(refLater(provinces, province, (n, x) => `${x.code} – ${n}`));
+  if (province && commune) el.append(' / ');
+  if (commune) el.append(refLater(() => communes(province), commune, (n, x) => `${n} (${x.code})`));
+  return el;
+}
+
 // An <option> for item, its value the code.
 export function refOption(item, fmt) {
   const el = document.createElement('option');

@@ -378,11 +378,11 @@ do_step(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 				      "a person under identification");
 	/* A stale view first: what the user saw is no longer so. */
 	if (in->version != rec->version)
-		return ctip_err_set(err, CTIP_ECONFLICT,
-				    "the person was changed by someone else "
-				    "(version %d, not %d); reload and try "
-				    "again",
-				    rec->version, in->version);
+		return ctip_err_field(err, CTIP_ECONFLICT, "version",
+				      "the person was changed by someone else "
+				      "(version %d, not %d); reload and try "
+				      "again",
+				      rec->version, in->version);
 	if (!allowed(r, rec->role, rec->status))
 		return ctip_err_field(err, CTIP_ETRANSITION, "step",
 				      "step: \"%s\" is not allowed while the "

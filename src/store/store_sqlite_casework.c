@@ -222,10 +222,10 @@ change(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
 	int rc = sq_exec_stmt(s, q, "write to the database", err);
 
 	if (rc == CTIP_OK && sqlite3_changes(s->db) == 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "%s was changed by someone else; reload it "
-				  "and try again",
-				  what);
+		rc = ctip_err_field(err, CTIP_ECONFLICT, "version",
+				    "%s was changed by someone else; reload it "
+				    "and try again",
+				    what);
 	return rc;
 }
 

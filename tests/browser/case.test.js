@@ -5,8 +5,10 @@
 // case to solved, meets a stale version, reclassifies to Art. 151 (the
 // warning goes); the province procuracy's procurator, in a second browser
 // context, finds the case in its list, indicts it, and reads the KPI
-// rates. An intake links the case opened from it. Saves
-// tests/browser/screenshots/case-detail.png and cases.png.
+// rates. An intake links the case opened from it. An auditor reads the
+// reasons the server wrote for these steps in Vietnamese (and English).
+// Saves tests/browser/screenshots/case-detail.png, cases.png and
+// case-audit.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
@@ -17,6 +19,7 @@ let server;
 let ui;
 let inv;
 let proc;
+let auditor;
 let invApi;
 let girlId;
 let caseId;
@@ -28,7 +31,9 @@ before(async () => {
   inv = await addUser(db, key, 'dtv.badinh', { name: 'Phạm Văn Điều', adminCode: '00004', roles: ['investigator'] });
   proc = await addUser(db, key, 'ksv.hanoi', { name: 'Lê Thị Kiểm', adminCode: '01', agency: 'PROCURACY',
     roles: ['procurator'] });
+  auditor = await addUser(db, key, 'kiemtra.vuan', { name: 'Đỗ Thị Kiểm Tra', adminCode: 'VN', roles: ['auditor'] });
   server = await startServer({ db, key });
+  await apiSignIn(server.url, auditor);
   invApi = await apiSignIn(server.url, inv);
   await apiSignIn(server.url, proc);
   // The victim, registered through the API: a girl born 2011, 14 or 15 today.
@@ -207,5 +212,46 @@ test('an intake links the criminal case opened from it', async () => {
   await link.click();
   await page.waitForURL(new RegExp(`#/cases/${lead.body.case_id}$`));
   await h1(page).filter({ hasText: `Vụ án số ${lead.body.case_id}` }).waitFor();
+  await page.done();
+});
+
+test('the auditor reads the reasons the server wrote, in Vietnamese and in English', async () => {
+  const page = await ui.pageFor(auditor);
+  await page.getByRole('navigation').getByRole('link', { name: 'Nhật ký truy cập' }).click();
+  await h1(page).filter({ hasText: 'Nhật ký truy cập' }).waitFor();
+  const reasons = page.locator('table.audit td.reason');
+  const only = async (action) => {
+    await page.getByLabel('Thao tác').selectOption(action);
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await page.waitForFunction((a) => {
+      const rows = [...document.querySelectorAll('main tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.children[2]?.querySelector('[title]')?.title === a);
+    }, action);
+    return reasons.allTextContents();
+  };
+  // Stage steps: the stage names of the case pages, the date dd/mm/yyyy.
+  const stages = await only('case.stage');
+  const day = /\d{2}\/\d{2}\/\d{4}$/.source;
+  for (const [from, to] of [['Nguồn tin', 'Đã khởi tố'], ['Đã khởi tố', 'Đã điều tra'],
+    ['Đã điều tra', 'Đã khám phá'], ['Đã khám phá', 'Đã truy tố']])
+    assert.ok(stages.some((r) => new RegExp(`^Chuyển giai đoạn từ “${from}” sang “${to}” ngày ${day}`).test(r)),
+      `${from} -> ${to} in ${stages.join(' | ')}`);
+  assert.deepEqual(await only('case.offender_add'), ['Thêm đối tượng (Tuyển mộ)']);
+  // (The refused link of a person not found has no reason.)
+  assert.deepEqual((await only('case.victim_link')).filter(Boolean), [`Nạn nhân: người số ${girlId}`]);
+  await page.screenshot({ path: `${shots}case-audit.png` });
+  // In English, relabelled in place.
+  await page.getByRole('button', { name: 'English' }).click();
+  await h1(page).filter({ hasText: /^Audit log$/ }).waitFor();
+  await reasons.filter({ hasText: `Victim: person ${girlId}` }).waitFor();
+  // A reason the server did not write (a user's, to read a record) as it is.
+  const asIs = await page.evaluate(async () => {
+    const { reasonText } = await import('/views/audit.js');
+    return [reasonText({ action: 'person.read', reason: 'intake 12' }),
+      reasonText({ action: 'case.intake_link', reason: 'intake 12' })];
+  });
+  assert.deepEqual(asIs, ['intake 12', 'Intake 12 linked']);
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await h1(page).filter({ hasText: 'Nhật ký truy cập' }).waitFor();
   await page.done();
 });

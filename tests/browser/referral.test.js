@@ -4,13 +4,16 @@
 // recorded through the API, classifies it and refers it to the Hanoi health
 // department with the page's forms; a health department case worker, in a
 // second browser context, sees "Chuyển tuyến (1)", accepts and completes
-// the referral; the operator sees it completed under Sent. Saves
+// the referral; the operator sees it completed under Sent. A 409 that is
+// a rule of the intake's state (the procuracy's extension before the
+// complex-case one) is said at its field, not as a stale version. A person
+// referred is a link in the inbox. Saves
 // tests/browser/screenshots/intake-detail.png and referral-inbox.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, startServer, stopOk } from '../e2e/lib.js';
 import { addUser, signIn as apiSignIn } from '../e2e/users.js';
-import { openBrowser, shots, h1 } from './lib.js';
+import { openBrowser, shots, h1, describedBy } from './lib.js';
 
 let server;
 let ui;
@@ -57,6 +60,10 @@ test('the operator opens the intake, classifies it and refers it to the health d
   await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
   const facts = page.locator('.facts');
   await facts.getByText('Nguyễn Văn Báo').waitFor();
+  // The place by name (the codes kept), not as bare codes.
+  const place = facts.locator('.place').filter({ hasText: 'Phường Ba Đình (00004)' });
+  await place.waitFor();
+  assert.match(await place.textContent(), /^01 – .*Hà Nội \/ Phường Ba Đình \(00004\)$/);
   assert.match(await facts.textContent(), /Người gọi báo một cô gái 16 tuổi/);
   assert.match(await facts.textContent(), /0987654321/);
   assert.match(await facts.textContent(), /Chị Hoa/);
@@ -98,6 +105,53 @@ test('the operator opens the intake, classifies it and refers it to the health d
   await page.reload();
   await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
   await page.locator('.facts').getByText('Khẩn cấp', { exact: true }).waitFor();
+
+  // A rule, not a stale version: the procuracy extends only after the
+  // complex-case extension (409 conflict naming "kind"), said at the field.
+  const extend = page.locator('form.action-extend');
+  const kind = extend.getByLabel('Căn cứ gia hạn');
+  await kind.selectOption('procuracy');
+  await extend.getByRole('button', { name: 'Gia hạn' }).click();
+  const rule = 'Viện kiểm sát chỉ gia hạn một lần, sau khi đã gia hạn do vụ việc phức tạp.';
+  await extend.locator('.field-error').filter({ hasText: rule }).waitFor();
+  assert.deepEqual(await describedBy(kind), [rule]);
+  assert.doesNotMatch(await extend.textContent(), /người khác cập nhật/);
+  assert.equal(await extend.locator('.alert').isVisible(), false);
+
+  // The same reading of a 409 for every page (errors.js): only a stale
+  // version asks to reload; an unknown rule gets the general text.
+  const read = await page.evaluate(async () => {
+    const m = await import('/views/errors.js');
+    const e = (status, code, message, field) => ({ status, code, message, field });
+    return {
+      stale: m.isStale(e(409, 'conflict', 'intake 3 was changed by someone else: reload it', 'version')),
+      personStale: m.isStale(e(409, 'conflict',
+        'the person was changed by someone else (version 3, not 2); reload and try again', 'version')),
+      noField: m.isStale(e(409, 'conflict', 'a rule the page does not know yet')),
+      ended: m.stateError(e(409, 'conflict',
+        'kind: the deadline ended at 2025-08-20T09:00:00Z; a deadline is extended before it ends', 'kind')),
+      rule: m.isStale(e(409, 'conflict', 'kind: already extended as complex', 'kind')),
+      ruleText: m.stateError(e(409, 'conflict', 'kind: already extended as complex', 'kind')),
+      answered: m.stateError(e(409, 'conflict', 'referral 3 is completed, not waiting for an answer')),
+      step: m.stateError(e(409, 'transition_refused', 'step: "identify" is not allowed while the person is closed', 'step')),
+      other: m.stateError(e(409, 'conflict', 'a rule the page does not know yet')),
+      notState: m.stateError(e(400, 'invalid', 'kind: complex or procuracy', 'kind')),
+    };
+  });
+  assert.equal(read.stale, true);
+  assert.equal(read.personStale, true);
+  assert.equal(read.noField, false);
+  assert.equal(read.ended.key, 'error.state.extend_ended');
+  assert.equal(read.ended.field, 'kind');
+  assert.match(read.ended.args.at, /^20\/08\/2025 \d\d:00:00$/);
+  assert.equal(read.rule, false);
+  assert.deepEqual(read.ruleText, { key: 'error.state.extend_complex', args: {}, field: 'kind' });
+  assert.deepEqual(read.answered, { key: 'error.state.referral_answered', args: { status: 'Đã hoàn thành' },
+    field: null });
+  assert.deepEqual(read.step, { key: 'error.state.person_step',
+    args: { step: 'Xác định là nạn nhân', status: 'Đã đóng hồ sơ' }, field: 'step' });
+  assert.deepEqual(read.other, { key: 'error.state.other', args: {}, field: null });
+  assert.equal(read.notState, null);
 
   // Refer to the Hanoi health department, the unit shown by name.
   const refer = page.locator('form.action-refer');
@@ -159,5 +213,60 @@ test('the operator sees the referral completed under Sent', async () => {
   assert.match(await row.textContent(), /Sở Y tế Hà Nội/);
   await row.getByRole('link', { name: `Tin báo số ${intakeId}` }).click();
   await h1(page).filter({ hasText: `Tin báo số ${intakeId}` }).waitFor();
+  await page.done();
+});
+
+test('at 1280x800 the intake list fits the page, its decision and extension in words', async () => {
+  // The intake decided after the complex-case extension: the longest deadline cell.
+  const op = await apiSignIn(server.url, operator);
+  const i = await op.get(`/api/intakes/${intakeId}`);
+  assert.equal(i.status, 200, i.text);
+  const x = await op.post(`/api/intakes/${intakeId}/extend`, { kind: 'complex', version: i.body.version });
+  assert.equal(x.status, 200, x.text);
+  const d = await op.post(`/api/intakes/${intakeId}/decide`, { decision: 'initiate', note: null,
+    version: x.body.version });
+  assert.equal(d.status, 200, d.text);
+
+  const page = await ui.pageFor(operator);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Danh sách tin báo' }).click();
+  // Ordered by when the intake was recorded, and the caption says so.
+  const table = page.getByRole('table',
+    { name: 'Tin báo của đơn vị, tin báo được ghi nhận vào hệ thống gần nhất ở trên' });
+  const cell = table.locator('td.deadline').filter({ hasText: 'Đã ra quyết định' });
+  await cell.waitFor();
+  assert.match(await cell.textContent(), /\(đã gia hạn: vụ việc phức tạp\)/);
+  // No horizontal scrolling to read it.
+  const fit = await table.evaluate((t) => ({ table: t.getBoundingClientRect().width,
+    wrap: t.parentElement.clientWidth, scroll: t.parentElement.scrollWidth }));
+  assert.ok(fit.scroll <= fit.wrap, `the table fits its column: ${JSON.stringify(fit)}`);
+  await page.screenshot({ path: `${shots}intake-list-1280.png`, fullPage: true });
+  await page.done();
+});
+
+test('a person referred to the health department is a link in its inbox', async () => {
+  const op = await apiSignIn(server.url, operator);
+  const p = await op.post('/api/persons', { role: 'under_identification', sex: 'F', birth_year: 2009,
+    citizenship: 'vn_citizen', province: '01', commune: '00004', full_name: 'Lò Thị Xuân' });
+  assert.equal(p.status, 201, p.text);
+  const units = await op.get('/api/units');
+  assert.equal(units.status, 200, units.text);
+  const to = units.body.items.find((u) => u.name === 'Sở Y tế Hà Nội');
+  assert.ok(to, 'the health department is a unit one can refer to');
+  const r = await op.post('/api/referrals', { object_type: 'person', object_id: p.body.id, to_unit_id: to.id,
+    note: 'Cần khám sức khỏe.' });
+  assert.equal(r.status, 201, r.text);
+
+  const page = await ui.pageFor(health);
+  await page.getByRole('navigation').getByRole('link', { name: 'Chuyển tuyến (1)' }).click();
+  await h1(page).filter({ hasText: 'Chuyển tuyến' }).waitFor();
+  const row = page.locator(`table.referrals tbody tr[data-id="${r.body.id}"]`);
+  const link = row.getByRole('link', { name: `Người số ${p.body.id}` });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), `#/persons/${p.body.id}`);
+  // The receiving unit opens the record while the referral stands.
+  await link.click();
+  await page.waitForURL(new RegExp(`#/persons/${p.body.id}$`));
+  await h1(page).filter({ hasText: 'Lò Thị Xuân' }).waitFor();
   await page.done();
 });

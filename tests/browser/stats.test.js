@@ -140,8 +140,17 @@ test('a statistician sees an indicator by sex with the API total, and the KPI li
   const ages = await apiGet(`/api/stats/values?indicator=V_RECEIVED&from=${from}&to=${to}&by=age_band`);
   await page.locator('table.stats-values caption').filter({ hasText: 'Nhóm tuổi' }).waitFor();
   assert.equal(await page.locator('.stats-total .total').getAttribute('data-total'), String(ages.total));
-  if (ages.values.some((v) => v.category === 'under_16'))
-    assert.equal(await page.locator('tr[data-category="under_16"] th').textContent(), 'Dưới 16 tuổi');
+  assert.equal(await page.locator('tr[data-category="under_16"] th').textContent(), 'Dưới 16 tuổi');
+  // The age bands youngest first (the API gives them in code order, which
+  // puts "under 16" last), unknown ages after them.
+  const band = (c) => ['under_16', '16_17', '18_30', 'over_30'].indexOf(c) >>> 0;
+  const order = ages.values.map((v) => v.category).sort((a, b) => band(a) - band(b));
+  assert.ok(order.length > 1 && order[0] === 'under_16', `the demo data has several bands: ${order}`);
+  assert.deepEqual(await page.locator('table.stats-values tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => tr.dataset.category)), order);
+  // The period in dd/mm/yyyy, as everywhere in the UI.
+  assert.equal((await page.locator('.stats-scope').textContent()).trim(),
+    `Toàn quốc, từ 01/01/${year - 5} đến 31/12/${year}`);
 
   // The provinces ranked: 34 rows, highest first, the sum is the nation's.
   await page.getByRole('button', { name: 'Xếp hạng 34 tỉnh, thành phố' }).click();
@@ -154,6 +163,8 @@ test('a statistician sees an indicator by sex with the API total, and the KPI li
   const one = await apiGet(`/api/stats/values?indicator=V_RECEIVED&from=${from}&to=${to}&province=${top}`);
   assert.equal(values[0], one.total);
   assert.match(await ranked.first().locator('th').textContent(), new RegExp(`^${top} – \\S`));
+  assert.equal(await page.locator('table.stats-rank-table caption').textContent(),
+    `Từ 01/01/${year - 5} đến 31/12/${year}`);
   await page.locator('.stats-rank').screenshot({ path: `${shots}stats-rank.png` });
   await page.done();
 });

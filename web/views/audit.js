@@ -3,7 +3,7 @@
 // newest first, with "older entries" below.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
-import { has } from '../i18n.js';
+import { has, t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 
 const LIMIT = 50;
@@ -27,6 +27,34 @@ const ACTIONS = [
 
 // Outcomes, for the filter: refused reads ("denied") show probing.
 const OUTCOMES = ['ok', 'denied', 'failed', 'locked'];
+
+const named = (prefix, code) => (has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code);
+
+// The reasons the server writes itself (src/core/case.c, referral.c), by
+// action: [action, the reason, its text key, the text's values]. unit(id)
+// names an org unit. Any other reason (what a user gave to read a record)
+// is shown as it is.
+const REASONS = [
+  [/^case\.stage$/, /^stage (\w+) -> (\w+) on (\d{4}-\d{2}-\d{2})$/, 'audit.reason.stage',
+    (m) => ({ from: named('case.stage', m[1]), to: named('case.stage', m[2]), on: dmy(m[3]) })],
+  [/^case\.offender_add$/, /^offender \((\w+)\)$/, 'audit.reason.offender',
+    (m) => ({ role: named('case.role', m[1]) })],
+  [/^case\.victim_link$/, /^victim person (\d+)$/, 'audit.reason.victim', (m) => ({ id: m[1] })],
+  [/^case\.intake_link$/, /^intake (\d+)$/, 'audit.reason.intake', (m) => ({ id: m[1] })],
+  [/^referral\./, /^referral (\d+) from unit (\d+) to (\d+)$/, 'audit.reason.referral',
+    (m, unit) => ({ id: m[1], from: unit(m[2]), to: unit(m[3]) })],
+];
+
+// The reason of entry e in the current language: a server-written one
+// from REASONS, else e.reason as it is.
+export function reasonText(e, unit = (id) => t('audit.reason.unit', { id })) {
+  const reason = e.reason ?? '';
+  for (const [action, re, key, args] of REASONS) {
+    const m = action.test(e.action ?? '') ? re.exec(reason) : null;
+    if (m) return t(key, args(m, unit));
+  }
+  return reason;
+}
 
 export function render(ctx) {
   ctx.setTitle('nav.audit');
@@ -61,6 +89,24 @@ export function render(ctx) {
   let filter = {};
   let shown = 0;
   let oldest = null;
+  // The reason cells, each with its entry: written again when the language
+  // changes or the units' names arrive (GET /api/units, once).
+  const reasons = [];
+  let units = new Map();
+  const unit = (id) => units.get(Number(id)) ?? t('audit.reason.unit', { id });
+  const relabel = () => {
+    for (const [td, e] of reasons) td.textContent = reasonText(e, unit);
+  };
+  get('/api/units').then((r) => {
+    if (!ctx.current()) return;
+    units = new Map((r.items ?? []).map((u) => [u.id, u.name]));
+    relabel();
+  }, () => {});
+  const onLang = () => {
+    if (ctx.current()) relabel();
+    else document.removeEventListener('ctip:lang', onLang);
+  };
+  document.addEventListener('ctip:lang', onLang);
 
   const label = (prefix, code) => (has(`${prefix}.${code}`)
     ? h('span', { i18n: `${prefix}.${code}`, title: code }) : h('span', { class: 'mono', text: code ?? '' }));
@@ -68,6 +114,8 @@ export function render(ctx) {
   function row(e) {
     const id = e.object_id === null || e.object_id === undefined ? '' : String(e.object_id);
     const failed = e.outcome && e.outcome !== 'ok' && e.outcome !== 'success';
+    const reason = h('td', { class: 'reason', text: reasonText(e, unit) });
+    reasons.push([reason, e]);
     return h('tr', { class: failed ? 'failed' : null },
       h('td', { class: 'nowrap' }, time(e.at)),
       h('th', { scope: 'row', class: 'mono', text: e.username ?? '' }),
@@ -76,7 +124,7 @@ export function render(ctx) {
         id ? [' ', h('span', { class: 'mono', text: id })] : null),
       h('td', { class: failed ? 'outcome-bad' : null }, label('audit.outcome', e.outcome)),
       h('td', { class: 'mono', text: e.ip ?? '' }),
-      h('td', { text: e.reason ?? '' }));
+      reason);
   }
 
   async function load(append) {
@@ -89,6 +137,7 @@ export function render(ctx) {
       const items = res.items ?? [];
       if (!append) {
         tbody.replaceChildren();
+        reasons.length = 0;
         shown = 0;
       }
       tbody.append(...items.map(row));

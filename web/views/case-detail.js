@@ -8,7 +8,7 @@
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { pick, t, dmy } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, showConflict } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { ARTICLES, stageBadge, today } from './cases.js';
 
@@ -102,7 +102,7 @@ export function render(ctx) {
         if (err.code === 'transition_refused')
           formAlert.show('case.error.transition_refused', { from: t(`case.stage.${kase.stage}`),
             to: t(`case.to.${b.to}`) });
-        else if (err.code === 'conflict') formAlert.show('case.error.conflict');
+        else if (showConflict(err, { alert: formAlert, fields, stale: 'case.error.conflict' })) return;
         else if (f) {
           f.error(pick(`case.${key}.error.${err.field}_${err.code}`, `case.${key}.error.${err.field}`,
             `case.error.${err.code}`, errorKey(err, 'case')));

@@ -6,16 +6,18 @@
 // no version; another if a unit needs its own); register the person the
 // intake is about (a link to person-new.js, #/persons/new?intake=ID). After
 // an action the intake is loaded again and a success message said; a
-// server error is shown next to its field; 409: someone else changed the
-// intake meanwhile.
+// server error is shown next to its field; a 409 is a stale version
+// (someone else changed the intake meanwhile) or a rule of the intake's
+// state, said in words (errors.js).
 // The persons and criminal cases opened from the intake are linked.
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { has, pick } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, showConflict } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
 import { ARTICLES } from './cases.js';
+import { placeText } from '../ref.js';
 
 const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
 const DECISIONS = ['initiate', 'not_initiate', 'suspend'];
@@ -84,7 +86,7 @@ export function render(ctx) {
         : h('span', { class: 'muted', i18n: 'intake.classification_none' })),
       ...fact('intake.purpose', i.purpose ? coded('purpose', i.purpose) : null),
       ...fact('intakes.col.status', coded('intakes.status', i.status)),
-      ...fact('detail.place', h('span', { class: 'mono', text: [i.province, i.commune].filter(Boolean).join(' / ') })),
+      ...fact('detail.place', i.province || i.commune ? placeText(i.province, i.commune) : null),
       ...fact('intake.reporter', reporter),
       ...fact('intake.summary', i.summary != null ? h('p', { class: 'summary', text: i.summary }) : null),
       ...fact('intake.mentioned_phones', list(i.mentioned_phones)),
@@ -109,8 +111,8 @@ export function render(ctx) {
       title: `detail.${key}.title`, submitKey: `detail.${key}.submit`, fields, extra, body, send, ok, ctx, load,
       explain: (err, b, formAlert) => {
         const f = fields[err.field];
-        if (err.status === 409 && key !== 'refer') formAlert.show('detail.error.conflict');
-        else if (f) {
+        if (showConflict(err, { alert: formAlert, fields, stale: 'detail.error.conflict' })) return;
+        if (f) {
           f.error(pick(`detail.${key}.error.${err.field}`, `detail.error.${err.code}`, errorKey(err, 'detail')));
           f.input.focus();
         } else formAlert.show(pick(`detail.${key}.error.${err.code}`, errorKey(err, 'detail')));

@@ -42,7 +42,7 @@ export function render(ctx) {
   function deadline(legal) {
     if (!legal) return h('td', { class: 'muted', i18n: 'intakes.no_deadline' });
     const state = legal.decision ? 'decided' : legal.overdue ? 'overdue' : legal.due_soon ? 'soon' : null;
-    return h('td', { class: `deadline nowrap${state ? ` ${state}` : ''}` },
+    return h('td', { class: `deadline${state ? ` ${state}` : ''}` },
       time(legal.deadline),
       state ? [' ', h('span', { class: `badge due-${state}`, i18n: `intakes.due.${state}` })] : null,
       legal.extension && legal.extension !== 'none'

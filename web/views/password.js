@@ -20,6 +20,9 @@ export function render(ctx) {
   const conf = field({ name: 'confirm', label: 'pw.confirm', type: 'password',
     autocomplete: 'new-password', required: true, attrs: { maxlength: MAX } });
   const fields = { current_password: cur, new_password: neu, confirm: conf };
+  // Set when too many wrong current passwords locked the account and ended
+  // the session (401 naming current_password): nothing more to send.
+  let ended = false;
   const submit = h('button', { type: 'submit', class: 'primary', i18n: 'pw.submit' });
   // For password managers: whose password this is (not shown, not focusable).
   const who = h('input', { type: 'text', name: 'username', autocomplete: 'username',
@@ -64,6 +67,7 @@ export function render(ctx) {
     } catch (err) {
       if (!ctx.current()) return;
       const f = fields[err.field];
+      if (err.status === 401 && f) ended = true;
       if (f) {
         f.error(pick(`pw.error.${err.field}.${err.code}`, `pw.error.${err.field}`, errorKey(err, 'pw')));
         f.input.focus();
@@ -71,7 +75,7 @@ export function render(ctx) {
         alert.show(errorKey(err, 'pw'));
       }
     } finally {
-      submit.disabled = false;
+      submit.disabled = ended;
       form.removeAttribute('aria-busy');
     }
   });

@@ -10,11 +10,12 @@
 // reason to read the record. The forms show only when the server says the
 // user may record casework on the person ("may_change"). Every write sends
 // the person's version where the API asks for it; the page is loaded again
-// after each, and a stale version (409 conflict) offers to reload.
+// after each; a stale version (409 conflict) offers to reload, a step the
+// record's state refuses (409) is said in words (errors.js).
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { has, t, dmy } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, isStale, showConflict } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
 import { PURPOSES } from './intake-codes.js';
 import {
@@ -22,7 +23,7 @@ import {
   BENEFICIARIES, OUTCOMES, DISCOVERIES, MEANS, VERIFY_OPEN, today, vnd, lastReason, basis,
 } from './person-codes.js';
 import { birth, overdue, statusBadge } from './persons.js';
-import { provinces, communes, ethnicGroups, countries, byName, refOption, refLater } from '../ref.js';
+import { ethnicGroups, countries, byName, refOption, refLater, placeText } from '../ref.js';
 
 const opt = (value, key) => h('option', { value, i18n: key });
 const codeSelect = (codes, prefix, empty) => h('select', {},
@@ -79,10 +80,7 @@ export function render(ctx) {
   function facts(p) {
     const idn = p.identity;
     const late = overdue(p);
-    const place = p.province || p.commune ? h('span', {},
-      p.province ? refLater(provinces, p.province, (n, x) => `${x.code} – ${n}`) : '',
-      p.province && p.commune ? ' / ' : '',
-      p.commune ? refLater(() => communes(p.province), p.commune, (n, x) => `${n} (${x.code})`) : '') : null;
+    const place = p.province || p.commune ? placeText(p.province, p.commune) : null;
     return h('section', { class: 'card person-facts', 'aria-labelledby': 'facts-h' },
       h('h2', { id: 'facts-h', i18n: 'person.detail.facts' }),
       h('div', { class: 'facts-cols' },
@@ -130,8 +128,8 @@ export function render(ctx) {
       explain: async (err, b, formAlert) => {
         if (onError && await onError(err, formAlert)) return;
         const f = fields[err.field];
-        if (err.code === 'conflict') conflict(formAlert);
-        else if (err.code === 'transition_refused') formAlert.show('person.error.transition_refused');
+        if (isStale(err)) conflict(formAlert);
+        else if (showConflict(err, { alert: formAlert, fields, other: 'person.error.transition_refused' })) return;
         else if (f) {
           f.error(has(`person.error.${err.field}`) && err.code === 'invalid' ? `person.error.${err.field}`
             : errorKey(err, 'person'));

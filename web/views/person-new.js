@@ -12,7 +12,7 @@
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { has, dmy } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, showConflict } from './errors.js';
 import { SEXES, CITIZENSHIPS, today } from './person-codes.js';
 import { birth, statusBadge } from './persons.js';
 import { ethnicGroups, countries, byName, refOption, refText, find, fillSelect, choose } from '../ref.js';
@@ -268,6 +268,7 @@ export function render(ctx) {
         showDuplicates(err.body?.candidates ?? [], body);
         return;
       }
+      if (showConflict(err, { alert })) return;
       // From an intake the server names the field "person.<field>".
       const name = err.field?.replace(/^person\./, '');
       const f = fields[name];

@@ -15,7 +15,7 @@
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { t, lang, dmy } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, isStale, showConflict } from './errors.js';
 import { periodText, hashQuery } from './report-common.js';
 import { provinces, communes, refName } from '../ref.js';
 import { holds, levelOf, above, statusBadge, overdueBadge, timingText, orderSections, todayVn, STATUSES,
@@ -380,7 +380,7 @@ export function render(ctx, { print = false } = {}) {
         await load('plan.progress.saved', task.id);
       } catch (err) {
         if (!ctx.current() || err.handled) return;
-        if (err.code === 'conflict') {
+        if (isStale(err)) {
           alert.show('plan.error.progress_conflict');
           const fresh = await get(`/api/plans/${plan.id}`).catch(() => null);
           const ft = fresh?.tasks?.find((x) => x.id === task.id);
@@ -388,7 +388,8 @@ export function render(ctx, { print = false } = {}) {
             task.progress = ft.progress;
             showEntry();
           }
-        } else if (f[err.field]) {
+        } else if (showConflict(err, { alert, fields: f })) return; // a rule of the plan's state
+        else if (f[err.field]) {
           f[err.field].error(`plan.error.${err.field}`);
           f[err.field].input.focus();
         } else if (err.field === 'activity_ids') alert.show('plan.error.activity_ids');

@@ -6,7 +6,7 @@
 import { get, post } from '../api.js';
 import { h, alertBox, setText, time } from '../dom.js';
 import { t } from '../i18n.js';
-import { errorKey } from './errors.js';
+import { errorKey, showConflict } from './errors.js';
 
 const BOXES = ['in', 'out'];
 const COUNTS = ['sent', 'accepted', 'refused', 'completed', 'withdrawn', 'late'];
@@ -38,10 +38,13 @@ export function render(ctx) {
 
   const unitName = (uid) => units.get(uid)?.name ?? t('referrals.unit', { id: String(uid) });
 
+  // The record referred, a link to its page (the receiving unit may open
+  // it while the referral stands; the sender owns it).
+  const PAGES = { intake: 'intakes', person: 'persons' };
   function object(r) {
-    if (r.object_type === 'intake')
-      return h('a', { href: `#/intakes/${r.object_id}`, i18n: 'referrals.object.intake', args: { id: String(r.object_id) } });
-    return h('span', { i18n: `referrals.object.${r.object_type}`, args: { id: String(r.object_id) } });
+    const page = PAGES[r.object_type];
+    return h(page ? 'a' : 'span', { href: page ? `#/${page}/${r.object_id}` : null,
+      i18n: `referrals.object.${r.object_type}`, args: { id: String(r.object_id) } });
   }
 
   async function act(r, what, body, message) {
@@ -56,7 +59,7 @@ export function render(ctx) {
       done.focus();
     } catch (err) {
       if (!ctx.current() || err.handled) return;
-      alert.show(err.status === 409 ? 'referrals.error.conflict' : errorKey(err, 'referrals'));
+      if (!showConflict(err, { alert, stale: 'referrals.error.conflict' })) alert.show(errorKey(err, 'referrals'));
     }
   }
 

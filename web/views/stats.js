@@ -115,6 +115,18 @@ function categoryLabel(dim, code, province) {
   }
 }
 
+// The age bands youngest first (the API gives categories in code order,
+// which puts "under 16" last); unknown ones after them, in the API's order.
+const AGE_BANDS = ['under_16', '16_17', '18_30', 'over_30'];
+export function inOrder(dim, values) {
+  if (dim !== 'age_band') return values;
+  const rank = (c) => {
+    const i = AGE_BANDS.indexOf(c);
+    return i < 0 ? AGE_BANDS.length : i;
+  };
+  return [...values].sort((a, b) => rank(a.category) - rank(b.category));
+}
+
 // A bar of share (0..1) of the cell's width (set through CSSOM: the CSP
 // allows no inline style attribute).
 function bar(share) {
@@ -264,7 +276,7 @@ export function render(ctx) {
       if (!ctx.current() || mine !== seq) return;
       const ind = current();
       const scopeProvince = r.scope?.level === 'province' ? r.scope.code : place.value().province;
-      const rows = (r.values ?? []).map((v) => ({ code: v.category, value: v.value,
+      const rows = inOrder(r.by, r.values ?? []).map((v) => ({ code: v.category, value: v.value,
         label: categoryLabel(r.by, v.category, scopeProvince) }));
       const name = h('span');
       name.dataset.refVi = ind?.name_vi ?? r.indicator;
@@ -276,7 +288,7 @@ export function render(ctx) {
           // The words in a span of their own: a language switch rewrites
           // them and keeps the place name next to them.
           h('p', { class: 'muted stats-scope' }, h('span', { i18n: `stats.scope.${r.scope?.level ?? 'nation'}`,
-            args: { from: r.from, to: r.to } }), ' ', r.scope?.level === 'commune'
+            args: { from: dmy(r.from), to: dmy(r.to) } }), ' ', r.scope?.level === 'commune'
             ? refLater(() => communes(place.value().province), r.scope.code)
             : r.scope?.level === 'province' ? refLater(provinces, r.scope.code) : null),
           h('p', {}, h('span', { i18n: 'stats.total' }), ' ',
@@ -389,7 +401,7 @@ export function render(ctx) {
           r.label = refLater(provinces, r.code, (n, p) => `${p.code} – ${n}`);
         });
         setText(progress, 'stats.rank.done', { n: String(results.length) });
-        rankOut.replaceChildren(barTable({ caption: { i18n: 'stats.rank.caption', args: { from: q.from, to: q.to } },
+        rankOut.replaceChildren(barTable({ caption: { i18n: 'stats.rank.caption', args: { from: dmy(q.from), to: dmy(q.to) } },
           head: ['stats.col.rank', 'stats.col.province', 'stats.col.value', 'stats.col.bar'], rows: results,
           cls: 'stats-rank-table' }));
       } catch (err) {
