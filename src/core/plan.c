@@ -260,11 +260,10 @@ period_counts(const char *period, const char *key)
 	       strncmp(period, key, 4) == 0;
 }
 
-/* The latest entry of unit on task tid counting for key (exact: only
- * entries of period key), or NULL. */
+/* The latest entry of unit on task tid counting for key
+ * (period_counts), or NULL. */
 static const struct ctip_task_progress_row *
-latest(const struct loaded *l, int64_t tid, int64_t unit, const char *key,
-       bool exact)
+latest(const struct loaded *l, int64_t tid, int64_t unit, const char *key)
 {
 	const struct ctip_task_progress_row *best = NULL, *g;
 	int i;
@@ -273,8 +272,7 @@ latest(const struct loaded *l, int64_t tid, int64_t unit, const char *key,
 		g = &l->progress[i];
 		if (g->task_id != tid || g->org_unit_id != unit)
 			continue;
-		if (exact ? strcmp(g->period, key) != 0
-			  : !period_counts(g->period, key))
+		if (!period_counts(g->period, key))
 			continue;
 		if (best == NULL ||
 		    strcmp(g->reported_at, best->reported_at) > 0 ||
@@ -286,11 +284,9 @@ latest(const struct loaded *l, int64_t tid, int64_t unit, const char *key,
 }
 
 static const char *
-unit_status(const struct loaded *l, int64_t tid, int64_t unit, const char *key,
-	    bool exact)
+unit_status(const struct loaded *l, int64_t tid, int64_t unit, const char *key)
 {
-	const struct ctip_task_progress_row *g =
-		latest(l, tid, unit, key, exact);
+	const struct ctip_task_progress_row *g = latest(l, tid, unit, key);
 
 	return g != NULL ? g->status : "not_started";
 }
@@ -302,7 +298,7 @@ unit_status(const struct loaded *l, int64_t tid, int64_t unit, const char *key,
  * cannot do it and none is at work; not_started otherwise.
  */
 static const char *
-task_status(const struct loaded *l, int64_t tid, const char *key, bool exact)
+task_status(const struct loaded *l, int64_t tid, const char *key)
 {
 	int64_t seen[64];
 	int n_seen = 0, n_lead = 0, n_lead_done = 0, n_done = 0, n_work = 0,
@@ -316,8 +312,8 @@ task_status(const struct loaded *l, int64_t tid, const char *key, bool exact)
 		    strcmp(u->role, "lead") != 0)
 			continue;
 		n_lead++;
-		if (strcmp(unit_status(l, tid, u->org_unit_id, key, exact),
-			   "done") == 0)
+		if (strcmp(unit_status(l, tid, u->org_unit_id, key), "done") ==
+		    0)
 			n_lead_done++;
 	}
 	for (i = 0; i < l->n_progress; i++) {
@@ -331,8 +327,8 @@ task_status(const struct loaded *l, int64_t tid, const char *key, bool exact)
 		if (j < n_seen || n_seen == (int)CTIP_NELEM(seen))
 			continue;
 		seen[n_seen++] = g->org_unit_id;
-		s = unit_status(l, tid, g->org_unit_id, key, exact);
-		if (latest(l, tid, g->org_unit_id, key, exact) == NULL)
+		s = unit_status(l, tid, g->org_unit_id, key);
+		if (latest(l, tid, g->org_unit_id, key) == NULL)
 			continue;
 		if (strcmp(s, "done") == 0)
 			n_done++;
@@ -537,7 +533,7 @@ plan_json(json_t **out, struct ctip_store *st, const struct loaded *l,
 				json_array_append_new(
 					prog,
 					progress_json(l, &l->progress[k]));
-		status = task_status(l, t->id, d.key, false);
+		status = task_status(l, t->id, d.key);
 		json_array_append_new(
 			tasks,
 			json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:o, "
@@ -607,7 +603,7 @@ count_overdue(int *out, struct ctip_store *st, const struct loaded *l,
 		if ((rc = due_of(&d, st, &l->plan, &l->tasks[i], today, a,
 				 err)) != CTIP_OK)
 			return rc;
-		if (is_overdue(&d, task_status(l, l->tasks[i].id, d.key, false),
+		if (is_overdue(&d, task_status(l, l->tasks[i].id, d.key),
 			       today))
 			(*out)++;
 	}
@@ -1633,6 +1629,20 @@ counts_json(json_t *j, const struct counts *c)
 	return j;
 }
 
+/* Whether unit leads task tid of l (named as a lead unit). */
+static bool
+unit_leads(const struct loaded *l, int64_t tid, int64_t unit)
+{
+	int i;
+
+	for (i = 0; i < l->n_units; i++)
+		if (l->units[i].task_id == tid && !l->units[i].all_units &&
+		    l->units[i].org_unit_id == unit &&
+		    strcmp(l->units[i].role, "lead") == 0)
+			return true;
+	return false;
+}
+
 /* Whether unit is on task tid of l (named, or reported on it). */
 static bool
 unit_on_task(const struct loaded *l, int64_t tid, int64_t unit)
@@ -1724,9 +1734,13 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 
 			if (!unit_on_task(&l, l.tasks[i].id, units[k]))
 				continue;
-			st = unit_status(&l, l.tasks[i].id, units[k], period,
-					 true);
-			count(&c, st, is_overdue(&dues[i], st, today));
+			/* Its latest entry for the period (a year's
+			 * halves count for the year), as the plan shows
+			 * it; late only where it leads. */
+			st = unit_status(&l, l.tasks[i].id, units[k], period);
+			count(&c, st,
+			      is_overdue(&dues[i], st, today) &&
+				      unit_leads(&l, l.tasks[i].id, units[k]));
 		}
 		json_array_append_new(
 			by_unit,
@@ -1745,7 +1759,7 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 
 			if (l.tasks[i].section_id != sid)
 				continue;
-			st = task_status(&l, l.tasks[i].id, period, true);
+			st = task_status(&l, l.tasks[i].id, period);
 			count(&c, st, is_overdue(&dues[i], st, today));
 		}
 		if (s < 0 && c.tasks == 0)
@@ -1831,7 +1845,7 @@ ctip_plan_due(json_t **out, const struct ctip_access *ax,
 			continue;
 		if ((rc = due_of(&d, st, &l.plan, t, today, a, err)) != CTIP_OK)
 			goto fail;
-		status = unit_status(&l, t->id, p->unit_id, d.key, false);
+		status = unit_status(&l, t->id, p->unit_id, d.key);
 		if (d.on[0] == '\0' || strcmp(d.on, until) > 0 ||
 		    settled(status))
 			continue;
