@@ -357,6 +357,7 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_intake_kpi k;
 	struct ctip_err err = { 0 };
 	json_t *by, *j;
+	double hours;
 	int i;
 
 	if (ctip_intake_kpi(
@@ -394,10 +395,11 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 	json_object_set_new(j, "kpi_classified",
 			    ctip_json_kpi_rate(&k.classified));
 	json_object_set_new(j, "kpi_resolved", ctip_json_kpi_rate(&k.resolved));
+	/* Hours to two decimals (36 seconds). */
+	hours = (double)(long)(k.median_hours_to_referral * 100 + 0.5) / 100;
 	json_object_set_new(j, "median_hours_to_referral",
-			    k.median_hours_to_referral < 0
-				    ? json_null()
-				    : json_real(k.median_hours_to_referral));
+			    k.median_hours_to_referral < 0 ? json_null()
+							   : json_real(hours));
 	ctip_resp_json(resp, 200, j);
 }
 

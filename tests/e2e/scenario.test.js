@@ -176,11 +176,13 @@ test('a record counts on its day in Viet Nam: a call at 06:16 on 15 March in Ha 
 	// The first quarter ends at 17:00Z on 31 March; the province sees the same.
 	assert.deepEqual(await day(stat, '2026-01-01', '2026-03-14'), [0, 0]);
 	assert.deepEqual(await day(stat, '2026-03-15', '2026-03-31'), [1, 1]);
-	// One rounding for a share and its KPI (2 of 3 classified: 0.6667 in
-	// both), and reals as written, not 0.66669999999999996.
+	// One rounding for a share and its KPI, and reals as written (0.9, not
+	// 0.90000000000000002); hours to two decimals.
 	const y = await op.get('/api/kpi/intakes?from=2026-01-01&to=2026-12-31');
 	assert.equal(y.body.share_classified, y.body.kpi_classified.rate);
-	assert.doesNotMatch(y.text, /\d\.\d{9}/, y.text);
+	assert.doesNotMatch(y.text, /\.\d*(0{6}|9{6})/, y.text);
+	assert.match(y.text, /"target":0\.9,/);
+	assert.match(String(y.body.median_hours_to_referral), /^\d+(\.\d{1,2})?$/);
 });
 
 test('an investigator opens a criminal-case lead from a denunciation, linked both ways', async () => {
