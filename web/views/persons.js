@@ -3,8 +3,12 @@
 // destination or an overdue verification; a province user gives a reason
 // to see identities outside their own unit (docs/api.md, Scope). For case
 // workers and investigators, the follow-up visits of the unit due within
-// two weeks (GET /api/follow-ups), overdue first. The search is kept in
-// the address (#/persons?q=...), so a reload or going back shows it again.
+// two weeks (GET /api/follow-ups), overdue first. The filters are kept in
+// the address (#/persons?status=...), so a reload or going back shows them
+// again; the identity terms (name, citizen ID, phone) are not: the address
+// stays in the browser's history, on a shared office computer too. They
+// are kept in memory for the signed-in user instead, so that going back
+// from a person shows the search again.
 // The commune is picked from the communes of a province (place-picker.js);
 // the province only narrows that list (the API has no province filter:
 // a unit's scope lies in one province anyway).
@@ -23,6 +27,9 @@ const CASEWORK_ROLES = ['case_worker', 'investigator'];
 const PARAMS = ['q', 'citizen_id', 'phone', 'commune', 'status', 'role', 'purpose', 'destination', 'overdue'];
 // Kept in the address, not sent: the province of the commune picker.
 const LOCAL = ['province'];
+// Sent, kept in memory only: { user, terms }.
+const IDENTITY = ['q', 'citizen_id', 'phone'];
+let remembered = null;
 
 function queryOf(hash) {
   const i = hash.indexOf('?');
@@ -63,6 +70,8 @@ export function render(ctx) {
   const province = ctx.user?.org_unit?.level === 'province';
   const alert = alertBox();
   let query = queryOf(location.hash);
+  if (IDENTITY.every((k) => !query[k]) && remembered?.user === ctx.user?.id)
+    Object.assign(query, remembered.terms);
 
   // The search form.
   const q = field({ name: 'q', label: 'person.search.q', hint: 'person.search.q_hint',
@@ -182,12 +191,15 @@ export function render(ctx) {
     Object.assign(query, place.value());
     query.overdue = overdueBox.checked ? 'verify' : '';
     lastReason(reason.input.value.trim().normalize('NFC'));
-    // Kept in the address without a new route.
-    history.replaceState(null, '', withQuery('#/persons', query));
+    // Kept in the address without a new route; identity terms in memory.
+    remembered = { user: ctx.user?.id, terms: Object.fromEntries(IDENTITY.map((k) => [k, query[k]])) };
+    history.replaceState(null, '', withQuery('#/persons', {
+      ...query, ...Object.fromEntries(IDENTITY.map((k) => [k, ''])) }));
     load();
   });
   clear.addEventListener('click', () => {
     query = Object.fromEntries([...PARAMS, ...LOCAL].map((k) => [k, '']));
+    remembered = null;
     fill();
     history.replaceState(null, '', '#/persons');
     load();
