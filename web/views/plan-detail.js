@@ -60,9 +60,12 @@ function periods(plan) {
   for (let y = y0; y <= y1 && keys.length < 30; y++) keys.push(`${y}-H1`, `${y}-H2`, String(y));
   return keys;
 }
-function currentPeriod(plan) {
+// The period a unit most likely reports task on now: the year for a task
+// of the year (or every year), else the current half.
+function currentPeriod(plan, task) {
   const d = todayVn();
-  const k = `${d.slice(0, 4)}-${Number(d.slice(5, 7)) <= 6 ? 'H1' : 'H2'}`;
+  const yearly = ['year', 'yearly'].includes(task?.timing?.kind);
+  const k = yearly ? d.slice(0, 4) : `${d.slice(0, 4)}-${Number(d.slice(5, 7)) <= 6 ? 'H1' : 'H2'}`;
   const ks = periods(plan);
   return ks.includes(k) ? k : ks[0];
 }
@@ -304,7 +307,7 @@ export function render(ctx, { print = false } = {}) {
   function progressForm(task, close) {
     const keys = periods(plan);
     const periodSel = h('select', {}, periodOptions(keys));
-    periodSel.value = currentPeriod(plan);
+    periodSel.value = currentPeriod(plan, task);
     const statusSel = h('select', {}, STATUSES.map((s) => h('option', { value: s, i18n: `plan.status.${s}` })));
     const f = {
       period: field({ name: 'period', label: 'plan.progress.period', control: periodSel }),
