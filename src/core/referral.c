@@ -357,7 +357,7 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 
 enum ctip_status
 ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
-		   const struct ctip_principal *p, int64_t id,
+		   const struct ctip_principal *p, int64_t id, bool open,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
 	struct ctip_referral_row *r = &out->row;
@@ -390,13 +390,15 @@ ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
 	out->late = strcmp(r->status, "sent") == 0 &&
 		    strcmp(r->ack_due_at, now) < 0;
 	/* Notes are working text between the two units' handlers, free text
-	 * that may name the person: released once the read is logged. */
-	if (may_refer(p))
+	 * that may name the person: released, when asked, once the read is
+	 * logged. */
+	open = open && may_refer(p);
+	if (open)
 		rc = ctip_audit_log(ax->q, ax->st, ax->kr, &ev, 1, err);
-	if (rc == CTIP_OK && may_refer(p))
+	if (rc == CTIP_OK && open)
 		rc = ctip_open_text(&out->note, ax->kr, "referral.note",
 				    r->note_enc, r->note_enc_len, a, err);
-	if (rc == CTIP_OK && may_refer(p))
+	if (rc == CTIP_OK && open)
 		rc = ctip_open_text(&out->refusal_reason, ax->kr,
 				    "referral.refusal_reason",
 				    r->refusal_reason_enc,

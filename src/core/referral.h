@@ -48,11 +48,12 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 		       struct ctip_err *err);
 
 /* Referral id as p sees it (a user of the sending or receiving unit;
- * CTIP_ENOTFOUND otherwise, audited as denied). A handler's read, which
- * releases the note and refusal reason, is audited "referral.read". */
+ * CTIP_ENOTFOUND otherwise, audited as denied). With open, a handler's
+ * read also releases the note and the refusal reason, and is audited
+ * "referral.read"; without, they are NULL (lists). */
 CTIP_MUST_CHECK enum ctip_status
 ctip_referral_read(struct ctip_referral_view *out, const struct ctip_access *ax,
-		   const struct ctip_principal *p, int64_t id,
+		   const struct ctip_principal *p, int64_t id, bool open,
 		   struct ctip_arena *a, struct ctip_err *err);
 
 /* Ids of the referrals to p's unit (inbox) or from it, by status (NULL:

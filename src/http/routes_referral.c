@@ -26,7 +26,7 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status)
 	struct ctip_referral_view v;
 	struct ctip_err err = { 0 };
 
-	if (ctip_referral_read(&v, &req->access, req->who, id, req->arena,
+	if (ctip_referral_read(&v, &req->access, req->who, id, true, req->arena,
 			       &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
@@ -104,8 +104,9 @@ ctip_h_referral_list(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	items = json_array();
 	for (i = 0; i < n; i++) {
+		/* A list shows no notes: no read of them to log. */
 		if (ctip_referral_read(&v, &req->access, req->who, ids[i],
-				       req->arena, &err) != CTIP_OK) {
+				       false, req->arena, &err) != CTIP_OK) {
 			json_decref(items);
 			ctip_resp_err(resp, &err);
 			return;
