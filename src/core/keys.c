@@ -3,6 +3,7 @@
  * field below: a column that is sealed must be added to all three. */
 #include "core/keys.h"
 #include "core/audit.h"
+#include "core/setup.h"
 
 #include <sodium.h>
 
@@ -111,6 +112,10 @@ ctip_key_rotate(struct ctip_rotate_stats *out, struct ctip_store *st,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = ctip_keyring_add(kr, path, err)) != CTIP_OK)
+		return rc;
+	/* The database knows the new key before anything is sealed with
+	 * it: a key file without it is refused from now on. */
+	if ((rc = ctip_key_check(st, kr, err)) != CTIP_OK)
 		return rc;
 	out->new_key_id = kr->ids[kr->n_keys - 1];
 	snprintf(id, sizeof(id), "%u", (unsigned)out->new_key_id);

@@ -78,6 +78,10 @@ ctip_key_check(struct ctip_store *st, const struct ctip_keyring *kr,
 
 	ctip_blind(fp, kr, "key_check", "ctip key file fingerprint v1");
 	sodium_bin2hex(hex, sizeof(hex), fp, sizeof(fp));
+	/* One write transaction: two processes seeing a new key at once
+	 * record one fingerprint, and the second compares with it. */
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		return rc;
 	ctip_arena_init(&a, 4096);
 	rc = st->ops->meta_get(&have, st, "key_check", &a, err);
 	if (rc == CTIP_ENOTFOUND)
@@ -89,6 +93,10 @@ ctip_key_check(struct ctip_store *st, const struct ctip_keyring *kr,
 	if (rc == CTIP_OK)
 		rc = check_data_keys(st, kr, &a, err);
 	ctip_arena_free(&a);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK)
+		st->ops->rollback(st);
 	return rc;
 }
 

@@ -284,20 +284,36 @@ canonical_ip(char out[INET6_ADDRSTRLEN], const char *addr)
 	return false;
 }
 
+/* Keep the value of the last X-Forwarded-For line in *cls. */
+static enum MHD_Result
+last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+	       const char *value)
+{
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") == 0 && value != NULL)
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
 /* The client's address as text: the peer's, or, when the peer is the
  * trusted reverse proxy, the last address of X-Forwarded-For (the one
- * the proxy appended; those before it are the client's own word). */
+ * the proxy appended; those before it are the client's own word). Over
+ * several lines of the header, the last line's: a proxy may add its own
+ * line after the client's instead of appending to it. */
 static void
 client_ip(char out[64], struct ctip_req *req)
 {
-	const char *xff, *last;
+	const char *xff = NULL, *last;
 	char addr[64], canon[INET6_ADDRSTRLEN];
 	size_t n;
 
 	peer_ip(out, req->conn);
 	if (req->server->trusted_proxy[0] == '\0' ||
-	    strcmp(out, req->server->trusted_proxy) != 0 ||
-	    (xff = ctip_req_header(req, "X-Forwarded-For")) == NULL)
+	    strcmp(out, req->server->trusted_proxy) != 0)
+		return;
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, last_forwarded,
+				  &xff);
+	if (xff == NULL)
 		return;
 	last = strrchr(xff, ',');
 	last = last ? last + 1 : xff;
@@ -395,7 +411,10 @@ keys_refresh(struct ctip_server *srv)
 		ctip_log(CTIP_LOG_ERROR,
 			 "key file changed but was not reloaded: %s", err.msg);
 		ctip_keyring_wipe(&kr);
-		srv->key_stat = st;
+		/* Refused: not again until the file changes. Unread, or the
+		 * database busy: again in a second. */
+		if (err.code == CTIP_EINVAL)
+			srv->key_stat = st;
 		return;
 	}
 	pthread_rwlock_wrlock(&srv->key_lock);

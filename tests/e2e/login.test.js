@@ -182,6 +182,13 @@ test('behind a trusted proxy the throttle counts the client X-Forwarded-For name
 		for (let i = 0; i < 20; i++)
 			problem(await loginFrom(server.url, `10.9.9.${i}, 198.51.100.7`, i), 401, 'unauthenticated');
 		problem(await loginFrom(server.url, '198.51.100.7', 20), 429, 'too_many_attempts');
+		// A proxy that adds its own line after the client's: the last line
+		// is the proxy's word.
+		const twoLines = await request(`${server.url}/api/session`, {
+			method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': ['6.6.6.6', '198.51.100.7'] },
+			body: JSON.stringify({ username: 'nobody-x', password: 'wrong password x' }),
+		});
+		assert.equal(twoLines.status, 429, twoLines.body);
 		// Another client behind the same proxy is not blocked, and the log
 		// has its address.
 		problem(await loginFrom(server.url, '198.51.100.8', 21), 401, 'unauthenticated');

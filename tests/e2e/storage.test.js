@@ -279,8 +279,13 @@ test('a key file with another data key under a known id, or without a known key,
 		await assert.rejects(startServer({ db, key: wrong }), /key 1 of the key file is not the one/);
 		assert.equal(personCount(db), 0);
 		// After a rotation the database knows keys 1 and 2: a file
-		// without key 1 cannot open what it sealed.
+		// without key 1 cannot open what it sealed, nor the file of
+		// before the rotation what is sealed now.
+		const before = write('before.key', good);
 		await runOk(['key', 'rotate', '--db', db, '--key', key]);
+		r = await run(['import', '--db', db, '--key', before, file]);
+		assert.equal(r.code, 3, r.stderr);
+		assert.match(r.stderr, /^ctip: the key file lacks key 2, which sealed data in this database/);
 		const rotated = fs.readFileSync(key, 'utf8');
 		const lacking = write('lacking.key', rotated.replace(/^key 1 [0-9a-f]{64}\n/m, ''));
 		r = await run(['import', '--db', db, '--key', lacking, file]);
