@@ -1629,17 +1629,23 @@ counts_json(json_t *j, const struct counts *c)
 	return j;
 }
 
-/* Whether unit leads task tid of l (named as a lead unit). */
+/* Whether unit (at admin_code) leads task tid of l: named as a lead
+ * unit, or of the plan's place when all its units lead (as answers_for). */
 static bool
-unit_leads(const struct loaded *l, int64_t tid, int64_t unit)
+unit_leads(const struct loaded *l, int64_t tid, int64_t unit,
+	   const char *admin_code)
 {
+	const struct ctip_plan_task_unit_row *u;
 	int i;
 
-	for (i = 0; i < l->n_units; i++)
-		if (l->units[i].task_id == tid && !l->units[i].all_units &&
-		    l->units[i].org_unit_id == unit &&
-		    strcmp(l->units[i].role, "lead") == 0)
+	for (i = 0; i < l->n_units; i++) {
+		u = &l->units[i];
+		if (u->task_id != tid || strcmp(u->role, "lead") != 0)
+			continue;
+		if (u->all_units ? strcmp(l->plan.admin_code, admin_code) == 0
+				 : u->org_unit_id == unit)
 			return true;
+	}
 	return false;
 }
 
@@ -1671,7 +1677,7 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 	struct loaded l;
 	struct due *dues;
 	int64_t *units;
-	const char **names;
+	const char **names, **codes;
 	int n_units = 0, i, k, s;
 	char today[11];
 	json_t *by_unit, *by_section;
@@ -1692,7 +1698,9 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 					    sizeof(*units));
 	names = ctip_arena_alloc(a, (size_t)(l.n_units + l.n_progress + 1) *
 					    sizeof(*names));
-	if (dues == NULL || units == NULL || names == NULL)
+	codes = ctip_arena_alloc(a, (size_t)(l.n_units + l.n_progress + 1) *
+					    sizeof(*codes));
+	if (dues == NULL || units == NULL || names == NULL || codes == NULL)
 		return ctip_err_set(err, CTIP_ETOOBIG, "plan too large");
 	for (i = 0; i < l.n_tasks; i++)
 		if ((rc = due_of(&dues[i], ax->st, &r, &l.tasks[i], today, a,
@@ -1723,6 +1731,7 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 		if (!ctip_authz_within(p, o.admin_code, o.province_code))
 			continue;
 		units[n_units] = u;
+		codes[n_units] = o.admin_code;
 		names[n_units++] = name;
 	}
 	by_unit = json_array();
@@ -1740,7 +1749,8 @@ ctip_plan_rollup(json_t **out, const struct ctip_access *ax,
 			st = unit_status(&l, l.tasks[i].id, units[k], period);
 			count(&c, st,
 			      is_overdue(&dues[i], st, today) &&
-				      unit_leads(&l, l.tasks[i].id, units[k]));
+				      unit_leads(&l, l.tasks[i].id, units[k],
+						 codes[k]));
 		}
 		json_array_append_new(
 			by_unit,

@@ -730,6 +730,31 @@ the_due_list_and_rollup_follow_status_and_dates(void **state)
 	assert_int_equal(json_integer_value(json_object_get(u, "not_started")),
 			 2);
 	json_decref(j);
+
+	/* A task all the place's units lead is late for each that reports
+	 * on it unfinished. */
+	snprintf(tasks, sizeof(tasks),
+		 "[{\"number\": \"1\", \"text\": \"Mọi đơn vị\", \"timing\": "
+		 "{\"kind\": \"once\", \"due_on\": \"%s\"}, \"lead\": "
+		 "[{\"all_units\": true}]}]",
+		 past);
+	assert_int_equal(create(&id, f, &hn, tasks, &err), CTIP_OK);
+	j = plan_of(f, &hn, id);
+	t0 = json_integer_value(json_object_get(task_of(j, 0), "id"));
+	json_decref(j);
+	assert_int_equal(report(f, &pol, id, t0,
+				"{\"period\": \"2026\", \"status\": "
+				"\"in_progress\", \"version\": 0}",
+				&err),
+			 CTIP_OK);
+	assert_int_equal(
+		ctip_plan_rollup(&j, &f->ax, &hn, id, "2026", &f->arena, &err),
+		CTIP_OK);
+	u = json_array_get(json_object_get(j, "by_unit"), 0);
+	assert_int_equal(json_integer_value(json_object_get(u, "unit_id")),
+			 pol.unit_id);
+	assert_int_equal(json_integer_value(json_object_get(u, "overdue")), 1);
+	json_decref(j);
 }
 
 /* Tasks listed in a seed's .expected file. */
