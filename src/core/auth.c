@@ -255,6 +255,21 @@ locked(const struct ctip_user_row *u, const char *now)
 	return u->locked_until != NULL && strcmp(u->locked_until, now) > 0;
 }
 
+/* Run fn's change and its audit entry in one transaction. */
+static enum ctip_status
+audited(struct ctip_store *st, const struct ctip_keyring *kr,
+	const struct ctip_audit_event *ev, enum ctip_status rc,
+	struct ctip_err *err)
+{
+	if (rc == CTIP_OK)
+		rc = ctip_audit_append(st, kr, ev, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->commit(st, err);
+	if (rc != CTIP_OK)
+		st->ops->rollback(st);
+	return rc;
+}
+
 /*
  * Inside the transaction the caller began, after reading u again there
  * (NULL: no such user): count one more failure against u, unless it is
@@ -289,13 +304,7 @@ count_failure(bool *locks, struct ctip_store *st, const struct ctip_keyring *kr,
 		if (rc == CTIP_OK && *locks && end_sessions)
 			rc = st->ops->session_delete_user(st, u->id, NULL, err);
 	}
-	if (rc == CTIP_OK)
-		rc = ctip_audit_append(st, kr, ev, err);
-	if (rc == CTIP_OK)
-		rc = st->ops->commit(st, err);
-	if (rc != CTIP_OK)
-		st->ops->rollback(st);
-	return rc;
+	return audited(st, kr, ev, rc, err);
 }
 
 enum ctip_status
@@ -467,21 +476,6 @@ ctip_auth_bearer(struct ctip_principal *p, struct ctip_store *st,
 		p->via_token = true;
 		copy(p->ip, sizeof(p->ip), ip);
 	}
-	return rc;
-}
-
-/* Run fn's change and its audit entry in one transaction. */
-static enum ctip_status
-audited(struct ctip_store *st, const struct ctip_keyring *kr,
-	const struct ctip_audit_event *ev, enum ctip_status rc,
-	struct ctip_err *err)
-{
-	if (rc == CTIP_OK)
-		rc = ctip_audit_append(st, kr, ev, err);
-	if (rc == CTIP_OK)
-		rc = st->ops->commit(st, err);
-	if (rc != CTIP_OK)
-		st->ops->rollback(st);
 	return rc;
 }
 
