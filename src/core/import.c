@@ -133,6 +133,7 @@ struct batch {
 struct reader {
 	struct ctip_csv c;
 	int map[C_N];
+	int n_header;          /* fields of the header: every row has as many */
 	struct ctip_store *st; /* reference checks */
 	struct ctip_ref_seen *memo;
 	const struct ctip_keyring *kr;
@@ -304,6 +305,16 @@ read_batch(struct batch *b, struct reader *r, enum ctip_status *rc,
 		}
 		it = &b->items[b->n];
 		it->line = r->c.line;
+		/* A row cut short (or run on) by a broken export is not a
+		 * person with blank fields. */
+		if (r->c.n_fields != r->n_header) {
+			*rc = ctip_err_set(err, CTIP_EINVAL,
+					   "line %ld: expected %d fields as "
+					   "in the header, got %d",
+					   it->line, r->n_header,
+					   r->c.n_fields);
+			return false;
+		}
 		for (i = 0; i < C_N; i++) {
 			it->f[i] = ctip_arena_strdup(
 				&b->a,
@@ -515,6 +526,7 @@ ctip_import_persons(struct ctip_import_stats *out, struct ctip_store *st,
 				    k == 0 ? "empty file: no header line"
 					   : e.msg);
 	}
+	r.n_header = r.c.n_fields;
 	for (i = 0; i < C_N; i++) {
 		r.map[i] = ctip_csv_find(&r.c, col_names[i]);
 		if (r.map[i] < 0 && i != C_RECEIVED_ON) {

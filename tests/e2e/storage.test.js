@@ -215,6 +215,12 @@ test('import of malformed files exits 3 and adds nothing', async () => {
 		'no-id-column.csv': [good.replace(',citizen_id,', ',cid,'), /header: no column "citizen_id"/],
 		'unterminated.csv': [good.replace('Trần Văn Minh', '"Trần Văn Minh'), /line \d+: .*quote/],
 		'bad-utf8.csv': [badUtf8, /line 3: full_name: not valid UTF-8/],
+		// A row cut short by a broken export, or run on: not a person
+		// with blank fields.
+		'short-row.csv': [good.split('\n').map((l, i) => (i === 2 ? l.split(',').slice(0, 15).join(',') : l)).join('\n'),
+			/line 3: expected \d+ fields as in the header, got 15/],
+		'long-row.csv': [good.split('\n').map((l, i) => (i === 1 ? `${l},x,y` : l)).join('\n'),
+			/line 2: expected (\d+) fields as in the header, got \d+/],
 	};
 	const before = personCount(db);
 	for (const [name, [content, why]] of Object.entries(cases)) {

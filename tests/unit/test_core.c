@@ -1083,13 +1083,13 @@ static const char row_adult[] =
 	"P1,,victim,Nguyễn Thị Đào,F,1999-05-01,,01,VN,vn_citizen,"
 	"001199012345,+84 912 345 678,\"Thôn 5, xã Yên Bình\",01,00004,1,CN,"
 	"SEX.PROSTITUTION;OTHER.FORCED_MARRIAGE,broker,2024-01-10,rescued,"
-	"2024-03-01\n";
+	"2024-03-01,\n";
 static const char row_minor[] =
 	"P2,P1,accompanying_minor,Nguyễn Văn An,M,,2015,01,VN,vn_citizen,,,,"
-	"01,00004,,,,,,,\n";
+	"01,00004,,,,,,,,\n";
 static const char row_other[] =
 	"P3,,under_identification,Giàng Thị Mỷ,F,,1990,12,VN,vn_citizen,,,,"
-	"79,25747,0,,LABOUR.DOMESTIC,relative,,reported,2025-06-01\n";
+	"79,25747,0,,LABOUR.DOMESTIC,relative,,reported,2025-06-01,\n";
 
 static enum ctip_status
 import_text(struct db_fixture *f, const char *text, struct ctip_import_stats *s,
@@ -1211,7 +1211,7 @@ import_names_a_multi_line_row_by_its_first_line(void **state)
 	const char *text = csv_of(
 		f, row_adult,
 		"P3,,victim,Lò Thị Ly,Q,,1990,01,VN,vn_citizen,,,\"Bản Na\n"
-		"xã Mường\",01,00004,,,,,,,\n",
+		"xã Mường\",01,00004,,,,,,,,\n",
 		NULL);
 
 	assert_int_equal(import_text(f, text, &s, &err), CTIP_EINVAL);
@@ -1229,7 +1229,7 @@ import_refuses_unknown_and_later_accompanies_refs(void **state)
 				     csv_of(f, row_adult,
 					    "P2,P9,accompanying_minor,"
 					    "Nguyễn Văn An,M,,2015,01,VN,"
-					    "vn_citizen,,,,01,00004,,,,,,,\n",
+					    "vn_citizen,,,,01,00004,,,,,,,,\n",
 					    NULL),
 				     &s, &err),
 			 CTIP_EINVAL);
