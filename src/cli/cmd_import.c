@@ -4,16 +4,31 @@
 #include "core/setup.h"
 #include "util/fs.h"
 
+#include <sodium.h>
 #include <time.h>
 
 #define IMPORT_FILE_LIMIT ((size_t)4 << 30)
+
+/* The meta key recording that the file text[0..len) was imported:
+ * "imported:" and a hash of its bytes. */
+static void
+imported_key(char out[80], const char *text, size_t len)
+{
+	unsigned char h[16];
+	char hex[33];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, len, NULL,
+			   0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, 80, "imported:%s", hex);
+}
 
 int
 ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 {
 	const char *db = ctip_default_db(), *key = ctip_default_key();
 	const char *agency = "POLICE";
-	bool demo = false;
+	bool demo = false, again = false;
 	const struct ctip_opt opts[] = {
 		{ "db", "FILE", "database", &db, NULL },
 		{ "key", "FILE", "key file", &key, NULL },
@@ -22,6 +37,10 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 		  &agency, NULL },
 		{ "demo", NULL, "mark the rows as synthetic demo data", NULL,
 		  &demo },
+		{ "again", NULL,
+		  "import a file imported before once more (its persons are "
+		  "then registered twice)",
+		  NULL, &again },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_import_stats s;
@@ -29,7 +48,8 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 	struct ctip_keyring kr;
 	struct ctip_store *st;
 	struct timespec t0, t1;
-	char *pos[1], *text;
+	struct ctip_arena a;
+	char *pos[1], *text, *before = NULL, key_of[80], done[96], now[24];
 	size_t len;
 	double secs;
 	int n;
@@ -56,18 +76,46 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 		return ctip_cli_fail(&err);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&s, 0, sizeof(s));
 	n = ctip_key_check(st, &kr, &err);
+	/* The same file twice (an operator retrying an import that did
+	 * succeed) would register every person twice. */
+	imported_key(key_of, text, len);
+	ctip_arena_init(&a, 4096);
+	if (n == CTIP_OK && !again &&
+	    (n = st->ops->meta_get(&before, st, key_of, &a, &err)) == CTIP_OK)
+		n = ctip_err_set(&err, CTIP_EEXIST,
+				 "%s was imported already (%s): pass --again "
+				 "to import it once more",
+				 pos[0], before);
+	else if (n == CTIP_ENOTFOUND)
+		n = CTIP_OK;
+	ctip_arena_free(&a);
 	if (n == CTIP_OK)
 		n = ctip_import_persons(&s, st, &kr, text, len, agency, demo,
 					&err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (n == CTIP_OK) {
+		struct ctip_err e = { 0 };
+
+		ctip_now(now);
+		snprintf(done, sizeof(done), "on %s, %ld persons", now,
+			 s.persons);
+		if (st->ops->meta_set(st, key_of, done, &e) != CTIP_OK)
+			fprintf(stderr,
+				"ctip: warning: %s was imported, but not "
+				"recorded as imported: %s\n",
+				pos[0], e.msg);
+	}
 	st->ops->close(st);
 	ctip_keyring_wipe(&kr);
 	free(text);
 	if (n != CTIP_OK) {
-		if (s.persons == 0)
-			fprintf(stderr, "ctip: %s: nothing was imported\n",
-				pos[0]);
+		/* One transaction: every row or none, in the same line. */
+		size_t used = strlen(err.msg);
+
+		snprintf(err.msg + used, sizeof(err.msg) - used,
+			 "; nothing was imported");
 		return ctip_cli_fail(&err);
 	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) +

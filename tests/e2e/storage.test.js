@@ -232,6 +232,24 @@ test('import of malformed files exits 3 and adds nothing', async () => {
 	assert.equal(personCount(db), before);
 });
 
+test('the same file imported twice is refused, unless --again: its persons would be registered twice', async () => {
+	const { db, key, dir } = await sharedDb();
+	const file = writeCsv(dir, 'twice.csv', csv(goodRows('T')));
+	const before = personCount(db);
+	await runOk(['import', '--db', db, '--key', key, file]);
+	assert.equal(personCount(db), before + 3);
+	let r = await run(['import', '--db', db, '--key', key, file]);
+	assert.equal(r.code, 3, r.stderr);
+	assert.match(r.stderr, /twice\.csv was imported already \(on \d{4}-\d\d-\d\dT[\d:]+Z, 3 persons\): pass --again/);
+	assert.equal(personCount(db), before + 3);
+	// The same bytes under another name are the same file.
+	const copy = writeCsv(dir, 'twice-copy.csv', fs.readFileSync(file));
+	assert.equal((await run(['import', '--db', db, '--key', key, copy])).code, 3);
+	r = await run(['import', '--db', db, '--key', key, '--again', file]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.equal(personCount(db), before + 6);
+});
+
 test('import after refused imports still works', async () => {
 	const { db, key, dir } = await sharedDb();
 	const before = personCount(db);
