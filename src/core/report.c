@@ -236,9 +236,12 @@ place_visible(const struct ctip_principal *p, const struct ctip_admin_unit *u)
 	return strcmp(u->code, p->admin_code) == 0;
 }
 
-/* Whether p reviews the reports of place u: the level above. */
+/* Whether p reviews the reports of place u submitted by user
+ * submitted_by: the level above; the nation's, which has none above it
+ * in ctip, another of its own officials (four eyes). */
 static bool
-reviews(const struct ctip_principal *p, const struct ctip_admin_unit *u)
+reviews(const struct ctip_principal *p, const struct ctip_admin_unit *u,
+	int64_t submitted_by)
 {
 	if (!is_reporter(p))
 		return false;
@@ -247,7 +250,7 @@ reviews(const struct ctip_principal *p, const struct ctip_admin_unit *u)
 		       strcmp(u->province_code, p->province_code) == 0;
 	if (strcmp(u->level, "province") == 0)
 		return strcmp(p->level, "nation") == 0;
-	return false;
+	return strcmp(p->level, "nation") == 0 && p->user_id != submitted_by;
 }
 
 /* The form code and the period key of a request, checked. */
@@ -914,7 +917,7 @@ view_fill(struct ctip_report_view *v, const struct ctip_principal *p,
 			strcmp(p->admin_code, v->place.code) == 0 &&
 			(!v->stored || strcmp(v->rec.status, "returned") == 0);
 	v->may_review = v->stored && strcmp(v->rec.status, "submitted") == 0 &&
-			reviews(p, &v->place);
+			reviews(p, &v->place, v->rec.submitted_by);
 	return CTIP_OK;
 }
 
@@ -1113,10 +1116,11 @@ ctip_report_review(const struct ctip_access *ax, const struct ctip_principal *p,
 	if ((rc = ctip_report_get_id(&v, ax, p, id, a, err)) != CTIP_OK)
 		return rc;
 	json_decref(v.body);
-	if (!reviews(p, &v.place))
+	if (!reviews(p, &v.place, v.rec.submitted_by))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "only a statistician or supervisor of the "
-				    "level above %s reviews its report",
+				    "level above %s reviews its report (of the "
+				    "nation's, another of its own)",
 				    v.place.full_name);
 	if (strcmp(v.rec.status, "submitted") != 0)
 		return ctip_err_field(err, CTIP_ECONFLICT, "status",

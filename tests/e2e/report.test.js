@@ -41,6 +41,7 @@ before(async () => {
 		hn: { adminCode: '01', roles: ['supervisor'] },
 		hcm: { adminCode: '79', roles: ['statistician'] },
 		vn: { adminCode: 'VN', roles: ['statistician'] },
+		vnsup: { adminCode: 'VN', roles: ['supervisor'] },
 	};
 	for (const code of ['00004', '00008', '01', '79', 'VN'])
 		await addOrg(db, { adminCode: code });
@@ -387,4 +388,18 @@ test('a published export hides a total in every row or none, in every format', a
 	const at = Number(Object.entries(cells).find(([ref, v]) => /^A\d+$/.test(ref) && v === '5.1')[0].slice(1));
 	assert.deepEqual([cells[`B${at - 1}`], cells[`D${at - 1}`]], [row(report, 'V_RECEIVED').label_vi, 'x']);
 	assert.deepEqual([0, 1, 2, 3].map((k) => cells[`D${at + k}`]), ['x', 'x', 'x', 'x']);
+});
+
+test('the nation\'s report, with no level above it, is reviewed by another national official, not its submitter', async () => {
+	const sent = ok(await as.vn.post('/api/reports/submit', { form: 'BC_QG_6T', period: '2026-H1', version: 0 }));
+	assert.equal(sent.status, 'submitted');
+	problem(await as.vn.post(`/api/reports/${sent.id}/review`, { decision: 'approve', version: sent.version }),
+		403, 'forbidden');
+	const viewed = ok(await as.vnsup.get(`/api/reports/${sent.id}`));
+	assert.equal(viewed.may_review, true);
+	const done = ok(await as.vnsup.post(`/api/reports/${sent.id}/review`, { decision: 'approve', version: sent.version }));
+	assert.equal(done.status, 'approved');
+	// No province sees it, let alone reviews it.
+	problem(await as.hn.post(`/api/reports/${sent.id}/review`, { decision: 'return', comment: 'x', version: 2 }),
+		404, 'not_found');
 });
