@@ -30,6 +30,7 @@ struct words {
 	const char *prepared_on, *preparer, *head, *sign_preparer, *sign_head;
 	const char *check_cols[4];
 	const char *error, *warning;
+	const char *draft; /* a report not submitted, or returned */
 };
 
 static const struct words vi = {
@@ -65,6 +66,7 @@ static const struct words vi = {
 	.check_cols = { "Mã", "Mức độ", "Dòng", "Nội dung" },
 	.error = "Lỗi",
 	.warning = "Cảnh báo",
+	.draft = "DỰ THẢO: báo cáo chưa gửi, số liệu còn có thể thay đổi",
 };
 
 static const struct words en = {
@@ -99,6 +101,8 @@ static const struct words en = {
 	.check_cols = { "Code", "Severity", "Row", "Message" },
 	.error = "Error",
 	.warning = "Warning",
+	.draft = "DRAFT: the report is not submitted; its figures may still "
+		 "change",
 };
 
 /* The unit of a count ("counts" of the indicator). */
@@ -130,6 +134,16 @@ str(const json_t *o, const char *key)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : "";
+}
+
+/* Whether report (its "status", as the export adds it) is a draft: not
+ * submitted yet, or returned to be corrected. */
+static bool
+is_draft(const json_t *report)
+{
+	const char *status = str(report, "status");
+
+	return strcmp(status, "draft") == 0 || strcmp(status, "returned") == 0;
 }
 
 /* o's member base_vi or base_en, the Vietnamese one when the English one
@@ -700,6 +714,9 @@ ctip_report_csv(struct ctip_buf *out, const json_t *report, int threshold,
 	w = english(lang) ? &en : &vi;
 	supp_make(&s, report, threshold);
 	rc = ctip_buf_printf(out, "\xEF\xBB\xBF%s\r\n", w->csv_head);
+	/* A draft says so above its figures, in the indicator column. */
+	if (rc == CTIP_OK && is_draft(report))
+		rc = ctip_buf_printf(out, ",,\"%s\",,\r\n", w->draft);
 	json_array_foreach(json_object_get(report, "rows"), i, row)
 	{
 		if (rc != CTIP_OK)
@@ -804,6 +821,8 @@ form_top(struct sheet *s, const json_t *report, const char *lang)
 	ctip_xlsx_note(&s->x, worksheet_set_row(s->x.ws, 3, 36, NULL));
 	ctip_xlsx_merge(&s->x, 3, 0, 4, text_in(form, "name", lang),
 			s->f->title);
+	if (is_draft(report))
+		ctip_xlsx_merge(&s->x, 2, 0, 4, w->draft, s->f->title);
 	ctip_xlsx_dmy(from, sizeof(from), str(period, "from"));
 	ctip_xlsx_dmy(to, sizeof(to), str(period, "to"));
 	snprintf(text, sizeof(text), "%s: %s (%s %s %s %s)", w->period,

@@ -399,6 +399,8 @@ ctip_h_report_export(struct ctip_req *req, struct ctip_resp *resp)
 	if ((lang = ctip_req_lang(req, resp)) == NULL ||
 	    !view_of_query(&v, req, resp))
 		return;
+	/* Every format says whether this is a draft. */
+	json_object_set_new(v.body, "status", json_string(v.status));
 	snprintf(name, sizeof(name), "%s_%s_%s.%s", v.form.code, v.period.key,
 		 v.place.code, format);
 	ctip_buf_init(&out, 32u << 20);

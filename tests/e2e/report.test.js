@@ -369,11 +369,14 @@ test('a published export hides a total in every row or none, in every format', a
 	// CSV: "x" where the JSON has null, nothing else hidden, no "<5".
 	r = await as.nh.get(`/api/reports/export?${Y}&format=csv&suppress=5`);
 	assert.doesNotMatch(r.text, /<5/);
-	const values = r.text.trim().split('\r\n').slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+	// (A draft: its line says so under the header.)
+	const body = r.text.trim().split('\r\n').slice(1);
+	assert.match(body[0], /^,,"DỰ THẢO/);
+	const values = body.slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
 	const expected = pub.rows.flatMap((x) => (x.kind === 'rate' ? [null]
 		: [x.total, ...(x.cells ?? []).map((c) => c.value)].map((v) => (v === null ? 'x' : String(v)))));
 	assert.equal(values.length, expected.length);
-	expected.forEach((e, i) => e === null || assert.equal(values[i], e, `CSV line ${i + 2}`));
+	expected.forEach((e, i) => e === null || assert.equal(values[i], e, `CSV line ${i + 3}`));
 	const lines = r.text.split('\r\n');
 	assert.ok(lines.filter((l) => l.startsWith('5,') || l.startsWith('5.1,')).every((l) => l.endsWith(',x')));
 
@@ -403,3 +406,27 @@ test('the nation\'s report, with no level above it, is reviewed by another natio
 	problem(await as.hn.post(`/api/reports/${sent.id}/review`, { decision: 'return', comment: 'x', version: 2 }),
 		404, 'not_found');
 });
+
+test('a draft says so in every export format; a submitted report does not', async () => {
+	const get = async (query, format) => {
+		const res = await fetch(`${server.url}/api/reports/export?${query}&format=${format}`, {
+			headers: { cookie: `ctip_session=${as.nh.cookie}` },
+		});
+		assert.equal(res.status, 200);
+		return Buffer.from(await res.arrayBuffer());
+	};
+	const DRAFT = /^DỰ THẢO: báo cáo chưa gửi/;
+	// Ngọc Hà's first half of 2026: never submitted.
+	const q = 'form=BC_XA_6T&period=2026-H1&place=00008';
+	assert.equal(JSON.parse(await get(q, 'json')).status, 'draft');
+	assert.match((await get(q, 'csv')).toString('utf8').split('\r\n')[1], /^,,"DỰ THẢO: báo cáo chưa gửi/);
+	assert.ok(Object.values(readSheet(await get(q, 'xlsx'))).some((t) => DRAFT.test(t)));
+	const en = (await get(`${q}&lang=en`, 'csv')).toString('utf8');
+	assert.match(en, /"DRAFT: the report is not submitted/);
+	// Submitted: as it was sent, with no such line.
+	ok(await as.nh.post('/api/reports/submit', { form: 'BC_XA_6T', period: '2026-H1', version: 0 }));
+	assert.equal(JSON.parse(await get(q, 'json')).status, 'submitted');
+	assert.doesNotMatch((await get(q, 'csv')).toString('utf8'), /DỰ THẢO/);
+	assert.ok(!Object.values(readSheet(await get(q, 'xlsx'))).some((t) => DRAFT.test(t)));
+});
+
