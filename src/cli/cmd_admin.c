@@ -3,6 +3,7 @@
  * "system". */
 #include "cli/cli.h"
 #include "core/auth.h"
+#include "core/authz.h"
 #include "core/org.h"
 #include "core/person.h"
 #include "core/setup.h"
@@ -67,6 +68,65 @@ find_user(int64_t *id, struct ctip_store *st, const char *name)
 	return rc == CTIP_OK ? CTIP_EXIT_OK : ctip_cli_fail(&err);
 }
 
+/*
+ * Split the comma-separated role list into names (each a role of
+ * authz.c, at most CTIP_NELEM(names) - 1 of them) and a NULL after them.
+ * Prints one line naming the bad role and returns CTIP_EXIT_INPUT when a
+ * name is empty or unknown: ctip_roles_parse() would skip it silently.
+ */
+static int
+split_roles(char names[][32], const char **roles, size_t cap, const char *list)
+{
+	size_t len, n = 0, i;
+	const char *p = list;
+	unsigned bit;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		if (len == 0) {
+			fprintf(stderr,
+				"ctip user add: --roles \"%s\": role %zu is "
+				"empty\n",
+				list, n + 1);
+			return CTIP_EXIT_INPUT;
+		}
+		if (len >= sizeof(names[0]))
+			bit = 0;
+		else {
+			memcpy(names[n], p, len);
+			names[n][len] = '\0';
+			bit = ctip_role_bit(names[n]);
+		}
+		if (bit == 0) {
+			fprintf(stderr,
+				"ctip user add: --roles: unknown role "
+				"\"%.*s%s\"; the roles are",
+				(int)(len > 64 ? 64 : len), p,
+				len > 64 ? "..." : "");
+			for (i = 0; ctip_role_name(1u << i) != NULL; i++)
+				fprintf(stderr, "%s %s", i > 0 ? "," : "",
+					ctip_role_name(1u << i));
+			fprintf(stderr, "\n");
+			return CTIP_EXIT_INPUT;
+		}
+		roles[n] = names[n];
+		n++;
+		p += len;
+		if (*p == '\0')
+			break;
+		p++; /* the comma */
+		if (n == cap - 1) {
+			fprintf(stderr,
+				"ctip user add: --roles: more than "
+				"%zu roles\n",
+				cap - 1);
+			return CTIP_EXIT_INPUT;
+		}
+	}
+	roles[n] = NULL;
+	return CTIP_EXIT_OK;
+}
+
 int
 ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -89,12 +149,12 @@ ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
 		  &roles_arg, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
-	char password[CTIP_PASSWORD_GEN_LEN + 1], now[24], list[256];
+	char password[CTIP_PASSWORD_GEN_LEN + 1], now[24], names[16][32];
 	const char *roles[16];
 	struct ctip_err err = { 0 };
 	struct ctip_keyring kr;
 	struct ctip_store *st;
-	char *pos[1], *save, *tok;
+	char *pos[1];
 	int64_t unit, id;
 	int n, rc;
 
@@ -106,12 +166,9 @@ ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
 				"--roles are required\n");
 		return CTIP_EXIT_USAGE;
 	}
-	snprintf(list, sizeof(list), "%s", roles_arg);
-	n = 0;
-	for (tok = strtok_r(list, ",", &save); tok != NULL && n < 15;
-	     tok = strtok_r(NULL, ",", &save))
-		roles[n++] = tok;
-	roles[n] = NULL;
+	if ((rc = split_roles(names, roles, CTIP_NELEM(roles), roles_arg)) !=
+	    CTIP_EXIT_OK)
+		return rc;
 	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
 		return rc;
 	ctip_now(now);

@@ -2,6 +2,9 @@
 #include "cli/cli.h"
 #include "core/refdata.h"
 
+#include <libgen.h>
+#include <sys/stat.h>
+
 int
 ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -36,6 +39,46 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 	return CTIP_EXIT_OK;
 }
 
+/*
+ * Check that a backup can be made at path, for a message that says what is
+ * in the way (the store checks again as it creates the file): CTIP_EEXIST
+ * when a file or a directory is there, CTIP_ENOTFOUND when the directory
+ * to hold it does not exist, CTIP_EINVAL when that is not a directory.
+ * Other problems (permissions) are left to the store to report.
+ */
+static enum ctip_status
+check_target(const char *path, struct ctip_err *err)
+{
+	char dir[4096];
+	struct stat sb;
+	int rc;
+
+	if (stat(path, &sb) == 0)
+		return ctip_err_set(err, CTIP_EEXIST,
+				    "could not back up to \"%s\": %s", path,
+				    S_ISDIR(sb.st_mode)
+					    ? "it is a directory (name a new "
+					      "file in it)"
+					    : "the file exists");
+	if (strlen(path) >= sizeof(dir))
+		return CTIP_OK;
+	/* dirname() may change its argument: work on a copy. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	rc = stat(dirname(dir), &sb);
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (rc != 0 && (errno == ENOENT || errno == ENOTDIR))
+		return ctip_err_set(err, CTIP_ENOTFOUND,
+				    "could not back up to \"%s\": directory "
+				    "\"%s\" does not exist",
+				    path, dirname(dir));
+	if (rc == 0 && !S_ISDIR(sb.st_mode))
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "could not back up to \"%s\": \"%s\" is "
+				    "not a directory",
+				    path, dirname(dir));
+	return CTIP_OK;
+}
+
 int
 ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -60,7 +103,8 @@ ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv)
 	}
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
-	if (st->ops->backup(st, pos[0], &err) != CTIP_OK) {
+	if (check_target(pos[0], &err) != CTIP_OK ||
+	    st->ops->backup(st, pos[0], &err) != CTIP_OK) {
 		st->ops->close(st);
 		return ctip_cli_fail(&err);
 	}

@@ -6,6 +6,7 @@
 #include "core/plan.h"
 #include "core/plan_parse.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 /* String member key of o, or "(none)". */
 static const char *
@@ -47,6 +48,16 @@ print_units(const char *role, const json_t *units)
 	printf("\n");
 }
 
+/* s padded with spaces to width columns: one per code point, as every
+ * letter of Vietnamese (đ, ơ, ư...) is; printf's %-6s counts bytes. */
+static void
+print_padded(const char *s, size_t width)
+{
+	size_t n = ctip_text_length(s);
+
+	printf("%s%*s", s, n < width ? (int)(width - n) : 0, "");
+}
+
 /* The proposal as an indented outline. */
 static void
 print_outline(const json_t *out)
@@ -82,7 +93,9 @@ print_outline(const json_t *out)
 		cut = strlen(text) > 100 ? 100 : strlen(text);
 		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
 			cut--;
-		printf("  %-6s %.*s%s\n", or_none(t, "number"), (int)cut, text,
+		printf("  ");
+		print_padded(or_none(t, "number"), 6);
+		printf(" %.*s%s\n", (int)cut, text,
 		       cut < strlen(text) ? "..." : "");
 		print_units("lead", json_object_get(t, "lead"));
 		print_units("coordinate", json_object_get(t, "coordinate"));

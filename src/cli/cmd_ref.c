@@ -24,17 +24,23 @@ static int
 run(const struct ctip_cmd *cmd, int argc, char **argv, bool load)
 {
 	const char *db = ctip_default_db(), *data = ctip_default_data();
-	const struct ctip_opt opts[] = {
+	/* Each subcommand's help lists only its own options: --data is
+	 * ref load's. */
+	const struct ctip_opt load_opts[] = {
 		{ "db", "FILE", "database", &db, NULL },
-		{ "data", "DIR", "reference data directory (ref load)", &data,
-		  NULL },
+		{ "data", "DIR", "reference data directory", &data, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	const struct ctip_opt stats_opts[] = {
+		{ "db", "FILE", "database", &db, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	struct ctip_err err = { 0 };
 	struct ctip_store *st;
 	int n, rc;
 
-	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
+	n = ctip_cli_parse(cmd, load ? load_opts : stats_opts, argc, argv, NULL,
+			   0);
 	if (n != 0)
 		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)

@@ -75,6 +75,34 @@ usage(FILE *f)
 		   "3 input refused, 4 not found.\n");
 }
 
+/*
+ * Whether word is a command group (the first word of two-word commands:
+ * "ref", "user"); if so, write its subcommands to f as "stats, load",
+ * or one per line with their summaries when long_form is set.
+ */
+static bool
+group(FILE *f, const char *word, bool long_form)
+{
+	size_t i, n;
+	bool found = false;
+
+	for (i = 0; i < CTIP_NELEM(commands); i++) {
+		const char *name = commands[i].name;
+		const char *sp = strchr(name, ' ');
+
+		n = sp != NULL ? (size_t)(sp - name) : 0;
+		if (sp == NULL || strlen(word) != n ||
+		    strncmp(word, name, n) != 0)
+			continue;
+		if (f != NULL && long_form)
+			fprintf(f, "  %-20s %s\n", name, commands[i].summary);
+		else if (f != NULL)
+			fprintf(f, "%s%s", found ? ", " : "", sp + 1);
+		found = true;
+	}
+	return found;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -117,6 +145,32 @@ main(int argc, char **argv)
 		    argc >= 3 && strcmp(argv[2], sp + 1) == 0)
 			return commands[i].run(&commands[i], argc - 3,
 					       argv + 3);
+	}
+	/* A group alone ("ctip user"), or with an unknown subcommand:
+	 * name the group's subcommands. */
+	if (group(NULL, argv[1], false)) {
+		if (argc >= 3 && (strcmp(argv[2], "--help") == 0 ||
+				  strcmp(argv[2], "-h") == 0)) {
+			printf("usage: ctip %s SUBCOMMAND [OPTIONS]\n\n"
+			       "subcommands:\n",
+			       argv[1]);
+			group(stdout, argv[1], true);
+			printf("\nRun \"ctip %s SUBCOMMAND --help\" for a "
+			       "subcommand's options.\n",
+			       argv[1]);
+			return CTIP_EXIT_OK;
+		}
+		if (argc < 3 || argv[2][0] == '-')
+			fprintf(stderr,
+				"ctip %s: missing subcommand: ", argv[1]);
+		else
+			fprintf(stderr,
+				"ctip: unknown command \"%s %s\"; \"%s\" "
+				"takes ",
+				argv[1], argv[2], argv[1]);
+		group(stderr, argv[1], false);
+		fprintf(stderr, "; see \"ctip %s --help\"\n", argv[1]);
+		return CTIP_EXIT_USAGE;
 	}
 	fprintf(stderr,
 		"ctip: unknown command \"%s%s%s\"; run \"ctip "

@@ -10,6 +10,11 @@ const EXIT = { OK: 0, FAIL: 1, USAGE: 2, INPUT: 3, MISSING: 4 };
 
 const COMMANDS = ['init', 'migrate', 'backup', 'ref stats', 'ref load', 'import', 'serve', 'plan import', 'version'];
 
+// s as a regular expression that matches it literally.
+function escapeRe(s) {
+	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 // Files in dir whose names start with one of the given prefixes.
 function leftovers(dir, ...prefixes) {
 	return fs.readdirSync(dir).filter((f) => prefixes.some((p) => f.startsWith(p)));
@@ -59,12 +64,63 @@ test('ctip with no command prints the usage on stderr and exits 2', async () => 
 });
 
 test('an unknown command exits 2 with one line on stderr starting "ctip"', async () => {
-	for (const args of [['frobnicate'], ['ref'], ['ref', 'bogus'], ['--bogus']]) {
+	for (const args of [['frobnicate'], ['ref', 'bogus'], ['--bogus']]) {
 		const r = await run(args);
 		assert.equal(r.code, EXIT.USAGE, args.join(' '));
 		assert.equal(r.stdout, '');
 		assert.match(r.stderr, /^ctip[^\n]*unknown command[^\n]*\n$/, args.join(' '));
 	}
+});
+
+const GROUPS = {
+	ref: ['stats', 'load'],
+	user: ['add', 'list', 'disable', 'reset-password'],
+	org: ['add', 'list'],
+	token: ['create'],
+	audit: ['verify'],
+	key: ['rotate'],
+	plan: ['import'],
+};
+
+test('a command group without its subcommand exits 2 saying it is missing and listing the subcommands', async () => {
+	for (const [group, subs] of Object.entries(GROUPS)) {
+		for (const args of [[group], [group, '--db', 'x.db']]) {
+			const r = await run(args);
+			assert.equal(r.code, EXIT.USAGE, args.join(' '));
+			assert.equal(r.stdout, '');
+			assert.match(r.stderr, new RegExp(`^ctip ${group}: missing subcommand: ${subs.join(', ')};[^\n]*\n$`),
+				args.join(' '));
+			assert.doesNotMatch(r.stderr, /unknown command/, args.join(' '));
+		}
+	}
+	// An unknown subcommand names the group's subcommands too.
+	const r = await run(['user', 'remove']);
+	assert.equal(r.code, EXIT.USAGE);
+	assert.match(r.stderr, /^ctip: unknown command "user remove"; "user" takes add, list, disable, reset-password;/);
+});
+
+test('ctip GROUP --help lists the group\'s subcommands on stdout and exits 0', async () => {
+	const r = await run(['user', '--help']);
+	assert.equal(r.code, EXIT.OK, r.stderr);
+	assert.equal(r.stderr, '');
+	assert.match(r.stdout, /^usage: ctip user SUBCOMMAND/);
+	for (const sub of GROUPS.user)
+		assert.match(r.stdout, new RegExp(`^  user ${sub} `, 'm'), sub);
+	assert.doesNotMatch(r.stdout, /^ {2}ref /m);
+});
+
+// The options a command's --help lists, in order.
+async function helpOptions(args) {
+	const out = await runOk([...args, '--help']);
+	return [...out.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]);
+}
+
+test('each ref subcommand\'s help lists only its own options', async () => {
+	assert.deepEqual(await helpOptions(['ref', 'stats']), ['--db', '--help']);
+	assert.deepEqual(await helpOptions(['ref', 'load']), ['--db', '--data', '--help']);
+	const r = await run(['ref', 'stats', '--data', DATA]);
+	assert.equal(r.code, EXIT.USAGE);
+	assert.match(r.stderr, /^ctip ref stats: unknown option "--data"/);
 });
 
 test('bad command lines exit 2 with one line on stderr', async () => {
@@ -226,6 +282,64 @@ test('commands on a missing database exit 4, say to run "ctip init" and create n
 	}
 });
 
+test('backup to an existing directory exits 3 saying it is a directory, and leaves it as it was', async () => {
+	const { db } = await sharedDb();
+	const dir = tempDir('ctip-e2e-backup');
+	fs.writeFileSync(path.join(dir, 'other.txt'), 'x');
+	const r = await run(['backup', '--db', db, dir]);
+	assert.equal(r.code, EXIT.INPUT, r.stderr);
+	assert.equal(r.stdout, '');
+	assert.match(r.stderr, /^ctip: could not back up to "[^"]+": it is a directory[^\n]*\n$/);
+	assert.doesNotMatch(r.stderr, /file exists/);
+	assert.deepEqual(fs.readdirSync(dir), ['other.txt']);
+	// An existing file is still "the file exists", and is kept.
+	const file = path.join(dir, 'other.txt');
+	const f = await run(['backup', '--db', db, file]);
+	assert.equal(f.code, EXIT.INPUT);
+	assert.match(f.stderr, /^ctip: could not back up to "[^"]+": the file exists\n$/);
+	assert.equal(fs.readFileSync(file, 'utf8'), 'x');
+});
+
+test('backup into a missing directory exits 4 naming the directory and creates nothing', async () => {
+	const { db } = await sharedDb();
+	const dir = tempDir('ctip-e2e-backup');
+	const missing = path.join(dir, 'no-such-dir');
+	const r = await run(['backup', '--db', db, path.join(missing, 'backup.db')]);
+	assert.equal(r.code, EXIT.MISSING, r.stderr);
+	assert.equal(r.stdout, '');
+	assert.match(r.stderr, new RegExp(`^ctip: could not back up to "[^"]+": directory "${escapeRe(missing)}" does not exist\n$`));
+	assert.deepEqual(fs.readdirSync(dir), []);
+	// A backup into a directory that exists still works.
+	const good = path.join(dir, 'backup.db');
+	assert.match(await runOk(['backup', '--db', db, good]), /^ctip: backed up /);
+	assert.match(await runOk(['ref', 'stats', '--db', good]), /^provinces\s+34$/m);
+});
+
+test('user add refuses an empty or unknown role in --roles, naming it, and creates no user', async () => {
+	const { db, key } = await sharedDb();
+	const cases = [
+		['case_worker,,supervisor', /role 2 is empty/],
+		['case_worker,', /role 2 is empty/],
+		[',case_worker', /role 1 is empty/],
+		['', /role 1 is empty/],
+		['case_worker,bogus', /unknown role "bogus"; the roles are hotline_operator, case_worker,/],
+		['case_worker, supervisor', /unknown role " supervisor"/],
+	];
+	for (const [i, [roles, why]] of cases.entries()) {
+		const r = await run(['user', 'add', '--db', db, '--key', key, '--name', 'Role Test',
+			'--admin-code', 'VN', '--roles', roles, `roletest${i}`]);
+		assert.equal(r.code, EXIT.INPUT, `--roles "${roles}": ${r.stdout}${r.stderr}`);
+		assert.match(r.stderr, why, `--roles "${roles}"`);
+		assert.equal(r.stderr.split('\n').length, 2, `one line for --roles "${roles}"`);
+		assert.doesNotMatch(r.stdout, /one-time password/);
+	}
+	assert.doesNotMatch(await runOk(['user', 'list', '--db', db]), /^roletest/m);
+	const ok = await runOk(['user', 'add', '--db', db, '--key', key, '--name', 'Role Test',
+		'--admin-code', 'VN', '--roles', 'case_worker,supervisor', 'roletest_ok']);
+	assert.match(ok, /created user roletest_ok/);
+	assert.match(await runOk(['user', 'list', '--db', db]), /^roletest_ok\s+active\s+\S*case_worker/m);
+});
+
 test('a database path given by CTIP_DB is used when --db is not', async () => {
 	const { db } = await sharedDb();
 	const r = await run(['ref', 'stats'], { env: { CTIP_DB: db } });
@@ -266,6 +380,19 @@ test('plan import prints the proposed structure of each seed plan; --json gives 
 		const json = JSON.parse(await runOk(['plan', 'import', '--db', db, '--json', path.join(plans, f)]));
 		assert.equal(json.proposal.tasks.length, expected, f);
 		assert.equal(json.stats.tasks, expected, f);
+	}
+});
+
+test('plan import aligns the task text whatever the number: "đ" is one column', async () => {
+	const { db } = await sharedDb();
+	const plan = path.join(DATA, '..', 'tests', 'unit', 'data', 'plans', '000_4563534232ebab9a.txt');
+	const out = await runOk(['plan', 'import', '--db', db, '--place', '01', plan]);
+	const tasks = [...out.matchAll(/^ {2}(\S+) +(\S.*)$/gm)];
+	assert.ok(tasks.some((m) => m[1] === 'đ'), 'the plan has a task numbered đ');
+	for (const m of tasks) {
+		// Columns of the text: one per code point before it.
+		const column = [...m[0]].length - [...m[2]].length;
+		assert.equal(column, 9, `task ${m[1]}: "${m[0].slice(0, 20)}"`);
 	}
 });
 
