@@ -120,9 +120,10 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("ctip: imported %ld persons and %ld events from %s in %.2f s "
-	       "(%.0f persons/s), checksum %016" PRIx64 "\n",
-	       s.persons, s.events, pos[0], secs,
+	printf("ctip: imported %ld person%s and %ld event%s from %s in %.2f "
+	       "s (%.0f persons/s), checksum %016" PRIx64 "\n",
+	       s.persons, s.persons == 1 ? "" : "s", s.events,
+	       s.events == 1 ? "" : "s", pos[0], secs,
 	       secs > 0 ? (double)s.persons / secs : 0.0, s.checksum);
 	return CTIP_EXIT_OK;
 }

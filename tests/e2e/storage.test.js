@@ -53,7 +53,7 @@ test('import of a valid CSV adds its persons and events', async () => {
 	const file = writeCsv(dir, 'good.csv', csv(goodRows('G')));
 	const r = await run(['import', '--db', db, '--key', key, file]);
 	assert.equal(r.code, 0, r.stderr);
-	assert.match(r.stdout, /^ctip: imported 3 persons and 1 events from .*good\.csv/);
+	assert.match(r.stdout, /^ctip: imported 3 persons and 1 event from .*good\.csv/);
 	assert.equal(personCount(db), before + 3);
 	// The minor points at the victim of the same file; none is demo data.
 	assert.equal(sqlite(db, `select count(*), sum(is_demo) from person where id > ${maxId}`), '3|0');
