@@ -195,9 +195,9 @@ main(int argc, char **argv)
 	const char *want = NULL, **purposes, *extra_sql = NULL;
 	bool keep = false, ok;
 	char sum[32];
-	char now[24], received[24], classified_at[24], deadline[24];
-	char resolved_at[24], sent_at[24], ack_due[24], idem[32], from[16],
-		to[16], phone[16];
+	char now[24], received[24], vn_day[24], classified_at[24], deadline[24];
+	char resolved_at[24], sent_at[24], ack_due[24], idem[32], from[32],
+		to[32], phone[16];
 	unsigned char *summary_enc, *name_enc, *phone_enc,
 		bidx[CTIP_BLIND_BYTES];
 	struct province prov[40], *pv = NULL;
@@ -326,7 +326,9 @@ main(int argc, char **argv)
 
 		t = T_FROM + bench_pick(T_TO - T_FROM);
 		bench_stamp(received, t);
-		y = (int)strtol(received, NULL, 10) - YEAR0;
+		/* Its year is Viet Nam's (UTC+7), as the KPIs count it. */
+		bench_stamp(vn_day, t + 7 * 3600);
+		y = (int)strtol(vn_day, NULL, 10) - YEAR0;
 		ty = &p->years[y];
 		memset(&r, 0, sizeof(r));
 		r.owner_unit_id = p->units[bench_pick(MAX_UNITS)];
@@ -547,13 +549,15 @@ main(int argc, char **argv)
 	h = kpi_sum(h, &kn);
 	st->ops->close(st);
 
-	/* 5. The province-year's received count by straight SQL. */
-	snprintf(from, sizeof(from), "%d", year);
+	/* 5. The province-year's received count by straight SQL: Viet
+	 * Nam's year begins at 17:00 UTC on 31 December. */
+	snprintf(from, sizeof(from), "%d-12-31T17:00:00Z", year - 1);
+	snprintf(to, sizeof(to), "%d-12-31T17:00:00Z", year);
 	sql_received = bench_sql_count(
 		b.db,
 		"SELECT count(*) FROM intake WHERE province_code = ?1 AND "
-		"substr(received_at, 1, 4) = ?2",
-		(const char *const[]){ pv->code, from }, 2);
+		"received_at >= ?2 AND received_at < ?3",
+		(const char *const[]){ pv->code, from, to }, 3);
 	printf("5. SQL count of province %s in %d: %ld (KPI %ld)\n", pv->code,
 	       year, sql_received, kp.counts.received);
 	ok = ok && sql_received == kp.counts.received;
