@@ -5,11 +5,14 @@
 
 struct words {
 	const char *plan_sheet, *progress_sheet;
-	const char *nation, *motto, *kind, *number, *issued, *basis, *period;
+	const char *nation, *motto, *kind, *number, *issued, *issued_alone;
+	const char *basis, *period;
 	const char *plan_cols[6], *progress_cols[7];
 	const char *once, *continuous, *yearly, *yearly_to, *half_year, *year;
 	const char *statuses[4][2]; /* code, text */
-	const char *all_units, *none, *overdue, *activities, *people;
+	const char *all_units, *none, *overdue;
+	/* "1 activity (1 participant)", "2 activities (35 participants)" */
+	const char *activity, *activities, *person, *people;
 };
 
 static const struct words vi = {
@@ -20,6 +23,7 @@ static const struct words vi = {
 	"KẾ HOẠCH",
 	"Số",
 	"ngày",
+	"Ngày",
 	"Căn cứ",
 	"Thời gian thực hiện",
 	{ "STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
@@ -40,6 +44,8 @@ static const struct words vi = {
 	"Chưa báo cáo",
 	"Quá hạn",
 	"hoạt động",
+	"hoạt động",
+	"lượt người",
 	"lượt người",
 };
 
@@ -51,6 +57,7 @@ static const struct words en = {
 	"PLAN",
 	"No.",
 	"dated",
+	"Dated",
 	"Legal basis",
 	"Period",
 	{ "No.", "Task", "Lead", "Coordinating", "Timing", "Output" },
@@ -69,7 +76,9 @@ static const struct words en = {
 	"All agencies and localities",
 	"Not reported",
 	"Overdue",
+	"activity",
 	"activities",
+	"participant",
 	"participants",
 };
 
@@ -179,16 +188,29 @@ top(struct ctip_xlsx_sheet *s, const struct args *g, int last_col)
 	ctip_xlsx_merge(s, 0, 0, 1, text, g->f.top);
 	ctip_xlsx_merge(s, 0, 2, last_col, g->w->nation, g->f.top);
 	ctip_xlsx_dmy(date, sizeof(date), str(p, "issued_on"));
-	snprintf(text, sizeof(text), "%s: %s, %s %s", g->w->number,
-		 str(p, "number"), g->w->issued, date);
-	ctip_xlsx_merge(s, 1, 0, 1, text, g->f.line);
+	/* "Số: 25/KH-UBND, ngày 10/02/2026"; what the plan lacks is left
+	 * out ("Ngày 10/02/2026" for a plan without a number). */
+	if (*str(p, "number") != '\0' && date[0] != '\0')
+		snprintf(text, sizeof(text), "%s: %s, %s %s", g->w->number,
+			 str(p, "number"), g->w->issued, date);
+	else if (*str(p, "number") != '\0')
+		snprintf(text, sizeof(text), "%s: %s", g->w->number,
+			 str(p, "number"));
+	else if (date[0] != '\0')
+		snprintf(text, sizeof(text), "%s %s", g->w->issued_alone, date);
+	else
+		text[0] = '\0';
+	if (text[0] != '\0')
+		ctip_xlsx_merge(s, 1, 0, 1, text, g->f.line);
 	ctip_xlsx_merge(s, 1, 2, last_col, g->w->motto, g->f.motto);
 	ctip_xlsx_merge(s, 3, 0, last_col, g->w->kind, g->f.title);
 	ctip_xlsx_note(s, worksheet_set_row(s->ws, 4, 36, NULL));
 	ctip_xlsx_merge(s, 4, 0, last_col, str(p, "title"), g->f.title);
-	snprintf(text, sizeof(text), "%s: %s", g->w->basis,
-		 str(p, "legal_basis"));
-	ctip_xlsx_merge(s, 5, 0, last_col, text, g->f.line);
+	if (*str(p, "legal_basis") != '\0') {
+		snprintf(text, sizeof(text), "%s: %s", g->w->basis,
+			 str(p, "legal_basis"));
+		ctip_xlsx_merge(s, 5, 0, last_col, text, g->f.line);
+	}
 	return 7;
 }
 
@@ -313,7 +335,9 @@ progress_sheet(struct ctip_xlsx_sheet *s, const struct args *g)
 					      : str(pr, "evidence"),
 				      g->f.cell);
 			snprintf(text, sizeof(text), "%d %s (%ld %s)", n_act,
-				 g->w->activities, people, g->w->people);
+				 n_act == 1 ? g->w->activity : g->w->activities,
+				 people,
+				 people == 1 ? g->w->person : g->w->people);
 			ctip_xlsx_put(s, row++, 6, n_act > 0 ? text : "",
 				      g->f.cell);
 		}

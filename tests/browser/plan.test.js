@@ -5,7 +5,8 @@
 // drops a task and saves; a commune statistician of Ba Đình builds a
 // commune plan from two of its tasks and records one of them done with
 // evidence; the province sees the coverage below. An empty and a binary
-// file are refused in Vietnamese. Saves tests/browser/screenshots/
+// file are refused in Vietnamese. The import offers only the units of the
+// province and its communes (not Hồ Chí Minh City's police). Saves tests/browser/screenshots/
 // plan-import-review.png, plan-detail.png, plan-commune.png and
 // plan-print.png.
 import { test, before, after } from 'node:test';
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, initDb, startServer, stopOk } from '../e2e/lib.js';
-import { addUser, signIn as apiSignIn } from '../e2e/users.js';
+import { addOrg, addUser, signIn as apiSignIn } from '../e2e/users.js';
 import { openBrowser, shots, h1, unlabelled, VIETNAM } from './lib.js';
 
 const SEEDS = path.join(ROOT, 'tests/unit/data/plans');
@@ -26,6 +27,7 @@ let bd;
 let hnApi;
 let bdApi;
 let plan; // the province plan saved from the document
+let hcm; // an org unit of another province
 
 before(async () => {
   const { db, key } = await initDb({ demo: 0 });
@@ -33,6 +35,7 @@ before(async () => {
     agency: 'PEOPLES_COMMITTEE' });
   bd = await addUser(db, key, 'tk.badinh', { name: 'Lê Thị Xã', adminCode: '00004', roles: ['statistician'],
     agency: 'PEOPLES_COMMITTEE' });
+  hcm = await addOrg(db, { agency: 'POLICE', adminCode: '79' });
   server = await startServer({ db, key });
   hnApi = await apiSignIn(server.url, hn);
   bdApi = await apiSignIn(server.url, bd);
@@ -207,5 +210,24 @@ test('an empty file and a binary file are refused in Vietnamese', async () => {
   await page.getByText(/^Tệp không phải văn bản dạng chữ \(có byte rỗng ở vị trí \d+\)/).waitFor();
   assert.equal(await page.locator('table.plan-import-table').count(), 0);
   await page.screenshot({ path: `${shots}plan-import-binary.png` });
+  await page.done();
+});
+
+test('the import offers the units of the plan\'s place and below it, no others', async () => {
+  const all = (await hnApi.get('/api/units')).body.items;
+  assert.ok(all.some((u) => u.id === hcm.id), 'the referral list holds every unit');
+  const want = all.filter((u) => u.admin_code === '01' || u.province_code === '01').map((u) => `u:${u.id}`).sort();
+  assert.ok(want.length >= 2, JSON.stringify(all));
+  const page = await ui.pageFor(hn);
+  await page.goto(`${server.url}/#/plans/import`);
+  await page.getByLabel('Tệp văn bản kế hoạch (.txt, .md)').setInputFiles(LAO_CAI);
+  await page.locator('table.plan-import-table tr.task').first().waitFor();
+  const offered = (sel) => sel.evaluate((el) => [...el.querySelectorAll('option')].map((o) => o.value)
+    .filter((v) => v.startsWith('u:')).sort());
+  // The select that adds a lead unit to a task, and the one of a chip.
+  assert.deepEqual(await offered(taskRow(page, 'IV/1/1.1').locator('.chips[data-role="lead"] select.add')), want);
+  assert.deepEqual(await offered(taskRow(page, 'IV/1/1.1').locator('.chips[data-role="lead"] .chip select').first()),
+    want);
+  assert.ok(!want.includes(`u:${hcm.id}`));
   await page.done();
 });

@@ -9,7 +9,10 @@
 // submission from the steps: the rows as submitted under a banner saying
 // it is submission 1, returned with the comment. The print view has the
 // national header; the statistics page draws the trend of 8 quarters; a
-// national supervisor sees the 34 provinces in the completeness table.
+// national supervisor sees the 34 provinces in the completeness table,
+// and a province's communes (a commune form, a province chosen) without
+// a commune report of its own. In English the reminders name the form in
+// English and the national report's place is "Viet Nam".
 // Saves tests/browser/screenshots/report-*.png (report-submission.png:
 // the earlier submission), activities.png and
 // stats-trend.png.
@@ -148,8 +151,17 @@ test('a commune records an activity, submits its report, the province returns it
 
   // --- the province: completeness, then return with a comment ---
   const pp = await ui.pageFor(hn);
+  const want0 = await apiView();
+  assert.ok(want0.report.form.name_en && want0.report.form.name_en !== want0.report.form.name_vi);
   await pp.locator('nav').getByRole('link', { name: /^Báo cáo định kỳ \(\d+\)$/ }).click();
   await pp.locator('.reminders li[data-kind="review"]').filter({ hasText: '1 báo cáo chờ duyệt' }).waitFor();
+  // In English the reminder names the form in English (relabelled in place).
+  const rem = pp.locator(`.reminders li[data-kind="review"][data-form="${FORM}"] a`);
+  assert.equal(await rem.textContent(), `1 báo cáo chờ duyệt: ${want0.report.form.name_vi}`);
+  await pp.getByRole('button', { name: 'English' }).click();
+  await rem.filter({ hasText: `Reports waiting for review (1): ${want0.report.form.name_en}` }).waitFor();
+  await pp.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await rem.filter({ hasText: `1 báo cáo chờ duyệt: ${want0.report.form.name_vi}` }).waitFor();
   await pp.getByLabel('Biểu mẫu', { exact: true }).locator(`option[value="${FORM}"]`).waitFor({ state: 'attached' });
   await pp.getByLabel('Biểu mẫu', { exact: true }).selectOption(FORM);
   const place = pp.locator('table.completeness tr[data-place="00004"]');
@@ -275,13 +287,57 @@ test('a national supervisor sees the province forms and the 34 provinces reporti
   await page.goto(`${server.url}/#/reports`);
   const formSel = page.getByLabel('Biểu mẫu', { exact: true });
   await formSel.locator('option[value="BC_TINH_6T"]').waitFor({ state: 'attached' });
-  // Its own level and the one below; no commune forms.
-  assert.equal(await formSel.locator('option[value="BC_XA_6T"]').count(), 0);
+  // Its own level and those below (commune forms for their completeness).
+  assert.ok(await formSel.locator('option[value="BC_XA_6T"]').count());
   assert.ok(await formSel.locator('option[value="BC_QG_6T"]').count());
+  assert.equal(await page.getByLabel('Tỉnh, thành phố', { exact: true }).isVisible(), false);
   await formSel.selectOption('BC_TINH_6T');
   await page.locator('table.completeness tr[data-place="01"]').waitFor();
   assert.equal(await page.locator('table.completeness tbody tr').count(), 34);
   assert.equal(await page.locator('[data-count="expected"] strong').textContent(), '34');
+
+  // Its own report: the place VN, named in English in English.
+  await formSel.selectOption('BC_QG_6T');
+  const place = page.locator('.report-own dd.place');
+  await place.filter({ hasText: 'Nước Cộng hòa xã hội chủ nghĩa Việt Nam' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await place.filter({ hasText: /^Viet Nam$/ }).waitFor();
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await place.filter({ hasText: 'Nước Cộng hòa xã hội chủ nghĩa Việt Nam' }).waitFor();
+  await page.done();
+});
+
+test('a national supervisor sees a province\'s communes reporting a commune form', async () => {
+  const page = await ui.pageFor(vn);
+  // An address with a commune form is kept (it fell back to BC_QG_6T).
+  await page.goto(`${server.url}/#/reports?form=${FORM}&period=${PERIOD}`);
+  const formSel = page.getByLabel('Biểu mẫu', { exact: true });
+  await formSel.locator(`option[value="${FORM}"]`).waitFor({ state: 'attached' });
+  assert.equal(await formSel.inputValue(), FORM);
+  // No province chosen: asked for one, no report of its own to submit.
+  await page.locator('.report-province-needed')
+    .filter({ hasText: 'Chọn tỉnh, thành phố để xem tình hình nộp báo cáo của các xã.' }).waitFor();
+  assert.equal(await page.locator('.report-own').count(), 0);
+  const province = page.getByLabel('Tỉnh, thành phố', { exact: true });
+  await province.locator('option[value="01"]').waitFor({ state: 'attached' });
+  await province.selectOption('01');
+  const bdRow = page.locator('table.completeness tr[data-place="00004"]');
+  await bdRow.filter({ hasText: 'Đã duyệt' }).waitFor();
+  await page.locator('table.completeness tr[data-place="00008"]').filter({ hasText: 'Chưa nộp' }).waitFor();
+  const want = await (await apiSignIn(server.url, { ...vn, changed: true }))
+    .get(`/api/reports/completeness?form=${FORM}&period=${PERIOD}&province=01`);
+  assert.equal(want.status, 200, want.text);
+  assert.equal(await page.locator('table.completeness tbody tr').count(), want.body.places.length);
+  assert.equal(await page.locator('[data-count="expected"] strong').textContent(), String(want.body.counts.expected));
+  assert.equal(await page.locator('.report-own').count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Xem và gửi báo cáo' }).count(), 0);
+  assert.match(page.url(), /province=01/);
+  assert.deepEqual(await unlabelled(page), []);
+  await page.screenshot({ path: `${shots}report-nation-communes.png` });
+  // The address with the province opens the same table.
+  await page.reload();
+  await page.locator('table.completeness tr[data-place="00004"]').filter({ hasText: 'Đã duyệt' }).waitFor();
+  assert.equal(await province.inputValue(), '01');
   await page.done();
 });
 

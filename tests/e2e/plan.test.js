@@ -341,3 +341,61 @@ test('every write is in the audit log', async () => {
 	assert.equal(count('plan.progress'), 3);
 	assert.equal(count('plan.task.update'), 1);
 });
+
+// After the audit counts above: a plan of its own, with no number and no
+// legal basis. The export leaves out what the plan lacks ("Số: , ngày"
+// and an empty "Căn cứ: " were printed), and English counts one activity
+// and one participant in the singular.
+test('the XLSX export leaves out a missing number and legal basis; one activity is singular', async () => {
+	const bare = ok(await as.hn.post('/api/plans', {
+		...body(), number: null, legal_basis: null, issued_on: '2026-02-10',
+		tasks: [{ number: '1', text: 'Truy quét tội phạm mua bán người', timing: { kind: 'continuous' },
+			lead: [{ agency: 'POLICE' }] }],
+		sections: [],
+	}), 201);
+	assert.equal(bare.number, null);
+	const t0 = bare.tasks[0].id;
+	const a = ok(await as.hnpol.post('/api/activities', {
+		kind: 'operation', title: 'Đợt cao điểm', started_on: '2026-03-10', ended_on: '2026-03-12', participants: 35,
+	}), 201);
+	const one = ok(await as.hnpol.post('/api/activities', {
+		kind: 'training', title: 'Tập huấn một người', started_on: '2026-04-10', ended_on: '2026-04-10', participants: 1,
+	}), 201);
+	ok(await as.hnpol.post(`/api/plans/${bare.id}/tasks/${t0}/progress`,
+		{ period: '2026-H1', status: 'in_progress', evidence: 'Đang triển khai', activity_ids: [a.id], version: 0 }));
+	const xlsx = async (lang) => {
+		const res = await fetch(`${server.url}/api/plans/${bare.id}/export?format=xlsx&lang=${lang}`, {
+			headers: { cookie: `ctip_session=${as.hn.cookie}` },
+		});
+		assert.equal(res.status, 200);
+		const buf = Buffer.from(await res.arrayBuffer());
+		return [readSheet(buf, 1), readSheet(buf, 2)];
+	};
+	const strings = (sheet) => Object.values(sheet).filter((x) => typeof x === 'string');
+	const [viPlan, viProgress] = await xlsx('vi');
+	assert.equal(viPlan.A2, 'Ngày 10/02/2026');
+	assert.equal(viProgress.A2, 'Ngày 10/02/2026');
+	for (const s of [...strings(viPlan), ...strings(viProgress)]) {
+		assert.doesNotMatch(s, /^Số:/, s);
+		assert.doesNotMatch(s, /^Căn cứ/, s);
+	}
+	assert.ok(strings(viProgress).includes('1 hoạt động (35 lượt người)'), strings(viProgress).join(' | '));
+	const [enPlan, enProgress] = await xlsx('en');
+	assert.equal(enPlan.A2, 'Dated 10/02/2026');
+	for (const s of [...strings(enPlan), ...strings(enProgress)]) {
+		assert.doesNotMatch(s, /^No\.:/, s);
+		assert.doesNotMatch(s, /^Legal basis/, s);
+	}
+	assert.ok(strings(enProgress).includes('1 activity (35 participants)'), strings(enProgress).join(' | '));
+	// Two activities, 36 participants: the plural.
+	ok(await as.hnpol.post(`/api/plans/${bare.id}/tasks/${t0}/progress`,
+		{ period: '2026-H1', status: 'in_progress', evidence: 'Đang triển khai', activity_ids: [a.id, one.id], version: 1 }));
+	assert.ok(strings((await xlsx('en'))[1]).includes('2 activities (36 participants)'));
+	// The plan with its number and legal basis keeps both lines.
+	const res = await fetch(`${server.url}/api/plans/${plan.id}/export?format=xlsx&lang=en`, {
+		headers: { cookie: `ctip_session=${as.hn.cookie}` },
+	});
+	const full = readSheet(Buffer.from(await res.arrayBuffer()), 1);
+	assert.equal(full.A2, 'No.: 45/KH-UBND, dated 15/01/2026');
+	assert.equal(full.A6, 'Legal basis: Luật Phòng, chống mua bán người 2024');
+});

@@ -2,8 +2,11 @@
 // training, inspections and peak-period operations, counted in the periodic
 // reports. A list (GET /api/activities) and one form that records a new
 // activity (POST /api/activities) or, after "Sửa" on a row, edits that one
-// in place (POST /api/activities/{id}/edit with its version). Errors are
-// shown at their field, in Vietnamese.
+// in place (POST /api/activities/{id}/edit with its version). The list holds
+// the activities of the user's area (a province unit sees its province's,
+// national units all), but only the unit that recorded one may change it:
+// "Sửa" is on those rows only (the activity's unit_id is the user's unit).
+// Errors are shown at their field, in Vietnamese.
 import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { pick, dmy } from '../i18n.js';
@@ -15,8 +18,14 @@ export const KINDS = ['communication', 'training', 'inspection', 'operation'];
 const FIELDS = ['kind', 'title', 'started_on', 'ended_on', 'participants', 'note'];
 const LIMIT = 200;
 
+// The caption of the list: what the user's level sees.
+export function captionKey(level) {
+  return ['commune', 'province', 'nation'].includes(level) ? `activity.caption.${level}` : 'activity.caption';
+}
+
 export function render(ctx) {
   ctx.setTitle('activity.title');
+  const unit = ctx.user?.org_unit ?? {};
   const alert = alertBox();
   const done = h('div', { class: 'success', role: 'status', hidden: true });
   done.tabIndex = -1;
@@ -135,7 +144,7 @@ export function render(ctx) {
   const cols = ['activity.col.dates', 'activity.col.kind', 'activity.col.title', 'activity.col.participants',
     'activity.col.unit', 'activity.col.edit'];
   const tbody = h('tbody');
-  const table = h('table', { class: 'data activities' }, h('caption', { i18n: 'activity.caption' }),
+  const table = h('table', { class: 'data activities' }, h('caption', { i18n: captionKey(unit.level) }),
     h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))), tbody);
   const listAlert = alertBox();
 
@@ -156,8 +165,9 @@ export function render(ctx) {
           a.note ? h('p', { class: 'hint', text: a.note }) : null),
         h('td', { class: 'num', text: String(a.participants ?? 0) }),
         h('td', { text: a.unit_name ?? '' }),
-        h('td', { class: 'row-actions' }, h('button', { type: 'button', class: 'small', i18n: 'activity.edit',
-          onclick: () => edit(a) }))))
+        h('td', { class: 'row-actions' }, a.unit_id === unit.id && unit.id !== undefined
+          ? h('button', { type: 'button', class: 'small', i18n: 'activity.edit', onclick: () => edit(a) })
+          : null)))
         : [h('tr', {}, h('td', { colspan: cols.length, i18n: 'activity.empty' }))]));
     } catch (err) {
       if (!ctx.current() || mine !== seq || err.handled) return;
@@ -177,6 +187,7 @@ export function render(ctx) {
     form,
     h('section', { class: 'activity-list', 'aria-labelledby': 'act-list-h' },
       h('h2', { id: 'act-list-h', i18n: 'activity.list' }),
+      h('p', { class: 'hint', i18n: 'activity.edit_own' }),
       h('div', { class: 'field inline' }, h('label', { for: 'act-kind-filter', i18n: 'activity.filter' }), kindSel),
       listAlert.el,
       h('div', { class: 'table-wrap' }, table)));

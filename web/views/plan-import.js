@@ -6,10 +6,11 @@
 // number, its text (editable), its timing (a kind and dates), its lead and
 // coordinating units as chips (the phrase of the document under the unit
 // it was matched to; a phrase not recognised in amber) with a select to
-// pick a unit (GET /api/units), an agency of the place or "all units", and
-// a box to drop the task. Then the plan's own fields (number, title, date,
-// legal basis, period, parent plan) and "Lưu kế hoạch" (POST /api/plans),
-// which opens the saved plan. Tasks left without a lead unit or a timing
+// pick a unit (those of GET /api/units at the plan's place or below it: the
+// importing user's place, as the server insists), an agency of the place
+// or "all units", and a box to drop the task. Then the plan's own fields
+// (number, title, date, legal basis, period, parent plan) and "Lưu kế
+// hoạch" (POST /api/plans), which opens the saved plan. Tasks left without a lead unit or a timing
 // get the defaults chosen above the table (the user's unit; continuous).
 import { get, post, postText } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
@@ -55,15 +56,25 @@ function unitValue(u) {
   return '';
 }
 
+// May a plan of place (the importing user's: VN, a province or a commune
+// code) name org unit u? Its own place's units and those below it.
+export function unitAtOrBelow(u, place) {
+  if (!place) return false;
+  return place === 'VN' || u.admin_code === place || u.province_code === place;
+}
+
 export function render(ctx) {
   ctx.setTitle('plan.import.title');
   const user = ctx.user ?? {};
-  let units = []; // GET /api/units
+  let units = []; // GET /api/units at the plan's place or below
   let parents = []; // plans of a level above, for parent_plan_id
   let proposal = null;
   let stats = null;
   let rows = []; // per task: { task, drop, text, kind, due, from, to, lead: [unit], coordinate: [unit], tr, err }
-  const unitsReady = get('/api/units').then((r) => { units = r.items ?? []; }, () => { units = []; });
+  const place = user.org_unit?.admin_code ?? '';
+  const unitsReady = get('/api/units').then((r) => {
+    units = (r.items ?? []).filter((u) => unitAtOrBelow(u, place));
+  }, () => { units = []; });
   const parentsReady = get('/api/plans').then((r) => {
     parents = (r.items ?? []).filter((p) => above(user, p.admin_code));
   }, () => { parents = []; });

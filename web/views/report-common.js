@@ -15,6 +15,22 @@ export function bi(vi, en, tag = 'span', props = {}) {
   return el;
 }
 
+// The English name of the nation: the place VN of a report comes with its
+// Vietnamese name only ("Nước Cộng hòa xã hội chủ nghĩa Việt Nam").
+export const NATION_EN = 'Viet Nam';
+
+// The name of a report's place ({code, name[, name_en]}) in the language.
+export function placeName(place, tag = 'span', props = {}) {
+  const en = place?.code === 'VN' ? NATION_EN : place?.name_en;
+  return bi(place?.name ?? '', en, tag, props);
+}
+
+// The name of a form in a reminder ({form, form_name_vi, form_name_en}) in
+// the language l.
+export function formName(r, l = lang()) {
+  return (l === 'en' ? r?.form_name_en : null) || r?.form_name_vi || r?.form || '';
+}
+
 // Badge colours of the shared style sheet for each report status.
 const STATUS_TONE = { draft: 'off', submitted: 'wait', approved: 'on', returned: 'urg-critical', missing: 'off' };
 
@@ -72,12 +88,13 @@ export function periodText(key) {
 }
 
 // The address of a report page with its query.
-export function reportHref(path, { form, period, place, id } = {}) {
+export function reportHref(path, { form, period, place, province, id } = {}) {
   const q = new URLSearchParams();
   if (id) q.set('id', String(id));
   if (form) q.set('form', form);
   if (period) q.set('period', period);
   if (place) q.set('place', place);
+  if (province) q.set('province', province);
   const s = q.toString();
   return `#${path}${s ? `?${s}` : ''}`;
 }
@@ -88,9 +105,11 @@ export function hashQuery(hash = location.hash) {
   return new URLSearchParams(i < 0 ? '' : hash.slice(i + 1));
 }
 
-// The levels whose forms a user of level may open: its own and the one below.
+// The levels whose forms a user of level may open: its own and those below
+// (a national user sees the communes' completeness a province at a time;
+// only the forms of its own level are reports of its own).
 export const LEVELS_FOR = {
   commune: ['commune'],
   province: ['province', 'commune'],
-  nation: ['nation', 'province'],
+  nation: ['nation', 'province', 'commune'],
 };

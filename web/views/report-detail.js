@@ -18,7 +18,7 @@ import { h, field, alertBox, setText, time } from '../dom.js';
 import { lang, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { percent, lightBadge } from './kpi.js';
-import { bi, statusBadge, periodText, reportHref, hashQuery } from './report-common.js';
+import { bi, placeName, statusBadge, periodText, reportHref, hashQuery } from './report-common.js';
 
 // The table of a report body's rows.
 export function reportTable(report) {
@@ -129,7 +129,7 @@ function printView(ctx, v) {
       i18n: 'report.print.back' })),
     h('div', { class: 'print-head' },
       h('div', { class: 'print-unit' },
-        h('p', { class: 'print-place', text: r.place.name }),
+        placeName(r.place, 'p', { class: 'print-place' }),
         h('p', { i18n: 'report.print.number' })),
       h('div', { class: 'print-nation' },
         h('p', { class: 'nation', i18n: 'report.print.nation' }),
@@ -198,7 +198,7 @@ export function render(ctx, { print = false } = {}) {
       !sub && v.status === 'returned' && v.review_comment ? h('div', { class: 'alert report-returned', role: 'alert' },
         h('p', { i18n: 'report.returned_comment' }), h('p', { class: 'comment', text: v.review_comment })) : null,
       h('dl', { class: 'facts report-facts' },
-        h('dt', { i18n: 'report.place' }), h('dd', { class: 'place', text: r.place.name }),
+        h('dt', { i18n: 'report.place' }), placeName(r.place, 'dd', { class: 'place' }),
         h('dt', { i18n: 'report.period' }), h('dd', {}, h('span', { i18n: p.key, args: p.args }), ' ',
           h('span', { class: 'muted', i18n: 'report.period.range',
             args: { from: dmy(r.period.from), to: dmy(r.period.to) } })),

@@ -3,15 +3,20 @@
 // units that have not reported. Then a form and a period (the latest
 // period whose end has passed): for a form of the user's own level, its
 // report's status and deadline with a link to it (GET /api/reports); for a
-// form of the level below, the completeness of its places (GET
+// form of a level below, the completeness of its places (GET
 // /api/reports/completeness): counts, and each place's status and
-// timeliness, a submitted report opening in the detail view.
+// timeliness, a submitted report opening in the detail view. A national
+// user sees the communes' completeness a province at a time (the province
+// chosen in a third select); it has no commune report of its own. Form
+// and place names follow the language (English names from the API; "Viet
+// Nam" for the place VN).
 import { get, post, withQuery } from '../api.js';
-import { h, field, alertBox, time } from '../dom.js';
+import { h, field, alertBox, time, setText } from '../dom.js';
 import { t, dmy } from '../i18n.js';
+import { provinces, fillSelect, choose } from '../ref.js';
 import { errorKey } from './errors.js';
 import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText, reportHref,
-  hashQuery, LEVELS_FOR } from './report-common.js';
+  hashQuery, LEVELS_FOR, placeName, formName } from './report-common.js';
 
 const COUNTS = ['expected', 'submitted', 'on_time', 'late', 'missing', 'overdue'];
 
@@ -21,16 +26,21 @@ function periodNo(key) {
   return m ? Number(m[1]) : 1;
 }
 
-// One reminder as a list item with a link to where it is acted on.
-function reminder(r) {
+// One reminder as a list item with a link to where it is acted on. The
+// form's name is data in two languages: relabel() writes the link again
+// in the language of the moment (pushed onto relabels, for a switch).
+function reminder(r, relabels) {
   const period = periodText(r.period);
-  const args = { form: r.form_name_vi ?? r.form, period: r.period, due: dmy(r.due_on), n: r.count ?? 0,
-    days: Math.abs(r.days_left ?? 0) };
+  const args = { period: r.period, due: dmy(r.due_on), n: r.count ?? 0, days: Math.abs(r.days_left ?? 0) };
   let key = `report.reminder.${r.kind}`;
   if (r.kind === 'due') key = (r.days_left ?? 0) < 0 ? 'report.reminder.due_over' : 'report.reminder.due';
   const href = reportHref('/reports', { form: r.form, period: r.period });
+  const link = h('a', { href });
+  const relabel = () => setText(link, key, { ...args, form: formName(r) });
+  relabel();
+  relabels.push(relabel);
   return h('li', { class: `reminder reminder-${r.kind}`, 'data-kind': r.kind, 'data-form': r.form },
-    h('a', { href, i18n: key, args }), ' ', h('span', { class: 'muted', i18n: period.key, args: period.args }));
+    link, ' ', h('span', { class: 'muted', i18n: period.key, args: period.args }));
 }
 
 export function render(ctx) {
@@ -44,12 +54,19 @@ export function render(ctx) {
 
   // --- reminders ---
   const remList = h('ul', { class: 'reminders' }, h('li', { i18n: 'loading' }));
+  const relabels = []; // of the reminders, on a switch of language
+  const onLang = () => {
+    if (ctx.current()) for (const f of relabels) f();
+    else document.removeEventListener('ctip:lang', onLang);
+  };
+  document.addEventListener('ctip:lang', onLang);
   const remSection = h('section', { class: 'card report-reminders', 'aria-labelledby': 'rep-rem-h' },
     h('h2', { id: 'rep-rem-h', i18n: 'report.reminders' }), remList);
   get('/api/reports/reminders').then((res) => {
     if (!ctx.current()) return;
     const items = res.items ?? [];
-    remList.replaceChildren(...(items.length ? items.map(reminder)
+    relabels.length = 0;
+    remList.replaceChildren(...(items.length ? items.map((r) => reminder(r, relabels))
       : [h('li', { class: 'muted', i18n: 'report.reminders.none' })]));
   }, (err) => {
     if (!ctx.current() || err.handled) return;
@@ -61,10 +78,22 @@ export function render(ctx) {
   const periodSel = h('select', {});
   const formF = field({ name: 'form', label: 'report.form', control: formSel });
   const periodF = field({ name: 'period', label: 'report.period', control: periodSel });
+  // The province whose communes a national user looks at (commune forms).
+  const provSel = h('select', {}, h('option', { value: '', i18n: 'report.province.choose' }));
+  const provF = field({ name: 'province', label: 'report.province', control: provSel });
+  provF.el.hidden = true;
+  let provFilled = null;
+  const communesOfProvince = (f) => level === 'nation' && f?.level === 'commune';
+  function showProvince(f) {
+    provF.el.hidden = !communesOfProvince(f);
+    if (provF.el.hidden || provFilled) return;
+    provFilled = fillSelect(provSel, provinces, { fmt: (n, x) => `${x.code} – ${n}` });
+    if (/^\d{2}$/.test(q.get('province') ?? '')) choose(provSel, q.get('province'));
+  }
   const out = h('div', { class: 'report-out', 'aria-live': 'polite' });
   const chooser = h('section', { class: 'card report-choose', 'aria-labelledby': 'rep-choose-h' },
     h('h2', { id: 'rep-choose-h', i18n: 'report.choose' }), alert.el,
-    h('div', { class: 'row' }, formF.el, periodF.el), out);
+    h('div', { class: 'row' }, formF.el, periodF.el, provF.el), out);
 
   const current = () => forms.find((f) => f.code === formSel.value);
 
@@ -92,7 +121,13 @@ export function render(ctx) {
       return;
     }
     const period = periodSel.value;
-    history.replaceState(null, '', reportHref('/reports', { form: f.code, period }));
+    const province = communesOfProvince(f) ? provSel.value : '';
+    history.replaceState(null, '', reportHref('/reports', { form: f.code, period, province }));
+    if (communesOfProvince(f) && !province) {
+      out.removeAttribute('aria-busy');
+      out.replaceChildren(h('p', { class: 'muted report-province-needed', i18n: 'report.province.needed' }));
+      return;
+    }
     out.setAttribute('aria-busy', 'true');
     out.replaceChildren(h('p', { i18n: 'loading' }));
     try {
@@ -101,7 +136,7 @@ export function render(ctx) {
         if (!ctx.current() || mine !== seq) return;
         out.replaceChildren(own(f, v));
       } else {
-        const c = await get(withQuery('/api/reports/completeness', { form: f.code, period }));
+        const c = await get(withQuery('/api/reports/completeness', { form: f.code, period, province }));
         if (!ctx.current() || mine !== seq) return;
         out.replaceChildren(completeness(f, c));
       }
@@ -119,7 +154,7 @@ export function render(ctx) {
     const p = periodText(v.report?.period?.key ?? periodSel.value);
     return h('div', { class: 'report-own' },
       h('dl', { class: 'facts' },
-        h('dt', { i18n: 'report.place' }), h('dd', { text: v.report?.place?.name ?? '' }),
+        h('dt', { i18n: 'report.place' }), placeName(v.report?.place, 'dd', { class: 'place' }),
         h('dt', { i18n: 'report.period' }), h('dd', { i18n: p.key, args: p.args }),
         h('dt', { i18n: 'report.status' }), h('dd', {}, statusBadge(v.status)),
         h('dt', { i18n: 'report.due_on' }), h('dd', { text: v.due_on ? dmy(v.due_on) : '—' }),
@@ -189,9 +224,11 @@ export function render(ctx) {
 
   formSel.addEventListener('change', () => {
     fillPeriods();
+    showProvince(current());
     load();
   });
   periodSel.addEventListener('change', load);
+  provSel.addEventListener('change', load);
 
   get('/api/reports/forms').then((res) => {
     if (!ctx.current()) return;
@@ -211,7 +248,9 @@ export function render(ctx) {
     const want = q.get('form');
     if (want && forms.some((f) => f.code === want)) formSel.value = want;
     fillPeriods(q.get('period'));
-    load();
+    showProvince(current());
+    if (provFilled) provFilled.then(() => { if (ctx.current()) load(); });
+    else load();
   }, (err) => {
     if (!ctx.current() || err.handled) return;
     formSel.replaceChildren();
