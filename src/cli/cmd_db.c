@@ -64,9 +64,9 @@ check_target(const char *path, struct ctip_err *err)
 		return CTIP_OK;
 	/* dirname() may change its argument: work on a copy. */
 	snprintf(dir, sizeof(dir), "%s", path);
-	rc = stat(dirname(dir), &sb);
+	rc = stat(dirname(dir), &sb) == 0 ? 0 : errno;
 	snprintf(dir, sizeof(dir), "%s", path);
-	if (rc != 0 && (errno == ENOENT || errno == ENOTDIR))
+	if (rc == ENOENT || rc == ENOTDIR)
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "could not back up to \"%s\": directory "
 				    "\"%s\" does not exist",
