@@ -113,7 +113,16 @@ ctip_audit_write(struct ctip_store *st, const struct ctip_keyring *kr,
 
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
-	rc = ctip_audit_append(st, kr, ev, err);
+	return ctip_audit_commit(st, kr, ev, CTIP_OK, err);
+}
+
+enum ctip_status
+ctip_audit_commit(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_audit_event *ev, enum ctip_status rc,
+		  struct ctip_err *err)
+{
+	if (rc == CTIP_OK)
+		rc = ctip_audit_append(st, kr, ev, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)

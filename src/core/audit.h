@@ -42,6 +42,14 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_audit_write(struct ctip_store *st, const struct ctip_keyring *kr,
 		 const struct ctip_audit_event *ev, struct ctip_err *err);
 
+/* End the caller's write transaction, whose change so far returned rc:
+ * if it is CTIP_OK, append ev and commit; on any failure roll back.
+ * Returns the first failure. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_audit_commit(struct ctip_store *st, const struct ctip_keyring *kr,
+		  const struct ctip_audit_event *ev, enum ctip_status rc,
+		  struct ctip_err *err);
+
 /*
  * Walk the whole log: *n_rows = rows checked, *bad_id = the first row
  * whose mac, id sequence or predecessor does not match (0 when intact).

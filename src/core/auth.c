@@ -255,21 +255,6 @@ locked(const struct ctip_user_row *u, const char *now)
 	return u->locked_until != NULL && strcmp(u->locked_until, now) > 0;
 }
 
-/* Run fn's change and its audit entry in one transaction. */
-static enum ctip_status
-audited(struct ctip_store *st, const struct ctip_keyring *kr,
-	const struct ctip_audit_event *ev, enum ctip_status rc,
-	struct ctip_err *err)
-{
-	if (rc == CTIP_OK)
-		rc = ctip_audit_append(st, kr, ev, err);
-	if (rc == CTIP_OK)
-		rc = st->ops->commit(st, err);
-	if (rc != CTIP_OK)
-		st->ops->rollback(st);
-	return rc;
-}
-
 /*
  * Inside the transaction the caller began, after reading u again there
  * (NULL: no such user): count one more failure against u, unless it is
@@ -304,7 +289,7 @@ count_failure(bool *locks, struct ctip_store *st, const struct ctip_keyring *kr,
 		if (rc == CTIP_OK && *locks && end_sessions)
 			rc = st->ops->session_delete_user(st, u->id, NULL, err);
 	}
-	return audited(st, kr, ev, rc, err);
+	return ctip_audit_commit(st, kr, ev, rc, err);
 }
 
 enum ctip_status
@@ -492,7 +477,7 @@ ctip_auth_logout(struct ctip_store *st, const struct ctip_keyring *kr,
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
 	rc = st->ops->session_delete(st, p->session_hash, err);
-	return audited(st, kr, &ev, rc, err);
+	return ctip_audit_commit(st, kr, &ev, rc, err);
 }
 
 enum ctip_status
@@ -594,7 +579,7 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 		rc = st->ops->session_delete_user(
 			st, p->user_id, p->via_token ? NULL : p->session_hash,
 			err);
-	rc = audited(st, kr, &ev, rc, err);
+	rc = ctip_audit_commit(st, kr, &ev, rc, err);
 	if (rc == CTIP_OK)
 		p->must_change_password = false;
 out:
@@ -694,7 +679,7 @@ ctip_account_create(int64_t *out, char password[CTIP_PASSWORD_GEN_LEN + 1],
 		return rc;
 	rc = ctip_user_create(out, st, username, display_name, org_unit_id,
 			      password, roles, err);
-	return audited(st, kr, &ev, rc, err);
+	return ctip_audit_commit(st, kr, &ev, rc, err);
 }
 
 enum ctip_status
@@ -727,7 +712,7 @@ ctip_account_reset_password(char password[CTIP_PASSWORD_GEN_LEN + 1],
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == CTIP_OK)
 		rc = st->ops->session_delete_user(st, user_id, NULL, err);
-	return audited(st, kr, &ev, rc, err);
+	return ctip_audit_commit(st, kr, &ev, rc, err);
 }
 
 enum ctip_status
@@ -752,7 +737,7 @@ ctip_account_disable(struct ctip_store *st, const struct ctip_keyring *kr,
 	rc = st->ops->user_set_disabled(st, user_id, true, now, err);
 	if (rc == CTIP_OK)
 		rc = st->ops->session_delete_user(st, user_id, NULL, err);
-	return audited(st, kr, &ev, rc, err);
+	return ctip_audit_commit(st, kr, &ev, rc, err);
 }
 
 enum ctip_status
@@ -783,5 +768,5 @@ ctip_token_create(int64_t *out, char token[CTIP_TOKEN_LEN + 6],
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
 	rc = st->ops->token_insert(out, st, user_id, name, hash, now, err);
-	return audited(st, kr, &ev, rc, err);
+	return ctip_audit_commit(st, kr, &ev, rc, err);
 }
