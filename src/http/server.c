@@ -41,7 +41,8 @@ struct ctip_server {
 	struct ctip_auditq *auditq; /* group commit of read audits */
 	bool secure_cookie;
 	char trusted_proxy[INET6_ADDRSTRLEN]; /* "" when none */
-	atomic_int inflight; /* requests begun and not yet completed */
+	atomic_long proxy_warned; /* minute of the last warning about it */
+	atomic_int inflight;      /* requests begun and not yet completed */
 };
 
 /* State of one request across the handler's calls. */
@@ -305,6 +306,7 @@ client_ip(char out[64], struct ctip_req *req)
 {
 	const char *xff = NULL, *last;
 	char addr[64], canon[INET6_ADDRSTRLEN];
+	long minute;
 	size_t n;
 
 	peer_ip(out, req->conn);
@@ -314,17 +316,28 @@ client_ip(char out[64], struct ctip_req *req)
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, last_forwarded,
 				  &xff);
 	if (xff == NULL)
-		return;
+		return; /* the proxy's own request (a health check) */
 	last = strrchr(xff, ',');
 	last = last ? last + 1 : xff;
 	last += strspn(last, " \t");
 	n = strcspn(last, " \t");
-	if (n >= sizeof(addr))
-		return;
-	memcpy(addr, last, n);
-	addr[n] = '\0';
-	if (canonical_ip(canon, addr))
-		snprintf(out, 64, "%s", canon);
+	if (n < sizeof(addr)) {
+		memcpy(addr, last, n);
+		addr[n] = '\0';
+		if (canonical_ip(canon, addr)) {
+			snprintf(out, 64, "%s", canon);
+			return;
+		}
+	}
+	/* Unreadable: the proxy's own address stands for the client, and
+	 * every client behind it then shares one login throttle. Say so,
+	 * at most once a minute: the proxy does not name its clients. */
+	minute = (long)(time(NULL) / 60);
+	if (atomic_exchange(&req->server->proxy_warned, minute) != minute)
+		ctip_log(CTIP_LOG_WARN,
+			 "a request from the trusted proxy %s names no client "
+			 "address in X-Forwarded-For",
+			 out);
 }
 
 static bool
@@ -969,6 +982,7 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 	pthread_rwlock_init(&s->key_lock, &rwattr);
 	pthread_rwlockattr_destroy(&rwattr);
 	atomic_init(&s->key_checked, (long)time(NULL));
+	atomic_init(&s->proxy_warned, 0L);
 	if ((rc = open_keys(s, conf->key, err)) != CTIP_OK) {
 		ctip_server_stop(s);
 		return rc;

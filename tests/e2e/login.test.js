@@ -193,6 +193,14 @@ test('behind a trusted proxy the throttle counts the client X-Forwarded-For name
 		// has its address.
 		problem(await loginFrom(server.url, '198.51.100.8', 21), 401, 'unauthenticated');
 		assert.equal(sqlite(db, "select ip from audit_log where username = 'nobody-21'"), '198.51.100.8');
+		// A proxy that names no client: the log says so, once a minute (a
+		// second time only if the minute turned between these requests).
+		for (const [i, xff] of ['unknown', '', '1.2.3.4:5678', 'unknown', 'unknown'].entries())
+			problem(await loginFrom(server.url, xff, 22 + i), 401, 'unauthenticated');
+		for (let i = 0; i < 20 && !/names no client/.test(server.stderr); i++)
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		const warned = server.stderr.match(/trusted proxy 127\.0\.0\.1 names no client address/g)?.length ?? 0;
+		assert.ok(warned === 1 || warned === 2, server.stderr);
 	} finally {
 		await stopOk(server);
 	}
