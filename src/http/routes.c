@@ -390,13 +390,17 @@ ctip_json_kpi_rate(const struct ctip_kpi_rate *r)
 		(json_int_t)r->whole, "target", r->target, "comparison",
 		r->strict ? "above" : "at_least", "status", r->light);
 
-	json_object_set_new(j, "rate", ctip_json_rate(r->rate));
+	json_object_set_new(j, "rate", ctip_json_rounded(r->rate, 4));
 	return j;
 }
 
 json_t *
-ctip_json_rate(double x)
+ctip_json_rounded(double x, int decimals)
 {
+	double scale = 1;
+
+	while (decimals-- > 0)
+		scale *= 10;
 	return x < 0 ? json_null()
-		     : json_real((double)(long)(x * 10000 + 0.5) / 10000);
+		     : json_real((double)(long)(x * scale + 0.5) / scale);
 }

@@ -111,10 +111,11 @@ void ctip_resp_duplicates(struct ctip_resp *resp,
 struct ctip_kpi_rate;
 json_t *ctip_json_kpi_rate(const struct ctip_kpi_rate *r);
 
-/* A rate or share (0..1) rounded to four decimals, half up; null when x is
- * negative (nothing to divide by). One rounding for every KPI figure, so
- * that 11 of 13 reads 0.8462 wherever it appears. */
-json_t *ctip_json_rate(double x);
+/* x (a rate, a share, hours: not negative) rounded to decimals places,
+ * half up; null when x is negative (nothing to divide by). One rounding
+ * for every KPI figure, so that 11 of 13 reads 0.8462 wherever it
+ * appears. */
+json_t *ctip_json_rounded(double x, int decimals);
 
 /* A JSON string, or null for NULL. */
 json_t *ctip_json_str_or_null(const char *s);

@@ -357,7 +357,6 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_intake_kpi k;
 	struct ctip_err err = { 0 };
 	json_t *by, *j;
-	double hours;
 	int i;
 
 	if (ctip_intake_kpi(
@@ -386,20 +385,18 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 		      (json_int_t)k.counts.tips_in_time, "referred",
 		      (json_int_t)k.counts.referred, "referrals_by_agency", by);
 	json_object_set_new(j, "share_classified",
-			    ctip_json_rate(k.share_classified));
+			    ctip_json_rounded(k.share_classified, 4));
 	json_object_set_new(j, "share_resolved",
-			    ctip_json_rate(k.share_resolved));
+			    ctip_json_rounded(k.share_resolved, 4));
 	json_object_set_new(j, "share_tips_resolved_in_time",
-			    ctip_json_rate(k.share_tips_in_time));
+			    ctip_json_rounded(k.share_tips_in_time, 4));
 	/* The two programme KPIs with their targets and traffic lights. */
 	json_object_set_new(j, "kpi_classified",
 			    ctip_json_kpi_rate(&k.classified));
 	json_object_set_new(j, "kpi_resolved", ctip_json_kpi_rate(&k.resolved));
 	/* Hours to two decimals (36 seconds). */
-	hours = (double)(long)(k.median_hours_to_referral * 100 + 0.5) / 100;
 	json_object_set_new(j, "median_hours_to_referral",
-			    k.median_hours_to_referral < 0 ? json_null()
-							   : json_real(hours));
+			    ctip_json_rounded(k.median_hours_to_referral, 2));
 	ctip_resp_json(resp, 200, j);
 }
 
