@@ -119,6 +119,7 @@ struct ip_slot {
 	long since;   /* when the window began (monotonic seconds) */
 	long last;    /* the latest failure counted */
 	int fails;    /* failures counted since `since` */
+	int pending;  /* attempts begun and not ended yet */
 };
 
 /* Memory, not the database: the count is a brake, not a record (the
@@ -165,8 +166,16 @@ ip_expired(const struct ip_slot *s, long now)
 	return now - s->since >= CTIP_LOGIN_IP_WINDOW;
 }
 
-/* Where a new address goes, with ip_lock held: a free or expired slot,
- * else the one with the fewest failures, the least recent of those, so
+/* What an address weighs against the limit: its failures in the window
+ * and the attempts under way, each of which may be one more. */
+static int
+ip_weight(const struct ip_slot *s, long now)
+{
+	return (ip_expired(s, now) ? 0 : s->fails) + s->pending;
+}
+
+/* Where a new address goes, with ip_lock held: a free or idle expired
+ * slot, else the one that weighs least, the least recent of those, so
  * that many addresses with a failure or two cannot push out one at the
  * limit. */
 static struct ip_slot *
@@ -175,17 +184,37 @@ ip_victim(long now)
 	struct ip_slot *s, *v = &ip_slots[0];
 
 	for (s = ip_slots; s < ip_slots + CTIP_NELEM(ip_slots); s++) {
-		if (s->key[0] == '\0' || ip_expired(s, now))
+		if (s->key[0] == '\0' || ip_weight(s, now) == 0)
 			return s;
-		if (s->fails < v->fails ||
-		    (s->fails == v->fails && s->last < v->last))
+		if (ip_weight(s, now) < ip_weight(v, now) ||
+		    (ip_weight(s, now) == ip_weight(v, now) &&
+		     s->last < v->last))
 			v = s;
 	}
 	return v;
 }
 
+/* key's slot, taken if it has none; with ip_lock held. A window that
+ * ended starts again. */
+static struct ip_slot *
+ip_slot(const char *key, long now)
+{
+	struct ip_slot *s = ip_find(key);
+
+	if (s == NULL) {
+		s = ip_victim(now);
+		memset(s, 0, sizeof(*s));
+		copy(s->key, sizeof(s->key), key);
+		s->since = now;
+	} else if (ip_expired(s, now)) {
+		s->since = now;
+		s->fails = 0;
+	}
+	return s;
+}
+
 bool
-ctip_auth_throttled(const char *ip, long now, long *retry_after)
+ctip_auth_throttle_begin(const char *ip, long now, long *retry_after)
 {
 	struct ip_slot *s;
 	char key[64];
@@ -193,40 +222,40 @@ ctip_auth_throttled(const char *ip, long now, long *retry_after)
 
 	ip_key(key, ip);
 	pthread_mutex_lock(&ip_lock);
-	s = ip_find(key);
-	blocked = s != NULL && !ip_expired(s, now) &&
-		  s->fails >= CTIP_LOGIN_IP_MAX_FAILS;
-	if (blocked && retry_after != NULL)
-		*retry_after = s->since + CTIP_LOGIN_IP_WINDOW - now;
+	s = ip_slot(key, now);
+	blocked = s->fails + s->pending >= CTIP_LOGIN_IP_MAX_FAILS;
+	if (!blocked)
+		s->pending++;
+	else if (retry_after != NULL)
+		*retry_after = s->fails >= CTIP_LOGIN_IP_MAX_FAILS
+				       ? s->since + CTIP_LOGIN_IP_WINDOW - now
+				       : 1;
 	pthread_mutex_unlock(&ip_lock);
 	return blocked;
 }
 
 void
-ctip_auth_throttle_fail(const char *ip, long now)
+ctip_auth_throttle_end(const char *ip, long now, bool failed)
 {
 	struct ip_slot *s;
 	char key[64];
 
 	ip_key(key, ip);
 	pthread_mutex_lock(&ip_lock);
-	s = ip_find(key);
-	if (s == NULL) {
-		s = ip_victim(now);
-		copy(s->key, sizeof(s->key), key);
-		s->since = now;
-		s->fails = 0;
-	} else if (ip_expired(s, now)) {
-		s->since = now;
-		s->fails = 0;
+	/* Its slot may have gone to another address meanwhile (a full
+	 * table): the failure still counts. */
+	s = ip_slot(key, now);
+	if (s->pending > 0)
+		s->pending--;
+	if (failed) {
+		s->fails++;
+		s->last = now;
+		if (s->fails == CTIP_LOGIN_IP_MAX_FAILS)
+			ctip_log(CTIP_LOG_WARN,
+				 "%d failed logins from %s: its logins are "
+				 "refused for %d minutes",
+				 s->fails, key, CTIP_LOGIN_IP_WINDOW / 60);
 	}
-	s->fails++;
-	s->last = now;
-	if (s->fails == CTIP_LOGIN_IP_MAX_FAILS)
-		ctip_log(CTIP_LOG_WARN,
-			 "%d failed logins from %s: its logins are refused "
-			 "for %d minutes",
-			 s->fails, key, CTIP_LOGIN_IP_WINDOW / 60);
 	pthread_mutex_unlock(&ip_lock);
 }
 
@@ -305,14 +334,16 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	char now[24], until[24], name[65];
 	enum ctip_status rc, lrc;
 	long mono = monotonic_now(), wait;
-	bool found, ok, locks;
+	bool found, ok, locks, failed = false;
 
 	memset(p, 0, sizeof(*p));
 	pthread_once(&dummy_once, make_dummy_hash);
 	if (dummy_hash[0] == '\0')
 		return ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
-	/* Whatever the name: this answer says nothing about accounts. */
-	if (ctip_auth_throttled(ip, mono, &wait))
+	/* Whatever the name: this answer says nothing about accounts. An
+	 * attempt let through is under way until it ends at out:, so that
+	 * attempts at once cannot pass the limit together. */
+	if (ctip_auth_throttle_begin(ip, mono, &wait))
 		return ctip_err_set(err, CTIP_ETHROTTLED,
 				    "too many failed logins from this "
 				    "address: try again in %ld minutes",
@@ -350,7 +381,7 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 				   false, err);
 		if (rc != CTIP_OK)
 			goto out;
-		ctip_auth_throttle_fail(ip, mono);
+		failed = true;
 		rc = ctip_err_set(err, CTIP_EAUTH,
 				  "wrong username or password");
 		goto out;
@@ -379,6 +410,7 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		sodium_memzero(token, CTIP_TOKEN_LEN + 1);
 	}
 out:
+	ctip_auth_throttle_end(ip, mono, failed);
 	lrc = rc;
 	ctip_arena_free(&a);
 	return lrc;

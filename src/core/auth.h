@@ -26,7 +26,7 @@
  * exists, is locked or is disabled (the audit log tells them apart:
  * outcome "failed" or "locked"). Before any of that, CTIP_ETHROTTLED when
  * the address ip already failed CTIP_LOGIN_IP_MAX_FAILS times within
- * CTIP_LOGIN_IP_WINDOW seconds (ctip_auth_throttled), whatever the name
+ * CTIP_LOGIN_IP_WINDOW seconds (ctip_auth_throttle_begin), whatever the name
  * and password; such an attempt is neither verified nor audited.
  */
 CTIP_MUST_CHECK enum ctip_status
@@ -42,16 +42,20 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
  * by its /64. now is a monotonic clock in seconds; ctip_auth_login passes
  * CLOCK_MONOTONIC's.
  *
- * ctip_auth_throttled: whether ip has CTIP_LOGIN_IP_MAX_FAILS failures in
- * the window that began with its first counted failure; if so and
- * retry_after is not NULL, the seconds until that window ends.
- * ctip_auth_throttle_fail: count one failed login of ip. When the table is
- * full, the address with the fewest failures (the least recent of those)
- * makes room, so that an address at the limit is the last to go.
+ * ctip_auth_throttle_begin: whether ip is refused: its failures in the
+ * window that began with its first counted failure and its attempts
+ * under way reach CTIP_LOGIN_IP_MAX_FAILS (then, if retry_after is not
+ * NULL, the seconds until it may try again). If not, the attempt is under
+ * way until ctip_auth_throttle_end, so that attempts at once cannot pass
+ * the limit together.
+ * ctip_auth_throttle_end: end an attempt begun, counting one failure of
+ * ip if failed. When the table is full, the address that weighs least
+ * (the least recent of those) makes room, so that an address at the
+ * limit is the last to go.
  * ctip_auth_throttle_clear: forget every address (tests).
  */
-bool ctip_auth_throttled(const char *ip, long now, long *retry_after);
-void ctip_auth_throttle_fail(const char *ip, long now);
+bool ctip_auth_throttle_begin(const char *ip, long now, long *retry_after);
+void ctip_auth_throttle_end(const char *ip, long now, bool failed);
 void ctip_auth_throttle_clear(void);
 
 /* The principal of a session token; CTIP_EAUTH if unknown, expired or

@@ -141,14 +141,20 @@ test('wrong current passwords are audited and count: the fifth locks the account
 	});
 });
 
-test('after 20 failed logins from one address the next get 429 too_many_attempts, whatever the name', async () => {
+test('after 20 failed logins from one address, sent at once or not, the next get 429 too_many_attempts, whatever the name', async () => {
 	await withServer(async (url) => {
 		// Signed in before: a session is no login, and goes on.
 		const thr = await signIn(url, acc.thr);
-		const fails = await Promise.all(Array.from({ length: 20 },
+		// Thirty at once: twenty are checked, the rest refused before
+		// any of the twenty has failed (they are under way).
+		const tries = await Promise.all(Array.from({ length: 30 },
 			(_, i) => new Client(url).login(`nobody-${i}`, `wrong password ${i}`)));
+		const fails = tries.filter((r) => r.status === 401);
+		assert.equal(fails.length, 20);
 		for (const r of fails)
 			problem(r, 401, 'unauthenticated');
+		for (const r of tries.filter((r) => r.status !== 401))
+			problem(r, 429, 'too_many_attempts');
 		const rows = auditRows();
 		const right = await new Client(url).login('thr', PASSWORD);
 		const unknown = await new Client(url).login('nobody-else', 'wrong password');

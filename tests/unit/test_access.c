@@ -1196,6 +1196,25 @@ disabled_account_answers_as_a_wrong_password_even_when_locked(void **state)
 			 CTIP_LOGIN_MAX_FAILS - 1);
 }
 
+/* One failed login of ip at now, through the throttle. */
+static void
+throttle_fail(const char *ip, long now)
+{
+	assert_false(ctip_auth_throttle_begin(ip, now, NULL));
+	ctip_auth_throttle_end(ip, now, true);
+}
+
+/* Whether ip is refused at now; an attempt let through ends at once,
+ * without a failure. */
+static bool
+throttled(const char *ip, long now, long *retry_after)
+{
+	if (ctip_auth_throttle_begin(ip, now, retry_after))
+		return true;
+	ctip_auth_throttle_end(ip, now, false);
+	return false;
+}
+
 static void
 address_throttle_counts_failures_in_a_window(void **state)
 {
@@ -1205,22 +1224,22 @@ address_throttle_counts_failures_in_a_window(void **state)
 	(void)state;
 	ctip_auth_throttle_clear();
 	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
-		ctip_auth_throttle_fail("198.51.100.7", now + i);
-	assert_false(ctip_auth_throttled("198.51.100.7", now + 60, &wait));
+		throttle_fail("198.51.100.7", now + i);
+	assert_false(throttled("198.51.100.7", now + 60, &wait));
 	assert_int_equal(wait, -1);
-	ctip_auth_throttle_fail("198.51.100.7", now + 60);
-	assert_true(ctip_auth_throttled("198.51.100.7", now + 60, &wait));
+	throttle_fail("198.51.100.7", now + 60);
+	assert_true(throttled("198.51.100.7", now + 60, &wait));
 	assert_int_equal(wait, CTIP_LOGIN_IP_WINDOW - 60);
-	assert_true(ctip_auth_throttled("198.51.100.7",
-					now + CTIP_LOGIN_IP_WINDOW - 1, NULL));
+	assert_true(throttled("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW - 1,
+			      NULL));
 	/* Another address is not held back. */
-	assert_false(ctip_auth_throttled("198.51.100.8", now + 60, NULL));
+	assert_false(throttled("198.51.100.8", now + 60, NULL));
 	/* The window ends, and the count starts again. */
-	assert_false(ctip_auth_throttled("198.51.100.7",
-					 now + CTIP_LOGIN_IP_WINDOW, NULL));
-	ctip_auth_throttle_fail("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW);
-	assert_false(ctip_auth_throttled("198.51.100.7",
-					 now + CTIP_LOGIN_IP_WINDOW, NULL));
+	assert_false(
+		throttled("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW, NULL));
+	throttle_fail("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW);
+	assert_false(
+		throttled("198.51.100.7", now + CTIP_LOGIN_IP_WINDOW, NULL));
 	ctip_auth_throttle_clear();
 }
 
@@ -1235,18 +1254,18 @@ address_throttle_counts_an_ipv6_slash_64_as_one_address(void **state)
 	ctip_auth_throttle_clear();
 	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++) {
 		snprintf(ip, sizeof(ip), "2001:db8:1:2:%x::1", i + 1);
-		ctip_auth_throttle_fail(ip, now);
+		throttle_fail(ip, now);
 	}
-	assert_true(ctip_auth_throttled("2001:db8:1:2::abcd", now, NULL));
-	assert_true(ctip_auth_throttled("2001:0db8:0001:0002:ffff:ffff:ffff:"
-					"ffff",
-					now, NULL));
-	assert_false(ctip_auth_throttled("2001:db8:1:3::1", now, NULL));
+	assert_true(throttled("2001:db8:1:2::abcd", now, NULL));
+	assert_true(throttled("2001:0db8:0001:0002:ffff:ffff:ffff:"
+			      "ffff",
+			      now, NULL));
+	assert_false(throttled("2001:db8:1:3::1", now, NULL));
 	/* IPv4 ones, mapped or not, count one by one. */
 	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
-		ctip_auth_throttle_fail("::ffff:192.0.2.1", now);
-	assert_true(ctip_auth_throttled("::ffff:192.0.2.1", now, NULL));
-	assert_false(ctip_auth_throttled("::ffff:192.0.2.2", now, NULL));
+		throttle_fail("::ffff:192.0.2.1", now);
+	assert_true(throttled("::ffff:192.0.2.1", now, NULL));
+	assert_false(throttled("::ffff:192.0.2.2", now, NULL));
 	ctip_auth_throttle_clear();
 }
 
@@ -1261,18 +1280,44 @@ address_throttle_when_full_forgets_the_addresses_with_fewest_failures(
 	(void)state;
 	ctip_auth_throttle_clear();
 	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
-		ctip_auth_throttle_fail("203.0.113.66", now);
+		throttle_fail("203.0.113.66", now);
 	/* Four times as many addresses as there are slots, one failure
 	 * each: they take each other's places, not the busy one's. */
 	for (i = 0; i < 4 * CTIP_LOGIN_IP_SLOTS; i++) {
 		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (i >> 16) & 255,
 			 (i >> 8) & 255, i & 255);
-		ctip_auth_throttle_fail(ip, now + 1);
+		throttle_fail(ip, now + 1);
 	}
-	assert_true(ctip_auth_throttled("203.0.113.66", now + 1, NULL));
+	assert_true(throttled("203.0.113.66", now + 1, NULL));
 	/* Once its window is over, its slot is free for another. */
-	assert_false(ctip_auth_throttled("203.0.113.66",
-					 now + CTIP_LOGIN_IP_WINDOW, NULL));
+	assert_false(
+		throttled("203.0.113.66", now + CTIP_LOGIN_IP_WINDOW, NULL));
+	ctip_auth_throttle_clear();
+}
+
+static void
+address_throttle_counts_attempts_under_way(void **state)
+{
+	long now = 1000000, wait = -1;
+	int i;
+
+	(void)state;
+	ctip_auth_throttle_clear();
+	throttle_fail("192.0.2.44", now);
+	/* Logins checked at once: no more may be under way than the
+	 * failures left would allow, each of them possibly one more. */
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
+		assert_false(ctip_auth_throttle_begin("192.0.2.44", now, NULL));
+	assert_true(ctip_auth_throttle_begin("192.0.2.44", now, &wait));
+	assert_int_equal(wait, 1);
+	/* One ends well: one more may begin. */
+	ctip_auth_throttle_end("192.0.2.44", now, false);
+	assert_false(ctip_auth_throttle_begin("192.0.2.44", now, NULL));
+	/* All fail: the limit is reached, for the rest of the window. */
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
+		ctip_auth_throttle_end("192.0.2.44", now + 1, true);
+	assert_true(throttled("192.0.2.44", now + 1, &wait));
+	assert_int_equal(wait, CTIP_LOGIN_IP_WINDOW - 1);
 	ctip_auth_throttle_clear();
 }
 
@@ -1290,7 +1335,7 @@ login_from_a_throttled_address_is_refused_whatever_the_name(void **state)
 	/* All but one failure counted already; a real failed login adds
 	 * the last one. */
 	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS - 1; i++)
-		ctip_auth_throttle_fail("203.0.113.5", monotonic());
+		throttle_fail("203.0.113.5", monotonic());
 	assert_int_equal(login(f, &p, token, "no.such.user", pw, &err),
 			 CTIP_EAUTH);
 	rows = audit_rows(f);
@@ -2674,6 +2719,7 @@ main(void)
 		AUTH(locked_account_answers_as_a_wrong_password_in_as_much_time),
 		AUTH(disabled_account_answers_as_a_wrong_password_even_when_locked),
 		cmocka_unit_test(address_throttle_counts_failures_in_a_window),
+		cmocka_unit_test(address_throttle_counts_attempts_under_way),
 		cmocka_unit_test(
 			address_throttle_counts_an_ipv6_slash_64_as_one_address),
 		cmocka_unit_test(
