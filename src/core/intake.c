@@ -406,6 +406,25 @@ granted(bool *out, const struct ctip_access *ax, const struct ctip_principal *p,
 					   p->unit_id, err);
 }
 
+/* Intake id into r and what p may see of it (*view); CTIP_ENOTFOUND for
+ * a missing id and for one p may not see at all alike. */
+static enum ctip_status
+fetch(struct ctip_intake_row *r, enum ctip_view *view,
+      const struct ctip_access *ax, const struct ctip_principal *p, int64_t id,
+      struct ctip_arena *a, struct ctip_err *err)
+{
+	enum ctip_status rc;
+	bool ok = false;
+
+	*view = CTIP_VIEW_NONE;
+	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
+	if (rc == CTIP_OK)
+		rc = granted(&ok, ax, p, r, err);
+	if (rc == CTIP_OK && (*view = intake_view(p, r, ok)) == CTIP_VIEW_NONE)
+		rc = CTIP_ENOTFOUND;
+	return rc;
+}
+
 /* Intake id, named by p's action, is missing or outside p's scope: the
  * same answer for both, and a trace for the auditor. */
 static enum ctip_status
@@ -426,14 +445,11 @@ ctip_intake_visible(const struct ctip_access *ax,
 	struct ctip_intake_row r;
 	struct ctip_arena a;
 	enum ctip_status rc;
-	bool ok = false;
+	enum ctip_view view;
 
 	ctip_arena_init(&a, 1 << 16);
-	rc = ax->st->ops->intake_get(&r, ax->st, id, &a, err);
-	if (rc == CTIP_OK)
-		rc = granted(&ok, ax, p, &r, err);
-	if (rc == CTIP_OK &&
-	    (!may_handle(p) || intake_view(p, &r, ok) != CTIP_VIEW_IDENTITY))
+	rc = fetch(&r, &view, ax, p, id, &a, err);
+	if (rc == CTIP_OK && (!may_handle(p) || view != CTIP_VIEW_IDENTITY))
 		rc = CTIP_ENOTFOUND;
 	ctip_arena_free(&a);
 	return rc == CTIP_ENOTFOUND ? refused(ax, p, id, action, err) : rc;
@@ -451,16 +467,10 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 	char object_id[24], now[24], soon[24];
 	const char *v;
 	enum ctip_status rc;
-	bool ok = false;
 	int i;
 
 	memset(out, 0, sizeof(*out));
-	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
-	if (rc == CTIP_OK)
-		rc = granted(&ok, ax, p, r, err);
-	if (rc == CTIP_OK &&
-	    (out->view = intake_view(p, r, ok)) == CTIP_VIEW_NONE)
-		rc = CTIP_ENOTFOUND;
+	rc = fetch(r, &out->view, ax, p, id, a, err);
 	snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
 	ev.object_id = object_id;
 	if (rc == CTIP_ENOTFOUND) {
@@ -560,16 +570,14 @@ load(struct ctip_intake_row *r, const struct ctip_access *ax,
      const char *action, struct ctip_arena *a, struct ctip_err *err)
 {
 	enum ctip_status rc;
-	bool ok = false;
+	enum ctip_view view;
 
 	if (!may_handle(p) || !(p->roles & roles))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "your role may not do this");
 
-	rc = ax->st->ops->intake_get(r, ax->st, id, a, err);
-	if (rc == CTIP_OK)
-		rc = granted(&ok, ax, p, r, err);
-	if (rc == CTIP_OK && intake_view(p, r, ok) != CTIP_VIEW_IDENTITY)
+	rc = fetch(r, &view, ax, p, id, a, err);
+	if (rc == CTIP_OK && view != CTIP_VIEW_IDENTITY)
 		rc = CTIP_ENOTFOUND;
 	if (rc == CTIP_ENOTFOUND)
 		return refused(ax, p, id, action, err);
