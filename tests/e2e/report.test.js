@@ -192,9 +192,12 @@ test('migrating a schema-11 database keeps the current snapshot as the latest su
 	// report's snapshot the last submission's.
 	const old = path.join(path.dirname(db), 'schema-11.db');
 	await runOk(['backup', '--db', db, old]);
-	sqlite(old, 'ALTER TABLE report_step DROP COLUMN snapshot; DELETE FROM schema_migration WHERE version = 12');
+	const latest = Number(sqlite(db, 'SELECT max(version) FROM schema_migration'));
+	sqlite(old, 'ALTER TABLE report_step DROP COLUMN snapshot; DELETE FROM schema_migration WHERE version >= 12');
 	assert.equal(sqlite(old, 'SELECT max(version) FROM schema_migration'), '11');
-	assert.match(await runOk(['migrate', '--db', old]), /at schema version 12 \(1 migration applied\)/);
+	const n = latest - 11;
+	assert.match(await runOk(['migrate', '--db', old]),
+		new RegExp(`at schema version ${latest} \\(${n} migrations? applied\\)`));
 	assert.equal(sqlite(old, `SELECT count(*) FROM report_step s JOIN report r ON r.id = s.report_id
 		WHERE s.report_id = ${id} AND s.action = 'submit' AND s.snapshot = r.snapshot`), '1');
 	assert.equal(sqlite(old, 'SELECT count(*) FROM report_step WHERE snapshot IS NOT NULL'),
