@@ -397,13 +397,13 @@ by_count(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Rule 2: the hidden cells of a split row (checked) that partitions its
- * shown total, into hidden[]. The reader knows the hidden cells' sum
- * (the total minus the shown ones) and, 0 being shown, that each is 1
- * or more: so one hidden cell alone is known, and so are k hidden cells
- * that add up to k (all ones); 2t-1 or more leave each of two hidden
- * cells anything from 1 to 2t-2. False when hiding every non-zero cell
- * is not enough: then the total must go. */
+/* Rule 2: the hidden cells of a split row (checked) of a shown total,
+ * into hidden[]. The reader knows the hidden cells' sum (the total minus
+ * the shown ones; as good as known in a split that nearly partitions)
+ * and, 0 being shown, that each is 1 or more: so one hidden cell alone is
+ * known, and so are k hidden cells that add up to k (all ones); 2t-1 or more
+ * leave each of two hidden cells anything from 1 to 2t-2. False when hiding
+ * every non-zero cell is not enough: then the total must go. */
 static bool
 protect(bool *hidden, const json_t *cells, int threshold)
 {
@@ -482,15 +482,8 @@ supp_make(struct supp *s, const json_t *report, int threshold)
 		cells = json_object_get(row, "cells");
 		if (strcmp(str(row, "kind"), "count") != 0 || gone[group[i]])
 			continue;
-		if (json_is_true(json_object_get(row, "partitions"))) {
-			if (!protect(s->cell + s->first[i], cells, threshold))
-				gone[group[i]] = true;
-			continue;
-		}
-		for (k = 0; k < json_array_size(cells); k++)
-			s->cell[s->first[i] + k] = small(
-				count_of(json_array_get(cells, k), "value"),
-				threshold);
+		if (!protect(s->cell + s->first[i], cells, threshold))
+			gone[group[i]] = true;
 	}
 
 	/* Rule 3: a hidden total, everywhere, with its whole breakdown. */

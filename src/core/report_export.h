@@ -15,20 +15,21 @@
  * row's cells are the parts of that total, and they add up to it when
  * the row "partitions" it.
  *  1. primary: an item whose total is from 1 to t-1 is hidden;
- *  2. a split row that partitions a shown total, with a cell from 1 to
- *     t-1, hides that cell and then its other non-zero cells, smallest
+ *  2. a split row of a shown total, with a cell from 1 to t-1, hides
+ *     that cell and then its other non-zero cells, smallest
  *     first (the first of equals), until at least two are hidden, they
  *     hold at least 2t-1 together and more than one each on average
  *     (not all ones), so that neither "total minus the shown cells" nor
  *     splitting the hidden sum gives any of them; when no cell is left
- *     to hide, the item's total is hidden instead;
+ *     to hide, the item's total is hidden instead. A split that does
+ *     not partition its total (purposes, destinations: a person in
+ *     several) nearly always does in fact, most persons having one
+ *     event, so it is protected alike;
  *  3. a hidden total is hidden in every row of its item, and so is the
  *     whole breakdown of each of those rows, zeros included (a shown
  *     cell would bound the total, a cell equal to it would be it, and a
  *     shown 0 next to a hidden total tells in which categories the few
- *     persons are); in a row whose total is shown, a split that does not
- *     partition it hides only its cells from 1 to t-1, and every 0 is
- *     shown;
+ *     persons are); in a row whose total is shown every 0 is shown;
  *  4. a rate is shown only when its denominator is not 0, neither count
  *     is from 1 to t-1 and neither equals a hidden total (a rate of a
  *     shown denominator would give its numerator back); otherwise it is
