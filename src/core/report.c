@@ -1270,10 +1270,15 @@ ctip_report_completeness(struct ctip_report_completeness *out,
 			return rc;
 		pl->timeliness =
 			out->expected ? timeliness(pl, due, today) : "pending";
-		if (pl->report_id != 0)
-			out->submitted++;
-		else
+		/* A returned report is the place's to send again: neither
+		 * in nor missing (it was sent, and its first sending dates
+		 * it). */
+		if (pl->report_id == 0)
 			out->missing++;
+		else if (strcmp(pl->status, "returned") == 0)
+			out->returned++;
+		else
+			out->submitted++;
 		if (strcmp(pl->timeliness, "on_time") == 0)
 			out->on_time++;
 		else if (strcmp(pl->timeliness, "late") == 0)

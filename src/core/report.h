@@ -136,7 +136,9 @@ struct ctip_report_completeness {
 	bool expected;
 	struct ctip_report_place *places;
 	int n_places;
-	long submitted, on_time, late, missing, overdue;
+	long submitted; /* submitted or approved */
+	long returned;  /* to send again */
+	long on_time, late, missing, overdue;
 };
 
 /*

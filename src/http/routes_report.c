@@ -280,14 +280,15 @@ ctip_h_report_completeness(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_resp_json(
 		resp, 200,
 		json_pack("{s:s, s:s, s:o, s:b, s:{s:i, s:I, s:I, s:I, s:I, "
-			  "s:I}, s:o}",
+			  "s:I, s:I}, s:o}",
 			  "form", c.form.code, "period", c.period.key, "due_on",
 			  ctip_json_str_or_null(c.expected ? c.due_on : NULL),
 			  "expected", c.expected, "counts", "expected",
 			  c.n_places, "submitted", (json_int_t)c.submitted,
-			  "on_time", (json_int_t)c.on_time, "late",
-			  (json_int_t)c.late, "missing", (json_int_t)c.missing,
-			  "overdue", (json_int_t)c.overdue, "places", items));
+			  "returned", (json_int_t)c.returned, "on_time",
+			  (json_int_t)c.on_time, "late", (json_int_t)c.late,
+			  "missing", (json_int_t)c.missing, "overdue",
+			  (json_int_t)c.overdue, "places", items));
 }
 
 /* GET /api/reports/reminders */

@@ -146,6 +146,10 @@ test('the province returns it with a comment, the commune submits again, the pro
 	v = ok(await as.bd.get(`/api/reports?${Q}`));
 	assert.equal(v.status, 'returned');
 	assert.equal(v.review_comment, 'Bổ sung số liệu tháng 5');
+	// Returned: to be sent again, no longer counted as in.
+	const back = ok(await as.hn.get('/api/reports/completeness?form=BC_XA_6T&period=2026-H1'));
+	assert.deepEqual([back.counts.submitted, back.counts.returned, back.counts.late], [0, 1, 1]);
+	assert.equal(back.counts.missing, back.counts.expected - 1);
 	assert.equal(v.may_submit, true);
 	assert.ok(row(v.report, 'V_RECEIVED').total > row(frozen, 'V_RECEIVED').total, 'a returned report is a draft again');
 	v = ok(await as.bd.post('/api/reports/submit', { form: 'BC_XA_6T', period: H1, note: 'Đã bổ sung', version: v.version }));

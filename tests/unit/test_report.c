@@ -784,6 +784,18 @@ completeness_counts_who_reported_and_when(void **state)
 			reviews++;
 		}
 	assert_int_equal(reviews, 1);
+	/* Ngọc Hà's, sent back, is to be sent again: not in, not missing,
+	 * and still late by its first sending. */
+	assert_int_equal(ctip_report_review(&f->ax, &hn, id, 1, "return",
+					    "Bổ sung", &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(ctip_report_completeness(&c, &f->ax, &hn, "BC_XA_6T",
+						  H1, NULL, &f->arena, &err),
+			 CTIP_OK);
+	assert_int_equal(c.submitted, 1);
+	assert_int_equal(c.returned, 1);
+	assert_int_equal(c.missing, communes - 2);
+	assert_int_equal(c.late, 1);
 }
 
 static void

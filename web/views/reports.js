@@ -18,7 +18,7 @@ import { errorKey } from './errors.js';
 import { bi, statusBadge, timelinessBadge, periodKeys, defaultPeriod, periodText, reportHref,
   hashQuery, LEVELS_FOR, placeName, formName } from './report-common.js';
 
-const COUNTS = ['expected', 'submitted', 'on_time', 'late', 'missing', 'overdue'];
+const COUNTS = ['expected', 'submitted', 'returned', 'on_time', 'late', 'missing', 'overdue'];
 
 // The number of a period within its year, as the deadlines count them.
 function periodNo(key) {
