@@ -722,6 +722,20 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 	return rc;
 }
 
+/* An intake is classified before it is decided or resolved: the
+ * programme's first target is every tip received and classified, and an
+ * intake handled unclassified would count as resolved, not classified. */
+static enum ctip_status
+classified(const struct ctip_intake_row *r, struct ctip_err *err)
+{
+	if (r->classification != NULL)
+		return CTIP_OK;
+	return ctip_err_field(err, CTIP_ECONFLICT, "classification",
+			      "intake %lld is not classified: classify it "
+			      "first",
+			      (long long)r->id);
+}
+
 enum ctip_status
 ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 		   int64_t id, int version, const char *decision,
@@ -750,6 +764,8 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is already decided",
 				  (long long)id);
+	if (rc == CTIP_OK)
+		rc = classified(&r, err);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.decision = decision;
@@ -792,6 +808,8 @@ ctip_intake_resolve(const struct ctip_access *ax,
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is already resolved",
 				  (long long)id);
+	if (rc == CTIP_OK)
+		rc = classified(&r, err);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.resolution_enc =

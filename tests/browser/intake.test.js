@@ -476,3 +476,36 @@ test('the list shows the intakes, overdue ones in words, with due filters', asyn
   assert.equal(await tab('Sắp đến hạn (3 ngày)').getAttribute('aria-pressed'), 'true');
   await page.done();
 });
+
+test('an unclassified intake is classified before it can be closed: the page says so', async () => {
+  const page = await operatorPage();
+  const id = await page.evaluate(async () => {
+    const { csrf_token: csrf } = await (await fetch('/api/session')).json();
+    const r = await fetch('/api/intakes', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ received_at: new Date(Date.now() - 3600000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        channel: 'HOTLINE_111', language: 'vi', province: '01', commune: null, reporter: { anonymous: true },
+        summary: 'Hỏi thông tin về thủ tục hỗ trợ.', mentioned_phones: [], mentioned_names: [],
+        classification: null, purpose: null, urgency: 'normal' }),
+    });
+    if (r.status !== 201) throw new Error(`POST /api/intakes: ${r.status}`);
+    return (await r.json()).id;
+  });
+  await page.evaluate((i) => { location.hash = `#/intakes/${i}`; }, id);
+  const hint = page.locator('[data-hint="classify-first"]');
+  await hint.waitFor();
+  assert.equal(await hint.textContent(), 'Phân loại tin báo trước khi kết thúc xử lý.');
+  const close = page.getByRole('button', { name: 'Kết thúc', exact: true });
+  assert.equal(await close.count(), 0);
+  const save = page.getByRole('button', { name: 'Lưu phân loại' });
+  const form = page.locator('form').filter({ has: save });
+  await form.getByLabel('Phân loại', { exact: true }).selectOption('information');
+  await save.click();
+  await close.waitFor();
+  assert.equal(await hint.count(), 0);
+  // An empty resolution is said at the field, nothing sent.
+  await close.click();
+  await page.locator('form.action-resolve').getByText('Vui lòng nhập kết quả giải quyết.').waitFor();
+  await page.done();
+});

@@ -67,15 +67,12 @@ test('the operator opens the intake, classifies it and refers it to the health d
   assert.match(await facts.textContent(), /Người gọi báo một cô gái 16 tuổi/);
   assert.match(await facts.textContent(), /0987654321/);
   assert.match(await facts.textContent(), /Chị Hoa/);
-  // Not a tip yet: no legal clock, a resolve form, no decide form.
+  // Not a tip yet, nor classified: no legal clock, no decide form, and
+  // no resolve form until it is classified (intake.test.js).
   assert.match(await facts.textContent(), /Không áp dụng/);
   assert.equal(await page.locator('form.action-decide').count(), 0);
-  assert.equal(await page.locator('form.action-resolve').count(), 1);
-
-  // An empty resolution is said at the field, nothing sent.
-  const resolve = page.locator('form.action-resolve');
-  await resolve.getByRole('button', { name: 'Kết thúc' }).click();
-  await resolve.getByText('Vui lòng nhập kết quả giải quyết.').waitFor();
+  assert.equal(await page.locator('form.action-resolve').count(), 0);
+  await page.locator('[data-hint="classify-first"]').waitFor();
 
   // Classify: a trafficking tip for sexual exploitation, high urgency.
   const classify = page.locator('form.action-classify');

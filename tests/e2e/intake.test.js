@@ -193,7 +193,8 @@ test('an investigator of the unit extends: complex = receipt + 2 months, procura
 
 test('a deadline that has ended is not extended: the tip is decided late, and counts so', async () => {
 	// (Extensions at a month end: test_intake.c, complex_at_a_month_end.)
-	let i = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: '2025-07-31T09:00:00Z' }));
+	let i = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: '2025-07-31T09:00:00Z',
+		classification: 'trafficking_tip' }));
 	assert.equal(i.legal.deadline, '2025-08-20T09:00:00Z');
 	assert.equal(i.legal.overdue, true);
 	const r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version });
@@ -205,6 +206,23 @@ test('a deadline that has ended is not extended: the tip is decided late, and co
 	assert.equal(i.legal.decision, 'suspend');
 	const k = ok(await as.inv.get('/api/kpi/intakes?from=2025-07-31&to=2025-07-31'));
 	assert.deepEqual([k.tips, k.tips_resolved, k.tips_resolved_in_time], [1, 1, 0]);
+});
+
+test('an intake is classified before it is decided or resolved: classified never counts fewer than resolved', async () => {
+	const tip = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: ago(DAY) }));
+	const call = await create(as.op, intake({ channel: 'HOTLINE_111', received_at: ago(DAY) }));
+	for (const [i, who, step, body] of [[tip, as.inv, 'decide', { decision: 'initiate' }],
+		[call, as.op, 'resolve', { resolution: 'Đã hướng dẫn người gọi' }]]) {
+		const r = await who.post(`/api/intakes/${i.id}/${step}`, { ...body, version: i.version });
+		problem(r, 409, 'conflict', 'classification');
+		assert.match(r.body.message, /is not classified: classify it first/);
+		const now = await current(i.id);
+		assert.deepEqual([now.status, now.version], ['received', i.version], 'nothing changed');
+	}
+	let t = ok(await as.inv.post(`/api/intakes/${tip.id}/classify`,
+		{ classification: 'trafficking_tip', version: tip.version }));
+	t = ok(await as.inv.post(`/api/intakes/${tip.id}/decide`, { decision: 'initiate', version: t.version }));
+	assert.equal(t.status, 'resolved');
 });
 
 test('a stale version on any step is a 409 conflict on the field version', async () => {
@@ -255,7 +273,7 @@ test('the investigator decides "initiate": resolved, decided_at; a second decisi
 });
 
 test('two investigators deciding at once: one wins, the other gets a 409 on version', async () => {
-	const i = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(DAY) }));
+	const i = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(DAY), classification: 'trafficking_tip' }));
 	const rs = await Promise.all(['initiate', 'not_initiate', 'suspend', 'initiate'].map((decision) =>
 		as.inv.post(`/api/intakes/${i.id}/decide`, { decision, version: i.version })));
 	const ok = rs.filter((r) => r.status === 200);
@@ -530,7 +548,8 @@ test('a statistician may not create or read intakes', async () => {
 test('overdue and due-soon lists: 25 days old is overdue, 18 days is due soon, resolved is in neither', async () => {
 	const over = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: ago(25 * DAY) }));
 	const soon = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: ago(18 * DAY) }));
-	const done = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(25 * DAY) }));
+	const done = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(25 * DAY),
+		classification: 'trafficking_tip' }));
 	const far = await create(as.op, intake({ channel: 'DENUNCIATION', received_at: ago(2 * DAY) }));
 	assert.equal(over.legal.overdue, true);
 	assert.equal(over.legal.due_soon, false);

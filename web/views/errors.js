@@ -28,6 +28,7 @@ const RULES = [
   [/^intake \d+ is already decided$/, 'error.state.intake_decided'],
   [/^intake \d+ is not a tip: no legal deadline to extend$/, 'error.state.intake_no_deadline'],
   [/^intake \d+ is not a tip: resolve it instead$/, 'error.state.intake_not_tip'],
+  [/^intake \d+ is not classified: classify it first$/, 'error.state.intake_unclassified'],
   [/^intake \d+ is a tip: it ends with a decision$/, 'error.state.intake_tip'],
   [/^(?:kind: )?already extended as complex$/, 'error.state.extend_complex'],
   [/^(?:kind: )?the procuracy extends once, after the complex-case extension$/, 'error.state.extend_procuracy'],

@@ -240,11 +240,17 @@ export function render(ctx) {
     const open = i.status !== 'resolved';
     const tip = Boolean(i.legal);
     const undecided = tip && !i.legal.decision;
+    // Classified first: the programme counts every intake received and
+    // classified, and the server refuses to end an unclassified one.
+    const classified = Boolean(i.classification);
+    const ends = owner && open && ((investigator && undecided) || !tip);
     actions.replaceChildren(...[
       owner && open ? classifyForm(i) : null,
       owner && investigator && undecided ? extendForm() : null,
-      owner && investigator && undecided ? decideForm() : null,
-      owner && open && !tip ? resolveForm() : null,
+      owner && investigator && undecided && classified ? decideForm() : null,
+      owner && open && !tip && classified ? resolveForm() : null,
+      ends && !classified ? h('p', { class: 'muted', 'data-hint': 'classify-first',
+        i18n: tip ? 'detail.classify.first_tip' : 'detail.classify.first' }) : null,
       // A tip with the legal clock, or any intake classified as one.
       investigator && (tip || i.classification === 'trafficking_tip') ? caseForm() : null,
       registerCard(),
