@@ -150,8 +150,8 @@ run_kpi(void *arg, struct ctip_arena *a, struct ctip_err *err)
 {
 	struct kpi_run *r = arg;
 
-	return ctip_intake_kpi(r->out, r->st, r->p, r->from, r->to, NULL, a,
-			       err);
+	return ctip_intake_kpi(r->out, r->st, r->p, r->from, r->to, NULL, NULL,
+			       a, err);
 }
 
 static const char *const summaries[] = {

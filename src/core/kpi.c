@@ -217,8 +217,8 @@ ctip_kpi_place_scope(struct ctip_kpi_filter *out, const char **commune_out,
 enum ctip_status
 ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 		const struct ctip_principal *p, const char *from,
-		const char *to, const char *province, struct ctip_arena *a,
-		struct ctip_err *err)
+		const char *to, const char *commune, const char *province,
+		struct ctip_arena *a, struct ctip_err *err)
 {
 	const char **received, **referred;
 	char *from_ts, *to_ts;
@@ -227,8 +227,9 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 	enum ctip_status rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = ctip_kpi_scope(&out->filter, st, p, from, to, 0, province, a,
-				 err)) != CTIP_OK)
+	if ((rc = ctip_kpi_place_scope(&out->filter, &out->filter.commune_code,
+				       st, p, from, to, commune, province, a,
+				       err)) != CTIP_OK)
 		return rc;
 	/* The store counts timestamps: from Viet Nam's midnight starting
 	 * from to the one ending to. */
@@ -255,10 +256,14 @@ ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 		share(out->counts.tips_in_time, out->counts.tips);
 	{
 		const struct ctip_kpi_ask asks[] = {
+			/* The programme's targets are about crime tips
+			 * (denunciations, crime reports, prosecution
+			 * recommendations: those on the legal clock), not
+			 * every call. */
 			{ &out->classified, "KPI_CLASSIFIED",
-			  out->counts.classified, out->counts.received },
-			{ &out->resolved, "KPI_RESOLVED", out->counts.resolved,
-			  out->counts.received },
+			  out->counts.tips_classified, out->counts.tips },
+			{ &out->resolved, "KPI_RESOLVED",
+			  out->counts.tips_resolved, out->counts.tips },
 		};
 
 		if ((rc = ctip_kpi_rates_fill(st, asks, CTIP_NELEM(asks), a,

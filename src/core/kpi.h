@@ -96,16 +96,17 @@ ctip_kpi_place_scope(struct ctip_kpi_filter *out, const char **commune_out,
 
 /*
  * KPIs of the intakes received from `from` to `to` (yyyy-mm-dd, both
- * included) for p's scope: the own unit for a commune unit's handlers,
- * the province for province units, the nation (or one province given as
- * province) for national supervisors and statisticians. The checks and
- * codes are ctip_kpi_scope's, without a unit; out->filter holds
- * timestamps. Strings and arrays live in a.
+ * included) at a place, as the statistics count them (by the intake's
+ * commune and province, whoever handles it): p's own commune for a
+ * commune unit, its province (or one of its communes) for a province
+ * unit, the nation, one province or one commune for national units;
+ * commune and province as ctip_kpi_place_scope's, which checks them.
+ * out->filter holds timestamps. Strings and arrays live in a.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_intake_kpi(struct ctip_intake_kpi *out, struct ctip_store *st,
 		const struct ctip_principal *p, const char *from,
-		const char *to, const char *province, struct ctip_arena *a,
-		struct ctip_err *err);
+		const char *to, const char *commune, const char *province,
+		struct ctip_arena *a, struct ctip_err *err);
 
 #endif

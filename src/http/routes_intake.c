@@ -361,8 +361,9 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 
 	if (ctip_intake_kpi(
 		    &k, req->store, req->who, ctip_req_query(req, "from"),
-		    ctip_req_query(req, "to"), ctip_req_query(req, "province"),
-		    req->arena, &err) != CTIP_OK) {
+		    ctip_req_query(req, "to"), ctip_req_query(req, "commune"),
+		    ctip_req_query(req, "province"), req->arena,
+		    &err) != CTIP_OK) {
 		ctip_resp_err(resp, &err);
 		return;
 	}
@@ -370,16 +371,16 @@ ctip_h_kpi_intakes(struct ctip_req *req, struct ctip_resp *resp)
 	for (i = 0; i < k.n_agencies; i++)
 		json_object_set_new(by, k.agencies[i],
 				    json_integer(k.agency_counts[i]));
-	j = json_pack("{s:{s:s, s:s}, s:{s:I, s:s?}, s:I, s:I, s:I, s:I, "
-		      "s:I, s:I, s:I, s:o}",
+	j = json_pack("{s:{s:s, s:s}, s:{s:s?, s:s?}, s:I, s:I, s:I, s:I, "
+		      "s:I, s:I, s:I, s:I, s:o}",
 		      "period", "from", ctip_req_query(req, "from"), "to",
-		      ctip_req_query(req, "to"), "scope", "unit_id",
-		      (json_int_t)k.filter.unit_id, "province",
-		      k.filter.province_code, "received",
-		      (json_int_t)k.counts.received, "classified",
+		      ctip_req_query(req, "to"), "scope", "commune",
+		      k.filter.commune_code, "province", k.filter.province_code,
+		      "received", (json_int_t)k.counts.received, "classified",
 		      (json_int_t)k.counts.classified, "resolved",
 		      (json_int_t)k.counts.resolved, "tips",
-		      (json_int_t)k.counts.tips, "tips_resolved",
+		      (json_int_t)k.counts.tips, "tips_classified",
+		      (json_int_t)k.counts.tips_classified, "tips_resolved",
 		      (json_int_t)k.counts.tips_resolved,
 		      "tips_resolved_in_time",
 		      (json_int_t)k.counts.tips_in_time, "referred",

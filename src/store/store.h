@@ -318,6 +318,8 @@ struct ctip_referral_row {
  * (unit_id), or of one province (province_code), or all (neither). */
 struct ctip_kpi_filter {
 	int64_t unit_id;           /* 0: not by unit */
+	const char *commune_code;  /* NULL: not by commune (intakes: by
+				      their place, like the statistics) */
 	const char *province_code; /* NULL: not by province */
 	const char *from, *to;     /* timestamps */
 };
@@ -325,7 +327,7 @@ struct ctip_kpi_filter {
 /* Counts behind the intake KPIs. */
 struct ctip_intake_counts {
 	long received, classified, resolved;
-	long tips, tips_resolved, tips_in_time;
+	long tips, tips_classified, tips_resolved, tips_in_time;
 	long referred; /* intakes referred at least once */
 };
 

@@ -587,11 +587,13 @@ stmt_sql(enum stmt_id id)
 	case S_ACCESS_REVOKE:
 		return "DELETE FROM access_grant WHERE object_type = ?1 AND "
 		       "object_id = ?2 AND unit_id = ?3";
-	case S_INTAKE_COUNTS_UNIT:
+	case S_INTAKE_COUNTS_COMMUNE:
 		return "SELECT count(*), count(i.classification), "
 		       "coalesce(sum(CASE WHEN i.status = 'resolved' THEN 1 "
 		       "ELSE 0 "
 		       "END), 0), count(i.deadline), coalesce(sum(CASE WHEN "
+		       "i.deadline IS NOT NULL AND i.classification IS NOT "
+		       "NULL THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN "
 		       "i.deadline IS NOT NULL AND i.status = 'resolved' THEN "
 		       "1 "
 		       "ELSE 0 END), 0), coalesce(sum(CASE WHEN i.deadline IS "
@@ -602,7 +604,7 @@ stmt_sql(enum stmt_id id)
 		       "EXISTS (SELECT 1 FROM referral r WHERE r.object_type = "
 		       "'intake' AND r.object_id = i.id) THEN 1 ELSE 0 END), "
 		       "0) "
-		       "FROM intake i WHERE i.owner_unit_id = ?1 AND "
+		       "FROM intake i WHERE i.commune_code = ?1 AND "
 		       "i.received_at "
 		       ">= ?3 AND i.received_at < ?4";
 	case S_INTAKE_COUNTS_PROV:
@@ -610,6 +612,8 @@ stmt_sql(enum stmt_id id)
 		       "coalesce(sum(CASE WHEN i.status = 'resolved' THEN 1 "
 		       "ELSE 0 "
 		       "END), 0), count(i.deadline), coalesce(sum(CASE WHEN "
+		       "i.deadline IS NOT NULL AND i.classification IS NOT "
+		       "NULL THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN "
 		       "i.deadline IS NOT NULL AND i.status = 'resolved' THEN "
 		       "1 "
 		       "ELSE 0 END), 0), coalesce(sum(CASE WHEN i.deadline IS "
@@ -628,6 +632,8 @@ stmt_sql(enum stmt_id id)
 		       "coalesce(sum(CASE WHEN i.status = 'resolved' THEN 1 "
 		       "ELSE 0 "
 		       "END), 0), count(i.deadline), coalesce(sum(CASE WHEN "
+		       "i.deadline IS NOT NULL AND i.classification IS NOT "
+		       "NULL THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN "
 		       "i.deadline IS NOT NULL AND i.status = 'resolved' THEN "
 		       "1 "
 		       "ELSE 0 END), 0), coalesce(sum(CASE WHEN i.deadline IS "
@@ -641,10 +647,10 @@ stmt_sql(enum stmt_id id)
 		       "FROM intake i WHERE i.received_at >= ?3 AND "
 		       "i.received_at "
 		       "< ?4";
-	case S_REFERRAL_BY_AGENCY_UNIT:
+	case S_REFERRAL_BY_AGENCY_COMMUNE:
 		return "SELECT o.agency_code, count(*) FROM intake i CROSS "
 		       "JOIN "
-		       "referral r CROSS JOIN org_unit o WHERE i.owner_unit_id "
+		       "referral r CROSS JOIN org_unit o WHERE i.commune_code "
 		       "= "
 		       "?1 AND i.received_at >= ?3 AND i.received_at < ?4 AND "
 		       "r.object_type = 'intake' AND r.object_id = i.id AND "
@@ -667,10 +673,10 @@ stmt_sql(enum stmt_id id)
 		       "= i.id JOIN org_unit o ON o.id = r.to_unit_id WHERE "
 		       "i.received_at >= ?3 AND i.received_at < ?4 GROUP BY "
 		       "o.agency_code ORDER BY o.agency_code";
-	case S_REFERRAL_DELAYS_UNIT:
+	case S_REFERRAL_DELAYS_COMMUNE:
 		return "SELECT i.received_at, min(r.sent_at) FROM intake i "
 		       "CROSS "
-		       "JOIN referral r WHERE i.owner_unit_id = ?1 AND "
+		       "JOIN referral r WHERE i.commune_code = ?1 AND "
 		       "i.received_at >= ?3 AND i.received_at < ?4 AND "
 		       "r.object_type = 'intake' AND r.object_id = i.id GROUP "
 		       "BY "
@@ -3033,11 +3039,13 @@ sq_access_revoke(struct ctip_store *st, const char *object_type,
 	return sq_exec_stmt(s, q, "revoke access", err);
 }
 
-/* The statement of the KPI query base (the _UNIT one) for f's scope. */
+/* The statement of the intake KPI query base (the _COMMUNE one) for f's
+ * scope: a commune's, a province's or the nation's intakes, by their
+ * place. */
 static enum stmt_id
 kpi_stmt(enum stmt_id base, const struct ctip_kpi_filter *f)
 {
-	if (f->unit_id != 0)
+	if (f->commune_code != NULL)
 		return base;
 	return (enum stmt_id)(base + (f->province_code != NULL ? 1 : 2));
 }
@@ -3045,7 +3053,7 @@ kpi_stmt(enum stmt_id base, const struct ctip_kpi_filter *f)
 static void
 bind_kpi(sqlite3_stmt *q, const struct ctip_kpi_filter *f)
 {
-	sqlite3_bind_int64(q, 1, f->unit_id);
+	sq_bind_text(q, 1, f->commune_code);
 	sq_bind_text(q, 2, f->province_code);
 	sq_bind_text(q, 3, f->from);
 	sq_bind_text(q, 4, f->to);
@@ -3056,7 +3064,7 @@ sq_intake_counts(struct ctip_intake_counts *out, struct ctip_store *st,
 		 const struct ctip_kpi_filter *f, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = sq_stmt(s, kpi_stmt(S_INTAKE_COUNTS_UNIT, f), err);
+	sqlite3_stmt *q = sq_stmt(s, kpi_stmt(S_INTAKE_COUNTS_COMMUNE, f), err);
 	int rc;
 
 	if (q == NULL)
@@ -3068,9 +3076,10 @@ sq_intake_counts(struct ctip_intake_counts *out, struct ctip_store *st,
 		out->classified = (long)sqlite3_column_int64(q, 1);
 		out->resolved = (long)sqlite3_column_int64(q, 2);
 		out->tips = (long)sqlite3_column_int64(q, 3);
-		out->tips_resolved = (long)sqlite3_column_int64(q, 4);
-		out->tips_in_time = (long)sqlite3_column_int64(q, 5);
-		out->referred = (long)sqlite3_column_int64(q, 6);
+		out->tips_classified = (long)sqlite3_column_int64(q, 4);
+		out->tips_resolved = (long)sqlite3_column_int64(q, 5);
+		out->tips_in_time = (long)sqlite3_column_int64(q, 6);
+		out->referred = (long)sqlite3_column_int64(q, 7);
 	}
 	sq_done(q);
 	return rc;
@@ -3083,7 +3092,7 @@ sq_referral_by_agency(const char ***agencies, long **counts, int *n_out,
 {
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q =
-		sq_stmt(s, kpi_stmt(S_REFERRAL_BY_AGENCY_UNIT, f), err);
+		sq_stmt(s, kpi_stmt(S_REFERRAL_BY_AGENCY_COMMUNE, f), err);
 	const char **names, **nums;
 	int rc, i;
 
@@ -3109,7 +3118,8 @@ sq_referral_delays(const char ***received, const char ***referred, int *n_out,
 		   struct ctip_arena *a, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = sq_stmt(s, kpi_stmt(S_REFERRAL_DELAYS_UNIT, f), err);
+	sqlite3_stmt *q =
+		sq_stmt(s, kpi_stmt(S_REFERRAL_DELAYS_COMMUNE, f), err);
 
 	if (q == NULL)
 		return err->code;

@@ -304,6 +304,14 @@ static const char *const count_sql[CTIP_M_N][CTIP_SCOPE_N] = {
 	[CTIP_M_INTAKES_RESOLVED_IN_TIME] = INTAKE_SCOPES(
 		"i.deadline IS NOT NULL AND i.status = 'resolved' AND "
 		"i.resolved_at <= i.deadline"),
+	/* Crime tips: the intakes on the legal clock (denunciations, crime
+	 * reports, prosecution recommendations, and anything classified a
+	 * trafficking tip), as the intake KPIs' tips. */
+	[CTIP_M_TIPS_RECEIVED] = INTAKE_SCOPES("i.deadline IS NOT NULL"),
+	[CTIP_M_TIPS_CLASSIFIED] = INTAKE_SCOPES(
+		"i.deadline IS NOT NULL AND i.classification IS NOT NULL"),
+	[CTIP_M_TIPS_RESOLVED] = INTAKE_SCOPES(
+		"i.deadline IS NOT NULL AND i.status = 'resolved'"),
 	[CTIP_M_CASES_INITIATED] = CASE_SCOPES("initiated_on"),
 	[CTIP_M_CASES_SOLVED] = CASE_SCOPES("solved_on"),
 	[CTIP_M_CASES_INDICTED] = CASE_SCOPES("indicted_on"),
@@ -431,9 +439,8 @@ read_cell(sqlite3_stmt *q, void *row, struct ctip_arena *a, bool *ok)
 static bool
 by_timestamp(enum ctip_stats_measure m)
 {
-	return m == CTIP_M_INTAKES_RECEIVED || m == CTIP_M_INTAKES_CLASSIFIED ||
-	       m == CTIP_M_INTAKES_RESOLVED ||
-	       m == CTIP_M_INTAKES_RESOLVED_IN_TIME || m == CTIP_M_REFERRALS;
+	return (m >= CTIP_M_INTAKES_RECEIVED && m <= CTIP_M_TIPS_RESOLVED) ||
+	       m == CTIP_M_REFERRALS;
 }
 
 /* The first statement id for q: the person measures by an event's

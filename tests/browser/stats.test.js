@@ -25,12 +25,15 @@ before(async () => {
   cw = await addUser(db, key, 'cb.badinh', { name: 'Trần Văn Xã', adminCode: '00004', roles: ['case_worker'] });
   server = await startServer({ db, key });
   statApi = await apiSignIn(server.url, stat);
-  // Three intakes of the commune, two of them classified, so that the
-  // intake lights have something to show (the demo data has none).
+  // Three intakes of the commune, so that the intake lights have
+  // something to show (the demo data has none): two crime tips (a call
+  // classified as one, a denunciation not yet classified) and a call for
+  // information, which the programme's rates leave out.
   const cwApi = await apiSignIn(server.url, cw);
   const at = new Date(Date.now() - 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
-  for (const [i, classification] of [['1', 'trafficking_tip'], ['2', 'information'], ['3', null]]) {
-    const r = await cwApi.post('/api/intakes', { received_at: at, channel: 'HOTLINE_111', language: 'vi',
+  for (const [i, classification, channel] of [['1', 'trafficking_tip', 'HOTLINE_111'],
+    ['2', 'information', 'HOTLINE_111'], ['3', null, 'DENUNCIATION']]) {
+    const r = await cwApi.post('/api/intakes', { received_at: at, channel, language: 'vi',
       province: '01', commune: '00004', summary: `Tin báo thử số ${i}`, reporter: { anonymous: true },
       classification, purpose: null, urgency: 'normal' }, { headers: { 'Idempotency-Key': `stats-intake-${i}` } });
     assert.equal(r.status, 201, r.text);
@@ -108,8 +111,8 @@ test('a statistician sees an indicator by sex with the API total, and the KPI li
   const cards = page.locator('.kpi-cards');
   await cards.locator('[data-kpi="tried"]').waitFor();
   const expect = {
-    classified: [ik.share_classified, ik.classified, ik.received],
-    resolved: [ik.share_resolved, ik.resolved, ik.received],
+    classified: [ik.kpi_classified.rate, ik.tips_classified, ik.tips],
+    resolved: [ik.kpi_resolved.rate, ik.tips_resolved, ik.tips],
     solved: [ck.solved.rate, ck.solved.count, ck.solved.of],
     indicted: [ck.indicted.rate, ck.indicted.count, ck.indicted.of],
     tried: [ck.tried.rate, ck.tried.count, ck.tried.of],
@@ -122,8 +125,8 @@ test('a statistician sees an indicator by sex with the API total, and the KPI li
     // The light is written in words too.
     assert.match(await c.locator('.badge').textContent(), /^(Đạt|Gần đạt|Chưa đạt|Chưa có số liệu)$/, name);
   }
-  assert.equal(ik.received, 3);
-  assert.equal(await cards.locator('[data-kpi="classified"] .kpi-rate').textContent(), '66,7 %');
+  assert.deepEqual([ik.received, ik.tips, ik.tips_classified], [3, 2, 1]);
+  assert.equal(await cards.locator('[data-kpi="classified"] .kpi-rate').textContent(), '50,0 %');
   assert.equal(await cards.locator('[data-kpi="classified"] .badge').textContent(), 'Chưa đạt');
   for (const n of ['solved', 'indicted', 'tried']) {
     const words = { green: 'Đạt', amber: 'Gần đạt', red: 'Chưa đạt', none: 'Chưa có số liệu' }[ck[n].status];

@@ -12,6 +12,7 @@ import { addUser, signIn, ok } from './users.js';
 let server;
 let stat;
 let op;
+let inv;
 
 before(async () => {
 	const { db, key } = await initDb({ demo: 0, name: 'targets' });
@@ -19,26 +20,32 @@ before(async () => {
 	fs.cpSync(DATA, data, { recursive: true });
 	const rates = path.join(data, 'indicators', 'rates.csv');
 	const text = fs.readFileSync(rates, 'utf8');
-	const edited = text.replace(/^(KPI_RESOLVED,.*?,INT_RESOLVED,INT_RECEIVED,)90,above,/m, '$175,at_least,')
+	const edited = text.replace(/^(KPI_RESOLVED,.*?,TIP_RESOLVED,TIP_RECEIVED,)90,above,/m, '$175,at_least,')
 		.replace(/^(KPI_SOLVED,.*?,CASE_INIT_SOLVED,CASE_INITIATED,)90,/m, '$180,');
 	assert.notEqual(edited, text);
 	fs.writeFileSync(rates, edited);
 	await runOk(['ref', 'load', '--db', db, '--data', data]);
 	const account = await addUser(db, key, 'targets.stat', { adminCode: '01', roles: ['statistician'] });
 	const operator = await addUser(db, key, 'targets.op', { adminCode: '00004', roles: ['hotline_operator'] });
+	const investigator = await addUser(db, key, 'targets.inv', { adminCode: '00004', roles: ['investigator'] });
 	server = await startServer({ db });
 	stat = await signIn(server.url, account);
 	op = await signIn(server.url, operator);
-	// Ten calls of the year, eight resolved: 80%, green against "at least
-	// 75%", amber against the shipped "above 90%".
-	for (let i = 0; i < 10; i++) {
+	inv = await signIn(server.url, investigator);
+	// Ten crime tips of the year, eight decided: 80%, green against "at
+	// least 75%", amber against the shipped "above 90%"; and two calls for
+	// help, unresolved, which the programme's rates leave out.
+	for (let i = 0; i < 12; i++) {
+		const tip = i < 10;
 		const call = ok(await op.post('/api/intakes', {
-			received_at: `2026-11-${String(10 + i).padStart(2, '0')}T09:00:00Z`, channel: 'HOTLINE_111',
-			province: '01', commune: '00004', summary: `Cuộc gọi hỏi về hỗ trợ số ${i + 1}.`,
-			reporter: { anonymous: true }, urgency: 'normal', classification: 'victim_help',
+			received_at: `2026-11-${String(10 + i).padStart(2, '0')}T09:00:00Z`,
+			channel: tip ? 'DENUNCIATION' : 'HOTLINE_111',
+			province: '01', commune: '00004', summary: `Tin báo số ${i + 1}.`,
+			reporter: { anonymous: true }, urgency: 'normal',
+			classification: tip ? 'trafficking_tip' : 'victim_help',
 		}), 201);
 		if (i < 8)
-			ok(await op.post(`/api/intakes/${call.id}/resolve`, { resolution: 'Đã hướng dẫn.',
+			ok(await inv.post(`/api/intakes/${call.id}/decide`, { decision: 'not_initiate',
 				version: call.version }));
 	}
 });
@@ -54,6 +61,7 @@ test('the KPI endpoints take their targets from the loaded catalogue', async () 
 		status: 'green' });
 	assert.deepEqual(ik.kpi_classified, { count: 10, of: 10, rate: 1, target: 1, comparison: 'at_least',
 		status: 'green' });
+	assert.deepEqual([ik.received, ik.resolved, ik.tips, ik.tips_classified, ik.tips_resolved], [12, 8, 10, 10, 8]);
 	const ck = ok(await stat.get(`/api/kpi/cases?${q}`));
 	assert.equal(ck.solved.target, 0.8);
 	assert.equal(ck.solved.comparison, 'above');

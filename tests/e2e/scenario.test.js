@@ -131,7 +131,8 @@ test('a denunciation decided in time counts as resolved within the legal time', 
 	const k0 = await kpi(op);
 	const received = new Date(Date.now() - 2 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
 	let r = await op.post('/api/intakes', {
-		received_at: received, channel: 'DENUNCIATION', province: '01', summary: 'Tố giác đường dây môi giới',
+		received_at: received, channel: 'DENUNCIATION', province: '01', commune: '00004',
+		summary: 'Tố giác đường dây môi giới',
 		reporter: { anonymous: true },
 	});
 	assert.equal(r.status, 201, r.text);
@@ -179,7 +180,12 @@ test('a record counts on its day in Viet Nam: a call at 06:16 on 15 March in Ha 
 	// One rounding for a share and its KPI, and reals as written (0.9, not
 	// 0.90000000000000002); hours to two decimals.
 	const y = await op.get('/api/kpi/intakes?from=2026-01-01&to=2026-12-31');
-	assert.equal(y.body.share_classified, y.body.kpi_classified.rate);
+	// The programme's rate is of crime tips, with the shares' rounding.
+	const kc = y.body.kpi_classified;
+	assert.deepEqual([kc.count, kc.of], [y.body.tips_classified, y.body.tips]);
+	assert.equal(kc.rate, Math.round((kc.count / kc.of) * 1e4) / 1e4);
+	assert.equal(y.body.share_tips_resolved_in_time,
+		Math.round((y.body.tips_resolved_in_time / y.body.tips) * 1e4) / 1e4);
 	assert.doesNotMatch(y.text, /\.\d*(0{6}|9{6})/, y.text);
 	assert.match(y.text, /"target":0\.9,/);
 	assert.match(String(y.body.median_hours_to_referral), /^\d+(\.\d{1,2})?$/);
@@ -226,3 +232,35 @@ test('an investigator opens a criminal-case lead from a denunciation, linked bot
 	r = await other.get(`/api/cases/${caseId + 1000}`);
 	assert.equal(r.status, 404);
 });
+
+test('an intake counts at its place, on the KPI page as in the statistics and reports, whoever records it', async () => {
+	const q = `from=${YEAR.from}&to=${YEAR.to}`;
+	const count = async (c, where) => {
+		const k = ok200(await c.get(`/api/kpi/intakes?${q}${where}`));
+		const v = ok200(await c.get(`/api/stats/values?indicator=INT_RECEIVED&${q}${where}`));
+		return [k.received, v.total];
+	};
+	const mine0 = await count(op, '');
+	const there0 = await count(stat, '&commune=00008');
+	// Ba Đình's operator records a call about Ngọc Hà (00008).
+	const r = await op.post('/api/intakes', {
+		received_at: '2026-05-05T03:00:00Z', channel: 'HOTLINE_111', province: '01', commune: '00008',
+		summary: 'Người gọi báo về một trường hợp ở phường bên cạnh', reporter: { anonymous: true },
+	});
+	assert.equal(r.status, 201, r.text);
+	assert.deepEqual(await count(op, ''), mine0, 'not in Ba Đình');
+	const there = await count(stat, '&commune=00008');
+	assert.deepEqual(there, [there0[0] + 1, there0[1] + 1]);
+	assert.equal(there[0], there[1], 'the KPI page and the statistics agree');
+	const k = ok200(await stat.get(`/api/kpi/intakes?${q}&commune=00008`));
+	assert.deepEqual(k.scope, { commune: '00008', province: '01' });
+	// A commune outside the caller's scope is refused, naming the field.
+	const out = await op.get(`/api/kpi/intakes?${q}&commune=00008`);
+	assert.equal(out.status, 403, out.text);
+	assert.equal(out.body.field, 'commune');
+});
+
+function ok200(r) {
+	assert.equal(r.status, 200, r.text);
+	return r.body;
+}

@@ -142,6 +142,14 @@ function items() {
 			add('intakes_resolved', it);
 		if (deadline && status === 'resolved' && resolved <= deadline)
 			add('intakes_resolved_in_time', it);
+		// Crime tips: those on the legal clock.
+		if (deadline) {
+			add('tips_received', it);
+			if (cls)
+				add('tips_classified', it);
+			if (status === 'resolved')
+				add('tips_resolved', it);
+		}
 	}
 	const cases = new Map();
 	for (const [id, prov, admin, level, article, ...on] of rows(`select c.id, c.province_code, a.code, a.level,

@@ -258,10 +258,18 @@ read_world(const char *db)
 		col(status, sizeof(status), q, 5);
 		col(deadline, sizeof(deadline), q, 6);
 		col(resolved, sizeof(resolved), q, 7);
-		for (m = CTIP_M_INTAKES_RECEIVED;
-		     m <= CTIP_M_INTAKES_RESOLVED_IN_TIME; m++) {
-			if ((m == CTIP_M_INTAKES_CLASSIFIED && cls[0] == 0) ||
-			    (m == CTIP_M_INTAKES_RESOLVED &&
+		for (m = CTIP_M_INTAKES_RECEIVED; m <= CTIP_M_TIPS_RESOLVED;
+		     m++) {
+			bool tip = m >= CTIP_M_TIPS_RECEIVED;
+
+			/* Crime tips: those on the legal clock. */
+			if (tip && deadline[0] == 0)
+				continue;
+			if (((m == CTIP_M_INTAKES_CLASSIFIED ||
+			      m == CTIP_M_TIPS_CLASSIFIED) &&
+			     cls[0] == 0) ||
+			    ((m == CTIP_M_INTAKES_RESOLVED ||
+			      m == CTIP_M_TIPS_RESOLVED) &&
 			     strcmp(status, "resolved") != 0) ||
 			    (m == CTIP_M_INTAKES_RESOLVED_IN_TIME &&
 			     (deadline[0] == 0 ||
