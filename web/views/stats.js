@@ -330,12 +330,14 @@ export function render(ctx) {
   let kseq = 0;
   async function loadKpis(q) {
     const mine = ++kseq;
-    // The KPI endpoints take a province (national users) or the user's own
-    // scope; a commune is counted at its province for national users.
+    // The intake KPIs are of the place chosen, as the statistics; the case
+    // KPIs take a province (national users) or the user's own scope, a
+    // commune being counted at its province for national users.
     const province = nation ? place.value().province : '';
     const kq = { from: q.from, to: q.to, province };
     kpiOut.setAttribute('aria-busy', 'true');
-    const [ik, ck] = await Promise.allSettled([get(withQuery('/api/kpi/intakes', kq)),
+    const [ik, ck] = await Promise.allSettled([
+      get(withQuery('/api/kpi/intakes', { from: q.from, to: q.to, ...placeQuery() })),
       get(withQuery('/api/kpi/cases', kq))]);
     if (!ctx.current() || mine !== kseq) return;
     kpiOut.removeAttribute('aria-busy');
