@@ -192,10 +192,12 @@ ctip_text_key(char *out, size_t cap, const char *s)
 	bool gap = false;
 
 	assert(cap > 0);
+	/* COMPAT: the compatibility forms are the letters they look like
+	 * (fullwidth Ｎ is N), as a reader would take them. */
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &m,
 				UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-					UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
-					UTF8PROC_STRIPMARK,
+					UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+					UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
 				fold_d, NULL);
 	if (n < 0)
 		return -1;

@@ -63,7 +63,9 @@ CTIP_MUST_CHECK enum ctip_status ctip_text_fold(char **out,
 
 /*
  * The search key of s into out (cap bytes, NUL-terminated): case folded,
- * combining marks removed, đ/Đ as d, every run of characters that are not
+ * combining marks removed, đ/Đ (and their look-alikes) as d,
+ * compatibility forms as the letters they stand for (fullwidth Ｎ as n),
+ * every run of characters that are not
  * letters or digits turned into one space, trimmed. "Nguyễn Thị Đào" ->
  * "nguyen thi dao". Returns the key's length, or -1 if s is not valid
  * UTF-8 or the key does not fit in cap bytes.

@@ -26,6 +26,12 @@ search_key_drops_marks_and_folds_d(void **state)
 	key_of("Lê Quý Đôn", "le quy don");
 	key_of("Giàng A Páo", "giang a pao");
 	key_of("Hoàng Thị Thuỳ Dương", "hoang thi thuy duong");
+	/* Compatibility forms: fullwidth letters (East Asian keyboards and
+	 * documents), a ligature, a circled digit. */
+	key_of("\xef\xbc\xae\xef\xbd\x87\xef\xbd\x95\xef\xbd\x99\xe1\xbb\x85"
+	       "\xef\xbd\x8e Thị Đào",
+	       "nguyen thi dao");
+	key_of("\xef\xac\x81lm \xe2\x91\xa0", "film 1");
 }
 
 static void
