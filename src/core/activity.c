@@ -50,6 +50,10 @@ check_input(const struct ctip_activity_input *in, struct ctip_err *err)
 	if (strcmp(in->ended_on, in->started_on) < 0)
 		return ctip_err_field(err, CTIP_EINVAL, "ended_on",
 				      "ended_on: before started_on");
+	/* Recorded once held: the ACT_* indicators count what was done. */
+	if (strcmp(in->ended_on, today) > 0)
+		return ctip_err_field(err, CTIP_EINVAL, "ended_on",
+				      "ended_on: after today (%s)", today);
 	if (in->participants < 0 || in->participants > MAX_PARTICIPANTS)
 		return ctip_err_field(err, CTIP_EINVAL, "participants",
 				      "participants: a whole number from 0 "

@@ -730,6 +730,13 @@ ctip_account_reset_password(char password[CTIP_PASSWORD_GEN_LEN + 1],
 
 	ev.who = actor(by, &system);
 	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	/* One's own password is changed with the current one (which counts
+	 * wrong tries toward the lock): a reset would let a stolen or
+	 * left-open session turn into a known password without it. */
+	if (by != NULL && by->user_id == user_id)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "you cannot reset your own password; "
+				    "change it with the current one");
 	if ((rc = administered_user(st, by, user_id, err)) != CTIP_OK)
 		return rc;
 	ctip_password_generate(password);

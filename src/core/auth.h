@@ -102,7 +102,8 @@ CTIP_MUST_CHECK enum ctip_status ctip_auth_principal(struct ctip_principal *p,
  * Administration, all audited with `by` as the actor (NULL: the CLI run
  * by the machine's operator, logged as "system"):
  * create a user with a generated one-time password; reset a password to a
- * new one-time one (ending the user's sessions); disable a user (ending
+ * new one-time one (ending the user's sessions; not one's own, which is
+ * changed with the current one: CTIP_EINVAL); disable a user (ending
  * the sessions); create an API token (the token is shown once). An
  * administrator `by` manages only the units it administers
  * (ctip_authz_administers): a unit beyond is CTIP_EFORBIDDEN naming

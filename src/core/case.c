@@ -429,6 +429,48 @@ insert_stage(const struct ctip_access *ax, const struct ctip_case_rec *c,
 	return ax->st->ops->cases->stage_insert(&sid, ax->st, &m->row, err);
 }
 
+/*
+ * A lead has no stage_on, so its first step (initiated, or suspended or
+ * closed) is bounded here: not before the receipt (Viet Nam's day) of the
+ * earliest intake it is linked to, as the decision answers that tip; a
+ * lead without intakes, not before 2000-01-01, the floor of an intake's
+ * receipt (a tip and a case the police found themselves start alike).
+ * Not the day the lead was opened: a case already initiated before the
+ * system was in use is entered after the fact, with its true day.
+ */
+static enum ctip_status
+lead_not_before(struct ctip_store *st, int64_t id, const char *on,
+		struct ctip_arena *a, struct ctip_err *err)
+{
+	struct ctip_intake_row intake;
+	char day[11], first[11] = "";
+	int64_t *ids, first_id = 0;
+	enum ctip_status rc;
+	int i, n;
+
+	if ((rc = st->ops->case_intakes(&ids, &n, st, id, a, err)) != CTIP_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = st->ops->intake_get(&intake, st, ids[i], a, err)) !=
+		    CTIP_OK)
+			return rc;
+		ctip_day_of(day, intake.received_at);
+		if (first_id == 0 || strcmp(day, first) < 0) {
+			memcpy(first, day, sizeof(first));
+			first_id = ids[i];
+		}
+	}
+	if (first_id != 0 && strcmp(on, first) < 0)
+		return ctip_err_field(err, CTIP_EINVAL, "on",
+				      "on: %s is before intake %lld the case "
+				      "came from was received on %s",
+				      on, (long long)first_id, first);
+	if (first_id == 0 && strcmp(on, "2000-01-01") < 0)
+		return ctip_err_field(err, CTIP_EINVAL, "on",
+				      "on: %s is before 2000-01-01", on);
+	return CTIP_OK;
+}
+
 enum ctip_status
 ctip_case_move(const struct ctip_access *ax, const struct ctip_principal *p,
 	       int64_t id, int version, const struct ctip_case_step *in,
@@ -507,6 +549,9 @@ ctip_case_move(const struct ctip_access *ax, const struct ctip_principal *p,
 				    in->on, from, c.stage_on);
 		goto out;
 	}
+	if (c.stage_on == NULL &&
+	    (rc = lead_not_before(ax->st, id, in->on, &a, err)) != CTIP_OK)
+		goto out;
 	if (strcmp(to, "initiated") == 0) {
 		article = in->article != NULL ? in->article : c.article;
 		if ((rc = check_number(in->case_number, err)) != CTIP_OK)

@@ -134,6 +134,23 @@ date_arg(const char **out, const char *s, const char *field,
 	return CTIP_OK;
 }
 
+/* *out = the date in s as date_arg, on the person's own timeline: not
+ * before it was received, nor before its birth (its year when only that
+ * is known). Reception is not before birth (ctip_person_prepare), but a
+ * record stored before that check may be. */
+static enum ctip_status
+person_date(const char **out, const struct ctip_person_rec *rec, const char *s,
+	    const char *field, char buf[11], struct ctip_err *err)
+{
+	enum ctip_status rc;
+
+	if ((rc = date_arg(out, s, field, rec->received_on, buf, err)) !=
+	    CTIP_OK)
+		return rc;
+	return ctip_birth_check(*out, field, rec->birth_date, rec->birth_year,
+				err);
+}
+
 /* s sealed as field into a (NULL for blank); false when a is full. */
 static bool
 seal(const unsigned char **out, size_t *n, const struct ctip_keyring *kr,
@@ -723,8 +740,8 @@ do_service(struct change *c, const void *arg, int64_t *out,
 	if (rc == CTIP_OK)
 		rc = check_location(&row.location, in->location, err);
 	if (rc == CTIP_OK)
-		rc = date_arg(&row.provided_on, in->provided_on, "provided_on",
-			      c->rec.received_on, c->today, err);
+		rc = person_date(&row.provided_on, &c->rec, in->provided_on,
+				 "provided_on", c->today, err);
 	if (rc == CTIP_OK && (in->quantity < 1 || in->quantity > 100000))
 		rc = ctip_err_field(err, CTIP_EINVAL, "quantity",
 				    "quantity: a whole number from 1 to "
@@ -809,13 +826,16 @@ do_consent(struct change *c, const void *arg, int64_t *out,
 		return ctip_err_field(err, CTIP_EINVAL, "given_by",
 				      "given_by: must be self or "
 				      "representative");
-	if ((rc = date_arg(&row.given_on, in->given_on, "given_on", NULL,
-			   c->today, err)) != CTIP_OK ||
+	if ((rc = person_date(&row.given_on, &c->rec, in->given_on, "given_on",
+			      c->today, err)) != CTIP_OK ||
 	    (rc = ctip_text_check(in->representative, 300, rep,
 				  "representative", err)) != CTIP_OK)
 		return rc;
+	/* Under 18 whenever the birth is known: a negative age (a date
+	 * before the birth) is a child's too, not an unknown age. */
 	age = ctip_age_on(c->rec.birth_date, c->rec.birth_year, row.given_on);
-	if (!rep && age >= 0 && age < 18)
+	if (!rep && (c->rec.birth_date != NULL || c->rec.birth_year > 0) &&
+	    age < 18)
 		return ctip_err_field(err, CTIP_EINVAL, "given_by",
 				      "given_by: the person is under 18 (%d): "
 				      "a legal representative consents",
@@ -924,8 +944,8 @@ do_protect(struct change *c, const void *arg, int64_t *out,
 		return ctip_err_field(err, CTIP_EINVAL, "beneficiary",
 				      "beneficiary: must be person or "
 				      "relative");
-	if ((rc = date_arg(&row.start_on, in->start_on, "start_on", NULL,
-			   c->today, err)) != CTIP_OK)
+	if ((rc = person_date(&row.start_on, &c->rec, in->start_on, "start_on",
+			      c->today, err)) != CTIP_OK)
 		return rc;
 	if (row.end_on != NULL && (!ctip_date_valid(row.end_on) ||
 				   strcmp(row.end_on, row.start_on) < 0))
@@ -1057,8 +1077,8 @@ do_visit(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 		return ctip_err_set(err, CTIP_ETRANSITION,
 				    "the visit was recorded on %s already",
 				    all[i].done_on);
-	if ((rc = date_arg(&row.done_on, in->on, "done_on", NULL, c->today,
-			   err)) != CTIP_OK)
+	if ((rc = person_date(&row.done_on, &c->rec, in->on, "done_on",
+			      c->today, err)) != CTIP_OK)
 		return rc;
 	if (!ctip_one_of(in->outcome, outcomes))
 		return ctip_err_field(err, CTIP_EINVAL, "outcome",
@@ -1087,6 +1107,11 @@ ctip_casework_visit(const struct ctip_access *ax,
 static enum ctip_status
 do_event(struct change *c, const void *in, int64_t *out, struct ctip_err *err)
 {
+	enum ctip_status rc;
+
+	if ((rc = ctip_event_birth_check(in, c->rec.birth_date,
+					 c->rec.birth_year, err)) != CTIP_OK)
+		return rc;
 	return ctip_event_create(out, c->ax->st, c->rec.id,
 				 c->rec.province_code, in, c->now,
 				 c->p->user_id, err);

@@ -170,6 +170,7 @@ read_event(struct item *it, struct reader *r, struct ctip_arena *a,
 {
 	const char *const *f = it->f;
 	char *purposes, *save, *tok;
+	enum ctip_status rc;
 
 	memset(&it->ev_in, 0, sizeof(it->ev_in));
 	if (strcmp(f[C_EVENT_ABROAD], "1") == 0)
@@ -194,9 +195,12 @@ read_event(struct item *it, struct reader *r, struct ctip_arena *a,
 					      CTIP_PURPOSES_MAX);
 		it->ev_in.purposes[it->ev_in.n_purposes++] = tok;
 	}
-	return ctip_event_prepare(&it->event, r->st, r->memo, 0,
-				  it->person.province_code, &it->ev_in, r->now,
-				  0, err);
+	if ((rc = ctip_event_prepare(&it->event, r->st, r->memo, 0,
+				     it->person.province_code, &it->ev_in,
+				     r->now, 0, err)) != CTIP_OK)
+		return rc;
+	return ctip_event_birth_check(&it->ev_in, it->person.birth_date,
+				      it->person.birth_year, err);
 }
 
 /* Validate and seal the row in it->f (copies in a, the batch's arena)

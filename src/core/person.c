@@ -120,6 +120,31 @@ ctip_age_on(const char *birth_date, int birth_year, const char *date)
 }
 
 bool
+ctip_before_birth(const char *date, const char *birth_date, int birth_year)
+{
+	if (birth_date != NULL)
+		return strncmp(date, birth_date, 10) < 0;
+	return birth_year > 0 && (int)strtol(date, NULL, 10) < birth_year;
+}
+
+enum ctip_status
+ctip_birth_check(const char *date, const char *field, const char *birth_date,
+		 int birth_year, struct ctip_err *err)
+{
+	if (!ctip_before_birth(date, birth_date, birth_year))
+		return CTIP_OK;
+	if (birth_date != NULL)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: must not be before the person's "
+				      "birth (%.10s)",
+				      field, birth_date);
+	return ctip_err_field(err, CTIP_EINVAL, field,
+			      "%s: must not be before the person's birth "
+			      "year (%d)",
+			      field, birth_year);
+}
+
+bool
 ctip_phone_normalize(char out[24], const char *phone)
 {
 	size_t n = 0;
@@ -456,6 +481,13 @@ ctip_person_prepare(struct ctip_person_row *row, struct ctip_arena *a,
 		return ctip_err_field(err, CTIP_EINVAL, "birth_year",
 				      "birth_year: out of range");
 	}
+	/* Received alive: the casework dated after reception (consents,
+	 * services, visits...) then cannot precede the birth either. An
+	 * estimated age gives a birth year up to the reception's. */
+	if ((rc = ctip_birth_check(row->received_on, "received_on",
+				   in->birth_date, row->birth_year, err)) !=
+	    CTIP_OK)
+		return rc;
 	if (in->province_code == NULL || !all_digits(in->province_code, 2))
 		return ctip_err_field(err, CTIP_EINVAL, "province",
 				      "province: a 2-digit code is required");
@@ -630,6 +662,16 @@ ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
 	    (rc = check_ref(st, memo, CTIP_REF_COUNTRY, in->destination_country,
 			    "destination_country", err)) != CTIP_OK)
 		return rc;
+	/* The statistics split events by abroad and by destination (VN for
+	 * a domestic one): a contradiction would count on opposite sides. */
+	if (in->destination_country != NULL &&
+	    (strcmp(in->destination_country, "VN") == 0) == in->abroad)
+		return ctip_err_field(err, CTIP_EINVAL, "destination_country",
+				      in->abroad ? "destination_country: VN "
+						   "is not abroad"
+						 : "destination_country: a "
+						   "foreign country, but not "
+						   "abroad");
 	if (in->n_purposes < 1 || in->n_purposes > CTIP_PURPOSES_MAX)
 		return ctip_err_field(err, CTIP_EINVAL, "purposes",
 				      "purposes: between 1 and %d codes",
@@ -659,6 +701,26 @@ ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
 	row->now = now;
 	row->created_by = created_by;
 	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_event_birth_check(const struct ctip_event_input *in,
+		       const char *birth_date, int birth_year,
+		       struct ctip_err *err)
+{
+	enum ctip_status rc = CTIP_OK;
+
+	/* Trafficking comes before the person is received (it is how one
+	 * comes to be), so only the birth bounds its dates. A date that is
+	 * not one is left to ctip_event_prepare. */
+	if (in->discovered_on != NULL && ctip_date_valid(in->discovered_on))
+		rc = ctip_birth_check(in->discovered_on, "discovered_on",
+				      birth_date, birth_year, err);
+	if (rc == CTIP_OK && in->recruited_on != NULL &&
+	    ctip_date_valid(in->recruited_on))
+		rc = ctip_birth_check(in->recruited_on, "recruited_on",
+				      birth_date, birth_year, err);
+	return rc;
 }
 
 enum ctip_status

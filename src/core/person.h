@@ -98,6 +98,14 @@ ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
 		   const char *province_code, const struct ctip_event_input *in,
 		   const char *now, int64_t created_by, struct ctip_err *err);
 
+/* CTIP_EINVAL naming the field when an event of in is dated before the
+ * birth of its person (ctip_birth_check); not before its reception, which
+ * follows the trafficking. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_event_birth_check(const struct ctip_event_input *in,
+		       const char *birth_date, int birth_year,
+		       struct ctip_err *err);
+
 /* Validate and store an event of person_id, which lives in province. */
 CTIP_MUST_CHECK enum ctip_status
 ctip_event_create(int64_t *out, struct ctip_store *st, int64_t person_id,
@@ -127,8 +135,22 @@ bool ctip_date_valid(const char *s);
 void ctip_date_add(char out[11], const char *date, int days, int months);
 
 /* Age in whole years on date (yyyy-mm-dd) of a person born on birth_date
- * (or NULL) or in birth_year (or 0); -1 when unknown. */
+ * (or NULL) or in birth_year (or 0); -1 when unknown, and negative too
+ * for a date before the birth (see ctip_before_birth). */
 int ctip_age_on(const char *birth_date, int birth_year, const char *date);
+
+/* Whether date (yyyy-mm-dd) is before the birth of a person born on
+ * birth_date (or NULL) or, with the year only, in birth_year (or 0): then
+ * the years are compared. False when the birth is unknown. */
+bool ctip_before_birth(const char *date, const char *birth_date,
+		       int birth_year);
+
+/* CTIP_EINVAL naming field when date (of the person's own timeline: its
+ * reception, consents, events...) is before its birth, as
+ * ctip_before_birth. */
+CTIP_MUST_CHECK enum ctip_status
+ctip_birth_check(const char *date, const char *field, const char *birth_date,
+		 int birth_year, struct ctip_err *err);
 
 /* Viet Nam's offset from UTC (UTC+7, no daylight saving). */
 #define CTIP_TZ_SECONDS (7 * 3600L)

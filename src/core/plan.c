@@ -419,6 +419,25 @@ period_range(struct ctip_period *out, const char *key)
 				 key, NULL) == CTIP_OK;
 }
 
+/* Whether period per (as period_range gives) meets plan r's period. By
+ * the calendar's halves and years, not the statistical cut-off (which
+ * starts a year on 15 December before): else a 2026 plan would take
+ * progress for 2027-H1. */
+static bool
+period_in_plan(const struct ctip_period *per, const struct ctip_plan_row *r)
+{
+	char from[11], to[11];
+	bool second = strlen(per->key) > 4 && per->no == 2;
+	bool first = strlen(per->key) > 4 && per->no == 1;
+
+	snprintf(from, sizeof(from), "%04d-%s", per->year,
+		 second ? "07-01" : "01-01");
+	snprintf(to, sizeof(to), "%04d-%s", per->year,
+		 first ? "06-30" : "12-31");
+	return strcmp(to, r->period_from) >= 0 &&
+	       strcmp(from, r->period_to) <= 0;
+}
+
 static json_t *
 progress_json(const struct loaded *l, const struct ctip_task_progress_row *g)
 {
@@ -949,6 +968,8 @@ task_of(const struct ctip_plan_task_row *tasks, int n, int64_t tid)
 static enum ctip_status
 get_header(struct ctip_plan_row *r, const json_t *in, struct ctip_err *err)
 {
+	char today[11];
+
 	if (get_str(&r->number, in, "number", "number", 100, false, err) !=
 		    CTIP_OK ||
 	    get_str(&r->title, in, "title", "title", 500, true, err) !=
@@ -963,6 +984,15 @@ get_header(struct ctip_plan_row *r, const json_t *in, struct ctip_err *err)
 	if (strcmp(r->period_to, r->period_from) < 0)
 		return ctip_err_field(err, CTIP_EINVAL, "period_to",
 				      "period_to: before period_from");
+	/* A plan is entered once signed, and no earlier than the years
+	 * progress can be reported for (the periods of 2000 on). */
+	ctip_today(today);
+	if (strcmp(r->issued_on, today) > 0)
+		return ctip_err_field(err, CTIP_EINVAL, "issued_on",
+				      "issued_on: after today (%s)", today);
+	if (strcmp(r->issued_on, "2000-01-01") < 0)
+		return ctip_err_field(err, CTIP_EINVAL, "issued_on",
+				      "issued_on: before 2000-01-01");
 	return CTIP_OK;
 }
 
@@ -1526,6 +1556,11 @@ ctip_plan_progress(const struct ctip_access *ax, const struct ctip_principal *p,
 		return ctip_err_field(err, CTIP_EINVAL, "period",
 				      "period: a half year (2026-H1) or a year "
 				      "(2026) is required");
+	if (!period_in_plan(&per, &r))
+		return ctip_err_field(err, CTIP_EINVAL, "period",
+				      "period: %s is outside the plan's "
+				      "period, %s to %s",
+				      g.period, r.period_from, r.period_to);
 	g.status = json_string_value(json_object_get(in, "status"));
 	if (g.status == NULL || !ctip_one_of(g.status, statuses))
 		return ctip_err_field(err, CTIP_EINVAL, "status",

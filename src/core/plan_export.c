@@ -392,6 +392,7 @@ ctip_plan_xlsx(struct ctip_buf *out, const json_t *plan, const char *lang,
 				      "tasks");
 	g.w = strcmp(lang, "en") == 0 ? &en : &vi;
 	snprintf(title, sizeof(title), "%s", str(plan, "title"));
+	ctip_xlsx_clean(title);
 	props.title = title;
 	return ctip_xlsx_build(out, &props, fill, &g, "plan", err);
 }

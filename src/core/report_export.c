@@ -1121,6 +1121,9 @@ ctip_report_xlsx(struct ctip_buf *out, const json_t *report, int threshold,
 		 str(period, "key"));
 	snprintf(keywords, sizeof(keywords), "%s, ctip-report/1",
 		 str(form, "code"));
+	ctip_xlsx_clean(title);
+	ctip_xlsx_clean(subject);
+	ctip_xlsx_clean(keywords);
 	props.title = title;
 	props.subject = subject;
 	props.keywords = keywords;

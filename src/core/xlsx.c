@@ -64,31 +64,50 @@ ctip_xlsx_note(struct ctip_xlsx_sheet *s, lxw_error e)
 		s->first = e;
 }
 
-/* A C0 control character would make the sheet's XML invalid. */
-static bool
-has_control(const char *t)
+/*
+ * XML 1.0 allows tab, newline, carriage return, U+0020..U+D7FF,
+ * U+E000..U+FFFD and U+10000.. only: any other character makes the part
+ * not well-formed and Excel refuses the whole file. Text reaches here
+ * valid UTF-8 (the API checks it), so what is left to clean is C0
+ * controls and the noncharacters U+FFFE/U+FFFF; lone surrogates are not
+ * valid UTF-8 and are dropped with any other bad byte, which also takes
+ * off a character cut short by a caller's fixed-size copy.
+ */
+void
+ctip_xlsx_clean(char *s)
 {
-	for (; *t != '\0'; t++)
-		if ((unsigned char)*t < 0x20 && *t != '\t' && *t != '\n')
-			return true;
-	return false;
+	const utf8proc_uint8_t *r = (const utf8proc_uint8_t *)s;
+	char *w = s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	while (*r != '\0') {
+		if ((k = utf8proc_iterate(r, -1, &cp)) <= 0) {
+			r++;
+			continue;
+		}
+		if (cp < 0x20 && cp != '\t' && cp != '\n') {
+			*w++ = ' ';
+		} else if (cp == 0xFFFE || cp == 0xFFFF) {
+			/* U+FFFD, the replacement character: as long. */
+			memcpy(w, "\xEF\xBF\xBD", 3);
+			w += 3;
+		} else {
+			memmove(w, r, (size_t)k);
+			w += k;
+		}
+		r += k;
+	}
+	*w = '\0';
 }
 
 void
 ctip_xlsx_put(struct ctip_xlsx_sheet *s, int row, int col, const char *t,
 	      lxw_format *f)
 {
-	char *copy, *p;
+	char *copy = ctip_xstrdup(t);
 
-	if (!has_control(t)) {
-		ctip_xlsx_note(s, worksheet_write_string(s->ws, (lxw_row_t)row,
-							 (lxw_col_t)col, t, f));
-		return;
-	}
-	copy = ctip_xstrdup(t);
-	for (p = copy; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
-			*p = ' ';
+	ctip_xlsx_clean(copy);
 	ctip_xlsx_note(s, worksheet_write_string(s->ws, (lxw_row_t)row,
 						 (lxw_col_t)col, copy, f));
 	free(copy);

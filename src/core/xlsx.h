@@ -21,8 +21,13 @@ struct ctip_xlsx_sheet {
 /* Keep e when it is s's first error. */
 void ctip_xlsx_note(struct ctip_xlsx_sheet *s, lxw_error e);
 
-/* Text t at (row, col); C0 control characters become spaces (they would
- * make the sheet's XML invalid). */
+/* Make NUL-terminated s, in place, text XML 1.0 allows (Excel refuses a
+ * file that is not): C0 controls other than tab and newline become
+ * spaces, U+FFFE and U+FFFF become U+FFFD, bytes that are not UTF-8 are
+ * dropped. For cells and the workbook's properties alike. */
+void ctip_xlsx_clean(char *s);
+
+/* Text t at (row, col), cleaned by ctip_xlsx_clean. */
 void ctip_xlsx_put(struct ctip_xlsx_sheet *s, int row, int col, const char *t,
 		   lxw_format *f);
 

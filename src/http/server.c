@@ -225,6 +225,31 @@ match(const char *pattern, const char *path, struct ctip_req *req)
 	return *p == '\0' && *s == '\0';
 }
 
+/*
+ * Whether pattern a is more specific than b, both matching one path: at
+ * the first segment where they differ a literal beats a {parameter}. So
+ * /api/reports/submit is that route's path for every method, never an id
+ * of /api/reports/{id}, and a GET there is 405, not a 404 for "submit".
+ */
+static bool
+more_specific(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		if ((*a == '{') != (*b == '{'))
+			return *b == '{';
+		if (*a == '{') {
+			/* Both parameters: the same segment of the path. */
+			a = strchr(a, '}');
+			b = strchr(b, '}');
+			if (a == NULL || b == NULL)
+				return false;
+		}
+		a++;
+		b++;
+	}
+	return false;
+}
+
 /* This thread's connection, or for a route that counts over many records
  * its mapped one (store.h, map). Each is opened on first use. */
 static struct ctip_store *
@@ -441,22 +466,27 @@ keys_refresh(struct ctip_server *srv)
 static void
 dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 {
-	const struct ctip_route *r;
+	const struct ctip_route *r, *best = NULL;
 	struct ctip_principal *p = req->who_buf;
 	struct ctip_err err = { 0 };
 	char allow[64] = "";
 	bool is_api = strncmp(req->path, "/api/", 5) == 0 ||
 		      strcmp(req->path, "/healthz") == 0;
 
-	for (r = srv->routes; r->method != NULL; r++) {
-		if (!match(r->pattern, req->path, req))
+	/* The path first, whatever the method: its most specific pattern
+	 * (the first of equals); then that pattern's routes by method, the
+	 * others' methods making the 405's Allow. */
+	for (r = srv->routes; r->method != NULL; r++)
+		if (match(r->pattern, req->path, req) &&
+		    (best == NULL || more_specific(r->pattern, best->pattern)))
+			best = r;
+	for (r = srv->routes; best != NULL && r->method != NULL; r++) {
+		if (strcmp(r->pattern, best->pattern) != 0)
 			continue;
 		if (strcmp(r->method, req->method) != 0 &&
 		    !(strcmp(r->method, "GET") == 0 &&
 		      strcmp(req->method, "HEAD") == 0)) {
-			/* Once each: several patterns may match (a
-			 * literal segment and a {parameter}). No method
-			 * name is part of another. */
+			/* Once each. No method name is part of another. */
 			if (strstr(allow, r->method) == NULL &&
 			    strlen(allow) + strlen(r->method) + 3 <
 				    sizeof(allow))
@@ -465,6 +495,8 @@ dispatch(struct ctip_server *srv, struct ctip_req *req, struct ctip_resp *resp)
 					 allow[0] ? ", " : "", r->method);
 			continue;
 		}
+		/* The parameters of this pattern (the search left others'). */
+		(void)match(r->pattern, req->path, req);
 		if (strncmp(r->pattern, "/api/", 5) == 0) {
 			req->counts = (r->flags & CTIP_COUNTS) != 0;
 			req->store = thread_store(srv, req->counts, &err);
@@ -748,6 +780,56 @@ resume(struct ctip_server *srv, struct conn_ctx *ctx, const char *method,
 	return finish(ctx, method, url);
 }
 
+/* The value of hex digit c, -1 for another character. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A NUL (%00) decoded as such would end the path or argument early:
+ * "/api/persons/2005%00abc" would read person 2005, and a rule of a proxy
+ * in front would have seen another path. */
+#define NUL_MARK "\xC0\x80"
+
+/*
+ * Percent-decode s in place for MHD (the path and the query arguments),
+ * as MHD_http_unescape does, but %00 becomes NUL_MARK (NUL's overlong
+ * form, never valid UTF-8, as long as "%00" is not): what carries it is
+ * then refused (the path, on_request) or is text that is not UTF-8.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 &&
+		    (lo = hex_value(r[2])) >= 0) {
+			if (hi == 0 && lo == 0) {
+				memcpy(w, NUL_MARK, 2);
+				w += 2;
+			} else {
+				*w++ = (char)(hi * 16 + lo);
+			}
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -805,6 +887,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		ctip_resp_problem(&ctx->resp, CTIP_ETOOBIG, NULL,
 				  "request body larger than %u bytes",
 				  CTIP_BODY_LIMIT);
+	else if (strstr(url, NUL_MARK) != NULL)
+		ctip_resp_problem(&ctx->resp, CTIP_EINVAL, NULL,
+				  "the path holds a NUL byte (%%00)");
 	else
 		dispatch(srv, &ctx->req, &ctx->resp);
 	if (!ctx->resp.deferred)
@@ -997,6 +1082,7 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(conf->threads > 0 ? conf->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		/* Refuse what HTTP/1.1 forbids (no Host, bad headers). */
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,

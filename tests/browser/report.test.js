@@ -81,7 +81,7 @@ test('a commune records an activity, submits its report, the province returns it
   await cp.getByLabel('Số lượt người tham dự').fill('3');
   // The server's refusal, at its field, in Vietnamese.
   await cp.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
-  await cp.getByText('Ngày kết thúc không hợp lệ hoặc trước ngày bắt đầu.').waitFor();
+  await cp.getByText('Ngày kết thúc không hợp lệ: không trước ngày bắt đầu, không sau hôm nay.').waitFor();
   await cp.getByLabel('Từ ngày').fill('2026-04-02');
   await cp.getByLabel('Đến ngày').fill('2026-04-03');
   await cp.getByRole('button', { name: 'Ghi nhận', exact: true }).click();

@@ -191,6 +191,29 @@ test('refused transitions answer 409 transition_refused naming both stages, and 
 	assert.equal(c.solved_on, null);
 });
 
+test('a lead\'s first step is not before the intake it came from, nor before 2000 without one', async () => {
+	let c = await newCase(as.inv, 'Vụ việc thử ngày khởi tố');
+	problem(await step(as.inv, c, 'initiated', '1990-01-01', { case_number: '01/1990' }), 400, 'invalid', 'on');
+	problem(await step(as.inv, c, 'closed', '1999-12-31', { note: 'Không có dấu hiệu tội phạm' }), 400, 'invalid',
+		'on');
+	c = await move(as.inv, c, 'initiated', '2000-01-01', { case_number: '01/2000' });
+	assert.equal(c.initiated_on, '2000-01-01');
+
+	// Received at 20:00 UTC: the next day in Viet Nam.
+	const intake = ok(await as.inv.post('/api/intakes', {
+		received_at: '2026-03-01T20:00:00Z', channel: 'DENUNCIATION', province: '01', commune: '00004',
+		summary: 'Tố giác đưa người qua biên giới', reporter: { anonymous: true },
+	}), 201);
+	const lead = ok(await as.inv.post(`/api/intakes/${intake.id}/case`, { article: '150', title: 'Từ tố giác' }), 201);
+	c = ok(await as.inv.get(`/api/cases/${lead.case_id}`));
+	const r = problem(await step(as.inv, c, 'initiated', '2026-03-01', { case_number: '02/2026' }), 400, 'invalid',
+		'on');
+	assert.match(r.message, /intake \d+ .*2026-03-02/);
+	assert.equal(sqlite(db, `select count(*) from case_stage where case_id = ${c.id}`), '0');
+	c = await move(as.inv, c, 'initiated', '2026-03-02', { case_number: '02/2026' });
+	assert.equal(c.initiated_on, '2026-03-02');
+});
+
 test('offenders with their role; name and citizen ID sealed, shown only to those who hold the case', async () => {
 	let c = await newCase(as.inv, 'Vụ môi giới kết hôn trái phép');
 	c = ok(await as.inv.post(`/api/cases/${c.id}/offenders`, {

@@ -706,7 +706,7 @@ test('override_reason records a refused service anyway, sealed, and audited as p
 // 4. Consents, protection, follow-up visits.
 
 test('consents: a minor consents through a representative; a consent is withdrawn once', async () => {
-	const u = await register(as.cw, adultInput({ birth_year: 1990 }));
+	const u = await register(as.cw, adultInput({ birth_year: 1990, received_on: addDays(today(), -10) }));
 	const m = await register(as.cw, minorInput(u.id));
 	problem(await as.cw.post(`/api/persons/${m.id}/consents`, { scope: 'data_processing', given_by: 'self' }), 400,
 		'invalid', 'given_by');
@@ -757,7 +757,7 @@ test('consents: a minor consents through a representative; a consent is withdraw
 });
 
 test('protection measures: added, ended once; a second end is 409', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', received_on: addDays(today(), -10) }));
 	problem(await as.cw.post(`/api/persons/${v.id}/protection`, { kind: 'bodyguard' }), 400, 'invalid', 'kind');
 	problem(await as.cw.post(`/api/persons/${v.id}/protection`, { kind: 'escort', beneficiary: 'friend' }), 400,
 		'invalid', 'beneficiary');
@@ -786,6 +786,48 @@ test('protection measures: added, ended once; a second end is 409', async () => 
 	problem(await as.cw.post(`/api/persons/${v.id}/protection/${m2.id + 1000}/end`, { version: 1 }), 404,
 		'not_found');
 	assert.equal((await getPerson(as.cw, v.id)).protection.find((x) => x.id === m2.id).end_on, null);
+});
+
+test('dates on a person\'s own timeline: not before birth, casework not before reception (400 naming the field)', async () => {
+	const person = (extra) => as.cw.post('/api/persons', adultInput(extra));
+	problem(await person({ birth_year: undefined, birth_date: addDays(today(), -5), received_on: addDays(today(), -10) }),
+		400, 'invalid', 'received_on');
+	problem(await person({ birth_year: undefined, birth_date: '2000-01-01', received_on: '1990-01-01' }), 400,
+		'invalid', 'received_on');
+	// The birth year only: compared with the year.
+	problem(await person({ birth_year: 2000, received_on: '1999-12-31' }), 400, 'invalid', 'received_on');
+	ok(await person({ birth_year: 2000, received_on: '2000-01-01' }), 201);
+
+	const received = addDays(today(), -10);
+	const v = await register(as.cw, adultInput({ role: 'victim', birth_year: undefined, birth_date: '1990-05-05',
+		received_on: received }));
+	const m = await register(as.cw, minorInput(v.id));
+	const before = counts();
+	const refused = async (url, body, field) =>
+		problem(await as.cw.post(`/api/persons/${v.id}/${url}`, body), 400, 'invalid', field);
+	// A consent before birth, given by "self" (which once slipped past the
+	// under-18 rule with a negative age), and one before reception.
+	problem(await as.cw.post(`/api/persons/${m.id}/consents`, {
+		scope: 'media', given_by: 'self', given_on: '2010-01-01',
+	}), 400, 'invalid', 'given_on');
+	await refused('consents', { scope: 'media', given_by: 'self', given_on: '1980-01-01' }, 'given_on');
+	await refused('consents', { scope: 'media', given_by: 'self', given_on: addDays(received, -1) }, 'given_on');
+	await refused('protection', { kind: 'escort', beneficiary: 'person', start_on: addDays(received, -1) },
+		'start_on');
+	const fu = ok(await as.cw.post(`/api/persons/${v.id}/follow-ups`, { due_on: today() }), 201);
+	await refused(`follow-ups/${fu.id}/visit`, { done_on: addDays(received, -1), outcome: 'stable', version: 1 },
+		'done_on');
+	// Trafficking precedes reception, never birth.
+	const event = { abroad: false, discovery: 'rescued', purposes: ['OTHER.FORCED_MARRIAGE'] };
+	await refused('events', { ...event, discovered_on: '1950-01-01' }, 'discovered_on');
+	await refused('events', { ...event, recruited_on: '1989-12-31', discovered_on: addDays(received, -1) },
+		'recruited_on');
+	assert.deepEqual(counts(), { ...before, follow_up: before.follow_up + 1 });
+	ok(await as.cw.post(`/api/persons/${v.id}/events`, {
+		...event, recruited_on: '2020-01-01', discovered_on: addDays(received, -1),
+	}), 201);
+	ok(await as.cw.post(`/api/persons/${v.id}/consents`, { scope: 'media', given_by: 'self', given_on: received }),
+		201);
 });
 
 test('follow-up visits: scheduled, visited with an outcome; GET /api/follow-ups lists the unit\'s open ones, overdue first', async () => {

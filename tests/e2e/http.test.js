@@ -99,6 +99,27 @@ test('a wrong method answers 405 with Allow: GET and code "method_not_allowed"',
 	}
 });
 
+test('a literal path segment is not taken as an id: GET on a POST-only path is 405 with Allow', async () => {
+	for (const p of ['/api/reports/submit', '/api/reports/deadlines', '/api/plans/import']) {
+		const res = await request(url(p));
+		assertProblem(res, 405, 'method_not_allowed');
+		assert.equal(res.headers.allow, 'POST', p);
+	}
+	// An id is still one: the route is found (then sign-in is needed).
+	assertProblem(await request(url('/api/reports/12')), 401, 'unauthenticated');
+	const res = await request(url('/api/plans/12'), { method: 'PUT', body: '{}' });
+	assertProblem(res, 405, 'method_not_allowed');
+	assert.equal(res.headers.allow, 'GET');
+});
+
+test('a NUL (%00) in the path is refused, not read as the path before it', async () => {
+	for (const p of ['/api/persons/2005%00abc', '/api/meta%00', '/healthz%00', '/index.html%00.js', '/%00'])
+		assertProblem(await request(url(p)), 400, 'invalid');
+	// Elsewhere in a query string it is no path: what ignores it answers.
+	assert.equal((await request(url('/api/meta?x=%00'))).status, 200);
+	assert.equal((await request(url('/api/meta?x=%41%2500'))).status, 200);
+});
+
 test('a body of exactly 1 MiB is read; one byte more answers 413 "too_big"', async () => {
 	const mib = 1 << 20;
 	assertProblem(await request(url('/healthz'), { method: 'POST', body: Buffer.alloc(mib, 'a') }),

@@ -102,6 +102,9 @@ test('a province plan is created with its sections and tasks, and read back', as
 	bad.tasks[1].lead = [];
 	problem(await as.hn.post('/api/plans', bad), 400, 'invalid', 'tasks[1].lead');
 	problem(await as.hn.post('/api/plans', { ...body(), title: '' }), 400, 'invalid', 'title');
+	// Issued once signed: not in the future, nor before 2000.
+	problem(await as.hn.post('/api/plans', { ...body(), issued_on: day(1) }), 400, 'invalid', 'issued_on');
+	problem(await as.hn.post('/api/plans', { ...body(), issued_on: '1900-01-01' }), 400, 'invalid', 'issued_on');
 	problem(await as.hnpol.post('/api/plans', body()), 403, 'forbidden');
 	assert.equal(sqlite(db, 'SELECT count(*) FROM plan'), '0');
 
@@ -173,6 +176,11 @@ test('progress: the units named report, with evidence, activities and versions',
 	problem(await as.hnedu.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, entry), 403, 'forbidden');
 	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, status: 'cannot_do' }), 400, 'invalid', 'reason');
 	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, period: '2026-Q2' }), 400, 'invalid', 'period');
+	// Only periods of the plan's own (2026): not 2099, nor the half year
+	// whose statistical cut-off starts in December 2026.
+	for (const period of ['2099', '2025', '2025-H2', '2027-H1'])
+		problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, period }), 400, 'invalid',
+			'period');
 	problem(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, { ...entry, report_ids: [42] }), 400, 'invalid', 'report_ids');
 	let p = ok(await as.hnpol.post(`/api/plans/${plan.id}/tasks/${t0}/progress`, entry));
 	let g = p.tasks[0].progress[0];

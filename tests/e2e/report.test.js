@@ -70,6 +70,9 @@ test('an activity recorded by the commune is counted in its draft', async () => 
 	assert.equal(a.commune_code, '00004');
 	problem(await as.bdcw.post('/api/activities', { kind: 'party', title: 'x', started_on: '2026-04-02', ended_on: '2026-04-02', participants: 1 }), 400, 'invalid', 'kind');
 	problem(await as.bdcw.post('/api/activities', { kind: 'training', title: 'x', started_on: '2026-04-02', ended_on: '2026-04-02', participants: 'ba' }), 400, 'invalid', 'participants');
+	// Recorded once held: it cannot have ended after today (in Viet Nam).
+	const tomorrow = new Date(Date.now() + 7 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+	problem(await as.bdcw.post('/api/activities', { kind: 'training', title: 'x', started_on: '2026-04-02', ended_on: tomorrow, participants: 1 }), 400, 'invalid', 'ended_on');
 	problem(await as.nh.get(`/api/activities/${a.id}`), 404, 'not_found');
 	const v = ok(await as.bd.get(`/api/reports?${Q}`));
 	assert.equal(v.status, 'draft');

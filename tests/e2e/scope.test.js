@@ -276,7 +276,7 @@ test('commune A records an intake, a victim with a minor, casework, a case, a re
 	// The province's plan names A and B on a task; A's plan implements it.
 	const period = { period_from: `${YEAR}-01-01`, period_to: vnDay(365) };
 	const prov = ok(await as.hn.post('/api/plans', {
-		number: '12/KH-CAT', title: 'Kế hoạch của tỉnh', issued_on: `${YEAR}-01-10`, ...period,
+		number: '12/KH-CAT', title: 'Kế hoạch của tỉnh', issued_on: `${YEAR}-01-01`, ...period,
 		sections: [{ key: 'I', number: 'I', title: 'Nhiệm vụ' }],
 		tasks: [{ section: 'I', number: '1', text: 'Rà soát địa bàn', timing: { kind: 'continuous' },
 			lead: [{ unit_id: unit.A }, { unit_id: unit.B }] }],
@@ -284,7 +284,7 @@ test('commune A records an intake, a victim with a minor, casework, a case, a re
 	ids.provPlan = prov.id;
 	ids.provTask = prov.tasks[0].id;
 	const plan = ok(await as.astat.post('/api/plans', {
-		number: 'MARKER-A-KH', title: 'MARKER-A-plan-title', issued_on: `${YEAR}-02-01`,
+		number: 'MARKER-A-KH', title: 'MARKER-A-plan-title', issued_on: `${YEAR}-01-01`,
 		legal_basis: 'MARKER-A-legal', parent_plan_id: ids.provPlan, ...period,
 		sections: [{ key: 's1', number: 'I', title: 'MARKER-A-section' }],
 		tasks: [{ section: 's1', number: '1', text: 'MARKER-A-task', expected_output: 'MARKER-A-output',
@@ -324,7 +324,7 @@ test('the outsiders record their own: an intake (with A\'s idempotency key), a p
 	bIds.activity = ok(await as.bcw.post('/api/activities', { kind: 'training', title: 'Tập huấn xã B',
 		started_on: vnDay(-3), ended_on: vnDay(-3), participants: 3 }), 201).id;
 	const pb = ok(await as.bstat.post('/api/plans', {
-		number: '3/KH-B', title: 'Kế hoạch xã B', issued_on: `${YEAR}-02-01`, period_from: `${YEAR}-01-01`,
+		number: '3/KH-B', title: 'Kế hoạch xã B', issued_on: `${YEAR}-01-01`, period_from: `${YEAR}-01-01`,
 		period_to: vnDay(365), sections: [],
 		tasks: [{ number: '1', text: 'Việc của xã B', timing: { kind: 'continuous' }, lead: [{ unit_id: unit.B }] }],
 	}), 201);

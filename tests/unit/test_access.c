@@ -1582,6 +1582,36 @@ password_reset_ends_sessions_and_requires_a_change(void **state)
 }
 
 static void
+administrator_cannot_reset_its_own_password(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1];
+	struct ctip_principal admin;
+	struct ctip_err err = { 0 };
+	long rows;
+
+	admin = user_at(f, "admin", "POLICE", "VN", "administrator");
+	rows = audit_rows(f);
+	/* Refused as disabling oneself is: the current password is needed. */
+	assert_int_equal(ctip_account_reset_password(pw, f->st, &f->kr, &admin,
+						     admin.user_id, &err),
+			 CTIP_EINVAL);
+	assert_non_null(strstr(err.msg, "own password"));
+	assert_int_equal(raw_long(f->db,
+				  "SELECT must_change_password FROM app_user "
+				  "WHERE username = ?1",
+				  "admin"),
+			 0);
+	assert_int_equal(audit_rows(f), rows);
+	/* Another's is still reset. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(ctip_account_reset_password(
+				 pw, f->st, &f->kr, &admin,
+				 account(f, "hoa.tran", BA_DINH, pw), &err),
+			 CTIP_OK);
+}
+
+static void
 password_change_checks_both_passwords(void **state)
 {
 	struct db_fixture *f = *state;
@@ -2732,6 +2762,7 @@ main(void)
 		AUTH(session_records_activity_at_most_once_a_minute),
 		AUTH(disabled_user_cannot_use_a_session_or_sign_in),
 		AUTH(password_reset_ends_sessions_and_requires_a_change),
+		AUTH(administrator_cannot_reset_its_own_password),
 		AUTH(password_change_checks_both_passwords),
 		AUTH(wrong_current_passwords_are_audited_and_lock_the_account),
 		AUTH(failed_logins_and_wrong_current_passwords_share_one_count),

@@ -633,6 +633,11 @@ event_create_names_each_bad_field(void **state)
 	BAD(recruitment_means, "magic", "recruitment_means");
 	BAD(destination_country, NULL, "destination_country");
 	BAD(destination_country, "ZZ", "destination_country");
+	/* abroad and destination must agree (VN is the domestic one). */
+	BAD(destination_country, "VN", "destination_country");
+	good.abroad = false;
+	BAD(destination_country, "CN", "destination_country");
+	good.abroad = true;
 	BAD(n_purposes, 0, "purposes");
 	BAD(n_purposes, CTIP_PURPOSES_MAX + 1, "purposes");
 	BAD(purposes[1], "NO.SUCH", "purposes");
@@ -644,12 +649,16 @@ event_create_names_each_bad_field(void **state)
 		ctip_event_create(&id, f->st, person, "01", &ev, NOW, 0, &err),
 		CTIP_OK);
 	ev.abroad = false;
+	ev.destination_country = "VN";
+	assert_int_equal(
+		ctip_event_create(&id, f->st, person, "01", &ev, NOW, 0, &err),
+		CTIP_OK);
 	ev.destination_country = NULL;
 	ev.recruited_on = ev.discovered_on; /* the same day is allowed */
 	assert_int_equal(
 		ctip_event_create(&id, f->st, person, "01", &ev, NOW, 0, &err),
 		CTIP_OK);
-	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 2);
+	assert_int_equal(store_count(f->st, CTIP_COUNT_EVENTS), 3);
 	assert_string_equal(raw_text(&f->arena, f->db,
 				     "SELECT count(*) FROM event_purpose "
 				     "WHERE event_id = ?1",

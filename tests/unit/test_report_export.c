@@ -9,6 +9,7 @@
 #include "core/plan_export.h"
 #include "core/report_export.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 #include "helpers.h"
 
@@ -1720,6 +1721,77 @@ plan_xlsx_lists_tasks_and_their_progress(void **state)
 	json_decref(plan);
 }
 
+/* Whether xml holds only characters XML 1.0 allows: valid UTF-8, no C0
+ * control but tab, newline and carriage return, no U+FFFE or U+FFFF. */
+static bool
+xml_chars_legal(const char *xml)
+{
+	const char *p;
+
+	if (!ctip_text_valid(xml, strlen(xml)))
+		return false;
+	for (p = xml; *p != '\0'; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' &&
+		     *p != '\r') ||
+		    strncmp(p, "\xEF\xBF\xBE", 3) == 0 ||
+		    strncmp(p, "\xEF\xBF\xBF", 3) == 0)
+			return false;
+	return true;
+}
+
+static void
+xlsx_text_and_properties_are_legal_xml(void **state)
+{
+	struct ctip_err err = { 0 };
+	struct ctip_buf b;
+	json_error_t je;
+	json_t *plan = json_loads(plan_json, 0, &je), *r = report();
+	char title[700], *core, *strings;
+	int i;
+
+	(void)state;
+	assert_non_null(plan);
+	/* A title with a control and a noncharacter, long enough for the
+	 * property's fixed-size copy to cut a character in two. */
+	memcpy(title, "T \x03\xEF\xBF\xBF", 6);
+	for (i = 0; i < 200; i++)
+		memcpy(title + 6 + 3 * i, "ệ", 3);
+	title[6 + 3 * 200] = '\0';
+	json_object_set_new(plan, "title", json_string(title));
+	json_object_set_new(json_array_get(json_object_get(plan, "tasks"), 0),
+			    "text",
+			    json_string("a\xEF\xBF\xBF\xEF\xBF\xBE\x01z"));
+	ctip_buf_init(&b, LIMIT);
+	assert_int_equal(ctip_plan_xlsx(&b, plan, "vi", &err), CTIP_OK);
+	core = zip_get((const unsigned char *)b.data, b.len,
+		       "docProps/core.xml");
+	strings = zip_get((const unsigned char *)b.data, b.len,
+			  "xl/sharedStrings.xml");
+	assert_non_null(core);
+	assert_non_null(strings);
+	assert_true(xml_chars_legal(core));
+	assert_non_null(strstr(core, "<dc:title>T  \xEF\xBF\xBDệệ"));
+	assert_true(xml_chars_legal(strings));
+	assert_non_null(strstr(strings, "a\xEF\xBF\xBD\xEF\xBF\xBD z"));
+	free(core);
+	free(strings);
+	ctip_buf_free(&b);
+
+	/* The report's title from its form's name. */
+	json_object_set_new(json_object_get(r, "form"), "name_vi",
+			    json_string("B\x1F\xEF\xBF\xBE"));
+	xlsx_of(&b, r, 0, "vi");
+	core = zip_get((const unsigned char *)b.data, b.len,
+		       "docProps/core.xml");
+	assert_non_null(core);
+	assert_true(xml_chars_legal(core));
+	assert_non_null(strstr(core, "<dc:title>B \xEF\xBF\xBD</dc:title>"));
+	free(core);
+	ctip_buf_free(&b);
+	json_decref(plan);
+	json_decref(r);
+}
+
 int
 main(void)
 {
@@ -1751,6 +1823,7 @@ main(void)
 		cmocka_unit_test(
 			xlsx_without_a_temporary_directory_is_an_io_error),
 		cmocka_unit_test(plan_xlsx_lists_tasks_and_their_progress),
+		cmocka_unit_test(xlsx_text_and_properties_are_legal_xml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
