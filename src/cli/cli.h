@@ -51,6 +51,7 @@ const char *ctip_default_web(void);
 int ctip_cmd_init(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv);
+int ctip_cmd_restore(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_ref_stats(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_ref_load(const struct ctip_cmd *cmd, int argc, char **argv);
 int ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv);

@@ -1,9 +1,12 @@
-/* cmd_db.c: `ctip migrate` and `ctip backup`. */
+/* cmd_db.c: `ctip migrate`, `ctip backup` and `ctip restore`. */
 #include "cli/cli.h"
 #include "core/refdata.h"
+#include "core/setup.h"
+#include "util/crypto.h"
 
 #include <libgen.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int
 ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
@@ -110,5 +113,95 @@ ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv)
 	}
 	st->ops->close(st);
 	printf("ctip: backed up %s to %s\n", db, pos[0]);
+	return CTIP_EXIT_OK;
+}
+
+/* The key file a restore checks the backup against. */
+struct restore_key {
+	const char *path;
+	const char *from; /* the backup, for messages */
+	bool given;       /* by --key or CTIP_KEY: it must open the backup */
+	bool checked;
+};
+
+/* The key file must open the backup's data: the same checks as every
+ * command's (the index key's fingerprint, every data key it sealed
+ * with). A default key file that does not exist is not checked. */
+static enum ctip_status
+check_key(struct ctip_store *copy, void *arg, struct ctip_err *err)
+{
+	struct restore_key *k = arg;
+	struct ctip_keyring kr;
+	enum ctip_status rc;
+	char msg[sizeof(err->msg)];
+
+	if (!k->given && access(k->path, F_OK) != 0)
+		return CTIP_OK;
+	rc = ctip_keyring_load(&kr, k->path, err);
+	if (rc == CTIP_OK)
+		rc = ctip_key_check(copy, &kr, err);
+	ctip_keyring_wipe(&kr);
+	if (rc == CTIP_EINVAL) {
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		return ctip_err_set(err, rc,
+				    "backup \"%s\" refused, nothing was "
+				    "changed: %s",
+				    k->from, msg);
+	}
+	k->checked = rc == CTIP_OK;
+	return rc;
+}
+
+int
+ctip_cmd_restore(const struct ctip_cmd *cmd, int argc, char **argv)
+{
+	const char *db = ctip_default_db(), *key = NULL;
+	const struct ctip_opt opts[] = {
+		{ "db", "FILE", "database to replace (or create)", &db, NULL },
+		{ "key", "FILE",
+		  "key file that must open the backup (default: CTIP_KEY, "
+		  "else var/ctip.key if it exists)",
+		  &key, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct ctip_restore_info info;
+	struct restore_key k = { 0 };
+	struct ctip_err err = { 0 };
+	char *pos[1];
+	int n;
+
+	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
+	if (n < 0)
+		return CTIP_EXIT_OK;
+	if (n != 1) {
+		if (n == 0)
+			fprintf(stderr, "ctip restore: name the BACKUP file; "
+					"see \"ctip restore --help\"\n");
+		return CTIP_EXIT_USAGE;
+	}
+	k.given = key != NULL ||
+		  (getenv("CTIP_KEY") != NULL && getenv("CTIP_KEY")[0] != '\0');
+	k.path = key != NULL ? key : ctip_default_key();
+	k.from = pos[0];
+	if (ctip_store_restore(&info, db, pos[0], check_key, &k, &err) !=
+	    CTIP_OK) {
+		n = ctip_cli_fail(&err);
+		/* In use by a server: the command failed, not its input. */
+		return err.code == CTIP_ECONFLICT ? CTIP_EXIT_FAIL : n;
+	}
+	printf("ctip: restored %s from %s (%s; schema version %d, integrity "
+	       "check ok; %s%s%s)\n",
+	       db, pos[0],
+	       info.created ? "a new file" : "its contents replaced",
+	       info.schema_version,
+	       k.checked ? "the key file " : "key file not checked: ", k.path,
+	       k.checked ? " opens it" : " does not exist");
+	if (info.schema_version < ctip_store_schema_latest())
+		printf("ctip: the backup is at schema version %d: run \"ctip "
+		       "migrate\" before \"ctip serve\"\n",
+		       info.schema_version);
+	printf("ctip: what changed after the backup was made is gone, "
+	       "sign-outs, disabled users and password resets included: "
+	       "apply them again\n");
 	return CTIP_EXIT_OK;
 }

@@ -35,5 +35,10 @@ ctip_cmd_key_rotate(const struct ctip_cmd *cmd, int argc, char **argv)
 	printf("ctip: key %u added to %s; %ld sealed values re-encrypted; "
 	       "older keys stay in the file for backups made before today\n",
 	       (unsigned)s.new_key_id, key, s.values_resealed);
+	/* The offline copy made at init no longer opens the database, nor
+	 * any backup made from now on. */
+	printf("ctip: replace every offline copy of the key file with %s "
+	       "now: backups made from now on need key %u\n",
+	       key, (unsigned)s.new_key_id);
 	return CTIP_EXIT_OK;
 }

@@ -51,11 +51,14 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "ctip serve: --threads must be 1 to 256\n");
 		return CTIP_EXIT_USAGE;
 	}
-	/* Fail now, not at the first request, if the database is missing
-	 * or from a newer ctip. */
+	/* Fail now, not at the first request, if the database is missing,
+	 * from a newer ctip (refused by the open) or read-only: a server
+	 * that cannot write cannot even audit a read, and would answer
+	 * every request with 500. */
 	if (ctip_store_open(&st, conf.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
-	if (st->ops->schema_version(&n, st, &err) != CTIP_OK) {
+	if (st->ops->schema_version(&n, st, &err) != CTIP_OK ||
+	    st->ops->writable(st, &err) != CTIP_OK) {
 		st->ops->close(st);
 		return ctip_cli_fail(&err);
 	}
@@ -76,16 +79,24 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 	}
 	/* Block the signals before any thread starts, so that they reach
 	 * sigwait() below and never an MHD worker (stack-baseline pitfall
-	 * 2). SIGPIPE is ignored: a client that hangs up is no crash. */
+	 * 2). SIGPIPE is ignored: a client that hangs up is no crash.
+	 * SIGHUP (a closed terminal, logrotate's "reload") would end the
+	 * server without finishing its requests: it is waited for too, and
+	 * only logged. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (ctip_server_start(&srv, &conf, ctip_routes, &err) != CTIP_OK) {
 		n = ctip_cli_fail(&err);
-		/* A bad --listen is a bad command line, as --threads is. */
-		return err.code == CTIP_EINVAL ? CTIP_EXIT_USAGE : n;
+		/* A bad --listen or --trusted-proxy is a bad command line, as
+		 * --threads is; a refused key file is refused input (3), as
+		 * for every other command (docs/cli.md). */
+		return err.code == CTIP_EINVAL && err.field[0] != '\0'
+			       ? CTIP_EXIT_USAGE
+			       : n;
 	}
 	printf("ctip: listening on http://%.*s:%d/ (database %s)\n",
 	       (int)(strrchr(conf.listen, ':') - conf.listen), conf.listen,
@@ -93,7 +104,12 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 	fflush(stdout);
 	ctip_log(CTIP_LOG_INFO, "serving on port %d with %d threads",
 		 ctip_server_port(srv), conf.threads);
-	sigwait(&set, &sig);
+	/* The key file needs no reload signal: the server reloads it
+	 * within a second of a change (`ctip key rotate`). */
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		ctip_log(CTIP_LOG_INFO,
+			 "received SIGHUP: ignored (the key file is reloaded "
+			 "when it changes; SIGTERM stops the server)");
 	ctip_log(CTIP_LOG_INFO, "received %s: finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	ctip_server_stop(srv);

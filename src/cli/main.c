@@ -15,6 +15,10 @@ static const struct ctip_cmd commands[] = {
 	{ "migrate", "", "bring the database schema up to date (idempotent)",
 	  ctip_cmd_migrate },
 	{ "backup", "FILE", "copy the live database to FILE", ctip_cmd_backup },
+	{ "restore", "BACKUP",
+	  "replace the database with a backup, after checking it (server "
+	  "stopped)",
+	  ctip_cmd_restore },
 	{ "ref stats", "", "print the row counts of the reference data",
 	  ctip_cmd_ref_stats },
 	{ "ref load", "", "reload the reference data from the data directory",

@@ -143,6 +143,14 @@ extern const struct ctip_plan_ops sq_plan_ops;
 enum ctip_status sq_db_error(struct sqlite_store *s, struct ctip_err *err,
 			     const char *what);
 
+/* store_sqlite_file.c: the backup and writable ops. */
+int sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err);
+int sq_writable(struct ctip_store *st, struct ctip_err *err);
+
+/* Why SQLite found the database at path read-only (the file, its
+ * directory, its -shm), for messages; db's last error otherwise. */
+void sq_readonly_cause(char *out, size_t n, const char *path, sqlite3 *db);
+
 /* The cached statement id (prepared on first use); NULL after setting err. */
 sqlite3_stmt *sq_stmt(struct sqlite_store *s, int id, struct ctip_err *err);
 

@@ -19,6 +19,22 @@ ctip_store_open(struct ctip_store **out, const char *url,
 }
 
 enum ctip_status
+ctip_store_restore(struct ctip_restore_info *out, const char *url,
+		   const char *from, ctip_restore_check check, void *arg,
+		   struct ctip_err *err)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	else if (strncmp(url, "postgres:", 9) == 0 ||
+		 strncmp(url, "postgresql:", 11) == 0)
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "could not restore \"%s\": the PostgreSQL "
+				    "backend is not built yet",
+				    url);
+	return ctip_store_sqlite_restore(out, url, from, check, arg, err);
+}
+
+enum ctip_status
 ctip_store_read_end(struct ctip_store *st, enum ctip_status rc,
 		    struct ctip_err *err)
 {

@@ -403,9 +403,14 @@ struct ctip_store_ops {
 	/* Highest applied migration, 0 for an empty database. */
 	int (*schema_version)(int *out, struct ctip_store *st,
 			      struct ctip_err *err);
-	/* Copy the live database to a new file at path. */
+	/* Copy the live database to a new file at path: one snapshot,
+	 * written under a temporary name and renamed when complete. */
 	int (*backup)(struct ctip_store *st, const char *path,
 		      struct ctip_err *err);
+	/* CTIP_ESTORE, naming the file and the cause, if the database
+	 * cannot be written (a read-only file, directory or -shm); a busy
+	 * database is writable. */
+	int (*writable)(struct ctip_store *st, struct ctip_err *err);
 
 	/* Bulk mode on or off, outside a transaction: a larger cache for
 	 * one big transaction, and foreign keys not enforced, so the caller
@@ -744,6 +749,33 @@ CTIP_MUST_CHECK enum ctip_status ctip_store_open(struct ctip_store **out,
 						 enum ctip_open_mode mode,
 						 struct ctip_err *err);
 
+/* What ctip_store_restore found. */
+struct ctip_restore_info {
+	int schema_version; /* of the backup */
+	bool created;       /* the target did not exist and was created */
+};
+
+/* A check of the restored copy before it replaces anything (the key
+ * file's): anything but CTIP_OK stops the restore. */
+typedef enum ctip_status (*ctip_restore_check)(struct ctip_store *copy,
+					       void *arg, struct ctip_err *err);
+
+/*
+ * Replace the database at url with a copy of the backup file at from,
+ * or create it there. The backup is only read. It is copied beside the
+ * target first and refused there, the target untouched, unless it is a
+ * ctip database not newer than this ctip, passes an integrity check and
+ * passes check. Then it is copied into the target through SQLite (the
+ * target's own WAL is checkpointed into its own pages first, never
+ * replayed onto the copy), which fails with CTIP_ECONFLICT while another
+ * process has the database open. CTIP_ENOTFOUND when from does not exist,
+ * CTIP_EINVAL when it is not a usable backup.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_store_restore(struct ctip_restore_info *out, const char *url,
+		   const char *from, ctip_restore_check check, void *arg,
+		   struct ctip_err *err);
+
 /* End the read transaction begun with read_snapshot after work that
  * returned rc: rc, or the end's failure (into err) after a success. */
 CTIP_MUST_CHECK enum ctip_status ctip_store_read_end(struct ctip_store *st,
@@ -755,6 +787,11 @@ enum ctip_status ctip_store_sqlite_open(struct ctip_store **out,
 					const char *path,
 					enum ctip_open_mode mode,
 					struct ctip_err *err);
+
+enum ctip_status ctip_store_sqlite_restore(struct ctip_restore_info *out,
+					   const char *path, const char *from,
+					   ctip_restore_check check, void *arg,
+					   struct ctip_err *err);
 
 /* Column names of a reference kind, in the order ref_upsert takes them;
  * NULL-terminated. The first column is the code looked up by ref_exists. */

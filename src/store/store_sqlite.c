@@ -1227,61 +1227,6 @@ create_private(const char *path, bool must_be_new)
 }
 
 static int
-sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err)
-{
-	struct sqlite_store *s = S(st);
-	sqlite3_backup *b;
-	sqlite3 *dst = NULL;
-	int rc;
-
-	if (access(path, F_OK) == 0)
-		return ctip_err_set(err, CTIP_EEXIST,
-				    "could not back up to \"%s\": the file "
-				    "exists",
-				    path);
-	if (!create_private(path, true))
-		return ctip_err_set(err, CTIP_EIO,
-				    "could not create \"%s\": %s", path,
-				    strerror(errno));
-	if (sqlite3_open_v2(path, &dst,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
-		ctip_err_set(err, CTIP_EIO, "could not create \"%s\": %s", path,
-			     dst ? sqlite3_errmsg(dst) : "out of memory");
-		sqlite3_close(dst);
-		unlink(path);
-		return CTIP_EIO;
-	}
-	b = sqlite3_backup_init(dst, "main", s->db, "main");
-	if (b == NULL) {
-		ctip_err_set(err, CTIP_ESTORE, "could not start the backup: %s",
-			     sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		unlink(path);
-		return CTIP_ESTORE;
-	}
-	/* Copy in steps so writers are held up for short moments only;
-	 * the backup restarts by itself if another connection writes. */
-	do {
-		rc = sqlite3_backup_step(b, 1024);
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(20);
-	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		ctip_err_set(err, CTIP_ESTORE, "could not back up: %s",
-			     sqlite3_errstr(rc));
-		sqlite3_close(dst);
-		unlink(path);
-		return CTIP_ESTORE;
-	}
-	/* The copy is a single self-contained file, not WAL. */
-	sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-	sqlite3_close(dst);
-	return CTIP_OK;
-}
-
-static int
 sq_meta_get(char **out, struct ctip_store *st, const char *key,
 	    struct ctip_arena *a, struct ctip_err *err)
 {
@@ -3269,6 +3214,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.migrate = sq_migrate,
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
+	.writable = sq_writable,
 	.bulk = sq_bulk,
 	.load_indexes = sq_load_indexes,
 	.read_snapshot = sq_read_snapshot,
@@ -3405,11 +3351,36 @@ ctip_store_sqlite_open(struct ctip_store **out, const char *path,
 		     err) != CTIP_OK ||
 	    exec_sql(s, "PRAGMA cache_size = " CACHE_KIB, "set the cache size",
 		     err) != CTIP_OK) {
+		char why[4400];
+
+		/* "attempt to write a readonly database" names neither the
+		 * file nor the cause (a read-only directory or -shm). */
+		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY)
+			sq_readonly_cause(why, sizeof(why), path, s->db);
+		else
+			snprintf(why, sizeof(why), "%s", sqlite3_errmsg(s->db));
 		ctip_err_set(err, err->code,
-			     "could not open database \"%s\": %s", path,
-			     sqlite3_errmsg(s->db));
+			     "could not open database \"%s\": %s", path, why);
 		sq_close(&s->base);
 		return err->code;
+	}
+	/* A database from a newer ctip is refused by every command, here
+	 * in one place: an older binary would read and write a schema it
+	 * does not know (docs/internals/storage.md, Migrations). */
+	if (mode == CTIP_OPEN_EXISTING && !memory) {
+		int v = 0;
+
+		if (sq_schema_version(&v, &s->base, err) != CTIP_OK ||
+		    v > ctip_n_migrations) {
+			if (v > ctip_n_migrations)
+				ctip_err_set(err, CTIP_ESTORE,
+					     "database \"%s\" is at schema "
+					     "version %d, newer than this "
+					     "ctip (%d): upgrade ctip",
+					     path, v, ctip_n_migrations);
+			sq_close(&s->base);
+			return err->code;
+		}
 	}
 	*out = &s->base;
 	return CTIP_OK;

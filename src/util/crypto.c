@@ -83,6 +83,11 @@ ctip_keyring_load(struct ctip_keyring *out, const char *path,
 	int k;
 
 	memset(out, 0, sizeof(*out));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return ctip_err_set(err, CTIP_EINVAL,
+				    "key file \"%s\" is a directory: name the "
+				    "key file itself (--key FILE)",
+				    path);
 	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
 		return ctip_err_set(err, CTIP_EINVAL,
 				    "key file \"%s\" is readable by others: "

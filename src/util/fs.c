@@ -98,24 +98,89 @@ ctip_fs_write_new(const char *path, const void *data, size_t len,
 	return rc;
 }
 
+/*
+ * Give fd the owner, group and owner's mode bits (0400 stays 0400) of the
+ * file st describes, so that the replacement is readable by the same
+ * account: a key file rotated by root for a server running as a service
+ * account must stay the service's. Group and others get nothing: the
+ * files replaced hold secrets.
+ */
+static enum ctip_status
+keep_owner(int fd, const char *path, const struct stat *st,
+	   struct ctip_err *err)
+{
+	if ((st->st_uid != geteuid() || st->st_gid != getegid()) &&
+	    fchown(fd, st->st_uid, st->st_gid) != 0)
+		return ctip_err_set(err, CTIP_EIO,
+				    "could not give the new \"%s\" its owner "
+				    "and group (uid %ld, gid %ld): %s; run "
+				    "this as its owner; nothing was changed",
+				    path, (long)st->st_uid, (long)st->st_gid,
+				    strerror(errno));
+	if (fchmod(fd, st->st_mode & 0700) != 0)
+		return ctip_err_set(err, CTIP_EIO,
+				    "could not give the new \"%s\" its mode: "
+				    "%s; nothing was changed",
+				    path, strerror(errno));
+	return CTIP_OK;
+}
+
 enum ctip_status
 ctip_fs_replace(const char *path, const void *data, size_t len,
 		struct ctip_err *err)
 {
-	char tmp[4096];
+	char tmp[4096], dir[4096], *real, *slash;
 	enum ctip_status rc;
+	struct stat st;
+	bool existed;
+	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
-		return ctip_err_set(err, CTIP_EINVAL, "path too long");
-	unlink(tmp);
-	rc = ctip_fs_write_new(tmp, data, len, err);
-	if (rc != CTIP_OK)
-		return rc;
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
+	/* A symlink stays a symlink: its target is replaced (the key may
+	 * live on another mount, with its backups). */
+	real = realpath(path, NULL);
+	if (real == NULL && errno != ENOENT)
 		return ctip_err_set(err, CTIP_EIO,
-				    "could not replace \"%s\": %s", path,
+				    "could not resolve \"%s\": %s", path,
 				    strerror(errno));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", real ? real : path) >=
+	    sizeof(tmp)) {
+		free(real);
+		return ctip_err_set(err, CTIP_EINVAL, "path too long");
+	}
+	existed = stat(real ? real : path, &st) == 0;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = ctip_err_set(err, CTIP_EIO, "could not create \"%s\": %s",
+				  tmp, strerror(errno));
+		free(real);
+		return rc;
+	}
+	rc = existed ? keep_owner(fd, path, &st, err) : CTIP_OK;
+	if (rc == CTIP_OK)
+		rc = write_all(fd, tmp, data, len, err);
+	close(fd);
+	if (rc == CTIP_OK && rename(tmp, real ? real : path) != 0)
+		rc = ctip_err_set(err, CTIP_EIO, "could not replace \"%s\": %s",
+				  path, strerror(errno));
+	if (rc != CTIP_OK) {
+		unlink(tmp);
+		free(real);
+		return rc;
+	}
+	/* The rename itself survives a power cut once the directory is
+	 * synced. */
+	snprintf(dir, sizeof(dir), "%s", real ? real : path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir] = '\0';
+	free(real);
+	fd = open(dir, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
 	}
 	return CTIP_OK;
 }

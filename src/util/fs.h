@@ -22,7 +22,13 @@ CTIP_MUST_CHECK enum ctip_status ctip_fs_write_new(const char *path,
 						   const void *data, size_t len,
 						   struct ctip_err *err);
 
-/* Replace path atomically (temp file, fsync, rename) with mode 0600. */
+/*
+ * Replace path atomically (temp file, fsync, rename, fsync of the
+ * directory). An existing file keeps its owner, group and owner's mode
+ * bits (CTIP_EIO, path unchanged, if they cannot be kept); group and others
+ * get no access; a new file gets mode 0600. A
+ * symlink at path stays: the file it points to is replaced.
+ */
 CTIP_MUST_CHECK enum ctip_status ctip_fs_replace(const char *path,
 						 const void *data, size_t len,
 						 struct ctip_err *err);

@@ -8,7 +8,7 @@ import { DATA, fileMode, initDb, run, runOk, sha256, sharedDb, tempDir } from '.
 
 const EXIT = { OK: 0, FAIL: 1, USAGE: 2, INPUT: 3, MISSING: 4 };
 
-const COMMANDS = ['init', 'migrate', 'backup', 'ref stats', 'ref load', 'import', 'serve', 'plan import', 'version'];
+const COMMANDS = ['init', 'migrate', 'backup', 'restore', 'ref stats', 'ref load', 'import', 'serve', 'plan import', 'version'];
 
 // s as a regular expression that matches it literally.
 function escapeRe(s) {
