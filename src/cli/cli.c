@@ -24,6 +24,19 @@ help(const struct ctip_cmd *cmd, const struct ctip_opt *opts)
 }
 
 int
+ctip_cli_one_arg(const struct ctip_cmd *cmd, int n, const char *what)
+{
+	if (n < 0)
+		return -1;
+	if (n == 1)
+		return 0;
+	if (n == 0)
+		fprintf(stderr, "ctip %s: name %s; see \"ctip %s --help\"\n",
+			cmd->name, what, cmd->name);
+	return CTIP_EXIT_USAGE;
+}
+
+int
 ctip_cli_parse(const struct ctip_cmd *cmd, const struct ctip_opt *opts,
 	       int argc, char **argv, char **pos, int max_pos)
 {

@@ -38,6 +38,14 @@ struct ctip_cmd {
 int ctip_cli_parse(const struct ctip_cmd *cmd, const struct ctip_opt *opts,
 		   int argc, char **argv, char **pos, int max_pos);
 
+/*
+ * For a command of exactly one positional argument, named what in the
+ * error ("the backup FILE"), after ctip_cli_parse returned n: 0 to go on,
+ * -1 after --help (the command exits 0), else CTIP_EXIT_USAGE after
+ * saying what is missing.
+ */
+int ctip_cli_one_arg(const struct ctip_cmd *cmd, int n, const char *what);
+
 /* Print "ctip: MESSAGE" on stderr and return the exit code for code. */
 int ctip_cli_fail(const struct ctip_err *err);
 

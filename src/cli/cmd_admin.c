@@ -35,21 +35,6 @@ close_both(struct ctip_store *st, struct ctip_keyring *kr)
 	ctip_keyring_wipe(kr);
 }
 
-/* Exactly one positional argument named what, else usage error. */
-static int
-one_arg(const struct ctip_cmd *cmd, int n, const char *what)
-{
-	if (n < 0)
-		return -1;
-	if (n == 1)
-		return 0;
-	if (n == 0)
-		fprintf(stderr,
-			"ctip %s: name the %s; see \"ctip %s --help\"\n",
-			cmd->name, what, cmd->name);
-	return CTIP_EXIT_USAGE;
-}
-
 static int
 find_user(int64_t *id, struct ctip_store *st, const char *name)
 {
@@ -159,7 +144,7 @@ ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n, rc;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+	if ((rc = ctip_cli_one_arg(cmd, n, "the USERNAME")) != 0)
 		return rc < 0 ? CTIP_EXIT_OK : rc;
 	if (name == NULL || admin == NULL || roles_arg == NULL) {
 		fprintf(stderr, "ctip user add: --name, --admin-code and "
@@ -239,7 +224,7 @@ user_change(const struct ctip_cmd *cmd, int argc, char **argv, bool reset)
 	int n, rc;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+	if ((rc = ctip_cli_one_arg(cmd, n, "the USERNAME")) != 0)
 		return rc < 0 ? CTIP_EXIT_OK : rc;
 	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
 		return rc;
@@ -366,7 +351,7 @@ ctip_cmd_token_create(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n, rc;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if ((rc = one_arg(cmd, n, "USERNAME")) != 0)
+	if ((rc = ctip_cli_one_arg(cmd, n, "the USERNAME")) != 0)
 		return rc < 0 ? CTIP_EXIT_OK : rc;
 	if (name == NULL) {
 		fprintf(stderr, "ctip token create: --name is required\n");

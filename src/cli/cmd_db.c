@@ -96,14 +96,8 @@ ctip_cmd_backup(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if (n < 0)
-		return CTIP_EXIT_OK;
-	if (n != 1) {
-		if (n == 0)
-			fprintf(stderr, "ctip backup: name the backup FILE; "
-					"see \"ctip backup --help\"\n");
-		return CTIP_EXIT_USAGE;
-	}
+	if ((n = ctip_cli_one_arg(cmd, n, "the backup FILE")) != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
 	if (check_target(pos[0], &err) != CTIP_OK ||
@@ -171,14 +165,8 @@ ctip_cmd_restore(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if (n < 0)
-		return CTIP_EXIT_OK;
-	if (n != 1) {
-		if (n == 0)
-			fprintf(stderr, "ctip restore: name the BACKUP file; "
-					"see \"ctip restore --help\"\n");
-		return CTIP_EXIT_USAGE;
-	}
+	if ((n = ctip_cli_one_arg(cmd, n, "the BACKUP file")) != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
 	k.given = key != NULL ||
 		  (getenv("CTIP_KEY") != NULL && getenv("CTIP_KEY")[0] != '\0');
 	k.path = key != NULL ? key : ctip_default_key();

@@ -55,14 +55,8 @@ ctip_cmd_import(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if (n < 0)
-		return CTIP_EXIT_OK;
-	if (n != 1) {
-		if (n == 0)
-			fprintf(stderr, "ctip import: name the CSV FILE; see "
-					"\"ctip import --help\"\n");
-		return CTIP_EXIT_USAGE;
-	}
+	if ((n = ctip_cli_one_arg(cmd, n, "the CSV FILE")) != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_fs_read(&text, &len, pos[0], IMPORT_FILE_LIMIT, &err) !=
 	    CTIP_OK)
 		return ctip_cli_fail(&err);

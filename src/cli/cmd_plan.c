@@ -131,15 +131,9 @@ ctip_cmd_plan_import(const struct ctip_cmd *cmd, int argc, char **argv)
 	int n, rc;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, pos, 1);
-	if (n < 0)
-		return CTIP_EXIT_OK;
-	if (n != 1) {
-		if (n == 0)
-			fprintf(stderr, "ctip plan import: name the plan FILE "
-					"(plain text or Markdown); see \"ctip "
-					"plan import --help\"\n");
-		return CTIP_EXIT_USAGE;
-	}
+	if ((n = ctip_cli_one_arg(
+		     cmd, n, "the plan FILE (plain text or Markdown)")) != 0)
+		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_fs_read(&text, &len, pos[0], CTIP_PLAN_MAX_BYTES, &err) !=
 	    CTIP_OK)
 		return ctip_cli_fail(&err);
