@@ -83,10 +83,37 @@ ctip_text_blank(const char *s)
 	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
 }
 
+/* The first code point of valid UTF-8 s that no input text may hold, 0
+ * if none: control characters but tab and line breaks (an escape
+ * sequence would act on a terminal reading a log or a CSV), and the
+ * bidirectional embeddings, overrides and isolates, which make a name or
+ * number display as another ("Trojan Source"). */
+static utf8proc_int32_t
+forbidden_char(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	for (; *p != '\0'; p += k) {
+		k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0)
+			return 0;
+		if ((utf8proc_category(cp) == UTF8PROC_CATEGORY_CC &&
+		     cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return cp;
+	}
+	return 0;
+}
+
 enum ctip_status
 ctip_text_check(const char *s, size_t max, bool required, const char *field,
 		struct ctip_err *err)
 {
+	utf8proc_int32_t bad;
+
 	/* White space alone says nothing: a required field is missing. */
 	if (s == NULL || s[0] == '\0' || (required && ctip_text_blank(s)))
 		return required ? ctip_err_field(err, CTIP_EINVAL, field,
@@ -99,6 +126,11 @@ ctip_text_check(const char *s, size_t max, bool required, const char *field,
 		return ctip_err_field(err, CTIP_EINVAL, field,
 				      "%s: longer than %zu characters", field,
 				      max);
+	if ((bad = forbidden_char(s)) != 0)
+		return ctip_err_field(err, CTIP_EINVAL, field,
+				      "%s: holds a control character "
+				      "(U+%04X)",
+				      field, (unsigned)bad);
 	return CTIP_OK;
 }
 

@@ -38,8 +38,11 @@ bool ctip_text_blank(const char *s);
  * Check the text input field: s (which may be NULL) must be valid UTF-8
  * of at most max code points. When required, NULL, "" and white space
  * alone are missing; when not, NULL and "" pass. On failure err names
- * field and says "FIELD: required", "FIELD: not valid UTF-8" or "FIELD:
- * longer than N characters". CTIP_OK or CTIP_EINVAL.
+ * field and says "FIELD: required", "FIELD: not valid UTF-8", "FIELD:
+ * longer than N characters" or "FIELD: holds a control character
+ * (U+XXXX)" (control characters but tab and line breaks, and the
+ * bidirectional overrides, embeddings and isolates, which make a text
+ * display as another). CTIP_OK or CTIP_EINVAL.
  */
 CTIP_MUST_CHECK enum ctip_status ctip_text_check(const char *s, size_t max,
 						 bool required,

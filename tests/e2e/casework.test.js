@@ -788,6 +788,16 @@ test('protection measures: added, ended once; a second end is 409', async () => 
 	assert.equal((await getPerson(as.cw, v.id)).protection.find((x) => x.id === m2.id).end_on, null);
 });
 
+test('a name that would display as another (a bidirectional override) or hold an escape sequence is refused', async () => {
+	const before = Number(sqlite(db, 'SELECT count(*) FROM person'));
+	for (const full_name of ['Nguy\u202en Thị Lan', 'Lan\u001b[2J', '\u2066Trần\u2069 Văn Ba']) {
+		const r = await as.cw.post('/api/persons', adultInput({ full_name }));
+		problem(r, 400, 'invalid', 'full_name');
+		assert.match(r.body.message, /^full_name: holds a control character \(U\+[0-9A-F]{4}\)$/);
+	}
+	assert.equal(Number(sqlite(db, 'SELECT count(*) FROM person')), before, 'nothing stored');
+});
+
 test('dates on a person\'s own timeline: not before birth, casework not before reception (400 naming the field)', async () => {
 	const person = (extra) => as.cw.post('/api/persons', adultInput(extra));
 	problem(await person({ birth_year: undefined, birth_date: addDays(today(), -5), received_on: addDays(today(), -10) }),

@@ -108,6 +108,36 @@ fold_lowers_vietnamese_capitals(void **state)
 }
 
 static void
+text_check_refuses_controls_and_bidi_overrides(void **state)
+{
+	struct ctip_err err = { 0 };
+
+	(void)state;
+	/* Free text keeps its tabs and line breaks. */
+	assert_int_equal(ctip_text_check("Dòng một\r\n\tdòng hai", 100, true,
+					 "summary", &err),
+			 CTIP_OK);
+	/* An escape sequence, and a name that displays reversed. */
+	assert_int_equal(
+		ctip_text_check("Lan\x1b[2J", 100, true, "full_name", &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "full_name");
+	assert_string_equal(err.msg,
+			    "full_name: holds a control character (U+001B)");
+	assert_int_equal(ctip_text_check("Nguy\xe2\x80\xaen Lan", 100, true,
+					 "full_name", &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.msg,
+			    "full_name: holds a control character (U+202E)");
+	assert_int_equal(ctip_text_check("\xe2\x81\xa6"
+					 "ab\xe2\x81\xa9",
+					 100, false, "number", &err),
+			 CTIP_EINVAL);
+	assert_int_equal(ctip_text_check("\xc2\x85", 100, false, "note", &err),
+			 CTIP_EINVAL);
+}
+
+static void
 validity_and_length_count_code_points(void **state)
 {
 	(void)state;
@@ -190,6 +220,8 @@ main(void)
 		cmocka_unit_test(nfc_composes_and_trims),
 		cmocka_unit_test(fold_lowers_vietnamese_capitals),
 		cmocka_unit_test(validity_and_length_count_code_points),
+		cmocka_unit_test(
+			text_check_refuses_controls_and_bidi_overrides),
 		cmocka_unit_test(cut_never_ends_inside_a_character),
 		cmocka_unit_test(scrub_replaces_bad_bytes_and_keeps_the_rest),
 		cmocka_unit_test(
