@@ -4,23 +4,19 @@
 #include "core/setup.h"
 #include "util/fs.h"
 
-#include <sodium.h>
 #include <time.h>
 
 #define IMPORT_FILE_LIMIT ((size_t)4 << 30)
 
 /* The meta key recording that the file text[0..len) was imported:
- * "imported:" and a hash of its bytes. */
+ * "imported:" and the file's id (the audit log's object). */
 static void
 imported_key(char out[80], const char *text, size_t len)
 {
-	unsigned char h[16];
-	char hex[33];
+	char id[33];
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)text, len, NULL,
-			   0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, 80, "imported:%s", hex);
+	ctip_import_file_id(id, text, len);
+	snprintf(out, 80, "imported:%s", id);
 }
 
 int

@@ -248,6 +248,15 @@ test('the same file imported twice is refused, unless --again: its persons would
 	r = await run(['import', '--db', db, '--key', key, '--again', file]);
 	assert.equal(r.code, 0, r.stderr);
 	assert.equal(personCount(db), before + 6);
+	// Each load is in the audit log, the file by its id (that of the
+	// record of its import); the refused ones changed nothing and are not.
+	const id = sqlite(db, "SELECT substr(key, 10) FROM meta WHERE value LIKE '%, 3 persons' AND key LIKE 'imported:%'"
+		+ ' ORDER BY rowid DESC LIMIT 1');
+	assert.match(id, /^[0-9a-f]{32}$/);
+	assert.equal(sqlite(db, `SELECT group_concat(username || ' ' || ip || ' ' || outcome, ';') FROM audit_log
+		WHERE action = 'person.import' AND object_type = 'import_file' AND object_id = '${id}'`),
+	'system cli ok;system cli ok');
+	await runOk(['audit', 'verify', '--db', db, '--key', key]);
 });
 
 test('import after refused imports still works', async () => {

@@ -12,7 +12,7 @@ const LIMIT = 50;
 const ACTIONS = [
   'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
   'user.password_reset', 'token.create', 'org_unit.create', 'key.rotate',
-  'person.create', 'person.read', 'person.search', 'person.step', 'person.event', 'person.support',
+  'person.create', 'person.import', 'person.read', 'person.search', 'person.step', 'person.event', 'person.support',
   'person.support.override',
   'person.consent', 'person.consent.withdraw', 'person.protection', 'person.protection.end',
   'person.follow_up', 'person.visit',
