@@ -474,6 +474,13 @@ ctip_person_prepare(struct ctip_person_row *row, struct ctip_arena *a,
 			return ctip_err_field(err, CTIP_EINVAL, "birth_date",
 					      "birth_date: not a past date "
 					      "yyyy-mm-dd");
+		/* Both given: they must say the same, or which is right? */
+		if (in->birth_year != 0 &&
+		    in->birth_year != (int)strtol(in->birth_date, NULL, 10))
+			return ctip_err_field(err, CTIP_EINVAL, "birth_year",
+					      "birth_year: %d is not the year "
+					      "of birth_date %s",
+					      in->birth_year, in->birth_date);
 		row->birth_year = (int)strtol(in->birth_date, NULL, 10);
 	} else if (in->birth_year != 0 &&
 		   (in->birth_year < 1900 ||

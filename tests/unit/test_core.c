@@ -402,6 +402,10 @@ person_create_names_each_bad_field(void **state)
 	expect_bad_person(f, &p, "birth_year");
 	p.birth_year = 2027;
 	expect_bad_person(f, &p, "birth_year");
+	/* A date and a year that disagree: which is right? */
+	p.birth_date = "1996-04-02";
+	p.birth_year = 1995;
+	expect_bad_person(f, &p, "birth_year");
 	BAD(province_code, NULL, "province");
 	BAD(province_code, "1", "province");
 	BAD(province_code, "03", "province");
