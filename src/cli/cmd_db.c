@@ -1,5 +1,6 @@
 /* cmd_db.c: `ctip migrate`, `ctip backup` and `ctip restore`. */
 #include "cli/cli.h"
+#include "core/audit.h"
 #include "core/refdata.h"
 #include "core/setup.h"
 #include "util/crypto.h"
@@ -116,24 +117,41 @@ struct restore_key {
 	const char *from; /* the backup, for messages */
 	bool given;       /* by --key or CTIP_KEY: it must open the backup */
 	bool checked;
+	bool audited; /* the restore is in the restored audit log */
 };
 
 /* The key file must open the backup's data: the same checks as every
  * command's (the index key's fingerprint, every data key it sealed
- * with). A default key file that does not exist is not checked. */
+ * with). A default key file that does not exist is not checked. With
+ * the key, the restore itself is appended to the copy's audit log (a
+ * backup of the current schema: an older one's log is migrated first):
+ * the entries made after the backup are gone, and the log says why. */
 static enum ctip_status
 check_key(struct ctip_store *copy, void *arg, struct ctip_err *err)
 {
 	struct restore_key *k = arg;
+	struct ctip_audit_event ev = { .username = "system",
+				       .action = "db.restore",
+				       .object_type = "backup_file",
+				       .ip = "cli" };
 	struct ctip_keyring kr;
 	enum ctip_status rc;
-	char msg[sizeof(err->msg)];
+	char msg[sizeof(err->msg)], name[256];
+	int version = 0;
 
 	if (!k->given && access(k->path, F_OK) != 0)
 		return CTIP_OK;
 	rc = ctip_keyring_load(&kr, k->path, err);
 	if (rc == CTIP_OK)
 		rc = ctip_key_check(copy, &kr, err);
+	if (rc == CTIP_OK)
+		rc = copy->ops->schema_version(&version, copy, err);
+	if (rc == CTIP_OK && version == ctip_store_schema_latest()) {
+		snprintf(name, sizeof(name), "%s", k->from);
+		ev.object_id = basename(name);
+		rc = ctip_audit_write(copy, &kr, &ev, err);
+		k->audited = rc == CTIP_OK;
+	}
 	ctip_keyring_wipe(&kr);
 	if (rc == CTIP_EINVAL) {
 		snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -188,8 +206,13 @@ ctip_cmd_restore(const struct ctip_cmd *cmd, int argc, char **argv)
 		printf("ctip: the backup is at schema version %d: run \"ctip "
 		       "migrate\" before \"ctip serve\"\n",
 		       info.schema_version);
-	printf("ctip: what changed after the backup was made is gone, "
-	       "sign-outs, disabled users and password resets included: "
-	       "apply them again\n");
+	printf("ctip: every session ended (everyone signs in again); what "
+	       "changed after the backup was made is gone, disabled users, "
+	       "password resets and revoked API tokens included: apply them "
+	       "again\n");
+	if (!k.audited)
+		printf("ctip: the restore is not in the audit log (%s)\n",
+		       k.checked ? "the backup's schema is older"
+				 : "no key file");
 	return CTIP_EXIT_OK;
 }

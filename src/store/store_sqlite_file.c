@@ -348,6 +348,15 @@ stage_backup(int *version, const char *stage, const char *from,
 				  "backup \"%s\" is damaged (integrity check: "
 				  "%s)",
 				  from, why);
+	/* No session of the backup comes back: one signed out, or ended
+	 * by a password reset or a disabled account since (a stolen
+	 * cookie revoked), would be valid again. Everyone signs in anew.
+	 * Sessions exist from migration 2 (002_access.sql). */
+	else if (*version >= 2 && sqlite3_exec(dst, "DELETE FROM session", NULL,
+					       NULL, NULL) != SQLITE_OK)
+		rc = ctip_err_set(err, CTIP_ESTORE,
+				  "could not end the backup's sessions: %s",
+				  sqlite3_errmsg(dst));
 out:
 	sqlite3_close(src);
 	if (sqlite3_close(dst) != SQLITE_OK && rc == CTIP_OK)

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+import { addUser, signIn } from './users.js';
 import {
 	BIN, fileMode, initDb, personCount, request, run, runOk, sha256, sleep, sqlite, startServer, stopOk,
 } from './lib.js';
@@ -92,8 +93,19 @@ test('backup finishes while another process commits without pause, and a killed 
 test('restore after a crash puts the backup back: the old database\'s -wal is not replayed onto it', async () => {
 	const { db, key, dir } = await initDb({ demo: 200, name: 'crash' });
 	const backup = path.join(dir, 'before.db');
+	// A session at the time of the backup, ended afterwards: it must not
+	// come back with the restore.
+	const account = await addUser(db, key, 'crash.cw', { adminCode: '00004', roles: ['case_worker'] });
+	const first = await startServer({ db, key });
+	try {
+		await signIn(first.url, account);
+	} finally {
+		await stopOk(first);
+	}
 	await runOk(['backup', '--db', db, backup]);
 	const persons = personCount(backup);
+	const hash = sha256(backup);
+	assert.notEqual(sqlite(backup, 'select count(*) from session'), '0');
 	// Writes after the backup, then a crash that leaves them in the -wal
 	// (no checkpoint, no clean close).
 	const { child, kill } = spawnGroup(`(echo "pragma wal_autocheckpoint=0; create table e2e_after (x); ` +
@@ -113,7 +125,12 @@ test('restore after a crash puts the backup back: the old database\'s -wal is no
 	assert.equal(sqlite(db, 'pragma integrity_check'), 'ok');
 	assert.equal(personCount(db), persons);
 	assert.equal(sqlite(db, "select count(*) from sqlite_master where name = 'e2e_after'"), '0');
-	assert.equal(sha256(backup), sha256(backup), 'the backup is only read');
+	assert.equal(sha256(backup), hash, 'the backup is only read');
+	// No session of the backup, and the restore is in the audit log.
+	assert.equal(sqlite(db, 'select count(*) from session'), '0');
+	assert.match(r.stdout, /every session ended/);
+	assert.equal(sqlite(db, "select username || ' ' || ip || ' ' || object_type || ' ' || object_id from audit_log "
+		+ "where action = 'db.restore'"), 'system cli backup_file before.db');
 	// A ctip database again: audit chain, server.
 	await runOk(['audit', 'verify', '--db', db, '--key', key]);
 	const server = await startServer({ db, key });

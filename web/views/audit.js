@@ -11,7 +11,7 @@ const LIMIT = 50;
 // Actions the server writes to the log (src/core, src/http), for the filter.
 const ACTIONS = [
   'session.login', 'session.logout', 'user.password_change', 'user.create', 'user.disable',
-  'user.password_reset', 'token.create', 'org_unit.create', 'key.rotate',
+  'user.password_reset', 'token.create', 'org_unit.create', 'key.rotate', 'db.restore',
   'person.create', 'person.import', 'person.read', 'person.search', 'person.step', 'person.event', 'person.support',
   'person.support.override',
   'person.consent', 'person.consent.withdraw', 'person.protection', 'person.protection.end',
