@@ -626,6 +626,7 @@ ctip_intake_classify(const struct ctip_access *ax,
 	struct ctip_arena a;
 	char now[24], deadline[24];
 	enum ctip_status rc;
+	bool resolved;
 
 	if (!ctip_one_of(classification, classifications))
 		return ctip_err_field(err, CTIP_EINVAL, "classification",
@@ -641,7 +642,12 @@ ctip_intake_classify(const struct ctip_access *ax,
 	ctip_arena_init(&a, 1 << 20);
 	rc = load(&r, ax, p, id, version, INTAKE_ROLES, "intake.classify", &a,
 		  err);
-	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
+	/* A resolved intake keeps its classification. One resolved
+	 * unclassified (before classifying came first) may still be
+	 * classified, for the record and the programme's count; it stays
+	 * resolved, and no clock starts after the fact. */
+	resolved = rc == CTIP_OK && strcmp(r.status, "resolved") == 0;
+	if (resolved && r.classification != NULL)
 		rc = ctip_err_set(err, CTIP_ECONFLICT,
 				  "intake %lld is already resolved",
 				  (long long)id);
@@ -651,11 +657,12 @@ ctip_intake_classify(const struct ctip_access *ax,
 		r.purpose_code = purpose;
 		if (urgency != NULL)
 			r.urgency = urgency;
-		r.status = "classified";
+		if (!resolved)
+			r.status = "classified";
 		r.classified_at = now;
 		r.classified_by = p->user_id;
 		/* Classified as a tip: the clock runs from receipt. */
-		if (r.deadline == NULL &&
+		if (!resolved && r.deadline == NULL &&
 		    legal_clock(r.channel, classification) &&
 		    ctip_intake_deadline(deadline, r.received_at, "none"))
 			r.deadline = deadline;

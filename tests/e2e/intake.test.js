@@ -223,6 +223,15 @@ test('an intake is classified before it is decided or resolved: classified never
 		{ classification: 'trafficking_tip', version: tip.version }));
 	t = ok(await as.inv.post(`/api/intakes/${tip.id}/decide`, { decision: 'initiate', version: t.version }));
 	assert.equal(t.status, 'resolved');
+	// Now classified, a resolved intake keeps its classification.
+	problem(await as.inv.post(`/api/intakes/${tip.id}/classify`, { classification: 'other', version: t.version }),
+		409, 'conflict');
+	// One resolved unclassified before this rule (as an older database
+	// holds them) may be classified still: it stays resolved, no clock.
+	sqlite(db, `UPDATE intake SET status = 'resolved', resolved_at = received_at WHERE id = ${call.id}`);
+	const c = ok(await as.op.post(`/api/intakes/${call.id}/classify`,
+		{ classification: 'trafficking_tip', version: call.version }));
+	assert.deepEqual([c.status, c.classification, c.legal], ['resolved', 'trafficking_tip', null]);
 });
 
 test('a stale version on any step is a 409 conflict on the field version', async () => {

@@ -245,7 +245,8 @@ export function render(ctx) {
     const classified = Boolean(i.classification);
     const ends = owner && open && ((investigator && undecided) || !tip);
     actions.replaceChildren(...[
-      owner && open ? classifyForm(i) : null,
+      // One resolved before classifying came first may still be classified.
+      owner && (open || !classified) ? classifyForm(i) : null,
       owner && investigator && undecided ? extendForm() : null,
       owner && investigator && undecided && classified ? decideForm() : null,
       owner && open && !tip && classified ? resolveForm() : null,
