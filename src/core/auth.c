@@ -344,10 +344,15 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	 * attempt let through is under way until it ends at out:, so that
 	 * attempts at once cannot pass the limit together. */
 	if (ctip_auth_throttle_begin(ip, mono, &wait))
-		return ctip_err_set(err, CTIP_ETHROTTLED,
-				    "too many failed logins from this "
-				    "address: try again in %ld minutes",
-				    (wait + 59) / 60);
+		return wait <= 1 ? ctip_err_set(err, CTIP_ETHROTTLED,
+						"too many logins at once from "
+						"this address: try again in a "
+						"few seconds")
+				 : ctip_err_set(err, CTIP_ETHROTTLED,
+						"too many failed logins from "
+						"this address: try again in "
+						"%ld minutes",
+						(wait + 59) / 60);
 	ctip_now(now);
 	loggable(name, username);
 	ev.username = name;

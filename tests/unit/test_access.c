@@ -1355,6 +1355,21 @@ login_from_a_throttled_address_is_refused_whatever_the_name(void **state)
 	assert_int_equal(ctip_auth_login(&p, token, f->st, &f->kr, "hoa.tran",
 					 pw, "203.0.113.99", &err),
 			 CTIP_OK);
+	/* An address with as many logins under way as the limit, none
+	 * failed yet, is told to wait a moment, not that it failed. */
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
+		assert_false(ctip_auth_throttle_begin("203.0.113.7",
+						      monotonic(), NULL));
+	assert_int_equal(ctip_auth_login(&p, token, f->st, &f->kr, "hoa.tran",
+					 pw, "203.0.113.7", &err),
+			 CTIP_ETHROTTLED);
+	assert_string_equal(err.msg, "too many logins at once from this "
+				     "address: try again in a few seconds");
+	for (i = 0; i < CTIP_LOGIN_IP_MAX_FAILS; i++)
+		ctip_auth_throttle_end("203.0.113.7", monotonic(), false);
+	assert_int_equal(ctip_auth_login(&p, token, f->st, &f->kr, "hoa.tran",
+					 pw, "203.0.113.7", &err),
+			 CTIP_OK);
 }
 
 static void
