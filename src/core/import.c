@@ -73,8 +73,6 @@ column_of(const char *field, const char *const *f)
 {
 	if (strcmp(field, "accompanies_id") == 0)
 		return "accompanies_ref";
-	if (strcmp(field, "destination_country") == 0)
-		return "destination";
 	if (strcmp(field, "received_on") == 0)
 		return f[C_RECEIVED_ON][0] != '\0' ? "received_on"
 						   : "discovered_on";

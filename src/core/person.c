@@ -661,24 +661,23 @@ ctip_event_prepare(struct ctip_event_row *row, struct ctip_store *st,
 				      "recruitment_means: unknown value "
 				      "\"%s\"",
 				      in->recruitment_means);
+	/* Named "destination", as the API and the persons CSV call it. */
 	if (in->abroad && in->destination_country == NULL)
-		return ctip_err_field(err, CTIP_EINVAL, "destination_country",
-				      "destination_country: required when "
-				      "abroad");
+		return ctip_err_field(err, CTIP_EINVAL, "destination",
+				      "destination: required when abroad");
 	if (in->destination_country != NULL &&
 	    (rc = check_ref(st, memo, CTIP_REF_COUNTRY, in->destination_country,
-			    "destination_country", err)) != CTIP_OK)
+			    "destination", err)) != CTIP_OK)
 		return rc;
 	/* The statistics split events by abroad and by destination (VN for
 	 * a domestic one): a contradiction would count on opposite sides. */
 	if (in->destination_country != NULL &&
 	    (strcmp(in->destination_country, "VN") == 0) == in->abroad)
-		return ctip_err_field(err, CTIP_EINVAL, "destination_country",
-				      in->abroad ? "destination_country: VN "
-						   "is not abroad"
-						 : "destination_country: a "
-						   "foreign country, but not "
-						   "abroad");
+		return ctip_err_field(err, CTIP_EINVAL, "destination",
+				      in->abroad ? "destination: VN is not "
+						   "abroad"
+						 : "destination: a foreign "
+						   "country, but not abroad");
 	if (in->n_purposes < 1 || in->n_purposes > CTIP_PURPOSES_MAX)
 		return ctip_err_field(err, CTIP_EINVAL, "purposes",
 				      "purposes: between 1 and %d codes",

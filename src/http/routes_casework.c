@@ -322,10 +322,6 @@ ctip_h_person_event(struct ctip_req *req, struct ctip_resp *resp)
 	}
 	rc = ctip_casework_event(&event_id, &req->access, req->who, id, &in,
 				 &err);
-	/* core names the country as the store does; the API calls it
-	 * "destination" (as the persons CSV does, see import.c). */
-	if (rc != CTIP_OK && strcmp(err.field, "destination_country") == 0)
-		snprintf(err.field, sizeof(err.field), "destination");
 	created(resp, rc, event_id, &err);
 out:
 	json_decref(body);

@@ -635,12 +635,12 @@ event_create_names_each_bad_field(void **state)
 	BAD(discovered_on, "2024-13-01", "discovered_on");
 	BAD(recruited_on, "2024-03-02", "recruited_on");
 	BAD(recruitment_means, "magic", "recruitment_means");
-	BAD(destination_country, NULL, "destination_country");
-	BAD(destination_country, "ZZ", "destination_country");
+	BAD(destination_country, NULL, "destination");
+	BAD(destination_country, "ZZ", "destination");
 	/* abroad and destination must agree (VN is the domestic one). */
-	BAD(destination_country, "VN", "destination_country");
+	BAD(destination_country, "VN", "destination");
 	good.abroad = false;
-	BAD(destination_country, "CN", "destination_country");
+	BAD(destination_country, "CN", "destination");
 	good.abroad = true;
 	BAD(n_purposes, 0, "purposes");
 	BAD(n_purposes, CTIP_PURPOSES_MAX + 1, "purposes");
