@@ -4,6 +4,7 @@
 #include "core/refdata.h"
 #include "core/setup.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 
 #include <libgen.h>
 #include <sys/stat.h>
@@ -66,20 +67,18 @@ check_target(const char *path, struct ctip_err *err)
 					    : "the file exists");
 	if (strlen(path) >= sizeof(dir))
 		return CTIP_OK;
-	/* dirname() may change its argument: work on a copy. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	rc = stat(dirname(dir), &sb) == 0 ? 0 : errno;
-	snprintf(dir, sizeof(dir), "%s", path);
+	ctip_fs_dir_of(dir, sizeof(dir), path);
+	rc = stat(dir, &sb) == 0 ? 0 : errno;
 	if (rc == ENOENT || rc == ENOTDIR)
 		return ctip_err_set(err, CTIP_ENOTFOUND,
 				    "could not back up to \"%s\": directory "
 				    "\"%s\" does not exist",
-				    path, dirname(dir));
+				    path, dir);
 	if (rc == 0 && !S_ISDIR(sb.st_mode))
 		return ctip_err_set(err, CTIP_EINVAL,
 				    "could not back up to \"%s\": \"%s\" is "
 				    "not a directory",
-				    path, dirname(dir));
+				    path, dir);
 	return CTIP_OK;
 }
 

@@ -2,35 +2,11 @@
  * backup, restore, and the writability check `ctip serve` runs at start. */
 #include "store/migrations.h"
 #include "store/sqlite_int.h"
+#include "util/fs.h"
 
 #include <fcntl.h>
-#include <libgen.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The directory part of path in dir (dirname() may change its argument). */
-static void
-dir_of(char *dir, size_t n, const char *path)
-{
-	char tmp[4096];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	snprintf(dir, n, "%s", dirname(tmp));
-}
-
-/* fsync path (a file or a directory); errno on failure. */
-static int
-sync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return errno;
-	if (fsync(fd) != 0 && errno != EINVAL)
-		rc = errno;
-	close(fd);
-	return rc;
-}
 
 /* Remove a staging file and what SQLite may have left beside it. */
 static void
@@ -49,9 +25,11 @@ unlink_db(const char *path)
 /*
  * Give the complete file tmp the name path, which must not exist: synced
  * first, so that what appears under path after a power cut is the whole
- * copy, and the directory synced after. link() fails if path appeared
- * meanwhile instead of replacing it; where links are not supported,
- * rename() after a last check.
+ * copy, and the directory synced after, as ctip_fs_replace does (best
+ * effort: the copy is in place and whole, and a failure then would call
+ * it not made). link() fails if path appeared meanwhile instead of
+ * replacing it; where links are not supported, rename() after a last
+ * check.
  */
 static enum ctip_status
 publish(const char *tmp, const char *path, struct ctip_err *err)
@@ -59,7 +37,7 @@ publish(const char *tmp, const char *path, struct ctip_err *err)
 	char dir[4096];
 	int e;
 
-	if ((e = sync_path(tmp)) != 0)
+	if ((e = ctip_fs_sync(tmp)) != 0)
 		return ctip_err_set(err, CTIP_EIO, "could not sync \"%s\": %s",
 				    tmp, strerror(e));
 	if (link(tmp, path) == 0) {
@@ -72,11 +50,8 @@ publish(const char *tmp, const char *path, struct ctip_err *err)
 		return ctip_err_set(err, CTIP_EIO, "could not write \"%s\": %s",
 				    path, strerror(errno));
 	}
-	dir_of(dir, sizeof(dir), path);
-	if ((e = sync_path(dir)) != 0)
-		return ctip_err_set(err, CTIP_EIO,
-				    "could not sync directory \"%s\": %s", dir,
-				    strerror(e));
+	ctip_fs_dir_of(dir, sizeof(dir), path);
+	(void)ctip_fs_sync(dir);
 	return CTIP_OK;
 }
 
@@ -104,7 +79,7 @@ sq_readonly_cause(char *out, size_t n, const char *path, sqlite3 *db)
 {
 	char dir[4096], shm[4200];
 
-	dir_of(dir, sizeof(dir), path);
+	ctip_fs_dir_of(dir, sizeof(dir), path);
 	snprintf(shm, sizeof(shm), "%s-shm", path);
 	if (access(path, W_OK) != 0)
 		snprintf(out, n,

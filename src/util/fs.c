@@ -3,8 +3,32 @@
 #include "util/arena.h"
 
 #include <fcntl.h>
+#include <libgen.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+void
+ctip_fs_dir_of(char *dir, size_t n, const char *path)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	snprintf(dir, n, "%s", dirname(tmp));
+}
+
+int
+ctip_fs_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return errno;
+	/* Some file systems cannot sync a directory: nothing to wait for. */
+	if (fsync(fd) != 0 && errno != EINVAL)
+		rc = errno;
+	close(fd);
+	return rc;
+}
 
 enum ctip_status
 ctip_fs_read(char **out, size_t *out_len, const char *path, size_t limit,
@@ -129,7 +153,7 @@ enum ctip_status
 ctip_fs_replace(const char *path, const void *data, size_t len,
 		struct ctip_err *err)
 {
-	char tmp[4096], dir[4096], *real, *slash;
+	char tmp[4096], dir[4096], *real;
 	enum ctip_status rc;
 	struct stat st;
 	bool existed;
@@ -169,19 +193,11 @@ ctip_fs_replace(const char *path, const void *data, size_t len,
 		return rc;
 	}
 	/* The rename itself survives a power cut once the directory is
-	 * synced. */
-	snprintf(dir, sizeof(dir), "%s", real ? real : path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		slash[slash == dir] = '\0';
+	 * synced. Best effort: the file is in place and whole, and a
+	 * failure now would say "not replaced" of a file that was. */
+	ctip_fs_dir_of(dir, sizeof(dir), real ? real : path);
 	free(real);
-	fd = open(dir, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	(void)ctip_fs_sync(dir);
 	return CTIP_OK;
 }
 

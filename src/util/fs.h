@@ -33,6 +33,15 @@ CTIP_MUST_CHECK enum ctip_status ctip_fs_replace(const char *path,
 						 const void *data, size_t len,
 						 struct ctip_err *err);
 
+/* The directory part of path into dir (n bytes): "." for a bare name,
+ * "/" for a file at the root. path is not changed (dirname() may). */
+void ctip_fs_dir_of(char *dir, size_t n, const char *path);
+
+/* fsync path, a file or a directory (a directory once a file in it was
+ * created or renamed, so that the name survives a power cut): 0, or the
+ * errno of the failure. */
+int ctip_fs_sync(const char *path);
+
 /* mkdir -p of the directory part of path (mode 0700). */
 CTIP_MUST_CHECK enum ctip_status ctip_fs_mkparent(const char *path,
 						  struct ctip_err *err);
