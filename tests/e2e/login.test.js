@@ -148,7 +148,7 @@ test('after 20 failed logins from one address, sent at once or not, the next get
 		// Thirty at once: twenty are checked, the rest refused before
 		// any of the twenty has failed (they are under way).
 		const tries = await Promise.all(Array.from({ length: 30 },
-			(_, i) => new Client(url).login(`nobody-${i}`, `wrong password ${i}`)));
+			(_, i) => new Client(url).login(`at-once-${i}`, `wrong password ${i}`)));
 		const fails = tries.filter((r) => r.status === 401);
 		assert.equal(fails.length, 20);
 		for (const r of fails)
