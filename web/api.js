@@ -12,6 +12,8 @@ export class ApiError extends Error {
     this.code = code;
     this.field = field;
     this.body = body;
+    // The record's rule that refused the action (a 409), if any.
+    this.rule = body?.rule ?? null;
   }
 }
 

@@ -388,11 +388,12 @@ do_step(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 				      "protect, support, reintegrate, close or "
 				      "reopen");
 	if (is_minor(rec) && !r->for_minor)
-		return ctip_err_field(err, CTIP_ETRANSITION, "step",
-				      "step: an accompanying minor is not "
-				      "verified, identified or rejected; "
-				      "register a child who was trafficked as "
-				      "a person under identification");
+		return ctip_err_rule(err, CTIP_ETRANSITION, "step",
+				     "minor_step",
+				     "step: an accompanying minor is not "
+				     "verified, identified or rejected; "
+				     "register a child who was trafficked as "
+				     "a person under identification");
 	/* A stale view first: what the user saw is no longer so. */
 	if (in->version != rec->version)
 		return ctip_err_field(err, CTIP_ECONFLICT, "version",
@@ -401,10 +402,11 @@ do_step(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 				      "again",
 				      rec->version, in->version);
 	if (!allowed(r, rec->role, rec->status))
-		return ctip_err_field(err, CTIP_ETRANSITION, "step",
-				      "step: \"%s\" is not allowed while the "
-				      "person is %s",
-				      r->step, rec->status);
+		return ctip_err_rule(err, CTIP_ETRANSITION, "step",
+				     "person_step",
+				     "step: \"%s\" is not allowed while the "
+				     "person is %s",
+				     r->step, rec->status);
 	row.step = r->step;
 	if ((rc = c->ax->st->ops->casework->steps(&steps, &n_steps, c->ax->st,
 						  rec->id, &c->a, err)) !=
@@ -890,9 +892,10 @@ do_withdraw(struct change *c, const void *arg, int64_t *out,
 				    "consent %lld does not exist",
 				    (long long)in->id);
 	if (all[i].withdrawn_on != NULL)
-		return ctip_err_set(err, CTIP_ETRANSITION,
-				    "the consent was withdrawn on %s already",
-				    all[i].withdrawn_on);
+		return ctip_err_rule(err, CTIP_ETRANSITION, NULL,
+				     "consent_withdrawn",
+				     "the consent was withdrawn on %s already",
+				     all[i].withdrawn_on);
 	if ((rc = date_arg(&row.withdrawn_on, in->on, "on", all[i].given_on,
 			   c->today, err)) != CTIP_OK ||
 	    (rc = ctip_text_check(in->reason, CTIP_NOTE_MAX, false, "reason",
@@ -994,9 +997,9 @@ do_protect_end(struct change *c, const void *arg, int64_t *out,
 				    "protection measure %lld does not exist",
 				    (long long)in->id);
 	if (all[i].end_on != NULL)
-		return ctip_err_set(err, CTIP_ETRANSITION,
-				    "the measure ended on %s already",
-				    all[i].end_on);
+		return ctip_err_rule(
+			err, CTIP_ETRANSITION, NULL, "measure_ended",
+			"the measure ended on %s already", all[i].end_on);
 	if ((rc = date_arg(&row.end_on, in->on, "on", all[i].start_on, c->today,
 			   err)) != CTIP_OK)
 		return rc;
@@ -1074,9 +1077,9 @@ do_visit(struct change *c, const void *arg, int64_t *out, struct ctip_err *err)
 				    "follow-up visit %lld does not exist",
 				    (long long)in->id);
 	if (all[i].done_on != NULL)
-		return ctip_err_set(err, CTIP_ETRANSITION,
-				    "the visit was recorded on %s already",
-				    all[i].done_on);
+		return ctip_err_rule(err, CTIP_ETRANSITION, NULL, "visit_done",
+				     "the visit was recorded on %s already",
+				     all[i].done_on);
 	if ((rc = person_date(&row.done_on, &c->rec, in->on, "done_on",
 			      c->today, err)) != CTIP_OK)
 		return rc;

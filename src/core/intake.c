@@ -648,9 +648,9 @@ ctip_intake_classify(const struct ctip_access *ax,
 	 * resolved, and no clock starts after the fact. */
 	resolved = rc == CTIP_OK && strcmp(r.status, "resolved") == 0;
 	if (resolved && r.classification != NULL)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is already resolved",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_resolved",
+				   "intake %lld is already resolved",
+				   (long long)id);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.classification = classification;
@@ -690,32 +690,35 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR,
 		  "intake.extend", &a, err);
 	if (rc == CTIP_OK && r.deadline == NULL)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is not a tip: no legal "
-				  "deadline to extend",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL,
+				   "intake_no_deadline",
+				   "intake %lld is not a tip: no legal "
+				   "deadline to extend",
+				   (long long)id);
 	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is already decided",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_decided",
+				   "intake %lld is already decided",
+				   (long long)id);
 	/* Art. 147: complex first (2 months), then once by the procuracy. */
 	if (rc == CTIP_OK && strcmp(kind, "complex") == 0 &&
 	    strcmp(r.extension, "none") != 0)
-		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
-				    "kind: already extended as complex");
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, "kind",
+				   "extend_complex",
+				   "kind: already extended as complex");
 	if (rc == CTIP_OK && strcmp(kind, "procuracy") == 0 &&
 	    strcmp(r.extension, "complex") != 0)
-		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
-				    "kind: the procuracy extends once, after "
-				    "the complex-case extension");
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, "kind",
+				   "extend_procuracy",
+				   "kind: the procuracy extends once, after "
+				   "the complex-case extension");
 	/* A time limit is extended while it runs: once it has ended, the
 	 * decision is late, and an extension would count it in time. */
 	ctip_now(now);
 	if (rc == CTIP_OK && strcmp(now, r.deadline) > 0)
-		rc = ctip_err_field(err, CTIP_ECONFLICT, "kind",
-				    "kind: the deadline ended at %s; a "
-				    "deadline is extended before it ends",
-				    r.deadline);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, "kind", "extend_ended",
+				   "kind: the deadline ended at %s; a "
+				   "deadline is extended before it ends",
+				   r.deadline);
 	if (rc == CTIP_OK) {
 		if (!ctip_intake_deadline(deadline, r.received_at, kind))
 			rc = ctip_err_set(err, CTIP_EINTERNAL,
@@ -737,10 +740,11 @@ classified(const struct ctip_intake_row *r, struct ctip_err *err)
 {
 	if (r->classification != NULL)
 		return CTIP_OK;
-	return ctip_err_field(err, CTIP_ECONFLICT, "classification",
-			      "intake %lld is not classified: classify it "
-			      "first",
-			      (long long)r->id);
+	return ctip_err_rule(err, CTIP_ECONFLICT, "classification",
+			     "intake_unclassified",
+			     "intake %lld is not classified: classify it "
+			     "first",
+			     (long long)r->id);
 }
 
 enum ctip_status
@@ -763,14 +767,14 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR,
 		  "intake.decide", &a, err);
 	if (rc == CTIP_OK && r.deadline == NULL)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is not a tip: resolve it "
-				  "instead",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_not_tip",
+				   "intake %lld is not a tip: resolve it "
+				   "instead",
+				   (long long)id);
 	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is already decided",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_decided",
+				   "intake %lld is already decided",
+				   (long long)id);
 	if (rc == CTIP_OK)
 		rc = classified(&r, err);
 	if (rc == CTIP_OK) {
@@ -807,14 +811,14 @@ ctip_intake_resolve(const struct ctip_access *ax,
 	rc = load(&r, ax, p, id, version, INTAKE_ROLES, "intake.resolve", &a,
 		  err);
 	if (rc == CTIP_OK && r.deadline != NULL)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is a tip: it ends with a "
-				  "decision",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_tip",
+				   "intake %lld is a tip: it ends with a "
+				   "decision",
+				   (long long)id);
 	if (rc == CTIP_OK && strcmp(r.status, "resolved") == 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "intake %lld is already resolved",
-				  (long long)id);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "intake_resolved",
+				   "intake %lld is already resolved",
+				   (long long)id);
 	if (rc == CTIP_OK)
 		rc = classified(&r, err);
 	if (rc == CTIP_OK) {

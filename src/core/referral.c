@@ -154,10 +154,10 @@ ctip_referral_send(int64_t *out, const struct ctip_access *ax,
 	/* One open referral of a record to a unit at a time. */
 	rc = other_referral(&open, ax, &r, true, err);
 	if (rc == CTIP_OK && open != 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "this record is already referred to that "
-				  "unit (referral %lld)",
-				  (long long)open);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "referral_open",
+				   "this record is already referred to that "
+				   "unit (referral %lld)",
+				   (long long)open);
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->referral_insert(out, ax->st, &r, err);
 	if (rc == CTIP_OK) {
@@ -266,10 +266,11 @@ ctip_referral_respond(const struct ctip_access *ax,
 				  "only the receiving unit answers a "
 				  "referral");
 	if (rc == CTIP_OK && strcmp(r.status, "sent") != 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "referral %lld is %s, not waiting for an "
-				  "answer",
-				  (long long)id, r.status);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL,
+				   "referral_answered",
+				   "referral %lld is %s, not waiting for an "
+				   "answer",
+				   (long long)id, r.status);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.status = accept ? "accepted" : "refused";
@@ -307,10 +308,11 @@ ctip_referral_complete(const struct ctip_access *ax,
 				  "only the receiving unit completes a "
 				  "referral");
 	if (rc == CTIP_OK && strcmp(r.status, "accepted") != 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "referral %lld is %s: only an accepted "
-				  "referral can be completed",
-				  (long long)id, r.status);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL,
+				   "referral_not_accepted",
+				   "referral %lld is %s: only an accepted "
+				   "referral can be completed",
+				   (long long)id, r.status);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.status = "completed";
@@ -341,9 +343,9 @@ ctip_referral_withdraw(const struct ctip_access *ax,
 				  "referral");
 	if (rc == CTIP_OK && strcmp(r.status, "sent") != 0 &&
 	    strcmp(r.status, "accepted") != 0)
-		rc = ctip_err_set(err, CTIP_ECONFLICT,
-				  "referral %lld is already %s", (long long)id,
-				  r.status);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, NULL, "referral_closed",
+				   "referral %lld is already %s", (long long)id,
+				   r.status);
 	if (rc == CTIP_OK) {
 		ctip_now(now);
 		r.status = "withdrawn";

@@ -142,21 +142,16 @@ ctip_resp_download(struct ctip_req *req, struct ctip_resp *resp,
 		req->arena, "attachment; filename=\"%s\"", filename);
 }
 
-void
-ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
-		  const char *field, const char *fmt, ...)
+/* The problem JSON of code with message msg, and field and the refusing
+ * rule when they are not NULL or "". */
+static void
+problem(struct ctip_resp *resp, enum ctip_status code, const char *field,
+	const char *rule, const char *msg)
 {
 	/* U+FFFD takes three bytes for each bad byte it stands for. */
-	char msg[512], text_msg[3 * sizeof(msg)], text_field[256];
+	char text_msg[3 * 512], text_field[256];
 	json_t *j;
-	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(msg))
-		msg[ctip_text_cut(msg, sizeof(msg) - 1)] = '\0';
 	/* A message may quote input that is not UTF-8 (a query string's
 	 * bytes): jansson refuses such a string, so the bad bytes become
 	 * U+FFFD, and the field is kept. */
@@ -167,6 +162,9 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 		ctip_text_scrub(text_field, sizeof(text_field), field);
 		json_object_set_new(j, "field", json_string(text_field));
 	}
+	/* Rule names are the code's own ASCII words. */
+	if (j != NULL && rule != NULL && rule[0] != '\0')
+		json_object_set_new(j, "rule", json_string(rule));
 	ctip_buf_reset(&resp->body);
 	/* Out of memory: a fixed text rather than nothing. */
 	if (j == NULL || ctip_json_write(&resp->body, j) != CTIP_OK) {
@@ -185,9 +183,25 @@ ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
 }
 
 void
+ctip_resp_problem(struct ctip_resp *resp, enum ctip_status code,
+		  const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(msg))
+		msg[ctip_text_cut(msg, sizeof(msg) - 1)] = '\0';
+	problem(resp, code, field, NULL, msg);
+}
+
+void
 ctip_resp_err(struct ctip_resp *resp, const struct ctip_err *err)
 {
-	ctip_resp_problem(resp, err->code, err->field, "%s", err->msg);
+	problem(resp, err->code, err->field, err->rule, err->msg);
 }
 
 const char *

@@ -13,13 +13,14 @@ whole(char *buf, size_t cap, int n)
 
 static void
 vset(struct ctip_err *err, enum ctip_status code, const char *field,
-     const char *fmt, va_list ap)
+     const char *rule, const char *fmt, va_list ap)
 {
 	if (err == NULL)
 		return;
 	err->code = code;
 	whole(err->field, sizeof(err->field),
 	      snprintf(err->field, sizeof(err->field), "%s", field));
+	snprintf(err->rule, sizeof(err->rule), "%s", rule);
 	whole(err->msg, sizeof(err->msg),
 	      vsnprintf(err->msg, sizeof(err->msg), fmt, ap));
 }
@@ -30,7 +31,7 @@ ctip_err_set(struct ctip_err *err, enum ctip_status code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset(err, code, "", fmt, ap);
+	vset(err, code, "", "", fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -42,7 +43,19 @@ ctip_err_field(struct ctip_err *err, enum ctip_status code, const char *field,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset(err, code, field, fmt, ap);
+	vset(err, code, field, "", fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+enum ctip_status
+ctip_err_rule(struct ctip_err *err, enum ctip_status code, const char *field,
+	      const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, code, field != NULL ? field : "", rule, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -35,7 +35,8 @@ enum ctip_status {
 struct ctip_err {
 	enum ctip_status code; /* same value the function returned */
 	char field[64];        /* input field at fault, "" when none */
-	char msg[256];         /* English, lower case, no final period */
+	char rule[40]; /* the record's rule that refused, "" when none */
+	char msg[256]; /* English, lower case, no final period */
 };
 
 /*
@@ -50,6 +51,16 @@ enum ctip_status ctip_err_set(struct ctip_err *err, enum ctip_status code,
 enum ctip_status ctip_err_field(struct ctip_err *err, enum ctip_status code,
 				const char *field, const char *fmt, ...)
 	CTIP_PRINTF(4, 5);
+
+/*
+ * As ctip_err_field (field may be NULL), for an action a rule of the
+ * record's state refuses: rule is its stable name ("intake_resolved",
+ * "extend_ended", ...), the "rule" of HTTP problems, which the web UI
+ * tells in the reader's language without reading the English message.
+ */
+enum ctip_status ctip_err_rule(struct ctip_err *err, enum ctip_status code,
+			       const char *field, const char *rule,
+			       const char *fmt, ...) CTIP_PRINTF(5, 6);
 
 /*
  * The stable machine-readable name of a status ("not_found", "invalid",

@@ -116,22 +116,30 @@ test('the operator opens the intake, classifies it and refers it to the health d
   assert.equal(await extend.locator('.alert').isVisible(), false);
 
   // The same reading of a 409 for every page (errors.js): only a stale
-  // version asks to reload; an unknown rule gets the general text.
+  // version asks to reload; a rule is told by its name (the problem's
+  // "rule"), its values read from the message; an unknown rule, or values
+  // the message no longer gives, get the general text.
   const read = await page.evaluate(async () => {
     const m = await import('/views/errors.js');
-    const e = (status, code, message, field) => ({ status, code, message, field });
+    const e = (status, code, message, field, rule) => ({ status, code, message, field, rule });
     return {
       stale: m.isStale(e(409, 'conflict', 'intake 3 was changed by someone else: reload it', 'version')),
       personStale: m.isStale(e(409, 'conflict',
         'the person was changed by someone else (version 3, not 2); reload and try again', 'version')),
       noField: m.isStale(e(409, 'conflict', 'a rule the page does not know yet')),
       ended: m.stateError(e(409, 'conflict',
-        'kind: the deadline ended at 2025-08-20T09:00:00Z; a deadline is extended before it ends', 'kind')),
-      rule: m.isStale(e(409, 'conflict', 'kind: already extended as complex', 'kind')),
-      ruleText: m.stateError(e(409, 'conflict', 'kind: already extended as complex', 'kind')),
-      answered: m.stateError(e(409, 'conflict', 'referral 3 is completed, not waiting for an answer')),
-      step: m.stateError(e(409, 'transition_refused', 'step: "identify" is not allowed while the person is closed', 'step')),
-      other: m.stateError(e(409, 'conflict', 'a rule the page does not know yet')),
+        'kind: the deadline ended at 2025-08-20T09:00:00Z; a deadline is extended before it ends', 'kind',
+        'extend_ended')),
+      rule: m.isStale(e(409, 'conflict', 'kind: already extended as complex', 'kind', 'extend_complex')),
+      ruleText: m.stateError(e(409, 'conflict', 'reworded, whatever it says', 'kind', 'extend_complex')),
+      answered: m.stateError(e(409, 'conflict', 'referral 3 is completed, not waiting for an answer', undefined,
+        'referral_answered')),
+      step: m.stateError(e(409, 'transition_refused', 'step: "identify" is not allowed while the person is closed',
+        'step', 'person_step')),
+      other: m.stateError(e(409, 'conflict', 'a rule the page does not know yet', undefined, 'new_rule')),
+      noRule: m.stateError(e(409, 'conflict', 'kind: already extended as complex', 'kind')),
+      noValues: m.stateError(e(409, 'conflict', 'referral 3 has another answer now', undefined,
+        'referral_answered')),
       notState: m.stateError(e(400, 'invalid', 'kind: complex or procuracy', 'kind')),
     };
   });
@@ -148,6 +156,8 @@ test('the operator opens the intake, classifies it and refers it to the health d
   assert.deepEqual(read.step, { key: 'error.state.person_step',
     args: { step: 'Xác định là nạn nhân', status: 'Đã đóng hồ sơ' }, field: 'step' });
   assert.deepEqual(read.other, { key: 'error.state.other', args: {}, field: null });
+  assert.deepEqual(read.noRule, { key: 'error.state.other', args: {}, field: 'kind' });
+  assert.deepEqual(read.noValues, { key: 'error.state.other', args: {}, field: null });
   assert.equal(read.notState, null);
 
   // Refer to the Hanoi health department, the unit shown by name.

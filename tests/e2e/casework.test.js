@@ -420,6 +420,7 @@ test('refused transitions answer 409 transition_refused naming the current statu
 	const vp = await getPerson(as.cw, v.id);
 	let b = problem(await step(as.cw, v.id, 'identify', identification(today())), 409, 'transition_refused');
 	assert.match(b.message, /\bprotection\b/);
+	assert.equal(b.rule, 'person_step');
 	b = problem(await step(as.cw, v.id, 'verify'), 409, 'transition_refused');
 	assert.match(b.message, /\bprotection\b/);
 	b = problem(await step(as.cw, v.id, 'reopen', { reason: 'x' }), 409, 'transition_refused');

@@ -200,6 +200,7 @@ test('a deadline that has ended is not extended: the tip is decided late, and co
 	const r = await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'complex', version: i.version });
 	problem(r, 409, 'conflict', 'kind');
 	assert.match(r.body.message, /deadline ended at 2025-08-20T09:00:00Z/);
+	assert.equal(r.body.rule, 'extend_ended');
 	assert.equal((await current(i.id)).legal.deadline, '2025-08-20T09:00:00Z');
 	i = ok(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend', version: i.version }));
 	assert.equal(i.status, 'resolved');
@@ -216,6 +217,8 @@ test('an intake is classified before it is decided or resolved: classified never
 		const r = await who.post(`/api/intakes/${i.id}/${step}`, { ...body, version: i.version });
 		problem(r, 409, 'conflict', 'classification');
 		assert.match(r.body.message, /is not classified: classify it first/);
+		// The rule by its stable name, for clients to tell it apart.
+		assert.equal(r.body.rule, 'intake_unclassified');
 		const now = await current(i.id);
 		assert.deepEqual([now.status, now.version], ['received', i.version], 'nothing changed');
 	}

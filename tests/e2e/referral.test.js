@@ -194,9 +194,9 @@ test('an intake referred to the health department: seen with identity while it s
 	assert.equal(after.classification, 'victim_help');
 	assert.equal(after.status, i.status);
 	// Nothing more to do with it.
-	problem(await step(as.op, done, 'withdraw'), 409, 'conflict');
-	problem(await step(as.health, done, 'accept'), 409, 'conflict');
-	problem(await step(as.health, done, 'complete'), 409, 'conflict');
+	assert.equal(problem(await step(as.op, done, 'withdraw'), 409, 'conflict').rule, 'referral_closed');
+	assert.equal(problem(await step(as.health, done, 'accept'), 409, 'conflict').rule, 'referral_answered');
+	assert.equal(problem(await step(as.health, done, 'complete'), 409, 'conflict').rule, 'referral_not_accepted');
 	problem(await step(as.health, done, 'refuse', { reason: 'muộn' }), 409, 'conflict');
 	assert.equal(ok(await as.health.get(`/api/intakes/${i.id}`)).summary, summary);
 	assert.deepEqual(ok(await as.health.get('/api/referrals')).inbox,
