@@ -250,8 +250,11 @@ export function render(ctx) {
       owner && investigator && undecided ? extendForm() : null,
       owner && investigator && undecided && classified ? decideForm() : null,
       owner && open && !tip && classified ? resolveForm() : null,
-      ends && !classified ? h('p', { class: 'muted', 'data-hint': 'classify-first',
-        i18n: tip ? 'detail.classify.first_tip' : 'detail.classify.first' }) : null,
+      // In place of the decide or resolve form, a card saying why not yet.
+      ends && !classified ? h('section', { class: 'card action', 'aria-labelledby': 'act-first-h' },
+        h('h2', { id: 'act-first-h', i18n: tip ? 'detail.decide.title' : 'detail.resolve.title' }),
+        h('p', { class: 'muted', 'data-hint': 'classify-first',
+          i18n: tip ? 'detail.classify.first_tip' : 'detail.classify.first' })) : null,
       // A tip with the legal clock, or any intake classified as one.
       investigator && (tip || i.classification === 'trafficking_tip') ? caseForm() : null,
       registerCard(),
