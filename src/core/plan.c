@@ -913,6 +913,49 @@ get_units(struct draft_unit **out, int *n_out, struct ctip_store *st,
 	return CTIP_OK;
 }
 
+/* Whether x and y name the same unit: one org unit, one agency at the
+ * plan's place, or every unit. */
+static bool
+same_unit(const struct draft_unit *x, const struct draft_unit *y)
+{
+	if (x->all_units || y->all_units)
+		return x->all_units && y->all_units;
+	if (x->agency != NULL || y->agency != NULL)
+		return x->agency != NULL && y->agency != NULL &&
+		       strcmp(x->agency, y->agency) == 0;
+	return x->unit_id == y->unit_id;
+}
+
+/* A unit listed twice in t's lead and coordinating units (which one
+ * does it play?) is an error naming its second place. */
+static enum ctip_status
+units_once(const struct draft_task *t, const char *prefix, struct ctip_err *err)
+{
+	int n = t->n_lead + t->n_coord, i, k;
+
+	for (i = 1; i < n; i++)
+		for (k = 0; k < i; k++) {
+			const struct draft_unit *x =
+				i < t->n_lead ? &t->lead[i]
+					      : &t->coord[i - t->n_lead];
+			const struct draft_unit *y =
+				k < t->n_lead ? &t->lead[k]
+					      : &t->coord[k - t->n_lead];
+			char field[64];
+
+			if (!same_unit(x, y))
+				continue;
+			snprintf(field, sizeof(field), "%s%s[%d]", prefix,
+				 i < t->n_lead ? "lead" : "coordinate",
+				 i < t->n_lead ? i : i - t->n_lead);
+			return ctip_err_field(err, CTIP_EINVAL, field,
+					      "%s: the unit is listed twice "
+					      "for the task",
+					      field);
+		}
+	return CTIP_OK;
+}
+
 /* The task fields of v (text, expected_output, timing, lead,
  * coordinate) into t; prefix ("tasks[2]." or "") names the fields. */
 static enum ctip_status
@@ -934,10 +977,11 @@ get_task_body(struct draft_task *t, struct ctip_store *st, const char *place,
 	    CTIP_OK)
 		return CTIP_EINVAL;
 	if (get_units(&t->lead, &t->n_lead, st, place, v, "lead", prefix, true,
-		      a, err) != CTIP_OK)
+		      a, err) != CTIP_OK ||
+	    get_units(&t->coord, &t->n_coord, st, place, v, "coordinate",
+		      prefix, false, a, err) != CTIP_OK)
 		return err->code;
-	return get_units(&t->coord, &t->n_coord, st, place, v, "coordinate",
-			 prefix, false, a, err);
+	return units_once(t, prefix, err);
 }
 
 /* Index of section key in d, -1 if none. */
@@ -1349,6 +1393,13 @@ ctip_plan_cascade(int64_t *id_out, const struct ctip_access *ax,
 					      "task_ids: %lld is not a task of "
 					      "plan %lld",
 					      (long long)tid, (long long)id);
+		for (s = 0; s < (int)i; s++)
+			if (d.tasks[s].row.source_task_id == tid)
+				return ctip_err_field(
+					err, CTIP_EINVAL, "task_ids",
+					"task_ids: %lld is listed "
+					"twice",
+					(long long)tid);
 		memset(t, 0, sizeof(*t));
 		t->row = l.tasks[k];
 		t->row.id = 0;

@@ -895,6 +895,31 @@ heading_unit(struct parser *p, const char *title)
 
 /* Units of a task: from the assignment phrase paren[0..paren_len), or
  * inline from the start of its text, then the heading's unit. */
+/* Drop from coord the units lead has: "A chủ trì, phối hợp với A và B"
+ * makes A lead, and a plan lists a unit once for a task. */
+static void
+drop_leads(struct unitlist *coord, const struct unitlist *lead)
+{
+	int i, k, n = 0;
+
+	for (i = 0; i < coord->n; i++) {
+		const struct ctip_plan_unit *c = &coord->v[i];
+		bool dup = false;
+
+		for (k = 0; k < lead->n && !dup; k++)
+			dup = c->agency != NULL
+				      ? lead->v[k].agency != NULL &&
+						strcmp(lead->v[k].agency,
+						       c->agency) == 0
+				      : lead->v[k].agency == NULL &&
+						strcmp(lead->v[k].phrase,
+						       c->phrase) == 0;
+		if (!dup)
+			coord->v[n++] = *c;
+	}
+	coord->n = n;
+}
+
 static void
 assign(struct parser *p, struct ctip_plan_task *task, const char *paren,
        size_t paren_len, const char *start,
@@ -922,6 +947,7 @@ assign(struct parser *p, struct ctip_plan_task *task, const char *paren,
 			unit_add(p, &lead, heading->phrase,
 				 strlen(heading->phrase), heading->agency);
 	}
+	drop_leads(&coord, &lead);
 	task->lead = lead.v;
 	task->n_lead = lead.n;
 	task->coord = coord.v;

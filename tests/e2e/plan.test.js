@@ -147,6 +147,8 @@ let lower;
 test('a commune plan cascades from the province plan, and coverage shows above', async () => {
 	const req = { task_ids: [plan.tasks[0].id, plan.tasks[1].id], title: 'Kế hoạch xã Ba Đình', issued_on: '2026-02-01', period_from: '2026-01-01', period_to: '2026-12-31' };
 	problem(await as.bd.post(`/api/plans/${plan.id}/cascade`, { ...req, task_ids: [] }), 400, 'invalid', 'task_ids');
+	problem(await as.bd.post(`/api/plans/${plan.id}/cascade`, { ...req, task_ids: [plan.tasks[0].id, plan.tasks[0].id] }),
+		400, 'invalid', 'task_ids');
 	problem(await as.hn.post(`/api/plans/${plan.id}/cascade`, req), 403, 'forbidden');
 	problem(await as.hcm.post(`/api/plans/${plan.id}/cascade`, req), 404, 'not_found');
 	lower = ok(await as.bd.post(`/api/plans/${plan.id}/cascade`, req), 201);
@@ -258,6 +260,11 @@ test('a task is changed by the issuing unit at the version read', async () => {
 	const change = { text: 'Rà soát, cập nhật danh sách', timing: { kind: 'year' }, lead: [{ agency: 'POLICE' }], coordinate: [{ agency: 'WOMENS_UNION' }], version: 1 };
 	problem(await as.bd.post(`/api/plans/${plan.id}/tasks/${t2.id}`, change), 403, 'forbidden');
 	problem(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, { ...change, timing: { kind: 'once' } }), 400, 'invalid', 'timing');
+	// A unit once per task: lead and coordinating at once, or twice, says which.
+	problem(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, { ...change, coordinate: [{ agency: 'WOMENS_UNION' },
+		{ agency: 'POLICE' }] }), 400, 'invalid', 'coordinate[1]');
+	problem(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, { ...change, lead: [{ agency: 'POLICE' },
+		{ agency: 'POLICE' }] }), 400, 'invalid', 'lead[1]');
 	const p = ok(await as.hn.post(`/api/plans/${plan.id}/tasks/${t2.id}`, change));
 	assert.equal(p.version, 2);
 	assert.equal(p.tasks[2].text, change.text);

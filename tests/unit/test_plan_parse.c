@@ -124,6 +124,22 @@ parenthesis_with_lead_and_coordinating_units(void **state)
 	assert_non_null(strstr(t->assignment, "chủ trì"));
 }
 
+/* A unit that leads is not also listed among those it coordinates with:
+ * a plan lists a unit once for a task. */
+static void
+a_lead_named_again_among_coordinators_leads_only(void **state)
+{
+	const struct ctip_plan_task *t;
+	char buf[256];
+
+	t = one_task(*state, "a) Kiểm tra (Công an tỉnh chủ trì, phối hợp với "
+			     "Công an tỉnh, Sở Y tế thực hiện).");
+	assert_string_equal(codes(buf, sizeof(buf), t->lead, t->n_lead),
+			    "POLICE");
+	assert_string_equal(codes(buf, sizeof(buf), t->coord, t->n_coord),
+			    "HEALTH");
+}
+
 static void
 collective_phrase_is_all(void **state)
 {
@@ -633,6 +649,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parenthesis_with_lead_and_coordinating_units),
 		cmocka_unit_test(collective_phrase_is_all),
+		cmocka_unit_test(
+			a_lead_named_again_among_coordinators_leads_only),
 		cmocka_unit_test(matching_ignores_case_and_diacritics),
 		cmocka_unit_test(unknown_unit_is_kept_unmatched),
 		cmocka_unit_test(task_without_assignment_has_no_units),
