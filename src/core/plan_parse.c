@@ -332,22 +332,32 @@ prepare_aliases(struct parser *p, const struct ctip_plan_alias *aliases, int n)
 
 /* ---- units ---- */
 
-static void
-unit_add(struct parser *p, struct unitlist *l, const char *s, size_t n,
-	 const char *agency)
+/* Whether l holds the unit of agency, or for none the phrase s[0..n). */
+static bool
+unit_in(const struct unitlist *l, const char *s, size_t n, const char *agency)
 {
-	char *phrase;
 	int i;
 
 	for (i = 0; i < l->n; i++) {
 		if (agency != NULL && l->v[i].agency != NULL &&
 		    strcmp(l->v[i].agency, agency) == 0)
-			return;
+			return true;
 		if (agency == NULL && l->v[i].agency == NULL &&
 		    strlen(l->v[i].phrase) == n &&
 		    memcmp(l->v[i].phrase, s, n) == 0)
-			return;
+			return true;
 	}
+	return false;
+}
+
+static void
+unit_add(struct parser *p, struct unitlist *l, const char *s, size_t n,
+	 const char *agency)
+{
+	char *phrase;
+
+	if (unit_in(l, s, n, agency))
+		return;
 	if (l->n == l->cap) {
 		struct ctip_plan_unit *v;
 		int cap = l->cap == 0 ? 4 : 2 * l->cap;
@@ -900,23 +910,12 @@ heading_unit(struct parser *p, const char *title)
 static void
 drop_leads(struct unitlist *coord, const struct unitlist *lead)
 {
-	int i, k, n = 0;
+	int i, n = 0;
 
-	for (i = 0; i < coord->n; i++) {
-		const struct ctip_plan_unit *c = &coord->v[i];
-		bool dup = false;
-
-		for (k = 0; k < lead->n && !dup; k++)
-			dup = c->agency != NULL
-				      ? lead->v[k].agency != NULL &&
-						strcmp(lead->v[k].agency,
-						       c->agency) == 0
-				      : lead->v[k].agency == NULL &&
-						strcmp(lead->v[k].phrase,
-						       c->phrase) == 0;
-		if (!dup)
-			coord->v[n++] = *c;
-	}
+	for (i = 0; i < coord->n; i++)
+		if (!unit_in(lead, coord->v[i].phrase,
+			     strlen(coord->v[i].phrase), coord->v[i].agency))
+			coord->v[n++] = coord->v[i];
 	coord->n = n;
 }
 
