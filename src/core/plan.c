@@ -696,6 +696,13 @@ struct draft_task {
 	int n_lead, n_coord;
 };
 
+/* Unit i of t's n_lead + n_coord, the leads first. */
+static const struct draft_unit *
+unit_at(const struct draft_task *t, int i)
+{
+	return i < t->n_lead ? &t->lead[i] : &t->coord[i - t->n_lead];
+}
+
 struct draft_section {
 	const char *key;
 	int parent; /* index, -1 for none */
@@ -935,15 +942,9 @@ units_once(const struct draft_task *t, const char *prefix, struct ctip_err *err)
 
 	for (i = 1; i < n; i++)
 		for (k = 0; k < i; k++) {
-			const struct draft_unit *x =
-				i < t->n_lead ? &t->lead[i]
-					      : &t->coord[i - t->n_lead];
-			const struct draft_unit *y =
-				k < t->n_lead ? &t->lead[k]
-					      : &t->coord[k - t->n_lead];
 			char field[64];
 
-			if (!same_unit(x, y))
+			if (!same_unit(unit_at(t, i), unit_at(t, k)))
 				continue;
 			snprintf(field, sizeof(field), "%s%s[%d]", prefix,
 				 i < t->n_lead ? "lead" : "coordinate",
@@ -1236,8 +1237,7 @@ write_units(struct ctip_store *st, int64_t tid, const struct draft_task *t,
 	int i;
 
 	for (i = 0; i < t->n_lead + t->n_coord && rc == CTIP_OK; i++) {
-		const struct draft_unit *u =
-			i < t->n_lead ? &t->lead[i] : &t->coord[i - t->n_lead];
+		const struct draft_unit *u = unit_at(t, i);
 
 		memset(&row, 0, sizeof(row));
 		row.task_id = tid;
