@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <time.h>
@@ -182,14 +183,16 @@ static struct ip_slot *
 ip_victim(long now)
 {
 	struct ip_slot *s, *v = &ip_slots[0];
+	int w, vw = INT_MAX;
 
 	for (s = ip_slots; s < ip_slots + CTIP_NELEM(ip_slots); s++) {
-		if (s->key[0] == '\0' || ip_weight(s, now) == 0)
+		w = s->key[0] == '\0' ? 0 : ip_weight(s, now);
+		if (w == 0)
 			return s;
-		if (ip_weight(s, now) < ip_weight(v, now) ||
-		    (ip_weight(s, now) == ip_weight(v, now) &&
-		     s->last < v->last))
+		if (w < vw || (w == vw && s->last < v->last)) {
 			v = s;
+			vw = w;
+		}
 	}
 	return v;
 }
