@@ -143,6 +143,10 @@ extern const struct ctip_plan_ops sq_plan_ops;
 enum ctip_status sq_db_error(struct sqlite_store *s, struct ctip_err *err,
 			     const char *what);
 
+/* The schema version of connection db into *out, 0 without a migration
+ * table: SQLITE_OK or the error's code. */
+int sq_version_of(sqlite3 *db, int *out);
+
 /* store_sqlite_file.c: the backup and writable ops. */
 int sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err);
 int sq_writable(struct ctip_store *st, struct ctip_err *err);

@@ -1100,48 +1100,43 @@ sq_commit(struct ctip_store *st, struct ctip_err *err)
 	return rc;
 }
 
-static int
-table_exists(struct sqlite_store *s, const char *name, bool *out,
-	     struct ctip_err *err)
+int
+sq_version_of(sqlite3 *db, int *out)
 {
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT 1 FROM sqlite_master WHERE type = "
-			       "'table' AND name = ?1",
-			       -1, &q, NULL) != SQLITE_OK)
-		return sq_db_error(s, err, "read the schema");
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	*out = 0;
+	if ((rc = sqlite3_prepare_v2(db,
+				     "SELECT 1 FROM sqlite_master WHERE type = "
+				     "'table' AND name = 'schema_migration'",
+				     -1, &q, NULL)) != SQLITE_OK)
+		return rc;
 	rc = sqlite3_step(q);
-	*out = rc == SQLITE_ROW;
 	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_db_error(s, err, "read the schema");
-	return CTIP_OK;
+	if (rc == SQLITE_DONE)
+		return SQLITE_OK;
+	if (rc != SQLITE_ROW)
+		return rc;
+	if ((rc = sqlite3_prepare_v2(db,
+				     "SELECT coalesce(max(version), 0) FROM "
+				     "schema_migration",
+				     -1, &q, NULL)) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 static int
 sq_schema_version(int *out, struct ctip_store *st, struct ctip_err *err)
 {
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q;
-	bool exists = false;
-	int rc;
 
-	*out = 0;
-	if ((rc = table_exists(s, "schema_migration", &exists, err)) != 0)
-		return rc;
-	if (!exists)
-		return CTIP_OK;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT coalesce(max(version), 0) FROM "
-			       "schema_migration",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sq_version_of(s->db, out) != SQLITE_OK)
 		return sq_db_error(s, err, "read the schema version");
-	if (sqlite3_step(q) == SQLITE_ROW)
-		*out = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
 	return CTIP_OK;
 }
 

@@ -217,25 +217,6 @@ sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err)
 	return rc;
 }
 
-/* The schema version of raw connection db, 0 if it has no migration
- * table; -1 if it could not be read. */
-static int
-raw_version(sqlite3 *db)
-{
-	sqlite3_stmt *q;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db,
-			       "SELECT coalesce(max(version), 0) FROM "
-			       "schema_migration",
-			       -1, &q, NULL) != SQLITE_OK)
-		return sqlite3_errcode(db) == SQLITE_ERROR ? 0 : -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
 /* Whether db passes PRAGMA integrity_check; the first problem in why. */
 static bool
 raw_intact(sqlite3 *db, char *why, size_t n)
@@ -305,14 +286,13 @@ stage_backup(int *version, const char *stage, const char *from,
 				  sqlite3_errstr(e));
 		goto out;
 	}
-	*version = raw_version(dst);
-	if (*version == 0)
-		rc = ctip_err_set(err, CTIP_EINVAL,
-				  "backup \"%s\" is not a ctip database", from);
-	else if (*version < 0)
+	if (sq_version_of(dst, version) != SQLITE_OK)
 		rc = ctip_err_set(err, CTIP_EINVAL,
 				  "could not read backup \"%s\": %s", from,
 				  sqlite3_errmsg(dst));
+	else if (*version == 0)
+		rc = ctip_err_set(err, CTIP_EINVAL,
+				  "backup \"%s\" is not a ctip database", from);
 	else if (*version > ctip_n_migrations)
 		rc = ctip_err_set(err, CTIP_EINVAL,
 				  "backup \"%s\" is at schema version %d, "
