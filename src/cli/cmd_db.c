@@ -25,22 +25,29 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 	struct ctip_err err = { 0 };
 	struct ctip_store *st;
 	int n, applied, version;
+	bool changed = false;
 
 	n = ctip_cli_parse(cmd, opts, argc, argv, NULL, 0);
 	if (n != 0)
 		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
-	/* A migration may reshape a reference table: load them again. */
+	/* A migration may reshape a reference table, and a newer ctip may
+	 * bring corrected reference data: load them again. */
 	if (st->ops->migrate(&applied, st, &err) != CTIP_OK ||
-	    (applied > 0 && ctip_refdata_load(st, data, &err) != CTIP_OK) ||
+	    ctip_refdata_changed(&changed, st, data, &err) != CTIP_OK ||
+	    ((applied > 0 || changed) &&
+	     ctip_refdata_load(st, data, &err) != CTIP_OK) ||
 	    st->ops->schema_version(&version, st, &err) != CTIP_OK) {
 		st->ops->close(st);
 		return ctip_cli_fail(&err);
 	}
 	st->ops->close(st);
-	printf("ctip: %s is at schema version %d (%d migration%s applied)\n",
-	       db, version, applied, applied == 1 ? "" : "s");
+	printf("ctip: %s is at schema version %d (%d migration%s applied)%s\n",
+	       db, version, applied, applied == 1 ? "" : "s",
+	       applied > 0 || changed ? "; reference data reloaded from "
+					"the data directory"
+				      : "");
 	return CTIP_EXIT_OK;
 }
 

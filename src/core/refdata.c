@@ -71,9 +71,35 @@ prepare_row(enum ctip_ref_kind kind, const char **vals, char *key,
 	return CTIP_OK;
 }
 
+/* The digest of every reference file of data_dir, as 64 hex digits. */
+static enum ctip_status
+digest_files(char hex[65], const char *data_dir, struct ctip_err *err)
+{
+	crypto_generichash_state digest;
+	unsigned char d[32];
+	char path[4096];
+	enum ctip_status rc;
+	size_t f, len;
+	char *text;
+
+	crypto_generichash_init(&digest, NULL, 0, sizeof(d));
+	for (f = 0; f < CTIP_NELEM(files); f++) {
+		snprintf(path, sizeof(path), "%s/%s", data_dir, files[f].file);
+		rc = ctip_fs_read(&text, &len, path, REF_FILE_LIMIT, err);
+		if (rc != CTIP_OK)
+			return rc;
+		crypto_generichash_update(&digest, (const unsigned char *)text,
+					  len);
+		free(text);
+	}
+	crypto_generichash_final(&digest, d, sizeof(d));
+	sodium_bin2hex(hex, 65, d, sizeof(d));
+	return CTIP_OK;
+}
+
 static enum ctip_status
 load_file(struct ctip_store *st, const char *data_dir, int f,
-	  crypto_generichash_state *digest, struct ctip_err *err)
+	  struct ctip_err *err)
 {
 	enum ctip_ref_kind kind = files[f].kind;
 	const char *const *cols = ctip_ref_columns(kind);
@@ -93,7 +119,6 @@ load_file(struct ctip_store *st, const char *data_dir, int f,
 	rc = ctip_fs_read(&text, &len, path, REF_FILE_LIMIT, err);
 	if (rc != CTIP_OK)
 		return rc;
-	crypto_generichash_update(digest, (const unsigned char *)text, len);
 	ctip_csv_open(&c, text, len);
 	r = ctip_csv_next(&c, &e);
 	if (r <= 0) {
@@ -173,18 +198,17 @@ enum ctip_status
 ctip_refdata_load(struct ctip_store *st, const char *data_dir,
 		  struct ctip_err *err)
 {
-	crypto_generichash_state digest;
-	unsigned char d[32];
 	char hex[65];
 	struct ctip_ref_stats s;
 	enum ctip_status rc;
 	size_t f;
 
-	crypto_generichash_init(&digest, NULL, 0, sizeof(d));
+	if ((rc = digest_files(hex, data_dir, err)) != CTIP_OK)
+		return rc;
 	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
 		return rc;
 	for (f = 0; f < CTIP_NELEM(files) && rc == CTIP_OK; f++)
-		rc = load_file(st, data_dir, (int)f, &digest, err);
+		rc = load_file(st, data_dir, (int)f, err);
 	if (rc == CTIP_OK)
 		rc = ctip_refdata_stats(&s, st, err);
 	/* Counts the law fixes: a short file must not pass unnoticed. */
@@ -204,14 +228,34 @@ ctip_refdata_load(struct ctip_store *st, const char *data_dir,
 				  "support types: expected the 10 of Law "
 				  "Art. 37, found %ld",
 				  s.rows[CTIP_REF_SUPPORT_TYPE]);
-	if (rc == CTIP_OK) {
-		crypto_generichash_final(&digest, d, sizeof(d));
-		sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
+	if (rc == CTIP_OK)
 		rc = st->ops->meta_set(st, "refdata_digest", hex, err);
-	}
 	if (rc == CTIP_OK)
 		rc = st->ops->commit(st, err);
 	if (rc != CTIP_OK)
 		st->ops->rollback(st);
+	return rc;
+}
+
+enum ctip_status
+ctip_refdata_changed(bool *out, struct ctip_store *st, const char *data_dir,
+		     struct ctip_err *err)
+{
+	struct ctip_err e = { 0 };
+	struct ctip_arena a;
+	char hex[65], *held;
+	enum ctip_status rc;
+
+	if ((rc = digest_files(hex, data_dir, err)) != CTIP_OK)
+		return rc;
+	ctip_arena_init(&a, 256);
+	rc = st->ops->meta_get(&held, st, "refdata_digest", &a, &e);
+	if (rc == CTIP_OK || rc == CTIP_ENOTFOUND) {
+		*out = rc == CTIP_ENOTFOUND || strcmp(held, hex) != 0;
+		rc = CTIP_OK;
+	} else {
+		rc = ctip_err_set(err, e.code, "%s", e.msg);
+	}
+	ctip_arena_free(&a);
 	return rc;
 }

@@ -22,6 +22,16 @@ CTIP_MUST_CHECK enum ctip_status ctip_refdata_load(struct ctip_store *st,
 						   const char *data_dir,
 						   struct ctip_err *err);
 
+/*
+ * Set *out to whether the reference files of data_dir differ from those
+ * last loaded into st (by their digest; true when none was recorded).
+ * A missing file is CTIP_ENOTFOUND.
+ */
+CTIP_MUST_CHECK enum ctip_status ctip_refdata_changed(bool *out,
+						      struct ctip_store *st,
+						      const char *data_dir,
+						      struct ctip_err *err);
+
 /* Fill out with the row counts of the reference tables. */
 CTIP_MUST_CHECK enum ctip_status ctip_refdata_stats(struct ctip_ref_stats *out,
 						    struct ctip_store *st,

@@ -598,6 +598,19 @@ test('entitlement refusals are 422 not_entitled naming the legal basis, and leav
 		b.message);
 	assert.equal(ledger(um.id), '0:0:0');
 	ok(await service(as.cw, minor.id, 'EDUCATION'), 201);
+
+	// Abroad, a minor with a victim keeps a-h (Art. 37.2): the journey
+	// home, legal aid, psychological support and schooling; a minor with a
+	// person under identification gets a-d only (Art. 37.3), refused by
+	// the adult's row.
+	const abroad = { location: 'abroad', provider: 'Đại sứ quán Việt Nam' };
+	for (const code of ['LEGAL_AID', 'TRAVEL', 'PSYCHOLOGICAL', 'EDUCATION']) {
+		ok(await service(as.cw, minor.id, code, abroad), 201);
+		b = problem(await service(as.cw, um.id, code, abroad), 422, 'not_entitled', 'support');
+		assert.ok(b.message.includes('the person under identification the minor accompanies'), b.message);
+	}
+	const e = (await entitlements(as.cw, um.id, 'abroad')).TRAVEL;
+	assert.equal(e.refusal_code, 'adult_not_entitled');
 });
 
 test('essential needs stop at 120 days under the 2024 regime and at 60 for persons identified before 2025-07-01', async () => {

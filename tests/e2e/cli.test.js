@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { DATA, fileMode, initDb, run, runOk, sha256, sharedDb, tempDir } from './lib.js';
+import { DATA, fileMode, initDb, run, runOk, sha256, sharedDb, sqlite, tempDir } from './lib.js';
 
 const EXIT = { OK: 0, FAIL: 1, USAGE: 2, INPUT: 3, MISSING: 4 };
 
@@ -258,8 +258,32 @@ test('migrate on an up-to-date database applies 0 migrations, every time', async
 	for (let i = 0; i < 2; i++) {
 		const r = await run(['migrate', '--db', db]);
 		assert.equal(r.code, EXIT.OK, r.stderr);
-		assert.match(r.stdout, /is at schema version \d+ \(0 migrations applied\)/);
+		assert.match(r.stdout, /is at schema version \d+ \(0 migrations applied\)$/m);
 	}
+});
+
+test('migrate reloads reference data corrected in the data directory, once', async () => {
+	const { db } = await initDb({ demo: 0 });
+	const cell = "select entitled from support_entitlement where support_code = 'TRAVEL' and " +
+		"person_role = 'accompanying_minor' and citizenship = 'vn_citizen' and location = 'abroad'";
+	assert.equal(sqlite(db, cell), '1');
+	// A correction as a newer ctip would bring it: the row flips.
+	const data = dataCopy((d) => {
+		const f = path.join(d, 'support-entitlements.csv');
+		const text = fs.readFileSync(f, 'utf8');
+		const row = /^TRAVEL,accompanying_minor,vn_citizen,abroad,yes,/m;
+		assert.match(text, row);
+		fs.writeFileSync(f, text.replace(row, 'TRAVEL,accompanying_minor,vn_citizen,abroad,no,'));
+	});
+	let out = await runOk(['migrate', '--db', db, '--data', data]);
+	assert.match(out, /\(0 migrations applied\); reference data reloaded from the data directory$/m);
+	assert.equal(sqlite(db, cell), '0');
+	out = await runOk(['migrate', '--db', db, '--data', data]);
+	assert.match(out, /\(0 migrations applied\)$/m);
+	// A data directory that cannot be read changes nothing.
+	const r = await run(['migrate', '--db', db, '--data', path.join(tempDir(), 'none')]);
+	assert.equal(r.code, EXIT.MISSING, r.stderr);
+	assert.equal(sqlite(db, cell), '0');
 });
 
 test('commands on a missing database exit 4, say to run "ctip init" and create nothing', async () => {

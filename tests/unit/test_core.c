@@ -191,6 +191,7 @@ refdata_bad_row_changes_nothing_and_names_file_and_line(void **state)
 	struct ctip_err err = { 0 };
 	char *digest = meta(f, "refdata_digest");
 	const char *dir;
+	bool changed;
 
 	/* Line 36 renames Ba Đình (a good row, loaded before the bad one);
 	 * line 37 puts Ngọc Hà in a province that does not exist. */
@@ -209,6 +210,14 @@ refdata_bad_row_changes_nothing_and_names_file_and_line(void **state)
 			 CTIP_OK);
 	assert_string_equal(au.name, "Ba Đình");
 	assert_string_equal(meta(f, "refdata_digest"), digest);
+	/* The edited files differ from those loaded, the same ones do not. */
+	assert_int_equal(ctip_refdata_changed(&changed, f->st, dir, &err),
+			 CTIP_OK);
+	assert_true(changed);
+	assert_int_equal(
+		ctip_refdata_changed(&changed, f->st, CTIP_TEST_DATA, &err),
+		CTIP_OK);
+	assert_false(changed);
 	/* The store is usable after the failed load. */
 	assert_int_equal(ctip_refdata_load(f->st, CTIP_TEST_DATA, &err),
 			 CTIP_OK);
