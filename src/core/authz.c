@@ -9,7 +9,9 @@
  *   statistician    aggregates only (issue 6), no person
  *   administrator   users and org units, no person
  *   auditor         the audit log, no person
- *   national units  aggregates only: no person by id or search
+ *   national units  aggregates only: no person by id or search; the
+ *                   intakes they receive themselves (the national
+ *                   hotline 111), which they refer (intake.c)
  *
  * Criminal cases have their own scope, by the justice chain of the case's
  * province: ctip_authz_case below (and its table in authz.h).

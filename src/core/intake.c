@@ -101,11 +101,13 @@ legal_clock(const char *channel, const char *classification)
 		strcmp(classification, "trafficking_tip") == 0);
 }
 
+/* Who receives and handles intakes: the identity roles, at any level. A
+ * national unit (the national hotline 111) handles only those it
+ * received itself (intake_view). */
 static bool
 may_handle(const struct ctip_principal *p)
 {
-	return !p->must_change_password && (p->roles & INTAKE_ROLES) &&
-	       strcmp(p->level, "nation") != 0;
+	return !p->must_change_password && (p->roles & INTAKE_ROLES);
 }
 
 static enum ctip_status
@@ -375,17 +377,19 @@ out:
 
 /* How p may see intake r: the handlers of the owning unit, or of a unit
  * it was referred to (granted), see everything; the supervisors of those
- * units and of the province a pseudonymised view; nobody else anything. */
+ * units and of the province a pseudonymised view; nobody else anything.
+ * A national unit sees only the intakes it received itself (the national
+ * hotline 111), never one referred: of others, aggregates only. */
 static enum ctip_view
 intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r,
 	    bool granted)
 {
-	bool mine = r->owner_unit_id == p->unit_id || granted;
+	bool nation = strcmp(p->level, "nation") == 0;
+	bool mine = r->owner_unit_id == p->unit_id || (granted && !nation);
 	bool province = strcmp(p->level, "province") == 0 &&
 			strcmp(p->province_code, r->province_code) == 0;
 
-	/* National units: aggregates only, even of a record referred. */
-	if (p->must_change_password || strcmp(p->level, "nation") == 0)
+	if (p->must_change_password)
 		return CTIP_VIEW_NONE;
 	if (mine && (p->roles & INTAKE_ROLES))
 		return CTIP_VIEW_IDENTITY;
@@ -1018,6 +1022,12 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 	if (!may_handle(p) || !(p->roles & CTIP_ROLE_INVESTIGATOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "only investigators open criminal cases");
+	/* A case belongs to the justice chain of a province (authz.h). */
+	if (strcmp(p->level, "nation") == 0)
+		return ctip_err_set(err, CTIP_EFORBIDDEN,
+				    "a national unit opens no case: refer the "
+				    "tip to the province's investigation "
+				    "body");
 	if (article != NULL && !ctip_one_of(article, articles))
 		return ctip_err_field(err, CTIP_EINVAL, "article",
 				      "article: 150, 151 or other");

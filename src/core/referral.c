@@ -9,10 +9,12 @@
 static const char *const statuses[] = { "sent",      "accepted",  "refused",
 					"completed", "withdrawn", NULL };
 
+/* Who refers records: the identity roles, at any level (a national unit
+ * refers the intakes it received; it holds no person, authz.c). */
 static bool
 may_refer(const struct ctip_principal *p)
 {
-	return !p->must_change_password && strcmp(p->level, "nation") != 0 &&
+	return !p->must_change_password &&
 	       (p->roles & (CTIP_ROLE_HOTLINE_OPERATOR | CTIP_ROLE_CASE_WORKER |
 			    CTIP_ROLE_INVESTIGATOR));
 }

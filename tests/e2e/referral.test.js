@@ -77,6 +77,7 @@ before(async () => {
 		adm: { adminCode: 'VN', roles: ['administrator'] },
 		aud: { adminCode: 'VN', roles: ['auditor'] },
 		nat: { adminCode: 'VN', roles: ['case_worker', 'supervisor'] }, // Bộ Công an
+		hotline: { adminCode: 'VN', agency: 'HOTLINE_111', roles: ['hotline_operator'] }, // Tổng đài 111
 	};
 	// The units first, one at a time (two `ctip user add` creating the same
 	// unit at once can collide); then the accounts, each an Argon2id hash to
@@ -399,7 +400,7 @@ test('duplicates, one\'s own unit, unknown units and records, bad types and vers
 	sqlite(db, 'insert into access_grant (object_type, object_id, unit_id, granted_at) ' +
 		`values ('intake', ${i.id}, ${unit.nation}, '2026-01-01T00:00:00Z')`);
 	problem(await as.nat.get(`/api/intakes/${i.id}`), 404, 'not_found');
-	problem(await refer(as.nat, 'intake', i.id, unit.health), 403, 'forbidden');
+	problem(await refer(as.nat, 'intake', i.id, unit.health), 404, 'not_found');
 	sqlite(db, `delete from access_grant where unit_id = ${unit.nation}`);
 	problem(await refer(as.op, 'intake', i.id, 999999), 400, 'invalid', 'to_unit_id');
 	problem(await refer(as.op, 'intake', i.id, 0), 400, 'invalid', 'to_unit_id');
@@ -522,4 +523,27 @@ test('statisticians, administrators and auditors may neither refer nor see refer
 	const noCsrf = await as.health.post(`/api/referrals/${sent.id}/accept`, { version: 1 }, { csrf: null });
 	problem(noCsrf, 403, 'csrf');
 	assert.equal(ok(await as.health.get(`/api/referrals/${sent.id}`)).status, 'sent');
+});
+
+test('the national hotline 111 receives a call, sees only its own intakes, and refers one to the province', async () => {
+	const call = await newIntake(as.hotline, 'Tổng đài 111: một cô gái bị giữ ở Ba Đình, xin giúp đỡ');
+	const seen = ok(await as.hotline.get(`/api/intakes/${call.id}`));
+	assert.equal(seen.summary, 'Tổng đài 111: một cô gái bị giữ ở Ba Đình, xin giúp đỡ');
+	assert.equal(seen.reporter.name, 'Trần Văn Báo');
+	assert.deepEqual(ok(await as.hotline.get('/api/intakes')).items.map((x) => x.id), [call.id]);
+	// Of anyone else's, nothing: a commune's intake is 404, as a missing one.
+	const local = await newIntake(as.op, 'Tin báo của phường, không phải của tổng đài');
+	problem(await as.hotline.get(`/api/intakes/${local.id}`), 404, 'not_found');
+	problem(await refer(as.hotline, 'intake', local.id, unit.health), 404, 'not_found');
+	// Other national users still see aggregates only.
+	problem(await as.nat.get(`/api/intakes/${call.id}`), 404, 'not_found');
+	// It refers the call to the competent local unit, who then sees it;
+	// no national unit takes a referral.
+	problem(await refer(as.hotline, 'intake', call.id, unit.nation), 400, 'invalid', 'to_unit_id');
+	ok(await refer(as.hotline, 'intake', call.id, unit.health), 201);
+	assert.equal(ok(await as.health.get(`/api/intakes/${call.id}`)).summary, seen.summary);
+	// It registers no person (a national unit holds none).
+	problem(await as.hotline.post(`/api/intakes/${call.id}/persons`, { person: {
+		role: 'under_identification', sex: 'F', birth_date: '2004-02-03', citizenship: 'vn_citizen',
+		nationality: 'VN', province: '01', commune: '00004', full_name: 'Lê Thị Gọi' } }), 403, 'forbidden');
 });

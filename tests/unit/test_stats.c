@@ -1232,21 +1232,27 @@ a_bad_catalogue_line_stops_the_load(void **state)
 		"countries.csv",       "purposes.csv",
 		"support-types.csv",   "support-entitlements.csv",
 		"support-amounts.csv", "intake-channels.csv",
-		"agencies.csv",
+		"agencies.csv",        "indicators/rates.csv",
+		"forms/forms.csv",     "forms/rows.csv",
+		"forms/rules.csv",     "plan-agency-aliases.csv",
 	};
 	struct ctip_err err = { 0 };
 	char dir[256], from[512], to[512];
 	size_t i;
 
+	/* Every file there (the load reads them all for their digest first),
+	 * the catalogue of indicators replaced. */
 	snprintf(dir, sizeof(dir), "%s/data", f->dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(to, sizeof(to), "%s/indicators", dir);
+	assert_int_equal(mkdir(to, 0700), 0);
+	snprintf(to, sizeof(to), "%s/forms", dir);
+	assert_int_equal(mkdir(to, 0700), 0);
 	for (i = 0; i < CTIP_NELEM(files); i++) {
 		snprintf(from, sizeof(from), "%s/%s", CTIP_TEST_DATA, files[i]);
 		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
 		assert_int_equal(symlink(from, to), 0);
 	}
-	snprintf(to, sizeof(to), "%s/indicators", dir);
-	assert_int_equal(mkdir(to, 0700), 0);
 	snprintf(to, sizeof(to), "%s/indicators/indicators.csv", dir);
 	assert_true(file_puts(
 		to, "code,name_vi,name_en,counts,measure,filter,dimensions\n"
