@@ -172,7 +172,9 @@ function renderChrome(path) {
   $('logout').hidden = !user;
   if (user) {
     $('who-name').textContent = user.display_name;
+    $('who-name').lang = 'vi';
     $('who-unit').textContent = user.org_unit?.name ?? '';
+    $('who-unit').lang = 'vi';
   }
   $('demo').hidden = !state.meta?.demo;
   if (state.meta?.demo) setText($('demo'), 'demo.banner', { n: state.meta.demo_persons ?? 0 });
@@ -300,8 +302,51 @@ async function route() {
   }
 }
 
+// What every page gets once it is shown, and again whenever it changes
+// (views fill themselves in as answers come): a legend "* required" at the
+// top of each form that marks a required field (dom.js requiredMark), and
+// each table container that scrolls sideways made a labelled region the
+// keyboard can scroll (tabindex 0, its name the table's caption).
+function enhance(root) {
+  for (const form of root.querySelectorAll('form')) {
+    if (!form.querySelector('.req') || form.querySelector(':scope > .req-legend')) continue;
+    const legend = h('p', { class: 'req-legend hint' }, h('span', { class: 'req', 'aria-hidden': 'true', text: '* ' }),
+      h('span', { i18n: 'form.required_legend' }));
+    const head = form.firstElementChild;
+    if (head && /^H[1-6]$/.test(head.tagName)) head.after(legend);
+    else form.prepend(legend);
+  }
+  for (const wrap of root.querySelectorAll('.table-wrap')) {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    const caption = wrap.querySelector('caption')?.textContent.trim();
+    if (scrolls) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute('role', 'region');
+      if (caption) wrap.setAttribute('aria-label', caption);
+      else wrap.setAttribute('aria-label', t('table.scroll'));
+    } else if (wrap.hasAttribute('role')) {
+      wrap.removeAttribute('tabindex');
+      wrap.removeAttribute('role');
+      wrap.removeAttribute('aria-label');
+    }
+  }
+}
+
+let enhancing = false;
+function enhanceSoon() {
+  if (enhancing) return;
+  enhancing = true;
+  requestAnimationFrame(() => {
+    enhancing = false;
+    enhance($('main'));
+  });
+}
+
 async function main() {
   await load();
+  new MutationObserver(enhanceSoon).observe($('main'), { childList: true, subtree: true });
+  window.addEventListener('resize', enhanceSoon);
+  document.addEventListener('ctip:lang', enhanceSoon);
   on('unauthenticated', () => {
     if (!state.user) return;
     signedOut('login.expired');

@@ -45,8 +45,18 @@ export function has(key) {
   return Object.hasOwn(texts, key);
 }
 
+// The text of key with vars put in. A count of one takes "<key>_one" when
+// the language has it (English: "1 person", "{n} persons"; Vietnamese has
+// no plural, so vi.json has none): the count is the first of {n}, {days},
+// {count} that the text of key names, given as a number or a string.
 export function t(key, vars = {}) {
-  const s = texts[key] ?? key;
+  vars ??= {};
+  let s = texts[key] ?? key;
+  const one = texts[`${key}_one`];
+  if (one !== undefined) {
+    const c = ['n', 'days', 'count'].find((k) => s.includes(`{${k}}`));
+    if (c && String(vars[c]) === '1') s = one;
+  }
   return s.replace(/\{(\w+)\}/g, (_, k) => {
     const v = vars[k];
     if (typeof v === 'number') return num(v);
@@ -65,10 +75,13 @@ export function apply(root = document) {
     el.textContent = t(el.dataset.i18n, args);
   }
   for (const el of root.querySelectorAll('[data-i18n-attr]'))
+  {
+    const args = el.dataset.i18nAttrArgs ? JSON.parse(el.dataset.i18nAttrArgs) : {};
     for (const pair of el.dataset.i18nAttr.split(';')) {
       const [attr, key] = pair.split(':');
-      el.setAttribute(attr, t(key));
+      el.setAttribute(attr, t(key, args[attr]));
     }
+  }
   for (const el of root.querySelectorAll('time[data-fmt="datetime"]'))
     el.textContent = datetime(el.dateTime);
 }

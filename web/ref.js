@@ -49,12 +49,31 @@ export function byName(items, key = (n) => n) {
   return [...items].sort((a, b) => coll.compare(k.get(a), k.get(b)));
 }
 
+// Show on el the text of the current language of its data-ref-vi and
+// data-ref-en, with lang="vi" when the text shown is Vietnamese (always in
+// vi; in en when there is no English text: data-ref-en-vi).
+function show(el) {
+  const en = lang() === 'en';
+  el.textContent = en ? el.dataset.refEn : el.dataset.refVi;
+  if (!en || el.dataset.refEnVi !== undefined) el.lang = 'vi';
+  else el.removeAttribute('lang');
+}
+
+// Give el the texts vi and en (the Vietnamese one when en is empty), so
+// that a switch of language relabels it.
+export function bilingual(el, vi, en) {
+  el.dataset.refVi = vi ?? '';
+  el.dataset.refEn = en || vi || '';
+  if (en) delete el.dataset.refEnVi;
+  else el.dataset.refEnVi = '';
+  show(el);
+  return el;
+}
+
 // Give el the name of item, formatted by fmt(name, item, lang) (e.g.
 // "01 – Hà Nội"), in both languages, so a switch of language relabels it.
 function label(el, item, fmt = (n) => n) {
-  el.dataset.refVi = fmt(refName(item, 'vi'), item, 'vi');
-  el.dataset.refEn = fmt(refName(item, 'en'), item, 'en');
-  el.textContent = lang() === 'en' ? el.dataset.refEn : el.dataset.refVi;
+  bilingual(el, fmt(refName(item, 'vi'), item, 'vi'), item.name_en ? fmt(refName(item, 'en'), item, 'en') : null);
   return el;
 }
 
@@ -137,7 +156,5 @@ export function choose(sel, code) {
 
 // Relabel on a language switch (i18n.js says so with "ctip:lang").
 document.addEventListener('ctip:lang', () => {
-  const en = lang() === 'en';
-  for (const el of document.querySelectorAll('[data-ref-vi]'))
-    el.textContent = en ? el.dataset.refEn : el.dataset.refVi;
+  for (const el of document.querySelectorAll('[data-ref-vi]')) show(el);
 });

@@ -51,6 +51,8 @@ test('a province sees its communes\' activities but edits only its own', async (
   assert.equal(await own.getByRole('button', { name: 'Sửa' }).count(), 1);
   assert.equal(await other.getByRole('button', { name: 'Sửa' }).count(), 0);
   assert.equal(await page.locator('table.activities tbody button').count(), 1);
+  // Its name says which activity it edits (each row's button is "Sửa").
+  await own.getByRole('button', { name: 'Sửa hoạt động “Tập huấn cấp tỉnh”', exact: true }).waitFor();
   // The caption says whose activities these are: not "the unit's".
   assert.equal(await page.locator('table.activities caption').textContent(),
     'Hoạt động trên địa bàn tỉnh (gồm các đơn vị cấp xã)');
@@ -72,6 +74,10 @@ test('a province sees its communes\' activities but edits only its own', async (
   await page.getByRole('button', { name: 'English' }).click();
   await page.locator('table.activities caption').filter({ hasText: 'Activities in your province (communes included)' })
     .waitFor();
+  await own.getByRole('button', { name: 'Edit the activity “Tập huấn cấp tỉnh”', exact: true }).waitFor();
+  // The Vietnamese data is marked so: the title and the unit.
+  assert.equal(await other.locator('th .title').getAttribute('lang'), 'vi');
+  assert.equal(await other.locator('td').nth(3).getAttribute('lang'), 'vi');
   await page.done();
 });
 

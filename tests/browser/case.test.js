@@ -122,6 +122,12 @@ test('the investigator opens a lead, initiates it, links a victim of 14 and is w
   await status(page, `Đã thêm đối tượng vào vụ án số ${caseId}.`);
   const offenders = page.locator('table.case-offenders tbody');
   assert.match(await offenders.textContent(), /Tuyển mộSùng A Tủa011089001234Nam1989VN/);
+  // The three tables are named by their captions.
+  for (const name of ['Quá trình tố tụng', 'Đối tượng', 'Nạn nhân'])
+    await page.getByRole('table', { name, exact: true }).waitFor();
+  // The text fields take no more than the server does.
+  assert.deepEqual(await page.locator('main input[type="text"]:visible, main textarea:visible').evaluateAll(
+    (els) => els.filter((el) => !el.maxLength || el.maxLength < 0).map((el) => el.name)), []);
 
   // Investigated, solved; then the police have no indict step.
   await stage.getByLabel('Bước tiếp theo').selectOption('investigated');

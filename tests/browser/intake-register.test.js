@@ -81,7 +81,7 @@ test('a case worker registers the woman an intake is about from the intake\'s pa
   const card = page.locator('section.action-register');
   await card.getByRole('heading', { name: 'Đăng ký người mà tin báo phản ánh' }).waitFor();
   assert.equal(await card.locator('.hint').textContent(),
-    'Nạn nhân hoặc người đang được xác định; hồ sơ được liên kết với tin báo này.');
+    'Nạn nhân hoặc người đang trong quá trình xác định là nạn nhân; hồ sơ được liên kết với tin báo này.');
   // Only investigators open a case lead, and from a tip only.
   assert.equal(await page.locator('form.action-case').count(), 0);
   await page.screenshot({ path: `${shots}intake-register-detail.png`, fullPage: true });

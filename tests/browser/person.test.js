@@ -62,7 +62,7 @@ test('a case worker registers a woman under identification and the boy with her'
   await page.locator('section.visits').getByText('Không có lần thăm hỏi nào đến hạn.').waitFor();
   await page.getByRole('link', { name: 'Đăng ký người mới' }).click();
   await page.waitForURL(/#\/persons\/new$/);
-  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang được xác định' }).waitFor();
+  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang trong quá trình xác định là nạn nhân' }).waitFor();
 
   const form = page.locator('form.person-form');
   // The unit's place is the default residence.
@@ -112,7 +112,7 @@ test('a case worker registers a woman under identification and the boy with her'
 
   // The same woman again, without diacritics: the duplicate warning.
   await open(page, `#/persons/new`);
-  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang được xác định' }).waitFor();
+  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang trong quá trình xác định là nạn nhân' }).waitFor();
   await form.getByLabel('Họ và tên').fill('Vang Thi Mai');
   await form.getByLabel('Năm sinh').fill('2000');
   await form.getByRole('button', { name: 'Đăng ký', exact: true }).click();
@@ -167,7 +167,7 @@ test('a case worker registers a woman under identification and the boy with her'
 test('the commune picker follows the province, by keyboard, and its names follow the language', async () => {
   const page = await ui.pageFor(worker);
   await open(page, '#/persons/new');
-  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang được xác định' }).waitFor();
+  await h1(page).filter({ hasText: 'Đăng ký nạn nhân, người đang trong quá trình xác định là nạn nhân' }).waitFor();
   const form = page.locator('form.person-form');
   const province = form.getByLabel('Tỉnh, thành phố nơi cư trú');
   const commune = form.getByLabel('Xã, phường, đặc khu');
@@ -228,6 +228,19 @@ test('the commune picker follows the province, by keyboard, and its names follow
   await page.locator('table.persons').getByText('Lò Thị Hoa').waitFor();
   await until(async () => await sCommune.inputValue() === '26743');
   assert.equal(await sProvince.inputValue(), '79');
+  // The list names the place, not its codes "79 / 26743".
+  const row = page.locator('table.persons tbody tr').first();
+  await row.getByText('79 – Thành phố Hồ Chí Minh / Phường Bến Thành (26743)').waitFor();
+  // In English: one person, not "1 persons"; the Vietnamese data (her
+  // name, the commune that has no English name in a Vietnamese text) is
+  // marked lang="vi" for screen readers.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.locator('.table-foot').getByText('1 person', { exact: true }).waitFor();
+  await row.getByText('Ho Chi Minh City').waitFor();
+  assert.equal(await row.locator('.person-name').getAttribute('lang'), 'vi');
+  assert.equal(await page.locator('#who-name').getAttribute('lang'), 'vi');
+  assert.equal(await page.locator('#who-unit').getAttribute('lang'), 'vi');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await page.done();
 });
 

@@ -20,7 +20,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { initDb, sqlite, startServer, stopOk } from '../e2e/lib.js';
 import { addUser, signIn as apiSignIn } from '../e2e/users.js';
-import { openBrowser, shots, h1, unlabelled, VIETNAM } from './lib.js';
+import { openBrowser, shots, h1, unlabelled, describedBy, VIETNAM } from './lib.js';
 
 const FORM = 'BC_XA_6T';
 const PERIOD = '2026-H1';
@@ -344,14 +344,16 @@ test('a national supervisor sees a province\'s communes reporting a commune form
 test('the province sets its own deadline for its half-year report', async () => {
   const page = await ui.pageFor(hn);
   await page.goto(`${server.url}/#/reports?form=BC_TINH_6T&period=${PERIOD}`);
-  const input = page.getByLabel('Hạn nộp báo cáo của tỉnh kỳ này (tháng-ngày, MM-DD)');
+  // Typed as dates are shown, dd/mm, with the form said next to it.
+  const input = page.getByLabel('Hạn nộp báo cáo của tỉnh kỳ này (ngày/tháng)');
   await input.waitFor();
-  assert.equal(await input.inputValue(), '06-18');
+  assert.equal(await input.inputValue(), '18/06');
+  assert.match((await describedBy(input)).join(' '), /dd\/mm/);
   // A day that does not exist: the field says why, nothing changes.
-  await input.fill('02-30');
+  await input.fill('30/02');
   await page.getByRole('button', { name: 'Lưu hạn nộp' }).click();
   await page.locator('.report-deadline .field-error:not([hidden])').waitFor();
-  await input.fill('06-25');
+  await input.fill('25/06');
   await page.getByRole('button', { name: 'Lưu hạn nộp' }).click();
   await page.locator('dd', { hasText: '25/06/2026' }).waitFor();
   const r = await (await apiSignIn(server.url, { ...hn, changed: true })).get(`/api/reports?form=BC_TINH_6T&period=${PERIOD}`);

@@ -43,6 +43,22 @@ test('the login page speaks Vietnamese, labels its fields and flags demo data', 
   assert.ok(await page.getByLabel('Mật khẩu').isVisible());
   assert.equal(await page.getByLabel('Mật khẩu').getAttribute('type'), 'password');
   assert.deepEqual(await unlabelled(page), []);
+  // Both fields are required, said by the control and shown by a mark that
+  // screen readers skip (the name stays the label), explained once above;
+  // and they take no more than the server does.
+  for (const [label, max] of [['Tên đăng nhập', '64'], ['Mật khẩu', '128']]) {
+    const input = page.getByLabel(label);
+    assert.equal(await input.evaluate((el) => el.required), true, label);
+    assert.equal(await input.getAttribute('maxlength'), max, label);
+    const mark = page.locator('.field').filter({ has: input }).locator('.req');
+    assert.ok(await mark.isVisible(), label);
+    assert.equal(await mark.getAttribute('aria-hidden'), 'true');
+  }
+  assert.equal(await page.getByRole('textbox', { name: 'Tên đăng nhập', exact: true }).count(), 1);
+  await page.locator('form .req-legend').filter({ hasText: 'Các trường có dấu * là bắt buộc.' }).waitFor();
+  assert.equal(await page.locator('form .req-legend').count(), 1);
+  // The demo banner is in a landmark of its own.
+  assert.ok(await page.getByRole('region', { name: 'Dữ liệu mẫu' }).isVisible());
   // Signed out: no navigation, no sign-out button.
   assert.equal(await page.locator('nav').isVisible(), false);
   assert.equal(await page.locator('#logout').isVisible(), false);
@@ -206,6 +222,24 @@ test('the administrator creates users and sees each one-time password once', asy
   await page.getByRole('button', { name: 'Tạo người dùng' }).click();
   await page.getByLabel('Tên đăng nhập').and(page.locator('[aria-invalid="true"]')).waitFor();
   assert.ok((await describedBy(page.getByLabel('Tên đăng nhập'))).some((s) => /\S/.test(s)));
+
+  // Each row's buttons are named with its account (no two alike).
+  const names = await table.getByRole('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? b.textContent));
+  assert.equal(new Set(names).size, names.length, names.join(', '));
+  const reset = table.getByRole('button', { name: 'Đặt lại mật khẩu của dieutra.le', exact: true });
+  assert.equal(await reset.textContent(), 'Đặt lại mật khẩu');
+  await table.getByRole('button', { name: 'Vô hiệu hóa tài khoản dieutra.le', exact: true }).waitFor();
+  // Resetting a password asks first; declined, nothing is sent.
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+  const asked = new Promise((resolve) => page.once('dialog', async (d) => {
+    resolve(d.message());
+    await d.dismiss();
+  }));
+  await reset.click();
+  assert.match(await asked, /Đặt lại mật khẩu của tài khoản dieutra\.le\?/);
+  await page.waitForTimeout(200);
+  assert.deepEqual(posts, []);
   await page.done();
 });
 
@@ -295,6 +329,15 @@ test('the language toggle switches the signed-in shell to English and back', asy
   assert.match(await page.locator('#demo').textContent(), /DEMO DATA.*50 fictional records/);
   assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), true);
   await page.locator('.facts dd').filter({ hasText: '3,321' }).waitFor();
+  // Vietnamese data in the English UI is marked lang="vi": the header's
+  // name and unit, the users' names and units.
+  assert.equal(await page.locator('#who-unit').getAttribute('lang'), 'vi');
+  await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
+  const users = page.getByRole('table', { name: 'Users' });
+  await users.getByRole('cell', { name: 'Lê Văn Điều Tra' }).waitFor();
+  assert.equal(await users.getByRole('cell', { name: 'Lê Văn Điều Tra' }).getAttribute('lang'), 'vi');
+  assert.equal(await page.locator('select[name="org_unit_id"] option[value]:not([value=""])').first().getAttribute('lang'), 'vi');
+  await page.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
   assert.equal(await toggle.textContent(), 'Tiếng Việt');
   await page.screenshot({ path: `${shots}/shell-home-en.png` });
   // The choice survives a reload; the login page follows it too.

@@ -161,12 +161,13 @@ export function render(ctx) {
         h('td', { class: 'nowrap', text: a.started_on === a.ended_on ? dmy(a.started_on)
           : `${dmy(a.started_on)} – ${dmy(a.ended_on)}` }),
         h('td', { i18n: `activity.kind.${a.kind}` }),
-        h('th', { scope: 'row' }, h('span', { class: 'title', text: a.title }),
-          a.note ? h('p', { class: 'hint', text: a.note }) : null),
+        h('th', { scope: 'row' }, h('span', { class: 'title', vi: a.title }),
+          a.note ? h('p', { class: 'hint', vi: a.note }) : null),
         h('td', { class: 'num', text: String(a.participants ?? 0) }),
-        h('td', { text: a.unit_name ?? '' }),
+        h('td', { vi: a.unit_name ?? '' }),
         h('td', { class: 'row-actions' }, a.unit_id === unit.id && unit.id !== undefined
-          ? h('button', { type: 'button', class: 'small', i18n: 'activity.edit', onclick: () => edit(a) })
+          ? h('button', { type: 'button', class: 'small', i18n: 'activity.edit', onclick: () => edit(a),
+            attrs: { 'aria-label': ['activity.edit_label', { title: a.title }] } })
           : null)))
         : [h('tr', {}, h('td', { colspan: cols.length, i18n: 'activity.empty' }))]));
     } catch (err) {

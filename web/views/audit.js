@@ -61,7 +61,7 @@ export function render(ctx) {
   const alert = alertBox();
   const chain = h('p', { class: 'chain', role: 'status', hidden: true });
   const user = field({ name: 'user', label: 'audit.user',
-    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } });
+    attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', maxlength: 64 } });
   const actionSelect = h('select', {},
     h('option', { value: '', i18n: 'audit.action_all' }),
     ACTIONS.map((a) => h('option', { value: a, i18n: `audit.act.${a}` })));

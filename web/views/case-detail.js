@@ -6,7 +6,7 @@
 // link a victim or an intake. A refused step (409 transition_refused) or a stale
 // version (409 conflict) is said in words.
 import { get, post } from '../api.js';
-import { h, field, alertBox, setText } from '../dom.js';
+import { h, field, alertBox, setText, viText } from '../dom.js';
 import { pick, t, dmy } from '../i18n.js';
 import { errorKey, showConflict } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
@@ -44,9 +44,9 @@ export function render(ctx) {
       ...fact('case.field.stage', h('span', {}, stageBadge(c.stage), c.stage_on ? ` ${t('case.since', { on: dmy(c.stage_on) })}` : '',
         c.suspended_from ? [' ', h('span', { class: 'muted', i18n: 'case.suspended_from',
           args: { stage: t(`case.stage.${c.suspended_from}`) } })] : null)),
-      ...fact('case.field.title', c.title !== null ? h('span', { text: c.title })
+      ...fact('case.field.title', c.title !== null ? h('span', { vi: c.title })
         : h('span', { class: 'muted', i18n: 'case.hidden' })),
-      ...fact('case.field.owner', h('span', { text: c.owner_unit?.name ?? String(c.owner_unit_id) })),
+      ...fact('case.field.owner', h('span', { vi: c.owner_unit?.name ?? String(c.owner_unit_id) })),
       ...fact('case.field.dates', h('ul', { class: 'plain case-dates' },
         ['initiated', 'investigated', 'solved', 'indicted', 'tried', 'verdict'].filter((s) => c[`${s}_on`])
           .map((s) => h('li', {}, h('span', { i18n: `case.stage.${s}` }), `: ${dmy(c[`${s}_on`])}`)))));
@@ -57,8 +57,11 @@ export function render(ctx) {
     }));
   }
 
+  // A table of the case, its caption the title of its section
+  // (case.<list>.title; hidden: the section's heading shows it).
   function table(cls, cols, rows, empty) {
     return h('table', { class: `data ${cls}` },
+      h('caption', { class: 'visually-hidden', i18n: empty.replace(/\.empty$/, '.title') }),
       h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))),
       h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: cols.length, i18n: empty }))));
   }
@@ -68,18 +71,18 @@ export function render(ctx) {
       'case.col.note'], c.stages.map((s) => h('tr', {},
       h('td', {}, stageBadge(s.from)), h('td', {}, stageBadge(s.to)),
       h('td', { class: 'nowrap', text: dmy(s.on) }), h('td', { text: dash(s.by) }),
-      h('td', { text: s.note ?? '' }))), 'case.history.empty'));
+      h('td', { vi: s.note ?? '' }))), 'case.history.empty'));
     offenders.replaceChildren(table('case-offenders', ['case.col.role', 'case.col.name', 'case.col.citizen_id',
       'case.col.sex', 'case.col.birth_year', 'case.col.nationality'], c.offenders.map((o) => h('tr', {},
       h('td', { i18n: `case.role.${o.role}` }),
-      h('td', {}, o.name ?? h('span', { class: 'muted', i18n: c.view === 'identity' ? 'case.unnamed' : 'case.hidden' })),
+      h('td', {}, o.name ? viText(o.name) : h('span', { class: 'muted', i18n: c.view === 'identity' ? 'case.unnamed' : 'case.hidden' })),
       h('td', { class: 'mono', text: dash(o.citizen_id) }),
       h('td', { i18n: `case.sex.${o.sex}` }),
       h('td', { text: dash(o.birth_year) }),
       h('td', { class: 'mono', text: dash(o.nationality) }))), 'case.offenders.empty'));
     victims.replaceChildren(table('case-victims', ['case.col.person', 'case.col.sex', 'case.col.birth_year',
       'case.col.age'], c.victims.map((v) => h('tr', { 'data-person': String(v.person_id) },
-      h('td', {}, h('a', { href: `#/persons/${v.person_id}`, class: 'mono', text: v.pseudonym })),
+      h('td', {}, h('a', { href: `#/persons/${v.person_id}`, class: 'mono pseudonym', text: v.pseudonym })),
       h('td', { i18n: `case.sex.${v.sex}` }),
       h('td', { text: dash(v.birth_year) }),
       h('td', {}, v.age_max === null ? h('span', { class: 'muted', i18n: 'case.age.unknown' })
@@ -215,7 +218,7 @@ export function render(ctx) {
 
   function victimForm() {
     const person = field({ name: 'person_id', label: 'case.victim.person_id', required: true,
-      hint: 'case.victim.person_id_hint', attrs: { inputmode: 'numeric', autocomplete: 'off', size: 8 } });
+      hint: 'case.victim.person_id_hint', attrs: { inputmode: 'numeric', autocomplete: 'off', size: 8, maxlength: 20 } });
     const reason = field({ name: 'reason', label: 'case.victim.reason', hint: 'case.victim.reason_hint',
       attrs: { maxlength: 500, autocomplete: 'off' } });
     return actionForm({ key: 'victim', fields: { person_id: person, reason },
@@ -233,7 +236,7 @@ export function render(ctx) {
 
   function intakeForm() {
     const intake = field({ name: 'intake_id', label: 'case.intake_form.intake_id', required: true,
-      attrs: { inputmode: 'numeric', autocomplete: 'off', size: 8 } });
+      attrs: { inputmode: 'numeric', autocomplete: 'off', size: 8, maxlength: 20 } });
     return actionForm({ key: 'intake_form', fields: { intake_id: intake },
       body: () => {
         const v = text(intake);

@@ -9,7 +9,7 @@ import { h, field, alertBox, setText } from '../dom.js';
 import { pick, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
-import { percent, lightBadge } from './kpi.js';
+import { rateProps, lightBadge } from './kpi.js';
 
 export const STAGES = ['lead', 'initiated', 'investigated', 'solved', 'indicted', 'tried', 'verdict',
   'suspended', 'closed'];
@@ -141,7 +141,7 @@ export function render(ctx) {
     return h('tr', { class: `kpi-${r.status}`, 'data-rate': name },
       h('th', { scope: 'row', i18n: `case.kpi.rate.${name}` }),
       h('td', { class: 'num', text: `${r.count} / ${r.of}` }),
-      h('td', { class: 'num', text: percent(r.rate) }),
+      h('td', { class: 'num', ...rateProps(r.rate) }),
       h('td', { class: 'num', i18n: `case.kpi.target.${r.comparison}`, args: { pct: String(Math.round(r.target * 100)) } }),
       h('td', {}, lightBadge(r.status)));
   }

@@ -19,6 +19,10 @@ import { PURPOSES, URGENCIES, CLASSIFICATIONS } from './intake-codes.js';
 import { ARTICLES } from './cases.js';
 import { placeText } from '../ref.js';
 
+// Notes and resolutions: at most 2,000 characters (src/core/intake.c,
+// CTIP_NOTE_MAX of referrals).
+const NOTE_MAX = 2000;
+
 const HANDLERS = ['hotline_operator', 'case_worker', 'investigator'];
 const DECISIONS = ['initiate', 'not_initiate', 'suspend'];
 const EXTENSIONS = ['complex', 'procuracy'];
@@ -88,7 +92,7 @@ export function render(ctx) {
       ...fact('intakes.col.status', coded('intakes.status', i.status)),
       ...fact('detail.place', i.province || i.commune ? placeText(i.province, i.commune) : null),
       ...fact('intake.reporter', reporter),
-      ...fact('intake.summary', i.summary != null ? h('p', { class: 'summary', text: i.summary }) : null),
+      ...fact('intake.summary', i.summary != null ? h('p', { class: 'summary', vi: i.summary }) : null),
       ...fact('intake.mentioned_phones', list(i.mentioned_phones)),
       ...fact('intake.mentioned_names', list(i.mentioned_names)),
       ...fact('detail.legal', legalClock(i.legal)),
@@ -147,7 +151,7 @@ export function render(ctx) {
   function decideForm() {
     const decision = field({ name: 'decision', label: 'detail.decide.decision',
       control: h('select', {}, DECISIONS.map((d) => h('option', { value: d, i18n: `detail.decision.${d}` }))) });
-    const note = field({ name: 'note', label: 'detail.decide.note', control: h('textarea', { rows: 2 }) });
+    const note = field({ name: 'note', label: 'detail.decide.note', control: h('textarea', { rows: 2, maxlength: NOTE_MAX }) });
     return actionForm({ key: 'decide', fields: { decision, note },
       body: () => ({ decision: decision.input.value, note: note.input.value.trim().normalize('NFC') || null,
         version: intake.version }),
@@ -156,7 +160,7 @@ export function render(ctx) {
 
   function resolveForm() {
     const resolution = field({ name: 'resolution', label: 'detail.resolve.resolution', required: true,
-      control: h('textarea', { rows: 2 }) });
+      control: h('textarea', { rows: 2, maxlength: NOTE_MAX }) });
     return actionForm({ key: 'resolve', fields: { resolution },
       body: () => {
         const text = resolution.input.value.trim().normalize('NFC');
@@ -176,13 +180,13 @@ export function render(ctx) {
     const list = (units ?? []).filter((u) => u.id !== mine);
     const here = list.filter((u) => u.province_code === i.province);
     const other = list.filter((u) => u.province_code !== i.province);
-    const opt = (u) => h('option', { value: String(u.id), text: u.name });
+    const opt = (u) => h('option', { value: String(u.id), vi: u.name });
     const sel = h('select', {},
       h('option', { value: '', i18n: 'detail.refer.choose' }),
       here.length ? h('optgroup', { attrs: { label: 'detail.refer.group_here' } }, here.map(opt)) : null,
       other.length ? h('optgroup', { attrs: { label: 'detail.refer.group_other' } }, other.map(opt)) : null);
     const to = field({ name: 'to_unit_id', label: 'detail.refer.to_unit', required: true, control: sel });
-    const note = field({ name: 'note', label: 'detail.refer.note', control: h('textarea', { rows: 2 }) });
+    const note = field({ name: 'note', label: 'detail.refer.note', control: h('textarea', { rows: 2, maxlength: NOTE_MAX }) });
     return actionForm({ key: 'refer', fields: { to_unit_id: to, note },
       body: () => {
         if (!sel.value) {

@@ -92,16 +92,16 @@ export function render(ctx) {
   const { province, commune } = place;
 
   // What.
-  const summaryArea = h('textarea', { rows: 5, spellcheck: 'true' });
+  const summaryArea = h('textarea', { rows: 5, spellcheck: 'true', maxlength: SUMMARY_MAX });
   const summary = field({ name: 'summary', label: 'intake.summary', required: true, control: summaryArea });
   const counter = h('p', { id: 'intake-summary-count', class: 'hint counter' });
   summaryArea.setAttribute('aria-describedby',
     `intake-summary-count ${summaryArea.getAttribute('aria-describedby')}`);
   summary.el.insertBefore(counter, summary.el.querySelector('.field-error'));
   const phones = field({ name: 'mentioned_phones', label: 'intake.mentioned_phones', hint: 'intake.list_hint',
-    control: h('textarea', { rows: 2, spellcheck: 'false', inputmode: 'tel' }) });
+    control: h('textarea', { rows: 2, spellcheck: 'false', inputmode: 'tel', maxlength: MENTIONS_MAX * 30 }) });
   const names = field({ name: 'mentioned_names', label: 'intake.mentioned_names', hint: 'intake.list_hint',
-    control: h('textarea', { rows: 2, spellcheck: 'false' }) });
+    control: h('textarea', { rows: 2, spellcheck: 'false', maxlength: MENTIONS_MAX * 201 }) });
 
   // Urgency: radios, Alt+1..4.
   const urgencyErr = h('p', { id: 'intake-urgency-err', class: 'field-error', role: 'alert', hidden: true });

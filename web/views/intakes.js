@@ -36,7 +36,7 @@ export function render(ctx) {
   const count = h('p', { class: 'muted', 'aria-live': 'polite' });
 
   const coded = (prefix, code) => (code && has(`${prefix}.${code}`)
-    ? h('span', { i18n: `${prefix}.${code}`, title: code })
+    ? h('span', { i18n: `${prefix}.${code}` })
     : h('span', { class: 'mono', text: code ?? '' }));
 
   function deadline(legal) {

@@ -6,10 +6,10 @@ import { errorKey } from './errors.js';
 export function render(ctx) {
   ctx.setTitle('login.title');
   const alert = alertBox();
-  const user = field({ name: 'username', label: 'login.username', autocomplete: 'username',
-    attrs: { autocapitalize: 'none', spellcheck: 'false', 'data-autofocus': true } });
-  const pass = field({ name: 'password', label: 'login.password', type: 'password',
-    autocomplete: 'current-password' });
+  const user = field({ name: 'username', label: 'login.username', autocomplete: 'username', required: true,
+    attrs: { autocapitalize: 'none', spellcheck: 'false', maxlength: 64, 'data-autofocus': true } });
+  const pass = field({ name: 'password', label: 'login.password', type: 'password', required: true,
+    autocomplete: 'current-password', attrs: { maxlength: 128 } });
   const submit = h('button', { type: 'submit', class: 'primary', i18n: 'login.submit' });
   const form = h('form', { class: 'stack', novalidate: true, 'aria-labelledby': 'login-h' },
     alert.el, user.el, pass.el, h('div', { class: 'actions' }, submit));

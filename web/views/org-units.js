@@ -112,7 +112,7 @@ export function render(ctx) {
       if (!ctx.current()) return;
       for (const u of items) known.add(u.id);
       tbody.replaceChildren(...sortUnits(items).map((u) => h('tr', {},
-        h('th', { scope: 'row', text: u.name }),
+        h('th', { scope: 'row', vi: u.name }),
         h('td', AGENCIES.includes(u.agency) ? { i18n: `agency.${u.agency}` } : { text: u.agency ?? '' }),
         h('td', { class: 'mono', text: u.admin_code ?? '' }),
         h('td', u.level ? { i18n: `orgs.level.${u.level}` } : {}))));

@@ -14,7 +14,7 @@ export function render(ctx) {
   const alert = alertBox();
   const done = h('p', { class: 'success', role: 'status', tabindex: '-1', hidden: true });
   const cur = field({ name: 'current_password', label: 'pw.current', type: 'password',
-    autocomplete: 'current-password', required: true, attrs: { 'data-autofocus': true } });
+    autocomplete: 'current-password', required: true, attrs: { maxlength: MAX, 'data-autofocus': true } });
   const neu = field({ name: 'new_password', label: 'pw.new', type: 'password', hint: 'pw.hint',
     autocomplete: 'new-password', required: true, attrs: { minlength: MIN, maxlength: MAX } });
   const conf = field({ name: 'confirm', label: 'pw.confirm', type: 'password',
@@ -25,7 +25,7 @@ export function render(ctx) {
   let ended = false;
   const submit = h('button', { type: 'submit', class: 'primary', i18n: 'pw.submit' });
   // For password managers: whose password this is (not shown, not focusable).
-  const who = h('input', { type: 'text', name: 'username', autocomplete: 'username',
+  const who = h('input', { type: 'text', name: 'username', autocomplete: 'username', maxlength: 64,
     value: ctx.user?.username ?? '', hidden: true, 'aria-hidden': 'true', tabindex: '-1' });
   const form = h('form', { class: 'stack', novalidate: true, 'aria-labelledby': 'pw-h' },
     who, alert.el, cur.el, neu.el, conf.el, h('div', { class: 'actions' }, submit));

@@ -28,7 +28,8 @@ import { ethnicGroups, countries, byName, refOption, refLater, placeText } from 
 const opt = (value, key) => h('option', { value, i18n: key });
 const codeSelect = (codes, prefix, empty) => h('select', {},
   empty ? opt('', empty) : null, codes.map((c) => opt(c, `${prefix}.${c}`)));
-const textArea = (rows = 2) => h('textarea', { rows });
+// Notes and reasons: at most CTIP_NOTE_MAX (2,000) characters.
+const textArea = (rows = 2) => h('textarea', { rows, maxlength: 2000 });
 // A form to add something, behind its title (closed until asked for).
 const collapsible = (key, form) => h('details', { class: 'add-form' },
   h('summary', { i18n: key }), form);
@@ -114,7 +115,7 @@ export function render(ctx) {
           ...fact('person.detail.intakes', p.intake_ids?.length ? h('ul', { class: 'plain' },
             p.intake_ids.map((i) => h('li', {}, h('a', { href: `#/intakes/${i}`, i18n: 'detail.title',
               args: { id: String(i) } })))) : null),
-          ...fact('person.detail.pseudonym', h('span', { class: 'mono', text: p.pseudonym })))));
+          ...fact('person.detail.pseudonym', h('span', { class: 'mono pseudonym', text: p.pseudonym })))));
   }
 
   // ---- Forms ---------------------------------------------------------
@@ -438,7 +439,7 @@ export function render(ctx) {
       h('td', { class: 'num nowrap', text: vnd(s.amount_vnd) }),
       h('td', {}, s.override ? h('span', { class: 'badge wait', i18n: 'person.support.override' }) : '',
         s.override_reason ? [' ', h('span', { class: 'pre', text: s.override_reason })] : '',
-        s.note ? h('div', { class: 'muted pre', text: s.note }) : '')));
+        s.note ? h('div', { class: 'muted pre', vi: s.note }) : '')));
     const cols = ['person.ledger.on', 'person.ledger.support', 'person.ledger.provider', 'person.ledger.quantity',
       'person.ledger.amount', 'person.ledger.note'];
     return h('section', { class: 'card support', 'aria-labelledby': 'support-h' },
@@ -643,7 +644,7 @@ export function render(ctx) {
 
   function protection(p) {
     const rows = (p.protection ?? []).map((m) => [
-      h('span', {}, coded('person.protection.kind', m.kind), m.note ? h('div', { class: 'muted pre', text: m.note }) : ''),
+      h('span', {}, coded('person.protection.kind', m.kind), m.note ? h('div', { class: 'muted pre', vi: m.note }) : ''),
       coded('person.protection.for', m.beneficiary),
       h('span', { class: 'nowrap', text: dmy(m.start_on) }),
       h('span', { class: 'nowrap', text: m.end_on ? dmy(m.end_on) : '' },
@@ -703,7 +704,7 @@ export function render(ctx) {
           late ? [' ', h('span', { class: 'badge due-overdue', i18n: 'person.overdue' })] : ''),
         h('td', { class: 'nowrap', text: f.done_on ? dmy(f.done_on) : '' }),
         h('td', {}, f.outcome ? coded('person.visit.outcome', f.outcome) : ''),
-        h('td', {}, f.note ? h('span', { class: 'pre', text: f.note }) : ''),
+        h('td', {}, f.note ? h('span', { class: 'pre', vi: f.note }) : ''),
         ...actions(h('td', {}, visitCell(f))));
     });
     return h('section', { class: 'card visits-person', 'aria-labelledby': 'visits-p-h' },

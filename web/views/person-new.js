@@ -107,7 +107,7 @@ export function render(ctx) {
     attrs: { autocomplete: 'off', inputmode: 'tel', maxlength: 20 } });
   const address = field({ name: 'address', label: 'person.field.address', attrs: { autocomplete: 'off', maxlength: 500 } });
   const contacts = field({ name: 'contacts', label: 'person.field.contacts', hint: 'person.field.contacts_hint',
-    control: h('textarea', { rows: 2 }) });
+    control: h('textarea', { rows: 2, maxlength: 2000 }) });
 
   const fields = { role, full_name: fullName, sex, birth_date: birthDate, birth_year: birthYear,
     estimated_age: age, ethnicity, nationality, citizenship, province, commune, received_on: received,
@@ -224,7 +224,7 @@ export function render(ctx) {
         h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })), h('th', { scope: 'col',
           i18n: 'person.col.open' }))),
         h('tbody', {}, candidates.map((c) => h('tr', {},
-          h('th', { scope: 'row', class: 'mono', text: c.pseudonym }),
+          h('th', { scope: 'row', class: 'mono pseudonym', text: c.pseudonym }),
           h('td', { class: 'nowrap' }, h('span', { i18n: `person.sex.${c.sex}` }), birth(c) ? `, ${birth(c)}` : ''),
           h('td', { class: 'mono', text: [c.province, c.commune].filter(Boolean).join(' / ') }),
           h('td', {}, statusBadge(c.status)),
@@ -315,7 +315,7 @@ export function render(ctx) {
       }
       showNote(h('span', { i18n: 'person.new.with_adult' }), ' ',
         h('a', { href: `#/persons/${a.id}` }, a.identity?.full_name ? `${a.identity.full_name} ` : '',
-          h('span', { class: 'mono', text: a.pseudonym })), ' (',
+          h('span', { class: 'mono pseudonym', text: a.pseudonym })), ' (',
         h('span', { i18n: `person.role.${a.role}` }), ')');
     }, (err) => {
       if (!ctx.current() || err.handled) return;

@@ -18,7 +18,7 @@ import { has, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { PURPOSES } from './intake-codes.js';
 import { ROLES, STATUSES, lastReason, VERIFY_OPEN, today } from './person-codes.js';
-import { countries, byName, fillSelect, choose } from '../ref.js';
+import { countries, byName, fillSelect, choose, placeText } from '../ref.js';
 import { placePicker } from './place-picker.js';
 
 const LIMIT = 100;
@@ -44,7 +44,7 @@ const select = (first, options) => h('select', {},
 export function personLink(p) {
   const name = p.identity?.full_name;
   return h('a', { href: `#/persons/${p.id}` },
-    name ? h('span', { class: 'person-name', text: name }) : null,
+    name ? h('span', { class: 'person-name', vi: name }) : null,
     name ? ' ' : null,
     h('span', { class: 'mono pseudonym', text: p.pseudonym ?? `#${p.id}` }));
 }
@@ -135,7 +135,7 @@ export function render(ctx) {
       h('th', { scope: 'row' }, personLink(p)),
       h('td', {}, h('span', { i18n: `person.role.${p.role}` })),
       h('td', { class: 'nowrap' }, h('span', { i18n: `person.sex.${p.sex}` }), birth(p) ? `, ${birth(p)}` : ''),
-      h('td', { class: 'mono nowrap', text: [p.province, p.commune].filter(Boolean).join(' / ') }),
+      h('td', {}, placeText(p.province, p.commune)),
       h('td', {}, statusBadge(p.status)),
       h('td', { class: 'nowrap', text: dmy(p.received_on) }),
       h('td', { class: `nowrap deadline${late ? ' overdue' : ''}` },

@@ -35,7 +35,7 @@ export function placePicker({ province: pOpts, commune: cOpts, provinceEmpty, co
   const commSel = h('select', { disabled: true });
   const province = field({ ...pOpts, control: provSel });
   const commune = cOpts ? field({ ...cOpts, control: commSel }) : null;
-  const filter = h('input', { type: 'search', name: cOpts ? `${cOpts.name}_filter` : null, class: 'place-filter',
+  const filter = h('input', { type: 'search', name: cOpts ? `${cOpts.name}_filter` : null, class: 'place-filter', maxlength: 100,
     autocomplete: 'off', spellcheck: 'false', disabled: true,
     attrs: { 'aria-label': 'place.filter', placeholder: 'place.filter_placeholder' } });
   filter.setAttribute('aria-controls', commSel.id);

@@ -24,7 +24,7 @@ import { holds, levelOf, above, statusBadge, overdueBadge, timingText, orderSect
 // The name of a unit of a task: its org unit, or "all units".
 function unitName(u) {
   if (u.all_units) return h('span', { class: 'unit all', i18n: 'plan.unit.all' });
-  return h('span', { class: 'unit', text: u.unit_name ?? u.phrase ?? '' });
+  return h('span', { class: 'unit', vi: u.unit_name ?? u.phrase ?? '' });
 }
 const unitList = (list) => h('ul', { class: 'unit-list' }, (list ?? []).map((u) => h('li', {}, unitName(u))));
 
@@ -107,7 +107,7 @@ function printView(plan) {
       h('a', { href: `#/plans/${plan.id}`, i18n: 'plan.print.back' })),
     h('div', { class: 'print-head' },
       h('div', { class: 'print-unit' },
-        h('p', { class: 'print-place', text: plan.unit_name ?? '' }),
+        h('p', { class: 'print-place', vi: plan.unit_name ?? '' }),
         h('p', { text: plan.number ? t('plan.print.number', { number: plan.number }) : '' })),
       h('div', { class: 'print-nation' },
         h('p', { class: 'nation', i18n: 'report.print.nation' }),
@@ -115,7 +115,7 @@ function printView(plan) {
         h('p', { class: 'print-date', i18n: 'report.print.date', args: { d: String(today.getDate()),
           m: String(today.getMonth() + 1), y: String(today.getFullYear()) } }))),
     h('p', { class: 'print-kind', i18n: 'plan.print.kind' }),
-    h('h1', { class: 'print-title', text: plan.title }),
+    h('h1', { class: 'print-title', vi: plan.title }),
     plan.legal_basis ? h('p', { class: 'print-period', text: plan.legal_basis }) : null,
     h('table', { class: 'data plan-print-table' },
       h('thead', {}, h('tr', {}, ['plan.print.col.no', 'plan.print.col.text', 'plan.col.lead', 'plan.col.coordinate',
@@ -185,12 +185,12 @@ export function render(ctx, { print = false } = {}) {
     const cascadeOk = holds(user, PLAN_WRITE_ROLES) && above(user, plan.admin_code);
     return [
       h('p', { class: 'no-print' }, h('a', { href: '#/plans', i18n: 'plan.back' })),
-      h('h1', { class: 'plan-title', text: plan.title }),
+      h('h1', { class: 'plan-title', vi: plan.title }),
       done,
       h('dl', { class: 'facts plan-facts' },
         h('dt', { i18n: 'plan.field.number' }), h('dd', { class: 'number', text: plan.number || '—' }),
         h('dt', { i18n: 'plan.field.issued_on' }), h('dd', { class: 'issued', text: dmy(plan.issued_on) }),
-        h('dt', { i18n: 'plan.field.unit' }), h('dd', { class: 'issuer', text: plan.unit_name ?? '' }),
+        h('dt', { i18n: 'plan.field.unit' }), h('dd', { class: 'issuer', vi: plan.unit_name ?? '' }),
         h('dt', { i18n: 'plan.field.period' }), h('dd', { i18n: 'plan.period.range',
           args: { from: dmy(plan.period_from), to: dmy(plan.period_to) } }),
         plan.legal_basis ? h('dt', { i18n: 'plan.field.legal_basis' }) : null,
@@ -268,7 +268,7 @@ export function render(ctx, { print = false } = {}) {
         return h('tr', { 'data-entry': String(e.id), 'data-unit': String(e.unit_id), 'data-period': e.period,
           'data-status': e.status },
         h('td', { i18n: p.key, args: p.args }),
-        h('td', { text: e.unit_name ?? '' }),
+        h('td', { vi: e.unit_name ?? '' }),
         h('td', {}, statusBadge(e.status)),
         h('td', { class: 'evidence' }, e.evidence ? h('span', { text: e.evidence }) : null,
           e.reason ? h('p', { class: 'reason' }, h('span', { i18n: 'plan.progress.reason_shown' }), ' ',
@@ -418,7 +418,7 @@ export function render(ctx, { print = false } = {}) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', i18n: first }),
         counts.map((k) => h('th', { scope: 'col', class: 'num', i18n: `plan.rollup.${k}` })))),
       h('tbody', {}, items.map((x) => h('tr', { 'data-id': String(x.unit_id ?? x.section_id ?? '') },
-        h('th', { scope: 'row', text: name(x) }),
+        h('th', { scope: 'row', vi: name(x) }),
         counts.map((k) => h('td', { class: `num ${k === 'overdue' && x[k] ? 'overdue-count' : ''}`, 'data-count': k,
           text: String(x[k] ?? 0) }))))));
     let seq = 0;

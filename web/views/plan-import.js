@@ -14,7 +14,7 @@
 // get the defaults chosen above the table (the user's unit; continuous).
 import { get, post, postText } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, pick } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { AGENCIES } from './org-units.js';
 import { orderSections, TIMING_KINDS, above, todayVn } from './plan-common.js';
@@ -115,7 +115,7 @@ export function render(ctx) {
   function unitSelect(value, label, placeholder = 'plan.unit.choose') {
     const sel = h('select', { class: 'unit-select' });
     sel.setAttribute('aria-label', label);
-    const unitOpts = units.map((u) => h('option', { value: `u:${u.id}`, text: u.name }));
+    const unitOpts = units.map((u) => h('option', { value: `u:${u.id}`, vi: u.name }));
     if (value.startsWith('u:') && !units.some((u) => `u:${u.id}` === value))
       unitOpts.push(h('option', { value, text: value }));
     const og1 = h('optgroup', {}, unitOpts);
@@ -186,9 +186,9 @@ export function render(ctx) {
     kind.value = row.kind;
     const due = h('input', { type: 'date', class: 'timing-due', value: row.due });
     due.setAttribute('aria-label', t('plan.timing.due_for', { n: row.task.number ?? '' }));
-    const from = h('input', { type: 'text', class: 'timing-md', placeholder: 'dd/mm', value: fromMd(row.from) });
+    const from = h('input', { type: 'text', class: 'timing-md', placeholder: 'dd/mm', maxlength: 5, value: fromMd(row.from) });
     from.setAttribute('aria-label', t('plan.timing.from_for', { n: row.task.number ?? '' }));
-    const to = h('input', { type: 'text', class: 'timing-md', placeholder: 'dd/mm', value: fromMd(row.to) });
+    const to = h('input', { type: 'text', class: 'timing-md', placeholder: 'dd/mm', maxlength: 5, value: fromMd(row.to) });
     to.setAttribute('aria-label', t('plan.timing.to_for', { n: row.task.number ?? '' }));
     const show = () => {
       due.hidden = kind.value !== 'once';
@@ -201,6 +201,24 @@ export function render(ctx) {
     show();
     return h('td', { class: 'timing' }, kind, due, from, to,
       row.task.timing_text ? h('p', { class: 'hint' }, h('q', { text: row.task.timing_text })) : null);
+  }
+
+  // Which control of a task's row a server error on a part of it names.
+  const TASK_PART_CONTROL = { text: 'textarea', timing: '.timing select',
+    lead: '.chips[data-role="lead"] select, .chips[data-role="lead"] button',
+    coordinate: '.chips[data-role="coordinate"] select, .chips[data-role="coordinate"] button' };
+
+  // The text of the server's error on task i's part (the field after
+  // "tasks[i]."): said in words, as the server's message is English and
+  // for programs ("tasks[3].timing: a task done once needs due_on...").
+  function taskErrorKey(part, err) {
+    const msg = err.message ?? '';
+    if (part === 'timing' && /due_on/.test(msg)) return 'plan.error.task_due_on';
+    if (part === 'timing' && /yearly/.test(msg)) return 'plan.error.task_yearly';
+    if ((part === 'lead' || part === 'coordinate') && /listed twice/.test(msg)) return 'plan.error.task_unit_twice';
+    if (part === 'lead' && /at least one/.test(msg)) return 'plan.error.task_no_lead';
+    if (part === 'text' && /required|empty/.test(msg)) return 'plan.error.task_text';
+    return pick(`plan.error.task_part.${part}`, 'plan.error.task_part.other');
   }
 
   function taskRow(row) {
@@ -413,13 +431,14 @@ export function render(ctx) {
         ctx.go(`/plans/${plan.id}`);
       } catch (err) {
         if (!ctx.current() || err.handled) return;
-        const m = /^tasks\[(\d+)\]/.exec(err.field ?? '');
+        const m = /^tasks\[(\d+)\](?:\.(\w+))?/.exec(err.field ?? '');
         if (m && kept[Number(m[1])]) {
           const r = kept[Number(m[1])];
           r.err.hidden = false;
-          setText(r.err, 'plan.error.task', { field: err.field, message: err.message ?? '' });
+          setText(r.err, taskErrorKey(m[2], err), { n: r.task.number ?? String(Number(m[1]) + 1) });
           alert.show('plan.error.fix');
           r.tr.scrollIntoView({ block: 'center' });
+          (r.tr.querySelector(TASK_PART_CONTROL[m[2]] ?? 'textarea') ?? r.tr.querySelector('textarea'))?.focus();
         } else if (f[err.field]) {
           f[err.field].error(`plan.error.${err.field}`);
           f[err.field].input.focus();

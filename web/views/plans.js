@@ -45,8 +45,8 @@ export function render(ctx) {
     tbody.replaceChildren(...(items.length ? items.map((p) => h('tr', { 'data-id': String(p.id),
       class: p.overdue ? 'has-overdue' : null },
     h('td', { class: 'nowrap', text: p.number || '—' }),
-    h('th', { scope: 'row' }, h('a', { href: `#/plans/${p.id}`, text: p.title })),
-    h('td', { text: p.unit_name ?? '' }),
+    h('th', { scope: 'row' }, h('a', { href: `#/plans/${p.id}`, vi: p.title })),
+    h('td', { vi: p.unit_name ?? '' }),
     h('td', { class: 'nowrap', text: dmy(p.issued_on) }),
     h('td', { class: 'num', text: String(p.tasks ?? 0) }),
     h('td', { class: `num ${p.overdue ? 'overdue-count' : ''}`, text: String(p.overdue ?? 0) })))

@@ -4,15 +4,12 @@
 // start at: the latest whose end has passed.
 import { h } from '../dom.js';
 import { lang } from '../i18n.js';
+import { bilingual } from '../ref.js';
 import { today } from './cases.js';
 
 // A span showing vi or en by the language (relabelled by ref.js on a switch).
 export function bi(vi, en, tag = 'span', props = {}) {
-  const el = h(tag, props);
-  el.dataset.refVi = vi ?? '';
-  el.dataset.refEn = en || vi || '';
-  el.textContent = lang() === 'en' ? el.dataset.refEn : el.dataset.refVi;
-  return el;
+  return bilingual(h(tag, props), vi, en);
 }
 
 // The English name of the nation: the place VN of a report comes with its

@@ -17,7 +17,7 @@ import { get, post, withQuery } from '../api.js';
 import { h, field, alertBox, setText, time } from '../dom.js';
 import { lang, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
-import { percent, lightBadge } from './kpi.js';
+import { rateProps, lightBadge } from './kpi.js';
 import { bi, placeName, statusBadge, periodText, reportHref, hashQuery } from './report-common.js';
 
 // The table of a report body's rows.
@@ -38,7 +38,7 @@ export function reportTable(report) {
         h('th', { scope: 'row' }, bi(r.label_vi, r.label_en)),
         h('td', { class: 'num', 'data-value': r.rate === null ? '' : String(r.rate) },
           h('span', { class: 'frac', text: `${r.numerator ?? 0}/${r.denominator ?? 0}` }), ' ',
-          h('strong', { text: percent(r.rate) })),
+          h('strong', rateProps(r.rate))),
         h('td', { i18n: `case.kpi.target.${r.comparison}`, args: { pct: String(r.target_percent) } }),
         h('td', {}, lightBadge(r.light ?? 'none'))));
       continue;
@@ -211,7 +211,7 @@ export function render(ctx, { print = false } = {}) {
         sub ? h('dt', { i18n: 'report.submission.by' }) : null,
         sub ? h('dd', { class: 'submitted-by', text: `${sub.submitted_by} (${sub.unit})` }) : null,
         note ? h('dt', { i18n: 'report.note_shown' }) : null,
-        note ? h('dd', { class: 'note', text: note }) : null,
+        note ? h('dd', { class: 'note', vi: note }) : null,
         h('dt', { i18n: 'report.legal_basis' }), h('dd', { class: 'muted', text: r.form.legal_basis ?? '' })),
       sub ? null : h('div', { class: 'report-tools no-print' }, exports(where),
         h('a', { class: 'button secondary print-link', href: reportHref('/reports/print', v.id ? { id: v.id } : where),
@@ -340,7 +340,7 @@ export function render(ctx, { print = false } = {}) {
             h('td', {}, time(s.at)),
             h('td', {}, h('span', { i18n: `report.step.${s.action}` }), a ? ' ' : null, a),
             h('td', { text: s.user ?? '' }),
-            h('td', { text: s.unit ?? '' }),
+            h('td', { vi: s.unit ?? '' }),
             h('td', { class: 'comment', text: s.comment ?? '' }));
         }))));
   }

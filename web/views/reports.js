@@ -169,16 +169,25 @@ export function render(ctx) {
       deadlineForm(f, v));
   }
 
+  // "18/6" or "18/06" -> "06-18" (anything else as it is, for the server
+  // to refuse).
+  const monthDay = (x) => {
+    const m = /^(\d{1,2})\/(\d{1,2})$/.exec(x);
+    return m ? `${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : x;
+  };
+
   // A province sets its own deadline for its forms (the programme leaves
   // it to the province): statisticians and supervisors of the province.
   function deadlineForm(f, v) {
     const roles = ctx.user?.roles ?? [];
     if (f.level !== 'province' || level !== 'province' ||
         !roles.some((r) => r === 'statistician' || r === 'supervisor')) return null;
-    const input = h('input', { type: 'text', name: 'month_day', value: (v.due_on ?? '').slice(5) });
-    input.setAttribute('placeholder', 'MM-DD');
+    // Typed as dd/mm, as dates are shown (the API takes MM-DD).
+    const md = /^\d{4}-(\d{2})-(\d{2})$/.exec(v.due_on ?? '');
+    const input = h('input', { type: 'text', name: 'month_day', maxlength: 5, value: md ? `${md[2]}/${md[1]}` : '' });
+    input.setAttribute('placeholder', 'dd/mm');
     input.setAttribute('inputmode', 'numeric');
-    const f1 = field({ name: 'month_day', label: 'report.deadline.label', control: input });
+    const f1 = field({ name: 'month_day', label: 'report.deadline.label', hint: 'report.deadline.hint', control: input });
     const msg = h('p', { class: 'muted', role: 'status' });
     const form = h('form', { class: 'report-deadline stack' }, f1.el,
       h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', i18n: 'report.deadline.save' })),
@@ -189,7 +198,7 @@ export function render(ctx) {
       msg.textContent = '';
       try {
         await post('/api/reports/deadlines', { form: f.code, period_no: periodNo(periodSel.value),
-          month_day: input.value.trim() });
+          month_day: monthDay(input.value.trim()) });
         if (!ctx.current()) return;
         await load();
       } catch (err) {
@@ -214,7 +223,7 @@ export function render(ctx) {
         h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', i18n: k })))),
         h('tbody', {}, (c.places ?? []).map((p) => h('tr', { 'data-place': p.code, 'data-status': p.status },
           h('td', { class: 'mono', text: p.code }),
-          h('th', { scope: 'row', text: p.name }),
+          h('th', { scope: 'row', vi: p.name }),
           h('td', {}, statusBadge(p.status)),
           h('td', {}, timelinessBadge(p.timeliness)),
           h('td', {}, p.submitted_at ? time(p.submitted_at) : ''),

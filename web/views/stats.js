@@ -8,11 +8,11 @@
 // inline SVG line, the quarter still running marked as partial.
 import { get, withQuery } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
-import { pick, num, lang, has, t, dmy } from '../i18n.js';
+import { pick, num, has, t, dmy } from '../i18n.js';
 import { errorKey } from './errors.js';
 import { placePicker } from './place-picker.js';
-import { provinces, communes, ethnicGroups, countries, refLater } from '../ref.js';
-import { percent, lightBadge } from './kpi.js';
+import { provinces, communes, ethnicGroups, countries, refLater, bilingual } from '../ref.js';
+import { rateProps, lightBadge } from './kpi.js';
 import { today } from './cases.js';
 
 const COUNTS = ['intakes', 'persons', 'services', 'cases', 'offenders', 'referrals'];
@@ -216,12 +216,8 @@ export function render(ctx) {
           og.label = t(`stats.counts.${g}`);
         } else og.label = g;
         og.append(...indicators.filter((x) => x.counts === g).map((x) => {
-          const o = h('option', { value: x.code });
           // Relabelled by ref.js on a language switch.
-          o.dataset.refVi = x.name_vi;
-          o.dataset.refEn = x.name_en || x.name_vi;
-          o.textContent = lang() === 'en' ? o.dataset.refEn : o.dataset.refVi;
-          return o;
+          return bilingual(h('option', { value: x.code }), x.name_vi, x.name_en);
         }));
         return og;
       }));
@@ -253,8 +249,10 @@ export function render(ctx) {
       return;
     }
     const f = { indicator, from, to, province: place.province, commune: place.commune, by }[err.field];
-    if (f) f.error(pick(`stats.error.${err.field}`, errorKey(err, 'stats')));
-    else alert.show(errorKey(err, 'stats'));
+    if (f) {
+      f.error(pick(`stats.error.${err.field}`, errorKey(err, 'stats')));
+      f.input.focus();
+    } else alert.show(errorKey(err, 'stats'));
   }
 
   let seq = 0;
@@ -269,19 +267,19 @@ export function render(ctx) {
     out.setAttribute('aria-busy', 'true');
     const q = { indicator: indSel.value, from: from.input.value, to: to.input.value, ...placeQuery() };
     const dim = bySel.value;
-    loadKpis(q);
-    loadTrend(q);
     try {
       const r = await get(withQuery('/api/stats/values', { ...q, by: dim }));
       if (!ctx.current() || mine !== seq) return;
+      // The KPIs and the trend of the same query once it is known good: a
+      // query the server refuses is said once, at its field, not again by
+      // each of them.
+      loadKpis(q);
+      loadTrend(q);
       const ind = current();
       const scopeProvince = r.scope?.level === 'province' ? r.scope.code : place.value().province;
       const rows = inOrder(r.by, r.values ?? []).map((v) => ({ code: v.category, value: v.value,
         label: categoryLabel(r.by, v.category, scopeProvince) }));
-      const name = h('span');
-      name.dataset.refVi = ind?.name_vi ?? r.indicator;
-      name.dataset.refEn = ind?.name_en || name.dataset.refVi;
-      name.textContent = lang() === 'en' ? name.dataset.refEn : name.dataset.refVi;
+      const name = bilingual(h('span'), ind?.name_vi ?? r.indicator, ind?.name_en);
       out.replaceChildren(...present(
         h('div', { class: 'stats-total' },
           h('p', { class: 'stats-name' }, name),
@@ -320,7 +318,7 @@ export function render(ctx) {
   function card(name, { count, of, rate, target, comparison, status }) {
     return h('article', { class: `card kpi-card light-${status}`, 'data-kpi': name },
       h('h3', { i18n: `stats.kpi.${name}` }),
-      h('p', { class: 'kpi-rate', text: percent(rate) }),
+      h('p', { class: 'kpi-rate', ...rateProps(rate) }),
       h('p', { class: 'kpi-count', i18n: 'stats.kpi.count', args: { count: String(count), of: String(of) } }),
       h('p', { class: 'kpi-target', i18n: `case.kpi.target.${comparison}`,
         args: { pct: String(Math.round(target * 100)) } }),

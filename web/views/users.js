@@ -115,9 +115,10 @@ export function render(ctx) {
     tbody);
 
   async function act(u, what) {
+    const confirmKey = what === 'disable' ? 'users.confirm_disable' : 'users.confirm_reset';
+    if (!window.confirm(t(confirmKey, { username: u.username }))) return;
     listAlert.hide();
     secret.hidden = true;
-    if (what === 'disable' && !window.confirm(t('users.confirm_disable', { username: u.username }))) return;
     try {
       const res = await post(`/api/users/${encodeURIComponent(u.id)}/${what}`);
       if (!ctx.current()) return;
@@ -134,15 +135,16 @@ export function render(ctx) {
     const self = u.id === ctx.user.id;
     return h('tr', {},
       h('th', { scope: 'row' }, h('span', { class: 'mono', text: u.username })),
-      h('td', { text: u.display_name }),
-      h('td', { text: u.org_unit?.name ?? unitNames.get(u.org_unit_id) ?? '' }),
+      h('td', { vi: u.display_name }),
+      h('td', { vi: u.org_unit?.name ?? unitNames.get(u.org_unit_id) ?? '' }),
       h('td', {}, roleKeys(u.roles).map((k, i) => [i ? ', ' : null, h('span', { i18n: k })])),
       h('td', {}, h('span', { class: `badge ${u.disabled ? 'off' : u.must_change_password ? 'wait' : 'on'}`, i18n: status })),
       h('td', { class: 'row-actions' }, u.disabled || self ? null : [
+        // Named with the account, as each row has the same buttons.
         h('button', { type: 'button', class: 'small', onclick: () => act(u, 'reset-password'),
-          i18n: 'users.reset' }),
+          i18n: 'users.reset', attrs: { 'aria-label': ['users.reset_label', { username: u.username }] } }),
         h('button', { type: 'button', class: 'small danger', onclick: () => act(u, 'disable'),
-          i18n: 'users.disable' }),
+          i18n: 'users.disable', attrs: { 'aria-label': ['users.disable_label', { username: u.username }] } }),
       ]));
   }
 
@@ -172,7 +174,7 @@ export function render(ctx) {
   unitsLoaded.then((items) => {
     if (!ctx.current()) return;
     unitSelect.replaceChildren(h('option', { value: '', i18n: 'users.org_unit_choose' }),
-      ...sortUnits(items).map((u) => h('option', { value: u.id, text: unitLabel(u) })));
+      ...sortUnits(items).map((u) => h('option', { value: u.id, vi: unitLabel(u) })));
   }, (err) => {
     if (ctx.current() && !err.handled) unit.error(errorKey(err));
   });
