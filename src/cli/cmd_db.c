@@ -10,6 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The exit code of ctip_cli_fail for code, for messages it cannot word. */
+static int
+exit_of(enum ctip_status code)
+{
+	switch (code) {
+	case CTIP_EINVAL:
+	case CTIP_EEXIST:
+	case CTIP_ECONFLICT:
+	case CTIP_ETOOBIG:
+		return CTIP_EXIT_INPUT;
+	case CTIP_ENOTFOUND:
+		return CTIP_EXIT_MISSING;
+	default:
+		return CTIP_EXIT_FAIL;
+	}
+}
+
 int
 ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -32,13 +49,35 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 		return n < 0 ? CTIP_EXIT_OK : n;
 	if (ctip_store_open(&st, db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
 		return ctip_cli_fail(&err);
+	/* The store refuses a schema that is not the migrations' (after
+	 * repairing those of development builds), changing nothing. */
+	if (st->ops->migrate(&applied, st, &err) != CTIP_OK) {
+		st->ops->close(st);
+		fprintf(stderr, "ctip: could not migrate \"%s\": %s\n", db,
+			err.msg);
+		return exit_of(err.code);
+	}
 	/* A migration may reshape a reference table, and a newer ctip may
-	 * bring corrected reference data: load them again. */
-	if (st->ops->migrate(&applied, st, &err) != CTIP_OK ||
-	    ctip_refdata_changed(&changed, st, data, &err) != CTIP_OK ||
-	    ((applied > 0 || changed) &&
-	     ctip_refdata_load(st, data, &err) != CTIP_OK) ||
-	    st->ops->schema_version(&version, st, &err) != CTIP_OK) {
+	 * bring corrected reference data: load them again. A migration
+	 * applied has forgotten the digest of the data loaded (in its
+	 * transaction), so a reload that fails or is killed here is done
+	 * again by the next `ctip migrate`. */
+	if (ctip_refdata_changed(&changed, st, data, &err) != CTIP_OK ||
+	    (changed && ctip_refdata_load(st, data, &err) != CTIP_OK)) {
+		st->ops->close(st);
+		fprintf(stderr,
+			"ctip: the schema of \"%s\" is %s (version %d), but "
+			"its reference data could not be reloaded from "
+			"\"%s\": %s; fix that and run \"ctip migrate\" "
+			"again%s\n",
+			db, applied > 0 ? "migrated" : "up to date",
+			ctip_store_schema_latest(), data, err.msg,
+			applied > 0 ? " (\"ctip serve\" refuses the database "
+				      "until then)"
+				    : "");
+		return exit_of(err.code);
+	}
+	if (st->ops->schema_version(&version, st, &err) != CTIP_OK) {
 		st->ops->close(st);
 		return ctip_cli_fail(&err);
 	}

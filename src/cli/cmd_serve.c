@@ -6,6 +6,40 @@
 #include <pthread.h>
 #include <signal.h>
 
+/*
+ * Refuse (exit 1, one line naming db) a database whose schema is not the
+ * one the migrations make, or whose reference data were not loaded again
+ * since its last migration (a `ctip migrate` whose reload failed or was
+ * killed; the next one reloads them).
+ */
+static int
+serve_check_schema(struct ctip_store *st, const char *db)
+{
+	struct ctip_err err = { 0 };
+	struct ctip_arena a;
+	char *digest;
+	int rc;
+
+	if (st->ops->schema_check(st, &err) != CTIP_OK) {
+		fprintf(stderr, "ctip: database \"%s\": %s\n", db, err.msg);
+		return CTIP_EXIT_FAIL;
+	}
+	ctip_arena_init(&a, 256);
+	rc = st->ops->meta_get(&digest, st, "refdata_digest", &a, &err);
+	ctip_arena_free(&a);
+	if (rc == CTIP_ENOTFOUND) {
+		fprintf(stderr,
+			"ctip: database \"%s\": its reference data were not "
+			"loaded again since its last migration: run \"ctip "
+			"migrate\"\n",
+			db);
+		return CTIP_EXIT_FAIL;
+	}
+	if (rc != CTIP_OK)
+		return ctip_cli_fail(&err);
+	return CTIP_EXIT_OK;
+}
+
 int
 ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -52,7 +86,8 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		return CTIP_EXIT_USAGE;
 	}
 	/* Fail now, not at the first request, if the database is missing,
-	 * from a newer ctip (refused by the open) or read-only: a server
+	 * from a newer ctip (refused by the open), read-only, of an older
+	 * schema or of a schema that is not ctip's: a server
 	 * that cannot write cannot even audit a read, and would answer
 	 * every request with 500. */
 	if (ctip_store_open(&st, conf.db, CTIP_OPEN_EXISTING, &err) != CTIP_OK)
@@ -62,8 +97,8 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		st->ops->close(st);
 		return ctip_cli_fail(&err);
 	}
-	st->ops->close(st);
 	if (n == 0) {
+		st->ops->close(st);
 		fprintf(stderr,
 			"ctip: database \"%s\" is empty: run \"ctip "
 			"init\"\n",
@@ -71,12 +106,18 @@ ctip_cmd_serve(const struct ctip_cmd *cmd, int argc, char **argv)
 		return CTIP_EXIT_FAIL;
 	}
 	if (n < ctip_store_schema_latest()) {
+		st->ops->close(st);
 		fprintf(stderr,
 			"ctip: database \"%s\" is at schema version %d, this "
 			"ctip needs %d: run \"ctip migrate\"\n",
 			conf.db, n, ctip_store_schema_latest());
 		return CTIP_EXIT_FAIL;
 	}
+	if ((n = serve_check_schema(st, conf.db)) != CTIP_EXIT_OK) {
+		st->ops->close(st);
+		return n;
+	}
+	st->ops->close(st);
 	/* Block the signals before any thread starts, so that they reach
 	 * sigwait() below and never an MHD worker (stack-baseline pitfall
 	 * 2). SIGPIPE is ignored: a client that hangs up is no crash.

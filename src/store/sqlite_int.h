@@ -147,6 +147,24 @@ enum ctip_status sq_db_error(struct sqlite_store *s, struct ctip_err *err,
  * table: SQLITE_OK or the error's code. */
 int sq_version_of(sqlite3 *db, int *out);
 
+/* Create schema_migration if need be and apply the migrations it does not
+ * record, in the caller's transaction; *applied counts them. */
+int sq_apply_migrations(int *applied, struct sqlite_store *s,
+			struct ctip_err *err);
+
+/* store_sqlite_schema.c. The migration (014_dev_build_repair) before which
+ * sq_apply_migrations runs sq_repair_dev_builds. */
+#define SQ_REPAIR_VERSION 14
+
+/* The SQLite-only part of repairing the databases of development builds,
+ * run just before migration 014 (which does the rest in common SQL): a
+ * plan_task_unit made without its id column gets one holding each row's
+ * rowid. Nothing on any other database. CTIP_OK or CTIP_ESTORE. */
+int sq_repair_dev_builds(struct sqlite_store *s, struct ctip_err *err);
+
+/* The schema_check op (store.h). */
+int sq_schema_check(struct ctip_store *st, struct ctip_err *err);
+
 /* store_sqlite_file.c: the backup and writable ops. */
 int sq_backup(struct ctip_store *st, const char *path, struct ctip_err *err);
 int sq_writable(struct ctip_store *st, struct ctip_err *err);

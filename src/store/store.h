@@ -396,10 +396,23 @@ struct ctip_store;
 struct ctip_store_ops {
 	const char *name; /* "sqlite" or "postgres", for logs and tests */
 
-	/* Apply the migrations not yet applied, in one transaction each;
-	 * *applied = how many ran (0 when up to date). */
+	/* Apply the migrations not yet applied, then check the schema
+	 * (schema_check), all in one transaction: a failed migration or a
+	 * schema that differs changes nothing. *applied = how many ran (0
+	 * when up to date). When one ran, meta refdata_digest is deleted in
+	 * that transaction: the reference data count as not loaded until
+	 * they are loaded again (`ctip migrate`). */
 	int (*migrate)(int *applied, struct ctip_store *st,
 		       struct ctip_err *err);
+	/* Check that the database's schema is exactly the one the
+	 * migrations make on an empty database (tables, indexes and
+	 * triggers, by their definitions), changing nothing: CTIP_OK, or
+	 * CTIP_ESTORE whose message names the first difference ("table
+	 * intake_person is missing", "table access_grant differs from
+	 * ctip's definition") and how many more there are. migrate runs it
+	 * before it commits and refuses a database that differs; `ctip
+	 * serve` runs it at start. */
+	int (*schema_check)(struct ctip_store *st, struct ctip_err *err);
 	/* Highest applied migration, 0 for an empty database. */
 	int (*schema_version)(int *out, struct ctip_store *st,
 			      struct ctip_err *err);

@@ -1140,10 +1140,15 @@ sq_schema_version(int *out, struct ctip_store *st, struct ctip_err *err)
 	return CTIP_OK;
 }
 
-static int
-sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
+/*
+ * Create schema_migration if need be and apply the migrations not yet
+ * recorded in it, in the caller's transaction. Before 014, which repairs
+ * the databases of development builds, the SQLite-only part of that repair
+ * runs (sq_repair_dev_builds). *applied counts the migrations applied.
+ */
+int
+sq_apply_migrations(int *applied, struct sqlite_store *s, struct ctip_err *err)
 {
-	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = NULL;
 	char now[32];
 	time_t t = time(NULL);
@@ -1153,15 +1158,13 @@ sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
 	*applied = 0;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if ((rc = sq_begin(st, err)) != 0)
-		return rc;
 	rc = exec_sql(s,
 		      "CREATE TABLE IF NOT EXISTS schema_migration (version "
 		      "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "
 		      "TEXT NOT NULL)",
 		      "create the migration table", err);
 	if (rc == CTIP_OK)
-		rc = sq_schema_version(&have, st, err);
+		rc = sq_schema_version(&have, &s->base, err);
 	if (rc == CTIP_OK && have > ctip_n_migrations)
 		rc = ctip_err_set(err, CTIP_ESTORE,
 				  "database schema version %d is newer than "
@@ -1171,6 +1174,9 @@ sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
 		const struct ctip_migration *m = &ctip_migrations[i];
 		char *msg = NULL;
 
+		if (m->version == SQ_REPAIR_VERSION &&
+		    (rc = sq_repair_dev_builds(s, err)) != CTIP_OK)
+			break;
 		if (sqlite3_exec(s->db, m->sql, NULL, NULL, &msg) !=
 		    SQLITE_OK) {
 			rc = ctip_err_set(err, CTIP_ESTORE,
@@ -1196,6 +1202,35 @@ sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
 		sqlite3_finalize(q);
 		(*applied)++;
 	}
+	return rc;
+}
+
+/*
+ * Apply the pending migrations, then check that the schema is the one the
+ * migrations make (sq_schema_check), all in one transaction: a failed
+ * migration or a schema that differs leaves the database as it was. A
+ * migration applied also forgets the digest of the reference data loaded
+ * (meta refdata_digest), in the same transaction, so that the reference
+ * data count as not loaded until `ctip migrate` has reloaded them: a
+ * reload that fails or is killed is redone by the next one, and `ctip
+ * serve` refuses the database meanwhile.
+ */
+static int
+sq_migrate(int *applied, struct ctip_store *st, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	int rc;
+
+	*applied = 0;
+	if ((rc = sq_begin(st, err)) != 0)
+		return rc;
+	rc = sq_apply_migrations(applied, s, err);
+	if (rc == CTIP_OK && *applied > 0)
+		rc = exec_sql(s,
+			      "DELETE FROM meta WHERE key = 'refdata_digest'",
+			      "forget the reference data digest", err);
+	if (rc == CTIP_OK)
+		rc = sq_schema_check(st, err);
 	if (rc == CTIP_OK)
 		rc = sq_commit(st, err);
 	if (rc != CTIP_OK) {
@@ -3207,6 +3242,7 @@ sq_close(struct ctip_store *st)
 static const struct ctip_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.migrate = sq_migrate,
+	.schema_check = sq_schema_check,
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
 	.writable = sq_writable,

@@ -1,13 +1,17 @@
-// storage.test.js: `ctip import` and `ctip backup` against real database
-// files: all-or-nothing imports, identity data encrypted at rest, online
-// backups.
+// storage.test.js: `ctip import`, `ctip backup` and `ctip migrate` against
+// real database files: all-or-nothing imports, identity data encrypted at
+// rest, online backups, the repair of development builds' databases and the
+// schema check.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
 import {
-	csv, fileMode, initDb, personCount, request, run, runOk, sha256, sharedDb, sqlite, startServer, stopOk,
+	BIN, DATA, csv, fileMode, initDb, personCount, request, run, runOk, sha256, sharedDb, sleep, sqlite, startServer,
+	stopOk, tempDir,
 } from './lib.js';
+import { addOrg, addUser, ok, signIn } from './users.js';
 
 // Three persons: a victim with an event abroad, a person under
 // identification, and a minor accompanying the first.
@@ -446,3 +450,167 @@ test('backup during an import holds all of its rows or none', async () => {
 		assert.ok([before, before + 3000].includes(personCount(out)), `${out}: ${personCount(out)} persons`);
 	}
 });
+
+// --- databases of development builds, and schemas no repair knows ---
+
+// Row counts of every table of db, by name.
+function tableCounts(db) {
+	const names = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+		.split('\n');
+	return Object.fromEntries(names.map((n) => [n, Number(sqlite(db, `SELECT count(*) FROM "${n}"`))]));
+}
+
+// As development builds left them (docs/internals/storage.md): 003_intake
+// without intake_person (65b0f8e, b16aa4e, 7a43485), access_grant of the
+// CHECK before referrals of intakes (c990c71..65b0f8e), plan_task_unit
+// without id (2cf1e4c..0113051); at schema version 13.
+const DEV_BUILD_SQL = `
+DROP TABLE intake_person;
+CREATE TABLE ag (object_type TEXT NOT NULL CHECK (object_type = 'person'), object_id INTEGER NOT NULL,
+	unit_id INTEGER NOT NULL REFERENCES org_unit (id), granted_at TEXT NOT NULL,
+	granted_by INTEGER REFERENCES app_user (id), PRIMARY KEY (object_type, object_id, unit_id));
+INSERT INTO ag SELECT * FROM access_grant WHERE object_type = 'person';
+DROP TABLE access_grant; ALTER TABLE ag RENAME TO access_grant;
+CREATE INDEX access_grant_unit ON access_grant (unit_id, object_type, object_id);
+CREATE TABLE ptu (task_id INTEGER NOT NULL REFERENCES plan_task (id),
+	role TEXT NOT NULL CHECK (role = 'lead' OR role = 'coordinate'), org_unit_id INTEGER REFERENCES org_unit (id),
+	all_units INTEGER NOT NULL DEFAULT 0 CHECK (all_units IN (0, 1)), phrase TEXT,
+	CHECK ((org_unit_id IS NULL) = (all_units = 1)));
+INSERT INTO ptu SELECT task_id, role, org_unit_id, all_units, phrase FROM plan_task_unit ORDER BY id;
+DROP TABLE plan_task_unit; ALTER TABLE ptu RENAME TO plan_task_unit;
+CREATE INDEX plan_task_unit_task ON plan_task_unit (task_id);
+CREATE INDEX plan_task_unit_unit ON plan_task_unit (org_unit_id, task_id);
+DELETE FROM schema_migration WHERE version >= 14;`;
+
+test('migrate repairs the databases of development builds with every row, and their intakes, persons and plans read again',
+	{ timeout: 120000 }, async () => {
+		const { db, key } = await initDb({ demo: 20 });
+		const lan = await addUser(db, key, 'lan', {
+			adminCode: '00004', agency: 'POLICE', roles: ['case_worker', 'hotline_operator', 'investigator'],
+		});
+		const unit = sqlite(db, "SELECT org_unit_id FROM app_user WHERE username = 'lan'");
+		const other = (await addOrg(db, { agency: 'HEALTH', adminCode: '01' })).id;
+		let srv = await startServer({ db, key });
+		let c, intake, person;
+		try {
+			c = await signIn(srv.url, lan);
+			intake = ok(await c.post('/api/intakes', {
+				received_at: '2026-01-05T08:15:00Z', channel: 'HOTLINE_111', language: 'vi', province: '01',
+				commune: '00004', summary: 'QA', reporter: { anonymous: true }, urgency: 'high',
+			}), 201);
+			person = ok(await c.post('/api/persons', {
+				full_name: 'Trần Thị Nạn', sex: 'F', birth_year: 2001, role: 'under_identification',
+				citizenship: 'vn_citizen', province: '01', commune: '00004', received_on: '2026-01-06',
+			}), 201);
+			ok(await c.post('/api/referrals', {
+				object_type: 'person', object_id: person.id, to_unit_id: other, reason: 'QA', urgency: 'normal',
+			}), 201);
+		} finally {
+			await stopOk(srv);
+		}
+		// A plan of lan's commune, its units in a gap of rowids.
+		sqlite(db, `INSERT INTO plan (id, org_unit_id, admin_code, province_code, title, issued_on, period_from,
+			period_to, created_by, created_at, updated_at) VALUES (1, ${unit}, '00004', '01', 'KH', '2026-01-05',
+			'2026-01-01', '2026-12-31', ${lan.id}, '2026-01-05T00:00:00Z', '2026-01-05T00:00:00Z');
+			INSERT INTO plan_task (id, plan_id, seq, number, text, timing) VALUES (1, 1, 1, '1', 'T', 'continuous');
+			INSERT INTO plan_task_unit (id, task_id, role, org_unit_id, all_units, phrase) VALUES
+				(4, 1, 'lead', ${unit}, 0, 'Công an xã'), (9, 1, 'coordinate', NULL, 1, 'các sở')`);
+		const before = tableCounts(db);
+		sqlite(db, DEV_BUILD_SQL);
+		assert.equal(sqlite(db, 'SELECT group_concat(rowid) FROM plan_task_unit'), '1,2');
+		// The version is older: serve refuses until migrated.
+		let r = await run(['serve', '--listen', '127.0.0.1:0', '--db', db, '--key', key]);
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /run "ctip migrate"/);
+		assert.match(await runOk(['migrate', '--db', db]),
+			/schema version 14 \(1 migration applied\); reference data reloaded/);
+		// Every row kept (the intake-person links went with the table
+		// the development build never had).
+		assert.deepEqual(tableCounts(db), { ...before, intake_person: 0 });
+		assert.equal(sqlite(db, 'SELECT group_concat(id) FROM plan_task_unit ORDER BY id'), '1,2');
+		srv = await startServer({ db, key });
+		try {
+			c = await signIn(srv.url, lan);
+			ok(await c.get(`/api/intakes/${intake.id}`));
+			ok(await c.get(`/api/persons/${person.id}?reason=qa`));
+			const plan = ok(await c.get('/api/plans/1'));
+			assert.deepEqual(plan.tasks[0].lead.map((u) => u.phrase), ['Công an xã']);
+			ok(await c.post('/api/referrals', {
+				object_type: 'intake', object_id: intake.id, to_unit_id: other, reason: 'QA', urgency: 'normal',
+			}), 201);
+		} finally {
+			await stopOk(srv);
+		}
+		assert.match(await runOk(['migrate', '--db', db]), /\(0 migrations applied\)$/m);
+	});
+
+test('a schema no repair knows is refused by migrate and serve, naming what differs, and nothing is changed', async () => {
+	const { db: fresh, key } = await sharedDb();
+	const cases = [
+		['ALTER TABLE person ADD COLUMN nickname TEXT', /table person differs from ctip's definition/],
+		['ALTER TABLE app_user DROP COLUMN version', /table app_user differs from ctip's definition/],
+		['DROP INDEX person_owner', /index person_owner is missing/],
+		['CREATE TABLE notes (x TEXT)', /table notes is not in ctip's schema/],
+	];
+	for (const [sql, what] of cases) {
+		for (const pending of [false, true]) {
+			const db = path.join(tempDir(), 'x.db');
+			await runOk(['backup', '--db', fresh, db]);
+			sqlite(db, sql + (pending ? '; DELETE FROM schema_migration WHERE version >= 14' : ''));
+			const state = () => [sqlite(db, 'SELECT type, name, sql FROM sqlite_master ORDER BY name'), tableCounts(db)];
+			const before = state();
+			let r = await run(['migrate', '--db', db]);
+			assert.equal(r.code, 1, r.stderr);
+			assert.match(r.stderr, new RegExp(`^ctip: could not migrate "[^"]*": schema is not ctip's: ${what.source}\\n$`));
+			assert.deepEqual(state(), before, `${sql}: changed by a refused migrate`);
+			if (pending)
+				continue;
+			r = await run(['serve', '--listen', '127.0.0.1:0', '--db', db, '--key', key]);
+			assert.equal(r.code, 1, r.stderr);
+			assert.match(r.stderr, new RegExp(`^ctip: database "[^"]*": schema is not ctip's: ${what.source}\\n$`));
+			assert.doesNotMatch(r.stdout, /listening/);
+		}
+	}
+});
+
+test('a reference reload that fails or is killed after a migration is redone by the next migrate; serve refuses meanwhile',
+	{ timeout: 120000 }, async () => {
+		const { db: fresh, key } = await sharedDb();
+		const db = path.join(tempDir(), 'r.db');
+		const forms = 'SELECT count(*) FROM report_form';
+		await runOk(['backup', '--db', fresh, db]);
+		const n = sqlite(db, forms);
+		// A failed reload: the data directory is missing.
+		sqlite(db, 'DELETE FROM schema_migration WHERE version >= 14');
+		let r = await run(['migrate', '--db', db, '--data', path.join(tempDir(), 'none')]);
+		assert.equal(r.code, 4, r.stderr);
+		assert.match(r.stderr, /^ctip: the schema of "[^"]*" is migrated \(version 14\), but its reference data could not be reloaded from "[^"]*": .*; fix that and run "ctip migrate" again \("ctip serve" refuses the database until then\)\n$/);
+		assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migration'), '14');
+		r = await run(['serve', '--listen', '127.0.0.1:0', '--db', db, '--key', key]);
+		assert.equal(r.code, 1, r.stderr);
+		assert.match(r.stderr, /reference data were not loaded again since its last migration: run "ctip migrate"/);
+		assert.match(await runOk(['migrate', '--db', db]), /\(0 migrations applied\); reference data reloaded/);
+		// A killed reload: a reference file that is a FIFO holds the
+		// reload after the schema's commit until SIGKILL.
+		sqlite(db, 'DELETE FROM schema_migration WHERE version >= 14');
+		const data = tempDir();
+		for (const f of fs.readdirSync(DATA))
+			if (fs.statSync(path.join(DATA, f)).isFile())
+				fs.copyFileSync(path.join(DATA, f), path.join(data, f));
+		fs.rmSync(path.join(data, 'admin-units.csv'));
+		spawnSync('mkfifo', [path.join(data, 'admin-units.csv')]);
+		const child = spawn(BIN, ['migrate', '--db', db, '--data', data], { stdio: 'ignore' });
+		for (let i = 0; i < 200 && sqlite(db, 'SELECT max(version) FROM schema_migration') !== '14'; i++)
+			await sleep(50);
+		assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migration'), '14');
+		await sleep(200);
+		child.kill('SIGKILL');
+		await new Promise((resolve) => child.on('exit', resolve));
+		assert.equal(sqlite(db, "SELECT count(*) FROM meta WHERE key = 'refdata_digest'"), '0');
+		r = await run(['serve', '--listen', '127.0.0.1:0', '--db', db, '--key', key]);
+		assert.equal(r.code, 1, r.stderr);
+		assert.match(await runOk(['migrate', '--db', db]), /\(0 migrations applied\); reference data reloaded/);
+		assert.equal(sqlite(db, forms), n);
+		const srv = await startServer({ db, key });
+		await stopOk(srv);
+	});
