@@ -335,6 +335,7 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	struct ctip_arena a;
 	unsigned char hash[32];
 	char now[24], until[24], name[65];
+	const char *verified = NULL;
 	enum ctip_status rc, lrc;
 	long mono = monotonic_now(), wait;
 	bool found, ok, locks, failed = false;
@@ -368,6 +369,9 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 	if (rc != CTIP_OK && rc != CTIP_ENOTFOUND)
 		goto out;
 	found = rc == CTIP_OK;
+	/* The hash checked, kept in the arena beside the row read again. */
+	if (found)
+		verified = u.password_hash;
 	/* Verified whatever the account's state, locked or disabled too:
 	 * the answer must not tell them from a wrong password, neither by
 	 * its bytes nor by its time. */
@@ -384,6 +388,13 @@ ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
 		st->ops->rollback(st);
 		goto out;
 	}
+	/* The password changed (or was reset) while Argon2 ran: what was
+	 * checked is no longer the password, so the attempt is decided
+	 * against the current one, which it was not shown to match. It
+	 * answers, is audited and counts as a wrong password does, and no
+	 * session outlives the change. */
+	if (found && strcmp(u.password_hash, verified) != 0)
+		ok = false;
 	if (!ok || u.disabled || locked(&u, now)) {
 		rc = count_failure(&locks, st, kr, &ev, found ? &u : NULL, now,
 				   false, err);
@@ -530,11 +541,13 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 				       .object_type = "user",
 				       .object_id = p->username };
 	char hash[crypto_pwhash_STRBYTES], now[24];
+	struct ctip_session_row s;
 	struct ctip_user_row u;
 	struct ctip_arena a;
+	const char *verified;
 	size_t n = strlen(next);
 	enum ctip_status rc;
-	bool ok, locks;
+	bool refused, locks;
 
 	/* What no password can be, blank or too long, is bad input, as
 	 * everywhere in the API: nothing is guessed by it, and it is
@@ -547,21 +560,82 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 				      "current_password: does not match");
 	ctip_now(now);
 	ctip_arena_init(&a, 1 << 16);
+	hash[0] = '\0';
 	rc = st->ops->user_get(&u, st, p->user_id, &a, err);
 	if (rc != CTIP_OK)
 		goto out;
-	ok = crypto_pwhash_str_verify(u.password_hash, current,
-				      strlen(current)) == 0;
-	if (!ok || locked(&u, now)) {
-		/* A session (or a token) is no licence to guess: each
-		 * wrong password counts as a failed login would. */
-		if ((rc = st->ops->begin(st, err)) != CTIP_OK)
-			goto out;
-		if ((rc = st->ops->user_get(&u, st, p->user_id, &a, err)) !=
-		    CTIP_OK) {
-			st->ops->rollback(st);
+	/* The hash checked, kept in the arena beside the row read again. */
+	verified = u.password_hash;
+	refused = crypto_pwhash_str_verify(verified, current,
+					   strlen(current)) != 0 ||
+		  locked(&u, now);
+	if (!refused) {
+		if (n < CTIP_PASSWORD_MIN || n > CTIP_PASSWORD_MAX ||
+		    !ctip_text_valid(next, n)) {
+			rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+					    "new_password: %d to %d characters",
+					    CTIP_PASSWORD_MIN,
+					    CTIP_PASSWORD_MAX);
 			goto out;
 		}
+		/* No password is blank: a blank current one is never
+		 * right. */
+		if (ctip_text_blank(next)) {
+			rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+					    "new_password: not only white "
+					    "space");
+			goto out;
+		}
+		if (strcmp(next, current) == 0 ||
+		    strcmp(next, p->username) == 0) {
+			rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
+					    "new_password: must differ from "
+					    "the current password and the "
+					    "username");
+			goto out;
+		}
+		if (crypto_pwhash_str(
+			    hash, next, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+			rc = ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	/* Argon2 ran outside the transaction: read the account again
+	 * inside it, where nothing else can change it before the commit. */
+	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
+		goto out;
+	if ((rc = st->ops->user_get(&u, st, p->user_id, &a, err)) != CTIP_OK) {
+		st->ops->rollback(st);
+		goto out;
+	}
+	/* Another change (this user's from another session, a reset, a
+	 * lock) ended this session meanwhile: it is over, as for any
+	 * request that comes with an ended session. */
+	if (!p->via_token && (rc = st->ops->session_get(&s, st, p->session_hash,
+							&a, err)) != CTIP_OK) {
+		st->ops->rollback(st);
+		if (rc == CTIP_ENOTFOUND)
+			rc = ctip_err_set(err, CTIP_EAUTH, "no valid session");
+		goto out;
+	}
+	/* The password was changed meanwhile by another request of this
+	 * session or by an administrator: the one checked is no longer
+	 * current, and writing now would silently undo that change. Not
+	 * counted: nothing was checked against the current password. */
+	if (!locked(&u, now) && strcmp(u.password_hash, verified) != 0) {
+		st->ops->rollback(st);
+		rc = ctip_err_rule(err, CTIP_ECONFLICT, "current_password",
+				   "password_changed",
+				   "current_password: the password was changed "
+				   "meanwhile, by another request or an "
+				   "administrator: enter the current password "
+				   "again");
+		goto out;
+	}
+	if (refused || locked(&u, now)) {
+		/* A session (or a token) is no licence to guess: each
+		 * wrong password counts as a failed login would. */
 		rc = count_failure(&locks, st, kr, &ev, &u, now, true, err);
 		if (rc != CTIP_OK)
 			goto out;
@@ -582,34 +656,7 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 					    "current_password: does not match");
 		goto out;
 	}
-	if (n < CTIP_PASSWORD_MIN || n > CTIP_PASSWORD_MAX ||
-	    !ctip_text_valid(next, n)) {
-		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
-				    "new_password: %d to %d characters",
-				    CTIP_PASSWORD_MIN, CTIP_PASSWORD_MAX);
-		goto out;
-	}
-	/* No password is blank: a blank current one is never right. */
-	if (ctip_text_blank(next)) {
-		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
-				    "new_password: not only white space");
-		goto out;
-	}
-	if (strcmp(next, current) == 0 || strcmp(next, p->username) == 0) {
-		rc = ctip_err_field(err, CTIP_EINVAL, "new_password",
-				    "new_password: must differ from the "
-				    "current password and the username");
-		goto out;
-	}
-	if (crypto_pwhash_str(hash, next, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		rc = ctip_err_set(err, CTIP_EINTERNAL, "out of memory");
-		goto out;
-	}
-	if ((rc = st->ops->begin(st, err)) != CTIP_OK)
-		goto out;
 	rc = st->ops->user_set_password(st, p->user_id, hash, false, now, err);
-	sodium_memzero(hash, sizeof(hash));
 	/* The password was right: earlier failures were the user's own. */
 	if (rc == CTIP_OK && u.failed_logins != 0)
 		rc = st->ops->user_set_login_state(st, p->user_id, 0, NULL,
@@ -623,6 +670,7 @@ ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,
 	if (rc == CTIP_OK)
 		p->must_change_password = false;
 out:
+	sodium_memzero(hash, sizeof(hash));
 	ctip_arena_free(&a);
 	return rc;
 }

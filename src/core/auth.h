@@ -27,7 +27,12 @@
  * outcome "failed" or "locked"). Before any of that, CTIP_ETHROTTLED when
  * the address ip already failed CTIP_LOGIN_IP_MAX_FAILS times within
  * CTIP_LOGIN_IP_WINDOW seconds (ctip_auth_throttle_begin), whatever the name
- * and password; such an attempt is neither verified nor audited.
+ * and password; such an attempt is neither verified nor audited. The
+ * password is verified outside the transaction that creates the session;
+ * if the stored hash changed meanwhile (a password change or reset), the
+ * attempt is decided against the current hash it was not verified
+ * against: it answers, is audited and counts as a wrong password, so no
+ * session made with an old password outlives the change.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auth_login(struct ctip_principal *p, char token[CTIP_TOKEN_LEN + 1],
@@ -86,6 +91,12 @@ ctip_auth_logout(struct ctip_store *st, const struct ctip_keyring *kr,
  * (audited "locked"), so that the answer tells nothing. A blank current
  * password, or one longer than CTIP_PASSWORD_MAX, which no password can
  * be, is CTIP_EINVAL before any check: not verified, audited or counted.
+ * The check runs before the transaction that writes; inside it, when p's
+ * session was ended meanwhile (another change, a reset, a lock) the
+ * change is CTIP_EAUTH "no valid session", and when the stored password
+ * is no longer the one checked (changed by another request or reset) it
+ * is CTIP_ECONFLICT naming "current_password" with the rule
+ * "password_changed"; neither writes, is audited or counts.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_auth_change_password(struct ctip_store *st, const struct ctip_keyring *kr,

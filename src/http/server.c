@@ -35,20 +35,27 @@ struct ctip_server {
 	pthread_key_t count_key; /* and its mapped one (CTIP_COUNTS) */
 	struct ctip_keyring kr;  /* the database's key file */
 	char *key_path;
-	pthread_rwlock_t key_lock;  /* reloads of kr wait for handlers */
-	struct stat key_stat;       /* of the key file when loaded */
+	pthread_rwlock_t key_lock; /* reloads of kr wait for handlers */
+	/* One look at the key file at a time (keys_refresh): held while
+	 * key_stat is read or written and while a reload runs. */
+	pthread_mutex_t reload_lock;
+	struct stat key_stat;       /* of the key file when loaded or refused */
 	atomic_long key_checked;    /* second of the last look at the file */
 	struct ctip_auditq *auditq; /* group commit of read audits */
 	bool secure_cookie;
 	char trusted_proxy[INET6_ADDRSTRLEN]; /* "" when none */
 	atomic_long proxy_warned; /* minute of the last warning about it */
 	atomic_int inflight;      /* requests begun and not yet completed */
+	/* ctip_server_stop has begun: requests arriving now are refused
+	 * (503), so that those in flight drain. */
+	atomic_bool stopping;
 };
 
 /* State of one request across the handler's calls. */
 struct conn_ctx {
 	struct ctip_buf body;
 	bool too_big;
+	bool refused; /* arrived once the server was stopping: 503 */
 	struct timespec start;
 	/* The request, kept here while it waits for its audit entry. */
 	bool started;
@@ -444,19 +451,25 @@ keys_refresh(struct ctip_server *srv)
 	struct ctip_store *db;
 	struct stat st;
 	long now = (long)time(NULL);
+	int n_keys;
 
 	if (atomic_exchange(&srv->key_checked, now) == now)
+		return;
+	/* One look at a time, and no request waits for another's: a reload
+	 * under way (a slow key check) answers for this second too, and the
+	 * next look compares with the key_stat it leaves. */
+	if (pthread_mutex_trylock(&srv->reload_lock) != 0)
 		return;
 	if (stat(srv->key_path, &st) != 0 ||
 	    (st.st_mtim.tv_sec == srv->key_stat.st_mtim.tv_sec &&
 	     st.st_mtim.tv_nsec == srv->key_stat.st_mtim.tv_nsec &&
 	     st.st_size == srv->key_stat.st_size &&
 	     st.st_ino == srv->key_stat.st_ino))
-		return;
+		goto out;
 	if ((db = thread_store(srv, false, &err)) == NULL) {
 		/* Tried again in a second: the file is still unseen. */
 		ctip_log(CTIP_LOG_ERROR, "key file not checked: %s", err.msg);
-		return;
+		goto out;
 	}
 	if (ctip_keyring_load(&kr, srv->key_path, &err) != CTIP_OK ||
 	    ctip_key_check(db, &kr, &err) != CTIP_OK) {
@@ -467,14 +480,19 @@ keys_refresh(struct ctip_server *srv)
 		 * database busy: again in a second. */
 		if (err.code == CTIP_EINVAL)
 			srv->key_stat = st;
-		return;
+		goto out;
 	}
+	/* Handlers read srv->kr under the read lock: it changes only under
+	 * the write lock, and is not read here after it is let go. */
+	n_keys = kr.n_keys;
 	pthread_rwlock_wrlock(&srv->key_lock);
 	srv->kr = kr;
-	srv->key_stat = st;
 	pthread_rwlock_unlock(&srv->key_lock);
+	srv->key_stat = st;
 	ctip_keyring_wipe(&kr);
-	ctip_log(CTIP_LOG_INFO, "key file reloaded: %d keys", srv->kr.n_keys);
+	ctip_log(CTIP_LOG_INFO, "key file reloaded: %d keys", n_keys);
+out:
+	pthread_mutex_unlock(&srv->reload_lock);
 }
 
 static void
@@ -642,6 +660,8 @@ queue(struct MHD_Connection *conn, struct ctip_resp *resp)
 	if (resp->disposition != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 					resp->disposition);
+	if (resp->close)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -710,6 +730,26 @@ refuse(struct MHD_Connection *conn, const char *why)
 	ret = queue(conn, &resp);
 	ctip_buf_free(&resp.body);
 	return ret;
+}
+
+/* The answer to a request that arrived once the server was stopping,
+ * before any work or audit: 503 with a problem of its own code (no status
+ * of ctip_status_to_http stands for it), and the connection closed, so
+ * that the client retries on a new one, with this server or the next. */
+static void
+shutting_down(struct ctip_resp *resp)
+{
+	static const char body[] =
+		"{\"code\":\"shutting_down\",\"message\":\"the server is "
+		"shutting down and takes no new requests: nothing was done; "
+		"retry in a moment\"}";
+
+	ctip_buf_reset(&resp->body);
+	if (ctip_buf_add(&resp->body, body, sizeof(body) - 1) != CTIP_OK)
+		abort();
+	resp->status = 503;
+	resp->content_type = "application/problem+json; charset=utf-8";
+	resp->close = true;
 }
 
 /* The audit writer committed (or failed) a suspended request's entry. */
@@ -862,6 +902,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return refuse(conn, why);
 		ctx = ctip_xmalloc(sizeof(*ctx));
 		memset(ctx, 0, sizeof(*ctx));
+		/* Decided when the request arrives: one begun before the
+		 * stop finishes normally, with its audit entry. */
+		ctx->refused = atomic_load(&srv->stopping);
 		ctip_buf_init(&ctx->body, CTIP_BODY_LIMIT);
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		ctx->srv = srv;
@@ -897,7 +940,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	ctx->req.server = srv;
 	ctx->req.who_buf = &ctx->who;
 	client_ip(ctx->req.ip, &ctx->req);
-	if (ctx->too_big)
+	if (ctx->refused)
+		shutting_down(&ctx->resp);
+	else if (ctx->too_big)
 		ctip_resp_problem(&ctx->resp, CTIP_ETOOBIG, NULL,
 				  "request body larger than %u bytes",
 				  CTIP_BODY_LIMIT);
@@ -1080,6 +1125,8 @@ ctip_server_start(struct ctip_server **out, const struct ctip_server_conf *conf,
 		&rwattr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&s->key_lock, &rwattr);
 	pthread_rwlockattr_destroy(&rwattr);
+	pthread_mutex_init(&s->reload_lock, NULL);
+	atomic_init(&s->stopping, false);
 	atomic_init(&s->key_checked, (long)time(NULL));
 	atomic_init(&s->proxy_warned, 0L);
 	if ((rc = open_keys(s, conf->key, err)) != CTIP_OK) {
@@ -1136,7 +1183,12 @@ ctip_server_stop(struct ctip_server *s)
 		/* Accept no more connections, let the requests in flight
 		 * finish (MHD_stop_daemon alone would cut them off), then
 		 * close every connection. Idle keep-alive connections hold
-		 * no request and do not delay the stop. */
+		 * no request and do not delay the stop; a request that comes
+		 * on a kept-alive connection from now on is refused with 503
+		 * and its connection closed (on_request), so that a steady
+		 * stream of them cannot keep requests in flight until the
+		 * audit log closes under them. */
+		atomic_store(&s->stopping, true);
 		lsock = MHD_quiesce_daemon(s->daemon);
 		for (waited = 0; atomic_load(&s->inflight) > 0 &&
 				 waited < SHUTDOWN_GRACE_MS;
@@ -1158,6 +1210,7 @@ ctip_server_stop(struct ctip_server *s)
 	ctip_auditq_stop(s->auditq);
 	ctip_keyring_wipe(&s->kr);
 	pthread_rwlock_destroy(&s->key_lock);
+	pthread_mutex_destroy(&s->reload_lock);
 	free(s->key_path);
 	free(s->db);
 	free(s->web_dir);

@@ -50,6 +50,7 @@ struct ctip_resp {
 	const char *allow;         /* for 405, or NULL */
 	const char *set_cookie;    /* a Set-Cookie value, or NULL */
 	const char *disposition;   /* a Content-Disposition, or NULL */
+	bool close;                /* "Connection: close": the last answer */
 	/* Set by ctip_resp_defer: log defer_ev, then run defer_cont. */
 	bool deferred;
 	struct ctip_audit_event defer_ev;

@@ -1827,6 +1827,276 @@ password_change_while_locked_is_refused_even_with_the_right_one(void **state)
 			 0);
 }
 
+/* --- a check made before the transaction meets a change made meanwhile ---
+ *
+ * Argon2 runs outside the transaction that writes. These tests put another
+ * connection's change exactly there: f->st runs with its begin replaced by
+ * one that first runs the race's step on the other connection, once. */
+
+struct race {
+	const struct ctip_store_ops *real; /* f->st's own */
+	struct ctip_store *other;          /* where the step runs */
+	const struct ctip_keyring *kr;
+	void (*step)(struct race *r);          /* NULL once it ran */
+	struct ctip_principal by;              /* the step's user */
+	const char *current, *next;            /* its passwords */
+	int64_t user_id;                       /* the account reset */
+	char reset[CTIP_PASSWORD_GEN_LEN + 1]; /* the reset's password */
+};
+
+static struct race *race_now; /* begin is given only the store */
+/* f->st's operations, begin replaced; static, so that a failed test's
+ * teardown still finds them. */
+static struct ctip_store_ops race_ops;
+
+static int
+race_begin(struct ctip_store *st, struct ctip_err *err)
+{
+	struct race *r = race_now;
+	void (*step)(struct race *) = r->step;
+
+	r->step = NULL;
+	if (step != NULL)
+		step(r);
+	return r->real->begin(st, err);
+}
+
+/* Run step on a second connection when f->st next begins a transaction. */
+static void
+race_arm(struct db_fixture *f, struct race *r, void (*step)(struct race *))
+{
+	struct ctip_err err = { 0 };
+
+	assert_int_equal(
+		ctip_store_open(&r->other, f->db, CTIP_OPEN_EXISTING, &err),
+		CTIP_OK);
+	r->kr = &f->kr;
+	r->real = f->st->ops;
+	race_ops = *f->st->ops;
+	race_ops.begin = race_begin;
+	r->step = step;
+	race_now = r;
+	f->st->ops = &race_ops;
+}
+
+/* f->st as it was; the step must have run. */
+static void
+race_end(struct db_fixture *f, struct race *r)
+{
+	f->st->ops = r->real;
+	r->other->ops->close(r->other);
+	race_now = NULL;
+	assert_null(r->step);
+}
+
+static void
+race_change(struct race *r)
+{
+	struct ctip_err err = { 0 };
+
+	assert_int_equal(ctip_auth_change_password(r->other, r->kr, &r->by,
+						   r->current, r->next, &err),
+			 CTIP_OK);
+}
+
+static void
+race_reset(struct race *r)
+{
+	struct ctip_err err = { 0 };
+
+	assert_int_equal(ctip_account_reset_password(r->reset, r->other, r->kr,
+						     NULL, r->user_id, &err),
+			 CTIP_OK);
+}
+
+static void
+login_verified_before_a_password_change_fails_as_a_wrong_password(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	char wrong[sizeof(((struct ctip_err *)0)->msg)];
+	struct ctip_principal p, q;
+	struct ctip_err err;
+	struct race r = { 0 };
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_OK);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &p, pw,
+						   "the first passphrase",
+						   &err),
+			 CTIP_OK);
+	assert_int_equal(login(f, &q, token, "hoa.tran", "a wrong one x", &err),
+			 CTIP_EAUTH);
+	snprintf(wrong, sizeof(wrong), "%s", err.msg);
+	/* The old password is verified; then p changes it, and only then
+	 * does the login's transaction begin. */
+	r.by = p;
+	r.current = "the first passphrase";
+	r.next = "the second passphrase";
+	race_arm(f, &r, race_change);
+	assert_int_equal(
+		login(f, &q, token, "hoa.tran", "the first passphrase", &err),
+		CTIP_EAUTH);
+	race_end(f, &r);
+	/* Exactly a wrong password: the same answer, audit and count. */
+	assert_string_equal(err.msg, wrong);
+	assert_string_equal(last_audit(f).action, "session.login");
+	assert_string_equal(last_audit(f).outcome, "failed");
+	assert_int_equal(raw_long(f->db,
+				  "SELECT failed_logins FROM app_user WHERE "
+				  "username = ?1",
+				  "hoa.tran"),
+			 1); /* the change cleared the first */
+	/* No session made with the old password: p's alone is left. */
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 1);
+	assert_int_equal(
+		login(f, &q, token, "hoa.tran", "the second passphrase", &err),
+		CTIP_OK);
+	expect_intact(f, 7);
+}
+
+static void
+login_verified_before_a_password_reset_fails_as_a_wrong_password(void **state)
+{
+	struct db_fixture *f = *state;
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal p;
+	struct ctip_err err;
+	struct race r = { 0 };
+
+	r.user_id = account(f, "hoa.tran", BA_DINH, pw);
+	race_arm(f, &r, race_reset);
+	assert_int_equal(login(f, &p, token, "hoa.tran", pw, &err), CTIP_EAUTH);
+	race_end(f, &r);
+	assert_string_equal(err.msg, "wrong username or password");
+	assert_string_equal(last_audit(f).outcome, "failed");
+	assert_int_equal(raw_long(f->db, "SELECT count(*) FROM session", NULL),
+			 0);
+	assert_int_equal(login(f, &p, token, "hoa.tran", r.reset, &err),
+			 CTIP_OK);
+}
+
+/* Signed in twice (pa, pb), with the password "the first passphrase". */
+static void
+two_sessions(struct db_fixture *f, struct ctip_principal *pa,
+	     struct ctip_principal *pb)
+{
+	char pw[CTIP_PASSWORD_GEN_LEN + 1], token[CTIP_TOKEN_LEN + 1];
+	struct ctip_err err;
+
+	account(f, "hoa.tran", BA_DINH, pw);
+	assert_int_equal(login(f, pa, token, "hoa.tran", pw, &err), CTIP_OK);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, pa, pw,
+						   "the first passphrase",
+						   &err),
+			 CTIP_OK);
+	assert_int_equal(
+		login(f, pb, token, "hoa.tran", "the first passphrase", &err),
+		CTIP_OK);
+}
+
+static void
+password_change_from_a_session_ended_meanwhile_is_refused(void **state)
+{
+	struct db_fixture *f = *state;
+	char token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal pa, pb, q;
+	struct ctip_err err = { 0 };
+	struct race r = { 0 };
+
+	two_sessions(f, &pa, &pb);
+	/* Both check the same current password; b's change commits first
+	 * and ends a's session. */
+	r.by = pb;
+	r.current = "the first passphrase";
+	r.next = "the passphrase of b";
+	race_arm(f, &r, race_change);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &pa,
+						   "the first passphrase",
+						   "the passphrase of a", &err),
+			 CTIP_EAUTH);
+	race_end(f, &r);
+	assert_string_equal(err.msg, "no valid session");
+	assert_int_equal(audit_count(f, "user.password_change", "ok"), 2);
+	assert_int_equal(
+		login(f, &q, token, "hoa.tran", "the passphrase of a", &err),
+		CTIP_EAUTH);
+	assert_int_equal(
+		login(f, &q, token, "hoa.tran", "the passphrase of b", &err),
+		CTIP_OK);
+}
+
+static void
+password_change_after_another_of_the_same_session_is_a_conflict(void **state)
+{
+	struct db_fixture *f = *state;
+	char token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal pa, pb, q;
+	struct ctip_err err = { 0 };
+	struct race r = { 0 };
+	int64_t fails;
+
+	two_sessions(f, &pa, &pb);
+	/* Two requests of session a: the first keeps its own session. */
+	r.by = pa;
+	r.current = "the first passphrase";
+	r.next = "the passphrase of a1";
+	race_arm(f, &r, race_change);
+	assert_int_equal(ctip_auth_change_password(
+				 f->st, &f->kr, &pa, "the first passphrase",
+				 "the passphrase of a2", &err),
+			 CTIP_ECONFLICT);
+	race_end(f, &r);
+	assert_string_equal(err.field, "current_password");
+	assert_string_equal(err.rule, "password_changed");
+	assert_int_equal(audit_count(f, "user.password_change", "ok"), 2);
+	assert_int_equal(
+		login(f, &q, token, "hoa.tran", "the passphrase of a1", &err),
+		CTIP_OK);
+	/* A wrong guess checked against the old password is refused the
+	 * same way, and not counted: it was not checked against the
+	 * current one. */
+	fails = raw_long(f->db, "SELECT failed_logins FROM app_user", NULL);
+	r.by = q;
+	r.current = "the passphrase of a1";
+	r.next = "the passphrase of a3";
+	race_arm(f, &r, race_change);
+	assert_int_equal(ctip_auth_change_password(
+				 f->st, &f->kr, &q, "guess guess guess",
+				 "the passphrase of a4", &err),
+			 CTIP_ECONFLICT);
+	race_end(f, &r);
+	assert_int_equal(
+		raw_long(f->db, "SELECT failed_logins FROM app_user", NULL),
+		fails);
+}
+
+static void
+password_change_verified_before_a_reset_is_refused(void **state)
+{
+	struct db_fixture *f = *state;
+	char token[CTIP_TOKEN_LEN + 1];
+	struct ctip_principal pa, pb, q;
+	struct ctip_err err = { 0 };
+	struct race r = { 0 };
+
+	two_sessions(f, &pa, &pb);
+	/* The administrator's reset ends every session: the change that
+	 * checked the old password must not undo the one-time password. */
+	r.user_id = pa.user_id;
+	race_arm(f, &r, race_reset);
+	assert_int_equal(ctip_auth_change_password(f->st, &f->kr, &pa,
+						   "the first passphrase",
+						   "the passphrase of a", &err),
+			 CTIP_EAUTH);
+	race_end(f, &r);
+	assert_string_equal(last_audit(f).action, "user.password_reset");
+	assert_int_equal(login(f, &q, token, "hoa.tran", r.reset, &err),
+			 CTIP_OK);
+	assert_true(q.must_change_password);
+}
+
 static void
 api_token_authenticates_until_revoked(void **state)
 {
@@ -2782,6 +3052,11 @@ main(void)
 		AUTH(wrong_current_passwords_are_audited_and_lock_the_account),
 		AUTH(failed_logins_and_wrong_current_passwords_share_one_count),
 		AUTH(password_change_while_locked_is_refused_even_with_the_right_one),
+		AUTH(login_verified_before_a_password_change_fails_as_a_wrong_password),
+		AUTH(login_verified_before_a_password_reset_fails_as_a_wrong_password),
+		AUTH(password_change_from_a_session_ended_meanwhile_is_refused),
+		AUTH(password_change_after_another_of_the_same_session_is_a_conflict),
+		AUTH(password_change_verified_before_a_reset_is_refused),
 		AUTH(api_token_authenticates_until_revoked),
 		LOADED(tokens_are_stored_only_as_hashes),
 		LOADED(owner_reads_a_registered_person_with_identity),
