@@ -1,5 +1,6 @@
 /* access.c: reading and registering persons on behalf of a user. */
 #include "core/access.h"
+#include "core/casework.h"
 #include "util/text.h"
 
 #include <sodium.h>
@@ -569,6 +570,7 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 	struct ctip_audit_event ev = { .who = p,
 				       .action = "person.create",
 				       .object_type = "person" };
+	struct ctip_person_input stored;
 	char now[24], id[24];
 	enum ctip_status rc;
 
@@ -581,12 +583,18 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 	if (in->accompanies_id > 0 &&
 	    (rc = check_adult(ax, p, in->accompanies_id, err)) != CTIP_OK)
 		return rc;
+	stored = *in;
+	if ((rc = ctip_casework_registering(&stored.role, in, err)) != CTIP_OK)
+		return rc;
 	ctip_now(now);
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		return rc;
-	rc = ctip_person_create(out, ax->st, ax->kr, in, now, err);
+	rc = ctip_person_create(out, ax->st, ax->kr, &stored, now, err);
 	if (rc == CTIP_OK)
 		rc = ctip_person_record_reception(ax->st, p, *out, now, err);
+	if (rc == CTIP_OK && in->identification != NULL)
+		rc = ctip_casework_identify_registered(
+			ax, p, *out, in->identification, now, err);
 	if (rc == CTIP_OK && in->accompanies_id > 0)
 		rc = link_adults_intakes(ax->st, in->accompanies_id, *out, err);
 	if (rc == CTIP_OK) {

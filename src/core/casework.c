@@ -455,6 +455,56 @@ ctip_casework_step(int64_t *step_id, const struct ctip_access *ax,
 			     err);
 }
 
+enum ctip_status
+ctip_casework_registering(const char **role, const struct ctip_person_input *in,
+			  struct ctip_err *err)
+{
+	bool victim = in->role != NULL && strcmp(in->role, "victim") == 0;
+
+	*role = victim ? "under_identification" : in->role;
+
+	if (victim && in->identification == NULL)
+		return ctip_err_field(
+			err, CTIP_EINVAL, "identification",
+			"identification: a person registered as a victim "
+			"comes with how they were identified (Law Art. "
+			"32-33: the date, the evidence and the confirming "
+			"document); register a person not yet identified as "
+			"under identification");
+	if (!victim && in->identification != NULL)
+		return ctip_err_field(err, CTIP_EINVAL, "identification",
+				      "identification: only for a person "
+				      "registered as a victim");
+	return CTIP_OK;
+}
+
+enum ctip_status
+ctip_casework_identify_registered(const struct ctip_access *ax,
+				  const struct ctip_principal *p, int64_t id,
+				  const struct ctip_step_input *in,
+				  const char *now, struct ctip_err *err)
+{
+	struct change c = { .ax = ax, .p = p };
+	struct ctip_step_input step = *in;
+	int64_t unused;
+	enum ctip_status rc;
+
+	ctip_arena_init(&c.a, 1u << 16);
+	snprintf(c.now, sizeof(c.now), "%s", now);
+	rc = ax->st->ops->person_get(&c.rec, ax->st, id, &c.a, err);
+	if (rc == CTIP_OK) {
+		step.step = "identify";
+		step.version = c.rec.version;
+		if (ctip_text_blank(step.on))
+			step.on = c.rec.received_on;
+		rc = do_step(&c, &step, &unused, err);
+		if (rc != CTIP_OK && err->field[0] != '\0')
+			ctip_err_prefix(err, "identification.");
+	}
+	ctip_arena_free(&c.a);
+	return rc;
+}
+
 /* The person a minor accompanies, or NULL for anyone else. */
 static enum ctip_status
 load_adult(struct ctip_person_rec **out, struct ctip_store *st,

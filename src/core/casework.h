@@ -38,6 +38,30 @@ ctip_casework_step(int64_t *step_id, const struct ctip_access *ax,
 		   const struct ctip_principal *p, int64_t id,
 		   const struct ctip_step_input *in, struct ctip_err *err);
 
+/*
+ * Before a user registers in: a victim comes with their identification
+ * (in->identification, else CTIP_EINVAL naming "identification") and is
+ * stored under identification (*role) until
+ * ctip_casework_identify_registered records it; nobody else has one
+ * (*role = in->role).
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_casework_registering(const char **role, const struct ctip_person_input *in,
+			  struct ctip_err *err);
+
+/*
+ * Identify person id, registered by p a moment ago (as under
+ * identification) inside the caller's open transaction, with in (the
+ * step "identify"; its date, no earlier than the reception, is the
+ * reception's when not given): the person becomes a victim. The
+ * registration's audit entry covers it.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_casework_identify_registered(const struct ctip_access *ax,
+				  const struct ctip_principal *p, int64_t id,
+				  const struct ctip_step_input *in,
+				  const char *now, struct ctip_err *err);
+
 /* The steps a person in status (of role) may take next, as a
  * NULL-terminated list of step names in out (at most 8). */
 void ctip_casework_next_steps(const char *out[9], const char *role,

@@ -387,11 +387,27 @@ register_from(int64_t ids[2], struct demo *d, int i, const char *role,
 {
 	const char *family = PICK(&d->g, families);
 	struct ctip_person_input adult, minor;
+	struct ctip_step_input ident;
 	enum ctip_status rc;
 	int n = 0;
 
 	memset(&minor, 0, sizeof(minor));
 	person_of(&adult, d, i, role, female, age, family);
+	/* A victim comes identified: on her return, by the border post's
+	 * return certificate. */
+	if (strcmp(role, "victim") == 0) {
+		ident = (struct ctip_step_input){
+			.on = adult.received_on,
+			.evidence = { "a", "e" },
+			.n_evidence = 2,
+			.doc_type = "return_certificate",
+			.doc_issuer = DEMO_MARK "Đồn Biên phòng cửa khẩu quốc "
+						"tế Lào Cai",
+			.doc_number = DEMO_MARK "số 02/GCN",
+			.doc_date = adult.received_on,
+		};
+		adult.identification = &ident;
+	}
 	if (child_age > 0)
 		person_of(&minor, d, i, "accompanying_minor",
 			  ctip_synth_below(&d->g, 2) == 0, child_age, family);

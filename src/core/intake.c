@@ -2,6 +2,7 @@
 #include "core/intake.h"
 #include "core/access.h"
 #include "core/auth.h"
+#include "core/casework.h"
 #include "util/text.h"
 
 #include <time.h>
@@ -905,24 +906,6 @@ ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 	return CTIP_OK;
 }
 
-/* Prefix err's field with where the input sat ("person." or
- * "minors[1]."). */
-static enum ctip_status
-prefixed(struct ctip_err *err, const char *where)
-{
-	char field[sizeof(err->field)];
-	size_t n = strlen(where);
-
-	/* Fields are short ("citizen_id"): cut rather than overflow. */
-	memcpy(field, err->field, sizeof(field));
-	if (n >= sizeof(err->field))
-		n = sizeof(err->field) - 1;
-	memcpy(err->field, where, n);
-	memcpy(err->field + n, field, sizeof(err->field) - n - 1);
-	err->field[sizeof(err->field) - 1] = '\0';
-	return err->code;
-}
-
 enum ctip_status
 ctip_intake_register_persons(int64_t *ids, int *n_ids,
 			     const struct ctip_access *ax,
@@ -932,6 +915,7 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 			     struct ctip_err *err)
 {
 	char now[24], where[24], object_id[24];
+	const char *adult_role;
 	struct ctip_audit_event ev = { .who = p,
 				       .action = "intake.person",
 				       .object_type = "person",
@@ -952,6 +936,8 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 		return ctip_err_field(err, CTIP_EINVAL, "person.role",
 				      "person.role: victim or "
 				      "under_identification");
+	if (ctip_casework_registering(&adult_role, adult, err) != CTIP_OK)
+		return ctip_err_prefix(err, "person.");
 	if ((rc = ctip_intake_visible(ax, p, intake_id, "intake.person",
 				      err)) != CTIP_OK)
 		return rc;
@@ -959,19 +945,16 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		return rc;
 	for (i = -1; i < n_minors && rc == CTIP_OK; i++) {
-		struct ctip_person_input *in = i < 0 ? adult : &minors[i];
+		struct ctip_person_input in = i < 0 ? *adult : minors[i];
 
-		in->owner_unit_id = p->unit_id;
-		in->created_by = p->user_id;
+		in.owner_unit_id = p->unit_id;
+		in.created_by = p->user_id;
 		/* Synthetic only when the caller says so (the demo casework;
 		 * the HTTP layer never does), minors as their adult. */
-		in->is_demo = adult->is_demo;
-		in->accompanies_id = 0;
-		if (i >= 0) {
-			in->role = "accompanying_minor";
-			in->accompanies_id = ids[0];
-		}
-		rc = ctip_person_create(&ids[i + 1], ax->st, ax->kr, in, now,
+		in.is_demo = adult->is_demo;
+		in.role = i < 0 ? adult_role : "accompanying_minor";
+		in.accompanies_id = i < 0 ? 0 : ids[0];
+		rc = ctip_person_create(&ids[i + 1], ax->st, ax->kr, &in, now,
 					err);
 		if (rc != CTIP_OK) {
 			if (i < 0)
@@ -979,11 +962,17 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 			else
 				snprintf(where, sizeof(where), "minors[%d].",
 					 i);
-			prefixed(err, where);
+			ctip_err_prefix(err, where);
 			break;
 		}
 		rc = ctip_person_record_reception(ax->st, p, ids[i + 1], now,
 						  err);
+		if (rc == CTIP_OK && in.identification != NULL &&
+		    (rc = ctip_casework_identify_registered(
+			     ax, p, ids[i + 1], in.identification, now, err)) !=
+			    CTIP_OK &&
+		    err->field[0] != '\0')
+			ctip_err_prefix(err, "person.");
 		if (rc == CTIP_OK)
 			rc = ax->st->ops->intake_person_link(ax->st, intake_id,
 							     ids[i + 1], err);

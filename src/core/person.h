@@ -20,6 +20,8 @@ struct ctip_adult_ref {
 };
 
 /* A person as entered, identity in clear. Strings are borrowed. */
+struct ctip_step_input; /* core/casework.h */
+
 struct ctip_person_input {
 	int64_t owner_unit_id;
 	const char *province_code; /* required, 2 digits */
@@ -46,6 +48,10 @@ struct ctip_person_input {
 	const char *received_on; /* yyyy-mm-dd; NULL: the day of now */
 	bool is_demo;
 	int64_t created_by; /* 0 for a system import */
+	/* A victim registered by a user: how they were identified (step
+	 * "identify": its date, the evidence of Law Art. 32.1 and the
+	 * confirming document of Art. 33); NULL for anyone else. */
+	const struct ctip_step_input *identification;
 };
 
 /* A trafficking event as entered. */

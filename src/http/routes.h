@@ -140,9 +140,18 @@ bool ctip_json_bool(bool *out, json_t *obj, const char *key,
 
 /* A person input from the JSON object at where in the body ("" for the
  * body itself, "person", "minors[0]"): strings borrowed from obj, fields
- * named under where; or false after answering 400. */
-bool ctip_json_person(struct ctip_person_input *in, json_t *obj,
+ * named under where; or false after answering 400. ident: room for the
+ * member "identification" of a victim ({on, evidence, document}), or
+ * NULL where none may be given (a minor). */
+bool ctip_json_person(struct ctip_person_input *in,
+		      struct ctip_step_input *ident, json_t *obj,
 		      const char *where, struct ctip_resp *resp);
+
+/* The members "evidence" (letters of Law Art. 32.1) and "document" {type,
+ * issuer, number, date} of obj into in, fields named under where ("" or
+ * "identification."); or false after answering 400. */
+bool ctip_json_identification(struct ctip_step_input *in, json_t *obj,
+			      const char *where, struct ctip_resp *resp);
 
 /* The "version" member of a change's body (the version the user saw), or
  * -1 after answering 400. */

@@ -200,9 +200,10 @@ changed(struct ctip_resp *resp, enum ctip_status rc, const struct ctip_err *err)
 }
 
 /* A string member key of the document into *out (NULL when absent); false
- * after answering 400 naming it as core does, "document.<key>". */
+ * after answering 400 naming it as core does, "<where>document.<key>". */
 static bool
-doc_str(const char **out, json_t *doc, const char *key, struct ctip_resp *resp)
+doc_str(const char **out, json_t *doc, const char *where, const char *key,
+	struct ctip_resp *resp)
 {
 	json_t *v = json_object_get(doc, key);
 
@@ -210,15 +211,60 @@ doc_str(const char **out, json_t *doc, const char *key, struct ctip_resp *resp)
 	if (v == NULL || json_is_null(v))
 		return true;
 	if (!json_is_string(v)) {
-		char field[32];
+		char field[64];
 
-		snprintf(field, sizeof(field), "document.%s", key);
+		snprintf(field, sizeof(field), "%sdocument.%s", where, key);
 		ctip_resp_problem(resp, CTIP_EINVAL, field,
 				  "%s: must be a string", field);
 		return false;
 	}
 	*out = json_string_value(v);
 	return true;
+}
+
+bool
+ctip_json_identification(struct ctip_step_input *in, json_t *obj,
+			 const char *where, struct ctip_resp *resp)
+{
+	json_t *ev = json_object_get(obj, "evidence"), *doc, *x;
+	char field[48];
+	size_t i;
+
+	snprintf(field, sizeof(field), "%sevidence", where);
+	if (ev != NULL && !json_is_null(ev)) {
+		if (!json_is_array(ev) ||
+		    json_array_size(ev) > CTIP_EVIDENCE_MAX) {
+			ctip_resp_problem(resp, CTIP_EINVAL, field,
+					  "%s: a list of at most %d sources",
+					  field, CTIP_EVIDENCE_MAX);
+			return false;
+		}
+		json_array_foreach(ev, i, x)
+		{
+			if (!json_is_string(x)) {
+				ctip_resp_problem(resp, CTIP_EINVAL, field,
+						  "%s: letters of Art. 32.1",
+						  field);
+				return false;
+			}
+			in->evidence[in->n_evidence++] = json_string_value(x);
+		}
+	}
+	doc = json_object_get(obj, "document");
+	if (doc == NULL || json_is_null(doc))
+		return true;
+	if (!json_is_object(doc)) {
+		snprintf(field, sizeof(field), "%sdocument", where);
+		ctip_resp_problem(resp, CTIP_EINVAL, field,
+				  "%s: an object {type, issuer, number, "
+				  "date}",
+				  field);
+		return false;
+	}
+	return doc_str(&in->doc_type, doc, where, "type", resp) &&
+	       doc_str(&in->doc_issuer, doc, where, "issuer", resp) &&
+	       doc_str(&in->doc_number, doc, where, "number", resp) &&
+	       doc_str(&in->doc_date, doc, where, "date", resp);
 }
 
 /* POST /api/persons/{id}/steps {step, on, reason, evidence[], document
@@ -229,51 +275,17 @@ ctip_h_person_step(struct ctip_req *req, struct ctip_resp *resp)
 	struct ctip_step_input in = { 0 };
 	struct ctip_err err = { 0 };
 	enum ctip_status rc;
-	json_t *body, *ev, *doc, *x;
+	json_t *body;
 	int64_t id, step_id = 0;
-	size_t i;
 
 	if ((body = begin(&id, req, resp)) == NULL)
 		return;
 	if (!ctip_json_str(&in.step, body, "step", resp) ||
 	    !ctip_json_str(&in.on, body, "on", resp) ||
 	    !ctip_json_str(&in.reason, body, "reason", resp) ||
-	    (in.version = ctip_json_version(body, resp)) < 0)
+	    (in.version = ctip_json_version(body, resp)) < 0 ||
+	    !ctip_json_identification(&in, body, "", resp))
 		goto out;
-	ev = json_object_get(body, "evidence");
-	if (ev != NULL && !json_is_null(ev)) {
-		if (!json_is_array(ev) ||
-		    json_array_size(ev) > CTIP_EVIDENCE_MAX) {
-			ctip_resp_problem(resp, CTIP_EINVAL, "evidence",
-					  "evidence: a list of at most %d "
-					  "sources",
-					  CTIP_EVIDENCE_MAX);
-			goto out;
-		}
-		json_array_foreach(ev, i, x)
-		{
-			if (!json_is_string(x)) {
-				ctip_resp_problem(resp, CTIP_EINVAL, "evidence",
-						  "evidence: letters of Art. "
-						  "32.1");
-				goto out;
-			}
-			in.evidence[in.n_evidence++] = json_string_value(x);
-		}
-	}
-	doc = json_object_get(body, "document");
-	if (doc != NULL && !json_is_null(doc) &&
-	    (!json_is_object(doc) ||
-	     !doc_str(&in.doc_type, doc, "type", resp) ||
-	     !doc_str(&in.doc_issuer, doc, "issuer", resp) ||
-	     !doc_str(&in.doc_number, doc, "number", resp) ||
-	     !doc_str(&in.doc_date, doc, "date", resp))) {
-		if (!json_is_object(doc))
-			ctip_resp_problem(resp, CTIP_EINVAL, "document",
-					  "document: an object {type, issuer, "
-					  "number, date}");
-		goto out;
-	}
 	rc = ctip_casework_step(&step_id, &req->access, req->who, id, &in,
 				&err);
 	created(resp, rc, step_id, &err);

@@ -1,5 +1,6 @@
 /* routes_intake.c: tips and reports, and their legal clock. */
 #include "http/routes.h"
+#include "core/casework.h"
 #include "core/intake.h"
 #include "core/kpi.h"
 
@@ -407,6 +408,7 @@ void
 ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_person_input adult, minors[CTIP_MINORS_MAX];
+	struct ctip_step_input ident;
 	int64_t ids[1 + CTIP_MINORS_MAX];
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
@@ -418,8 +420,8 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 
 	if (id == 0 || (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	if (!ctip_json_person(&adult, json_object_get(body, "person"), "person",
-			      resp) ||
+	if (!ctip_json_person(&adult, &ident, json_object_get(body, "person"),
+			      "person", resp) ||
 	    !ctip_json_bool(&confirm_new, body, "confirm_new", resp))
 		goto done;
 	jm = json_object_get(body, "minors");
@@ -435,7 +437,7 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 		json_array_foreach(jm, i, v)
 		{
 			snprintf(where, sizeof(where), "minors[%zu]", i);
-			if (!ctip_json_person(&minors[n], v, where, resp))
+			if (!ctip_json_person(&minors[n], NULL, v, where, resp))
 				goto done;
 			/* A minor's role is implied: any other is a mistake,
 			 * not something to overwrite. */

@@ -196,9 +196,41 @@ person_int(int64_t *out, bool *given, json_t *obj, const char *where,
 	return false;
 }
 
+/* The member "identification" of a victim's registration into *ident
+ * (in->identification), if given; false after answering 400. */
+static bool
+person_identification(struct ctip_person_input *in,
+		      struct ctip_step_input *ident, json_t *obj,
+		      const char *prefix, struct ctip_resp *resp)
+{
+	json_t *v = json_object_get(obj, "identification");
+	char where[64];
+
+	if (v == NULL || json_is_null(v))
+		return true;
+	snprintf(where, sizeof(where), "%sidentification", prefix);
+	if (ident == NULL || !json_is_object(v)) {
+		ctip_resp_problem(resp, CTIP_EINVAL, where,
+				  ident == NULL
+					  ? "%s: only for a person "
+					    "registered as a victim"
+					  : "%s: an object {on, evidence, "
+					    "document}",
+				  where);
+		return false;
+	}
+	memset(ident, 0, sizeof(*ident));
+	snprintf(where, sizeof(where), "%sidentification.", prefix);
+	if (!ctip_json_str_in(&ident->on, v, where, "on", resp) ||
+	    !ctip_json_identification(ident, v, where, resp))
+		return false;
+	in->identification = ident;
+	return true;
+}
+
 bool
-ctip_json_person(struct ctip_person_input *in, json_t *obj, const char *where,
-		 struct ctip_resp *resp)
+ctip_json_person(struct ctip_person_input *in, struct ctip_step_input *ident,
+		 json_t *obj, const char *where, struct ctip_resp *resp)
 {
 	static const char *const fields[] = {
 		"role",        "sex",         "birth_date", "ethnicity",
@@ -253,7 +285,7 @@ ctip_json_person(struct ctip_person_input *in, json_t *obj, const char *where,
 			"must be an id", resp))
 		return false;
 	in->accompanies_id = given ? v : 0;
-	return true;
+	return person_identification(in, ident, obj, prefix, resp);
 }
 
 void
@@ -280,6 +312,7 @@ void
 ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_person_input in;
+	struct ctip_step_input ident;
 	struct ctip_person_view v, *dups;
 	struct ctip_err err = { 0 };
 	json_t *body;
@@ -290,7 +323,7 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 	if (!ctip_require(req, resp, CTIP_PERM_PERSON_CREATE) ||
 	    (body = ctip_req_json(req, resp)) == NULL)
 		return;
-	if (!ctip_json_person(&in, body, "", resp) ||
+	if (!ctip_json_person(&in, &ident, body, "", resp) ||
 	    !ctip_json_bool(&confirm_new, body, "confirm_new", resp))
 		goto out;
 	if (!confirm_new) {

@@ -109,3 +109,18 @@ ctip_status_name(enum ctip_status code)
 	}
 	return "internal";
 }
+
+enum ctip_status
+ctip_err_prefix(struct ctip_err *err, const char *where)
+{
+	char field[sizeof(err->field)];
+	size_t n = strlen(where);
+
+	memcpy(field, err->field, sizeof(field));
+	if (n >= sizeof(err->field))
+		n = sizeof(err->field) - 1;
+	memcpy(err->field, where, n);
+	memcpy(err->field + n, field, sizeof(err->field) - n - 1);
+	err->field[sizeof(err->field) - 1] = '\0';
+	return err->code;
+}

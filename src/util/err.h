@@ -63,6 +63,12 @@ enum ctip_status ctip_err_rule(struct ctip_err *err, enum ctip_status code,
 			       const char *fmt, ...) CTIP_PRINTF(5, 6);
 
 /*
+ * Prefix err's field with where the input sat ("person." or "minors[1]."),
+ * cut to the field's size; returns err's code.
+ */
+enum ctip_status ctip_err_prefix(struct ctip_err *err, const char *where);
+
+/*
  * The stable machine-readable name of a status ("not_found", "invalid",
  * ...), used as the "code" of HTTP problem responses and looked up by the
  * web UI to show a translated message. Never NULL.

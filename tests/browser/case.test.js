@@ -11,7 +11,7 @@
 // case-audit.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { initDb, startServer, stopOk } from '../e2e/lib.js';
+import { IDENTIFIED, initDb, startServer, stopOk } from '../e2e/lib.js';
 import { addOrg, addUser, signIn as apiSignIn } from '../e2e/users.js';
 import { openBrowser, shots, h1, VIETNAM } from './lib.js';
 
@@ -38,7 +38,7 @@ before(async () => {
   await apiSignIn(server.url, proc);
   // The victim, registered through the API: a girl born 2011, 14 or 15 today.
   const r = await invApi.post('/api/persons', {
-    role: 'victim', sex: 'F', birth_date: '2011-12-31', citizenship: 'vn_citizen', nationality: 'VN',
+    role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '2011-12-31', citizenship: 'vn_citizen', nationality: 'VN',
     ethnicity: '01', full_name: 'Giàng Thị Mỷ', province: '01', commune: '00004',
   });
   assert.equal(r.status, 201, r.text);

@@ -107,10 +107,22 @@ test('a case worker registers the woman an intake is about from the intake\'s pa
     ['under_identification', 'victim']);
   assert.equal(await form.getByRole('link', { name: 'Hủy' }).getAttribute('href'), `#/intakes/${intakeId}`);
 
+  // How a victim was identified is asked for once the role is victim.
+  const identification = form.locator('.identification');
+  assert.ok(await identification.isHidden());
   await form.getByLabel('Đối tượng').selectOption('victim');
+  assert.ok(await identification.isVisible());
   await form.getByLabel('Họ và tên').fill('Lò Thị Hoa');
   await form.getByLabel('Giới tính').selectOption('F');
   await form.getByLabel('Năm sinh').fill('2001');
+  await form.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+  await form.getByText('Vui lòng chọn ít nhất một căn cứ theo Điều 32 khoản 1.').waitFor();
+  assert.equal(sent.length, 0, 'nothing sent without the identification');
+  await form.getByLabel('a) Tài liệu, chứng cứ của cơ quan tiến hành tố tụng').check();
+  await form.getByLabel('Loại giấy tờ').selectOption('return_certificate');
+  await form.getByLabel('Cơ quan cấp').fill('Đồn Biên phòng cửa khẩu quốc tế Mộc Bài');
+  await form.getByLabel('Số văn bản').fill('12/GCN');
+  await form.getByLabel('Ngày cấp').fill(await form.getByLabel('Ngày tiếp nhận').inputValue());
   // A phone number the page lets through and the server refuses: said at
   // the field, in Vietnamese, and nothing is stored.
   const phone = form.getByLabel('Số điện thoại');
@@ -145,8 +157,13 @@ test('a case worker registers the woman an intake is about from the intake\'s pa
   assert.deepEqual(Object.keys(sent[1]).sort(), ['confirm_new', 'person']);
   assert.equal(sent[1].confirm_new, false);
   assert.equal(sent[1].person.full_name, 'Lò Thị Hoa');
-  // As stored: a victim in Bến Thành, linked both ways.
+  assert.deepEqual(sent[1].person.identification.evidence, ['a']);
+  assert.equal(sent[1].person.identification.document.number, '12/GCN');
+  assert.equal(sent[1].person.identification.on, undefined, 'the day of reception');
+  // As stored: a victim in Bến Thành, identified on reception, linked both ways.
   assert.equal(woman.role, 'victim');
+  assert.equal(woman.identified_on, woman.received_on);
+  assert.deepEqual(woman.steps.map((x) => x.step), ['receive', 'identify']);
   assert.equal(woman.province, '79');
   assert.equal(woman.commune, '26743');
   assert.equal(woman.identity.full_name, 'Lò Thị Hoa');

@@ -13,12 +13,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { initDb, personCount, run, runOk, sleep, sqlite, startServer, stopOk, tempDir } from './lib.js';
+import { IDENTIFIED, initDb, personCount, run, runOk, sleep, sqlite, startServer, stopOk, tempDir } from './lib.js';
 import { Client, PASSWORD, addToken, addUser, ok, problem, setCookie, signIn } from './users.js';
 
 // The person of commune A (Ba Đình, 00004) at the centre of the attacks.
 const DAO = {
-	role: 'victim', sex: 'F', birth_date: '1998-03-14', citizenship: 'vn_citizen', nationality: 'VN',
+	role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1998-03-14', citizenship: 'vn_citizen', nationality: 'VN',
 	ethnicity: '01', full_name: 'Nguyễn Thị Đào', citizen_id: '001198012345', phone: '0912 345 678',
 	address: 'Nhà 4321 tổ dân phố Thử Nghiệm', province: '01', commune: '00004',
 };
@@ -657,7 +657,7 @@ test('a password reset (CLI) ends the sessions and spends the old password', asy
 test('names, citizen IDs and phones appear in no database file and not in the log', async () => {
 	for (const o of OTHERS) {
 		const r = await as.cwB.post('/api/persons', {
-			role: 'victim', sex: 'U', citizenship: 'vn_citizen', province: '01', commune: '00008',
+			role: 'victim', identification: IDENTIFIED, sex: 'U', citizenship: 'vn_citizen', province: '01', commune: '00008',
 			full_name: o.full_name, citizen_id: o.citizen_id, phone: o.phone, birth_year: 1990,
 		});
 		assert.equal(r.status, 201, r.text);

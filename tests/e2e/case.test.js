@@ -9,7 +9,7 @@
 // One database and one server for the whole file; the tests run in order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
@@ -42,7 +42,7 @@ async function audit(action) {
 }
 
 const PERSON = {
-	role: 'victim', sex: 'F', birth_date: '2011-05-20', citizenship: 'vn_citizen', nationality: 'VN',
+	role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '2011-05-20', citizenship: 'vn_citizen', nationality: 'VN',
 	ethnicity: '01', full_name: 'Lò Thị Mai', province: '01', commune: '00004',
 };
 

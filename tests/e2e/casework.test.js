@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DATA, initDb, sqlite, startServer, stopOk } from './lib.js';
+import { DATA, IDENTIFIED, initDb, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
@@ -363,6 +363,55 @@ test('the full process: received, verified, identified, protected, supported, re
 	assert.ok(steps.every((e) => e.username === acc.cw.username && e.outcome === 'ok'));
 });
 
+test('a victim is registered with how they were identified, recorded as the identify step; without it 400', async () => {
+	const before = counts();
+	// Without the identification, nothing is written: register them under identification instead.
+	let b = problem(await as.cw.post('/api/persons', adultInput({ role: 'victim' })), 400, 'invalid',
+		'identification');
+	assert.match(b.message, /Art\. 32-33/);
+	problem(await as.cw.post('/api/persons', adultInput({ identification: IDENTIFIED })), 400, 'invalid',
+		'identification');
+	b = problem(await as.cw.post('/api/persons', adultInput({ role: 'victim', received_on: '2025-08-01',
+		identification: { ...IDENTIFIED, on: '2025-07-31' } })), 400, 'invalid', 'identification.on');
+	problem(await as.cw.post('/api/persons', adultInput({ role: 'victim',
+		identification: { ...IDENTIFIED, document: { ...IDENTIFIED.document, type: 'hearsay' } } })), 400,
+	'invalid', 'identification.document.type');
+	problem(await as.cw.post('/api/persons', adultInput({ role: 'victim', identification: 'yes' })), 400,
+		'invalid', 'identification');
+	// Nor through an intake, nor for a minor.
+	const intake = ok(await as.cw.post('/api/intakes', {
+		received_at: new Date(Date.now() - 3600000).toISOString().replace(/\.\d{3}Z$/, 'Z'), channel: 'WALK_IN',
+		language: 'vi', province: '01', commune: '00004', summary: 'Một phụ nữ trở về, xin hỗ trợ',
+		reporter: { anonymous: true }, classification: 'victim_help', urgency: 'normal',
+	}), 201);
+	problem(await as.cw.post(`/api/intakes/${intake.id}/persons`, { person: adultInput({ role: 'victim' }),
+		confirm_new: true }), 400, 'invalid', 'person.identification');
+	problem(await as.cw.post(`/api/intakes/${intake.id}/persons`, {
+		person: adultInput({ role: 'victim', identification: IDENTIFIED }),
+		minors: [minorInput(undefined, { identification: IDENTIFIED })], confirm_new: true,
+	}), 400, 'invalid', 'minors[0].identification');
+	assert.deepEqual(counts(), before);
+
+	// With it: identified on that day, the step naming its evidence and document.
+	const p = await register(as.cw, adultInput({ role: 'victim', received_on: '2025-08-01',
+		identification: { ...IDENTIFIED, on: '2025-08-03' } }));
+	assert.equal(p.role, 'victim');
+	assert.equal(p.status, 'identified');
+	assert.equal(p.identified_on, '2025-08-03');
+	const got = await getPerson(as.cw, p.id);
+	assert.deepEqual(got.steps.map((s) => [s.step, s.from, s.to, s.on]),
+		[['receive', null, 'received', '2025-08-01'], ['identify', 'received', 'identified', '2025-08-03']]);
+	assert.deepEqual(got.steps[1].identification, { evidence: 'a,e', document: IDENTIFIED.document });
+	// Through an intake too, on the day of reception by default.
+	const [adult] = ok(await as.cw.post(`/api/intakes/${intake.id}/persons`, {
+		person: adultInput({ role: 'victim', received_on: '2025-08-05', identification: IDENTIFIED }),
+		confirm_new: true,
+	}), 201).person_ids;
+	assert.equal((await getPerson(as.cw, adult)).identified_on, '2025-08-05');
+	// One audit entry per registration, as before.
+	assert.equal((await audit({ action: 'person.create' })).filter((e) => e.object_id === String(p.id)).length, 1);
+});
+
 test('a person found not to be a victim is reopened into verification; a closed victim returns to where it was', async () => {
 	const a = await register(as.cw, adultInput({ received_on: addDays(today(), -10) }));
 	problem(await step(as.cw, a.id, 'reject', { on: addDays(today(), -9) }), 400, 'invalid', 'reason');
@@ -377,7 +426,7 @@ test('a person found not to be a victim is reopened into verification; a closed 
 	assert.equal(p.status, 'verifying');
 
 	// A victim registered as one starts identified on its reception date.
-	const v = await register(as.cw, adultInput({ role: 'victim', received_on: addDays(today(), -3) }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: addDays(today(), -3) }));
 	assert.equal(v.status, 'identified');
 	assert.equal(v.identified_on, addDays(today(), -3));
 	await stepOk(as.cw, v.id, 'support');
@@ -415,7 +464,7 @@ test('a person found not to be a victim is reopened into verification; a closed 
 test('refused transitions answer 409 transition_refused naming the current status, and change nothing', async () => {
 	const before = counts();
 	// Identification only from received or verifying.
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	await stepOk(as.cw, v.id, 'protect');
 	const vp = await getPerson(as.cw, v.id);
 	let b = problem(await step(as.cw, v.id, 'identify', identification(today())), 409, 'transition_refused');
@@ -459,8 +508,8 @@ test('refused transitions answer 409 transition_refused naming the current statu
 	}
 	assert.deepEqual(await getPerson(as.cw, m.id), mp);
 	const after = counts();
-	// Receptions of v, u and m; v protected and closed.
-	assert.equal(after.person_step, before.person_step + 3 + 2, 'only the steps that were allowed');
+	// Receptions of v, u and m, v's identification; v protected and closed.
+	assert.equal(after.person_step, before.person_step + 3 + 1 + 2, 'only the steps that were allowed');
 });
 
 test('a stale version is a 409 conflict; dates in the future or before the last step are 400 on', async () => {
@@ -523,7 +572,8 @@ test('GET entitlements matches support-entitlements.csv for every role, citizens
 	const regime = today() < '2025-07-01' ? '2011' : '2024';
 	for (const citizenship of ['vn_citizen', 'stateless_resident', 'foreigner']) {
 		for (const role of ['victim', 'under_identification']) {
-			const adult = await register(as.cw, adultInput({ role, citizenship, nationality: null }));
+			const adult = await register(as.cw, adultInput({ role, citizenship, nationality: null,
+				identification: role === 'victim' ? IDENTIFIED : undefined }));
 			// The minor's own class differs on purpose: the adult's counts.
 			const minor = await register(as.cw, minorInput(adult.id, {
 				citizenship: citizenship === 'vn_citizen' ? 'foreigner' : 'vn_citizen',
@@ -564,7 +614,7 @@ test('GET entitlements matches support-entitlements.csv for every role, citizens
 
 test('entitlement refusals are 422 not_entitled naming the legal basis, and leave the ledger as it was', async () => {
 	// An accompanying minor gets no vocational training.
-	const victim = await register(as.cw, adultInput({ role: 'victim' }));
+	const victim = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const minor = await register(as.cw, minorInput(victim.id));
 	let b = problem(await service(as.cw, minor.id, 'VOCATIONAL'), 422, 'not_entitled', 'support');
 	assert.ok(b.message.includes(cell('VOCATIONAL', 'accompanying_minor', 'vn_citizen', 'in_vn').legal_basis),
@@ -615,7 +665,7 @@ test('entitlement refusals are 422 not_entitled naming the legal basis, and leav
 
 test('essential needs stop at 120 days under the 2024 regime and at 60 for persons identified before 2025-07-01', async () => {
 	// 2024 regime: identified after 2025-07-01.
-	const v = await register(as.cw, adultInput({ role: 'victim', received_on: '2025-07-01' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: '2025-07-01' }));
 	let e = (await entitlements(as.cw, v.id, 'in_vn')).ESSENTIAL;
 	assert.equal(e.regime, '2024');
 	assert.deepEqual(e.limits.map((l) => [l.unit, l.max_units]), [['day', 120]]);
@@ -667,12 +717,12 @@ test('essential needs stop at 120 days under the 2024 regime and at 60 for perso
 	ok(await service(as.cw, late.id, 'ESSENTIAL', { quantity: 61 }), 201);
 
 	// A victim registered as one on 2025-06-30 was identified then: 2011.
-	const direct = await register(as.cw, adultInput({ role: 'victim', received_on: '2025-06-30' }));
+	const direct = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: '2025-06-30' }));
 	assert.equal((await entitlements(as.cw, direct.id, 'in_vn')).ESSENTIAL.regime, '2011');
 });
 
 test('closed persons and persons found not to be victims are entitled to nothing until reopened', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	await stepOk(as.cw, v.id, 'close', { reason: 'Đóng hồ sơ' });
 	for (const e of Object.values(await entitlements(as.cw, v.id, 'in_vn'))) {
 		assert.equal(e.entitled, false, e.support);
@@ -692,7 +742,7 @@ test('closed persons and persons found not to be victims are entitled to nothing
 });
 
 test('override_reason records a refused service anyway, sealed, and audited as person.support.override', async () => {
-	const victim = await register(as.cw, adultInput({ role: 'victim' }));
+	const victim = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const minor = await register(as.cw, minorInput(victim.id));
 	const r = ok(await service(as.cw, minor.id, 'VOCATIONAL', {
 		override_reason: SECRET.override, note: SECRET.serviceNote, provider: 'Trường nghề Hà Nội',
@@ -771,7 +821,7 @@ test('consents: a minor consents through a representative; a consent is withdraw
 });
 
 test('protection measures: added, ended once; a second end is 409', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim', received_on: addDays(today(), -10) }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: addDays(today(), -10) }));
 	problem(await as.cw.post(`/api/persons/${v.id}/protection`, { kind: 'bodyguard' }), 400, 'invalid', 'kind');
 	problem(await as.cw.post(`/api/persons/${v.id}/protection`, { kind: 'escort', beneficiary: 'friend' }), 400,
 		'invalid', 'beneficiary');
@@ -823,7 +873,7 @@ test('dates on a person\'s own timeline: not before birth, casework not before r
 	ok(await person({ birth_year: 2000, received_on: '2000-01-01' }), 201);
 
 	const received = addDays(today(), -10);
-	const v = await register(as.cw, adultInput({ role: 'victim', birth_year: undefined, birth_date: '1990-05-05',
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, birth_year: undefined, birth_date: '1990-05-05',
 		received_on: received }));
 	const m = await register(as.cw, minorInput(v.id));
 	const before = counts();
@@ -855,7 +905,7 @@ test('dates on a person\'s own timeline: not before birth, casework not before r
 });
 
 test('follow-up visits: scheduled, visited with an outcome; GET /api/follow-ups lists the unit\'s open ones, overdue first', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim', received_on: addDays(today(), -30) }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: addDays(today(), -30) }));
 	problem(await as.cw.post(`/api/persons/${v.id}/follow-ups`, { note: 'x' }), 400, 'invalid', 'due_on');
 	problem(await as.cw.post(`/api/persons/${v.id}/follow-ups`, { due_on: '2026-13-01' }), 400, 'invalid',
 		'due_on');
@@ -972,7 +1022,7 @@ test('search filters: commune, status, role, purpose (with its sub-codes), desti
 	const ids = (r) => ok(r).items.map((p) => p.id);
 	const find = async (qs) => ids(await as.cw.get(`/api/persons?limit=200&${qs}`));
 	const a = await register(as.cw, adultInput({ received_on: addDays(today(), -10), commune: '00004' }));
-	const b = await register(as.cw, adultInput({ role: 'victim', commune: '00008' }));
+	const b = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, commune: '00008' }));
 	const m = await register(as.cw, minorInput(b.id, { commune: '00008' }));
 	const fresh = await register(as.cw, adultInput());
 	const verifying = await register(as.cw, adultInput({ received_on: addDays(today(), -10) }));
@@ -1205,7 +1255,7 @@ test('scope: a hotline operator of the unit registers and reads persons but reco
 });
 
 test('scope: write access through a referral ends when the referral is withdrawn', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const ref = ok(await as.cw.post('/api/referrals', {
 		object_type: 'person', object_id: v.id, to_unit_id: as.prov.user.org_unit.id,
 	}), 201);
@@ -1235,7 +1285,7 @@ test('scope: write access through a referral ends when the referral is withdrawn
 // 9. More rules: races, dates, ages.
 
 test('concurrent steps on one version: exactly one is recorded, the others are 409', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const p = await getPerson(as.cw, v.id);
 	const rs = await Promise.all(['protect', 'support', 'reintegrate', 'close', 'protect', 'support'].map((name) =>
 		as.cw.post(`/api/persons/${v.id}/steps`, { step: name, reason: 'Đồng thời', version: p.version })));
@@ -1250,7 +1300,7 @@ test('concurrent steps on one version: exactly one is recorded, the others are 4
 });
 
 test('concurrent services cannot pass the limit together', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const rs = await Promise.all(Array.from({ length: 6 }, () => service(as.cw, v.id, 'ESSENTIAL', { quantity: 50 })));
 	assert.equal(rs.filter((r) => r.status === 201).length, 2, rs.map((r) => r.status).join());
 	assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.status === 422 && r.body.code === 'not_entitled'));
@@ -1258,7 +1308,7 @@ test('concurrent services cannot pass the limit together', async () => {
 });
 
 test('a service is not dated before the reception or after today; a consent not in the future', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim', received_on: addDays(today(), -5) }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED, received_on: addDays(today(), -5) }));
 	problem(await service(as.cw, v.id, 'MEDICAL', { provided_on: addDays(today(), -6) }), 400, 'invalid',
 		'provided_on');
 	problem(await service(as.cw, v.id, 'MEDICAL', { provided_on: addDays(today(), 1) }), 400, 'invalid',
@@ -1286,7 +1336,7 @@ test('a person registered with an estimated age under 18 consents through a repr
 });
 
 test('GET /api/follow-ups?days=N includes the visits due on the Nth day, and today\'s with days=0', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const t = ok(await as.cw.post(`/api/persons/${v.id}/follow-ups`, { due_on: today() }), 201);
 	const w = ok(await as.cw.post(`/api/persons/${v.id}/follow-ups`, { due_on: addDays(today(), 7) }), 201);
 	const list = async (days) => ok(await as.cw.get(`/api/follow-ups?days=${days}`)).items.map((f) => f.id);
@@ -1298,7 +1348,7 @@ test('GET /api/follow-ups?days=N includes the visits due on the Nth day, and tod
 });
 
 test('the timeline read is audited as a read of the person', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const n = async () => (await audit({ action: 'person.read' })).filter((e) => e.object_id === String(v.id)).length;
 	const before = await n();
 	ok(await as.cw.get(`/api/persons/${v.id}/timeline`));
@@ -1307,7 +1357,7 @@ test('the timeline read is audited as a read of the person', async () => {
 
 test('a province case worker is warned of the duplicates it may see without a reason, not of a commune\'s', async () => {
 	const base = {
-		role: 'victim', sex: 'M', birth_year: 1988, citizenship: 'vn_citizen', province: '01', commune: '00004',
+		role: 'victim', identification: IDENTIFIED, sex: 'M', birth_year: 1988, citizenship: 'vn_citizen', province: '01', commune: '00004',
 		full_name: 'Khổng Văn Tỉnh Lược',
 	};
 	// The commune's person: to tie the name to it, the province needs a
@@ -1327,7 +1377,7 @@ test('a province case worker is warned of the duplicates it may see without a re
 });
 
 test('an event with a purpose given twice is a 400 naming purposes, not a store error', async () => {
-	const v = await register(as.cw, adultInput({ role: 'victim' }));
+	const v = await register(as.cw, adultInput({ role: 'victim', identification: IDENTIFIED }));
 	const r = await as.cw.post(`/api/persons/${v.id}/events`, {
 		discovery: 'rescued', discovered_on: today(), purposes: ['SEX', 'SEX'],
 	});

@@ -34,7 +34,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { initDb, request, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, request, sqlite, startServer, stopOk } from './lib.js';
 import { Client, PASSWORD, addOrg, addUser, ok, signIn } from './users.js';
 
 let db;
@@ -372,8 +372,8 @@ before(async () => {
 	// Persons: one under identification (steps, events, referral), one
 	// victim (services, consents, protection, follow-ups).
 	rec.person = ok(await cw.post('/api/persons', personInput()), 201).id;
-	rec.victim = ok(await cw.post('/api/persons', personInput({ role: 'victim' })), 201).id;
-	rec.spare = ok(await cw.post('/api/persons', personInput({ role: 'victim' })), 201).id;
+	rec.victim = ok(await cw.post('/api/persons', personInput({ role: 'victim', identification: IDENTIFIED })), 201).id;
+	rec.spare = ok(await cw.post('/api/persons', personInput({ role: 'victim', identification: IDENTIFIED })), 201).id;
 	rec.consent = ok(await cw.post(`/api/persons/${rec.victim}/consents`,
 		{ scope: 'data_sharing', given_by: 'self', given_on: today() }), 201).id;
 	rec.measure = ok(await cw.post(`/api/persons/${rec.victim}/protection`,
@@ -572,7 +572,7 @@ function routes() {
 		},
 		{
 			route: 'POST /api/intakes/{id}/persons', as: 'cw', audits: ['intake.person'], path: '/api/intakes/{id}/persons', ids: { id: () => rec.tip },
-			base: () => ({ person: personInput({ role: 'victim' }), minors: [minorInput()], confirm_new: true }),
+			base: () => ({ person: personInput({ role: 'victim', identification: IDENTIFIED }), minors: [minorInput()], confirm_new: true }),
 			fields: {
 				person: OBJECT, minors: [...without(OBJECT, []), [42], ['x'], [[]], Array(200).fill(minorInput())], confirm_new: BOOL,
 				...personFields('person.', ['accompanies_id', 'confirm_new']),

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, sqlite, startServer, stopOk } from './lib.js';
 import { addUser, ok, problem, signIn } from './users.js';
 
 // The hotline call of the scenario: a reporter who gives a name and a
@@ -509,7 +509,7 @@ test('repeat contacts: the owner finds the intake by phone, another commune find
 
 test('repeat contacts name the unit\'s persons with that phone by pseudonym, not across communes', async () => {
 	const p = await as.cw.post('/api/persons', {
-		role: 'victim', sex: 'F', birth_date: '2001-05-06', citizenship: 'vn_citizen', nationality: 'VN',
+		role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '2001-05-06', citizenship: 'vn_citizen', nationality: 'VN',
 		full_name: 'Trịnh Thị Khuyên', phone: REPORTER.phone, province: '01', commune: '00004',
 	});
 	assert.equal(p.status, 201, p.text);

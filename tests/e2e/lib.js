@@ -225,6 +225,14 @@ export const WEB_FILES = {
 	'style.css': 'body { color: #123456; }\n',
 };
 export const SECRET = 'TOP-SECRET-e2e-7f3a9c';
+
+// How a person registered as a victim was identified (Law Art. 32-33): on
+// the day of reception (the default), by a return certificate.
+export const IDENTIFIED = Object.freeze({
+	evidence: ['a', 'e'],
+	document: { type: 'return_certificate', issuer: 'Đồn Biên phòng cửa khẩu quốc tế Lào Cai', number: '01/GCN',
+		date: '2020-01-01' },
+});
 export function makeWebDir() {
 	const dir = tempDir('ctip-e2e-web');
 	const web = path.join(dir, 'web');

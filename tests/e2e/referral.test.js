@@ -9,7 +9,7 @@
 // (before()) and the tests run in order, each on records of its own.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
@@ -324,7 +324,7 @@ test('withdrawal by the sender ends access; the wrong unit gets 403; a third uni
 
 test('a person referred to a social facility: identity without a reason while it stands; after withdrawal a reason again, or 404 outside its province', async () => {
 	const person = {
-		role: 'victim', sex: 'F', birth_date: '2001-07-09', citizenship: 'vn_citizen', nationality: 'VN',
+		role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '2001-07-09', citizenship: 'vn_citizen', nationality: 'VN',
 		ethnicity: '01', full_name: 'Vàng Thị Mỷ', citizen_id: '002301778899', phone: '0977 123 456',
 		address: 'Bản Thử Nghiệm, xã Thử', province: '01', commune: '00004',
 	};

@@ -29,7 +29,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { initDb, run, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, run, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, signIn } from './users.js';
 
 let db;
@@ -208,7 +208,7 @@ test('commune A records an intake, a victim with a minor, casework, a case, a re
 	// The victim and the minor with her, from the intake.
 	const reg = ok(await as.aop.post(`/api/intakes/${ids.intake}/persons`, {
 		person: {
-			role: 'victim', sex: 'F', birth_date: '1999-07-21', citizenship: 'vn_citizen', nationality: 'VN',
+			role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1999-07-21', citizenship: 'vn_citizen', nationality: 'VN',
 			ethnicity: '01', province: '01', commune: '00004', full_name: A.name, citizen_id: A.cid, phone: A.phone,
 			address: A.address, contacts: A.contacts,
 		},
@@ -317,7 +317,7 @@ test('the outsiders record their own: an intake (with A\'s idempotency key), a p
 	assert.notEqual(i.id, ids.intake);
 	noLeak({ text: JSON.stringify(i) }, 'B\'s intake with A\'s idempotency key');
 	bIds.intake = i.id;
-	bIds.person = ok(await as.bcw.post('/api/persons', { role: 'victim', sex: 'F', birth_year: 1995,
+	bIds.person = ok(await as.bcw.post('/api/persons', { role: 'victim', identification: IDENTIFIED, sex: 'F', birth_year: 1995,
 		citizenship: 'vn_citizen', province: '01', commune: '00008', full_name: 'Hà Thị Xã Bê', confirm_new: true }),
 	201).id;
 	bIds.case = ok(await as.binv.post('/api/cases', { title: 'Vụ của xã B', article: '150' }), 201).id;
@@ -422,7 +422,7 @@ function idRoutes() {
 		['POST /api/intakes/{id}/resolve', 'POST', (x) => `/api/intakes/${x.intake}/resolve`,
 			() => ({ resolution: 'B', version: s.intake.version })],
 		['POST /api/intakes/{id}/persons', 'POST', (x) => `/api/intakes/${x.intake}/persons`,
-			() => ({ person: { role: 'victim', sex: 'F', birth_year: 1990, citizenship: 'vn_citizen', province: '01',
+			() => ({ person: { role: 'victim', identification: IDENTIFIED, sex: 'F', birth_year: 1990, citizenship: 'vn_citizen', province: '01',
 				full_name: 'Người Thử Của Kẻ Khác' }, confirm_new: true })],
 		['POST /api/intakes/{id}/case', 'POST', (x) => `/api/intakes/${x.intake}/case`,
 			() => ({ article: '150', title: 'B' })],
@@ -826,7 +826,7 @@ test('a province handler learns nothing of A\'s intakes or persons from a phone 
 
 test('registering A\'s victim in another commune or province raises no duplicate warning naming A\'s', async () => {
 	for (const [who, province, commune] of [['bcw', '01', '00008'], ['ccw', '04', communeC]]) {
-		const r = await as[who].post('/api/persons', { role: 'victim', sex: 'F', birth_date: '1999-07-21',
+		const r = await as[who].post('/api/persons', { role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1999-07-21',
 			citizenship: 'vn_citizen', nationality: 'VN', province, commune, full_name: A.name, citizen_id: A.cid });
 		assert.equal(r.status, 201, `${who}: ${r.text}`);
 		assert.notEqual(r.body.id, ids.person);
@@ -835,7 +835,7 @@ test('registering A\'s victim in another commune or province raises no duplicate
 });
 
 test('a province case worker registering A\'s victim gets no duplicate warning without a reason, and no search is logged', async () => {
-	const r = await as.hncw.post('/api/persons', { role: 'victim', sex: 'F', birth_date: '1999-07-21',
+	const r = await as.hncw.post('/api/persons', { role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1999-07-21',
 		citizenship: 'vn_citizen', nationality: 'VN', province: '01', commune: '00008', full_name: A.name,
 		citizen_id: A.cid });
 	assert.equal(r.status, 201, r.text);
@@ -845,7 +845,7 @@ test('a province case worker registering A\'s victim gets no duplicate warning w
 	const found = await audit({ action: 'person.search', user: 'sc-hncw' });
 	assert.ok(!found.some((e) => e.object_id === String(ids.person)), JSON.stringify(found));
 	// Its own registration, once more, warns of itself: the check works.
-	const again = await as.hncw.post('/api/persons', { role: 'victim', sex: 'F', birth_date: '1999-07-21',
+	const again = await as.hncw.post('/api/persons', { role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1999-07-21',
 		citizenship: 'vn_citizen', nationality: 'VN', province: '01', commune: '00008', full_name: A.name,
 		citizen_id: A.cid });
 	assert.equal(again.status, 409, again.text);

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import test from 'node:test';
-import { initDb, sleep, sqlite, startServer } from './lib.js';
+import { IDENTIFIED, initDb, sleep, sqlite, startServer } from './lib.js';
 import { addUser, signIn } from './users.js';
 
 const PERSON = {
-	role: 'victim', sex: 'F', birth_date: '1996-05-02', citizenship: 'vn_citizen', nationality: 'VN',
-	ethnicity: '01', full_name: 'Phạm Thị Dừng', citizen_id: '001196054321', phone: '0912 000 111',
+	role: 'victim', identification: IDENTIFIED, sex: 'F', birth_date: '1996-05-02', citizenship: 'vn_citizen',
+	nationality: 'VN', ethnicity: '01', full_name: 'Phạm Thị Dừng', citizen_id: '001196054321', phone: '0912 000 111',
 	address: 'Nhà 12 ngõ Thử Nghiệm', province: '01', commune: '00004', confirm_new: true,
 };
 

@@ -9,7 +9,7 @@
 // One database and one server for the whole file; the tests run in order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { initDb, sqlite, startServer, stopOk } from './lib.js';
+import { IDENTIFIED, initDb, sqlite, startServer, stopOk } from './lib.js';
 import { addOrg, addUser, ok, problem, signIn } from './users.js';
 
 let db;
@@ -57,14 +57,14 @@ const PERSON = {
 
 test('records made through the API: persons, a verification, services, an intake, a case, a referral', async () => {
 	const a = ok(await as.cw.post('/api/persons', {
-		...PERSON, role: 'victim', sex: 'F', birth_year: 2001, full_name: 'Thống Kê An', commune: '00004',
+		...PERSON, role: 'victim', identification: IDENTIFIED, sex: 'F', birth_year: 2001, full_name: 'Thống Kê An', commune: '00004',
 	}), 201);
 	const b = ok(await as.cw.post('/api/persons', {
 		...PERSON, role: 'under_identification', sex: 'M', birth_year: 1990, full_name: 'Thống Kê Bình',
 		commune: '00004',
 	}), 201);
 	const c = ok(await as.cw2.post('/api/persons', {
-		...PERSON, role: 'victim', sex: 'F', birth_year: 2009, full_name: 'Thống Kê Chi', commune: '00008',
+		...PERSON, role: 'victim', identification: IDENTIFIED, sex: 'F', birth_year: 2009, full_name: 'Thống Kê Chi', commune: '00008',
 	}), 201);
 	ok(await as.cw.post(`/api/persons/${b.id}/steps`, { step: 'verify', version: b.version }), 201);
 	// Two services of one person: one person supported, two services.

@@ -7,6 +7,7 @@
 
 #include "core/access.h"
 #include "core/auth.h"
+#include "core/casework.h"
 #include "core/org.h"
 #include "core/refdata.h"
 #include "util/common.h"
@@ -406,6 +407,23 @@ user_at(struct db_fixture *f, const char *username, const char *agency,
 	return p;
 }
 
+/* How a victim registered in a test was identified (Law Art. 32-33): on
+ * the day of reception, by a return certificate. */
+static inline const struct ctip_step_input *
+by_return_certificate(void)
+{
+	static const struct ctip_step_input id = {
+		.evidence = { "a", "e" },
+		.n_evidence = 2,
+		.doc_type = "return_certificate",
+		.doc_issuer = "Đồn Biên phòng cửa khẩu quốc tế Lào Cai",
+		.doc_number = "01/GCN",
+		.doc_date = "2020-01-01",
+	};
+
+	return &id;
+}
+
 /* A valid adult victim of Ba Đình with every identity field filled. */
 static inline struct ctip_person_input
 person_dao(void)
@@ -425,6 +443,7 @@ person_dao(void)
 	p.citizen_id = "001199012345";
 	p.phone = "+84 912-345 678";
 	p.address = "Xóm Quýt, ngõ 7";
+	p.identification = by_return_certificate();
 	return p;
 }
 

@@ -2841,8 +2841,10 @@ reseal_moves_every_sealed_field_to_the_new_key(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	assert_int_equal(stats.values_seen, 7);
-	assert_int_equal(stats.values_resealed, 7);
+	/* Their identity fields, and the numbers of the documents that
+	 * identified them. */
+	assert_int_equal(stats.values_seen, 7 + 2);
+	assert_int_equal(stats.values_resealed, 7 + 2);
 	assert_int_equal(expect_sealed_under(f, f->kr.ids[1]), 7);
 	/* The key file on disk holds both keys. */
 	{
@@ -2880,7 +2882,7 @@ reseal_moves_every_sealed_field_to_the_new_key(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	assert_int_equal(stats.values_seen, 7);
+	assert_int_equal(stats.values_seen, 7 + 2);
 	assert_int_equal(stats.values_resealed, 0);
 	expect_intact(f, audit_rows(f));
 	ctip_keyring_wipe(&before);
@@ -2949,12 +2951,13 @@ reseal_reaches_sealed_notes_beyond_identity(void **state)
 	struct ctip_principal cw =
 		user_at(f, "cw", "POLICE", BA_DINH, "case_worker");
 	struct ctip_step_input close = { .step = "close",
-					 .reason = "Đã chuyển về gia đình",
-					 .version = 1 };
+					 .reason = "Đã chuyển về gia đình" };
 	struct ctip_rotate_stats stats;
 	struct ctip_err err = { 0 };
 	int64_t id = register_as(f, &cw, binh()), step;
 	uint32_t old_id = f->kr.ids[0];
+
+	close.version = person(f, id).version;
 
 	assert_int_equal(
 		ctip_casework_step(&step, &f->ax, &cw, id, &close, &err),
@@ -2964,8 +2967,9 @@ reseal_reaches_sealed_notes_beyond_identity(void **state)
 	memset(&stats, 0, sizeof(stats));
 	assert_int_equal(ctip_key_reseal_all(&stats, f->st, &f->kr, &err),
 			 CTIP_OK);
-	/* The person's three identity fields and the step's reason. */
-	assert_int_equal(stats.values_resealed, 3 + 1);
+	/* The person's three identity fields, the number of the document
+	 * that identified them and the step's reason. */
+	assert_int_equal(stats.values_resealed, 3 + 1 + 1);
 	expect_step_reason_under(f, f->kr.ids[1], close.reason);
 }
 
@@ -2988,8 +2992,8 @@ key_rotate_adds_a_key_reseals_and_audits(void **state)
 			 CTIP_OK);
 	assert_int_equal(f->kr.n_keys, 2);
 	assert_int_equal(stats.new_key_id, f->kr.ids[1]);
-	assert_int_equal(stats.values_resealed, 4 + 3 + 4);
-	assert_int_equal(stats.values_seen, 4 + 3 + 4);
+	assert_int_equal(stats.values_resealed, 4 + 3 + 4 + 3);
+	assert_int_equal(stats.values_seen, 4 + 3 + 4 + 3);
 	assert_int_equal(expect_sealed_under(f, stats.new_key_id), 4 + 3 + 4);
 	snprintf(id_text, sizeof(id_text), "%u", (unsigned)stats.new_key_id);
 	assert_int_equal(audit_count(f, "key.rotate", "ok"), 1);

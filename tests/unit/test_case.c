@@ -311,6 +311,7 @@ warnings_from_the_age_at_the_event(void **state)
 	in.province_code = "01";
 	in.commune_code = BA_DINH;
 	in.role = "victim";
+	in.identification = by_return_certificate();
 	in.sex = "F";
 	in.birth_date = "2010-03-01"; /* 16 on 2026-03-01 */
 	in.citizenship = "vn_citizen";

@@ -55,6 +55,8 @@ adult(const char *role, const char *received_on)
 	p.citizenship = "vn_citizen";
 	p.full_name = "Phạm Thị Thử";
 	p.received_on = received_on;
+	if (strcmp(role, "victim") == 0)
+		p.identification = by_return_certificate();
 	return p;
 }
 
@@ -355,6 +357,88 @@ refused_step_names_the_status_and_reopen_returns_where_it_was(void **state)
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, "on");
 	take_ok(f, id, "support", "2025-09-04");
+}
+
+/* The steps of person id as "step:from>to:on:evidence:doc_type;...". */
+static const char *
+steps_of(struct fixture *f, int64_t id)
+{
+	static char out[256];
+	sqlite3_stmt *q = raw_query(
+		f->base.db,
+		"SELECT group_concat(step || ':' || coalesce(from_status, '') "
+		"|| '>' || to_status || ':' || on_date || ':' || "
+		"coalesce(evidence, '') || ':' || coalesce(doc_type, ''), ';') "
+		"FROM (SELECT * FROM person_step WHERE person_id = ?1 ORDER "
+		"BY id)");
+
+	sqlite3_bind_int64(q, 1, id);
+	out[0] = '\0';
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		snprintf(out, sizeof(out), "%s", sqlite3_column_text(q, 0));
+	raw_done(q);
+	return out;
+}
+
+static void
+a_victim_is_registered_with_how_they_were_identified(void **state)
+{
+	struct fixture *f = *state;
+	struct ctip_person_input in = adult("victim", "2025-09-01");
+	struct ctip_step_input ident = *by_return_certificate();
+	struct ctip_err err = { 0 };
+	int64_t id = 0;
+
+	/* Without it, refused: nothing is written. */
+	in.identification = NULL;
+	assert_int_equal(
+		ctip_person_register(&id, &f->base.ax, &f->cw, &in, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "identification");
+	assert_non_null(strstr(err.msg, "Art. 32-33"));
+	/* Nor for anyone else. */
+	in = adult("under_identification", "2025-09-01");
+	in.identification = &ident;
+	assert_int_equal(
+		ctip_person_register(&id, &f->base.ax, &f->cw, &in, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "identification");
+	/* Not before the reception, and its document not after it. */
+	in = adult("victim", "2025-09-01");
+	ident.on = "2025-08-31";
+	in.identification = &ident;
+	assert_int_equal(
+		ctip_person_register(&id, &f->base.ax, &f->cw, &in, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "identification.on");
+	ident.on = "2025-09-03";
+	ident.doc_date = "2025-09-04";
+	assert_int_equal(
+		ctip_person_register(&id, &f->base.ax, &f->cw, &in, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "identification.document.date");
+	ident.n_evidence = 0;
+	ident.doc_date = "2025-09-02";
+	assert_int_equal(
+		ctip_person_register(&id, &f->base.ax, &f->cw, &in, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "identification.evidence");
+	assert_int_equal(
+		raw_long(f->base.db, "SELECT count(*) FROM person", NULL), 0);
+
+	/* With it: a victim identified on that day, on that evidence. */
+	ident.n_evidence = 2;
+	id = enroll(f, in);
+	assert_string_equal(person(&f->base, id).role, "victim");
+	assert_string_equal(person(&f->base, id).status, "identified");
+	assert_string_equal(person(&f->base, id).identified_on, "2025-09-03");
+	assert_string_equal(steps_of(f, id),
+			    "receive:>received:2025-09-01::;"
+			    "identify:received>identified:2025-09-03:a,e:"
+			    "return_certificate");
+	/* By default, on the day of reception. */
+	id = enroll(f, adult("victim", "2025-09-01"));
+	assert_string_equal(person(&f->base, id).identified_on, "2025-09-01");
 }
 
 static void
@@ -748,6 +832,7 @@ main(void)
 			next_steps_of_a_minor_skip_verification_and_identification),
 		T(every_next_step_is_accepted_and_every_other_refused),
 		T(refused_step_names_the_status_and_reopen_returns_where_it_was),
+		T(a_victim_is_registered_with_how_they_were_identified),
 		T(reintegration_schedules_visits_after_1_3_6_and_12_months),
 		cmocka_unit_test(date_add_keeps_month_ends_and_leap_days),
 		cmocka_unit_test(

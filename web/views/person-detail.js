@@ -17,9 +17,10 @@ import { h, field, alertBox, setText } from '../dom.js';
 import { has, t, dmy } from '../i18n.js';
 import { errorKey, isStale, showConflict } from './errors.js';
 import { actionForm as sharedActionForm } from './action-form.js';
+import { identificationFields } from './identification.js';
 import { PURPOSES } from './intake-codes.js';
 import {
-  EVIDENCE, DOC_TYPES, REASON_STEPS, SUPPORTS, UNITS, LOCATIONS, CONSENT_SCOPES, GIVEN_BY, PROTECTION_KINDS,
+  REASON_STEPS, SUPPORTS, UNITS, LOCATIONS, CONSENT_SCOPES, GIVEN_BY, PROTECTION_KINDS,
   BENEFICIARIES, OUTCOMES, DISCOVERIES, MEANS, VERIFY_OPEN, today, vnd, lastReason, basis,
 } from './person-codes.js';
 import { birth, overdue, statusBadge } from './persons.js';
@@ -170,39 +171,10 @@ export function render(ctx) {
       required: needsReason, control: textArea() });
     const fields = { on, reason: reasonF };
     const extra = [];
-    let boxes = [];
-    if (step === 'identify') {
-      const evErr = h('p', { id: 'pf-evidence-err', class: 'field-error', role: 'alert', hidden: true });
-      boxes = EVIDENCE.map((c) => {
-        const bid = `ev-${c}`;
-        const box = h('input', { type: 'checkbox', id: bid, value: c });
-        box.addEventListener('change', () => fields.evidence.error(null));
-        return { c, box, bid };
-      });
-      const evidence = h('fieldset', { class: 'group evidence', 'aria-describedby': 'pf-evidence-err' },
-        h('legend', { i18n: 'person.identify.evidence' }),
-        h('p', { class: 'hint', i18n: 'person.identify.evidence_hint' }),
-        boxes.map(({ c, box, bid }) => h('div', { class: 'check' }, box,
-          h('label', { for: bid, i18n: `person.evidence.${c}` }))),
-        evErr);
-      const docType = field({ name: 'document.type', label: 'person.identify.doc_type', required: true,
-        control: codeSelect(DOC_TYPES, 'person.doc', 'person.choose') });
-      const issuer = field({ name: 'document.issuer', label: 'person.identify.doc_issuer', required: true,
-        attrs: { maxlength: 200, autocomplete: 'off' } });
-      const number = field({ name: 'document.number', label: 'person.identify.doc_number', required: true,
-        attrs: { maxlength: 100, autocomplete: 'off' } });
-      const date = field({ name: 'document.date', label: 'person.identify.doc_date', type: 'date', required: true });
-      Object.assign(fields, { 'document.type': docType, 'document.issuer': issuer, 'document.number': number,
-        'document.date': date, document: docType });
-      const evField = { el: evidence, input: boxes[0].box, error(k) {
-        evErr.hidden = !k;
-        if (k) setText(evErr, k);
-        else evErr.textContent = '';
-      } };
-      fields.evidence = evField;
-      extra.push(evidence, h('fieldset', { class: 'group document' },
-        h('legend', { i18n: 'person.identify.document' }),
-        h('div', { class: 'row r-two' }, docType.el, issuer.el, number.el, date.el)));
+    const ident = step === 'identify' ? identificationFields() : null;
+    if (ident) {
+      Object.assign(fields, ident.fields);
+      extra.push(...ident.els);
     }
     const form = actionForm({
       key: `step-${step}`, title: `person.step.form.${step}`, submitKey: `person.step.do.${step}`,
@@ -216,27 +188,10 @@ export function render(ctx) {
         }
         if (needsReason && need(reasonF, 'person.error.reason')) return null;
         const b = { step, on: on.input.value, reason: clean(reasonF), version: person.version };
-        if (step === 'identify') {
-          b.evidence = boxes.filter((x) => x.box.checked).map((x) => x.c);
-          if (!b.evidence.length) {
-            fields.evidence.error('person.error.evidence');
-            boxes[0].box.focus();
-            return null;
-          }
-          if (!fields['document.type'].input.value) {
-            fields['document.type'].error('person.error.doc_type');
-            fields['document.type'].input.focus();
-            return null;
-          }
-          if (need(fields['document.issuer'], 'person.error.doc_issuer')) return null;
-          if (need(fields['document.number'], 'person.error.doc_number')) return null;
-          if (!fields['document.date'].input.value) {
-            fields['document.date'].error('person.error.doc_date');
-            fields['document.date'].input.focus();
-            return null;
-          }
-          b.document = { type: fields['document.type'].input.value, issuer: clean(fields['document.issuer']),
-            number: clean(fields['document.number']), date: fields['document.date'].input.value };
+        if (ident) {
+          const id = ident.read();
+          if (!id) return null;
+          Object.assign(b, id);
         }
         return b;
       },

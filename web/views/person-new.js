@@ -8,7 +8,10 @@
 // suspected duplicate (409 duplicate_suspected) shows the candidates, each
 // with a link to open it, and a button to register the new person all the
 // same ("confirm_new": true). After an adult is registered, "add an
-// accompanying minor" opens the minor's form.
+// accompanying minor" opens the minor's form. A victim (identified before)
+// is registered with how they were identified: the date (empty: the day of
+// reception), the evidence and the confirming document, as "identification"
+// (its errors name "identification.<field>").
 import { get, post } from '../api.js';
 import { h, field, alertBox, setText } from '../dom.js';
 import { has, dmy } from '../i18n.js';
@@ -17,6 +20,7 @@ import { SEXES, CITIZENSHIPS, today } from './person-codes.js';
 import { birth, statusBadge } from './persons.js';
 import { ethnicGroups, countries, byName, refOption, refText, find, fillSelect, choose } from '../ref.js';
 import { placePicker } from './place-picker.js';
+import { identificationFields } from './identification.js';
 
 // The id in the hash's query parameter name (?accompanies=ID, ?intake=ID),
 // or null.
@@ -109,9 +113,23 @@ export function render(ctx) {
   const contacts = field({ name: 'contacts', label: 'person.field.contacts', hint: 'person.field.contacts_hint',
     control: h('textarea', { rows: 2, maxlength: 2000 }) });
 
+  // How a victim was identified: shown when the role is victim.
+  const identOn = field({ name: 'identification.on', label: 'person.new.identified_on', type: 'date',
+    hint: 'person.new.identified_on_hint' });
+  const ident = identificationFields('identification.');
+  const identPart = h('div', { class: 'identification', hidden: true },
+    h('h2', { class: 'form-part', i18n: 'person.new.part.identification' }),
+    h('p', { class: 'hint', i18n: 'person.new.identification_hint' }),
+    h('div', { class: 'row r-three' }, identOn.el), ...ident.els);
+  const victim = () => role.input.value === 'victim';
+  role.input.addEventListener('change', () => {
+    identPart.hidden = !victim();
+  });
+
   const fields = { role, full_name: fullName, sex, birth_date: birthDate, birth_year: birthYear,
     estimated_age: age, ethnicity, nationality, citizenship, province, commune, received_on: received,
-    citizen_id: cid, phone, address, contacts, accompanies_id: role };
+    citizen_id: cid, phone, address, contacts, accompanies_id: role, identification: role,
+    'identification.on': identOn, ...ident.fields };
 
   const submit = h('button', { type: 'submit', class: 'primary',
     i18n: minor ? 'person.new.submit_minor' : 'person.new.submit' });
@@ -122,6 +140,7 @@ export function render(ctx) {
     birthSet,
     h('div', { class: 'row r-three' }, citizenship.el, province.el, commune.el),
     h('div', { class: 'row r-three' }, received.el),
+    identPart,
     h('h2', { class: 'form-part', i18n: 'person.new.part.identity' }),
     h('p', { class: 'hint', i18n: 'person.new.identity_hint' }),
     h('div', { class: 'row r-three' }, cid.el, phone.el, address.el),
@@ -147,6 +166,8 @@ export function render(ctx) {
     place.set(from?.province ?? unit.province_code ?? '',
       from ? from.commune ?? '' : unit.level === 'commune' ? unit.admin_code ?? '' : '');
     received.input.value = adult?.received_on ?? today();
+    ident.clear();
+    identPart.hidden = !victim();
   }
 
   // The body, or null after saying at the fields what is wrong.
@@ -168,12 +189,18 @@ export function render(ctx) {
     if (!received.input.value) bad.push([received, 'person.error.received_on']);
     const nat = nationality.input.value.trim().toUpperCase();
     if (nat && !/^[A-Z]{2}$/.test(nat)) bad.push([nationality, 'person.error.nationality']);
+    if (identOn.input.value && received.input.value && identOn.input.value < received.input.value)
+      bad.push([identOn, 'person.error.identified_on']);
     if (bad.length) {
       for (const [f, k] of bad) f.error(k);
       bad[0][0].input.focus();
       return null;
     }
+    const identification = victim() ? ident.read() : undefined;
+    if (identification === null) return null;
+    if (identification && identOn.input.value) identification.on = identOn.input.value;
     return {
+      identification,
       role: role.input.value,
       accompanies_id: minor ? adultId : undefined,
       sex: sex.input.value,
@@ -269,11 +296,14 @@ export function render(ctx) {
         return;
       }
       if (showConflict(err, { alert })) return;
-      // From an intake the server names the field "person.<field>".
+      // From an intake the server names the field "person.<field>"; the
+      // identification's are told as the identify step's.
       const name = err.field?.replace(/^person\./, '');
       const f = fields[name];
+      const key = name === 'identification.on' ? 'person.error.identified_on'
+        : `person.error.${name?.replace(/^identification\./, '')}`;
       if (f && f !== role) {
-        f.error(has(`person.error.${name}`) ? `person.error.${name}` : errorKey(err, 'person'));
+        f.error(has(key) ? key : errorKey(err, 'person'));
         f.input.focus();
       } else alert.show(name && has(`person.error.${name}`) ? `person.error.${name}`
         : errorKey(err, 'person'));
