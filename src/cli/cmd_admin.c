@@ -157,7 +157,7 @@ ctip_cmd_user_add(const struct ctip_cmd *cmd, int argc, char **argv)
 	if ((rc = open_both(&st, &kr, db, key)) != CTIP_EXIT_OK)
 		return rc;
 	ctip_now(now);
-	rc = ctip_org_ensure(&unit, st, agency, admin, now, &err);
+	rc = ctip_org_add(&unit, st, agency, admin, now, &err);
 	if (rc == CTIP_OK)
 		rc = ctip_account_create(&id, password, st, &kr, NULL, pos[0],
 					 name, unit, roles, &err);
@@ -291,7 +291,7 @@ ctip_cmd_org_add(const struct ctip_cmd *cmd, int argc, char **argv)
 		return ctip_cli_fail(&err);
 	ctip_now(now);
 	ctip_arena_init(&a, 1 << 16);
-	rc = ctip_org_ensure(&id, st, agency, admin, now, &err);
+	rc = ctip_org_add(&id, st, agency, admin, now, &err);
 	if (rc == CTIP_OK)
 		rc = st->ops->org_unit_get(&o, st, id, &a, &err);
 	if (rc == CTIP_OK)

@@ -54,6 +54,48 @@ static const struct {
 	{ "OTHER", "Cơ quan", "Cơ quan", "Cơ quan trung ương" },
 };
 
+/* Whether levels ("commune|province|national") holds the level of an
+ * admin unit (commune, province or nation). */
+static bool
+has_level(const char *levels, const char *level)
+{
+	const char *want = strcmp(level, "nation") == 0 ? "national" : level;
+	size_t n = strlen(want);
+	const char *p;
+
+	for (p = levels; (p = strstr(p, want)) != NULL; p += n)
+		if ((p == levels || p[-1] == '|') &&
+		    (p[n] == '\0' || p[n] == '|'))
+			return true;
+	return false;
+}
+
+enum ctip_status
+ctip_org_add(int64_t *out, struct ctip_store *st, const char *agency,
+	     const char *admin_code, const char *now, struct ctip_err *err)
+{
+	struct ctip_admin_unit au;
+	struct ctip_arena a;
+	const char *levels;
+	enum ctip_status rc;
+
+	ctip_arena_init(&a, 1 << 12);
+	rc = st->ops->admin_unit_get(&au, st, admin_code, &a, err);
+	if (rc == CTIP_OK)
+		rc = st->ops->agency_levels(&levels, st, agency, &a, err);
+	if (rc == CTIP_OK && !has_level(levels, au.level))
+		rc = ctip_err_field(err, CTIP_EINVAL, "agency",
+				    "agency: %s has no unit at the %s level",
+				    agency, au.level);
+	ctip_arena_free(&a);
+	/* An unknown agency or place: ctip_org_ensure names it. */
+	if (rc == CTIP_ENOTFOUND)
+		rc = CTIP_OK;
+	return rc == CTIP_OK
+		       ? ctip_org_ensure(out, st, agency, admin_code, now, err)
+		       : rc;
+}
+
 enum ctip_status
 ctip_org_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 		const char *admin_code, const char *now, struct ctip_err *err)

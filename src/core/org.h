@@ -13,6 +13,17 @@ CTIP_MUST_CHECK enum ctip_status
 ctip_org_ensure(int64_t *out, struct ctip_store *st, const char *agency,
 		const char *admin_code, const char *now, struct ctip_err *err);
 
+/*
+ * ctip_org_ensure for a unit an administrator adds (or a user's unit):
+ * also CTIP_EINVAL naming "agency" when the agency has no unit at the
+ * place's level (data/agencies.csv: the national hotline 111 is national
+ * only). Plans and imports name units as their documents do, with
+ * ctip_org_ensure.
+ */
+CTIP_MUST_CHECK enum ctip_status
+ctip_org_add(int64_t *out, struct ctip_store *st, const char *agency,
+	     const char *admin_code, const char *now, struct ctip_err *err);
+
 /* Remembers org unit ids of one agency by admin unit during a bulk job. */
 struct ctip_org_cache {
 	const char *agency;  /* borrowed */

@@ -95,8 +95,7 @@ ctip_h_org_unit_create(struct ctip_req *req, struct ctip_resp *resp)
 	ctip_now(now);
 	rc = req->store->ops->begin(req->store, &err);
 	if (rc == CTIP_OK)
-		rc = ctip_org_ensure(&unit, req->store, agency, admin, now,
-				     &err);
+		rc = ctip_org_add(&unit, req->store, agency, admin, now, &err);
 	if (rc == CTIP_OK) {
 		snprintf(id, sizeof(id), "%lld", (long long)unit);
 		ev.object_id = id;

@@ -474,6 +474,12 @@ struct ctip_store_ops {
 	int (*ref_exists)(bool *out, struct ctip_store *st,
 			  enum ctip_ref_kind kind, const char *code,
 			  struct ctip_err *err);
+	/* *out = the levels at which agency has units, as in
+	 * data/agencies.csv ("commune|province|national"); CTIP_ENOTFOUND
+	 * for an unknown agency. */
+	int (*agency_levels)(const char **out, struct ctip_store *st,
+			     const char *agency, struct ctip_arena *a,
+			     struct ctip_err *err);
 	/* Codes of one reference table in code order (first key column). */
 	int (*ref_codes)(const char ***out, int *n_out, struct ctip_store *st,
 			 enum ctip_ref_kind kind, struct ctip_arena *a,

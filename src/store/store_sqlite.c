@@ -310,6 +310,8 @@ stmt_sql(enum stmt_id id)
 	case S_ADMIN_UNIT_GET:
 		return "SELECT code, level, name, full_name, province_code "
 		       "FROM admin_unit WHERE code = ?1";
+	case S_AGENCY_LEVELS:
+		return "SELECT levels FROM agency WHERE code = ?1";
 	case S_ORG_GET:
 		return "SELECT id FROM org_unit WHERE agency_code = ?1 "
 		       "AND admin_code = ?2";
@@ -1393,6 +1395,33 @@ sq_ref_exists(bool *out, struct ctip_store *st, enum ctip_ref_kind kind,
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
 		     ? CTIP_OK
 		     : sq_db_error(s, err, "look up reference data");
+	sq_done(q);
+	return rc;
+}
+
+static int
+sq_agency_levels(const char **out, struct ctip_store *st, const char *agency,
+		 struct ctip_arena *a, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_stmt(s, S_AGENCY_LEVELS, err);
+	bool ok = true;
+	int rc;
+
+	*out = NULL;
+	if (q == NULL)
+		return err->code;
+	sq_bind_text(q, 1, agency);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*out = sq_col_text(q, 0, a, &ok);
+	rc = rc == SQLITE_ROW
+		     ? (ok ? CTIP_OK
+			   : ctip_err_set(err, CTIP_ETOOBIG, "out of memory"))
+	     : rc == SQLITE_DONE
+		     ? ctip_err_set(err, CTIP_ENOTFOUND, "no agency \"%s\"",
+				    agency)
+		     : sq_db_error(s, err, "look up an agency's levels");
 	sq_done(q);
 	return rc;
 }
@@ -3259,6 +3288,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.ref_clear = sq_ref_clear,
 	.ref_count = sq_ref_count,
 	.ref_exists = sq_ref_exists,
+	.agency_levels = sq_agency_levels,
 	.ref_codes = sq_ref_codes,
 	.ref_names = sq_ref_names,
 	.admin_unit_get = sq_admin_unit_get,

@@ -364,6 +364,26 @@ test('user add refuses an empty or unknown role in --roles, naming it, and creat
 	assert.match(await runOk(['user', 'list', '--db', db]), /^roletest_ok\s+active\s+\S*case_worker/m);
 });
 
+test('user add and org add refuse an agency at a level it has no unit at (agencies.csv), creating nothing', async () => {
+	const { db, key } = await sharedDb();
+	const units = () => sqlite(db, 'select count(*) from org_unit');
+	const before = units();
+	for (const [agency, place, level] of [['HOTLINE_111', '01', 'province'], ['PEOPLES_COMMITTEE', 'VN', 'nation'],
+		['PROCURACY', '00004', 'commune']]) {
+		for (const args of [['user', 'add', '--db', db, '--key', key, '--name', 'Level Test', '--agency', agency,
+			'--admin-code', place, '--roles', 'case_worker', `level_${agency.toLowerCase()}`],
+		['org', 'add', '--db', db, '--agency', agency, '--admin-code', place]]) {
+			const r = await run(args);
+			assert.equal(r.code, EXIT.INPUT, `${args.join(' ')}: ${r.stderr}`);
+			assert.equal(r.stderr, `ctip: agency: ${agency} has no unit at the ${level} level\n`);
+		}
+	}
+	assert.equal(units(), before);
+	assert.doesNotMatch(await runOk(['user', 'list', '--db', db]), /^level_/m);
+	assert.match(await runOk(['org', 'add', '--db', db, '--agency', 'HOTLINE_111', '--admin-code', 'VN']),
+		/Tổng đài/);
+});
+
 test('a database path given by CTIP_DB is used when --db is not', async () => {
 	const { db } = await sharedDb();
 	const r = await run(['ref', 'stats'], { env: { CTIP_DB: db } });

@@ -791,7 +791,41 @@ org_ensure_refuses_unknown_agencies_and_places(void **state)
 	assert_int_equal(ctip_org_ensure(&id, f->st, "POLICE", "99", NOW, &err),
 			 CTIP_EINVAL);
 	assert_string_equal(err.field, "admin_code");
+	/* An administrator adds units only at the levels agencies.csv gives
+	 * the agency: the national hotline 111 is national, a People's
+	 * Committee is not. */
+	assert_int_equal(
+		ctip_org_add(&id, f->st, "HOTLINE_111", "01", NOW, &err),
+		CTIP_EINVAL);
+	assert_string_equal(err.field, "agency");
+	assert_string_equal(err.msg,
+			    "agency: HOTLINE_111 has no unit at the province "
+			    "level");
+	assert_int_equal(
+		ctip_org_add(&id, f->st, "PEOPLES_COMMITTEE", "VN", NOW, &err),
+		CTIP_EINVAL);
+	assert_int_equal(
+		ctip_org_add(&id, f->st, "PROCURACY", "00004", NOW, &err),
+		CTIP_EINVAL);
 	assert_int_equal(store_count(f->st, CTIP_COUNT_ORG_UNITS), 0);
+	assert_int_equal(
+		ctip_org_add(&id, f->st, "HOTLINE_111", "VN", NOW, &err),
+		CTIP_OK);
+	assert_int_equal(ctip_org_add(&id, f->st, "PEOPLES_COMMITTEE", "00004",
+				      NOW, &err),
+			 CTIP_OK);
+	/* Unknown codes are named as by ctip_org_ensure. */
+	assert_int_equal(ctip_org_add(&id, f->st, "MAFIA", "01", NOW, &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "agency");
+	assert_string_equal(err.msg, "agency: unknown code \"MAFIA\"");
+	assert_int_equal(ctip_org_add(&id, f->st, "POLICE", "99", NOW, &err),
+			 CTIP_EINVAL);
+	assert_string_equal(err.field, "admin_code");
+	/* Plans name units as their documents do. */
+	assert_int_equal(
+		ctip_org_ensure(&id, f->st, "COAST_GUARD", "01", NOW, &err),
+		CTIP_OK);
 }
 
 static void
