@@ -471,7 +471,10 @@ ctip_casework_registering(const char **role, const struct ctip_person_input *in,
 			"32-33: the date, the evidence and the confirming "
 			"document); register a person not yet identified as "
 			"under identification");
-	if (!victim && in->identification != NULL)
+	/* (A role that is none of the three is the role's error.) */
+	if (!victim && in->identification != NULL && in->role != NULL &&
+	    (strcmp(in->role, "under_identification") == 0 ||
+	     strcmp(in->role, "accompanying_minor") == 0))
 		return ctip_err_field(err, CTIP_EINVAL, "identification",
 				      "identification: only for a person "
 				      "registered as a victim");
@@ -500,6 +503,10 @@ ctip_casework_identify_registered(const struct ctip_access *ax,
 		rc = do_step(&c, &step, &unused, err);
 		if (rc != CTIP_OK && err->field[0] != '\0')
 			ctip_err_prefix(err, "identification.");
+		/* Found by an auditor with every other identification. */
+		if (rc == CTIP_OK)
+			rc = ctip_audit_change(ax->st, ax->kr, p, "person.step",
+					       "person", id, NULL, err);
 	}
 	ctip_arena_free(&c.a);
 	return rc;

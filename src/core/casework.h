@@ -53,8 +53,8 @@ ctip_casework_registering(const char **role, const struct ctip_person_input *in,
  * Identify person id, registered by p a moment ago (as under
  * identification) inside the caller's open transaction, with in (the
  * step "identify"; its date, no earlier than the reception, is the
- * reception's when not given): the person becomes a victim. The
- * registration's audit entry covers it.
+ * reception's when not given): the person becomes a victim. Audited as
+ * a step, beside the registration's entry.
  */
 CTIP_MUST_CHECK enum ctip_status
 ctip_casework_identify_registered(const struct ctip_access *ax,

@@ -102,13 +102,29 @@ legal_clock(const char *channel, const char *classification)
 		strcmp(classification, "trafficking_tip") == 0);
 }
 
-/* Who receives and handles intakes: the identity roles, at any level. A
- * national unit (the national hotline 111) handles only those it
- * received itself (intake_view). */
+/* Who receives and handles intakes: the identity roles of a local unit,
+ * and of the national hotline 111, which handles only the intakes it
+ * received itself (intake_view) and refers them (refers_only). */
 static bool
 may_handle(const struct ctip_principal *p)
 {
-	return !p->must_change_password && (p->roles & INTAKE_ROLES);
+	return !p->must_change_password && (p->roles & INTAKE_ROLES) &&
+	       (strcmp(p->level, "nation") != 0 ||
+		strcmp(p->agency, "HOTLINE_111") == 0);
+}
+
+/* Procedural steps on a tip (decide, extend its deadline, open a case)
+ * are an investigation body's of a province (CPC Art. 145-147): the
+ * national hotline refers the tip instead. */
+static enum ctip_status
+refers_only(const struct ctip_principal *p, struct ctip_err *err)
+{
+	if (strcmp(p->level, "nation") != 0)
+		return CTIP_OK;
+	return ctip_err_set(err, CTIP_EFORBIDDEN,
+			    "a national unit decides no tip, extends no "
+			    "deadline and opens no case: refer the tip to the "
+			    "province's investigation body");
 }
 
 static enum ctip_status
@@ -494,6 +510,8 @@ read_view(struct ctip_intake_view *out, const struct ctip_access *ax,
 		return rc;
 	ctip_now(now);
 	ctip_time_after(soon, CTIP_INTAKE_DUE_SOON * 86400L);
+	out->links = out->view == CTIP_VIEW_IDENTITY &&
+		     strcmp(p->level, "nation") != 0;
 	out->legal = r->deadline != NULL;
 	out->overdue = out->legal && strcmp(r->status, "resolved") != 0 &&
 		       strcmp(r->deadline, now) < 0;
@@ -687,6 +705,8 @@ ctip_intake_extend(const struct ctip_access *ax, const struct ctip_principal *p,
 	char deadline[24], now[24];
 	enum ctip_status rc;
 
+	if ((rc = refers_only(p, err)) != CTIP_OK)
+		return rc;
 	if (kind == NULL ||
 	    (strcmp(kind, "complex") != 0 && strcmp(kind, "procuracy") != 0))
 		return ctip_err_field(err, CTIP_EINVAL, "kind",
@@ -762,6 +782,8 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	char now[24];
 	enum ctip_status rc;
 
+	if ((rc = refers_only(p, err)) != CTIP_OK)
+		return rc;
 	if (!ctip_one_of(decision, decisions))
 		return ctip_err_field(err, CTIP_EINVAL, "decision",
 				      "decision: initiate, not_initiate or "
@@ -840,6 +862,30 @@ ctip_intake_resolve(const struct ctip_access *ax,
 	return rc;
 }
 
+/* A national unit sees only the intakes it received, never one referred
+ * (intake_view): of ids[0..*n) the store found for its unit, keep those. */
+static enum ctip_status
+received_only(int64_t *ids, int *n, const struct ctip_access *ax,
+	      const struct ctip_principal *p, struct ctip_err *err)
+{
+	struct ctip_intake_row r;
+	struct ctip_arena a;
+	enum ctip_status rc = CTIP_OK;
+	int i, k = 0;
+
+	if (strcmp(p->level, "nation") != 0)
+		return CTIP_OK;
+	ctip_arena_init(&a, 1 << 16);
+	for (i = 0; rc == CTIP_OK && i < *n; i++) {
+		rc = ax->st->ops->intake_get(&r, ax->st, ids[i], &a, err);
+		if (rc == CTIP_OK && r.owner_unit_id == p->unit_id)
+			ids[k++] = ids[i];
+	}
+	ctip_arena_free(&a);
+	*n = k;
+	return rc;
+}
+
 enum ctip_status
 ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
 		 const struct ctip_principal *p, enum ctip_due due,
@@ -849,6 +895,7 @@ ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
 	static const char *const statuses[] = { "received", "classified",
 						"resolved", NULL };
 	char now[24], soon[24];
+	enum ctip_status rc;
 
 	if (!may_handle(p) && !(p->roles & CTIP_ROLE_SUPERVISOR))
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
@@ -859,8 +906,9 @@ ctip_intake_list(int64_t **out, int *n_out, const struct ctip_access *ax,
 				      "resolved");
 	ctip_now(now);
 	ctip_time_after(soon, CTIP_INTAKE_DUE_SOON * 86400L);
-	return ax->st->ops->intake_list(out, n_out, ax->st, p->unit_id, due,
-					now, soon, status, limit, a, err);
+	rc = ax->st->ops->intake_list(out, n_out, ax->st, p->unit_id, due, now,
+				      soon, status, limit, a, err);
+	return rc == CTIP_OK ? received_only(*out, n_out, ax, p, err) : rc;
 }
 
 enum ctip_status
@@ -884,11 +932,14 @@ ctip_intake_repeat(int64_t **intakes, int *n_intakes, int64_t **persons,
 	if (phone == NULL || !ctip_phone_normalize(norm, phone))
 		return ctip_err_field(err, CTIP_EINVAL, "phone",
 				      "phone: not a phone number");
-	/* The intakes p's unit may open (its own and those referred to it:
-	 * the rule of intake_view for a role that handles intakes). */
+	/* The intakes p's unit may open (its own and those referred to it,
+	 * a national unit's own only: the rule of intake_view for a role that
+	 * handles intakes). */
 	ctip_blind(bidx, ax->kr, "phone", norm);
 	rc = ax->st->ops->intake_repeat(intakes, n_intakes, ax->st, p->unit_id,
 					bidx, 20, a, err);
+	if (rc == CTIP_OK)
+		rc = received_only(*intakes, n_intakes, ax, p, err);
 	if (rc != CTIP_OK || !ctip_authz_person_scope(&scope, p))
 		return rc;
 	/* Persons as a search by phone finds them: only those whose identity
@@ -1012,11 +1063,8 @@ ctip_intake_open_case(int64_t *out, const struct ctip_access *ax,
 		return ctip_err_set(err, CTIP_EFORBIDDEN,
 				    "only investigators open criminal cases");
 	/* A case belongs to the justice chain of a province (authz.h). */
-	if (strcmp(p->level, "nation") == 0)
-		return ctip_err_set(err, CTIP_EFORBIDDEN,
-				    "a national unit opens no case: refer the "
-				    "tip to the province's investigation "
-				    "body");
+	if ((rc = refers_only(p, err)) != CTIP_OK)
+		return rc;
 	if (article != NULL && !ctip_one_of(article, articles))
 		return ctip_err_field(err, CTIP_EINVAL, "article",
 				      "article: 150, 151 or other");

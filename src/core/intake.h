@@ -47,6 +47,9 @@ struct ctip_intake_view {
 	bool overdue;  /* unresolved past its deadline */
 	bool due_soon; /* unresolved, deadline within CTIP_INTAKE_DUE_SOON days
 			*/
+	/* the reader may know the persons registered and the cases opened
+	 * from it (identity, not a national unit: the hotline holds none) */
+	bool links;
 };
 
 /*

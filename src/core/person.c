@@ -572,9 +572,12 @@ ctip_person_prepare(struct ctip_person_row *row, struct ctip_arena *a,
 			in->contacts, strlen(in->contacts));
 	}
 	/* A person under identification has 3 days to be verified (Law
-	 * Art. 27.3); one registered as a victim was identified before. */
+	 * Art. 27.3); one registered as a victim was identified before (and
+	 * is stored under identification only until the identify step
+	 * recorded with it, ctip_casework_identify_registered). */
 	row->status = "received";
-	if (strcmp(in->role, "under_identification") == 0) {
+	if (strcmp(in->role, "under_identification") == 0 &&
+	    in->identification == NULL) {
 		day = room(a, 11, &full);
 		ctip_date_add(day, row->received_on, 3, 0);
 		row->verify_due = day;

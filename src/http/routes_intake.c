@@ -86,7 +86,7 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status,
 	}
 	j = intake_json(&v);
 	jp = json_array();
-	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
+	for (i = 0; v.links && i < n; i++)
 		json_array_append_new(jp, json_integer(persons[i]));
 	json_object_set_new(j, "person_ids", jp);
 	if (req->store->ops->intake_cases(&persons, &n, req->store, id,
@@ -96,7 +96,7 @@ answer(struct ctip_req *req, struct ctip_resp *resp, int64_t id, int status,
 		return;
 	}
 	jp = json_array();
-	for (i = 0; v.view == CTIP_VIEW_IDENTITY && i < n; i++)
+	for (i = 0; v.links && i < n; i++)
 		json_array_append_new(jp, json_integer(persons[i]));
 	json_object_set_new(j, "case_ids", jp);
 	ctip_resp_json(resp, status, j);
@@ -409,6 +409,7 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_person_input adult, minors[CTIP_MINORS_MAX];
 	struct ctip_step_input ident;
+	const char *role;
 	int64_t ids[1 + CTIP_MINORS_MAX];
 	struct ctip_err err = { 0 };
 	int64_t id = ctip_req_id(req, resp, 0);
@@ -453,6 +454,13 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 			}
 			n++;
 		}
+	}
+	/* A victim without identification is refused before the duplicate
+	 * search reads (and audits) anyone. */
+	if (ctip_casework_registering(&role, &adult, &err) != CTIP_OK) {
+		ctip_err_prefix(&err, "person.");
+		ctip_resp_err(resp, &err);
+		goto done;
 	}
 	/* The same duplicate warning as a registration of its own. */
 	if (!confirm_new) {

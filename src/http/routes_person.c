@@ -313,6 +313,7 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 {
 	struct ctip_person_input in;
 	struct ctip_step_input ident;
+	const char *role;
 	struct ctip_person_view v, *dups;
 	struct ctip_err err = { 0 };
 	json_t *body;
@@ -326,6 +327,12 @@ ctip_h_person_create(struct ctip_req *req, struct ctip_resp *resp)
 	if (!ctip_json_person(&in, &ident, body, "", resp) ||
 	    !ctip_json_bool(&confirm_new, body, "confirm_new", resp))
 		goto out;
+	/* A victim without identification is refused before the duplicate
+	 * search reads (and audits) anyone. */
+	if (ctip_casework_registering(&role, &in, &err) != CTIP_OK) {
+		ctip_resp_err(resp, &err);
+		goto out;
+	}
 	if (!confirm_new) {
 		if (ctip_person_duplicates(&dups, &n, &req->access, req->who,
 					   &in, req->arena, &err) != CTIP_OK) {

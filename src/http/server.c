@@ -1189,6 +1189,8 @@ ctip_server_stop(struct ctip_server *s)
 		 * stream of them cannot keep requests in flight until the
 		 * audit log closes under them. */
 		atomic_store(&s->stopping, true);
+		ctip_log(CTIP_LOG_INFO, "stopping: refusing new requests "
+					"(503), finishing those in flight");
 		lsock = MHD_quiesce_daemon(s->daemon);
 		for (waited = 0; atomic_load(&s->inflight) > 0 &&
 				 waited < SHUTDOWN_GRACE_MS;

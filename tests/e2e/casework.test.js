@@ -398,6 +398,7 @@ test('a victim is registered with how they were identified, recorded as the iden
 	assert.equal(p.role, 'victim');
 	assert.equal(p.status, 'identified');
 	assert.equal(p.identified_on, '2025-08-03');
+	assert.equal(p.verify_due, null, 'identified: no verification due');
 	const got = await getPerson(as.cw, p.id);
 	assert.deepEqual(got.steps.map((s) => [s.step, s.from, s.to, s.on]),
 		[['receive', null, 'received', '2025-08-01'], ['identify', 'received', 'identified', '2025-08-03']]);
@@ -408,8 +409,12 @@ test('a victim is registered with how they were identified, recorded as the iden
 		confirm_new: true,
 	}), 201).person_ids;
 	assert.equal((await getPerson(as.cw, adult)).identified_on, '2025-08-05');
-	// One audit entry per registration, as before.
-	assert.equal((await audit({ action: 'person.create' })).filter((e) => e.object_id === String(p.id)).length, 1);
+	// The registration and its identification are audited, each once.
+	for (const action of ['person.create', 'person.step'])
+		assert.equal((await audit({ action })).filter((e) => e.object_id === String(p.id)).length, 1, action);
+	// Refused before the duplicate search: the same name again, unconfirmed, is 400, not 409.
+	problem(await as.cw.post('/api/persons', adultInput({ role: 'victim', full_name: got.identity.full_name,
+		confirm_new: false })), 400, 'invalid', 'identification');
 });
 
 test('a person found not to be a victim is reopened into verification; a closed victim returns to where it was', async () => {

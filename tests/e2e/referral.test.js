@@ -78,6 +78,7 @@ before(async () => {
 		aud: { adminCode: 'VN', roles: ['auditor'] },
 		nat: { adminCode: 'VN', roles: ['case_worker', 'supervisor'] }, // Bộ Công an
 		hotline: { adminCode: 'VN', agency: 'HOTLINE_111', roles: ['hotline_operator'] }, // Tổng đài 111
+		hotinv: { adminCode: 'VN', agency: 'HOTLINE_111', roles: ['investigator'] },
 	};
 	// The units first, one at a time (two `ctip user add` creating the same
 	// unit at once can collide); then the accounts, each an Argon2id hash to
@@ -542,8 +543,34 @@ test('the national hotline 111 receives a call, sees only its own intakes, and r
 	problem(await refer(as.hotline, 'intake', call.id, unit.nation), 400, 'invalid', 'to_unit_id');
 	ok(await refer(as.hotline, 'intake', call.id, unit.health), 201);
 	assert.equal(ok(await as.health.get(`/api/intakes/${call.id}`)).summary, seen.summary);
-	// It registers no person (a national unit holds none).
-	problem(await as.hotline.post(`/api/intakes/${call.id}/persons`, { person: {
-		role: 'under_identification', sex: 'F', birth_date: '2004-02-03', citizenship: 'vn_citizen',
-		nationality: 'VN', province: '01', commune: '00004', full_name: 'Lê Thị Gọi' } }), 403, 'forbidden');
+	// It registers no person (a national unit holds none), and takes no
+	// procedural step: that is the province's investigation body's.
+	const person = { role: 'under_identification', sex: 'F', birth_date: '2004-02-03', citizenship: 'vn_citizen',
+		nationality: 'VN', province: '01', commune: '00004', full_name: 'Lê Thị Gọi' };
+	problem(await as.hotline.post(`/api/intakes/${call.id}/persons`, { person }), 403, 'forbidden');
+	const tip = await newIntake(as.hotinv, 'Tổng đài 111: tố giác một đường dây môi giới', {
+		channel: 'DENUNCIATION', classification: 'trafficking_tip' });
+	const v = ok(await as.hotinv.get(`/api/intakes/${tip.id}`)).version;
+	for (const [path, body] of [['decide', { decision: 'initiate', version: v }],
+		['extend', { kind: 'complex', version: v }], ['case', { article: '150', title: 'Vụ từ tổng đài' }]]) {
+		const b = problem(await as.hotinv.post(`/api/intakes/${tip.id}/${path}`, body), 403, 'forbidden');
+		assert.match(b.message, /refer the tip to the province's investigation body/, path);
+	}
+	// Other national units receive no intake.
+	problem(await as.nat.post('/api/intakes', intake('Bộ Công an ghi nhận trực tiếp')), 403, 'forbidden');
+
+	// The province registers the person the call was about: the hotline is
+	// not told who (no person ids), nor anything of others' intakes, even
+	// with a grant to its unit made outside the rules.
+	const [pid] = ok(await as.health.post(`/api/intakes/${call.id}/persons`, { person, confirm_new: true }),
+		201).person_ids;
+	assert.deepEqual(ok(await as.health.get(`/api/intakes/${call.id}`)).person_ids, [pid]);
+	assert.deepEqual(ok(await as.hotline.get(`/api/intakes/${call.id}`)).person_ids, []);
+	sqlite(db, 'insert into access_grant (object_type, object_id, unit_id, granted_at) ' +
+		`values ('intake', ${local.id}, ${as.hotline.user.org_unit.id}, '2026-01-01T00:00:00Z')`);
+	const own = [call.id, tip.id].sort();
+	assert.deepEqual(ok(await as.hotline.get('/api/intakes')).items.map((x) => x.id).sort(), own);
+	assert.deepEqual(ok(await as.hotline.get('/api/intakes/repeat?phone=0987111222')).intakes.map((x) => x.id)
+		.sort(), own);
+	sqlite(db, `delete from access_grant where unit_id = ${as.hotline.user.org_unit.id}`);
 });

@@ -139,9 +139,13 @@ test('after SIGTERM a request on a kept-alive connection gets 503 shutting_down 
 		'Content-Length: 10\r\n\r\n');
 	for (let i = 0; i < 500 && !/^HTTP\/1\.1 100 /.test(slow.buf.toString('latin1')); i++)
 		await sleep(10);
+	assert.match(slow.buf.toString('latin1'), /^HTTP\/1\.1 100 .*\r\n\r\n/s, 'no 100 Continue');
 	slow.buf = slow.buf.subarray(slow.buf.indexOf('\r\n\r\n') + 4);
 	server.child.kill('SIGTERM');
-	await sleep(300);
+	// The server says when it refuses new requests.
+	for (let i = 0; i < 500 && !/refusing new requests/.test(server.stderr); i++)
+		await sleep(10);
+	assert.match(server.stderr, /refusing new requests/);
 	assert.equal(server.child.exitCode, null, 'ctip exited with a request in flight');
 	// New requests on the open connections: refused before any work.
 	assertShuttingDown(await reader.send(get(cw, `/api/persons/${personId}`)), 'read');
@@ -215,6 +219,7 @@ test('SIGTERM under keep-alive load: no 500, and every audited read answered has
 	assert.equal(await server.exited, 0, server.stderr);
 	assert.deepEqual(fivexx.slice(0, 3), [], `statuses ${JSON.stringify(statuses)}`);
 	assert.ok(statuses[200] > 0, JSON.stringify(statuses));
+	assert.ok(statuses[503] > 0, `no request was refused once stopping: ${JSON.stringify(statuses)}`);
 	assert.ok(Date.now() - t0 < 15000, 'the load outlived the stop');
 	const added = personReads(db) - before;
 	assert.ok(added >= identityReads, `${identityReads} reads answered, ${added} audited`);
