@@ -48,7 +48,13 @@ const STATS_ROLES = ['statistician', 'supervisor', 'case_worker', 'investigator'
 const REPORT_ROLES = STATS_ROLES;
 const ACTIVITY_ROLES = STATS_ROLES;
 
-// path -> page; roles: who may open it (absent: anyone signed in).
+// National units hold no person; of them only the national hotline 111
+// receives intakes (src/core/authz.c, intake.c): the units a page is for.
+const LOCAL = (u) => u?.org_unit?.level !== 'nation';
+const RECEIVES = (u) => LOCAL(u) || u?.org_unit?.agency === 'HOTLINE_111';
+
+// path -> page; roles: who may open it (absent: anyone signed in); units:
+// of which units (absent: any).
 const ROUTES = {
   '/login': { view: login, public: true },
   '/password': { view: password },
@@ -56,12 +62,12 @@ const ROUTES = {
   '/users': { view: users, roles: ['administrator'] },
   '/org-units': { view: orgUnits, roles: ['administrator'] },
   '/audit': { view: audit, roles: ['auditor'] },
-  '/intake/new': { view: intake, roles: INTAKE_ROLES },
-  '/intakes': { view: intakes, roles: INTAKE_LIST_ROLES },
-  '/referrals': { view: referrals, roles: INTAKE_ROLES },
+  '/intake/new': { view: intake, roles: INTAKE_ROLES, units: RECEIVES },
+  '/intakes': { view: intakes, roles: INTAKE_LIST_ROLES, units: RECEIVES },
+  '/referrals': { view: referrals, roles: INTAKE_ROLES, units: RECEIVES },
   '/cases': { view: cases, roles: CASE_KPI_ROLES },
-  '/persons': { view: persons, roles: PERSON_ROLES },
-  '/persons/new': { view: personNew, roles: PERSON_NEW_ROLES, nav: '/persons' },
+  '/persons': { view: persons, roles: PERSON_ROLES, units: LOCAL },
+  '/persons/new': { view: personNew, roles: PERSON_NEW_ROLES, units: LOCAL, nav: '/persons' },
   '/stats': { view: stats, roles: STATS_ROLES },
   '/reports': { view: reports, roles: REPORT_ROLES },
   '/reports/view': { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' },
@@ -73,10 +79,10 @@ const ROUTES = {
 
 // Paths with an id: [pattern, page]; the page gets args.id.
 const PATTERNS = [
-  [/^\/intakes\/(\d+)$/, { view: intakeDetail, roles: INTAKE_LIST_ROLES, nav: '/intakes' }],
+  [/^\/intakes\/(\d+)$/, { view: intakeDetail, roles: INTAKE_LIST_ROLES, units: RECEIVES, nav: '/intakes' }],
   [/^\/cases\/(\d+)$/, { view: caseDetail, roles: CASE_ROLES, nav: '/cases' }],
-  [/^\/persons\/(\d+)$/, { view: personDetail, roles: PERSON_ROLES, nav: '/persons' }],
-  [/^\/persons\/(\d+)\/timeline$/, { view: personTimeline, roles: PERSON_ROLES, nav: '/persons' }],
+  [/^\/persons\/(\d+)$/, { view: personDetail, roles: PERSON_ROLES, units: LOCAL, nav: '/persons' }],
+  [/^\/persons\/(\d+)\/timeline$/, { view: personTimeline, roles: PERSON_ROLES, units: LOCAL, nav: '/persons' }],
   [/^\/reports\/(\d+)$/, { view: reportDetail, roles: REPORT_ROLES, nav: '/reports' }],
   [/^\/plans\/(\d+)$/, { view: planDetail, roles: PLAN_ROLES, nav: '/plans' }],
   [/^\/plans\/(\d+)\/print$/, { view: planDetail.printPage, roles: PLAN_ROLES, nav: '/plans' }],
@@ -94,10 +100,10 @@ function lookup(path) {
 // The navigation, in order; an entry shows if the user holds one of roles.
 const NAV = [
   { path: '/home', key: 'nav.home' },
-  { path: '/intake/new', key: 'nav.intake_new', roles: INTAKE_ROLES },
-  { path: '/intakes', key: 'nav.intakes', roles: INTAKE_LIST_ROLES },
-  { path: '/referrals', key: 'nav.referrals', roles: INTAKE_ROLES, count: 'referrals' },
-  { path: '/persons', key: 'person.nav', roles: PERSON_ROLES },
+  { path: '/intake/new', key: 'nav.intake_new', roles: INTAKE_ROLES, units: RECEIVES },
+  { path: '/intakes', key: 'nav.intakes', roles: INTAKE_LIST_ROLES, units: RECEIVES },
+  { path: '/referrals', key: 'nav.referrals', roles: INTAKE_ROLES, units: RECEIVES, count: 'referrals' },
+  { path: '/persons', key: 'person.nav', roles: PERSON_ROLES, units: LOCAL },
   { path: '/cases', key: 'case.nav', roles: CASE_KPI_ROLES },
   { path: '/stats', key: 'stats.nav', roles: STATS_ROLES },
   { path: '/reports', key: 'report.nav', roles: REPORT_ROLES, count: 'reminders' },
@@ -117,7 +123,8 @@ const state = {
   rendering: 0, // bumps on each route, so a late page load is dropped
 };
 
-const allowed = (roles, user) => !roles || roles.some((r) => user?.roles?.includes(r));
+const allowed = (roles, user, units) => (!roles || roles.some((r) => user?.roles?.includes(r))) &&
+  (!units || units(user));
 
 function currentPath() {
   // #/intakes?due=soon -> /intakes (the page reads its own query)
@@ -185,7 +192,7 @@ function renderChrome(path) {
   list.replaceChildren();
   if (full)
     for (const item of NAV) {
-      if (!allowed(item.roles, user)) continue;
+      if (!allowed(item.roles, user, item.units)) continue;
       const a = h('a', { href: `#${item.path}`, i18n: item.key });
       if (item.path === path) a.setAttribute('aria-current', 'page');
       if (item.count === 'referrals') {
@@ -199,7 +206,7 @@ function renderChrome(path) {
       list.append(h('li', {}, a));
     }
   document.body.classList.toggle('signed-in', Boolean(full));
-  if (full && allowed(INTAKE_ROLES, user)) refreshWaiting();
+  if (full && allowed(INTAKE_ROLES, user, RECEIVES)) refreshWaiting();
   if (full && allowed(REPORT_ROLES, user)) refreshReminders();
 }
 
@@ -264,7 +271,7 @@ async function route() {
   }
   let { page, args } = lookup(path);
   if (!page) page = { view: notFound };
-  else if (!page.public && !allowed(page.roles, user)) {
+  else if (!page.public && !allowed(page.roles, user, page.units)) {
     page = { view: notFound };
     args = { forbidden: true };
   }
@@ -281,6 +288,11 @@ async function route() {
     refreshSession,
     signedIn,
     refreshWaiting,
+    // whether the signed-in user may open the page at hash ("#/persons")
+    canOpen(hash) {
+      const { page } = lookup(hash.replace(/^#/, ''));
+      return Boolean(page) && allowed(page.roles, state.user, page.units);
+    },
     // true while this page is still the one shown
     current: () => token === state.rendering,
     afterLogin() {

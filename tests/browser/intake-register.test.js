@@ -29,6 +29,8 @@ let invApi;
 let intakeId; // the case worker's intake, in Bến Thành (79 / 26743)
 let womanId;
 let healthKey;
+let hotline; // an operator of the national hotline 111
+let ministry; // a case worker of the Ministry of Public Security
 
 before(async () => {
   let key;
@@ -38,10 +40,15 @@ before(async () => {
     agency: 'PEOPLES_COMMITTEE', roles: ['case_worker'] });
   inv = await addUser(db, key, 'dtv.badinh', { name: 'Phạm Văn Điều', adminCode: '00004', roles: ['investigator'] });
   healthKey = key;
+  hotline = await addUser(db, key, 'td.111', { name: 'Trần Văn Tổng', adminCode: 'VN', agency: 'HOTLINE_111',
+    roles: ['hotline_operator'] });
+  ministry = await addUser(db, key, 'bca.cw', { name: 'Lê Văn Bộ', adminCode: 'VN', roles: ['case_worker'] });
   server = await startServer({ db, key });
   // The one-time passwords changed over HTTP.
   workerApi = await apiSignIn(server.url, worker);
   invApi = await apiSignIn(server.url, inv);
+  await apiSignIn(server.url, hotline);
+  await apiSignIn(server.url, ministry);
   ui = await openBrowser(server, { context: { viewport: { width: 1366, height: 900 }, ...VIETNAM } });
 });
 
@@ -300,5 +307,31 @@ test('an investigator opens a criminal-case lead from a tip and the case link ap
   await link.click();
   await page.waitForURL(new RegExp(`#/cases/${caseId}$`));
   await h1(page).filter({ hasText: `Vụ án số ${caseId}` }).waitFor();
+  await page.done();
+});
+
+test('national units see the pages they may use: the hotline its intakes, neither any person', async () => {
+  const navOf = async (page) => page.getByRole('navigation').getByRole('link').allTextContents();
+  let page = await ui.pageFor(hotline);
+  await open(page, '#/home');
+  await h1(page).filter({ hasText: 'Xin chào, Trần Văn Tổng' }).waitFor();
+  let nav = await navOf(page);
+  for (const item of ['Tiếp nhận tin báo', 'Danh sách tin báo', 'Chuyển tuyến'])
+    assert.ok(nav.includes(item), `${item} in ${nav}`);
+  assert.ok(!nav.some((x) => /Nạn nhân/.test(x)), `no persons in ${nav}`);
+  assert.equal(await page.locator('.role-card a[href="#/persons"]').count(), 0);
+  assert.equal(await page.locator('.role-card a[href="#/intakes"]').count(), 1);
+  await open(page, '#/persons');
+  await h1(page).filter({ hasText: 'Không có quyền truy cập' }).waitFor();
+  await page.done();
+
+  page = await ui.pageFor(ministry);
+  await open(page, '#/home');
+  await h1(page).filter({ hasText: 'Xin chào, Lê Văn Bộ' }).waitFor();
+  nav = await navOf(page);
+  assert.ok(!nav.some((x) => /tin báo|Chuyển tuyến|Nạn nhân/.test(x)), `only what it may use: ${nav}`);
+  assert.equal(await page.locator('.role-card a[href="#/intakes"], .role-card a[href="#/persons"]').count(), 0);
+  await open(page, '#/intake/new');
+  await h1(page).filter({ hasText: 'Không có quyền truy cập' }).waitFor();
   await page.done();
 });

@@ -30,7 +30,8 @@ export function render(ctx) {
     h('h3', { i18n: `role.${r}` }),
     h('p', { i18n: `home.role.${r}` }),
     LINKS[r] ? h('ul', { class: 'links' },
-      LINKS[r].map(([href, key]) => h('li', {}, h('a', { href, i18n: key })))) : null));
+      LINKS[r].filter(([href]) => ctx.canOpen(href))
+        .map(([href, key]) => h('li', {}, h('a', { href, i18n: key })))) : null));
 
   const facts = {
     version: h('dd', { text: ctx.meta?.version ?? '…' }),
