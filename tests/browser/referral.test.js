@@ -87,6 +87,18 @@ test('the operator opens the intake, classifies it and refers it to the health d
   await page.locator('form.action-decide').waitFor();
   await page.locator('form.action-extend').waitFor();
   assert.equal(await page.locator('form.action-resolve').count(), 0);
+  // A suspension states its ground: asked for at the note, nothing sent.
+  const decide = page.locator('form.action-decide');
+  const decided = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith(`/api/intakes/${intakeId}/decide`)) decided.push(r.url());
+  });
+  await decide.getByLabel('Quyết định').selectOption('suspend');
+  await decide.getByRole('button', { name: 'Lưu quyết định' }).click();
+  await decide.getByText('Vui lòng ghi căn cứ của quyết định không khởi tố hoặc tạm đình chỉ.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'note');
+  assert.deepEqual(decided, []);
+  await decide.getByLabel('Quyết định').selectOption('initiate');
 
   // A stale version: someone else classified it meanwhile.
   await page.evaluate(async (id) => {

@@ -202,7 +202,12 @@ test('a deadline that has ended is not extended: the tip is decided late, and co
 	assert.match(r.body.message, /deadline ended at 2025-08-20T09:00:00Z/);
 	assert.equal(r.body.rule, 'extend_ended');
 	assert.equal((await current(i.id)).legal.deadline, '2025-08-20T09:00:00Z');
-	i = ok(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend', version: i.version }));
+	// A suspension states its ground (Art. 148), as a decision not to initiate does.
+	for (const decision of ['suspend', 'not_initiate'])
+		problem(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision, note: ' ', version: i.version }), 400,
+			'invalid', 'note');
+	i = ok(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision: 'suspend',
+		note: 'Chờ kết luận giám định', version: i.version }));
 	assert.equal(i.status, 'resolved');
 	assert.equal(i.legal.decision, 'suspend');
 	const k = ok(await as.inv.get('/api/kpi/intakes?from=2025-07-31&to=2025-07-31'));
@@ -277,7 +282,7 @@ test('the investigator decides "initiate": resolved, decided_at; a second decisi
 	assert.equal(r.body.legal.deadline, i.legal.deadline);
 	const v = r.body.version;
 	for (const decision of ['initiate', 'not_initiate', 'suspend'])
-		problem(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision, version: v }), 409, 'conflict');
+		problem(await as.inv.post(`/api/intakes/${i.id}/decide`, { decision, note: 'x', version: v }), 409, 'conflict');
 	problem(await as.inv.post(`/api/intakes/${i.id}/extend`, { kind: 'procuracy', version: v }), 409, 'conflict');
 	problem(await as.inv.post(`/api/intakes/${i.id}/classify`, { classification: 'other', version: v }), 409,
 		'conflict');
@@ -287,7 +292,7 @@ test('the investigator decides "initiate": resolved, decided_at; a second decisi
 test('two investigators deciding at once: one wins, the other gets a 409 on version', async () => {
 	const i = await create(as.op, intake({ channel: 'CRIME_REPORT', received_at: ago(DAY), classification: 'trafficking_tip' }));
 	const rs = await Promise.all(['initiate', 'not_initiate', 'suspend', 'initiate'].map((decision) =>
-		as.inv.post(`/api/intakes/${i.id}/decide`, { decision, version: i.version })));
+		as.inv.post(`/api/intakes/${i.id}/decide`, { decision, note: 'Căn cứ', version: i.version })));
 	const ok = rs.filter((r) => r.status === 200);
 	assert.equal(ok.length, 1, rs.map((r) => r.text).join('\n'));
 	for (const r of rs.filter((x) => x.status !== 200))
@@ -479,7 +484,7 @@ test('an operator of another commune gets 404 and does not see the intake in its
 	assert.ok(!(await listIds(as.op2, '?due=overdue')).includes(intakes.tip));
 	// Nor may it take a step on it.
 	for (const [step, body] of [['classify', { classification: 'other', version: 1 }],
-		['extend', { kind: 'complex', version: 1 }], ['decide', { decision: 'suspend', version: 1 }],
+		['extend', { kind: 'complex', version: 1 }], ['decide', { decision: 'suspend', note: 'x', version: 1 }],
 		['resolve', { resolution: 'x', version: 1 }]])
 		problem(await as.op2.post(`/api/intakes/${intakes.denunciation}/${step}`, body), 404, 'not_found');
 	// Its own intake is its own.
@@ -571,7 +576,8 @@ test('overdue and due-soon lists: 25 days old is overdue, 18 days is due soon, r
 	assert.equal(far.legal.due_soon, false);
 	assert.equal(done.legal.overdue, true);
 	// An overdue tip can still be decided.
-	const d = await as.inv.post(`/api/intakes/${done.id}/decide`, { decision: 'not_initiate', version: done.version });
+	const d = await as.inv.post(`/api/intakes/${done.id}/decide`, { decision: 'not_initiate',
+		note: 'Không có sự việc phạm tội', version: done.version });
 	assert.equal(d.status, 200, d.text);
 	assert.equal(d.body.legal.overdue, false);
 	assert.equal(d.body.legal.due_soon, false);

@@ -46,7 +46,7 @@ before(async () => {
 		}), 201);
 		if (i < 8)
 			ok(await inv.post(`/api/intakes/${call.id}/decide`, { decision: 'not_initiate',
-				version: call.version }));
+				note: 'Không có dấu hiệu tội phạm', version: call.version }));
 	}
 });
 

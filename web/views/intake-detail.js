@@ -151,10 +151,19 @@ export function render(ctx) {
   function decideForm() {
     const decision = field({ name: 'decision', label: 'detail.decide.decision',
       control: h('select', {}, DECISIONS.map((d) => h('option', { value: d, i18n: `detail.decision.${d}` }))) });
-    const note = field({ name: 'note', label: 'detail.decide.note', control: h('textarea', { rows: 2, maxlength: NOTE_MAX }) });
+    const note = field({ name: 'note', label: 'detail.decide.note', hint: 'detail.decide.note_hint',
+      control: h('textarea', { rows: 2, maxlength: NOTE_MAX }) });
     return actionForm({ key: 'decide', fields: { decision, note },
-      body: () => ({ decision: decision.input.value, note: note.input.value.trim().normalize('NFC') || null,
-        version: intake.version }),
+      body: () => {
+        const text = note.input.value.trim().normalize('NFC');
+        // Not initiating and suspending state their ground (CPC Art. 148, 157).
+        if (!text && decision.input.value !== 'initiate') {
+          note.error('detail.decide.error.ground');
+          note.input.focus();
+          return null;
+        }
+        return { decision: decision.input.value, note: text || null, version: intake.version };
+      },
       send: (b) => post(url('decide'), b), ok: 'detail.decide.done' });
   }
 
