@@ -109,7 +109,13 @@ int
 ctip_cli_fail(const struct ctip_err *err)
 {
 	fprintf(stderr, "ctip: %s\n", err->msg);
-	switch (err->code) {
+	return ctip_cli_exit_of(err->code);
+}
+
+int
+ctip_cli_exit_of(enum ctip_status code)
+{
+	switch (code) {
 	case CTIP_EINVAL:
 	case CTIP_EEXIST:
 	case CTIP_ECONFLICT:

@@ -46,6 +46,10 @@ int ctip_cli_parse(const struct ctip_cmd *cmd, const struct ctip_opt *opts,
  */
 int ctip_cli_one_arg(const struct ctip_cmd *cmd, int n, const char *what);
 
+/* The exit code of a failure with status code (CTIP_EXIT_INPUT for bad
+ * input, CTIP_EXIT_MISSING for a missing file, else CTIP_EXIT_FAIL). */
+int ctip_cli_exit_of(enum ctip_status code);
+
 /* Print "ctip: MESSAGE" on stderr and return the exit code for code. */
 int ctip_cli_fail(const struct ctip_err *err);
 

@@ -10,23 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The exit code of ctip_cli_fail for code, for messages it cannot word. */
-static int
-exit_of(enum ctip_status code)
-{
-	switch (code) {
-	case CTIP_EINVAL:
-	case CTIP_EEXIST:
-	case CTIP_ECONFLICT:
-	case CTIP_ETOOBIG:
-		return CTIP_EXIT_INPUT;
-	case CTIP_ENOTFOUND:
-		return CTIP_EXIT_MISSING;
-	default:
-		return CTIP_EXIT_FAIL;
-	}
-}
-
 int
 ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 {
@@ -55,7 +38,7 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 		st->ops->close(st);
 		fprintf(stderr, "ctip: could not migrate \"%s\": %s\n", db,
 			err.msg);
-		return exit_of(err.code);
+		return ctip_cli_exit_of(err.code);
 	}
 	/* A migration may reshape a reference table, and a newer ctip may
 	 * bring corrected reference data: load them again. A migration
@@ -75,7 +58,7 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 			applied > 0 ? " (\"ctip serve\" refuses the database "
 				      "until then)"
 				    : "");
-		return exit_of(err.code);
+		return ctip_cli_exit_of(err.code);
 	}
 	if (st->ops->schema_version(&version, st, &err) != CTIP_OK) {
 		st->ops->close(st);
