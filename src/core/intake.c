@@ -791,9 +791,8 @@ ctip_intake_decide(const struct ctip_access *ax, const struct ctip_principal *p,
 	/* A decision not to initiate states its ground (CPC Art. 157), a
 	 * suspension its own (Art. 148: an expert examination, a valuation,
 	 * mutual legal assistance or documents awaited). */
-	if ((rc = ctip_text_check(note, 2000,
-				  strcmp(decision, "initiate") != 0, "note",
-				  err)) != CTIP_OK)
+	if ((rc = ctip_text_check(note, 2000, strcmp(decision, "initiate") != 0,
+				  "note", err)) != CTIP_OK)
 		return rc;
 	ctip_arena_init(&a, 1 << 20);
 	rc = load(&r, ax, p, id, version, CTIP_ROLE_INVESTIGATOR,
