@@ -592,9 +592,6 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 	rc = ctip_person_create(out, ax->st, ax->kr, &stored, now, err);
 	if (rc == CTIP_OK)
 		rc = ctip_person_record_reception(ax->st, p, *out, now, err);
-	if (rc == CTIP_OK && in->identification != NULL)
-		rc = ctip_casework_identify_registered(
-			ax, p, *out, in->identification, now, err);
 	if (rc == CTIP_OK && in->accompanies_id > 0)
 		rc = link_adults_intakes(ax->st, in->accompanies_id, *out, err);
 	if (rc == CTIP_OK) {
@@ -602,6 +599,10 @@ ctip_person_register(int64_t *out, const struct ctip_access *ax,
 		ev.object_id = id;
 		rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
 	}
+	/* Identified after its creation, in the log too. */
+	if (rc == CTIP_OK && in->identification != NULL)
+		rc = ctip_casework_identify_registered(
+			ax, p, *out, in->identification, now, err);
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->commit(ax->st, err);
 	if (rc != CTIP_OK)

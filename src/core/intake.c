@@ -406,7 +406,10 @@ intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r,
 	bool province = strcmp(p->level, "province") == 0 &&
 			strcmp(p->province_code, r->province_code) == 0;
 
-	if (p->must_change_password)
+	/* Of national units only the hotline's receive intakes (may_handle):
+	 * another's, even one it made before, is not its to read. */
+	if (p->must_change_password ||
+	    (nation && strcmp(p->agency, "HOTLINE_111") != 0))
 		return CTIP_VIEW_NONE;
 	if (mine && (p->roles & INTAKE_ROLES))
 		return CTIP_VIEW_IDENTITY;
@@ -881,6 +884,7 @@ received_only(int64_t *ids, int *n, const struct ctip_access *ax,
 		return CTIP_OK;
 	ctip_arena_init(&a, 1 << 16);
 	for (i = 0; rc == CTIP_OK && i < *n; i++) {
+		ctip_arena_reset(&a);
 		rc = ax->st->ops->intake_get(&r, ax->st, ids[i], &a, err);
 		if (rc == CTIP_OK && r.owner_unit_id == p->unit_id)
 			ids[k++] = ids[i];
@@ -1022,12 +1026,6 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 		}
 		rc = ctip_person_record_reception(ax->st, p, ids[i + 1], now,
 						  err);
-		if (rc == CTIP_OK && in.identification != NULL &&
-		    (rc = ctip_casework_identify_registered(
-			     ax, p, ids[i + 1], in.identification, now, err)) !=
-			    CTIP_OK &&
-		    err->field[0] != '\0')
-			ctip_err_prefix(err, "person.");
 		if (rc == CTIP_OK)
 			rc = ax->st->ops->intake_person_link(ax->st, intake_id,
 							     ids[i + 1], err);
@@ -1035,6 +1033,13 @@ ctip_intake_register_persons(int64_t *ids, int *n_ids,
 			 (long long)ids[i + 1]);
 		if (rc == CTIP_OK)
 			rc = ctip_audit_append(ax->st, ax->kr, &ev, err);
+		/* Identified after its creation, in the log too. */
+		if (rc == CTIP_OK && in.identification != NULL &&
+		    (rc = ctip_casework_identify_registered(
+			     ax, p, ids[i + 1], in.identification, now, err)) !=
+			    CTIP_OK &&
+		    err->field[0] != '\0')
+			ctip_err_prefix(err, "person.");
 	}
 	if (rc == CTIP_OK)
 		rc = ax->st->ops->commit(ax->st, err);

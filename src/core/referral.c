@@ -218,6 +218,29 @@ load(struct ctip_referral_row *r, bool *to, const struct ctip_access *ax,
 
 /* Write r's new state, revoke the receiving unit's access if asked, and
  * audit action, in one transaction. */
+/* An intake the national hotline 111 referred becomes the accepting
+ * unit's: the hotline decides no tip (intake.c), the competent local unit
+ * handles it from now on, its legal clock running from the call. */
+static enum ctip_status
+hand_over(const struct ctip_access *ax, const struct ctip_referral_row *r,
+	  struct ctip_err *err)
+{
+	struct ctip_org_unit_row from;
+	struct ctip_arena a;
+	enum ctip_status rc;
+
+	if (strcmp(r->object_type, "intake") != 0)
+		return CTIP_OK;
+	ctip_arena_init(&a, 1 << 12);
+	rc = ax->st->ops->org_unit_get(&from, ax->st, r->from_unit_id, &a, err);
+	if (rc == CTIP_OK && strcmp(from.level, "nation") == 0)
+		rc = ax->st->ops->intake_hand_over(
+			ax->st, r->object_id, r->from_unit_id, r->to_unit_id,
+			r->responded_at, err);
+	ctip_arena_free(&a);
+	return rc;
+}
+
 static enum ctip_status
 save(const struct ctip_access *ax, const struct ctip_principal *p,
      struct ctip_referral_row *r, bool revoke, const char *action,
@@ -229,6 +252,8 @@ save(const struct ctip_access *ax, const struct ctip_principal *p,
 	if ((rc = ax->st->ops->begin(ax->st, err)) != CTIP_OK)
 		return rc;
 	rc = ax->st->ops->referral_update(ax->st, r, err);
+	if (rc == CTIP_OK && strcmp(action, "referral.accept") == 0)
+		rc = hand_over(ax, r, err);
 	/* Another referral of the record to the unit (a completed one, say)
 	 * still stands: the unit keeps its access. */
 	if (rc == CTIP_OK && revoke)

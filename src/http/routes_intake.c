@@ -456,8 +456,11 @@ ctip_h_intake_persons(struct ctip_req *req, struct ctip_resp *resp)
 		}
 	}
 	/* A victim without identification is refused before the duplicate
-	 * search reads (and audits) anyone. */
-	if (ctip_casework_registering(&role, &adult, &err) != CTIP_OK) {
+	 * search reads (and audits) anyone; other errors as registering
+	 * finds them, the role's first. */
+	if (adult.role != NULL && strcmp(adult.role, "victim") == 0 &&
+	    ctip_authz_can(req->who, CTIP_PERM_PERSON_CREATE) &&
+	    ctip_casework_registering(&role, &adult, &err) != CTIP_OK) {
 		ctip_err_prefix(&err, "person.");
 		ctip_resp_err(resp, &err);
 		goto done;

@@ -655,6 +655,11 @@ struct ctip_store_ops {
 	int (*intake_update)(struct ctip_store *st,
 			     const struct ctip_intake_row *row,
 			     struct ctip_err *err);
+	/* Make intake id, if owned by from_unit_id, to_unit_id's (its version
+	 * incremented); nothing when another unit owns it. */
+	int (*intake_hand_over)(struct ctip_store *st, int64_t id,
+				int64_t from_unit_id, int64_t to_unit_id,
+				const char *now, struct ctip_err *err);
 	int (*intake_list)(int64_t **out, int *n_out, struct ctip_store *st,
 			   int64_t unit_id, enum ctip_due due, const char *now,
 			   const char *soon, const char *status, int limit,

@@ -504,6 +504,11 @@ stmt_sql(enum stmt_id id)
 	case S_INTAKE_FIND_KEY:
 		return "SELECT id FROM intake WHERE created_by = ?1 AND "
 		       "idempotency_key = ?2";
+	case S_INTAKE_HAND_OVER:
+		return "UPDATE intake SET owner_unit_id = ?3, updated_at = ?4, "
+		       "version = version + 1 WHERE id = ?1 AND owner_unit_id "
+		       "= "
+		       "?2";
 	case S_INTAKE_GET:
 		return "SELECT id, owner_unit_id, province_code, commune_code, "
 		       "received_at, channel, language, reporter_anonymous, "
@@ -2858,6 +2863,22 @@ sq_intake_update(struct ctip_store *st, const struct ctip_intake_row *r,
 }
 
 static int
+sq_intake_hand_over(struct ctip_store *st, int64_t id, int64_t from_unit_id,
+		    int64_t to_unit_id, const char *now, struct ctip_err *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_stmt(s, S_INTAKE_HAND_OVER, err);
+
+	if (q == NULL)
+		return err->code;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, from_unit_id);
+	sqlite3_bind_int64(q, 3, to_unit_id);
+	sq_bind_text(q, 4, now);
+	return sq_exec_stmt(s, q, "hand the intake over", err);
+}
+
+static int
 sq_intake_list(int64_t **out, int *n_out, struct ctip_store *st,
 	       int64_t unit_id, enum ctip_due due, const char *now,
 	       const char *soon, const char *status, int limit,
@@ -3329,6 +3350,7 @@ static const struct ctip_store_ops sqlite_ops = {
 	.intake_find_key = sq_intake_find_key,
 	.intake_get = sq_intake_get,
 	.intake_update = sq_intake_update,
+	.intake_hand_over = sq_intake_hand_over,
 	.intake_list = sq_intake_list,
 	.intake_repeat = sq_intake_repeat,
 	.referral_insert = sq_referral_insert,

@@ -30,6 +30,7 @@ let intakeId; // the case worker's intake, in Bến Thành (79 / 26743)
 let womanId;
 let healthKey;
 let hotline; // an operator of the national hotline 111
+let hotlineApi;
 let ministry; // a case worker of the Ministry of Public Security
 
 before(async () => {
@@ -47,7 +48,7 @@ before(async () => {
   // The one-time passwords changed over HTTP.
   workerApi = await apiSignIn(server.url, worker);
   invApi = await apiSignIn(server.url, inv);
-  await apiSignIn(server.url, hotline);
+  hotlineApi = await apiSignIn(server.url, hotline);
   await apiSignIn(server.url, ministry);
   ui = await openBrowser(server, { context: { viewport: { width: 1366, height: 900 }, ...VIETNAM } });
 });
@@ -323,6 +324,15 @@ test('national units see the pages they may use: the hotline its intakes, neithe
   assert.equal(await page.locator('.role-card a[href="#/intakes"]').count(), 1);
   await open(page, '#/persons');
   await h1(page).filter({ hasText: 'Không có quyền truy cập' }).waitFor();
+  // Its call: classified and referred from its page, nothing else offered.
+  const call = await newIntake(hotlineApi, { channel: 'DENUNCIATION', province: '01', commune: '00004',
+    summary: 'Tổng đài 111: tố giác một người môi giới việc làm ở nước ngoài.', classification: 'trafficking_tip' });
+  await open(page, `#/intakes/${call.id}`);
+  await h1(page).filter({ hasText: `Tin báo số ${call.id}` }).waitFor();
+  await page.locator('form.action-refer').waitFor();
+  await page.locator('form.action-classify').waitFor();
+  for (const form of ['action-register', 'action-decide', 'action-extend', 'action-case'])
+    assert.equal(await page.locator(`.${form}`).count(), 0, form);
   await page.done();
 
   page = await ui.pageFor(ministry);

@@ -412,9 +412,12 @@ test('a victim is registered with how they were identified, recorded as the iden
 	// The registration and its identification are audited, each once.
 	for (const action of ['person.create', 'person.step'])
 		assert.equal((await audit({ action })).filter((e) => e.object_id === String(p.id)).length, 1, action);
-	// Refused before the duplicate search: the same name again, unconfirmed, is 400, not 409.
+	// Refused before the duplicate search: the same name again, unconfirmed, is 400, not 409,
+	// and nobody is read (no person.search entry).
+	const searches = (await audit({ action: 'person.search' })).length;
 	problem(await as.cw.post('/api/persons', adultInput({ role: 'victim', full_name: got.identity.full_name,
 		confirm_new: false })), 400, 'invalid', 'identification');
+	assert.equal((await audit({ action: 'person.search' })).length, searches);
 });
 
 test('a person found not to be a victim is reopened into verification; a closed victim returns to where it was', async () => {

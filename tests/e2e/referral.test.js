@@ -79,6 +79,7 @@ before(async () => {
 		nat: { adminCode: 'VN', roles: ['case_worker', 'supervisor'] }, // Bộ Công an
 		hotline: { adminCode: 'VN', agency: 'HOTLINE_111', roles: ['hotline_operator'] }, // Tổng đài 111
 		hotinv: { adminCode: 'VN', agency: 'HOTLINE_111', roles: ['investigator'] },
+		pinv: { adminCode: '01', roles: ['investigator'] }, // Công an Thành phố Hà Nội
 	};
 	// The units first, one at a time (two `ctip user add` creating the same
 	// unit at once can collide); then the accounts, each an Argon2id hash to
@@ -570,7 +571,36 @@ test('the national hotline 111 receives a call, sees only its own intakes, and r
 		`values ('intake', ${local.id}, ${as.hotline.user.org_unit.id}, '2026-01-01T00:00:00Z')`);
 	const own = [call.id, tip.id].sort();
 	assert.deepEqual(ok(await as.hotline.get('/api/intakes')).items.map((x) => x.id).sort(), own);
+	// Many calls, with long summaries, list as well (each is read to check it is the hotline's own).
+	const many = [];
+	for (let k = 0; k < 30; k++)
+		many.push((await newIntake(as.hotline, `Cuộc gọi ${k}: ${'nội dung dài '.repeat(300)}`,
+			{ reporter: { anonymous: true } })).id);
+	const listed = ok(await as.hotline.get('/api/intakes?limit=200')).items.map((x) => x.id);
+	assert.deepEqual(listed.filter((x) => many.includes(x)).sort(), many.sort());
+	assert.ok(!listed.includes(local.id));
 	assert.deepEqual(ok(await as.hotline.get('/api/intakes/repeat?phone=0987111222')).intakes.map((x) => x.id)
 		.sort(), own);
 	sqlite(db, `delete from access_grant where unit_id = ${as.hotline.user.org_unit.id}`);
+
+	// Referred to the province police and accepted, the tip is theirs: they
+	// decide it, on the clock that began with the call; the hotline has
+	// handed it over.
+	const police = as.pinv.user.org_unit.id;
+	const clock = ok(await as.hotinv.get(`/api/intakes/${tip.id}`)).legal.deadline;
+	const sent = ok(await refer(as.hotinv, 'intake', tip.id, police), 201);
+	problem(await as.pinv.post(`/api/intakes/${tip.id}/decide`, { decision: 'initiate', note: 'Khởi tố',
+		version: ok(await as.pinv.get(`/api/intakes/${tip.id}`)).version }), 403, 'forbidden');
+	ok(await step(as.pinv, sent, 'accept'));
+	const theirs = ok(await as.pinv.get(`/api/intakes/${tip.id}`));
+	assert.equal(theirs.owner_unit_id, police);
+	assert.equal(theirs.legal.deadline, clock);
+	const decided = ok(await as.pinv.post(`/api/intakes/${tip.id}/decide`, { decision: 'initiate',
+		note: 'Khởi tố vụ án', version: theirs.version }));
+	assert.equal(decided.legal.decision, 'initiate');
+	problem(await as.hotinv.get(`/api/intakes/${tip.id}`), 404, 'not_found');
+	// A commune's referral that is accepted hands nothing over.
+	const own2 = await newIntake(as.op, 'Tin báo của phường, chuyển tỉnh');
+	ok(await step(as.pinv, ok(await refer(as.op, 'intake', own2.id, police), 201), 'accept'));
+	assert.equal(ok(await as.op.get(`/api/intakes/${own2.id}`)).owner_unit_id, as.op.user.org_unit.id);
 });

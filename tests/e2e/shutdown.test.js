@@ -219,7 +219,6 @@ test('SIGTERM under keep-alive load: no 500, and every audited read answered has
 	assert.equal(await server.exited, 0, server.stderr);
 	assert.deepEqual(fivexx.slice(0, 3), [], `statuses ${JSON.stringify(statuses)}`);
 	assert.ok(statuses[200] > 0, JSON.stringify(statuses));
-	assert.ok(statuses[503] > 0, `no request was refused once stopping: ${JSON.stringify(statuses)}`);
 	assert.ok(Date.now() - t0 < 15000, 'the load outlived the stop');
 	const added = personReads(db) - before;
 	assert.ok(added >= identityReads, `${identityReads} reads answered, ${added} audited`);

@@ -2217,9 +2217,15 @@ owner_reads_a_registered_person_with_identity(void **state)
 	int64_t id = register_as(f, &cw, person_dao());
 
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+	/* Its creation, then its identification (a victim's). */
 	r = last_audit(f);
-	assert_string_equal(r.action, "person.create");
+	assert_string_equal(r.action, "person.step");
 	assert_string_equal(r.object_id, id_text);
+	assert_string_equal(raw_text(&f->arena, f->db,
+				     "SELECT action FROM audit_log WHERE "
+				     "object_id = ?1 ORDER BY id LIMIT 1",
+				     id_text),
+			    "person.create");
 	assert_int_equal(r.user_id, cw.user_id);
 	assert_int_equal(person(f, id).owner_unit_id, cw.unit_id);
 	assert_int_equal(raw_long(f->db, "SELECT created_by FROM person", NULL),

@@ -256,12 +256,16 @@ export function render(ctx) {
     // Classified first: the programme counts every intake received and
     // classified, and the server refuses to end an unclassified one.
     const classified = Boolean(i.classification);
-    const ends = owner && open && ((investigator && undecided) || !tip);
+    // The national hotline refers: it registers no person and takes no
+    // procedural step (the province's investigation body does).
+    const local = ctx.user?.org_unit?.level !== 'nation';
+    const decides = local && investigator;
+    const ends = owner && open && ((decides && undecided) || !tip);
     actions.replaceChildren(...[
       // One resolved before classifying came first may still be classified.
       owner && (open || !classified) ? classifyForm(i) : null,
-      owner && investigator && undecided ? extendForm() : null,
-      owner && investigator && undecided && classified ? decideForm() : null,
+      owner && decides && undecided ? extendForm() : null,
+      owner && decides && undecided && classified ? decideForm() : null,
       owner && open && !tip && classified ? resolveForm() : null,
       // In place of the decide or resolve form, a card saying why not yet.
       ends && !classified ? h('section', { class: 'card action', 'aria-labelledby': 'act-first-h' },
@@ -269,8 +273,8 @@ export function render(ctx) {
         h('p', { class: 'muted', 'data-hint': 'classify-first',
           i18n: tip ? 'detail.classify.first_tip' : 'detail.classify.first' })) : null,
       // A tip with the legal clock, or any intake classified as one.
-      investigator && (tip || i.classification === 'trafficking_tip') ? caseForm() : null,
-      registerCard(),
+      decides && (tip || i.classification === 'trafficking_tip') ? caseForm() : null,
+      local ? registerCard() : null,
       owner ? referForm(i) : null].filter(Boolean));
   }
 
