@@ -18,7 +18,7 @@ ctip_cmd_migrate(const struct ctip_cmd *cmd, int argc, char **argv)
 		{ "db", "FILE", "database", &db, NULL },
 		{ "data", "DIR",
 		  "reference data directory, reloaded after a "
-		  "migration",
+		  "migration or when its files changed",
 		  &data, NULL },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};

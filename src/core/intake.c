@@ -102,15 +102,23 @@ legal_clock(const char *channel, const char *classification)
 		strcmp(classification, "trafficking_tip") == 0);
 }
 
-/* Who receives and handles intakes: the identity roles of a local unit,
- * and of the national hotline 111, which handles only the intakes it
+/* Whether p's unit receives intakes: a local unit, or of national units
+ * the national hotline 111 only. */
+static bool
+receives_intakes(const struct ctip_principal *p)
+{
+	return strcmp(p->level, "nation") != 0 ||
+	       strcmp(p->agency, "HOTLINE_111") == 0;
+}
+
+/* Who receives and handles intakes: the identity roles of a unit that
+ * receives them; the national hotline handles only the intakes it
  * received itself (intake_view) and refers them (refers_only). */
 static bool
 may_handle(const struct ctip_principal *p)
 {
 	return !p->must_change_password && (p->roles & INTAKE_ROLES) &&
-	       (strcmp(p->level, "nation") != 0 ||
-		strcmp(p->agency, "HOTLINE_111") == 0);
+	       receives_intakes(p);
 }
 
 /* Procedural steps on a tip (decide, extend its deadline, open a case)
@@ -406,10 +414,9 @@ intake_view(const struct ctip_principal *p, const struct ctip_intake_row *r,
 	bool province = strcmp(p->level, "province") == 0 &&
 			strcmp(p->province_code, r->province_code) == 0;
 
-	/* Of national units only the hotline's receive intakes (may_handle):
-	 * another's, even one it made before, is not its to read. */
-	if (p->must_change_password ||
-	    (nation && strcmp(p->agency, "HOTLINE_111") != 0))
+	/* A unit that receives no intake does not read one, even one it made
+	 * before it stopped receiving them. */
+	if (p->must_change_password || !receives_intakes(p))
 		return CTIP_VIEW_NONE;
 	if (mine && (p->roles & INTAKE_ROLES))
 		return CTIP_VIEW_IDENTITY;

@@ -506,9 +506,8 @@ stmt_sql(enum stmt_id id)
 		       "idempotency_key = ?2";
 	case S_INTAKE_HAND_OVER:
 		return "UPDATE intake SET owner_unit_id = ?3, updated_at = ?4, "
-		       "version = version + 1 WHERE id = ?1 AND owner_unit_id "
-		       "= "
-		       "?2";
+		       "version = version + 1 "
+		       "WHERE id = ?1 AND owner_unit_id = ?2";
 	case S_INTAKE_GET:
 		return "SELECT id, owner_unit_id, province_code, commune_code, "
 		       "received_at, channel, language, reporter_anonymous, "
